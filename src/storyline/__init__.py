@@ -1,0 +1,6 @@
+"""Storyline: a local-first multilingual news story engine.
+
+Articles in (files, feeds, stdin), stories and briefs out.
+"""
+
+__version__ = "0.1.0"

