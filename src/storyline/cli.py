@@ -1,8 +1,42 @@
-"""The `storyline` command (being built)."""
+"""The `storyline` command: one group, one error handler, commands registered from `commands/`."""
+
+from __future__ import annotations
+
+import sys
 
 import click
 
+from storyline import __version__
+from storyline.errors import StorylineError
 
-@click.group()
+
+class _Group(click.Group):
+    """Turns StorylineError into a clear message with its hint and exit code (no traceback)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StorylineError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"  hint: {exc.hint}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="storyline")
 def main() -> None:
-    """Storyline: multilingual news stories from raw articles."""
+    """Storyline: group news articles in any language into stories, with briefs and evidence."""
+
+
+def _register() -> None:
+    from storyline.commands import core
+
+    for command in core.COMMANDS:
+        main.add_command(command)
+
+
+_register()
+
+if __name__ == "__main__":
+    main()

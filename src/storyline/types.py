@@ -88,6 +88,7 @@ class Story:
     headline: str = ""
     merged_from: tuple[str, ...] = ()
     merged_into: str | None = None
+    size: int = 0
 
 
 @dataclass(frozen=True)

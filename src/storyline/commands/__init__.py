@@ -1,0 +1,1 @@
+"""Click commands, one module per command group; `storyline.cli` registers them."""

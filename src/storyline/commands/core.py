@@ -1,0 +1,240 @@
+"""Core commands: ingest, stories, show, and `eval stories`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from storyline.errors import InputError, NotFoundError
+from storyline.settings import Settings
+
+db_option = click.option(
+    "--db", default=None, metavar="FILE", help="SQLite database (default: storyline.db here)."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def open_engine(db: str | None, **overrides):
+    """An Engine on the database the user named, with settings from file, env and flags."""
+    from storyline.engine import Engine
+
+    settings = Settings.load(db=db, **overrides)
+    return Engine(settings.db, settings=settings)
+
+
+def open_store(db: str | None):
+    from storyline.store import Store
+
+    settings = Settings.load(db=db)
+    if settings.db != ":memory:" and not Path(settings.db).exists():
+        raise InputError(
+            f"database {settings.db} does not exist",
+            hint="ingest something first (storyline ingest PATH) or pass --db FILE",
+        )
+    return Store(settings.db)
+
+
+def _progress_bar(total: int | None):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="art", disable=not sys.stderr.isatty(), file=sys.stderr,
+                dynamic_ncols=True, leave=False)
+
+
+def _count_inputs(paths: tuple[str, ...]) -> int | None:
+    """Lines of the JSONL inputs, for the progress bar; None when unknowable (stdin, folders)."""
+    total = 0
+    for path in paths:
+        p = Path(path)
+        if path == "-" or not p.is_file():
+            return None
+        if p.suffix == ".jsonl":
+            with p.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--strict", is_flag=True, help="Stop at the first bad line (exit code 1).")
+@click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
+              help="Text encoder (default: use, the bundled multilingual model).")
+@click.option("--batch-size", default=None, type=int, help="Articles per encoder batch.")
+def ingest(paths, db, strict, encoder, batch_size):
+    """Ingest articles from PATHS: JSONL files, folders (.txt .html .jsonl), or - for stdin."""
+    for path in paths:
+        if path != "-" and not Path(path).exists():
+            raise InputError(f"{path} does not exist", hint="give a JSONL file, a folder, or - for stdin")
+    with open_engine(db, encoder=encoder, batch_size=batch_size) as engine:
+        with _progress_bar(_count_inputs(paths)) as bar:
+            try:
+                report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
+            except InputError as exc:
+                if strict:
+                    click.echo(f"error: {exc.message}", err=True)
+                    click.echo(f"  hint: {exc.hint}", err=True)
+                    sys.exit(1)
+                raise
+    click.echo(report.summary())
+
+
+def _story_row(story) -> dict:
+    from storyline.store import to_iso
+
+    return {
+        "id": story.id,
+        "size": story.size,
+        "languages": list(story.languages),
+        "sources": list(story.sources),
+        "first_seen": to_iso(story.first_seen),
+        "last_seen": to_iso(story.last_seen),
+        "headline": story.headline,
+    }
+
+
+@click.command()
+@db_option
+@json_option
+@click.option("--limit", default=None, type=int, help="Show at most this many stories.")
+def stories(db, as_json, limit):
+    """List stories, newest first: id, size, languages, sources, time span, headline."""
+    store = open_store(db)
+    rows = []
+    rows = [_story_row(story) for story in store.list_stories(limit=limit)]
+    store.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no stories yet: run `storyline ingest PATH` first")
+        return
+    for row in rows:
+        span = _span(row["first_seen"], row["last_seen"])
+        sources = ", ".join(row["sources"][:4]) + (" …" if len(row["sources"]) > 4 else "")
+        click.echo(
+            f"{row['id']:>6}  {row['size']:>3} art  [{' '.join(row['languages'])}]  {span}\n"
+            f"        {row['headline']}\n        sources: {sources or '-'}"
+        )
+
+
+def _span(first: str | None, last: str | None) -> str:
+    if not first:
+        return "(no dates)"
+    first, last = first[:16].replace("T", " "), (last or first)[:16].replace("T", " ")
+    return first if first == last else f"{first} → {last}"
+
+
+@click.command()
+@click.argument("story_id")
+@db_option
+@json_option
+def show(story_id, db, as_json):
+    """Show one story's articles: language, source, date, title, and near-duplicate links."""
+    from storyline.store import to_iso
+
+    store = open_store(db)
+    story = store.get_story(story_id)
+    if story is None:
+        raise NotFoundError(f"no story {story_id!r} in {store.path}", hint="list them with `storyline stories`")
+    if story.merged_into:
+        click.echo(f"note: story {story_id} was merged into {story.merged_into}", err=True)
+    links = store.duplicate_links(story.id)
+    articles = [
+        {"id": a.id, "lang": a.lang, "source": a.source, "published": to_iso(a.published),
+         "title": a.title, "duplicate_of": links.get(a.id)}
+        for a in store.story_articles(story.id)
+    ]
+    store.close()
+    if as_json:
+        click.echo(json.dumps({"id": story.id, "articles": articles}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"story {story.id}: {story.headline}")
+    click.echo(f"  {len(articles)} articles, languages {', '.join(story.languages)}")
+    if story.merged_from:
+        click.echo(f"  merged from: {', '.join(story.merged_from)}")
+    for a in articles:
+        dup = f"  (near-copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
+        date = (a["published"] or "")[:10] or "no date   "
+        click.echo(f"  {a['id']}  {a['lang']}  {date}  {a['source'] or '-'}: {a['title']}{dup}")
+
+
+@click.group("eval")
+def eval_group():
+    """Measure quality on labelled data."""
+
+
+@eval_group.command("stories")
+@click.argument("path", type=click.Path(dir_okay=False))
+@json_option
+@click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]))
+def eval_stories(path, as_json, encoder):
+    """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it."""
+    from storyline.engine import Engine
+    from storyline.evaluation import bcubed, pairwise
+
+    gold = _gold_labels(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.load(db=str(Path(tmp) / "eval.db"), encoder=encoder)
+        with Engine(settings.db, settings=settings) as engine:
+            engine.encoder.encode(["warm up"])
+            with _progress_bar(len(gold)) as bar:
+                started = time.perf_counter()
+                report = engine.ingest_paths([path], progress=bar.update)
+                elapsed = time.perf_counter() - started
+            origin_of = {
+                row[0]: row[1]
+                for row in engine.store.conn.execute("SELECT origin, story_id FROM articles")
+            }
+    keys = [origin for origin in gold if origin in origin_of]
+    gold_labels = [gold[k] for k in keys]
+    predicted = [origin_of[k] for k in keys]
+    p, r, f1 = bcubed(gold_labels, predicted)
+    _, _, pf1 = pairwise(gold_labels, predicted)
+    result = {
+        "bcubed_p": round(p, 4), "bcubed_r": round(r, 4), "bcubed_f1": round(f1, 4),
+        "pairwise_f1": round(pf1, 4), "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
+        "docs_per_s": round(len(keys) / elapsed, 2) if elapsed > 0 else 0.0,
+        "n_docs": len(keys), "not_scored": len(gold) - len(keys),
+    }
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(report.summary())
+    click.echo(
+        f"B-cubed  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}\n"
+        f"pairwise F1 {pf1:.3f}\n"
+        f"stories: {result['n_pred']} predicted, {result['n_gold']} gold, over {len(keys)} articles"
+        + (f" ({result['not_scored']} rejected, not scored)" if result["not_scored"] else "")
+        + f"\nspeed: {result['docs_per_s']} articles/s end to end"
+    )
+
+
+def _gold_labels(path: str) -> dict[str, str]:
+    """Gold story per input origin ("path:line"), as the JSONL reader names them."""
+    if not Path(path).exists():
+        raise InputError(f"{path} does not exist", hint="give a JSONL file with a `story` field per line")
+    gold: dict[str, str] = {}
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and row.get("story") is not None:
+                gold[f"{path}:{number}"] = str(row["story"])
+    if not gold:
+        raise InputError(f"{path} has no line with a `story` label", hint="eval needs gold labels")
+    return gold
+
+
+COMMANDS = [ingest, stories, show, eval_group]

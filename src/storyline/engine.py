@@ -1,0 +1,314 @@
+"""Wires the stages: read → extract → clean → language → dedup → embed → assign → store.
+
+Work goes in batches (the encoder is batched); each batch is written in one transaction, so a
+killed run resumes without losing or duplicating articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable, Iterable, Sequence, TextIO
+
+import numpy as np
+
+from storyline.dedup import DuplicateIndex
+from storyline.embed import Encoder, get_encoder
+from storyline.errors import InputError
+from storyline.settings import Settings
+from storyline.store import Store, utcnow
+from storyline.stories import StoryClusterer, StoryItem
+from storyline.types import Article, Assignment, RawRecord, Rejection
+
+# Headline choice reads member vectors; past this many members, the newest ones speak for the story.
+_HEADLINE_SAMPLE = 300
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did: every input is counted in exactly one of these buckets."""
+
+    ingested: int = 0
+    duplicates: int = 0
+    already_stored: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    stories_created: int = 0
+    stories_updated: int = 0
+    uncovered_languages: Counter = field(default_factory=Counter)
+    assignments: list[Assignment] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def seen(self) -> int:
+        return self.ingested + self.already_stored + sum(self.rejected.values())
+
+    def summary(self) -> str:
+        rate = self.ingested / self.seconds if self.seconds > 0 else 0.0
+        parts = [f"ingested {self.ingested}"]
+        if self.duplicates:
+            parts[0] += f" ({self.duplicates} near-duplicate{'s' if self.duplicates != 1 else ''})"
+        parts.append(f"already stored {self.already_stored}")
+        rejected = sum(self.rejected.values())
+        reasons = ", ".join(f"{r}: {n}" for r, n in self.rejected.most_common())
+        parts.append(f"rejected {rejected}" + (f" ({reasons})" if reasons else ""))
+        parts.append(f"stories created {self.stories_created}, updated {self.stories_updated}")
+        line = "; ".join(parts) + f" — {self.seconds:.1f} s, {rate:.1f} articles/s"
+        if self.uncovered_languages:
+            langs = ", ".join(f"{k}: {v}" for k, v in self.uncovered_languages.most_common())
+            line += f"\nnote: languages outside the encoder's training set ({langs}) were clustered with extra weight on names and words"
+        return line
+
+
+@dataclass
+class _Prepared:
+    article: Article
+    signature: np.ndarray
+    duplicate_of: str | None = None
+
+
+class Engine:
+    """The story engine over one database.
+
+    >>> from storyline.embed import HashingEncoder
+    >>> engine = Engine(":memory:", encoder=HashingEncoder())
+    >>> report = engine.ingest_records([RawRecord(origin="x:1", id="a1", text="Heavy rain floods the old town of Valmare on Monday.")])
+    >>> report.ingested, report.stories_created
+    (1, 1)
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path = "storyline.db",
+        *,
+        encoder: Encoder | None = None,
+        settings: Settings | None = None,
+        clusterer: StoryClusterer | None = None,
+    ) -> None:
+        self.settings = settings or Settings(db=str(db_path))
+        self.store = Store(db_path)
+        self.encoder = encoder or get_encoder(self.settings.encoder)
+        self._story_counter = self.store.counter("story")
+        self.clusterer = clusterer or StoryClusterer(new_story_id=self._new_story_id)
+        self._dedup = DuplicateIndex(
+            threshold=self.settings.dedup_threshold, capacity=self.settings.dedup_capacity
+        )
+        self._restore()
+
+    # ---------- state ----------
+    def _new_story_id(self) -> str:
+        self._story_counter += 1
+        return f"s{self._story_counter}"
+
+    def _restore(self) -> None:
+        """Rebuild in-memory state (dedup index, active stories) from the database."""
+        self._dedup.extend(self.store.iter_minhashes(self.settings.dedup_capacity))
+        active = self.store.active_story_ids()
+        articles = list(self.store.articles_of_stories(active))
+        if not articles:
+            return
+        vectors = self.store.get_vectors([a.id for a in articles])
+        for article in articles:
+            story_id = self.store.story_of(article.id)
+            vector = vectors.get(article.id)
+            if story_id is None or vector is None:
+                continue
+            self.clusterer.add_to(_item(article, vector), story_id)
+        self.clusterer.pop_merges()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---------- ingest ----------
+    def ingest_paths(
+        self,
+        paths: Sequence[str],
+        *,
+        stdin: TextIO | None = None,
+        strict: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        from storyline.sources import read_paths
+
+        records = read_paths(paths, stdin=stdin, strict=strict, max_bytes=self.settings.max_bytes)
+        return self.ingest_records(records, strict=strict, progress=progress)
+
+    def ingest_records(
+        self,
+        records: Iterable[RawRecord | Rejection],
+        *,
+        strict: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Ingest a stream of raw records (and count the rejections readers already made)."""
+        report = IngestReport()
+        started = time.perf_counter()
+        batch: list[RawRecord | Rejection] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= self.settings.batch_size:
+                self._process(batch, report, strict)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            self._process(batch, report, strict)
+            if progress:
+                progress(len(batch))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _process(self, batch: list[RawRecord | Rejection], report: IngestReport, strict: bool) -> None:
+        from storyline.clean import clean_many
+        from storyline.extract import Extracted, extract
+        from storyline.language import detect
+
+        rejections: list[Rejection] = []
+        extracted: list[tuple[RawRecord, Extracted, str, str]] = []
+        batch_ids: set[str] = set()
+        for record in batch:
+            result = record if isinstance(record, Rejection) else extract(record, min_words=self.settings.min_words)
+            if isinstance(result, Rejection):
+                _reject(result, rejections, strict)
+                continue
+            content_hash = _content_hash(result.title, result.text)
+            article_id = str(record.id) if record.id not in (None, "") else f"a{content_hash[:16]}"
+            stored_hash = self.store.hash_of(article_id)
+            if stored_hash == content_hash or (article_id in batch_ids and record.id in (None, "")):
+                report.already_stored += 1
+                continue
+            if stored_hash is not None or article_id in batch_ids:
+                _reject(Rejection(record.origin, "duplicate_id",
+                                  f"id {article_id!r} is already used by a different article"),
+                        rejections, strict)
+                continue
+            batch_ids.add(article_id)
+            extracted.append((record, result, article_id, content_hash))
+
+        encoder_for_clean = self.encoder if self.settings.clean_with_encoder else None
+        cleaned = clean_many(
+            [(ex.text, ex.title, record.lang) for record, ex, _, _ in extracted], encoder=encoder_for_clean
+        )
+        prepared: list[_Prepared] = []
+        now = utcnow()
+        for (record, ex, article_id, content_hash), clean in zip(extracted, cleaned):
+            if len((ex.title + " " + clean.text).split()) < self.settings.min_words:
+                _reject(Rejection(record.origin, "too_short", "fewer words than --min-words after cleaning"),
+                        rejections, strict)
+                continue
+            if record.lang:
+                lang, confidence = str(record.lang).lower()[:2], 1.0
+            else:
+                lang, confidence = detect(f"{ex.title}\n{clean.text[:2000]}")
+            article = Article(
+                id=article_id, title=ex.title, text=clean.text, url=ex.url, source=ex.source,
+                published=ex.published, lang=lang, lang_confidence=round(float(confidence), 4),
+                ingested=now, content_hash=content_hash, origin=record.origin,
+                removed=clean.removed, extra=dict(record.extra),
+            )
+            signature = self._dedup.signature(article.full_text)
+            duplicate_of = self._dedup.find(signature)
+            self._dedup.add(article.id, signature, duplicate_of)
+            prepared.append(_Prepared(article, signature, duplicate_of))
+
+        vectors = self.encoder.encode([p.article.full_text for p in prepared])
+        assignments: list[Assignment] = []
+        story_of_new: dict[str, str] = {}
+        for item, vector in zip(prepared, vectors):
+            story_item = _item(item.article, vector)
+            if item.duplicate_of is not None:
+                target = story_of_new.get(item.duplicate_of) or self.store.story_of(item.duplicate_of)
+                assignment = self.clusterer.add_to(story_item, target) if target else self.clusterer.learn_one(story_item)
+                assignment = Assignment(assignment.article_id, assignment.story_id,
+                                        assignment.similarity, assignment.is_new, item.duplicate_of)
+            else:
+                assignment = self.clusterer.learn_one(story_item)
+            story_of_new[item.article.id] = assignment.story_id
+            assignments.append(assignment)
+        merges = self.clusterer.pop_merges()
+        self._commit(prepared, vectors, assignments, merges, rejections, report)
+
+    def _commit(self, prepared, vectors, assignments, merges, rejections, report) -> None:
+        store = self.store
+        created: set[str] = set()
+        touched: set[str] = set()
+        with store.transaction():
+            for rejection in rejections:
+                store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
+            for item, vector, assignment in zip(prepared, vectors, assignments):
+                if assignment.is_new:
+                    store.create_story(assignment.story_id, int(assignment.story_id.lstrip("s") or 0))
+                    created.add(assignment.story_id)
+                store.insert_article(item.article, story_id=assignment.story_id,
+                                     similarity=float(assignment.similarity),
+                                     duplicate_of=item.duplicate_of)
+                store.insert_vector(item.article.id, self.encoder.name, vector)
+                store.insert_minhash(item.article.id, item.signature)
+                touched.add(assignment.story_id)
+                if self.encoder.languages is not None and item.article.lang not in self.encoder.languages:
+                    report.uncovered_languages[item.article.lang] += 1
+            for absorbed, into in merges:
+                store.merge_story(absorbed, into)
+                touched.discard(absorbed)
+                touched.add(into)
+            for story_id in touched:
+                self._refresh(story_id)
+            store.set_counter("story", self._story_counter)
+            window = getattr(self.clusterer.params, "window_days", None)
+            newest = max((p.article.time for p in prepared if p.article.time), default=None)
+            if window and newest:
+                store.close_stories_before(newest - timedelta(days=float(window)))
+        report.ingested += len(prepared)
+        report.duplicates += sum(1 for p in prepared if p.duplicate_of)
+        report.stories_created += len(created)
+        report.stories_updated += len(touched - created)
+        report.assignments.extend(assignments)
+        for rejection in rejections:
+            report.rejected[rejection.reason] += 1
+        report.rejections.extend(rejections)
+
+    def _refresh(self, story_id: str) -> None:
+        """Recompute the story's summary row, with the most central article's title as headline."""
+        articles = self.store.story_articles(story_id)[-_HEADLINE_SAMPLE:]
+        vectors = self.store.get_vectors([a.id for a in articles])
+        titled = [a for a in articles if a.title and a.id in vectors]
+        headline, headline_id = "", None
+        if titled:
+            matrix = np.stack([vectors[a.id] for a in titled])
+            centroid = matrix.mean(axis=0)
+            best = titled[int(np.argmax(matrix @ centroid))]
+            headline, headline_id = best.title, best.id
+        elif articles:
+            headline, headline_id = articles[0].text[:120], articles[0].id
+        self.store.refresh_story(story_id, headline, headline_id)
+
+
+def _item(article: Article, vector: np.ndarray) -> StoryItem:
+    return StoryItem(
+        article_id=article.id, vector=np.asarray(vector, dtype=np.float32), lang=article.lang,
+        time=article.time, title=article.title, text=article.text, source=article.source,
+    )
+
+
+def _content_hash(title: str, text: str) -> str:
+    normalised = " ".join(f"{title}\n{text}".split()).lower()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _reject(rejection: Rejection, rejections: list[Rejection], strict: bool) -> None:
+    if strict:
+        raise InputError(
+            f"{rejection.origin}: {rejection.reason}" + (f" ({rejection.detail})" if rejection.detail else ""),
+            hint="fix or remove that input, or run without --strict to skip and count it",
+        )
+    rejections.append(rejection)

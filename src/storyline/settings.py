@@ -1,0 +1,81 @@
+"""One Settings object: defaults, then a TOML file, then STORYLINE_* environment, then CLI flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from storyline.errors import ConfigError
+
+CONFIG_FILE = "storyline.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob a user may turn; stages get explicit values from here, never globals.
+
+    >>> Settings().with_overrides({"batch_size": 8}).batch_size
+    8
+    """
+
+    db: str = "storyline.db"
+    encoder: str = "use"
+    batch_size: int = 64
+    max_bytes: int = 1_000_000
+    min_words: int = 3
+    dedup_threshold: float = 0.8
+    dedup_capacity: int = 200_000
+    clean_with_encoder: bool = True
+
+    def with_overrides(self, values: Mapping[str, Any]) -> "Settings":
+        known = {f.name: f for f in fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            if value is None:
+                continue
+            if key not in known:
+                raise ConfigError(f"unknown setting {key!r}", hint=f"known: {', '.join(known)}")
+            clean[key] = _coerce(key, value, type(getattr(self, key)))
+        return replace(self, **clean)
+
+    @classmethod
+    def load(cls, config: str | Path | None = None, env: Mapping[str, str] | None = None,
+             **flags: Any) -> "Settings":
+        """Defaults ← ``storyline.toml`` (or ``config``) ← ``STORYLINE_*`` env ← ``flags``."""
+        settings = cls()
+        path = Path(config) if config else Path(CONFIG_FILE)
+        if path.exists():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path}: {exc}", hint="fix the TOML syntax") from exc
+            settings = settings.with_overrides(data.get("storyline", data))
+        elif config:
+            raise ConfigError(f"config file {path} does not exist", hint="check the path")
+        env = os.environ if env is None else env
+        from_env = {
+            f.name: env[f"STORYLINE_{f.name.upper()}"]
+            for f in fields(cls)
+            if f"STORYLINE_{f.name.upper()}" in env
+        }
+        return settings.with_overrides(from_env).with_overrides(flags)
+
+
+def _coerce(key: str, value: Any, kind: type) -> Any:
+    if isinstance(value, kind):
+        return value
+    try:
+        if kind is bool:
+            if str(value).lower() in {"1", "true", "yes", "on"}:
+                return True
+            if str(value).lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(value)
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"setting {key}={value!r} is not a valid {kind.__name__}", hint="fix the value"
+        ) from exc

@@ -1,0 +1,424 @@
+"""SQLite storage (WAL): articles, vectors, stories, lineage, rejections; versioned migrations.
+
+The database is the user's own: every table is plain SQL they can browse with any SQLite tool.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from storyline.errors import StoreError
+from storyline.types import Article, RemovedLine, Story
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the core schema
+    """
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        url TEXT,
+        source TEXT,
+        published TEXT,
+        lang TEXT NOT NULL,
+        lang_confidence REAL NOT NULL,
+        ingested TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        removed TEXT NOT NULL DEFAULT '[]',
+        extra TEXT NOT NULL DEFAULT '{}',
+        duplicate_of TEXT,
+        story_id TEXT NOT NULL,
+        similarity REAL NOT NULL
+    );
+    CREATE INDEX articles_story ON articles(story_id, seq);
+    CREATE INDEX articles_url ON articles(url);
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE TABLE vectors (article_id TEXT PRIMARY KEY, encoder TEXT NOT NULL, vector BLOB NOT NULL);
+    CREATE TABLE minhashes (article_id TEXT PRIMARY KEY, signature BLOB NOT NULL);
+    CREATE TABLE stories (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'active',
+        size INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT,
+        last_seen TEXT,
+        languages TEXT NOT NULL DEFAULT '[]',
+        sources TEXT NOT NULL DEFAULT '[]',
+        headline TEXT NOT NULL DEFAULT '',
+        headline_article TEXT,
+        merged_into TEXT,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX stories_last_seen ON stories(status, last_seen);
+    CREATE TABLE story_lineage (
+        story_id TEXT NOT NULL, kind TEXT NOT NULL, other_id TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE TABLE rejections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        origin TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', at TEXT NOT NULL
+    );
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    """,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def from_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class Store:
+    """One SQLite database in WAL mode. Writes go through ``transaction()``.
+
+    >>> store = Store(":memory:")
+    >>> store.schema_version()
+    1
+    """
+
+    def __init__(self, path: str | Path = "storyline.db") -> None:
+        self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot open database {self.path}: {exc}",
+                hint="pass --db with a path to a Storyline database, or a new file name to start one",
+            ) from exc
+        self._in_tx = False
+
+    # ---------- schema ----------
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"database {self.path} has schema version {version}, newer than this Storyline knows",
+                hint="upgrade storyline, or use another --db",
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={number}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def transaction(self) -> "_Transaction":
+        """``with store.transaction():`` — all or nothing."""
+        return _Transaction(self)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ---------- counters and ids ----------
+    def set_counter(self, name: str, value: int) -> None:
+        self.conn.execute(
+            "INSERT INTO counters(name, value) VALUES(?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+            (name, value),
+        )
+
+    def counter(self, name: str) -> int:
+        row = self.conn.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()
+        return row[0] if row else 0
+
+    # ---------- articles ----------
+    def insert_article(
+        self, article: Article, *, story_id: str, similarity: float, duplicate_of: str | None
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO articles(id, content_hash, title, text, url, source, published, lang,"
+            " lang_confidence, ingested, origin, removed, extra, duplicate_of, story_id, similarity)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id, article.content_hash, article.title, article.text, article.url,
+                article.source, to_iso(article.published), article.lang, article.lang_confidence,
+                to_iso(article.ingested), article.origin,
+                json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False),
+                json.dumps(dict(article.extra), ensure_ascii=False, default=str),
+                duplicate_of, story_id, similarity,
+            ),
+        )
+
+    def insert_vector(self, article_id: str, encoder: str, vector: np.ndarray) -> None:
+        blob = np.asarray(vector, dtype=np.float32).tobytes()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO vectors(article_id, encoder, vector) VALUES(?,?,?)",
+            (article_id, encoder, blob),
+        )
+
+    def insert_minhash(self, article_id: str, signature: np.ndarray) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO minhashes(article_id, signature) VALUES(?,?)",
+            (article_id, np.asarray(signature, dtype=np.uint32).tobytes()),
+        )
+
+    def has_hash(self, content_hash: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM articles WHERE content_hash=?", (content_hash,))
+        return row.fetchone() is not None
+
+    def hash_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT content_hash FROM articles WHERE id=?", (article_id,))
+        found = row.fetchone()
+        return found[0] if found else None
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,))
+        found = row.fetchone()
+        return _article_from_row(found) if found else None
+
+    def find_article_by_url(self, url: str) -> Article | None:
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE url=? ORDER BY seq LIMIT 1", (url,)
+        )
+        found = row.fetchone()
+        return _article_from_row(found) if found else None
+
+    def article_meta(self, article_id: str) -> dict[str, Any] | None:
+        """Story, duplicate link and similarity of one article."""
+        row = self.conn.execute(
+            "SELECT story_id, duplicate_of, similarity FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return {"story_id": row[0], "duplicate_of": row[1], "similarity": row[2]}
+
+    def story_of(self, article_id: str) -> str | None:
+        meta = self.article_meta(article_id)
+        return meta["story_id"] if meta else None
+
+    def get_vector(self, article_id: str) -> np.ndarray | None:
+        row = self.conn.execute("SELECT vector FROM vectors WHERE article_id=?", (article_id,))
+        found = row.fetchone()
+        return np.frombuffer(found[0], dtype=np.float32) if found else None
+
+    def get_vectors(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT article_id, vector FROM vectors WHERE article_id IN ({marks})", chunk
+            )
+            for article_id, blob in rows:
+                found[article_id] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def iter_minhashes(self, last: int) -> Iterator[tuple[str, np.ndarray, str | None]]:
+        """The newest ``last`` signatures, oldest first, with each article's duplicate link."""
+        rows = self.conn.execute(
+            "SELECT * FROM (SELECT a.seq, m.article_id, m.signature, a.duplicate_of FROM minhashes m"
+            " JOIN articles a ON a.id = m.article_id ORDER BY a.seq DESC LIMIT ?) ORDER BY seq",
+            (last,),
+        )
+        for _, article_id, blob, duplicate_of in rows:
+            yield article_id, np.frombuffer(blob, dtype=np.uint32), duplicate_of
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id=? ORDER BY seq", (story_id,)
+        )
+        return [_article_from_row(r) for r in rows]
+
+    def articles_of_stories(self, story_ids: Iterable[str]) -> Iterator[Article]:
+        """Articles of the given stories in arrival order (for rebuilding the clusterer)."""
+        ids = list(story_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id IN ({marks}) ORDER BY seq",
+                chunk,
+            )
+            yield from (_article_from_row(r) for r in rows)
+
+    def duplicate_links(self, story_id: str) -> dict[str, str | None]:
+        rows = self.conn.execute(
+            "SELECT id, duplicate_of FROM articles WHERE story_id=?", (story_id,)
+        )
+        return dict(rows.fetchall())
+
+    def count_articles(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def article_story_pairs(self) -> list[tuple[str, str]]:
+        return self.conn.execute("SELECT id, story_id FROM articles ORDER BY seq").fetchall()
+
+    # ---------- stories ----------
+    def create_story(self, story_id: str, seq: int) -> None:
+        now = to_iso(utcnow())
+        self.conn.execute(
+            "INSERT INTO stories(seq, id, created, updated) VALUES(?,?,?,?)", (seq, story_id, now, now)
+        )
+
+    def refresh_story(self, story_id: str, headline: str, headline_article: str | None) -> None:
+        """Recompute a story's size, span, languages and sources from its articles."""
+        rows = self.conn.execute(
+            "SELECT lang, source, COALESCE(published, ingested) FROM articles WHERE story_id=?",
+            (story_id,),
+        ).fetchall()
+        times = sorted(t for _, _, t in rows if t)
+        languages = sorted({lang for lang, _, _ in rows if lang})
+        sources = sorted({src for _, src, _ in rows if src})
+        self.conn.execute(
+            "UPDATE stories SET size=?, first_seen=?, last_seen=?, languages=?, sources=?,"
+            " headline=?, headline_article=?, updated=? WHERE id=?",
+            (
+                len(rows), times[0] if times else None, times[-1] if times else None,
+                json.dumps(languages), json.dumps(sources, ensure_ascii=False),
+                headline, headline_article, to_iso(utcnow()), story_id,
+            ),
+        )
+
+    def merge_story(self, absorbed: str, into: str) -> None:
+        """Move every article of ``absorbed`` into ``into``; keep the old id with its lineage."""
+        now = to_iso(utcnow())
+        self.conn.execute("UPDATE articles SET story_id=? WHERE story_id=?", (into, absorbed))
+        self.conn.execute(
+            "UPDATE stories SET status='merged', merged_into=?, size=0, updated=? WHERE id=?",
+            (into, now, absorbed),
+        )
+        self.conn.execute(
+            "INSERT INTO story_lineage(story_id, kind, other_id, at) VALUES(?, 'merged_from', ?, ?)",
+            (into, absorbed, now),
+        )
+        self.conn.execute(
+            "INSERT INTO story_lineage(story_id, kind, other_id, at) VALUES(?, 'merged_into', ?, ?)",
+            (absorbed, into, now),
+        )
+
+    def close_stories_before(self, cutoff: datetime) -> int:
+        cur = self.conn.execute(
+            "UPDATE stories SET status='closed' WHERE status='active' AND last_seen < ?",
+            (to_iso(cutoff),),
+        )
+        return cur.rowcount
+
+    def active_story_ids(self) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM stories WHERE status='active' ORDER BY seq")
+        return [r[0] for r in rows]
+
+    def get_story(self, story_id: str) -> Story | None:
+        row = self.conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id=?", (story_id,))
+        found = row.fetchone()
+        if found is None:
+            return None
+        return self._story_from_row(found)
+
+    def list_stories(
+        self, *, limit: int | None = None, offset: int = 0, include_merged: bool = False
+    ) -> list[Story]:
+        where = "" if include_merged else "WHERE status != 'merged'"
+        sql = (
+            f"SELECT {_STORY_COLUMNS} FROM stories {where}"
+            " ORDER BY COALESCE(last_seen, updated) DESC, seq DESC"
+        )
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [limit, offset]
+        return [self._story_from_row(r, with_articles=False) for r in self.conn.execute(sql, params)]
+
+    def _story_from_row(self, row: Sequence[Any], with_articles: bool = True) -> Story:
+        story_id = row[0]
+        article_ids: tuple[str, ...] = ()
+        if with_articles:
+            article_ids = tuple(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM articles WHERE story_id=? ORDER BY seq", (story_id,)
+                )
+            )
+        lineage = self.conn.execute(
+            "SELECT other_id FROM story_lineage WHERE story_id=? AND kind='merged_from'", (story_id,)
+        ).fetchall()
+        return Story(
+            id=story_id,
+            article_ids=article_ids,
+            first_seen=from_iso(row[1]),
+            last_seen=from_iso(row[2]),
+            languages=tuple(json.loads(row[3])),
+            sources=tuple(json.loads(row[4])),
+            status=row[5],
+            headline=row[6],
+            merged_from=tuple(r[0] for r in lineage),
+            merged_into=row[7],
+            size=row[8],
+        )
+
+    # ---------- rejections ----------
+    def insert_rejection(self, origin: str, reason: str, detail: str) -> None:
+        self.conn.execute(
+            "INSERT INTO rejections(origin, reason, detail, at) VALUES(?,?,?,?)",
+            (origin, reason, detail[:2000], to_iso(utcnow())),
+        )
+
+    def rejection_counts(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT reason, COUNT(*) FROM rejections GROUP BY reason")
+        return dict(rows.fetchall())
+
+
+_ARTICLE_COLUMNS = (
+    "id, title, text, url, source, published, lang, lang_confidence, ingested, content_hash,"
+    " origin, removed, extra"
+)
+_STORY_COLUMNS = (
+    "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
+)
+
+
+def _article_from_row(row: Sequence[Any]) -> Article:
+    return Article(
+        id=row[0], title=row[1], text=row[2], url=row[3], source=row[4],
+        published=from_iso(row[5]), lang=row[6], lang_confidence=row[7],
+        ingested=from_iso(row[8]), content_hash=row[9], origin=row[10],
+        removed=tuple(RemovedLine(line, reason) for line, reason in json.loads(row[11])),
+        extra=json.loads(row[12]),
+    )
+
+
+class _Transaction:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __enter__(self) -> Store:
+        self._store.conn.execute("BEGIN IMMEDIATE")
+        return self._store
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self._store.conn.execute("COMMIT")
+        else:
+            self._store.conn.execute("ROLLBACK")
