@@ -1,0 +1,40 @@
+"""Invented articles and small helpers that tests share (never real publishers' texts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+EVENTS = {
+    "flood": [
+        ("en", "Floods cut off the old town of Valmare",
+         "Heavy rain flooded the old town of Valmare on Monday, cutting off roads and forcing the "
+         "evacuation of 400 residents. Mayor Ana Ruiz said rescue teams worked through the night."),
+        ("es", "Inundaciones aíslan el casco antiguo de Valmare",
+         "Las lluvias torrenciales inundaron el lunes el casco antiguo de Valmare, cortaron carreteras "
+         "y obligaron a evacuar a 400 vecinos. La alcaldesa Ana Ruiz dijo que los equipos trabajaron toda la noche."),
+    ],
+    "election": [
+        ("en", "Northland votes in tight parliamentary election",
+         "Voters in Northland cast ballots on Sunday in a parliamentary election that polls show is "
+         "too close to call between the Green Union and the Liberal Bloc of Pieter Jansen."),
+        ("de", "Nordland wählt ein neues Parlament",
+         "Die Wähler in Nordland haben am Sonntag ein neues Parlament gewählt. Umfragen sahen ein "
+         "Kopf-an-Kopf-Rennen zwischen der Grünen Union und dem Liberalen Block von Pieter Jansen."),
+    ],
+}
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def event_rows() -> list[dict]:
+    rows = []
+    for story, items in EVENTS.items():
+        for n, (lang, title, text) in enumerate(items):
+            rows.append({"id": f"{story}-{n}", "story": story, "lang": lang, "title": title,
+                         "text": text, "source": f"outlet{n}.example",
+                         "published": f"2026-03-0{n + 2}T08:00:00Z"})
+    return rows

@@ -1,0 +1,105 @@
+"""The CLI as a user runs it: a real subprocess, real files, a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from builders import event_rows, write_jsonl
+
+ENV = dict(os.environ, STORYLINE_ENCODER="hashing")
+
+
+def run(*args, input=None, cwd=None, check=True):
+    result = subprocess.run([sys.executable, "-m", "storyline.cli", *args], capture_output=True,
+                            text=True, input=input, env=ENV, cwd=cwd, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_ingest_stories_show_json(tmp_path, corpus):
+    db = str(tmp_path / "x.db")
+    out = run("ingest", str(corpus), "--db", db).stdout
+    assert "ingested 4" in out and "rejected 0" in out
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    assert stories and set(stories[0]) == {"id", "size", "languages", "sources", "first_seen", "last_seen", "headline"}
+    assert sum(s["size"] for s in stories) == 4
+    shown = json.loads(run("show", stories[0]["id"], "--db", db, "--json").stdout)
+    assert set(shown) == {"id", "articles"}
+    assert set(shown["articles"][0]) == {"id", "lang", "source", "published", "title", "duplicate_of"}
+    ids = {a["id"] for s in stories for a in json.loads(run("show", s["id"], "--db", db, "--json").stdout)["articles"]}
+    assert ids == {r["id"] for r in event_rows()}
+
+
+def test_default_database_is_in_the_current_folder(tmp_path, corpus):
+    run("ingest", str(corpus), cwd=tmp_path)
+    assert (tmp_path / "storyline.db").exists()
+
+
+def test_stdin_and_bad_lines_are_counted(tmp_path):
+    db = str(tmp_path / "x.db")
+    lines = json.dumps(event_rows()[0]) + "\n{not json\n" + json.dumps({"text": "too short"}) + "\n"
+    out = run("ingest", "-", "--db", db, input=lines).stdout
+    assert "ingested 1" in out and "malformed_json: 1" in out and "too_short: 1" in out
+
+
+def test_strict_stops_at_first_bad_line_naming_it(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(event_rows()[0]) + "\n{oops\n", encoding="utf-8")
+    result = run("ingest", str(path), "--strict", "--db", str(tmp_path / "x.db"), check=False)
+    assert result.returncode == 1
+    assert f"{path}:2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_user_errors_have_hints_and_exit_2(tmp_path):
+    result = run("ingest", str(tmp_path / "missing.jsonl"), check=False)
+    assert result.returncode == 2 and "hint:" in result.stderr and "Traceback" not in result.stderr
+    result = run("show", "s999", "--db", str(tmp_path / "none.db"), check=False)
+    assert result.returncode == 2 and "hint:" in result.stderr
+
+
+def test_eval_stories_json_keys(corpus):
+    result = json.loads(run("eval", "stories", str(corpus), "--json").stdout)
+    assert {"bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "n_pred", "n_gold", "docs_per_s"} <= set(result)
+    assert result["n_gold"] == 2 and 0 <= result["bcubed_f1"] <= 1
+
+
+@pytest.mark.slow
+def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
+    rows = [{"id": f"k{n}", "title": f"Report number {n} on topic {n % 37}",
+             "text": f"Event {n % 37} continues with detail {n} and more words about case {n}."}
+            for n in range(4000)]
+    path = write_jsonl(tmp_path / "big.jsonl", rows)
+    db = tmp_path / "k.db"
+    proc = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", str(path), "--db", str(db),
+                             "--batch-size", "32"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    count = 0
+    while time.time() < deadline:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(db) as conn:
+                count = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if count >= 200:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 0 < count < len(rows), "the kill should land mid-ingest"
+    out = run("ingest", str(path), "--db", str(db)).stdout
+    with sqlite3.connect(db) as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM articles")]
+        orphans = conn.execute("SELECT COUNT(*) FROM articles a LEFT JOIN stories s ON s.id = a.story_id"
+                               " WHERE s.id IS NULL").fetchone()[0]
+    assert sorted(ids) == sorted(r["id"] for r in rows)
+    assert orphans == 0
+    assert "already stored" in out

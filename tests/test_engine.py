@@ -1,0 +1,96 @@
+"""The engine end to end on a fast encoder: counting, idempotence, duplicates, restart, invariants."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from storyline.embed import HashingEncoder
+from storyline.engine import Engine
+from storyline.settings import Settings
+from storyline.types import RawRecord, Rejection
+
+from builders import event_rows
+
+
+def _engine(path, **kw) -> Engine:
+    return Engine(path, encoder=HashingEncoder(), settings=Settings(db=str(path), **kw))
+
+
+def _records(rows):
+    return [RawRecord(origin=f"mem:{n}", **{k: v for k, v in r.items() if k != "story"})
+            for n, r in enumerate(rows, 1)]
+
+
+def test_every_input_is_counted_once(tmp_path):
+    rows = event_rows()
+    records = _records(rows) + [RawRecord(origin="mem:x", text="two words"),
+                                Rejection("file.jsonl:9", "malformed_json", "Expecting value")]
+    with _engine(tmp_path / "a.db") as engine:
+        report = engine.ingest_records(records)
+    assert report.ingested == len(rows)
+    assert report.rejected == {"too_short": 1, "malformed_json": 1}
+    assert report.seen == len(records)
+    assert "rejected 2" in report.summary()
+
+
+def test_reingesting_adds_nothing_and_ids_are_kept(tmp_path):
+    path = tmp_path / "a.db"
+    with _engine(path) as engine:
+        first = engine.ingest_records(_records(event_rows()))
+    with _engine(path) as engine:
+        second = engine.ingest_records(_records(event_rows()))
+        assert engine.store.count_articles() == first.ingested
+        assert engine.store.get_article("flood-0").title.startswith("Floods")
+    assert second.ingested == 0 and second.already_stored == first.ingested
+
+
+def test_same_id_with_other_content_is_rejected(tmp_path):
+    with _engine(tmp_path / "a.db") as engine:
+        engine.ingest_records([RawRecord(origin="m:1", id="x", text="Storm hits the northern coast tonight.")])
+        report = engine.ingest_records([RawRecord(origin="m:2", id="x", text="Completely different words about taxes.")])
+    assert report.rejected == {"duplicate_id": 1}
+
+
+def test_near_copy_joins_the_story_of_its_original(tmp_path):
+    original = event_rows()[0]
+    copy = dict(original, id="copy", source="spamblog.example",
+                text=original["text"] + " Click here for more.")
+    with _engine(tmp_path / "a.db") as engine:
+        report = engine.ingest_records(_records([original, copy]))
+        assert report.duplicates == 1
+        meta = engine.store.article_meta("copy")
+        assert meta["duplicate_of"] == original["id"]
+        assert meta["story_id"] == engine.store.story_of(original["id"])
+
+
+def test_restart_restores_active_stories(tmp_path):
+    path = tmp_path / "a.db"
+    rows = event_rows()
+    with _engine(path) as engine:
+        engine.ingest_records(_records(rows[:1]))
+        story = engine.store.story_of(rows[0]["id"])
+    with _engine(path) as engine:
+        assert story in engine.clusterer.active_story_ids()
+        report = engine.ingest_records(_records(rows[1:]))
+        assert all(a.story_id != story or not a.is_new for a in report.assignments)
+        # story ids keep growing after a restart: none is reused
+        ids = [s.id for s in engine.store.list_stories()]
+        assert len(ids) == len(set(ids))
+
+
+words = st.sampled_from("port strike flood rain vote minister fire bridge river club match gold".split())
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.lists(words, min_size=3, max_size=12), min_size=1, max_size=25))
+def test_every_article_is_in_exactly_one_story(tmp_path_factory, texts):
+    path = tmp_path_factory.mktemp("p") / "p.db"
+    records = [RawRecord(origin=f"m:{n}", id=f"a{n}", title=" ".join(t)) for n, t in enumerate(texts)]
+    with _engine(path, batch_size=4) as engine:
+        report = engine.ingest_records(records)
+        pairs = engine.store.article_story_pairs()
+        stories = {s.id: s for s in engine.store.list_stories()}
+    assert len(pairs) == report.ingested
+    assert len({a for a, _ in pairs}) == len(pairs)
+    assert {s for _, s in pairs} == set(stories)
+    assert sum(s.size for s in stories.values()) == len(pairs)
