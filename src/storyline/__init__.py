@@ -1,6 +1,66 @@
 """Storyline: a local-first multilingual news story engine.
 
-Articles in (files, feeds, stdin), stories and briefs out.
+Articles in (files, feeds, stdin), stories and briefs out. The function-first API::
+
+    import storyline
+    report = storyline.ingest(["news.jsonl"], db="news.db")
+    for story in storyline.stories(db="news.db")[:5]:
+        print(story.id, story.size, story.headline)
 """
 
+from __future__ import annotations
+
+from typing import Sequence
+
+from storyline.errors import InputError, NotFoundError, StorylineError
+from storyline.types import Article, Assignment, Brief, PairScore, RawRecord, Rejection, Story
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Article", "Assignment", "Brief", "Engine", "InputError", "NotFoundError", "PairScore",
+    "RawRecord", "Rejection", "Story", "StorylineError", "ingest", "stories", "story",
+]
+
+
+def ingest(paths: Sequence[str], *, db: str = "storyline.db", strict: bool = False, **settings):
+    """Ingest JSONL files / folders into ``db``; returns the IngestReport (counts, assignments)."""
+    from storyline.engine import Engine
+    from storyline.settings import Settings
+
+    config = Settings.load(db=db, **settings)
+    with Engine(config.db, settings=config) as engine:
+        return engine.ingest_paths(list(paths), strict=strict)
+
+
+def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story]:
+    """Stories in ``db``, newest first."""
+    from storyline.store import Store
+
+    store = Store(db)
+    try:
+        return store.list_stories(limit=limit)
+    finally:
+        store.close()
+
+
+def story(story_id: str, *, db: str = "storyline.db") -> Story:
+    """One story with its article ids; NotFoundError when absent."""
+    from storyline.store import Store
+
+    store = Store(db)
+    try:
+        found = store.get_story(story_id)
+    finally:
+        store.close()
+    if found is None:
+        raise NotFoundError(f"no story {story_id!r} in {db}", hint="list them with storyline.stories()")
+    return found
+
+
+def __getattr__(name: str):
+    if name == "Engine":
+        from storyline.engine import Engine
+
+        return Engine
+    raise AttributeError(f"module 'storyline' has no attribute {name!r}")
