@@ -16,6 +16,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 SCHEME = "affine32"  # signatures are uint32; stored signatures must keep this scheme
 
 
+def is_short(text: str, min_words: int = 20) -> bool:
+    """Headline-length texts are compared by character grams and a stricter threshold."""
+    return len(_WORD.findall(text)) < min_words
+
+
 def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[bytes]:
     """Word 3-grams for texts of some length; character 5-grams for short ones (headlines).
 
@@ -37,7 +42,10 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
 class DuplicateIndex:
     """Finds the earliest near-copy of a text among recently indexed ones.
 
-    ``threshold`` is the Jaccard similarity of shingles above which two texts are copies;
+    ``threshold`` is the Jaccard similarity of shingles above which two articles are copies
+    (syndicated copies often get a new headline, intro and ending, hence well below 1);
+    ``short_threshold`` applies to headline-length texts, where look-alike headlines of different
+    events ("X wins gold in vault" / "… in floor") must not collapse.
     ``capacity`` bounds memory: only the most recent ``capacity`` texts are searched.
 
     >>> index = DuplicateIndex()
@@ -48,11 +56,14 @@ class DuplicateIndex:
     >>> index.find(index.signature("A completely different text about the weather in the mountains."))
     """
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 64, capacity: int = 200_000) -> None:
+    def __init__(self, threshold: float = 0.6, short_threshold: float = 0.85, num_perm: int = 64,
+                 capacity: int = 200_000) -> None:
         self.threshold = threshold
+        self.short_threshold = short_threshold
         self.num_perm = num_perm
         self.capacity = capacity
-        self._lsh = MinHashLSH(threshold=max(0.5, threshold - 0.15), num_perm=num_perm)
+        lowest = min(threshold, short_threshold)
+        self._lsh = MinHashLSH(threshold=max(0.3, lowest - 0.15), num_perm=num_perm)
         self._signatures: OrderedDict[str, np.ndarray] = OrderedDict()
         self._root: dict[str, str] = {}
 
@@ -63,13 +74,17 @@ class DuplicateIndex:
             minhash.update_batch(list(grams))
         return minhash.hashvalues.copy()
 
-    def find(self, signature: np.ndarray) -> str | None:
-        """The earliest indexed article this signature copies, or None."""
+    def find(self, signature: np.ndarray, *, short: bool = False) -> str | None:
+        """The earliest indexed article this signature copies, or None.
+
+        ``short``: the text is headline-length (see ``is_short``), so the stricter threshold applies.
+        """
         query = MinHash(num_perm=self.num_perm, hashvalues=signature, scheme=SCHEME)
+        threshold = self.short_threshold if short else self.threshold
         best: tuple[float, str] | None = None
         for key in self._lsh.query(query):
             similarity = float(np.mean(self._signatures[key] == signature))
-            if similarity >= self.threshold and (best is None or similarity > best[0]):
+            if similarity >= threshold and (best is None or similarity > best[0]):
                 best = (similarity, key)
         if best is None:
             return None

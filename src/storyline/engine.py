@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence, TextIO
 
 import numpy as np
 
-from storyline.dedup import DuplicateIndex
+from storyline.dedup import DuplicateIndex, is_short
 from storyline.embed import Encoder, get_encoder
 from storyline.errors import InputError
 from storyline.settings import Settings
@@ -95,7 +95,9 @@ class Engine:
         self._story_counter = self.store.counter("story")
         self.clusterer = clusterer or StoryClusterer(new_story_id=self._new_story_id)
         self._dedup = DuplicateIndex(
-            threshold=self.settings.dedup_threshold, capacity=self.settings.dedup_capacity
+            threshold=self.settings.dedup_threshold,
+            short_threshold=self.settings.dedup_short_threshold,
+            capacity=self.settings.dedup_capacity,
         )
         self._restore()
 
@@ -217,7 +219,7 @@ class Engine:
                 removed=clean.removed, extra=dict(record.extra),
             )
             signature = self._dedup.signature(article.full_text)
-            duplicate_of = self._dedup.find(signature)
+            duplicate_of = self._dedup.find(signature, short=is_short(article.full_text))
             self._dedup.add(article.id, signature, duplicate_of)
             prepared.append(_Prepared(article, signature, duplicate_of))
 

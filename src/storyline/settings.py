@@ -26,7 +26,8 @@ class Settings:
     batch_size: int = 64
     max_bytes: int = 1_000_000
     min_words: int = 3
-    dedup_threshold: float = 0.8
+    dedup_threshold: float = 0.6
+    dedup_short_threshold: float = 0.85
     dedup_capacity: int = 200_000
     clean_with_encoder: bool = True
 
