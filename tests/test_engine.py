@@ -94,3 +94,19 @@ def test_every_article_is_in_exactly_one_story(tmp_path_factory, texts):
     assert len({a for a, _ in pairs}) == len(pairs)
     assert {s for _, s in pairs} == set(stories)
     assert sum(s.size for s in stories.values()) == len(pairs)
+
+
+def test_near_copy_of_an_article_in_a_closed_story_reopens_it(tmp_path):
+    original = dict(event_rows()[0], published="2026-03-01T08:00:00Z")
+    later = [dict(r, id=f"late-{n}", published="2026-04-20T08:00:00Z") for n, r in enumerate(event_rows()[2:])]
+    copy = dict(original, id="copy", source="mirror.example", published="2026-04-21T08:00:00Z",
+                text=original["text"] + " Mirrored.")
+    with _engine(tmp_path / "a.db") as engine:
+        engine.ingest_records(_records([original] + later))
+        story = engine.store.story_of(original["id"])
+        assert engine.store.get_story(story).status == "closed"
+        report = engine.ingest_records(_records([copy]))
+        assert report.rejected == {} and report.ingested == 1
+        assert engine.store.story_of("copy") == story
+        assert engine.store.get_story(story).status == "active"
+        assert report.stories_created == 0

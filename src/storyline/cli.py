@@ -31,9 +31,11 @@ def main() -> None:
 
 def _register() -> None:
     from storyline.commands import core
+    from storyline.commands.serve import serve_command
 
     for command in core.COMMANDS:
         main.add_command(command)
+    main.add_command(serve_command)
 
 
 _register()

@@ -42,6 +42,7 @@ class IngestReport:
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
+    stage_seconds: Counter = field(default_factory=Counter)
 
     @property
     def seen(self) -> int:
@@ -175,6 +176,7 @@ class Engine:
         from storyline.extract import Extracted, extract
         from storyline.language import detect
 
+        clock = _StageClock(report.stage_seconds)
         rejections: list[Rejection] = []
         extracted: list[tuple[RawRecord, Extracted, str, str]] = []
         batch_ids: set[str] = set()
@@ -196,11 +198,13 @@ class Engine:
                 continue
             batch_ids.add(article_id)
             extracted.append((record, result, article_id, content_hash))
+        clock.lap("extract")
 
         encoder_for_clean = self.encoder if self.settings.clean_with_encoder else None
         cleaned = clean_many(
             [(ex.text, ex.title, record.lang) for record, ex, _, _ in extracted], encoder=encoder_for_clean
         )
+        clock.lap("clean")
         prepared: list[_Prepared] = []
         now = utcnow()
         for (record, ex, article_id, content_hash), clean in zip(extracted, cleaned):
@@ -208,10 +212,12 @@ class Engine:
                 _reject(Rejection(record.origin, "too_short", "fewer words than --min-words after cleaning"),
                         rejections, strict)
                 continue
+            clock.lap("clean")
             if record.lang:
                 lang, confidence = str(record.lang).lower()[:2], 1.0
             else:
                 lang, confidence = detect(f"{ex.title}\n{clean.text[:2000]}")
+            clock.lap("language")
             article = Article(
                 id=article_id, title=ex.title, text=clean.text, url=ex.url, source=ex.source,
                 published=ex.published, lang=lang, lang_confidence=round(float(confidence), 4),
@@ -222,8 +228,10 @@ class Engine:
             duplicate_of = self._dedup.find(signature, short=is_short(article.full_text))
             self._dedup.add(article.id, signature, duplicate_of)
             prepared.append(_Prepared(article, signature, duplicate_of))
+            clock.lap("dedup")
 
         vectors = self.encoder.encode([p.article.full_text for p in prepared])
+        clock.lap("encode")
         assignments: list[Assignment] = []
         story_of_new: dict[str, str] = {}
         for item, vector in zip(prepared, vectors):
@@ -238,7 +246,9 @@ class Engine:
             story_of_new[item.article.id] = assignment.story_id
             assignments.append(assignment)
         merges = self.clusterer.pop_merges()
+        clock.lap("assign")
         self._commit(prepared, vectors, assignments, merges, rejections, report)
+        clock.lap("store")
 
     def _commit(self, prepared, vectors, assignments, merges, rejections, report) -> None:
         store = self.store
@@ -248,8 +258,9 @@ class Engine:
             for rejection in rejections:
                 store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
             for item, vector, assignment in zip(prepared, vectors, assignments):
-                if assignment.is_new:
-                    store.create_story(assignment.story_id, int(assignment.story_id.lstrip("s") or 0))
+                if assignment.is_new and store.create_story(
+                    assignment.story_id, int(assignment.story_id.lstrip("s") or 0)
+                ):
                     created.add(assignment.story_id)
                 store.insert_article(item.article, story_id=assignment.story_id,
                                      similarity=float(assignment.similarity),
@@ -293,6 +304,19 @@ class Engine:
         elif articles:
             headline, headline_id = articles[0].text[:120], articles[0].id
         self.store.refresh_story(story_id, headline, headline_id)
+
+
+class _StageClock:
+    """Adds the time since the previous lap to a named stage, so one run times every stage."""
+
+    def __init__(self, totals: Counter) -> None:
+        self._totals = totals
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self._totals[stage] += now - self._last
+        self._last = now
 
 
 def _item(article: Article, vector: np.ndarray) -> StoryItem:

@@ -68,6 +68,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     """,
+    # 2: sentence and quote embeddings of articles, cached for briefs (storyline.briefs_cache)
+    """
+    CREATE TABLE sentences (
+        article_id TEXT NOT NULL,
+        encoder TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (article_id, encoder, idx)
+    );
+    """,
 )
 
 
@@ -94,7 +107,7 @@ class Store:
 
     >>> store = Store(":memory:")
     >>> store.schema_version()
-    1
+    2
     """
 
     def __init__(self, path: str | Path = "storyline.db") -> None:
@@ -277,11 +290,19 @@ class Store:
         return self.conn.execute("SELECT id, story_id FROM articles ORDER BY seq").fetchall()
 
     # ---------- stories ----------
-    def create_story(self, story_id: str, seq: int) -> None:
+    def create_story(self, story_id: str, seq: int) -> bool:
+        """Create the story, or reopen it if it exists (a closed story can come back); True if new."""
         now = to_iso(utcnow())
-        self.conn.execute(
-            "INSERT INTO stories(seq, id, created, updated) VALUES(?,?,?,?)", (seq, story_id, now, now)
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO stories(seq, id, created, updated) VALUES(?,?,?,?)",
+            (seq, story_id, now, now),
         )
+        if cur.rowcount == 0:
+            self.conn.execute(
+                "UPDATE stories SET status='active', updated=? WHERE id=? AND status='closed'",
+                (now, story_id),
+            )
+        return cur.rowcount == 1
 
     def refresh_story(self, story_id: str, headline: str, headline_article: str | None) -> None:
         """Recompute a story's size, span, languages and sources from its articles."""
@@ -388,6 +409,36 @@ class Store:
     def rejection_counts(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT reason, COUNT(*) FROM rejections GROUP BY reason")
         return dict(rows.fetchall())
+
+    # ---------- sentence cache (briefs) ----------
+    def sentence_vectors(self, article_ids: Sequence[str], encoder: str) -> dict[str, dict[str, np.ndarray]]:
+        """Cached sentence vectors by article, then by sentence text, for one encoder."""
+        found: dict[str, dict[str, np.ndarray]] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT article_id, text, vector FROM sentences WHERE encoder=? AND article_id IN ({marks})",
+                [encoder, *chunk],
+            )
+            for article_id, text, blob in rows:
+                found.setdefault(article_id, {})[text] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def replace_sentences(
+        self, article_id: str, encoder: str, rows: Sequence[tuple[str, str, str | None, np.ndarray]]
+    ) -> None:
+        """Replace one article's cached sentences: rows of (kind, text, speaker, vector), in order."""
+        self.conn.execute("DELETE FROM sentences WHERE article_id=? AND encoder=?", (article_id, encoder))
+        self.conn.executemany(
+            "INSERT INTO sentences(article_id, encoder, idx, kind, text, speaker, vector)"
+            " VALUES(?,?,?,?,?,?,?)",
+            [
+                (article_id, encoder, idx, kind, text, speaker, np.asarray(vec, dtype=np.float32).tobytes())
+                for idx, (kind, text, speaker, vec) in enumerate(rows)
+            ],
+        )
 
 
 _ARTICLE_COLUMNS = (

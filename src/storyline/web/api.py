@@ -1,0 +1,122 @@
+"""The JSON API under /api: stories, articles, comparisons, ingest. Documented at /docs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from storyline.web import queries, schemas, views
+
+router = APIRouter(prefix="/api", tags=["api"])
+MAX_BODY = 20_000_000
+_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 404, 413, 422, 500)}
+_ARTICLE_IN = schemas.ArticleIn.model_json_schema()
+_POST_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {
+        "anyOf": [_ARTICLE_IN, {"type": "array", "items": _ARTICLE_IN, "maxItems": views.MAX_ITEMS}]
+    }}},
+}
+
+
+def split_values(values: list[str]) -> tuple[str, ...]:
+    """Repeated and comma-separated query values as one tuple: ``lang=en,es&lang=de``.
+
+    >>> split_values(["en,es", " de ", ""])
+    ('en', 'es', 'de')
+    """
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def story_filter(q: str, lang: list[str], source: list[str], since: str | None, until: str | None,
+                 sort: str, limit: int, offset: int) -> queries.StoryFilter:
+    return queries.StoryFilter(
+        q=q.strip(), langs=tuple(v.lower() for v in split_values(lang)), sources=split_values(source),
+        since=queries.parse_when(since), until=queries.parse_when(until, end_of_day=True),
+        sort=sort, limit=limit, offset=offset,
+    )
+
+
+Sort = Literal["recent", "latest", "size"]
+
+
+# The list and version endpoints are async on purpose: their one indexed query takes well under a
+# millisecond, cheaper than the hop to a worker thread. Only a stale search index goes to a thread.
+@router.get("/stories", response_model=schemas.StoryPage, responses=_ERRORS)
+async def list_stories(
+    request: Request,
+    q: str = Query("", max_length=500, description="Words that must all occur in a story's articles"),
+    lang: list[str] = Query([], description="ISO 639-1 codes; a story matches if it has any of them"),
+    source: list[str] = Query([], description="Source names; a story matches if it has any of them"),
+    since: str | None = Query(None, description="ISO date: stories seen on or after it"),
+    until: str | None = Query(None, description="ISO date: stories that began on or before it"),
+    sort: Sort = Query("recent", description="recent: newest day, then biggest; latest; size"),
+    limit: int = Query(30, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=10_000_000),
+) -> JSONResponse:
+    """Stories matching the filters, newest and biggest first, one page at a time."""
+    state = request.app.state.storyline
+    f = story_filter(q, lang, source, since, until, sort, limit, offset)
+    if f.q and state.search_stale():
+        await run_in_threadpool(state.sync_search)
+    conn = state.store().conn
+    stories, more = queries.list_stories(conn, f)
+    return JSONResponse({
+        "stories": stories, "limit": limit, "offset": offset,
+        "next_offset": offset + limit if more else None, "version": queries.version(conn),
+    })
+
+
+@router.get("/stories/{story_id}", response_model=schemas.StoryDetail, responses=_ERRORS)
+def get_story(request: Request, story_id: str,
+              lang: str | None = Query(None, description="Preferred language of the brief")) -> JSONResponse:
+    """One story with its articles and its brief (summary, entities, quote groups, claims, timeline)."""
+    return JSONResponse(views.story_detail(request.app.state.storyline, story_id, lang=lang))
+
+
+@router.get("/articles/{article_id}", response_model=schemas.ArticleOut, responses=_ERRORS)
+def get_article(request: Request, article_id: str) -> JSONResponse:
+    """One article: cleaned text, metadata, its story, and the lines the cleaner removed."""
+    return JSONResponse(views.article_detail(request.app.state.storyline, article_id))
+
+
+@router.get("/compare", response_model=schemas.CompareOut, responses=_ERRORS)
+def compare(request: Request, a: str = Query(..., description="An article id"),
+            b: str = Query(..., description="Another article id")) -> JSONResponse:
+    """How similar two stored articles are, on the SemEval-2022 Task 8 scale (1 same … 4 unrelated)."""
+    return JSONResponse(views.compare_articles(request.app.state.storyline, a, b))
+
+
+@router.get("/version", response_model=schemas.VersionOut)
+async def get_version(request: Request) -> JSONResponse:
+    """A number that grows when articles arrive: poll it to know when to refresh."""
+    return JSONResponse({"version": queries.version(request.app.state.storyline.store().conn)})
+
+
+@router.post("/articles", response_model=schemas.IngestOut, responses=_ERRORS,
+             openapi_extra={"requestBody": _POST_BODY})
+async def post_articles(request: Request) -> JSONResponse:
+    """Ingest one article or a list (the fields of a JSONL input line); answers with the assignments."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return JSONResponse({"error": f"request body over {MAX_BODY} bytes",
+                             "hint": "send fewer articles per request"}, status_code=413)
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return JSONResponse({"error": f"request body over {MAX_BODY} bytes",
+                             "hint": "send fewer articles per request"}, status_code=413)
+    items = views.parse_items(body)
+    state = request.app.state.storyline
+    host = request.client.host if request.client else "api"
+    result = await run_in_threadpool(views.ingest_items, state, items, f"api:{host}")
+    if not result["ingested"] and not result["already_stored"]:
+        first = result["rejected"][0] if result["rejected"] else {"item": None, "reason": "?", "detail": ""}
+        detail = f" ({first['detail']})" if first["detail"] else ""
+        return JSONResponse({
+            "error": f"no article was ingested: item {first['item']}: {first['reason']}{detail}",
+            "hint": "each article needs a title, text or html with enough words", **result,
+        }, status_code=422)
+    return JSONResponse(result)

@@ -1,0 +1,62 @@
+"""The web app factory: JSON API under /api (OpenAPI at /docs), pages for people, static files served locally."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from storyline import __version__
+from storyline.embed.base import Encoder
+from storyline.web import api, errors, pages
+from storyline.web.state import AppState
+
+log = logging.getLogger("storyline.web")
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: int = pages.POLL_MS,
+               warm_up: bool = False) -> FastAPI:
+    """An app over the database at ``db_path`` (created if missing).
+
+    ``encoder`` serves briefs, comparisons and ingest (default: the one settings name, loaded on
+    first need); ``warm_up`` loads it and fills the search index in the background at start-up.
+    ``poll_ms`` is how often open pages check for new stories.
+    """
+    state = AppState(db_path, encoder)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm_up:
+            threading.Thread(target=_warm_up, args=(state,), name="storyline-warm-up", daemon=True).start()
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="Storyline", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+        description="Multilingual news stories: list and search them, read their briefs, compare "
+                    "articles, and ingest new ones. Errors are JSON objects with `error` and `hint`.",
+    )
+    app.state.storyline = state
+    app.state.poll_ms = poll_ms
+    errors.install(app, pages.templates)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    return app
+
+
+def _warm_up(state: AppState) -> None:
+    """Fill the search index and load the encoder so the first search or brief is quick."""
+    try:
+        added = state.sync_search()
+        if added:
+            log.info("search index: %d articles added", added)
+        state.encoder.encode(["warm up"])
+    except Exception:  # a failed warm-up only means the first request does the work
+        log.exception("warm-up failed")

@@ -1,0 +1,101 @@
+"""Small display helpers for the templates: dates, spans, language names, URLs with filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlencode
+
+from jinja2 import Environment
+
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
+    "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish",
+    "fr": "French", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "nl": "Dutch",
+    "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+    "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "th": "Thai", "tr": "Turkish",
+    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+def _parse(value: str | datetime | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def when(value: str | datetime | None) -> str:
+    """A stored time as people read it (UTC).
+
+    >>> when("2026-03-04T09:30:00Z")
+    '4 Mar 2026, 09:30'
+    """
+    parsed = _parse(value)
+    if parsed is None:
+        return "" if value is None else str(value)
+    return f"{parsed.day} {parsed:%b %Y, %H:%M}"
+
+
+def span(first: str | None, last: str | None) -> str:
+    """A story's time span, short when it fits in one day.
+
+    >>> span("2026-03-04T09:30:00Z", "2026-03-04T17:05:00Z")
+    '4 Mar 2026, 09:30–17:05'
+    >>> span("2026-03-03T08:00:00Z", "2026-03-05T10:00:00Z")
+    '3 Mar – 5 Mar 2026'
+    """
+    a, b = _parse(first), _parse(last)
+    if a is None:
+        return "no dates"
+    if b is None or b == a:
+        return when(a)
+    if a.date() == b.date():
+        return f"{when(a)}–{b:%H:%M}"
+    if a.year == b.year:
+        return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
+    return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
+
+
+def language(code: str | None) -> str:
+    """A language's English name from its ISO 639-1 code (the code itself when unknown)."""
+    return LANGUAGE_NAMES.get((code or "").lower(), code or "unknown")
+
+
+def query_url(path: str, params: Mapping[str, Any], **changes: Any) -> str:
+    """``path`` with the given query parameters, some changed; empty values are left out.
+
+    >>> query_url("/", {"q": "port", "lang": ["es"], "offset": 0}, offset=30)
+    '/?q=port&lang=es&offset=30'
+    """
+    merged = {**params, **changes}
+    pairs: list[tuple[str, str]] = []
+    for key, value in merged.items():
+        values: Iterable[Any] = value if isinstance(value, (list, tuple)) else [value]
+        pairs += [(key, str(v)) for v in values if v not in (None, "", 0) or (key == "offset" and v)]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def host(url: str | None) -> str:
+    """The site part of a URL, for link labels.
+
+    >>> host("https://www.example.org/a/b")
+    'example.org'
+    """
+    if not url:
+        return ""
+    rest = url.split("://", 1)[-1]
+    site = rest.split("/", 1)[0]
+    return site[4:] if site.startswith("www.") else site
+
+
+def install_filters(env: Environment) -> None:
+    env.filters.update(when=when, language=language, host=host)
+    env.globals.update(span=span, query_url=query_url)

@@ -1,0 +1,74 @@
+"""The pages people read: the story list (with search and live updates), a story with its brief, an article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from storyline.web import queries, views
+from storyline.web.api import Sort, story_filter
+from storyline.web.format import install_filters
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+install_filters(templates.env)
+PAGE_SIZE = 30
+POLL_MS = 4000
+
+
+def _list_context(request: Request, q: str, lang: list[str], source: list[str], since: str | None,
+                  until: str | None, sort: str, offset: int) -> dict[str, Any]:
+    state = request.app.state.storyline
+    f = story_filter(q, lang, source, since, until, sort, PAGE_SIZE, offset)
+    if f.q:
+        state.sync_search()
+    conn = state.store().conn
+    stories, more = queries.list_stories(conn, f)
+    return {"stories": stories, "filter": f, "more": more, "version": queries.version(conn),
+            "next_offset": offset + PAGE_SIZE, "poll_ms": request.app.state.poll_ms}
+
+
+@router.get("/")
+def index(request: Request, q: str = Query("", max_length=500), lang: list[str] = Query([]),
+          source: list[str] = Query([]), since: str | None = None, until: str | None = None,
+          sort: Sort = "recent", offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
+    context = _list_context(request, q, lang, source, since, until, sort, offset)
+    context["langs"], context["sources"] = queries.known_values(request.app.state.storyline.store().conn)
+    return templates.TemplateResponse(request, "index.html", context)
+
+
+@router.get("/partials/stories")
+def story_items(request: Request, q: str = Query("", max_length=500), lang: list[str] = Query([]),
+                source: list[str] = Query([]), since: str | None = None, until: str | None = None,
+                sort: Sort = "recent", offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
+    """The list items alone, for the page's live refresh and search-as-you-type."""
+    context = _list_context(request, q, lang, source, since, until, sort, offset)
+    response = templates.TemplateResponse(request, "_stories.html", context)
+    response.headers["X-Storyline-Version"] = str(context["version"])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/stories/{story_id}")
+def story_page(request: Request, story_id: str, lang: str | None = None) -> Response:
+    detail = views.story_detail(request.app.state.storyline, story_id, lang=lang)
+    if detail["merged_into"]:
+        return RedirectResponse(f"/stories/{detail['merged_into']}", status_code=307)
+    return templates.TemplateResponse(request, "story.html", {"story": detail, "brief": detail["brief"]})
+
+
+@router.get("/articles/{article_id}")
+def article_page(request: Request, article_id: str) -> Response:
+    article = views.article_detail(request.app.state.storyline, article_id)
+    return templates.TemplateResponse(request, "article.html", {"article": article})
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    """The OpenAPI description as a readable page (served locally; /openapi.json is the machine form)."""
+    spec = request.app.openapi()
+    return templates.TemplateResponse(request, "docs.html", {"spec": spec})

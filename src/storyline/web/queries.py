@@ -1,0 +1,212 @@
+"""Read queries the web layer needs, each one SQL statement over ``Store.conn`` (no per-row queries).
+
+Text search uses the ``article_search`` FTS5 table, filled lazily from ``articles`` by
+``sync_search`` (the engine does not know about it, so any process may bring it up to date).
+``ensure_schema`` creates it and the list indexes; all ``IF NOT EXISTS``, so it is idempotent and
+leaves the store's own migrations alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from typing import Any, Sequence
+
+from storyline.errors import InputError
+
+SORTS = {
+    # newest day first, biggest within a day: "the newest and biggest stories first"
+    "recent": "substr(COALESCE(s.last_seen, s.updated), 1, 10) DESC, s.size DESC, s.seq DESC",
+    "latest": "COALESCE(s.last_seen, s.updated) DESC, s.seq DESC",
+    "size": "s.size DESC, s.seq DESC",
+}
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SCHEMA = (
+    "CREATE INDEX IF NOT EXISTS web_stories_recent ON stories("
+    "substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
+    "CREATE INDEX IF NOT EXISTS web_stories_latest ON stories(COALESCE(last_seen, updated) DESC, seq DESC)",
+    "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
+    "title, text, content='', tokenize='unicode61 remove_diacritics 2')",
+)
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the web layer's indexes and search table if they are missing."""
+    for statement in _SCHEMA:
+        conn.execute(statement)
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """What the story list asks for; every field optional. ``langs``/``sources`` match any of them."""
+
+    q: str = ""
+    langs: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    sort: str = "recent"
+    limit: int = 30
+    offset: int = 0
+
+
+def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | None:
+    """An ISO date or datetime from a query string, as UTC; a bare date ``until`` means its end.
+
+    >>> parse_when("2026-03-02", end_of_day=True).isoformat()
+    '2026-03-02T23:59:59.999999+00:00'
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InputError(f"{text!r} is not a date", hint="use ISO 8601, e.g. 2026-03-02 or 2026-03-02T08:00Z") from exc
+    if len(text) == 10 and end_of_day:
+        parsed = datetime.combine(parsed.date(), time.max)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query: every word of ``text`` must appear (as a word prefix).
+
+    >>> fts_query('port "strike" OR')
+    '"port"* "strike"* "OR"*'
+    """
+    return " ".join(f'"{word}"*' for word in _WORD.findall(text))
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+_STORY_SELECT = (
+    "SELECT s.id, s.headline, s.size, s.languages, s.sources, s.first_seen, s.last_seen,"
+    " s.status, s.merged_into, s.updated FROM stories s"
+)
+
+
+def story_row(row: Sequence[Any]) -> dict[str, Any]:
+    """A stories row as the API shows it."""
+    return {
+        "id": row[0], "headline": row[1], "size": row[2], "languages": json.loads(row[3]),
+        "sources": json.loads(row[4]), "first_seen": row[5], "last_seen": row[6],
+        "status": row[7], "merged_into": row[8], "updated": row[9],
+    }
+
+
+def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:
+    """One page of stories matching ``f`` and whether more follow (one query: limit + 1 rows)."""
+    where = ["s.status != 'merged'"]
+    params: list[Any] = []
+    if f.langs:
+        marks = ",".join("?" * len(f.langs))
+        where.append(f"EXISTS (SELECT 1 FROM json_each(s.languages) WHERE value IN ({marks}))")
+        params += list(f.langs)
+    if f.sources:
+        marks = ",".join("?" * len(f.sources))
+        where.append(f"EXISTS (SELECT 1 FROM json_each(s.sources) WHERE value IN ({marks}))")
+        params += list(f.sources)
+    if f.since is not None:
+        where.append("COALESCE(s.last_seen, s.updated) >= ?")
+        params.append(_iso(f.since))
+    if f.until is not None:
+        where.append("COALESCE(s.first_seen, s.created) <= ?")
+        params.append(_iso(f.until))
+    query = fts_query(f.q)
+    if query:
+        where.append(
+            "s.id IN (SELECT a.story_id FROM article_search x JOIN articles a ON a.seq = x.rowid"
+            " WHERE article_search MATCH ?)"
+        )
+        params.append(query)
+    elif f.q.strip():
+        return [], False  # only punctuation: nothing can match
+    sql = f"{_STORY_SELECT} WHERE {' AND '.join(where)} ORDER BY {SORTS[f.sort]} LIMIT ? OFFSET ?"
+    rows = conn.execute(sql, [*params, f.limit + 1, f.offset]).fetchall()
+    return [story_row(r) for r in rows[: f.limit]], len(rows) > f.limit
+
+
+def get_story_row(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
+    row = conn.execute(f"{_STORY_SELECT} WHERE s.id = ?", (story_id,)).fetchone()
+    return story_row(row) if row else None
+
+
+def story_article_rows(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
+    """The articles of one story (no body text), oldest first by their time."""
+    rows = conn.execute(
+        "SELECT id, title, lang, source, url, COALESCE(published, ingested), duplicate_of, similarity"
+        " FROM articles WHERE story_id = ? ORDER BY COALESCE(published, ingested), seq",
+        (story_id,),
+    )
+    keys = ("id", "title", "lang", "source", "url", "time", "duplicate_of", "similarity")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """One article with its story link and cleaning record, as the API shows it."""
+    row = conn.execute(
+        "SELECT id, title, text, url, source, published, lang, lang_confidence, ingested, story_id,"
+        " duplicate_of, similarity, removed, extra FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    keys = ("id", "title", "text", "url", "source", "published", "lang", "lang_confidence",
+            "ingested", "story_id", "duplicate_of", "similarity")
+    found = dict(zip(keys, row[:12]))
+    found["removed"] = [{"line": line, "reason": reason} for line, reason in json.loads(row[12])]
+    found["extra"] = json.loads(row[13])
+    return found
+
+
+def vector_encoder(conn: sqlite3.Connection, story_id: str) -> str | None:
+    """The name of the encoder that made a story's stored vectors (None if it has none)."""
+    row = conn.execute(
+        "SELECT v.encoder FROM articles a JOIN vectors v ON v.article_id = a.id WHERE a.story_id = ? LIMIT 1",
+        (story_id,),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def known_values(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """Languages and sources that occur in the database, most frequent first (for filter menus)."""
+    langs = [r[0] for r in conn.execute(
+        "SELECT lang FROM articles GROUP BY lang ORDER BY COUNT(*) DESC LIMIT 60")]
+    sources = [r[0] for r in conn.execute(
+        "SELECT source FROM articles WHERE source IS NOT NULL GROUP BY source"
+        " ORDER BY COUNT(*) DESC LIMIT 200")]
+    return langs, sources
+
+
+def version(conn: sqlite3.Connection) -> int:
+    """A number that grows whenever articles arrive (stories only change when articles do)."""
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+
+
+def sync_search(conn: sqlite3.Connection, batch: int = 5000) -> int:
+    """Index articles the search table has not seen yet; returns how many were added."""
+    added = 0
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM article_search").fetchone()[0]
+            cur = conn.execute(
+                "INSERT INTO article_search(rowid, title, text) SELECT seq, title, text FROM articles"
+                " WHERE seq > ? ORDER BY seq LIMIT ?",
+                (last, batch),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        added += cur.rowcount
+        if cur.rowcount < batch:
+            return added

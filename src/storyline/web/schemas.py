@@ -1,0 +1,131 @@
+"""Pydantic models that document the JSON API in OpenAPI (/docs); handlers answer plain dicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ErrorOut(BaseModel):
+    error: str
+    hint: str = ""
+
+
+class StoryOut(BaseModel):
+    id: str
+    headline: str
+    size: int
+    languages: list[str]
+    sources: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    status: str
+    merged_into: str | None
+    updated: str
+
+
+class StoryPage(BaseModel):
+    stories: list[StoryOut]
+    limit: int
+    offset: int
+    next_offset: int | None
+    version: int
+
+
+class StoryArticle(BaseModel):
+    id: str
+    title: str
+    lang: str
+    source: str | None
+    url: str | None
+    time: str | None
+    duplicate_of: str | None
+    similarity: float
+
+
+class StoryDetail(StoryOut):
+    articles: list[StoryArticle]
+    brief: dict[str, Any] | None
+    brief_error: str | None
+
+
+class RemovedOut(BaseModel):
+    line: str
+    reason: str
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str
+    text: str
+    url: str | None
+    source: str | None
+    published: str | None
+    lang: str
+    lang_confidence: float
+    ingested: str | None
+    story_id: str
+    duplicate_of: str | None
+    similarity: float
+    removed: list[RemovedOut]
+    extra: dict[str, Any]
+
+
+class MatchedSentence(BaseModel):
+    a: str
+    b: str
+    cosine: float
+
+
+class CompareOut(BaseModel):
+    a: str
+    b: str
+    overall: float
+    label: str
+    cosine: float
+    shared_entities: list[str]
+    matched_sentences: list[MatchedSentence]
+    date_gap_days: float | None
+
+
+class ArticleIn(BaseModel):
+    """One article, with the fields of a JSONL input line; unknown fields are kept in ``extra``."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str | None = None
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+    lang: str | None = None
+
+
+class AssignmentOut(BaseModel):
+    article_id: str
+    story_id: str
+    similarity: float
+    is_new: bool
+    duplicate_of: str | None
+
+
+class RejectionOut(BaseModel):
+    item: int | None
+    reason: str
+    detail: str
+
+
+class IngestOut(BaseModel):
+    ingested: int
+    already_stored: int
+    duplicates: int
+    stories_created: int
+    stories_updated: int
+    assignments: list[AssignmentOut]
+    rejected: list[RejectionOut]
+
+
+class VersionOut(BaseModel):
+    version: int

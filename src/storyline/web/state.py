@@ -1,0 +1,128 @@
+"""What one web app shares across requests: a connection per thread, one encoder, one engine, a brief cache.
+
+Reads use a SQLite connection per worker thread (WAL lets them run beside the writer). The encoder
+loads once, on first need, and is called under a lock; the engine is built once and ingests under
+its own lock, so concurrent POSTs queue instead of interleaving batches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from storyline.embed.base import Encoder
+from storyline.settings import Settings
+from storyline.store import Store
+from storyline.web import queries
+
+
+class LockedEncoder:
+    """An Encoder whose ``encode`` is serialised (numpy models are not safe to share across threads)."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.languages = inner.languages
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self.inner.encode(texts)
+
+
+class AppState:
+    """Shared resources of one app over the database at ``db_path``."""
+
+    def __init__(self, db_path: str | Path, encoder: Encoder | None = None,
+                 settings: Settings | None = None, brief_cache_size: int = 256) -> None:
+        self.db_path = str(db_path)
+        self.settings = settings or Settings.load(db=self.db_path)
+        self.brief_cache_size = brief_cache_size
+        self._encoder = LockedEncoder(encoder) if encoder is not None else None
+        self._engine: Any = None
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self._engine_lock = threading.Lock()
+        self._search_lock = threading.Lock()
+        self._briefs: OrderedDict[tuple, dict] = OrderedDict()
+        self._indexed = -1  # article version the search index is known to cover
+        first = Store(self.db_path)  # runs the store's migrations once, before any worker thread
+        queries.ensure_schema(first.conn)
+        self._local.store = first
+        self._stores.append(first)
+
+    # ---------- database ----------
+    def store(self) -> Store:
+        """This thread's own Store (connection) on the database."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.db_path)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def search_stale(self) -> bool:
+        """Whether articles arrived since the search index was last brought up to date."""
+        return queries.version(self.store().conn) > self._indexed
+
+    def sync_search(self) -> int:
+        """Bring the text-search index up to date with the articles; a no-op when nothing arrived."""
+        conn = self.store().conn
+        if queries.version(conn) <= self._indexed:
+            return 0
+        with self._search_lock:
+            seen = queries.version(conn)
+            added = queries.sync_search(conn)
+            self._indexed = max(self._indexed, seen)
+            return added
+
+    # ---------- models ----------
+    @property
+    def encoder(self) -> LockedEncoder:
+        """The app's encoder, loaded on first use (from settings when none was given)."""
+        with self._lock:
+            if self._encoder is None:
+                from storyline.embed import get_encoder
+
+                self._encoder = LockedEncoder(get_encoder(self.settings.encoder))
+            return self._encoder
+
+    def ingest(self, records: list) -> Any:
+        """Ingest raw records through the one Engine; returns its IngestReport."""
+        with self._engine_lock:
+            if self._engine is None:
+                from storyline.engine import Engine
+
+                self._engine = Engine(self.db_path, encoder=self.encoder, settings=self.settings)
+            return self._engine.ingest_records(records)
+
+    # ---------- briefs ----------
+    def cached_brief(self, key: tuple, build: Callable[[], dict]) -> dict:
+        """The brief for ``key`` (story id, size, update time, lang), built once while it stays unchanged."""
+        with self._lock:
+            if key in self._briefs:
+                self._briefs.move_to_end(key)
+                return self._briefs[key]
+        brief = build()
+        with self._lock:
+            self._briefs[key] = brief
+            while len(self._briefs) > self.brief_cache_size:
+                self._briefs.popitem(last=False)
+        return brief
+
+    def close(self) -> None:
+        with self._lock:
+            stores, self._stores = self._stores, []
+        for store in stores:
+            store.close()
+        with self._engine_lock:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None

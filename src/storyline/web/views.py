@@ -1,0 +1,132 @@
+"""What the API and the pages show, assembled once for both: story detail, article, comparison, ingest."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from storyline.errors import InputError, NotFoundError
+from storyline.web import queries
+from storyline.web.state import AppState
+
+log = logging.getLogger("storyline.web")
+
+MAX_ITEMS = 1000  # articles per POST: bigger batches belong in `storyline ingest`
+
+
+def brief_for(state: AppState, story: dict[str, Any], lang: str | None) -> tuple[dict | None, str | None]:
+    """The story's brief as a dict (cached while the story is unchanged), or None and why not."""
+    try:
+        from storyline.briefs import brief_to_dict, build_brief
+    except ImportError:
+        return None, "story briefs are not available in this installation"
+    key = (story["id"], story["size"], story["updated"], lang)
+
+    def build() -> dict:
+        store = state.store()
+        made_by = queries.vector_encoder(store.conn, story["id"])
+        # The app's encoder only if it made the stored vectors; else briefs picks the matching one.
+        encoder = state.encoder if made_by in (None, state.encoder.name) else None
+        return brief_to_dict(build_brief(store, story["id"], lang=lang, encoder=encoder))
+
+    try:
+        return state.cached_brief(key, build), None
+    except Exception as exc:  # a brief that fails must not take the story page down with it
+        log.exception("brief for story %s failed", story["id"])
+        return None, f"the brief could not be built: {type(exc).__name__}: {exc}"
+
+
+def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
+                 with_brief: bool = True) -> dict[str, Any]:
+    """A story row, its articles and its brief. Raises NotFoundError for an unknown id."""
+    conn = state.store().conn
+    story = queries.get_story_row(conn, story_id)
+    if story is None:
+        raise NotFoundError(f"no story {story_id!r}", hint="list stories with GET /api/stories")
+    target = story["merged_into"] or story["id"]
+    detail = dict(story)
+    detail["articles"] = queries.story_article_rows(conn, target)
+    detail["brief"], detail["brief_error"] = None, None
+    if with_brief and not story["merged_into"] and detail["articles"]:
+        detail["brief"], detail["brief_error"] = brief_for(state, story, lang)
+    return detail
+
+
+def article_detail(state: AppState, article_id: str) -> dict[str, Any]:
+    found = queries.article_row(state.store().conn, article_id)
+    if found is None:
+        raise NotFoundError(f"no article {article_id!r}", hint="article ids are listed in GET /api/stories/{id}")
+    return found
+
+
+def compare_articles(state: AppState, a: str, b: str) -> dict[str, Any]:
+    """Pair score of two stored articles on the SemEval scale (1 same story … 4 unrelated), with evidence."""
+    from storyline.similarity import compare, label
+
+    store = state.store()
+    first, second = store.get_article(a), store.get_article(b)
+    for name, article in (("a", first), ("b", second)):
+        if article is None:
+            raise NotFoundError(f"no article {(a if name == 'a' else b)!r} (parameter {name})",
+                                hint="pass two article ids from GET /api/stories/{id}")
+    score = compare(first.text, second.text, title_a=first.title, title_b=second.title,
+                    lang_a=first.lang, lang_b=second.lang, published_a=first.published,
+                    published_b=second.published, encoder=state.encoder)
+    return {
+        "a": a, "b": b, "overall": score.overall, "label": label(score.overall), "cosine": score.cosine,
+        "shared_entities": list(score.shared_entities),
+        "matched_sentences": [{"a": x, "b": y, "cosine": c} for x, y, c in score.matched_sentences],
+        "date_gap_days": score.date_gap_days,
+    }
+
+
+def parse_items(body: bytes) -> list[dict[str, Any]]:
+    """The articles of a POST body: one JSON object or a list of them. Raises InputError otherwise."""
+    hint = 'send one JSON object like {"title": "...", "text": "..."} or a list of them'
+    if not body.strip():
+        raise InputError("the request body is empty", hint=hint)
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"the request body is not valid JSON: {exc}", hint=hint) from exc
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise InputError("the list of articles is empty", hint=hint)
+    if len(items) > MAX_ITEMS:
+        raise InputError(f"{len(items)} articles in one request; at most {MAX_ITEMS}",
+                         hint="split the list, or use `storyline ingest FILE.jsonl` for bulk loads")
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputError(f"item {n} is a {type(item).__name__}, not a JSON object", hint=hint)
+    return items
+
+
+def ingest_items(state: AppState, items: list[dict[str, Any]], origin: str) -> dict[str, Any]:
+    """Ingest parsed items as if they were JSONL lines; answer with assignments and rejections."""
+    from storyline.sources.files import parse_record
+
+    records = [parse_record(json.dumps(item, ensure_ascii=False), f"{origin}:{n}")
+               for n, item in enumerate(items)]
+    report = state.ingest(records)
+    return {
+        "ingested": report.ingested,
+        "already_stored": report.already_stored,
+        "duplicates": report.duplicates,
+        "stories_created": report.stories_created,
+        "stories_updated": report.stories_updated,
+        "assignments": [
+            {"article_id": x.article_id, "story_id": x.story_id, "similarity": round(float(x.similarity), 4),
+             "is_new": x.is_new, "duplicate_of": x.duplicate_of}
+            for x in report.assignments
+        ],
+        "rejected": [
+            {"item": _item_number(r.origin), "reason": r.reason, "detail": r.detail}
+            for r in report.rejections
+        ],
+    }
+
+
+def _item_number(origin: str) -> int | None:
+    tail = origin.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None

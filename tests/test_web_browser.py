@@ -1,0 +1,125 @@
+"""The web page in a real browser: Debian chromium driven by playwright, against `storyline serve`.
+
+Skipped (with the reason) when /usr/bin/chromium or playwright is missing; `.ci/run` installs them.
+Screenshots go to test-output/ at the repository root.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from storyline.embed import get_encoder
+from storyline.engine import Engine
+from storyline.types import RawRecord
+from web_corpus import Server, corpus
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need /usr/bin/chromium (apt-get install chromium; .ci/run does it)")
+    pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "site.db"
+    # The real multilingual encoder: the quote group spans English, Spanish and German.
+    with Engine(db, encoder=get_encoder("use")) as engine:
+        engine.ingest_records([RawRecord(origin=f"fixture:{n}", **row) for n, row in enumerate(corpus())])
+    server = Server(db, "use", folder / "server.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _story_of(site, article_id: str) -> str:
+    return httpx.get(f"{site.base}/api/articles/{article_id}", timeout=30).json()["story_id"]
+
+
+def _fits_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_search_open_story_and_read_quotes_across_languages(site, browser):
+    OUTPUT.mkdir(exist_ok=True)
+    bridge = _story_of(site, "bridge-en")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site.base + "/")
+    assert page.locator("li.story").count() >= 4
+    assert page.locator(f'li.story[data-id="{bridge}"] .badge.lang').all_text_contents() == ["de", "en", "es"]
+
+    page.fill("input[name=q]", "Varena")  # search as you type
+    page.wait_for_function("document.querySelectorAll('li.story').length === 1")
+    assert "Varena" in page.locator("li.story").inner_text()
+
+    page.fill("input[name=q]", "Corvana")
+    page.press("input[name=q]", "Enter")  # and the plain form submit
+    page.wait_for_url("**/?q=Corvana*")
+    page.screenshot(path=str(OUTPUT / "web-search-1280.png"), full_page=True)
+    page.click(f'li.story[data-id="{bridge}"] a.headline')
+    page.wait_for_url(f"**/stories/{bridge}")
+
+    group = page.locator(".quote-group").first
+    quotes = group.locator("blockquote")
+    assert quotes.count() == 3
+    assert {quotes.nth(i).get_attribute("lang") for i in range(3)} == {"en", "es", "de"}
+    assert "ministry keeps its promise" in group.inner_text()
+    assert "cumpla su promesa" in group.inner_text()
+    assert page.locator(".summary li .cite").count() >= 1
+    assert page.locator('a.original[href="https://herald.example/bridge"]').count() == 1
+    assert page.locator(".timeline li").count() == 3
+    page.screenshot(path=str(OUTPUT / "web-story-1280.png"), full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _fits_width(page)
+    box = group.locator(".variant").nth(1).bounding_box()
+    first = group.locator(".variant").first.bounding_box()
+    assert box["y"] > first["y"]  # side by side on a laptop, stacked on a phone
+    page.screenshot(path=str(OUTPUT / "web-story-390.png"), full_page=True)
+    page.goto(site.base + "/")
+    assert _fits_width(page)
+    page.screenshot(path=str(OUTPUT / "web-list-390.png"), full_page=True)
+    page.close()
+
+
+def test_quote_variants_sit_side_by_side_on_a_laptop(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site.base}/stories/{_story_of(site, 'bridge-en')}")
+    boxes = [page.locator(".quote-group .variant").nth(i).bounding_box() for i in range(2)]
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[1]["x"] > boxes[0]["x"]
+    page.close()
+
+
+def test_new_story_shows_up_without_a_reload(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site.base + "/")
+    page.evaluate("window.__sameDocument = true")
+    row = {"id": "live-1", "lang": "en", "source": "Valley Wire", "published": "2026-04-16T09:00:00Z",
+           "title": "Volcano on the island of Mirel erupts for the first time in a century",
+           "text": "The volcano on the island of Mirel erupted on Thursday for the first time in a hundred "
+                   "years, sending ash over the harbour and closing the small airport, officials said."}
+    started = time.monotonic()
+    answer = httpx.post(f"{site.base}/api/articles", json=row, timeout=120).json()
+    story_id = answer["assignments"][0]["story_id"]
+    page.wait_for_selector(f'li.story[data-id="{story_id}"]', timeout=20_000)
+    assert page.evaluate("window.__sameDocument === true")
+    assert "Volcano" in page.locator(f'li.story[data-id="{story_id}"]').inner_text()
+    assert time.monotonic() - started < 20
+    page.close()
