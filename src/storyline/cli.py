@@ -30,12 +30,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    from storyline.commands import core
+    from storyline.commands import core, fetch
     from storyline.commands.serve import serve_command
 
-    for command in core.COMMANDS:
+    for command in [*core.COMMANDS, *fetch.COMMANDS, serve_command]:
         main.add_command(command)
-    main.add_command(serve_command)
 
 
 _register()

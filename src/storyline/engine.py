@@ -174,7 +174,7 @@ class Engine:
     def _process(self, batch: list[RawRecord | Rejection], report: IngestReport, strict: bool) -> None:
         from storyline.clean import clean_many
         from storyline.extract import Extracted, extract
-        from storyline.language import detect
+        from storyline.language import detect, normalise_code
 
         clock = _StageClock(report.stage_seconds)
         rejections: list[Rejection] = []
@@ -214,7 +214,7 @@ class Engine:
                 continue
             clock.lap("clean")
             if record.lang:
-                lang, confidence = str(record.lang).lower()[:2], 1.0
+                lang, confidence = normalise_code(str(record.lang)), 1.0
             else:
                 lang, confidence = detect(f"{ex.title}\n{clean.text[:2000]}")
             clock.lap("language")

@@ -1,0 +1,226 @@
+"""`storyline fetch URL...` and `storyline follow FEEDS`: ingest from the web, politely.
+
+Both print one line per URL (unless --quiet) and a summary of what was fetched, skipped and why.
+Ctrl-C finishes the article in hand, prints the summary and exits 0; a second Ctrl-C quits at once.
+Exit codes: 0 ok, 1 when nothing could be fetched at all, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from storyline.sources.feeds import Outcome, Tally
+from storyline.types import RawRecord, Rejection
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.I)
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$", re.I)
+_SIZE_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+# Skips that mean "nothing new" or "you stopped me", not "could not fetch".
+_BENIGN = {"already_fetched", "not_modified", "interrupted"}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in ``30s``, ``10m``, ``1h``, ``1.5h`` or a bare number of seconds.
+
+    >>> parse_duration("10m"), parse_duration("1h"), parse_duration("30s"), parse_duration("45")
+    (600.0, 3600.0, 30.0, 45.0)
+    """
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; use e.g. 30s, 10m or 1h")
+    return float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()]
+
+
+def parse_size(text: str) -> int:
+    """Bytes in ``5MB``, ``500k`` or a bare number.
+
+    >>> parse_size("5MB"), parse_size("500k"), parse_size("1024")
+    (5242880, 512000, 1024)
+    """
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a size; use e.g. 5MB or 500KB")
+    return int(float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()])
+
+
+def read_feed_list(path: str) -> list[str]:
+    """Feed URLs of a FEEDS file: one a line, ``#`` starts a comment, blank lines ignored."""
+    file = Path(path)
+    if not file.is_file():
+        raise click.UsageError(f"{path} does not exist or is not a file.\n"
+                               "  hint: FEEDS is a text file with one RSS/Atom feed URL a line (# for comments)")
+    urls = []
+    for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+        url = re.sub(r"(^|\s)#.*$", "", line).strip()
+        if url:
+            urls.append(url)
+    if not urls:
+        raise click.UsageError(f"{path} lists no feed URLs.\n  hint: write one RSS/Atom feed URL a line")
+    return list(dict.fromkeys(urls))
+
+
+class EngineSink:
+    """Hands each record or rejection to the engine, one at a time, and says what became of it."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.stories_created = 0
+        self.stories_updated = 0
+
+    def __call__(self, item: RawRecord | Rejection) -> Outcome:
+        try:
+            report = self.engine.ingest_records([item])
+        except Exception as exc:  # one bad page must not end a long follow; it is counted and shown
+            return Outcome("rejected", "ingest_error", detail=f"{type(exc).__name__}: {exc}"[:300])
+        self.stories_created += report.stories_created
+        self.stories_updated += report.stories_updated
+        if report.rejected:
+            rejection = report.rejections[0] if report.rejections else None
+            return Outcome("rejected", next(iter(report.rejected)), detail=rejection.detail if rejection else "")
+        if report.assignments:
+            a = report.assignments[0]
+            return Outcome("duplicate" if a.duplicate_of else "ingested", article_id=a.article_id,
+                           story_id=a.story_id, new_story=a.is_new,
+                           detail=f"near-copy of {a.duplicate_of}" if a.duplicate_of else "")
+        return Outcome("already_stored", detail="the same article is already in the database")
+
+
+def _item_line(url: str, outcome: Outcome) -> str:
+    if outcome.status in ("ingested", "duplicate"):
+        story = f" -> story {outcome.story_id}" + (" (new)" if outcome.new_story else "") if outcome.story_id else ""
+        note = f" ({outcome.detail})" if outcome.detail else ""
+        return f"  {outcome.status:<15}{url}{story}{note}"
+    if outcome.status == "already_stored":
+        return f"  {'already stored':<15}{url}"
+    return f"  {'skipped':<15}{url}: {outcome.reason}" + (f" ({outcome.detail})" if outcome.detail else "")
+
+
+def summary(tally: Tally, sink: EngineSink | None = None) -> str:
+    """One paragraph: what was fetched, what was skipped and why, what it did to the stories."""
+    skipped = sum(tally.skipped.values())
+    parts = [f"ingested {tally.ingested}" + (f" ({tally.duplicates} near-duplicate{'s' * (tally.duplicates != 1)})" if tally.duplicates else "")]
+    if tally.already_stored:
+        parts.append(f"already stored {tally.already_stored}")
+    reasons = ", ".join(f"{r}: {n}" for r, n in sorted(tally.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+    parts.append(f"skipped {skipped}" + (f" ({reasons})" if reasons else ""))
+    if tally.feeds_polled:
+        parts.insert(0, f"feeds polled {tally.feeds_polled} ({tally.feeds_unchanged} unchanged, {tally.feeds_failed} failed), "
+                        f"items seen before {tally.seen_before}")
+    if sink is not None:
+        parts.append(f"stories created {sink.stories_created}, updated {sink.stories_updated}")
+    return "; ".join(parts)
+
+
+def _nothing_fetched(tally: Tally) -> bool:
+    """True when every URL or feed failed: none reached the engine, none was simply known already."""
+    failures = sum(n for reason, n in tally.skipped.items() if reason not in _BENIGN)
+    known = tally.skipped["already_fetched"] + tally.skipped["not_modified"] + tally.seen_before + tally.feeds_unchanged
+    return tally.received == 0 and failures > 0 and known == 0
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """First Ctrl-C (or SIGTERM) asks to stop after the article in hand; a second one quits now."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def handler(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("stopping after the article in hand (Ctrl-C again to quit now)…", err=True)
+
+    for sig in previous:
+        signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _politeness(func):
+    options = [
+        click.option("--db", default=None, metavar="FILE", help="SQLite database (default: storyline.db here)."),
+        click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]), help="Text encoder."),
+        click.option("--timeout", default=15.0, show_default=True, type=float, help="Seconds to wait for a server."),
+        click.option("--retries", default=3, show_default=True, type=int, help="Retries on 5xx and timeouts (exponential backoff)."),
+        click.option("--delay", default=1.0, show_default=True, type=float, help="Minimum seconds between two requests to one host."),
+        click.option("--max-size", default="5MB", show_default=True, help="Largest page to read; larger ones are cut off and skipped."),
+        click.option("-q", "--quiet", is_flag=True, help="Only the summary, no line per URL."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextmanager
+def _harvest(db, encoder, timeout, retries, delay, max_size, quiet, stop) -> Iterator:
+    from storyline.commands.core import open_engine
+    from storyline.fetch_state import FetchState
+    from storyline.sources.feeds import Harvester
+    from storyline.sources.http import Fetcher
+
+    try:
+        max_bytes = parse_size(max_size)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-size") from exc
+    on_item = None if quiet else (lambda url, outcome: click.echo(_item_line(url, outcome)))
+    with open_engine(db, encoder=encoder) as engine:
+        sink = EngineSink(engine)
+        with Fetcher(timeout=timeout, retries=retries, min_interval=delay, max_bytes=max_bytes, stop=stop) as fetcher:
+            yield Harvester(fetcher, FetchState(engine.store.conn), sink, stop=stop, on_item=on_item), sink
+
+
+@click.command("fetch")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--refresh", is_flag=True, help="Fetch URLs seen before again (conditional GET: unchanged pages are skipped).")
+@_politeness
+def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, max_size, quiet):
+    """Download the web pages at URLS, extract their articles and ingest them (each URL at most once)."""
+    stop = threading.Event()
+    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, max_size, quiet, stop) as (harvester, sink):
+        tally = harvester.fetch_urls(urls, refresh=refresh)
+    click.echo(summary(tally, sink))
+    if _nothing_fetched(tally):
+        click.echo("error: nothing could be fetched", err=True)
+        sys.exit(1)
+
+
+@click.command("follow")
+@click.argument("feeds", metavar="FEEDS")
+@click.option("--every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h.")
+@click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
+@_politeness
+def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, max_size, quiet):
+    """Poll the RSS/Atom feeds listed in FEEDS (one URL a line) and ingest new items, until Ctrl-C."""
+    try:
+        interval = parse_duration(every)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from exc
+    feed_urls = read_feed_list(feeds)
+    stop = threading.Event()
+
+    def on_round(number: int, tally: Tally) -> None:
+        when = datetime.now().strftime("%H:%M:%S")
+        tail = "" if once or stop.is_set() else f"; next poll in {every}"
+        click.echo(f"round {number} ({when}): {summary(tally)}{tail}")
+
+    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, max_size, quiet, stop) as (harvester, sink):
+        tally = harvester.follow(feed_urls, every=interval, once=once, on_round=on_round)
+    click.echo(("stopped. " if stop.is_set() else "") + "total: " + summary(tally, sink))
+    if _nothing_fetched(tally) and tally.feeds_failed == tally.feeds_polled:
+        click.echo("error: no feed could be read", err=True)
+        sys.exit(1)
+
+
+COMMANDS = [fetch_command, follow_command]

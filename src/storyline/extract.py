@@ -1,0 +1,252 @@
+"""A RawRecord's title, body text, date, site and URL: trafilatura for HTML, normalising for plain text.
+
+Explicit record metadata wins over what a page says about itself. Paragraphs are separated by one
+blank line; lines inside a paragraph stay on their own lines (the cleaner judges lines). No network.
+
+>>> extract(RawRecord(origin="x", title="Port strike ends", text="Dock workers  return\\r\\n\\r\\n\\r\\nToday."))
+Extracted(title='Port strike ends', text='Dock workers return\\n\\nToday.', published=None, source=None, url=None)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from storyline.types import RawRecord, Rejection
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction found: plain text with paragraph breaks, and the metadata that goes with it."""
+
+    title: str
+    text: str
+    published: datetime | None
+    source: str | None
+    url: str | None
+
+
+# Characters that carry no text: C0/C1 controls (but tab and newline), zero-width and bidi marks,
+# soft hyphen, BOM. ZWJ/ZWNJ stay: Persian and Indic spelling needs them.
+_DROP: dict[int, str | None] = dict.fromkeys(
+    [c for c in range(0x20) if c not in (9, 10)] + list(range(0x7F, 0xA0))
+    + [0x00AD, 0x200B, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2060, 0xFEFF]
+)
+_DROP.update(dict.fromkeys([0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029], "\n"))
+# Only runs of 2+ spaces or whitespace other than a plain space: single spaces cost nothing.
+_HSPACE = re.compile(r"[^\S\n]{2,}|[^\S \n]")
+_EDGE_SPACE = re.compile(r" \n ?|\n ")
+_BLANK_RUN = re.compile(r"\n{3,}")
+_WORD = re.compile(r"\S+")
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ALNUM = re.compile(r"[^\W_]")
+_EPOCH = re.compile(r"\d{9,13}(?:\.\d+)?")
+# Date only from the page's own metadata and markup, with time where it says one; never a guess from text.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+# Containers trafilatura's English-centred rules miss: reader comments named in other languages,
+# and cookie/consent banners. Matched on class and id, case-insensitively.
+_PRUNE_WORDS = ("comentari", "commentaire", "kommentar", "komentar", "commenti", "reactie", "yorum",
+                "комментар", "cookie", "consent")
+_LOWER = 'translate({attr}, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")'
+_PRUNE_XPATH = "//*[" + " or ".join(
+    f'contains({_LOWER.format(attr=attr)}, "{w}")' for w in _PRUNE_WORDS for attr in ("@class", "@id")
+) + "]"
+_FORMATS = ("%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y%m%d", "%d %B %Y", "%B %d, %Y")
+
+
+def normalise_text(text: str) -> str:
+    """Unified newlines, control characters out, spaces collapsed, paragraphs split by one blank line.
+
+    >>> normalise_text(" A\\u00a0 b \\t\\r\\n\\n\\n\\nc\\x07d  ")
+    'A b\\n\\ncd'
+    """
+    text = text.replace("\r\n", "\n").translate(_DROP)
+    text = _HSPACE.sub(" ", text)
+    text = _EDGE_SPACE.sub("\n", text)
+    return _BLANK_RUN.sub("\n\n", text).strip()
+
+
+def count_words(text: str, limit: int | None = None) -> int:
+    """Words in ``text``, stopping at ``limit``; in scripts written without spaces, two characters count as one.
+
+    >>> count_words("Storm hits the coast -- 2 dead"), count_words("东京奥运会开幕")
+    (6, 4)
+    """
+    total = 0
+    for match in _WORD.finditer(text):
+        token = match.group()
+        unspaced = len(_UNSPACED.findall(token))
+        total += (unspaced + 1) // 2 if unspaced else (1 if _ALNUM.search(token) else 0)
+        if limit is not None and total >= limit:
+            break
+    return total
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """A UTC-aware datetime from ISO 8601, RFC 2822, Unix seconds or a few common forms; None if unparseable.
+
+    >>> parse_datetime("2021-07-01 10:51")
+    datetime.datetime(2021, 7, 1, 10, 51, tzinfo=datetime.timezone.utc)
+    >>> parse_datetime("Thu, 01 Jul 2021 12:51:00 +0200").hour
+    10
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _utc(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_epoch(float(value))
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if _EPOCH.fullmatch(text):
+        return _from_epoch(float(text))
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    for parse in (datetime.fromisoformat, parsedate_to_datetime, *(_strptime(f) for f in _FORMATS)):
+        try:
+            return _plausible(_utc(parse(iso)))  # type: ignore[operator]
+        except (ValueError, TypeError, IndexError, OverflowError):
+            continue
+    return None
+
+
+def _strptime(fmt: str):  # noqa: ANN202 - a parser for one format
+    return lambda text: datetime.strptime(text, fmt)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _from_epoch(seconds: float) -> datetime | None:
+    if seconds > 1e11:  # milliseconds
+        seconds /= 1000
+    try:
+        return _plausible(datetime.fromtimestamp(seconds, tz=timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _plausible(moment: datetime | None) -> datetime | None:
+    """News is dated between 1900 and 2100; anything else is a parsing accident."""
+    return moment if moment is not None and 1900 <= moment.year <= 2100 else None
+
+
+def hostname(url: str | None) -> str | None:
+    """The host of ``url`` without "www." (a fallback source name).
+
+    >>> hostname("https://www.example.org/news/1")
+    'example.org'
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
+    """Main text (paragraphs split by blank lines), title, date, site name, host and URL of a page.
+
+    Comments, navigation, cookie banners and footers are left out by trafilatura; no network is used.
+    """
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            include_images=False, include_links=False, date_extraction_params=_DATE_PARAMS, prune_xpath=_PRUNE_XPATH,
+        )
+    except Exception:  # trafilatura raises assorted lxml/parsing errors on hostile markup
+        doc = None
+    if doc is None:  # no main text: the page's metadata may still hold a headline
+        return {"text": "", **_metadata_only(html, url)}
+    title = normalise_text(doc.title or "").replace("\n", " ")
+    paragraphs = [p for p in (_block_text(el) for el in doc.body) if p] if doc.body is not None else []
+    if not paragraphs and doc.text:
+        paragraphs = [normalise_text(doc.text)]
+    if paragraphs and title and _same_words(paragraphs[0], title):
+        paragraphs = paragraphs[1:]
+    return {
+        "text": "\n\n".join(paragraphs), "title": title, "date": doc.date, "url": doc.url,
+        "sitename": doc.sitename, "hostname": hostname(doc.hostname),
+    }
+
+
+def _metadata_only(html: str, url: str | None) -> dict[str, Any]:
+    import trafilatura
+
+    try:
+        meta = trafilatura.extract_metadata(html, default_url=url, date_config=_DATE_PARAMS, extensive=False)
+    except Exception:  # same hostile-markup failures as above
+        return {"title": ""}
+    return {
+        "title": normalise_text(meta.title or "").replace("\n", " "), "date": meta.date, "url": meta.url,
+        "sitename": meta.sitename, "hostname": hostname(meta.hostname),
+    }
+
+
+def _block_text(element: Any) -> str:
+    """One trafilatura block (p, head, list, quote, table) as a paragraph; items and rows one a line."""
+    if element.tag == "list":
+        return "\n".join(filter(None, (_inline_text(item) for item in element.iterchildren("item"))))
+    if element.tag == "table":
+        rows = (" | ".join(filter(None, (_inline_text(c) for c in row.iterchildren("cell")))) for row in element.iter("row"))
+        return "\n".join(filter(None, rows))
+    return _inline_text(element)
+
+
+def _inline_text(element: Any) -> str:
+    parts: list[str] = []
+    _collect(element, parts)
+    return normalise_text("".join(parts))
+
+
+def _collect(element: Any, parts: list[str]) -> None:
+    parts.append(element.text or "")
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag in ("list", "table", "p", "quote"):
+            parts.append("\n" + _block_text(child) + "\n")
+        else:
+            _collect(child, parts)
+        parts.append(child.tail or "")
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.casefold().split() == b.casefold().split()
+
+
+def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
+    """Title, text and metadata of one record, or why it cannot be an article (empty, no_main_text, too_short)."""
+    title = normalise_text(record.title or "").replace("\n", " ")
+    page: dict[str, Any] = {}
+    if record.text and record.text.strip():
+        text = normalise_text(record.text)
+    elif record.html and record.html.strip():
+        page = extract_html(record.html, record.url)
+        text = page["text"]
+        title = title or page["title"]
+        if not text and not title:
+            return Rejection(record.origin, "no_main_text", "trafilatura found no article text in the HTML")
+    else:
+        text = ""
+    if not text and not title:
+        return Rejection(record.origin, "empty", "no text, html or title")
+    if count_words(text, min_words) < min_words and count_words(title, min_words) < min_words:
+        return Rejection(record.origin, "too_short", f"fewer than {min_words} words in text and title")
+    published = (
+        parse_datetime(record.published)
+        or parse_datetime(page.get("date"))
+        or parse_datetime((record.extra or {}).get("feed_published"))
+    )
+    url = record.url or page.get("url") or None
+    source = record.source or page.get("sitename") or hostname(url) or page.get("hostname") or None
+    return Extracted(title=title, text=text, published=published, source=source, url=url)

@@ -1,0 +1,135 @@
+"""Bytes to text for readers: UTF-8 (with or without BOM), UTF-16/32 by BOM, else charset detection.
+
+Legacy single-byte encodings are ambiguous on short texts (Latin-1 and Latin-2 bytes both decode),
+so among equally plausible charset_normalizer candidates the language of the text picks the
+encoding its press used (Turkish -> cp1254, Croatian -> cp1250, ...), else cp1252.
+
+>>> decode("Café".encode("utf-8-sig"))
+'Café'
+>>> looks_binary(b"GIF89a\\x00\\x01\\x00\\x00")
+True
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Bytes that never occur in text (all C0 controls but tab, newlines, form feed, escape).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
+
+# The legacy encodings each language's press used: a decoding is trusted when the language it
+# reads as is one that used its encoding. Languages not listed used cp1252.
+_LEGACY_BY_LANG = {
+    **dict.fromkeys(("pl", "cs", "sk", "hu", "hr", "sl", "ro", "bs", "sq", "sh"), ("cp1250", "iso8859-2")),
+    **dict.fromkeys(("ru", "uk", "bg", "sr", "mk", "be"), ("cp1251", "koi8-r", "koi8-u", "iso8859-5")),
+    **dict.fromkeys(("ar", "fa", "ur"), ("cp1256", "iso8859-6")),
+    **dict.fromkeys(("et", "lv", "lt"), ("cp1257", "iso8859-13")),
+    "tr": ("cp1254", "iso8859-9"), "az": ("cp1254",), "el": ("cp1253", "iso8859-7"),
+    "he": ("cp1255", "iso8859-8"), "vi": ("cp1258",), "th": ("cp874", "tis-620"),
+    "ja": ("cp932", "shift_jis", "euc_jp", "iso2022_jp"), "ko": ("cp949", "euc_kr"),
+    "zh": ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"),
+}
+_DEFAULT_LEGACY = ("cp1252",)
+_ALL_LEGACY = tuple(dict.fromkeys(e for encs in _LEGACY_BY_LANG.values() for e in encs)) + _DEFAULT_LEGACY
+# A Latin letter touching a Greek or Cyrillic one ("Хetvrtak"): the mark of a wrong code page.
+# So do C1 control characters, which no real text contains.
+_ODDITY = re.compile(r"[A-Za-z][\u0370-\u04ff]|[\u0370-\u04ff][A-Za-z]|[\x80-\x9f]")
+_CHAOS_TOLERANCE = 0.1
+SNIFF_BYTES = 8192
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark announces, or None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def looks_binary(sample: bytes) -> bool:
+    """True for bytes that are not text: NULs (outside UTF-16/32) or many control bytes."""
+    if not sample or bom_encoding(sample) in ("utf-16", "utf-32"):
+        return False
+    if b"\x00" in sample:
+        return _bomless_utf16(sample) is None
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > 0.05 * len(sample)
+
+
+def looks_garbled(text: str) -> bool:
+    """True when decoded text is mostly control or replacement characters (a binary in disguise)."""
+    sample = text[:SNIFF_BYTES]
+    return bool(sample) and len(_CONTROL_CHARS.findall(sample)) > 0.05 * len(sample)
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs sit in every other byte like ASCII text in UTF-16."""
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes, declared: str | None = None) -> str | None:
+    """The text of ``data``; ``declared`` is a charset the document names (HTML meta). None if undecodable."""
+    encoding = bom_encoding(data) or (_bomless_utf16(data[:SNIFF_BYTES]) if b"\x00" in data[:SNIFF_BYTES] else None)
+    for candidate in (encoding, "utf-8", declared):
+        if candidate:
+            text = _try(data, candidate)
+            if text is not None:
+                return text
+    return _detected(data)
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+def _detected(data: bytes) -> str | None:
+    """The most language-like decoding among charset_normalizer's plausible ones and the legacy set.
+
+    A decoding counts only if the language it reads as used that encoding (cp1250 text that reads
+    as Croatian, not as French); the most confident such decoding wins.
+    """
+    from charset_normalizer import from_bytes
+
+    from storyline.language import detect
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best_chaos = min(m.chaos for m in matches)
+    plausible = [m.encoding for m in matches if m.chaos <= best_chaos + _CHAOS_TOLERANCE]
+    best: tuple[float, str] | None = None
+    for encoding in dict.fromkeys(_codec(e) for e in (*plausible, *_ALL_LEGACY)):
+        text = _try(data, encoding)
+        if text is None or looks_garbled(text):
+            continue
+        lang, confidence = detect(text[:2000])
+        confidence -= len(_ODDITY.findall(text[:2000])) / 10
+        consistent = encoding in (_codec(e) for e in _LEGACY_BY_LANG.get(lang, _DEFAULT_LEGACY))
+        if consistent and (best is None or confidence > best[0]):
+            best = (confidence, text)
+    return best[1] if best else _try(data, plausible[0])

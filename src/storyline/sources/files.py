@@ -1,0 +1,308 @@
+"""Readers for local input: JSONL files, .txt and .html files, folders of them, and JSONL on stdin.
+
+Every item becomes a :class:`RawRecord` or a :class:`Rejection`; bad input never raises unless
+``strict`` (then the first bad item raises :class:`InputError` naming file and line). JSONL is
+streamed line by line, so files of any length use constant memory.
+
+Rejection reasons (the whole vocabulary):
+
+- ``malformed_json``: a JSONL line that is not valid JSON, or not a JSON object
+- ``bad_field``: ``text``, ``html`` or ``title`` is present but not a string
+- ``empty``: no ``text``, ``html`` or ``title`` with anything but whitespace
+- ``not_text``: a binary file or line (NUL bytes, control bytes, undecodable garbage)
+- ``too_long``: a JSONL line or a whole .txt/.html file over ``max_bytes``
+- ``bad_encoding``: bytes that neither UTF-8 nor charset detection can decode
+- ``unsupported_file``: a file whose extension no reader handles (in a folder or named directly)
+- ``unreadable``: the operating system refused to read the file (permissions, I/O error)
+
+Blank JSONL lines are not records and are skipped without a rejection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator, Sequence, TextIO
+
+from storyline.errors import InputError
+from storyline.sources.decode import SNIFF_BYTES, bom_encoding, decode, looks_binary, looks_garbled
+from storyline.types import RawRecord, Rejection
+
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUPPORTED_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
+REJECTION_REASONS = (
+    "malformed_json", "bad_field", "empty", "not_text", "too_long", "bad_encoding", "unsupported_file",
+    "unreadable",
+)
+STDIN_NAME = "<stdin>"
+
+_KNOWN_FIELDS = ("text", "html", "title", "id", "url", "source", "published", "lang")
+_BODY_FIELDS = ("text", "html", "title")
+_HINTS = {
+    "malformed_json": "fix or remove the line, or run without --strict to skip and count it",
+    "bad_field": "text, html and title must be JSON strings; fix the line, or run without --strict to skip it",
+    "empty": "give each record a non-empty text, html or title, or run without --strict to skip it",
+    "not_text": "this looks like a binary file; remove it, or run without --strict to skip it",
+    "too_long": "split the input or raise the size limit, or run without --strict to skip it",
+    "bad_encoding": "convert the file to UTF-8 (e.g. iconv -f <encoding> -t utf-8), or run without --strict",
+    "unsupported_file": "inputs are .jsonl, .txt, .html or .htm; remove the file, or run without --strict",
+    "unreadable": "check the file's permissions, or run without --strict to skip it",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_SENTENCE_INSIDE = re.compile(r"\w\w[.!?]\s+\w|[。！？]\S")
+_HEADLINE_MAX_CHARS = 200
+_HEADLINE_MAX_WORDS = 30
+
+
+def read_paths(
+    paths: Sequence[str],
+    *,
+    stdin: TextIO | None = None,
+    strict: bool = False,
+    max_bytes: int = 1_000_000,
+) -> Iterator[RawRecord | Rejection]:
+    """Records from files, folders (recursive, sorted, hidden entries skipped) and ``-`` (JSONL on stdin).
+
+    Missing paths raise :class:`InputError` at once, before anything is read.
+    """
+    for path in paths:
+        if path != "-" and not os.path.exists(path):
+            raise InputError(
+                f"input not found: {path}",
+                hint="check the path; give files, folders, or - to read JSONL from stdin",
+            )
+    return _strict(_read_all(paths, stdin, max_bytes)) if strict else _read_all(paths, stdin, max_bytes)
+
+
+def _read_all(paths: Sequence[str], stdin: TextIO | None, max_bytes: int) -> Iterator[RawRecord | Rejection]:
+    for path in paths:
+        if path == "-":
+            yield from read_jsonl_stream(stdin if stdin is not None else sys.stdin, STDIN_NAME, max_bytes)
+        elif os.path.isdir(path):
+            for file in walk_folder(path):
+                yield from read_file(file, max_bytes)
+        else:
+            yield from read_file(path, max_bytes)
+
+
+def _strict(items: Iterable[RawRecord | Rejection]) -> Iterator[RawRecord]:
+    """Pass records through; turn the first rejection into an InputError that names where and why."""
+    for item in items:
+        if isinstance(item, Rejection):
+            detail = f" ({item.detail})" if item.detail else ""
+            raise InputError(
+                f"{item.origin}: {item.reason.replace('_', ' ')}{detail}",
+                hint=_HINTS.get(item.reason, "fix the input, or run without --strict to skip it"),
+            )
+        yield item
+
+
+def walk_folder(folder: str, _seen: set[str] | None = None) -> Iterator[str]:
+    """Every non-hidden file under ``folder``, depth first, names sorted (symlink loops visited once)."""
+    seen = _seen if _seen is not None else set()
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    with os.scandir(folder) as entries:
+        listed = sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in listed:
+        if entry.is_dir():
+            yield from walk_folder(entry.path, seen)
+        elif entry.is_file():
+            yield entry.path
+
+
+def read_file(path: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
+    """One file by its extension: JSONL gives one record a line; .txt and .html one record each."""
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from read_jsonl_file(path, max_bytes)
+        elif suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
+            yield read_document(path, max_bytes)
+        else:
+            yield Rejection(path, "unsupported_file", f"extension {suffix or '(none)'!r} is not read")
+    except OSError as exc:
+        yield Rejection(path, "unreadable", exc.strerror or str(exc))
+
+
+def read_document(path: str, max_bytes: int) -> RawRecord | Rejection:
+    """A whole .txt (title from a headline-shaped first line) or .html file as one record."""
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        return Rejection(path, "too_long", f"{size} bytes > limit {max_bytes}")
+    data = Path(path).read_bytes()
+    is_html = Path(path).suffix.lower() in HTML_SUFFIXES
+    declared = _declared_charset(data) if is_html else None
+    text = _decoded(path, data, declared)
+    if isinstance(text, Rejection):
+        return text
+    if not text.strip():
+        return Rejection(path, "empty", "the file has no text")
+    if is_html:
+        return RawRecord(origin=path, html=text)
+    title, body = split_headline(text)
+    return RawRecord(origin=path, title=title, text=body)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    found = _META_CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii") if found else None
+
+
+def _decoded(origin: str, data: bytes, declared: str | None = None) -> str | Rejection:
+    if looks_binary(data[:SNIFF_BYTES]):
+        return Rejection(origin, "not_text", "binary content (NUL or control bytes)")
+    text = decode(data, declared)
+    if text is None:
+        return Rejection(origin, "bad_encoding", "not UTF-8 and no charset fits")
+    if looks_garbled(text):
+        return Rejection(origin, "not_text", "mostly control characters")
+    return text
+
+
+def split_headline(text: str) -> tuple[str | None, str]:
+    """(title, body): the first non-empty line is the title if it is short and headline-shaped.
+
+    >>> split_headline("Floods close the coast road\\n\\nHeavy rain closed the road on Monday.")
+    ('Floods close the coast road', 'Heavy rain closed the road on Monday.')
+    >>> split_headline("Heavy rain closed the road on Monday. It reopens today.")
+    (None, 'Heavy rain closed the road on Monday. It reopens today.')
+    """
+    stripped = text.lstrip("\ufeff").strip()
+    first, _, rest = stripped.partition("\n")
+    first = first.strip()
+    if _headline_shaped(first) and rest.strip():
+        return first, rest.strip()
+    if _headline_shaped(first) and not rest.strip() and not first.endswith((".", "!", "?", "。", "！", "？")):
+        return first, ""
+    return None, stripped
+
+
+def _headline_shaped(line: str) -> bool:
+    """Short, one sentence, not ending like running prose (a headline ends in no full stop)."""
+    if not line or len(line) > _HEADLINE_MAX_CHARS or len(line.split()) > _HEADLINE_MAX_WORDS:
+        return False
+    if line.endswith((".", ",", ";", ":", "。", "，", "；", "：")) and not line.endswith("..."):
+        return False
+    return not _SENTENCE_INSIDE.search(line)
+
+
+def read_jsonl_file(path: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
+    """One record per line of a JSONL file, streamed (UTF-16/32 files are streamed through a decoder)."""
+    with open(path, "rb") as raw:
+        head = raw.read(SNIFF_BYTES)
+        raw.seek(0)
+        if looks_binary(head):
+            yield Rejection(path, "not_text", "binary content (NUL or control bytes)")
+            return
+        wide = bom_encoding(head)
+        if wide in ("utf-16", "utf-32"):
+            with open(path, encoding=wide, newline="") as text_stream:
+                yield from _text_lines(text_stream, path, max_bytes)
+            return
+        yield from _jsonl_lines(raw, path, max_bytes)
+
+
+def read_jsonl_stream(stream: IO[Any], name: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
+    """One record per line of an open stream; a text stream with a byte buffer is read as bytes."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        yield from _jsonl_lines(buffer, name, max_bytes)
+    else:
+        yield from _text_lines(stream, name, max_bytes)
+
+
+def _text_lines(stream: IO[Any], name: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
+    for number, line in enumerate(stream, start=1):
+        if isinstance(line, bytes):
+            yield from _jsonl_item(line, f"{name}:{number}", max_bytes)
+            continue
+        if len(line) > max_bytes // 4 and len(line.encode("utf-8", "surrogatepass")) > max_bytes:
+            yield Rejection(f"{name}:{number}", "too_long", f"line over {max_bytes} bytes")
+            continue
+        if line.strip():
+            yield parse_record(line, f"{name}:{number}")
+
+
+def _jsonl_lines(raw: IO[bytes], name: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
+    """Bytes lines, each read at most ``max_bytes`` at a time so one huge line cannot fill memory."""
+    number = 0
+    while True:
+        line = raw.readline(max_bytes + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = raw.readline(max_bytes + 1)
+            yield Rejection(f"{name}:{number}", "too_long", f"line over {max_bytes} bytes")
+            continue
+        yield from _jsonl_item(line, f"{name}:{number}", max_bytes)
+
+
+def _jsonl_item(line: bytes, origin: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
+    if len(line.rstrip(b"\r\n")) > max_bytes:
+        yield Rejection(origin, "too_long", f"line over {max_bytes} bytes")
+        return
+    if not line.strip():
+        return
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        decoded = _decoded(origin, line)
+        if isinstance(decoded, Rejection):
+            yield decoded
+            return
+        text = decoded
+    else:
+        if b"\x00" in line:
+            yield Rejection(origin, "not_text", "NUL bytes in the line")
+            return
+    yield parse_record(text, origin)
+
+
+def parse_record(line: str, origin: str) -> RawRecord | Rejection:
+    """One JSON object as a record; fields it does not know go to ``extra`` untouched.
+
+    >>> parse_record('{"title": "Strike ends at port", "paper": "Daily"}', "a.jsonl:1").extra
+    {'paper': 'Daily'}
+    """
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Rejection(origin, "malformed_json", str(exc))
+    except RecursionError:
+        return Rejection(origin, "malformed_json", "nested too deeply")
+    if not isinstance(obj, dict):
+        return Rejection(origin, "malformed_json", f"expected a JSON object, got {type(obj).__name__}")
+    for name in _BODY_FIELDS:
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            return Rejection(origin, "bad_field", f"{name!r} must be a string, got {type(obj[name]).__name__}")
+    if not any(isinstance(obj.get(name), str) and obj[name].strip() for name in _BODY_FIELDS):
+        return Rejection(origin, "empty", "no text, html or title")
+    known = {name: _scalar(obj.get(name)) for name in _KNOWN_FIELDS if name not in _BODY_FIELDS}
+    # Unknown fields, and known ones whose value is nested (no string to give), are kept in extra.
+    extra = {k: v for k, v in obj.items() if k not in _KNOWN_FIELDS or isinstance(v, (dict, list))}
+    return RawRecord(
+        origin=origin,
+        text=obj.get("text"),
+        html=obj.get("html"),
+        title=obj.get("title"),
+        extra=extra,
+        **known,
+    )
+
+
+def _scalar(value: Any) -> str | None:
+    """A metadata value as a stripped string (ids may be numbers); None for null, empty or nested values."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text.strip() or None

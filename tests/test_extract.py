@@ -1,0 +1,158 @@
+"""Extraction: HTML main text and metadata, plain-text normalising, dates, sources, rejections, speed."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storyline.extract import Extracted, count_words, extract, hostname, normalise_text, parse_datetime
+from storyline.sources import read_paths
+from storyline.types import RawRecord, Rejection
+
+FIXTURES = Path(__file__).parent / "fixtures" / "inputs"
+UTC = timezone.utc
+
+
+def fixture_record(name: str) -> RawRecord:
+    (record,) = read_paths([str(FIXTURES / name)])
+    assert isinstance(record, RawRecord)
+    return record
+
+
+def test_html_main_text_without_nav_cookies_comments():
+    result = extract(fixture_record("article_en.html"))
+    assert isinstance(result, Extracted)
+    assert result.title == "Harbour bridge reopens after three weeks of storm repairs"
+    paragraphs = result.text.split("\n\n")
+    assert len(paragraphs) == 5
+    assert paragraphs[0].startswith("The Eastgate harbour bridge reopened")
+    assert paragraphs[-1].endswith("expected to take two years.")
+    for noise in ("cookies", "Subscribe", "Most read", "seagull77", "nightmare", "All rights reserved", "Leave a reply"):
+        assert noise not in result.text
+    assert result.published == datetime(2024, 3, 14, 6, 45, tzinfo=UTC)
+    assert result.source == "The Coastal Ledger"
+    assert result.url == "https://www.coastal-ledger.example/news/2024/03/harbour-bridge-reopens"
+
+
+def test_html_in_another_language_drops_its_comments_and_banner():
+    result = extract(fixture_record("articulo_es.html"))
+    assert result.title == "El Ayuntamiento aprueba el nuevo carril bici del paseo marítimo"
+    assert result.text.count("\n\n") == 2 and "paseo marítimo" in result.text
+    assert "enhorabuena" not in result.text and "cookies" not in result.text
+    assert result.published is None and result.source is None
+
+
+def test_record_metadata_wins_over_the_page():
+    html = (FIXTURES / "article_en.html").read_text("utf-8")
+    record = RawRecord(origin="o", html=html, title="My own title for it", published="2024-03-15",
+                       source="Wire", url="https://www.mirror.example/x")
+    result = extract(record)
+    assert (result.title, result.source, result.url) == ("My own title for it", "Wire", "https://www.mirror.example/x")
+    assert result.published == datetime(2024, 3, 15, tzinfo=UTC)
+
+
+def test_source_falls_back_to_hostname_and_date_to_feed():
+    record = RawRecord(origin="o", text="Three words here and more", url="https://www.daily.example/a/b",
+                       extra={"feed_published": "Tue, 02 Jan 2024 10:00:00 GMT"})
+    result = extract(record)
+    assert result.source == "daily.example"
+    assert result.published == datetime(2024, 1, 2, 10, 0, tzinfo=UTC)
+
+
+def test_html_without_main_text():
+    html = "<html><head><script>var x = 1;</script></head><body><div class='ad'></div></body></html>"
+    result = extract(RawRecord(origin="p.html", html=html))
+    assert isinstance(result, Rejection) and result.reason == "no_main_text" and result.origin == "p.html"
+    nav_only = "<html><body><nav><a href='/'>Home</a> <a href='/b'>News</a></nav></body></html>"
+    assert extract(RawRecord(origin="p.html", html=nav_only)).reason in ("no_main_text", "too_short")
+
+
+def test_html_headline_only_page_is_kept_by_its_title():
+    html = "<html><head><title>Ceasefire agreed in northern province talks</title></head><body></body></html>"
+    result = extract(RawRecord(origin="p", html=html))
+    assert isinstance(result, Extracted) and result.title == "Ceasefire agreed in northern province talks"
+
+
+def test_plain_text_normalised():
+    text = "First line \t of para one\r\nsecond line\u00a0here\r\n\r\n\r\n\r\nPara\x00 two\x1b \u200bends.  \n\n"
+    result = extract(RawRecord(origin="t", text=text))
+    assert result.text == "First line of para one\nsecond line here\n\nPara two ends."
+    assert result.title == ""
+
+
+def test_too_short_and_empty():
+    assert extract(RawRecord(origin="t", text="Two words")).reason == "too_short"
+    assert extract(RawRecord(origin="t", text="Two words", title="Short title")).reason == "too_short"
+    assert extract(RawRecord(origin="t", text=" \n ", title="  ")).reason == "empty"
+    assert isinstance(extract(RawRecord(origin="t", text="Two words"), min_words=2), Extracted)
+
+
+def test_headline_only_record_is_an_article():
+    result = extract(RawRecord(origin="t", title="Simone Biles withdraws from team final"))
+    assert isinstance(result, Extracted) and result.text == "" and result.title.startswith("Simone")
+
+
+def test_cjk_text_counts_words_without_spaces():
+    assert isinstance(extract(RawRecord(origin="t", text="东京奥运会今天开幕")), Extracted)
+    assert extract(RawRecord(origin="t", text="开幕")).reason == "too_short"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2021-07-01T10:51:00Z", datetime(2021, 7, 1, 10, 51, tzinfo=UTC)),
+        ("2021-07-01T12:51:00+02:00", datetime(2021, 7, 1, 10, 51, tzinfo=UTC)),
+        ("2021-07-01 10:51", datetime(2021, 7, 1, 10, 51, tzinfo=UTC)),
+        ("2021-07-01", datetime(2021, 7, 1, tzinfo=UTC)),
+        ("Thu, 01 Jul 2021 10:51:00 GMT", datetime(2021, 7, 1, 10, 51, tzinfo=UTC)),
+        ("1625136660", datetime(2021, 7, 1, 10, 51, tzinfo=UTC)),
+        (1625136660000, datetime(2021, 7, 1, 10, 51, tzinfo=UTC)),
+        ("01.07.2021", datetime(2021, 7, 1, tzinfo=UTC)),
+        (datetime(2021, 7, 1, 10, 51), datetime(2021, 7, 1, 10, 51, tzinfo=UTC)),
+        ("yesterday-ish", None),
+        ("", None),
+        ("0001-01-01", None),
+        (["2021"], None),
+    ],
+)
+def test_parse_datetime(value, expected):
+    assert parse_datetime(value) == expected
+
+
+def test_unparseable_published_is_none_not_rejection():
+    result = extract(RawRecord(origin="t", title="Market rallies on rate hopes", published="soon"))
+    assert isinstance(result, Extracted) and result.published is None
+
+
+def test_hostname():
+    assert hostname("https://WWW.Example.com:8080/p") == "example.com"
+    assert hostname(None) is None and hostname("http://[bad") is None
+
+
+def test_plain_text_is_fast():
+    records = [RawRecord(origin=f"t:{i}", title="Harbour bridge reopens", text="The bridge reopened today.\n\n" * 15)
+               for i in range(5000)]
+    started = time.perf_counter()
+    for record in records:
+        extract(record)
+    rate = len(records) / (time.perf_counter() - started)
+    assert rate > 10_000, f"{rate:.0f} records/s"
+
+
+@given(st.text())
+def test_normalise_text_invariants(text):
+    out = normalise_text(text)
+    assert out == out.strip() and "\r" not in out and "\n\n\n" not in out and "\t" not in out
+    assert not any(ord(c) < 32 and c != "\n" for c in out)
+    assert normalise_text(out) == out
+
+
+@given(st.text(alphabet="ab \n", max_size=60), st.integers(min_value=1, max_value=5))
+def test_count_words_limit(text, limit):
+    assert count_words(text) == len(text.split())
+    assert count_words(text, limit) == min(len(text.split()), limit)
