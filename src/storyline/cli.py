@@ -27,6 +27,10 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="storyline")
 def main() -> None:
     """Storyline: group news articles in any language into stories, with briefs and evidence."""
+    import logging
+
+    # trafilatura reports every page it finds empty; our summary already counts those
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def _register() -> None:
