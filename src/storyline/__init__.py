@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Article", "Assignment", "Brief", "Engine", "InputError", "NotFoundError", "PairScore",
-    "RawRecord", "Rejection", "Story", "StorylineError", "ingest", "stories", "story",
+    "RawRecord", "Rejection", "Story", "StorylineError", "brief", "ingest", "stories", "story",
 ]
 
 
@@ -56,6 +56,13 @@ def story(story_id: str, *, db: str = "storyline.db") -> Story:
     if found is None:
         raise NotFoundError(f"no story {story_id!r} in {db}", hint="list them with storyline.stories()")
     return found
+
+
+def brief(story_id: str, *, db: str = "storyline.db", lang: str | None = None) -> Brief:
+    """The brief of one story: headline, summary, entities, quote groups, single-source claims."""
+    from storyline.briefs import brief as build
+
+    return build(story_id, db=db, lang=lang)
 
 
 def __getattr__(name: str):

@@ -35,9 +35,10 @@ def main() -> None:
 
 def _register() -> None:
     from storyline.commands import core, fetch
+    from storyline.commands.brief import brief_command
     from storyline.commands.serve import serve_command
 
-    for command in [*core.COMMANDS, *fetch.COMMANDS, serve_command]:
+    for command in [*core.COMMANDS, brief_command, *fetch.COMMANDS, serve_command]:
         main.add_command(command)
 
 

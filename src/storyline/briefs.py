@@ -1,0 +1,240 @@
+"""Story briefs: what happened, who says what, and where the sources agree or differ, across languages.
+
+A brief is computed from the story's stored article vectors and from sentence embeddings that are
+cached in the store (``briefs_cache``), so only the first brief of a story pays for the encoder.
+Every sentence it shows is a sentence of one stored (cleaned) article, with that article's id,
+source and language.
+
+>>> from storyline.engine import Engine
+>>> from storyline.embed import HashingEncoder
+>>> from storyline.types import RawRecord
+>>> engine = Engine(":memory:", encoder=HashingEncoder())
+>>> _ = engine.ingest_records([RawRecord(origin="x", id="a1", source="daily.example",
+...     title="Bridge closes for repairs", text="The old bridge closed on Monday for repairs. "
+...     '"It will reopen in May," said engineer Ana Ruiz. Traffic moves to the ring road.')])
+>>> b = build_brief(engine.store, "s1")
+>>> b.headline, len(b.summary), b.summary[0].article_id
+('Bridge closes for repairs', 3, 'a1')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from storyline.briefs_cache import cached_vectors
+from storyline.briefs_facts import families, headline, merge_entities, source_name, sources_by_language, timeline
+from storyline.briefs_quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
+from storyline.briefs_render import brief_to_dict, render
+from storyline.briefs_select import Candidate, cap_per_family, select_summary, single_source, summary_size
+from storyline.briefs_text import Unit, split_units
+from storyline.embed.base import Encoder
+from storyline.errors import InputError, NotFoundError
+from storyline.store import Store
+from storyline.types import Article, Brief, SummarySentence
+
+__all__ = ["brief", "brief_to_dict", "build_brief", "render", "MAX_CLAIMS"]
+
+MAX_CLAIMS = 12
+_CLAIM_MIN_WORDS = 6
+# An attributed quotation is a claim by definition: it ranks above plain narration.
+_QUOTE_BONUS = 0.1
+_SAME_CLAIM = 0.9
+_SUMMARY_WORDS = (6, 70)
+_SENTENCE_END = tuple(".!?…。！？؟\"'”’»)")
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    article: int
+    unit: Unit
+    position: float
+
+
+def _resolve(store: Store, story_id: str) -> str:
+    """The story id to brief: merged stories lead to the story that absorbed them."""
+    seen = set()
+    story = store.get_story(story_id)
+    if story is None:
+        raise NotFoundError(f"no story {story_id!r} in {store.path}",
+                            hint="list the stories with `storyline stories`")
+    while story.merged_into and story.id not in seen:
+        seen.add(story.id)
+        nxt = store.get_story(story.merged_into)
+        if nxt is None:
+            break
+        story = nxt
+    return story.id
+
+
+def encoder_for(store: Store, article_ids: Sequence[str]) -> Encoder:
+    """The encoder that made the story's stored vectors (so sentence and article vectors agree)."""
+    from storyline.embed import HashingEncoder, get_encoder
+
+    row = None
+    if article_ids:
+        marks = ",".join("?" * min(len(article_ids), 500))
+        row = store.conn.execute(
+            f"SELECT encoder, length(vector) FROM vectors WHERE article_id IN ({marks}) LIMIT 1",
+            list(article_ids[:500]),
+        ).fetchone()
+    name = row[0] if row else "use-m3"
+    if name == "hashing":
+        return HashingEncoder(dim=row[1] // 4)
+    if name.startswith("e5"):
+        return get_encoder("e5")
+    return get_encoder("use")
+
+
+def _sentences(articles: Sequence[Article]) -> list[_Sentence]:
+    out = []
+    for i, article in enumerate(articles):
+        units = split_units(article.text or article.title)  # a headline-only article speaks by its title
+        for unit in units:
+            out.append(_Sentence(i, unit, unit.index / max(1, len(units) - 1)))
+    return out
+
+
+def _prose(text: str) -> bool:
+    """Ends like a sentence of running prose (captions and stray headlines often do not)."""
+    return text.rstrip().endswith(_SENTENCE_END)
+
+
+def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder: Encoder | None = None) -> Brief:
+    """The brief of one story (raises NotFoundError for an unknown id); ``lang`` is the preferred language."""
+    story_id = _resolve(store, story_id)
+    articles = store.story_articles(story_id)
+    if not articles:
+        story = store.get_story(story_id)
+        return Brief(story_id, story.headline if story else "", (), (), (), (), (), {})
+    ids = [a.id for a in articles]
+    encoder = encoder or encoder_for(store, ids)
+    family = families(articles, store.duplicate_links(story_id))
+    sentences = _sentences(articles)
+    quotes = {a.id: article_quotes(a.id, a.text) for a in articles}
+    wanted: dict[str, list[tuple[str, str, str | None]]] = {a.id: [] for a in articles}
+    for s in sentences:
+        wanted[ids[s.article]].append(("sentence", s.unit.text, None))
+    for a in articles:
+        segs = quotes[a.id]
+        for unit in match_units(segs):
+            kind = "quote" if len(unit) == 1 else "quote_pair"
+            wanted[a.id].append((kind, unit_text(segs, unit), segs[unit[0]].speaker))
+    vectors = cached_vectors(store, encoder, wanted)
+
+    groups = group_quotes(quotes, vectors.__getitem__)
+    fam_of = {a.id: family[i] for i, a in enumerate(articles)}
+    groups = [g for g in groups if len({fam_of[s.article_id] for s in g}) >= 2]
+    by_id = {a.id: a for a in articles}
+    quote_groups = tuple(_quote_group(g, by_id, lang) for g in groups)
+
+    stored = store.get_vectors(ids)
+    article_vectors = [_article_vector(a, stored, sentences, vectors, i) for i, a in enumerate(articles)]
+    title, _ = headline(articles, article_vectors, lang=lang)
+
+    summary: tuple[SummarySentence, ...] = ()
+    claims: tuple[SummarySentence, ...] = ()
+    if sentences:
+        matrix = np.stack([vectors[s.unit.text] for s in sentences])
+        fams = np.array([family[s.article] for s in sentences])
+        summary = _summary(articles, sentences, matrix, fams, lang)
+        grouped = {s.text for g in groups for s in g}
+        segs = [(fam_of[a], seg.text) for a, segs in quotes.items() for seg in segs]
+        extra = np.stack([vectors[t] for _, t in segs]) if segs else None
+        extra_f = np.array([f for f, _ in segs]) if segs else None
+        rows = [r for r, s in enumerate(sentences)
+                if len(s.unit.text.split()) >= _CLAIM_MIN_WORDS and _prose(s.unit.text)
+                and not any(g in s.unit.text for g in grouped)]
+        quoted = {a: {seg.text for seg in segs} for a, segs in quotes.items()}
+        bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
+                 for r in rows]
+        found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus)
+        claims = tuple(_cite(articles[sentences[r].article], sentences[r].unit.text)
+                       for r, _, _ in cap_per_family(_distinct(found, matrix), fams, MAX_CLAIMS))
+    return Brief(
+        story_id=story_id,
+        headline=title,
+        summary=summary,
+        entities=tuple(merge_entities(articles, lang=lang)),
+        quote_groups=quote_groups,
+        single_source_claims=claims,
+        timeline=tuple(timeline(articles)),
+        sources=sources_by_language(articles),
+    )
+
+
+def _distinct(found: Sequence[tuple[int, float, float]], matrix: np.ndarray) -> list[tuple[int, float, float]]:
+    """Drop a claim that repeats one already kept (a near-copy in the same family says it twice)."""
+    kept: list[tuple[int, float, float]] = []
+    for item in found:
+        if all(float(matrix[item[0]] @ matrix[k[0]]) < _SAME_CLAIM for k in kept):
+            kept.append(item)
+    return kept
+
+
+def _cite(article: Article, text: str) -> SummarySentence:
+    return SummarySentence(text=text, article_id=article.id, lang=article.lang, source=source_name(article))
+
+
+def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: Sequence[_Sentence],
+                    vectors: dict[str, np.ndarray], index: int) -> np.ndarray:
+    """The stored article vector, else the mean of its sentence vectors (same space as the rest)."""
+    own = [vectors[s.unit.text] for s in sentences if s.article == index]
+    fallback = np.mean(own, axis=0) if own else None
+    vector = stored.get(article.id)
+    if vector is not None and (fallback is None or vector.shape == fallback.shape):
+        return vector
+    return fallback if fallback is not None else np.zeros(next(iter(vectors.values())).shape, np.float32)
+
+
+def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix: np.ndarray,
+             fams: np.ndarray, lang: str | None) -> tuple[SummarySentence, ...]:
+    lo, hi = _SUMMARY_WORDS
+    candidates = [
+        Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()), bool(lang and articles[s.article].lang == lang))
+        for r, s in enumerate(sentences)
+        if lo <= len(s.unit.text.split()) <= hi and _prose(s.unit.text)
+    ]
+    if not candidates:
+        candidates = [Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()))
+                      for r, s in enumerate(sentences)]
+    k = summary_size(len(set(fams.tolist())), len(candidates))
+    chosen = select_summary(matrix, fams, candidates, k)
+    return tuple(_cite(articles[sentences[c.row].article], sentences[c.row].unit.text) for c in chosen)
+
+
+def _quote_group(segments: Sequence[QuoteSegment], articles: dict[str, Article], lang: str | None) -> dict[str, Any]:
+    """One quotation as each article carries it: variants with article, source, language and speaker."""
+    variants = []
+    for article_id in dict.fromkeys(s.article_id for s in segments):
+        own = sorted((s for s in segments if s.article_id == article_id), key=lambda s: s.index)
+        text = own[0].text
+        for prev, seg in zip(own, own[1:]):
+            text += (" " if seg.index == prev.index + 1 else " … ") + seg.text
+        article = articles[article_id]
+        variants.append({
+            "text": text, "article_id": article_id, "source": source_name(article), "lang": article.lang,
+            "speaker": pick_speaker([s.speaker for s in own]),
+        })
+    shown = next((v for v in variants if lang and v["lang"] == lang), variants[0])
+    return {
+        "text": shown["text"],
+        "speaker": pick_speaker([v["speaker"] for v in variants]),
+        "languages": sorted({v["lang"] for v in variants}),
+        "sources": sorted({v["source"] for v in variants}),
+        "variants": variants,
+    }
+
+
+def brief(story_id: str, *, db: str | Path = "storyline.db", lang: str | None = None) -> Brief:
+    """The brief of ``story_id`` in the database file ``db`` (the Python API's one-liner)."""
+    if str(db) != ":memory:" and not Path(db).exists():
+        raise InputError(f"database {db} does not exist", hint="ingest something first, or pass db=PATH")
+    store = Store(db)
+    try:
+        return build_brief(store, story_id, lang=lang)
+    finally:
+        store.close()

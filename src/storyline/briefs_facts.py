@@ -1,0 +1,214 @@
+"""The parts of a brief that need no sentence vectors: source families, entities, timeline, sources, headline."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from storyline.entities import Entity, extract_entities, name_similarity, normalise_name
+from storyline.types import Article
+
+__all__ = ["families", "headline", "merge_entities", "source_name", "sources_by_language", "timeline"]
+
+_MAX_ENTITY_KEYS = 200
+_NAME_MATCH = 0.85
+_HEADLINE_CHARS = 160
+# Capitalised words that open sentences or name dates: not entities on their own, not part of names.
+_OPENERS = frozenset("but also and so yet however then still pero también y mais aussi et aber auch und ma anche e mas".split())
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december lunes martes miercoles jueves viernes sabado domingo enero "
+    "febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lundi mardi mercredi "
+    "jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout septembre octobre "
+    "novembre decembre montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar marz juni "
+    "juli oktober dezember today yesterday tomorrow".split()
+)
+
+
+def source_name(article: Article) -> str:
+    """The article's source, else its web host, else "unknown".
+
+    >>> source_name(Article(id="a", title="", text="", url="https://www.example.org/x"))
+    'example.org'
+    """
+    if article.source:
+        return article.source
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        return host.removeprefix("www.") or "unknown"
+    return "unknown"
+
+
+def families(articles: Sequence[Article], duplicate_of: Mapping[str, str | None]) -> list[int]:
+    """A family number per article: one source, and near-copies of each other, are one family.
+
+    >>> arts = [Article(id=i, title="", text="", source=s) for i, s in [("a", "x"), ("b", "y"), ("c", None)]]
+    >>> families(arts, {"c": "b"})
+    [0, 1, 1]
+    """
+    parent = list(range(len(articles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    index = {a.id: i for i, a in enumerate(articles)}
+    by_source: dict[str, int] = {}
+    for i, article in enumerate(articles):
+        if article.source:
+            key = article.source.strip().lower()
+            if key in by_source:
+                parent[find(i)] = find(by_source[key])
+            else:
+                by_source[key] = i
+        original = duplicate_of.get(article.id)
+        if original in index:
+            parent[find(i)] = find(index[original])
+    roots: dict[int, int] = {}
+    return [roots.setdefault(find(i), len(roots)) for i in range(len(articles))]
+
+
+def _tidy(entity: Entity) -> Entity | None:
+    """A name without sentence-opening words ("But Assad" -> "Assad"); None for dates ("Also Thursday").
+
+    >>> _tidy(Entity("But Assad", "but assad", "name")).key, _tidy(Entity("Also Thursday", "also thursday", "name"))
+    ('assad', None)
+    """
+    if entity.kind != "name":
+        return entity
+    words = entity.text.split()
+    while len(words) > 1 and normalise_name(words[0]) in _OPENERS:
+        words.pop(0)
+    if all(normalise_name(w) in _CALENDAR | _OPENERS for w in words):
+        return None
+    text = " ".join(words)
+    return entity if text == entity.text else Entity(text, normalise_name(text), entity.kind, entity.count)
+
+
+@lru_cache(maxsize=4096)
+def _entities_of(text: str, lang: str) -> tuple[Entity, ...]:
+    """Tidied entities of one article text (memoised: a long-running app briefs the same articles often)."""
+    return tuple(filter(None, map(_tidy, extract_entities(text, lang=lang))))
+
+
+def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limit: int = 15) -> list[dict[str, Any]]:
+    """Entities of all articles merged across languages and spellings, most widely carried first.
+
+    Same canonical key ("Siria" / "Syria") merges; other proper names merge when one's spelling
+    matches a more frequent one ("Bashar al-Assad" into "Assad").
+    """
+    mentions: Counter = Counter()
+    kinds: dict[str, str] = {}
+    where: dict[str, set[str]] = defaultdict(set)
+    forms: dict[str, Counter] = defaultdict(Counter)
+    for article in articles:
+        found: Sequence[Entity] = _entities_of(f"{article.title}\n{article.text}", article.lang)
+        for entity in found:
+            mentions[entity.key] += entity.count
+            kinds.setdefault(entity.key, entity.kind)
+            where[entity.key].add(article.id)
+            weight = 2 if lang and article.lang == lang else 1
+            forms[entity.key][entity.text] += entity.count * weight
+    langs = {a.id: a.lang for a in articles}
+    keys = sorted(mentions, key=lambda k: (-len(where[k]), -mentions[k], k))[:_MAX_ENTITY_KEYS]
+    heads: list[str] = []
+    members: dict[str, list[str]] = {}
+    for key in keys:
+        target = None
+        if kinds[key] == "name":
+            surface = forms[key].most_common(1)[0][0]
+            for head in heads:
+                if kinds[head] == "name" and name_similarity(surface, forms[head].most_common(1)[0][0]) >= _NAME_MATCH:
+                    target = head
+                    break
+        if target is None:
+            heads.append(key)
+            members[key] = [key]
+        else:
+            members[target].append(key)
+    merged = []
+    for head in heads:
+        group = members[head]
+        ids = set().union(*(where[k] for k in group))
+        surfaces: Counter = Counter()
+        for k in group:
+            surfaces.update(forms[k])
+        merged.append({
+            "name": surfaces.most_common(1)[0][0],
+            "key": head,
+            "kind": kinds[head],
+            "count": sum(mentions[k] for k in group),
+            "articles": len(ids),
+            "languages": sorted({langs[i] for i in ids}),
+            "forms": [s for s, _ in surfaces.most_common(6)],
+        })
+    merged.sort(key=lambda e: (-e["articles"], -e["count"], e["name"]))
+    if len(articles) >= 3:
+        widely = [e for e in merged if e["articles"] >= 2]
+        merged = widely if len(widely) >= 3 else merged
+    return merged[:limit]
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _display_title(article: Article) -> str:
+    if article.title:
+        return article.title
+    first = article.text.strip().split("\n", 1)[0]
+    return first if len(first) <= _HEADLINE_CHARS else first[: _HEADLINE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def timeline(articles: Sequence[Article]) -> list[dict[str, Any]]:
+    """The articles in time order (published, else ingested): time, source, language, title."""
+    far = datetime.max.replace(tzinfo=timezone.utc)
+
+    def when(a: Article) -> datetime:
+        t = a.time
+        return far if t is None else (t if t.tzinfo else t.replace(tzinfo=timezone.utc))
+
+    return [
+        {
+            "time": _iso(a.time), "published": a.published is not None, "article_id": a.id,
+            "source": source_name(a), "lang": a.lang, "title": _display_title(a), "url": a.url,
+        }
+        for a in sorted(articles, key=lambda a: (when(a), a.id))
+    ]
+
+
+def sources_by_language(articles: Sequence[Article]) -> dict[str, tuple[str, ...]]:
+    """Language -> its sources (sorted), languages with most sources first."""
+    by_lang: dict[str, set[str]] = defaultdict(set)
+    for a in articles:
+        by_lang[a.lang].add(source_name(a))
+    ordered = sorted(by_lang, key=lambda lang: (-len(by_lang[lang]), lang))
+    return {lang: tuple(sorted(by_lang[lang])) for lang in ordered}
+
+
+def headline(articles: Sequence[Article], vectors: Sequence[np.ndarray], *, lang: str | None = None) -> tuple[str, str | None]:
+    """(headline, article id): the most central article's title, in ``lang`` when one exists.
+
+    Articles in the preferred language are tried first; a titled article beats an untitled one,
+    whose first line then stands in (shortened).
+    """
+    if not articles:
+        return "", None
+    matrix = np.stack(vectors)
+    centroid = matrix.mean(axis=0)
+    central = matrix @ centroid
+    pool = [i for i, a in enumerate(articles) if lang and a.lang == lang] or list(range(len(articles)))
+    titled = [i for i in pool if articles[i].title]
+    best = max(titled or pool, key=lambda i: central[i])
+    return _display_title(articles[best]), articles[best].id

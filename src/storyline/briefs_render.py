@@ -1,0 +1,184 @@
+"""A brief as JSON-ready data (the stable schema of docs/brief-schema.md), text, Markdown or one HTML page."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any, Callable
+
+from storyline.types import Brief, SummarySentence
+
+__all__ = ["FORMATS", "SCHEMA", "brief_to_dict", "render", "to_html", "to_markdown", "to_text"]
+
+SCHEMA = "storyline.brief/1"
+FORMATS = ("text", "md", "json", "html")
+
+
+def _sentence(s: SummarySentence) -> dict[str, Any]:
+    return {"text": s.text, "article_id": s.article_id, "source": s.source, "lang": s.lang}
+
+
+def brief_to_dict(brief: Brief) -> dict[str, Any]:
+    """The brief as plain JSON data; keys and their meaning are documented in docs/brief-schema.md.
+
+    >>> d = brief_to_dict(Brief("s1", "Bridge closes", (), (), (), (), (), {"en": ("daily",)}))
+    >>> list(d)
+    ['schema', 'story_id', 'headline', 'summary', 'entities', 'quote_groups', 'single_source_claims', 'timeline', 'sources']
+    """
+    return {
+        "schema": SCHEMA,
+        "story_id": brief.story_id,
+        "headline": brief.headline,
+        "summary": [_sentence(s) for s in brief.summary],
+        "entities": [dict(e) for e in brief.entities],
+        "quote_groups": [
+            {**dict(g), "variants": [dict(v) for v in g.get("variants", ())]} for g in brief.quote_groups
+        ],
+        "single_source_claims": [_sentence(s) for s in brief.single_source_claims],
+        "timeline": [dict(t) for t in brief.timeline],
+        "sources": {lang: list(names) for lang, names in brief.sources.items()},
+    }
+
+
+def _cite(item: dict[str, Any]) -> str:
+    return f"{item.get('source') or 'unknown'} ({item.get('lang')}) [{item.get('article_id')}]"
+
+
+def _when(value: str | None) -> str:
+    return value[:16].replace("T", " ") if value else "(no date)"
+
+
+def to_text(brief: Brief) -> str:
+    """Plain text for a terminal."""
+    d = brief_to_dict(brief)
+    out = [d["headline"] or f"story {d['story_id']}", f"story {d['story_id']} · {len(d['timeline'])} articles · "
+           f"languages: {', '.join(d['sources']) or '-'}", ""]
+    if d["summary"]:
+        out.append("Summary")
+        for n, s in enumerate(d["summary"], 1):
+            out += [f"  {n}. {s['text']}", f"     — {_cite(s)}"]
+        out.append("")
+    if d["entities"]:
+        out.append("Key entities")
+        for e in d["entities"]:
+            forms = [f for f in e["forms"] if f != e["name"]][:3]
+            also = f"; also {', '.join(forms)}" if forms else ""
+            out.append(f"  {e['name']} ({e['kind']}, {e['count']} mentions in {e['articles']} articles{also})")
+        out.append("")
+    if d["quote_groups"]:
+        out.append("Quotes across sources")
+        for g in d["quote_groups"]:
+            out.append(f"  {g['speaker'] or 'unattributed'} — {len(g['variants'])} articles, {', '.join(g['languages'])}")
+            for v in g["variants"]:
+                out.append(f"    “{v['text']}” — {_cite(v)}")
+        out.append("")
+    if d["single_source_claims"]:
+        out.append("Only one source says")
+        for c in d["single_source_claims"]:
+            out += [f"  - {c['text']}", f"    — {_cite(c)}"]
+        out.append("")
+    out.append("Timeline")
+    for t in d["timeline"]:
+        out.append(f"  {_when(t['time'])}  {t['lang']}  {t['source']}: {t['title']} [{t['article_id']}]")
+    out += ["", "Sources"]
+    out += [f"  {lang}: {', '.join(names)}" for lang, names in d["sources"].items()]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe inside Markdown (no accidental emphasis, links or HTML)."""
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def to_markdown(brief: Brief) -> str:
+    """Markdown for notes, issues and wikis."""
+    d = brief_to_dict(brief)
+    out = [f"# {_md(d['headline'] or 'story ' + d['story_id'])}", "",
+           f"Story `{d['story_id']}` · {len(d['timeline'])} articles · {', '.join(d['sources'])}", ""]
+    cite = lambda i: f"*{_md(i.get('source') or 'unknown')}* ({i['lang']}, `{i['article_id']}`)"  # noqa: E731
+    if d["summary"]:
+        out += ["## Summary", ""] + [f"{n}. {_md(s['text'])} — {cite(s)}" for n, s in enumerate(d["summary"], 1)] + [""]
+    if d["entities"]:
+        out += ["## Key entities", "", ", ".join(f"**{_md(e['name'])}** ({e['articles']})" for e in d["entities"]), ""]
+    if d["quote_groups"]:
+        out += ["## Quotes across sources", ""]
+        for g in d["quote_groups"]:
+            out += [f"**{_md(g['speaker'] or 'unattributed')}**", ""]
+            out += [f"> {_md(v['text'])} — {cite(v)}\n>" for v in g["variants"]]
+            out.append("")
+    if d["single_source_claims"]:
+        out += ["## Only one source says", ""] + [f"- {_md(c['text'])} — {cite(c)}" for c in d["single_source_claims"]] + [""]
+    out += ["## Timeline", "", "| time | lang | source | title |", "|---|---|---|---|"]
+    out += [f"| {_when(t['time'])} | {t['lang']} | {_md(t['source'])} | {_md(t['title'])} |" for t in d["timeline"]]
+    out += ["", "## Sources", ""] + [f"- **{lang}**: {_md(', '.join(n))}" for lang, n in d["sources"].items()]
+    return "\n".join(out) + "\n"
+
+
+_CSS = """
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1b1b;background:#fafafa}
+main{max-width:46rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0}
+h2{font-size:1.1rem;margin:1.6rem 0 .4rem;border-bottom:1px solid #ddd}.meta,.cite{color:#555;font-size:.85rem}
+.lang{display:inline-block;padding:0 .35em;border-radius:.3em;background:#e4ecf7;color:#17406d;font-size:.75rem;font-weight:600}
+blockquote{margin:.3rem 0;padding:.2rem .7rem;border-left:3px solid #8aa4c8;background:#fff}
+.group{margin:.8rem 0;padding:.5rem;background:#f0f3f7;border-radius:.4rem}.speaker{font-weight:600}
+ul,ol{padding-left:1.3rem}li{margin:.35rem 0}.chips span{display:inline-block;margin:.15rem;padding:.1rem .5rem;
+border-radius:1rem;background:#eee}table{border-collapse:collapse;width:100%;font-size:.9rem}
+td{border-top:1px solid #e3e3e3;padding:.25rem .3rem;vertical-align:top;overflow-wrap:anywhere}
+@media (max-width:30rem){body{font-size:15px}main{padding:.6rem}}
+"""
+
+
+def to_html(brief: Brief) -> str:
+    """One self-contained HTML page: inline CSS, no scripts, every text escaped, readable on a phone."""
+    d = brief_to_dict(brief)
+    e = lambda v: escape(str(v if v is not None else ""))  # noqa: E731
+
+    def cite(i: dict[str, Any]) -> str:
+        return (f'<span class="cite"><span class="lang">{e(i["lang"])}</span> {e(i.get("source") or "unknown")}'
+                f' · <code>{e(i["article_id"])}</code></span>')
+
+    def said(i: dict[str, Any]) -> str:
+        return f'<span lang="{e(i["lang"])}">{e(i["text"])}</span> {cite(i)}'
+
+    title = e(d["headline"] or f"story {d['story_id']}")
+    body = [f"<h1>{title}</h1>", f'<p class="meta">story {e(d["story_id"])} · {len(d["timeline"])} articles · '
+            f'{e(", ".join(d["sources"]))}</p>']
+    if d["summary"]:
+        body += ["<h2>Summary</h2><ol>"] + [f"<li>{said(s)}</li>" for s in d["summary"]] + ["</ol>"]
+    if d["entities"]:
+        chips = "".join(f'<span title="{e(x["kind"])}: {e(", ".join(x["forms"]))}">{e(x["name"])} '
+                        f'<small>{x["articles"]}</small></span>' for x in d["entities"])
+        body.append(f'<h2>Key entities</h2><p class="chips">{chips}</p>')
+    if d["quote_groups"]:
+        body.append("<h2>Quotes across sources</h2>")
+        for g in d["quote_groups"]:
+            body.append(f'<div class="group"><div class="speaker">{e(g["speaker"] or "unattributed")}</div>')
+            body += [f'<blockquote lang="{e(v["lang"])}">{e(v["text"])}</blockquote>{cite(v)}' for v in g["variants"]]
+            body.append("</div>")
+    if d["single_source_claims"]:
+        body += ["<h2>Only one source says</h2><ul>"] + [f"<li>{said(c)}</li>" for c in d["single_source_claims"]] + ["</ul>"]
+    rows = "".join(f'<tr><td>{e(_when(t["time"]))}</td><td><span class="lang">{e(t["lang"])}</span></td>'
+                   f'<td>{e(t["source"])}</td><td lang="{e(t["lang"])}">{e(t["title"])}</td></tr>' for t in d["timeline"])
+    body.append(f"<h2>Timeline</h2><table>{rows}</table>")
+    body += ["<h2>Sources</h2><ul>"] + [f'<li><span class="lang">{e(lang)}</span> {e(", ".join(n))}</li>'
+                                        for lang, n in d["sources"].items()] + ["</ul>"]
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title}</title><style>{_CSS}</style></head><body><main>\n"
+            + "\n".join(body) + "\n</main></body></html>\n")
+
+
+def _json(brief: Brief) -> str:
+    return json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+
+
+_RENDERERS: dict[str, Callable[[Brief], str]] = {"text": to_text, "md": to_markdown, "json": _json, "html": to_html}
+
+
+def render(brief: Brief, fmt: str = "text") -> str:
+    """The brief in one of ``FORMATS``: text, md, json or html."""
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown brief format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return _RENDERERS[fmt](brief)

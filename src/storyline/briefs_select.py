@@ -1,0 +1,144 @@
+"""The choices a brief makes over sentence vectors: summary sentences and single-source claims.
+
+Both work on one matrix of unit-length sentence vectors with, per sentence, its source family
+(articles of one source, and near-copies of each other, count as one family).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["Candidate", "cap_per_family", "select_summary", "single_source", "summary_size", "AGREE_THRESHOLD",
+           "CLAIM_THRESHOLD"]
+
+# Two sentences whose cosine reaches this carry the same content (used for the summary's support).
+AGREE_THRESHOLD = 0.6
+# A sentence whose best cosine to every other family stays below this is carried by one source only.
+CLAIM_THRESHOLD = 0.6
+# Summary sentences this similar to one already chosen are redundant.
+_REDUNDANT = 0.75
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence a brief may use: its row in the vector matrix, family, position and language."""
+
+    row: int
+    family: int
+    position: float  # 0 = the article's first sentence, 1 = its last
+    words: int
+    preferred: bool = False
+
+
+def summary_size(n_families: int, n_candidates: int) -> int:
+    """3 to 7 sentences, more when more sources speak (never more than there are).
+
+    >>> summary_size(1, 10), summary_size(3, 10), summary_size(9, 10), summary_size(4, 2)
+    (3, 5, 7, 2)
+    """
+    return min(n_candidates, min(7, max(3, 2 + n_families)))
+
+
+def _support(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+    """Share of the other families that carry a sentence like each of ``rows``."""
+    others = len(set(families.tolist())) - 1
+    if others <= 0:
+        return np.zeros(len(rows))
+    sims = vectors[list(rows)] @ vectors.T
+    out = np.zeros(len(rows))
+    for family in set(families.tolist()):
+        best = sims[:, families == family].max(axis=1)
+        out += (best >= AGREE_THRESHOLD) & (families[list(rows)] != family)
+    return out / others
+
+
+def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequence[Candidate],
+                   k: int) -> list[Candidate]:
+    """Up to ``k`` sentences: central, carried by many sources, early, not redundant, covering sources.
+
+    Greedy maximal marginal relevance with a bonus for a family not yet in the summary.
+    """
+    if not candidates or k <= 0:
+        return []
+    rows = [c.row for c in candidates]
+    centroid = _family_centroid(vectors, families)
+    central = vectors[rows] @ centroid
+    support = _support(vectors, families, rows)
+    lead = 1.0 - np.array([c.position for c in candidates])
+    preferred = np.array([0.05 if c.preferred else 0.0 for c in candidates])
+    base = 0.5 * central + 0.3 * support + 0.15 * lead + preferred
+    chosen: list[int] = []
+    covered: set[int] = set()
+    sims = vectors[rows] @ vectors[rows].T
+    while len(chosen) < k:
+        best, best_score = -1, -np.inf
+        for i, cand in enumerate(candidates):
+            if i in chosen:
+                continue
+            overlap = max((sims[i, j] for j in chosen), default=0.0)
+            if overlap >= _REDUNDANT:
+                continue
+            score = base[i] - 0.4 * overlap + (0.1 if cand.family not in covered else 0.0)
+            if score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            break
+        chosen.append(best)
+        covered.add(candidates[best].family)
+    return [candidates[i] for i in chosen]
+
+
+def _family_centroid(vectors: np.ndarray, families: np.ndarray) -> np.ndarray:
+    """Mean of per-family mean vectors: a source with many sentences does not outweigh the rest."""
+    means = [vectors[families == f].mean(axis=0) for f in sorted(set(families.tolist()))]
+    centroid = np.mean(means, axis=0)
+    norm = np.linalg.norm(centroid)
+    return centroid / norm if norm else centroid
+
+
+def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int], *,
+                  extra: np.ndarray | None = None, extra_families: np.ndarray | None = None,
+                  bonus: Sequence[float] | None = None,
+                  threshold: float = CLAIM_THRESHOLD) -> list[tuple[int, float, float]]:
+    """(row, best cosine to other families, rank score) of each of ``rows`` no other family carries.
+
+    Other families are searched in all ``vectors`` and in ``extra`` (e.g. the single sentences of
+    quotations, so a long quoted passage meets its pieces). Best first: most distinctive (low best
+    cosine) plus most on the story (cosine to the centroid) plus ``bonus`` per row (e.g. a quote).
+    """
+    if len(set(families.tolist())) < 2 or not rows:
+        return []
+    pool, pool_families = vectors, families
+    if extra is not None and extra_families is not None and len(extra):
+        pool, pool_families = np.vstack([vectors, extra]), np.concatenate([families, extra_families])
+    sims = vectors[list(rows)] @ pool.T
+    centroid = _family_centroid(vectors, families)
+    out = []
+    for n, row in enumerate(rows):
+        other = pool_families != families[row]
+        best = float(sims[n, other].max()) if other.any() else 0.0
+        if best < threshold:
+            extra_score = bonus[n] if bonus is not None else 0.0
+            out.append((row, best, (1.0 - best) + float(vectors[row] @ centroid) + extra_score))
+    return sorted(out, key=lambda item: -item[2])
+
+
+def cap_per_family(found: Sequence[tuple[int, float, float]], families: np.ndarray,
+                   limit: int) -> list[tuple[int, float, float]]:
+    """The best ``limit`` items, each family taking at most its share (at least 2), order kept.
+
+    >>> cap_per_family([(0, .1, 3.), (1, .1, 2.), (2, .1, 1.), (3, .1, .5)], np.array([0, 0, 0, 1]), 4)
+    [(0, 0.1, 3.0), (1, 0.1, 2.0), (3, 0.1, 0.5)]
+    """
+    share = max(2, limit // max(1, len(set(families.tolist()))))
+    taken: dict[int, int] = {}
+    out = []
+    for item in found:
+        family = int(families[item[0]])
+        if taken.get(family, 0) < share and len(out) < limit:
+            taken[family] = taken.get(family, 0) + 1
+            out.append(item)
+    return out

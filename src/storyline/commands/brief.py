@@ -1,0 +1,44 @@
+"""`storyline brief STORY`: a story's brief as text, Markdown, JSON (docs/brief-schema.md) or one HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from storyline.commands.core import db_option, open_store
+from storyline.errors import InputError
+
+__all__ = ["brief_command"]
+
+
+@click.command("brief")
+@click.argument("story_id")
+@db_option
+@click.option("--lang", default=None, metavar="CODE",
+              help="Preferred language (ISO 639-1) for the headline, summary and quotes, e.g. en.")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "md", "json", "html"]),
+              help="Output format (default: text).")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--output", "-o", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
+def brief_command(story_id, db, lang, fmt, as_json, output):
+    """Brief one story: headline, summary, entities, quotes across sources, single-source claims, timeline."""
+    from storyline.briefs import build_brief
+    from storyline.briefs_render import render
+
+    if lang is not None and not (len(lang) in (2, 3) and lang.isalpha()):
+        raise InputError(f"--lang {lang!r} is not a language code", hint="give an ISO 639-1 code such as en, es or fr")
+    store = open_store(db)
+    try:
+        story = store.get_story(story_id)
+        if story is not None and story.merged_into:
+            click.echo(f"note: story {story_id} was merged into {story.merged_into}; showing that story", err=True)
+        brief = build_brief(store, story_id, lang=lang.lower() if lang else None)
+    finally:
+        store.close()
+    text = render(brief, "json" if as_json else fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)

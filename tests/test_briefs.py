@@ -1,0 +1,249 @@
+"""Story briefs: quotes across languages, single-source claims, summary, schema, renderers, cache."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.briefs import brief, brief_to_dict, build_brief
+from storyline.briefs_cache import cached_vectors
+from storyline.briefs_quotes import article_quotes
+from storyline.briefs_render import render
+from storyline.briefs_text import find_quotes, split_units
+from storyline.embed import HashingEncoder
+from storyline.engine import Engine
+from storyline.errors import NotFoundError
+from storyline.types import RawRecord
+
+FIXTURE = Path(__file__).parent / "fixtures" / "briefs" / "dam_story.jsonl"
+NOISE = re.compile(r"READ MORE|Click Here|Leave a Reply|email address|Credit:|LEE:|À LIRE AUSSI|football shirts")
+
+
+# ---------- text: quotations and sentences ----------
+@pytest.mark.parametrize("text, expected", [
+    ('He said: “We will rebuild.”', ["We will rebuild."]),
+    ("« Nous partirons demain », a-t-il dit.", ["Nous partirons demain"]),
+    ("Er sagte: „Wir bleiben hier.“ Dann ging er.", ["Wir bleiben hier."]),
+    ("El ministro dijo: «No habrá recortes».", ["No habrá recortes"]),
+    ("彼は「明日行く」と言った。", ["明日行く"]),
+    ('"We leave. "They came too late," he said.', ["We leave.", "They came too late"]),
+    ("They're sure it's Syria's turn.", []),
+])
+def test_find_quotes_in_many_scripts(text, expected):
+    assert [q.text for q in find_quotes(text)] == expected
+
+
+def test_units_keep_quotations_whole_and_split_prose():
+    text = ('"We stay. We fight. We win," said Mr. Ruiz on Monday. The U.S. embassy closed.\n\n'
+            "Roads reopen on Friday.")
+    assert [u.text for u in split_units(text)] == [
+        '"We stay. We fight. We win," said Mr. Ruiz on Monday.', "The U.S. embassy closed.",
+        "Roads reopen on Friday."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Rain fell.", '"We go. Now," he said.', "« Oui. Non. »", "the end",
+                                 "U.S. aid came!", "\n\n", "¿Qué pasó?", "x"]), max_size=12))
+def test_units_cover_the_text_and_never_cut_a_quotation(pieces):
+    text = " ".join(pieces)
+    units = split_units(text)
+    assert "".join(u.text for u in units).replace(" ", "") == "".join(text.split())
+    for unit in units:
+        assert unit.text.count("«") == unit.text.count("»")
+
+
+def test_speakers_from_attribution_and_pronouns():
+    text = ('"The crack is growing," said chief engineer Paul Okafor.\n\n'
+            '"No vamos a correr riesgos", dijo la gobernadora Lucía Moreno. "Es grave", añadió.\n\n'
+            "« Tout le monde part », a déclaré Marc Petit.\n\n"
+            'Anna Berg said: "We are ready to help the families."')
+    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    assert got == [("The crack is growing", "Paul Okafor"), ("No vamos a correr riesgos", "Lucía Moreno"),
+                   ("Tout le monde part", "Marc Petit"), ("We are ready to help the families.", "Anna Berg")]
+
+
+# ---------- the multilingual fixture story, with the real encoder ----------
+@pytest.fixture(scope="module")
+def story(tmp_path_factory):
+    from storyline.embed import get_encoder
+
+    db = tmp_path_factory.mktemp("briefs") / "dam.db"
+    engine = Engine(db, encoder=get_encoder("use"))
+    engine.ingest_paths([str(FIXTURE)])
+    story_id = engine.store.story_of("dam-en")
+    first = build_brief(engine.store, story_id, encoder=engine.encoder)
+    yield engine, story_id, first
+    engine.close()
+
+
+def _variants(group):
+    return {v["article_id"]: v for v in group["variants"]}
+
+
+def test_fixture_is_one_story_with_the_copy_linked(story):
+    engine, story_id, _ = story
+    assert {engine.store.story_of(a) for a in ("dam-en", "dam-en-copy", "dam-es", "dam-fr")} == {story_id}
+    assert engine.store.article_meta("dam-en-copy")["duplicate_of"] == "dam-en"
+
+
+def test_quote_groups_match_translations_and_split_sentences(story):
+    _, _, b = story
+    groups = [_variants(g) for g in b.quote_groups]
+    governor = next(g for g in groups if "dam-es" in g and "risks" in g.get("dam-en", {}).get("text", ""))
+    # One English sentence matches two Spanish and two French sentences.
+    assert governor["dam-es"]["text"] == ("No vamos a correr ningún riesgo con la vida de la gente. "
+                                          "Todos los que viven debajo de la presa deben irse esta noche")
+    assert governor["dam-fr"]["text"].startswith("Nous ne prendrons aucun risque")
+    assert governor["dam-fr"]["text"].endswith("doivent partir ce soir")
+    assert {v["speaker"] for v in governor.values()} == {"Lucía Moreno"}
+    crack = next(g for g in groups if "La grieta mide doce metros y sigue creciendo" in
+                 [v["text"] for v in g.values()])
+    assert set(crack) == {"dam-en", "dam-en-copy", "dam-es", "dam-fr"}
+    assert all(v["speaker"] == "Paul Okafor" for v in crack.values())
+    army = next(g for g in groups if "dam-fr" in g and "hélicoptères" in g["dam-fr"]["text"])
+    assert set(army) == {"dam-en", "dam-en-copy", "dam-fr"}
+    full = next(g for g in b.quote_groups if "dam-es" in _variants(g) and "risks" in _variants(g)["dam-en"]["text"])
+    assert full["sources"] == sorted(["harbourpost.example", "best-deals-news.example", "diariodelsur.example",
+                                      "lequotidien.example"])
+    assert len(b.quote_groups) == 3
+
+
+def test_single_source_claims(story):
+    _, _, b = story
+    claims = {(c.article_id, c.text) for c in b.single_source_claims}
+    assert any(a == "dam-es" and "Tomás Ibarra" in t for a, t in claims)
+    assert any(a == "dam-fr" and "construit en 1968" in t for a, t in claims)
+    # Only the English original and its spam copy (one family) carry the farmers: listed once.
+    assert sum("livestock" in t for _, t in claims) == 1
+    for _, text in claims:  # what every source carries is not a single-source claim
+        assert "3,000" not in text and "3.000" not in text and "3 000" not in text
+        assert "900" not in text and "twelve" not in text and "douze" not in text
+
+
+def test_summary_size_coverage_and_traceability(story):
+    engine, _, b = story
+    assert 3 <= len(b.summary) <= 7
+    assert {s.lang for s in b.summary} == {"en", "es", "fr"}
+    for s in list(b.summary) + list(b.single_source_claims):
+        article = engine.store.get_article(s.article_id)
+        assert s.text in article.text and s.lang == article.lang and s.source == article.source
+    texts = [s.text for s in b.summary]
+    assert len(set(texts)) == len(texts)
+
+
+def test_headline_timeline_sources_entities(story):
+    engine, story_id, b = story
+    assert b.headline == "Crack in Orvana dam forces 3,000 people from their homes"
+    spanish = build_brief(engine.store, story_id, lang="es")
+    assert spanish.headline == "Una grieta en la presa de Orvana obliga a evacuar a 3.000 vecinos"
+    assert [t["article_id"] for t in b.timeline] == ["dam-en", "dam-en-copy", "dam-es", "dam-fr"]
+    assert dict(b.sources) == {"en": ("best-deals-news.example", "harbourpost.example"),
+                               "es": ("diariodelsur.example",), "fr": ("lequotidien.example",)}
+    names = {e["name"] for e in b.entities}
+    assert {"Paul Okafor", "Castrel"} <= names
+    assert not any(n in names for n in ("Monday", "But", "Also"))
+
+
+def test_no_noise_anywhere(story):
+    _, _, b = story
+    for fmt in ("text", "md", "json", "html"):
+        assert not NOISE.search(render(b, fmt)), fmt
+
+
+def test_json_schema_keys(story):
+    _, _, b = story
+    data = json.loads(render(b, "json"))
+    assert list(data) == ["schema", "story_id", "headline", "summary", "entities", "quote_groups",
+                          "single_source_claims", "timeline", "sources"]
+    assert set(data["summary"][0]) == {"text", "article_id", "source", "lang"}
+    assert set(data["quote_groups"][0]) == {"text", "speaker", "languages", "sources", "variants"}
+    assert set(data["quote_groups"][0]["variants"][0]) == {"text", "article_id", "source", "lang", "speaker"}
+    assert set(data["timeline"][0]) == {"time", "published", "article_id", "source", "lang", "title", "url"}
+    assert data == brief_to_dict(b)
+
+
+def test_html_is_one_self_contained_page(story):
+    _, _, b = story
+    page = render(b, "html")
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and 'name="viewport"' in page
+    assert not re.search(r"<(?:link|script)\b|src=|@import|url\(", page)
+    assert "Lucía Moreno" in page and "« " not in page.split("<body>")[0]
+
+
+def test_second_brief_reads_the_cache(story):
+    engine, story_id, first = story
+
+    class Counting:
+        name, dim, languages = engine.encoder.name, engine.encoder.dim, engine.encoder.languages
+        calls = 0
+
+        def encode(self, texts):
+            Counting.calls += len(texts)
+            return engine.encoder.encode(texts)
+
+    again = build_brief(engine.store, story_id, encoder=Counting())
+    assert Counting.calls == 0
+    assert again == first
+
+
+# ---------- no model needed ----------
+def _hash_engine(db):
+    engine = Engine(db, encoder=HashingEncoder())
+    engine.ingest_records([
+        RawRecord(origin="t:1", id="h1", source="one.example", title="Port strike halts ferries",
+                  text='Dock workers stopped all ferries on Tuesday. "We want fair pay," said union leader Eva Lind.'),
+    ])
+    return engine
+
+
+def test_cache_encodes_only_new_texts(tmp_path):
+    engine = _hash_engine(tmp_path / "h.db")
+    calls = []
+
+    class Spy(HashingEncoder):
+        def encode(self, texts):
+            calls.append(len(texts))
+            return super().encode(texts)
+
+    wanted = {"h1": [("sentence", "Dock workers stopped all ferries on Tuesday.", None)]}
+    vectors = cached_vectors(engine.store, Spy(), wanted)
+    assert calls == [1] and vectors["Dock workers stopped all ferries on Tuesday."].shape == (256,)
+    cached_vectors(engine.store, Spy(), wanted)
+    assert calls == [1]
+    wanted["h1"].append(("quote", "We want fair pay", "Eva Lind"))
+    cached_vectors(engine.store, Spy(), wanted)
+    assert calls == [1, 1]
+    rows = engine.store.conn.execute("SELECT kind, speaker FROM sentences ORDER BY idx").fetchall()
+    assert rows == [("sentence", None), ("quote", "Eva Lind")]
+
+
+def test_brief_api_and_unknown_story(tmp_path):
+    db = tmp_path / "h.db"
+    _hash_engine(db).close()
+    b = brief("s1", db=db)
+    assert b.headline == "Port strike halts ferries" and b.single_source_claims == ()
+    assert all(np.isfinite(len(s.text)) for s in b.summary)
+    with pytest.raises(NotFoundError) as err:
+        brief("s42", db=db)
+    assert "storyline stories" in err.value.hint
+
+
+def test_headline_only_story(tmp_path):
+    engine = Engine(tmp_path / "t.db", encoder=HashingEncoder())
+    engine.ingest_records([
+        RawRecord(origin=f"t:{i}", id=f"t{i}", source=f"feed{i}.example", title=title)
+        for i, title in enumerate(["Port strike halts all ferries to Isla Verde on Tuesday",
+                                   "All ferries to Isla Verde halted by a port strike on Tuesday"])
+    ])
+    story_id = engine.store.story_of("t0")
+    b = build_brief(engine.store, story_id)
+    assert b.summary and all(s.text in ("Port strike halts all ferries to Isla Verde on Tuesday",
+                                        "All ferries to Isla Verde halted by a port strike on Tuesday")
+                             for s in b.summary)
+    assert len(b.timeline) == len(engine.store.story_articles(story_id))
