@@ -322,7 +322,8 @@ class _StageClock:
 def _item(article: Article, vector: np.ndarray) -> StoryItem:
     return StoryItem(
         article_id=article.id, vector=np.asarray(vector, dtype=np.float32), lang=article.lang,
-        time=article.time, title=article.title, text=article.text, source=article.source,
+        # only a real publication time is evidence: ingest time of an old file says nothing
+        time=article.published, title=article.title, text=article.text, source=article.source,
     )
 
 

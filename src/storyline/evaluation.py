@@ -1,0 +1,64 @@
+"""Clustering quality: item-averaged B-cubed and pair-counting precision/recall/F1.
+
+Both work from contingency counts (one pass over the items), so they scale to large streams.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Hashable, Sequence
+
+
+def _check(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> None:
+    if len(gold) != len(pred):
+        raise ValueError(f"gold has {len(gold)} items, pred has {len(pred)}")
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def bcubed(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, float, float]:
+    """Item-averaged B-cubed (precision, recall, F1) of a predicted clustering against gold labels.
+
+    >>> bcubed(["a", "a", "b"], [1, 1, 2])
+    (1.0, 1.0, 1.0)
+    >>> p, r, f = bcubed(["a", "a", "b"], [1, 1, 1])
+    >>> round(p, 3), r, round(f, 3)
+    (0.556, 1.0, 0.714)
+    >>> bcubed([], [])
+    (0.0, 0.0, 0.0)
+    """
+    _check(gold, pred)
+    n = len(gold)
+    if n == 0:
+        return 0.0, 0.0, 0.0
+    joint = Counter(zip(pred, gold))
+    pred_size = Counter(pred)
+    gold_size = Counter(gold)
+    precision = sum(k * k / pred_size[c] for (c, _), k in joint.items()) / n
+    recall = sum(k * k / gold_size[g] for (_, g), k in joint.items()) / n
+    return precision, recall, _f1(precision, recall)
+
+
+def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, float, float]:
+    """Pair-counting (precision, recall, F1): of the item pairs put together, how many belong together.
+
+    With no predicted (or no gold) pairs the matching score is 1.0 by convention.
+
+    >>> pairwise(["a", "a", "b", "b"], [1, 1, 1, 2])
+    (0.3333333333333333, 0.5, 0.4)
+    >>> pairwise(["a", "b"], [1, 2])
+    (1.0, 1.0, 1.0)
+    """
+    _check(gold, pred)
+
+    def pairs(counts) -> int:
+        return sum(k * (k - 1) // 2 for k in counts)
+
+    together = pairs(Counter(zip(pred, gold)).values())
+    pred_pairs = pairs(Counter(pred).values())
+    gold_pairs = pairs(Counter(gold).values())
+    precision = together / pred_pairs if pred_pairs else 1.0
+    recall = together / gold_pairs if gold_pairs else 1.0
+    return precision, recall, _f1(precision, recall)

@@ -1,0 +1,362 @@
+"""The online story clusterer: each article joins the most likely active story, or starts a new one.
+
+For the few stories nearest by centroid cosine, a small logistic model weighs the evidence
+(centroid and best-member cosine, same-language word overlap, shared names and numbers, time gap,
+headline-only, story size, whether the encoder knows the language) into a join probability.
+Stories silent for longer than a window (relative to the newest time seen) are closed and dropped,
+so the cost per article depends on the active stories only, never on how many were ever seen.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from importlib import resources
+from typing import Callable, Iterable
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from storyline.embed.use import USE_LANGUAGES
+from storyline.features import DocFreq, KeyProfile, name_keys, overlap, word_keys
+from storyline.types import Assignment
+
+FEATURES = (
+    "cos_centroid",  # article vs story centroid
+    "cos_member",  # article vs its best-matching kept member (single-link evidence)
+    "words",  # same-language word overlap
+    "same_lang",  # the story already has a member in the article's language
+    "names",  # shared names and numbers, any language
+    "log_gap",  # log(1 + days between the article and the story's time span)
+    "time_unknown",  # no time on the article or the story
+    "headline_only",  # the article has no body
+    "log_size",  # log(1 + members)
+    "unknown_lang",  # the encoder was not trained on the article's language
+    "cohesion",  # mean member cosine to the centroid: loose (umbrella) stories accept lower cosines
+    "headline_gap",  # log_gap for headline-only articles: without a body, time tells look-alike events apart
+)
+
+_SECONDS_PER_DAY = 86400.0
+_COUNTER_ID = re.compile(r"^s(\d+)$")
+_BLAS: ThreadpoolController | None = None
+
+
+def _one_blas_thread():
+    """A context running BLAS on one thread: a threaded matrix-vector product is 10x slower here."""
+    global _BLAS
+    if _BLAS is None:
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
+
+    weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    bias: float = -8.0
+    threshold: float = 0.5
+    merge_threshold: float = 1.01  # above 1: never merge
+    window_days: float = 3.0
+    shortlist: int = 10
+    max_members: int = 8
+    unknown_gap_days: float = 0.5
+    max_active: int = 50_000
+    encoder_languages: frozenset[str] = field(default=USE_LANGUAGES)
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES):
+            raise ValueError(f"need {len(FEATURES)} weights ({', '.join(FEATURES)}), got {len(self.weights)}")
+
+    @classmethod
+    def load(cls, path: str | None = None) -> StoryParams:
+        """Parameters from a JSON file (default: the calibrated package file), falling back to defaults."""
+        if path is not None:
+            with open(path, encoding="utf-8") as fh:
+                raw = json.load(fh)
+        else:
+            resource = resources.files("storyline") / "params" / "stories.json"
+            if not resource.is_file():
+                return cls()
+            raw = json.loads(resource.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known}
+        if "weights" in values:
+            values["weights"] = tuple(float(w) for w in values["weights"])
+        if "encoder_languages" in values:
+            values["encoder_languages"] = frozenset(values["encoder_languages"])
+        return cls(**values)
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (numbers and language codes only)."""
+        out = asdict(self)
+        out["weights"] = list(self.weights)
+        out["encoder_languages"] = sorted(self.encoder_languages)
+        return out
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    """What the clusterer needs of an article (vector: unit-norm USE embedding of title + body)."""
+
+    article_id: str
+    vector: np.ndarray
+    lang: str
+    time: datetime | None
+    title: str
+    text: str
+    source: str | None
+
+
+class _Story:
+    """Per-story state, kept small: centroid sum, a few member vectors, key profiles, time span."""
+
+    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "first", "last", "row")
+
+    def __init__(self, story_id: str, dim: int) -> None:
+        self.id = story_id
+        self.total = np.zeros(dim, dtype=np.float64)
+        self.members = np.zeros((0, dim), dtype=np.float32)
+        self.size = 0
+        self.words = KeyProfile()
+        self.names = KeyProfile()
+        self.langs: dict[str, int] = {}
+        self.first: float | None = None
+        self.last: float | None = None
+        self.row = -1
+
+
+def _timestamp(time: datetime | None) -> float | None:
+    return None if time is None else time.timestamp()
+
+
+class StoryClusterer:
+    """Online, time-aware story assignment with stable ids (default ids "s1", "s2", ...)."""
+
+    def __init__(self, params: StoryParams | None = None, new_story_id: Callable[[], str] | None = None) -> None:
+        self.params = params if params is not None else StoryParams.load()
+        self.new_story_id = new_story_id
+        self._weights = np.asarray(self.params.weights, dtype=np.float64)
+        self._df = DocFreq()
+        self._stories: dict[str, _Story] = {}
+        self._rows: list[str] = []
+        self._centroids = np.zeros((0, 0), dtype=np.float32)
+        self._last = np.zeros(0, dtype=np.float64)
+        self._touched = np.zeros(0, dtype=np.int64)
+        self._seq = 0
+        self._counter = 0
+        self._newest: float | None = None
+        self._merges: list[tuple[str, str]] = []
+
+    # -- public contract -------------------------------------------------------------------
+
+    def learn_one(self, item: StoryItem) -> Assignment:
+        """Assign one article: join the most probable active story if its probability clears the threshold."""
+        stamp = _timestamp(item.time)
+        self._advance(stamp)
+        words, names = self._keys(item)
+        scored = self._score(item, stamp, words, names)
+        if not scored or scored[0][0] < self.params.threshold:
+            story = self._open(self._next_id(), item)
+            self._add(story, item, stamp, words, names)
+            return Assignment(item.article_id, story.id, 1.0, True)
+        _, cosine, story = scored[0]
+        for prob, _, other in scored[1:]:
+            if prob >= self.params.merge_threshold:
+                story = self._merge(other, story) if other.size <= story.size else self._merge(story, other)
+        self._add(story, item, stamp, words, names)
+        return Assignment(item.article_id, story.id, cosine, False)
+
+    def add_to(self, item: StoryItem, story_id: str) -> Assignment:
+        """Force an article into a story (near-duplicates, replay); a closed or unknown story is (re)opened."""
+        stamp = _timestamp(item.time)
+        self._advance(stamp)
+        words, names = self._keys(item)
+        story = self._stories.get(story_id)
+        is_new = story is None
+        if story is None:
+            story = self._open(story_id, item)
+            self.reserve_ids([story_id])
+        cosine = 1.0 if is_new else float(self._centroids[story.row] @ item.vector)
+        self._add(story, item, stamp, words, names)
+        return Assignment(item.article_id, story_id, cosine, is_new)
+
+    def pop_merges(self) -> list[tuple[str, str]]:
+        """(absorbed, into) story merges since the last call: an article that strongly matched both joined them."""
+        merges, self._merges = self._merges, []
+        return merges
+
+    def reserve_ids(self, story_ids: Iterable[str]) -> None:
+        """Mark story ids as taken (on restart: every id in the store, merged ones too) so none is reissued."""
+        for story_id in story_ids:
+            match = _COUNTER_ID.match(story_id)
+            if match:
+                self._counter = max(self._counter, int(match.group(1)))
+
+    def active_story_ids(self) -> list[str]:
+        """Ids of the stories still open to new articles."""
+        return list(self._rows)
+
+    # -- evidence ---------------------------------------------------------------------------
+
+    def _keys(self, item: StoryItem) -> tuple[dict[str, float], dict[str, float]]:
+        return (
+            self._df.weights(word_keys(item.title, item.text, item.lang)),
+            self._df.weights(name_keys(item.title, item.text)),
+        )
+
+    def features(self, item: StoryItem, story_id: str) -> np.ndarray:
+        """The evidence vector (see FEATURES) for an article against one active story, for calibration."""
+        words, names = self._keys(item)
+        story = self._stories[story_id]
+        cosine = float(self._centroids[story.row] @ item.vector)
+        return self._features(item, _timestamp(item.time), words, names, story, cosine)
+
+    def _features(self, item, stamp, words, names, story: _Story, cosine: float) -> np.ndarray:
+        p = self.params
+        member = float(np.max(story.members @ item.vector))
+        same = story.langs.get(item.lang, 0)
+        if stamp is None or story.first is None:
+            gap, unknown = p.unknown_gap_days, 1.0
+        else:
+            gap = max(0.0, story.first - stamp, stamp - story.last) / _SECONDS_PER_DAY
+            unknown = 0.0
+        headline = 0.0 if item.text.strip() else 1.0
+        log_gap = math.log1p(gap)
+        return np.array(
+            [
+                cosine,
+                member,
+                overlap(words, story.words, same) if same else 0.0,
+                1.0 if same else 0.0,
+                overlap(names, story.names),
+                log_gap,
+                unknown,
+                headline,
+                math.log1p(story.size),
+                0.0 if item.lang in p.encoder_languages else 1.0,
+                float(np.linalg.norm(story.total)) / story.size,
+                log_gap * headline,
+            ]
+        )
+
+    def candidates(self, item: StoryItem) -> list[str]:
+        """Ids of the active stories nearest by centroid cosine (the shortlist the model scores)."""
+        active = len(self._rows)
+        if active == 0:
+            return []
+        with _one_blas_thread():
+            sims = self._centroids[:active] @ item.vector
+        k = min(self.params.shortlist, active)
+        top = np.argpartition(-sims, k - 1)[:k] if k < active else np.arange(active)
+        return [self._rows[i] for i in top[np.argsort(-sims[top], kind="stable")]]
+
+    def _score(self, item, stamp, words, names) -> list[tuple[float, float, _Story]]:
+        """(join probability, centroid cosine, story) for each shortlisted story, most probable first."""
+        out = []
+        for story_id in self.candidates(item):
+            story = self._stories[story_id]
+            cosine = float(self._centroids[story.row] @ item.vector)
+            x = self._features(item, stamp, words, names, story, cosine)
+            prob = 1.0 / (1.0 + math.exp(-(float(x @ self._weights) + self.params.bias)))
+            out.append((prob, cosine, story))
+        out.sort(key=lambda t: -t[0])
+        return out
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _next_id(self) -> str:
+        if self.new_story_id is not None:
+            return self.new_story_id()
+        self._counter += 1
+        return f"s{self._counter}"
+
+    def _open(self, story_id: str, item: StoryItem) -> _Story:
+        dim = item.vector.shape[0]
+        if self._centroids.shape[1] == 0:
+            self._centroids = np.zeros((64, dim), dtype=np.float32)
+            self._last = np.full(64, np.nan)
+            self._touched = np.zeros(64, dtype=np.int64)
+        while len(self._rows) >= self.params.max_active:
+            self._close(self._rows[int(np.argmin(self._touched[: len(self._rows)]))])
+        row = len(self._rows)
+        if row >= self._centroids.shape[0]:
+            grow = row
+            self._centroids = np.vstack([self._centroids, np.zeros((grow, dim), dtype=np.float32)])
+            self._last = np.concatenate([self._last, np.full(grow, np.nan)])
+            self._touched = np.concatenate([self._touched, np.zeros(grow, dtype=np.int64)])
+        story = _Story(story_id, dim)
+        story.row = row
+        self._rows.append(story_id)
+        self._stories[story_id] = story
+        return story
+
+    def _add(self, story: _Story, item: StoryItem, stamp, words, names) -> None:
+        vector = np.asarray(item.vector, dtype=np.float32)
+        story.total += vector
+        story.size += 1
+        keep = self.params.max_members
+        if story.members.shape[0] < keep:
+            story.members = np.vstack([story.members, vector[None, :]])
+        else:  # keep the first member (the story's origin) and the most recent ones
+            story.members = np.vstack([story.members[:1], story.members[2:], vector[None, :]])
+        story.words.add(words)
+        story.names.add(names)
+        story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
+        if stamp is not None:
+            story.first = stamp if story.first is None else min(story.first, stamp)
+            story.last = stamp if story.last is None else max(story.last, stamp)
+        self._df.add(words.keys() | names.keys())
+        norm = float(np.linalg.norm(story.total))
+        self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
+        self._seq += 1
+        self._touched[story.row] = self._seq
+        self._last[story.row] = np.nan if story.last is None else story.last
+
+    def _merge(self, absorbed: _Story, into: _Story) -> _Story:
+        """Fold one story into another (an article bridged them); the absorbed id is closed for good."""
+        into.total += absorbed.total
+        into.size += absorbed.size
+        keep = self.params.max_members
+        into.members = np.vstack([into.members[:1], into.members[1:], absorbed.members])
+        if into.members.shape[0] > keep:
+            into.members = np.vstack([into.members[:1], into.members[-(keep - 1) :]])
+        for mine, theirs in ((into.words, absorbed.words), (into.names, absorbed.names)):
+            for key, count in theirs.counts.items():
+                mine.counts[key] = mine.counts.get(key, 0) + count
+            mine.members += theirs.members
+        for lang, count in absorbed.langs.items():
+            into.langs[lang] = into.langs.get(lang, 0) + count
+        if absorbed.first is not None:
+            into.first = absorbed.first if into.first is None else min(into.first, absorbed.first)
+            into.last = absorbed.last if into.last is None else max(into.last, absorbed.last)
+        self._close(absorbed.id)
+        self._merges.append((absorbed.id, into.id))
+        return into
+
+    def _advance(self, stamp: float | None) -> None:
+        """Move the clock to the newest time seen and close the stories silent beyond the window."""
+        if stamp is None or (self._newest is not None and stamp <= self._newest):
+            return
+        self._newest = stamp
+        cutoff = stamp - self.params.window_days * _SECONDS_PER_DAY
+        stale = np.flatnonzero(self._last[: len(self._rows)] < cutoff)
+        for story_id in [self._rows[i] for i in stale]:
+            self._close(story_id)
+
+    def _close(self, story_id: str) -> None:
+        """Drop a story from memory: its row is filled by the last active row."""
+        story = self._stories.pop(story_id)
+        row, last = story.row, len(self._rows) - 1
+        if row != last:
+            moved = self._stories[self._rows[last]]
+            moved.row = row
+            self._rows[row] = moved.id
+            self._centroids[row] = self._centroids[last]
+            self._last[row] = self._last[last]
+            self._touched[row] = self._touched[last]
+        self._rows.pop()
+        self._last[last] = np.nan

@@ -1,0 +1,59 @@
+"""Clustering metrics: known values, label-name invariance, and agreement with the O(n²) definitions."""
+
+from itertools import combinations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storyline.evaluation import bcubed, pairwise
+
+
+def _pairwise_slow(gold, pred):
+    pairs = list(combinations(range(len(gold)), 2))
+    both = sum(1 for i, j in pairs if gold[i] == gold[j] and pred[i] == pred[j])
+    in_pred = sum(1 for i, j in pairs if pred[i] == pred[j])
+    in_gold = sum(1 for i, j in pairs if gold[i] == gold[j])
+    p = both / in_pred if in_pred else 1.0
+    r = both / in_gold if in_gold else 1.0
+    return p, r
+
+
+def _bcubed_slow(gold, pred):
+    n = len(gold)
+    p = sum(sum(1 for j in range(n) if pred[j] == pred[i] and gold[j] == gold[i]) / pred.count(pred[i]) for i in range(n)) / n
+    r = sum(sum(1 for j in range(n) if pred[j] == pred[i] and gold[j] == gold[i]) / gold.count(gold[i]) for i in range(n)) / n
+    return p, r
+
+
+labels = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=30)
+
+
+@given(labels)
+def test_metrics_match_their_definitions(rows):
+    gold = [g for g, _ in rows]
+    pred = [p for _, p in rows]
+    assert bcubed(gold, pred)[:2] == pytest.approx(_bcubed_slow(gold, pred))
+    assert pairwise(gold, pred)[:2] == pytest.approx(_pairwise_slow(gold, pred))
+
+
+@given(labels)
+def test_metrics_ignore_label_names(rows):
+    gold = [g for g, _ in rows]
+    pred = [p for _, p in rows]
+    renamed = [f"story-{p * 7}" for p in pred]
+    assert bcubed(gold, pred) == pytest.approx(bcubed(gold, renamed))
+    assert pairwise(gold, pred) == pytest.approx(pairwise(gold, renamed))
+
+
+def test_perfect_and_singletons():
+    gold = ["a", "a", "b", "c", "c", "c"]
+    assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
+    p, r, f = bcubed(gold, list(range(6)))
+    assert p == 1.0 and r == pytest.approx((2 * 0.5 + 1 + 3 / 3) / 6)
+    assert pairwise(gold, list(range(6)))[1] == 0.0
+
+
+def test_length_mismatch_is_an_error():
+    with pytest.raises(ValueError):
+        bcubed([1, 2], [1])

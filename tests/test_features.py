@@ -1,0 +1,61 @@
+"""Lexical and name keys, online IDF and story overlap."""
+
+from storyline.features import DocFreq, KeyProfile, fold, name_keys, overlap, word_keys
+
+
+def test_word_keys_are_tagged_by_language_and_stemmed():
+    en = word_keys("Floods hit northern towns", "Rescuers reached flooded villages.", "en")
+    de = word_keys("Hochwasser trifft Städte", "", "de")
+    assert "en:floods" in en and "en:northe" in en
+    assert all(k.startswith("de:") for k in de)
+    assert not en & de
+
+
+def test_cjk_text_becomes_bigrams():
+    keys = word_keys("东京奥运会开幕", "", "zh")
+    assert "zh:东京" in keys and "zh:奥运" in keys
+
+
+def test_name_keys_meet_across_languages():
+    en = name_keys("Djokovic loses to Zverev in Tokyo semi-final", "")
+    es = name_keys("Zverev elimina a Djokovic en Tokio", "El alemán Zverev venció el viernes.")
+    sl = name_keys("Zverev izločil Djokovića", "")
+    assert {"n:djoko", "n:zvere"} <= en & es
+    assert "n:djoko" in sl
+    assert "n:el" not in es  # too short, and sentence-initial words of a body are not names
+
+
+def test_numbers_are_names_but_single_digits_are_not():
+    keys = name_keys("Quake of magnitude 7 kills 120", "")
+    assert "#120" in keys and "#7" not in keys
+
+
+def test_fold_strips_accents():
+    assert fold("Ångström") == "angstrom"
+
+
+def test_idf_prefers_rare_keys():
+    df = DocFreq()
+    for _ in range(10):
+        df.add({"en:the", "en:olympi"})
+    df.add({"n:biles"})
+    w = df.weights(["en:the", "n:biles", "n:never"])
+    assert w["en:the"] < w["n:biles"] < w["n:never"]
+
+
+def test_overlap_weighs_rare_shared_keys():
+    story = KeyProfile()
+    story.add({"n:biles", "en:the"})
+    story.add({"n:biles", "en:gold"})
+    weights = {"n:biles": 3.0, "en:the": 0.1, "en:vault": 2.0}
+    share = overlap(weights, story)
+    assert 0.55 < share < 0.65
+    assert overlap({"en:zzz": 1.0}, story) == 0.0
+    assert overlap({}, story) == 0.0
+
+
+def test_profile_stays_bounded():
+    story = KeyProfile(max_keys=50)
+    for i in range(40):
+        story.add({f"k{i}", f"j{i}", "common"})
+    assert len(story.counts) <= 50 and story.counts["common"] == 40

@@ -1,0 +1,175 @@
+"""The online story clusterer, on synthetic vectors built with numpy (no encoder needed)."""
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.stories import FEATURES, StoryClusterer, StoryItem, StoryParams
+
+T0 = datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc)
+DIM = 64
+
+# Three invented events, each told in several languages; the names carry across languages.
+EVENTS = {
+    "quake": [
+        ("en", "Magnitude 6.8 earthquake strikes Valparaíso coast"),
+        ("es", "Sismo de magnitud 6,8 sacude la costa de Valparaíso"),
+        ("pt", "Terremoto de magnitude 6,8 atinge costa de Valparaíso"),
+        ("sl", "Potres z magnitudo 6,8 stresel obalo Valparaísa"),
+    ],
+    "final": [
+        ("en", "Kowalczyk wins Rotterdam marathon in course record"),
+        ("de", "Kowalczyk gewinnt Rotterdam-Marathon mit Streckenrekord"),
+        ("fr", "Kowalczyk remporte le marathon de Rotterdam avec un record"),
+    ],
+    "strike": [
+        ("en", "Dockworkers in Antwerp begin 48-hour strike"),
+        ("nl", "Havenarbeiders in Antwerpen starten 48 urenstaking"),
+        ("fr", "Les dockers d'Anvers entament une grève de 48 heures"),
+    ],
+}
+
+
+def _topic_vectors(seed: int, count: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    topics = rng.normal(size=(count, DIM))
+    return topics / np.linalg.norm(topics, axis=1, keepdims=True)
+
+
+def _item(i: int, topic: np.ndarray, rng, lang="en", title="", hours=0.0, noise=0.35, text="") -> StoryItem:
+    v = topic + rng.normal(scale=noise / np.sqrt(DIM), size=DIM)
+    v = (v / np.linalg.norm(v)).astype(np.float32)
+    return StoryItem(f"a{i}", v, lang, T0 + timedelta(hours=hours), title, text, None)
+
+
+def _stream(seed: int, n: int, topics: int = 6, hours_apart: float = 1.0) -> list[StoryItem]:
+    rng = np.random.default_rng(seed)
+    centres = _topic_vectors(seed, topics)
+    return [_item(i, centres[rng.integers(topics)], rng, hours=i * hours_apart) for i in range(n)]
+
+
+def test_multilingual_events_cluster_together():
+    rng = np.random.default_rng(7)
+    centres = _topic_vectors(7, len(EVENTS))
+    items, gold = [], []
+    for round_ in range(4):  # interleaved arrival: one headline per event per round
+        for k, (name, headlines) in enumerate(EVENTS.items()):
+            if round_ < len(headlines):
+                lang, title = headlines[round_]
+                items.append(_item(len(items), centres[k], rng, lang, title, hours=len(items) * 0.5))
+                gold.append(name)
+    clusterer = StoryClusterer()
+    stories = [clusterer.learn_one(it).story_id for it in items]
+    by_gold = {g: {s for s, g2 in zip(stories, gold) if g2 == g} for g in EVENTS}
+    assert all(len(ids) == 1 for ids in by_gold.values()), by_gold
+    assert len(set(stories)) == len(EVENTS)
+
+
+def test_unrelated_articles_start_new_stories():
+    rng = np.random.default_rng(3)
+    centres = _topic_vectors(3, 5)
+    titles = ["Flood warning in Lagos", "Chess final in Oslo", "Bridge collapse near Porto",
+              "Vaccine trial results published", "Satellite launch delayed"]
+    clusterer = StoryClusterer()
+    out = [clusterer.learn_one(_item(i, centres[i], rng, title=titles[i])) for i in range(5)]
+    assert all(a.is_new for a in out)
+    assert [a.story_id for a in out] == ["s1", "s2", "s3", "s4", "s5"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 60), merge=st.sampled_from([1.01, 0.3]))
+def test_every_article_in_one_story_and_ids_never_reused(seed, n, merge):
+    params = StoryParams(merge_threshold=merge, window_days=0.5, threshold=0.5)
+    clusterer = StoryClusterer(params)
+    seen_ids: set[str] = set()
+    absorbed: set[str] = set()
+    owner: dict[str, str] = {}
+    for item in _stream(seed, n, hours_apart=0.3):
+        a = clusterer.learn_one(item)
+        assert a.article_id == item.article_id and item.article_id not in owner
+        if a.is_new:
+            assert a.story_id not in seen_ids  # a fresh id, never handed out before
+            seen_ids.add(a.story_id)
+        else:
+            assert a.story_id in seen_ids and a.story_id not in absorbed
+        owner[item.article_id] = a.story_id
+        for old, into in clusterer.pop_merges():
+            absorbed.add(old)
+            owner = {k: (into if v == old else v) for k, v in owner.items()}
+        assert not absorbed & set(clusterer.active_story_ids())
+    assert len(owner) == n
+    assert set(owner.values()) <= seen_ids - absorbed
+
+
+@pytest.mark.parametrize("merge", [1.01, 0.3])
+def test_replay_with_add_to_rebuilds_the_same_state(merge):
+    params = StoryParams(merge_threshold=merge, window_days=2.0)
+    items = _stream(11, 120, topics=8, hours_apart=0.5)
+    first, rest = items[:80], items[80:]
+    original = StoryClusterer(params)
+    recorded = {it.article_id: original.learn_one(it).story_id for it in first}
+    for old, into in original.pop_merges():  # what the store does with a merge
+        recorded = {k: (into if v == old else v) for k, v in recorded.items()}
+
+    replayed = StoryClusterer(params)
+    for it in first:
+        replayed.add_to(it, recorded[it.article_id])
+    assert sorted(replayed.active_story_ids()) == sorted(original.active_story_ids())
+    expected = [original.learn_one(it) for it in rest]
+    got = [replayed.learn_one(it) for it in rest]
+    assert [(a.story_id, a.is_new) for a in got] == [(a.story_id, a.is_new) for a in expected]
+
+
+def test_time_window_closes_stories_and_they_are_not_joined():
+    rng = np.random.default_rng(5)
+    topic = _topic_vectors(5, 1)[0]
+    clusterer = StoryClusterer(StoryParams(window_days=2.0))
+    a = clusterer.learn_one(_item(0, topic, rng, title="Port strike", hours=0))
+    assert clusterer.active_story_ids() == [a.story_id]
+    b = clusterer.learn_one(_item(1, topic, rng, title="Port strike", hours=24))
+    assert b.story_id == a.story_id and not b.is_new
+    c = clusterer.learn_one(_item(2, topic, rng, title="Port strike", hours=24 + 49))
+    assert c.is_new and c.story_id != a.story_id
+    assert clusterer.active_story_ids() == [c.story_id]
+
+
+def test_works_without_times_and_bounds_active_stories():
+    rng = np.random.default_rng(9)
+    centres = _topic_vectors(9, 30)
+    clusterer = StoryClusterer(StoryParams(max_active=10))
+    for i in range(30):
+        item = _item(i, centres[i], rng, title=f"Event {i}")
+        clusterer.learn_one(StoryItem(item.article_id, item.vector, "und", None, item.title, "", None))
+    assert len(clusterer.active_story_ids()) == 10
+    assert clusterer.active_story_ids()[-1] == "s30"
+
+
+def test_add_to_continues_the_default_counter():
+    rng = np.random.default_rng(2)
+    centres = _topic_vectors(2, 2)
+    clusterer = StoryClusterer()
+    clusterer.add_to(_item(0, centres[0], rng), "s41")
+    assert clusterer.learn_one(_item(1, centres[1], rng)).story_id == "s42"
+
+
+def test_custom_story_ids():
+    ids = iter(["alpha", "beta"])
+    rng = np.random.default_rng(4)
+    centres = _topic_vectors(4, 2)
+    clusterer = StoryClusterer(new_story_id=lambda: next(ids))
+    assert clusterer.learn_one(_item(0, centres[0], rng)).story_id == "alpha"
+    assert clusterer.learn_one(_item(1, centres[1], rng)).story_id == "beta"
+
+
+def test_params_load_from_package_and_file(tmp_path):
+    shipped = StoryParams.load()
+    assert len(shipped.weights) == len(FEATURES) and 0 < shipped.threshold < 1
+    path = tmp_path / "p.json"
+    path.write_text('{"threshold": 0.42, "window_days": 1.5, "unknown_key": 3}')
+    loaded = StoryParams.load(str(path))
+    assert loaded.threshold == 0.42 and loaded.window_days == 1.5
+    with pytest.raises(ValueError):
+        StoryParams(weights=(1.0,))
