@@ -19,7 +19,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Article", "Assignment", "Brief", "Engine", "InputError", "NotFoundError", "PairScore",
-    "RawRecord", "Rejection", "Story", "StorylineError", "brief", "ingest", "stories", "story",
+    "RawRecord", "Rejection", "Story", "StorylineError", "brief", "compare", "ingest", "stories",
+    "story",
 ]
 
 
@@ -63,6 +64,13 @@ def brief(story_id: str, *, db: str = "storyline.db", lang: str | None = None) -
     from storyline.briefs import brief as build
 
     return build(story_id, db=db, lang=lang)
+
+
+def compare(text_a: str, text_b: str, **options) -> PairScore:
+    """How similar two articles are on the SemEval 1–4 scale, with the evidence (see similarity.compare)."""
+    from storyline.similarity import compare as score
+
+    return score(text_a, text_b, **options)
 
 
 def __getattr__(name: str):

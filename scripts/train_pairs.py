@@ -1,0 +1,124 @@
+"""Fit the pair-similarity regressor on a SemEval-2022 Task 8 pairs file; write src/storyline/params/pairs.json.
+
+    .venv/bin/python scripts/train_pairs.py /work/shared/data/semeval2022-pairs-dev.jsonl
+
+Reports GroupKFold cross-validated Pearson (overall and per language pair): pairs that share an
+article are always in the same fold. Only tree arrays (numbers) are written, never texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import StandardScaler
+
+from storyline.embed import get_encoder
+from storyline.similarity import FEATURES, embed_pair, pair_features, semeval_sides
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "storyline" / "params" / "pairs.json"
+GBR = dict(n_estimators=150, max_depth=3, learning_rate=0.05, subsample=0.8, min_samples_leaf=20)
+RIDGE_ALPHA = 10.0
+BLEND = 0.3  # share of the ridge line in the prediction; the trees carry the rest
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[GradientBoostingRegressor, StandardScaler, Ridge]:
+    trees = GradientBoostingRegressor(random_state=0, **GBR).fit(x, y)
+    scaler = StandardScaler().fit(x)
+    return trees, scaler, Ridge(alpha=RIDGE_ALPHA).fit(scaler.transform(x), y)
+
+
+def predict(models: tuple, x: np.ndarray) -> np.ndarray:
+    trees, scaler, ridge = models
+    return np.clip((1 - BLEND) * trees.predict(x) + BLEND * ridge.predict(scaler.transform(x)), 1, 4)
+
+
+def features(rows: list[dict], encoder) -> np.ndarray:
+    feats = []
+    for n, row in enumerate(rows):
+        a, b = embed_pair(encoder, semeval_sides(row))
+        f, _, _ = pair_features(a, b, row["lang1"] != row["lang2"])
+        feats.append([f[k] for k in FEATURES])
+        if n % 200 == 0:
+            print(f"  features {n}/{len(rows)}", file=sys.stderr, flush=True)
+    return np.array(feats)
+
+
+def article_groups(rows: list[dict]) -> np.ndarray:
+    """Connected components of the article graph, so no article sits in two folds."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    ids = [row["pair_id"].split("_") for row in rows]
+    for a, b in ids:
+        parent[find(a)] = find(b)
+    roots = {r: i for i, r in enumerate(sorted({find(a) for a, _ in ids}))}
+    return np.array([roots[find(a)] for a, _ in ids])
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, lang_pairs: np.ndarray,
+                   folds: int) -> dict:
+    pred = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=folds).split(x, y, groups=groups):
+        pred[test] = predict(fit(x[train], y[train]), x[test])
+    per = {lp: round(float(np.corrcoef(pred[lang_pairs == lp], y[lang_pairs == lp])[0, 1]), 4)
+           for lp in sorted(set(lang_pairs))}
+    return {"pearson": round(float(np.corrcoef(pred, y)[0, 1]), 4), "per_lang_pair": per, "folds": folds}
+
+
+def export(models: tuple) -> dict:
+    model, scaler, ridge = models
+    trees = []
+    for est in model.estimators_[:, 0]:
+        t = est.tree_
+        trees.append({
+            "left": t.children_left.tolist(), "right": t.children_right.tolist(),
+            "feature": [max(0, int(f)) for f in t.feature],
+            "threshold": [round(float(v), 6) for v in t.threshold],
+            "value": [round(float(v), 6) for v in t.value[:, 0, 0]],
+        })
+    return {"features": list(FEATURES), "init": float(model.init_.constant_[0][0]),
+            "learning_rate": model.learning_rate, "trees": trees, "blend": BLEND,
+            "ridge": {"mean": scaler.mean_.round(6).tolist(), "scale": scaler.scale_.round(6).tolist(),
+                      "coef": ridge.coef_.round(6).tolist(), "intercept": round(float(ridge.intercept_), 6)}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pairs", help="SemEval pairs JSONL (pair_id, lang1, lang2, title1, text1, …, overall)")
+    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--features", metavar="NPY", help="cache the feature matrix here (numbers only)")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in open(args.pairs, encoding="utf-8") if line.strip()]
+    start = time.time()
+    if args.features and Path(args.features).exists():
+        x = np.load(args.features)
+    else:
+        x = features(rows, get_encoder("use", threads=1))
+        if args.features:
+            np.save(args.features, x)
+    y = np.array([float(r["overall"]) for r in rows])
+    lang_pairs = np.array([f"{r['lang1']}-{r['lang2']}" for r in rows])
+    print(f"features for {len(rows)} pairs in {time.time() - start:.0f}s", file=sys.stderr)
+    baseline = round(float(np.corrcoef(-x[:, FEATURES.index("cos_whole")], y)[0, 1]), 4)
+    cv = cross_validate(x, y, article_groups(rows), lang_pairs, args.folds)
+    params = export(fit(x, y))
+    params["cv"] = {**cv, "n": len(rows), "raw_cosine_pearson": baseline}
+    Path(args.out).write_text(json.dumps(params, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(json.dumps(params["cv"], indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,326 @@
+"""Pair similarity on the SemEval-2022 Task 8 scale (1 same story … 4 unrelated), with its evidence.
+
+One encoder call per pair embeds both whole texts, their titles and their sentences; a small
+regressor (boosted trees blended with a ridge line, numbers only, in ``params/pairs.json``, written by
+``scripts/train_pairs.py``) maps about twenty features to the ``overall`` score: whole-text, title,
+lead and position-weighted cosines, sentence alignment, cross-language entity and number overlap,
+character n-gram overlap, length ratio and a cross-language flag.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from storyline.embed.base import Encoder
+from storyline.entities import Entity, extract_entities, extract_numbers, match_entities, normalise_name
+from storyline.errors import InputError
+from storyline.types import PairScore
+
+__all__ = ["FEATURES", "EmbeddedArticle", "PairModel", "compare", "default_encoder", "embed_pair", "label",
+           "load_model", "pair_features", "semeval_sides", "split_sentences"]
+
+FEATURES = (
+    "cos_whole", "cos_mean", "cos_title", "cos_lead", "align_mean", "align_max", "align_top3",
+    "align_frac", "ent_overlap", "ent_n", "ent_w", "num_overlap", "num_n", "len_ratio", "word_jacc",
+    "cross", "cos_posw", "title_whole", "char4",
+)
+MAX_SENTENCES = 40
+_BREAK = re.compile(r"\n+|\s{2,}")
+_SENT_END = re.compile(r"(?<=[.!?。！？؟…])[\"'”»)]*\s+(?=[\"'“«(]?[^\s\da-zà-ÿ])|(?<=[。！？])")
+_LONG_WORD = re.compile(r"\w{4,}")
+_WORDS = re.compile(r"\w+")
+
+
+def split_sentences(text: str, max_sentences: int = MAX_SENTENCES, min_chars: int = 25) -> list[str]:
+    """Sentences of ``text`` (paragraph and sentence breaks, short fragments merged), at most ``max_sentences``.
+
+    >>> split_sentences("Storm hits coast.  Thousands flee. Power is out in 3 towns. Schools shut.")
+    ['Storm hits coast.', 'Thousands flee. Power is out in 3 towns. Schools shut.']
+    """
+    out: list[str] = []
+    for block in _BREAK.split(text):
+        pending = ""
+        for piece in _SENT_END.split(block.strip()):
+            piece = piece.strip()
+            if not piece:
+                continue
+            pending = f"{pending} {piece}" if pending else piece
+            if len(pending) >= min_chars:
+                out.append(pending)
+                pending = ""
+        if pending:
+            if out and len(pending) < min_chars:
+                out[-1] = f"{out[-1]} {pending}"
+            else:
+                out.append(pending)
+        if len(out) >= max_sentences:
+            break
+    return out[:max_sentences]
+
+
+def semeval_sides(row: Mapping) -> list[tuple[str, str, str]]:
+    """(title, text, lang) of both articles of a SemEval pairs row; a title the text already opens with is dropped.
+
+    >>> semeval_sides({"title1": "Storm", "text1": "Storm  Rain.", "lang1": "en",
+    ...                "title2": None, "text2": "Sturm.", "lang2": "de"})
+    [('', 'Storm  Rain.', 'en'), ('', 'Sturm.', 'de')]
+    """
+    out = []
+    for i in ("1", "2"):
+        title, text = (row.get("title" + i) or "").strip(), (row.get("text" + i) or "").strip()
+        if title and title[:40] in text[:400]:
+            title = ""
+        out.append((title, text, row.get("lang" + i) or None))
+    return out
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
+@dataclass(frozen=True)
+class EmbeddedArticle:
+    """One article as the features see it: its embeddings (whole, title, sentences), sentences and entities."""
+
+    text: str
+    doc: np.ndarray
+    title: np.ndarray
+    sents: np.ndarray
+    sentences: list[str]
+    entities: tuple[Entity, ...]
+    numbers: tuple[Entity, ...]
+
+
+def embed_pair(encoder: Encoder, docs: Sequence[tuple[str, str, str | None]]) -> list[EmbeddedArticle]:
+    """Embed two (title, text, lang) articles in one encoder call."""
+    batch: list[str] = []
+    layout = []
+    for title, text, lang in docs:
+        full = f"{title}\n\n{text}" if title and text else (title or text)
+        sentences = split_sentences(full) or [full]
+        start = len(batch)
+        batch += [full] + ([title] if title else []) + sentences
+        layout.append((full, title, sentences, start, lang))
+    vecs = encoder.encode(batch)
+    sides = []
+    for full, title, sentences, start, lang in layout:
+        first = start + (2 if title else 1)
+        sents = vecs[first : first + len(sentences)]
+        sides.append(EmbeddedArticle(full, vecs[start], vecs[start + 1] if title else sents[0], sents, sentences,
+                           extract_entities(full, lang), extract_numbers(full, lang)))
+    return sides
+
+
+def _position_weighted(sents: np.ndarray) -> np.ndarray:
+    """Sentence embeddings summed with weights 1/sqrt(position): news puts the event first."""
+    return (sents / np.sqrt(np.arange(1, len(sents) + 1))[:, None]).sum(axis=0)
+
+
+def _char_cosine(x: str, y: str, n: int = 4) -> float:
+    """Cosine of log-scaled character n-gram counts: lexical overlap, names and numbers included."""
+    grams = []
+    for text in (x, y):
+        flat = " ".join(_WORDS.findall(text.lower()))
+        grams.append(Counter(flat[i : i + n] for i in range(len(flat) - n + 1)))
+    a = {k: 1 + math.log(v) for k, v in grams[0].items()}
+    b = {k: 1 + math.log(v) for k, v in grams[1].items()}
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) -> tuple[dict[str, float], np.ndarray, tuple]:
+    """The regressor's features for two embedded articles, plus the sentence-cosine matrix and entity matches."""
+    sims = a.sents @ b.sents.T
+    best_a, best_b = sims.max(axis=1), sims.max(axis=0)
+    names = match_entities(a.entities, b.entities)
+    shared_numbers = {n.key for n in a.numbers} & {n.key for n in b.numbers}
+    words_a = {w.lower() for w in _LONG_WORD.findall(a.text)}
+    words_b = {w.lower() for w in _LONG_WORD.findall(b.text)}
+    n_a, n_b = len(a.entities), len(b.entities)
+    mentions = min(sum(e.count for e in a.entities), sum(e.count for e in b.entities))
+    f = {
+        "cos_whole": float(a.doc @ b.doc),
+        "cos_mean": float(_unit(a.sents.mean(axis=0)) @ _unit(b.sents.mean(axis=0))),
+        "cos_title": float(a.title @ b.title),
+        "cos_lead": float(_unit(a.sents[:3].mean(axis=0)) @ _unit(b.sents[:3].mean(axis=0))),
+        "align_mean": float((best_a.mean() + best_b.mean()) / 2),
+        "align_max": float(sims.max()),
+        "align_top3": float(np.sort(np.concatenate([best_a, best_b]))[-3:].mean()),
+        "align_frac": float(((best_a > 0.7).mean() + (best_b > 0.7).mean()) / 2),
+        "ent_overlap": len(names) / min(n_a, n_b) if n_a and n_b else 0.0,
+        "ent_n": math.log1p(len(names)),
+        "ent_w": sum(min(m.a.count, m.b.count) for m in names) / max(1, mentions),
+        "num_overlap": (len(shared_numbers) / min(len(a.numbers), len(b.numbers))
+                        if a.numbers and b.numbers else 0.0),
+        "num_n": math.log1p(len(shared_numbers)),
+        "len_ratio": abs(math.log((len(a.text) + 50) / (len(b.text) + 50))),
+        "word_jacc": len(words_a & words_b) / max(1, len(words_a | words_b)),
+        "cross": float(cross_language),
+        "cos_posw": float(_unit(_position_weighted(a.sents)) @ _unit(_position_weighted(b.sents))),
+        "title_whole": float((a.title @ b.doc + b.title @ a.doc) / 2),
+        "char4": _char_cosine(a.text, b.text),
+    }
+    return f, sims, names
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Gradient-boosted trees blended with a ridge line, read from JSON; predictions clipped to 1..4.
+
+    ``(1 - blend) * (init + rate * sum(tree(x))) + blend * (intercept + coef . (x - mean) / scale)``
+    """
+
+    features: tuple[str, ...]
+    init: float
+    rate: float
+    trees: tuple[Mapping[str, Sequence[float]], ...]
+    ridge_mean: tuple[float, ...]
+    ridge_scale: tuple[float, ...]
+    ridge_coef: tuple[float, ...]
+    ridge_intercept: float
+    blend: float
+
+    def predict(self, feats: Mapping[str, float]) -> float:
+        x = [feats[name] for name in self.features]
+        boosted = self.init
+        for tree in self.trees:
+            node = 0
+            left, right, feature, threshold = tree["left"], tree["right"], tree["feature"], tree["threshold"]
+            while left[node] != -1:
+                node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+            boosted += self.rate * tree["value"][node]
+        linear = self.ridge_intercept + sum(
+            c * (v - m) / s for c, v, m, s in zip(self.ridge_coef, x, self.ridge_mean, self.ridge_scale))
+        return min(4.0, max(1.0, (1 - self.blend) * boosted + self.blend * linear))
+
+
+def load_model(path: str | None = None) -> PairModel:
+    """The regressor from ``path``, or the one shipped in ``storyline/params/pairs.json``."""
+    if path is None:
+        raw = resources.files("storyline.params").joinpath("pairs.json").read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            raw = fh.read()
+    d = json.loads(raw)
+    ridge = d["ridge"]
+    return PairModel(tuple(d["features"]), float(d["init"]), float(d["learning_rate"]), tuple(d["trees"]),
+                     tuple(ridge["mean"]), tuple(ridge["scale"]), tuple(ridge["coef"]),
+                     float(ridge["intercept"]), float(d["blend"]))
+
+
+@lru_cache(maxsize=1)
+def _shipped_model() -> PairModel:
+    return load_model()
+
+
+@lru_cache(maxsize=1)
+def default_encoder() -> Encoder:
+    """The USE encoder, built once per process, on one BLAS thread.
+
+    A pair is a small batch: a second BLAS thread barely helps it, and on a busy machine its
+    spinning costs ten times the CPU. Parallelism belongs to pairs (``evaluate_pairs(workers=)``).
+    """
+    from storyline.embed import get_encoder
+
+    return get_encoder("use", threads=1)
+
+
+def _guess_lang(text: str) -> str:
+    import py3langid
+
+    return str(py3langid.classify(text[:1000])[0])
+
+
+def _date_gap(a: datetime | None, b: datetime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    a = a if a.tzinfo else a.replace(tzinfo=timezone.utc)
+    b = b if b.tzinfo else b.replace(tzinfo=timezone.utc)
+    return abs((a - b).total_seconds()) / 86400.0
+
+
+def _date_prior(gap_days: float | None) -> float:
+    """Push toward 'unrelated' when two reports are far apart in time: 0 within a week, at most +0.5.
+
+    A prior, not learned: the SemEval pairs carry no dates, so no weight could be fitted to them.
+    """
+    if gap_days is None or gap_days <= 7:
+        return 0.0
+    return min(0.5, 0.25 * math.log2(gap_days / 7))
+
+
+def label(overall: float) -> str:
+    """A verbal label for an ``overall`` score.
+
+    >>> label(1.2), label(2.2), label(2.8), label(3.9)
+    ('same story', 'closely related', 'related', 'unrelated')
+    """
+    if overall < 2.0:
+        return "same story"
+    if overall < 2.5:
+        return "closely related"
+    if overall < 3.25:
+        return "related"
+    return "unrelated"
+
+
+def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", lang_a: str | None = None,
+            lang_b: str | None = None, published_a: datetime | None = None,
+            published_b: datetime | None = None, encoder: Encoder | None = None,
+            model: PairModel | None = None, max_matched: int = 3) -> PairScore:
+    """How similar two articles are: predicted SemEval ``overall`` (1 same story … 4 unrelated) and why.
+
+    ``encoder`` defaults to the bundled USE model (cached per process); ``model`` to the shipped regressor.
+    """
+    for value in (text_a, text_b, title_a, title_b):
+        if not isinstance(value, str):
+            raise InputError(f"cannot compare a {type(value).__name__}: articles are text",
+                             hint="pass the title and text of each article as str")
+    text_a, text_b, title_a, title_b = text_a.strip(), text_b.strip(), title_a.strip(), title_b.strip()
+    if not (text_a or title_a) or not (text_b or title_b):
+        raise InputError("cannot compare an empty article", hint="give two articles with a title or text")
+    encoder = encoder or default_encoder()
+    lang_a = lang_a or _guess_lang(f"{title_a} {text_a}")
+    lang_b = lang_b or _guess_lang(f"{title_b} {text_b}")
+    a, b = embed_pair(encoder, [(title_a, text_a, lang_a), (title_b, text_b, lang_b)])
+    feats, sims, names = pair_features(a, b, lang_a != lang_b)
+    gap = _date_gap(published_a, published_b)
+    overall = min(4.0, (model or _shipped_model()).predict(feats) + _date_prior(gap))
+    return PairScore(overall=round(overall, 3), cosine=round(feats["cos_whole"], 4),
+                     shared_entities=_shared(names, a.numbers, b.numbers),
+                     matched_sentences=_matched(sims, a.sentences, b.sentences, max_matched),
+                     date_gap_days=None if gap is None else round(gap, 2))
+
+
+def _shared(names: Sequence, numbers_a: Sequence[Entity], numbers_b: Sequence[Entity]) -> tuple[str, ...]:
+    out = []
+    for m in names:
+        same = normalise_name(m.a.text) == normalise_name(m.b.text)
+        out.append(m.a.text if same else f"{m.a.text} = {m.b.text}")
+    keys_b = {n.key for n in numbers_b}
+    out += [n.text for n in numbers_a if n.key in keys_b]
+    return tuple(out)
+
+
+def _matched(sims: np.ndarray, sents_a: list[str], sents_b: list[str], k: int,
+             floor: float = 0.5) -> tuple[tuple[str, str, float], ...]:
+    """Up to k mutually-best sentence pairs with cosine >= floor, best first."""
+    pairs = []
+    for i in range(sims.shape[0]):
+        j = int(sims[i].argmax())
+        if int(sims[:, j].argmax()) == i and sims[i, j] >= floor:
+            pairs.append((float(sims[i, j]), i, j))
+    pairs.sort(reverse=True)
+    return tuple((sents_a[i], sents_b[j], round(s, 4)) for s, i, j in pairs[:k])

@@ -1,0 +1,178 @@
+"""Pair scores on the SemEval 1–4 scale: features, the shipped model, evidence and errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.embed import HashingEncoder
+from storyline.errors import InputError
+from storyline.similarity import (
+    FEATURES,
+    PairModel,
+    compare,
+    label,
+    load_model,
+    semeval_sides,
+    split_sentences,
+)
+from storyline.types import PairScore
+
+QUAKE_ES = (
+    "Un terremoto de magnitud 6,4 sacudió el norte de Siria el martes y causó al menos 212 muertos, "
+    "según la Defensa Civil. El epicentro se situó cerca de Alepo, a diez kilómetros de profundidad. "
+    "Los equipos de rescate buscan supervivientes entre los escombros de 48 edificios derrumbados. "
+    "Naciones Unidas anunció el envío de ayuda de emergencia desde Turquía."
+)
+QUAKE_EN = (
+    "A magnitude 6.4 earthquake struck northern Syria on Tuesday, killing at least 212 people, "
+    "the civil defence said. The epicentre was near Aleppo, ten kilometres deep. "
+    "Rescue teams are searching for survivors under 48 collapsed buildings. "
+    "The United Nations announced emergency aid sent from Turkey."
+)
+BREAD_PL = (
+    "Ceny chleba w Polsce wzrosły w styczniu o 9 procent w porównaniu z grudniem. "
+    "Piekarze z Krakowa tłumaczą podwyżki droższym prądem i mąką. "
+    "Ekonomiści spodziewają się, że inflacja spadnie dopiero latem."
+)
+FOOTBALL_DE = (
+    "Der FC Augsburg hat am Samstag überraschend mit 3:1 gegen den Tabellenführer gewonnen. "
+    "Trainer Markus Weinzierl lobte die Moral seiner Mannschaft nach dem Spiel. "
+    "Mehr als 30.000 Zuschauer sahen die Partie im ausverkauften Stadion."
+)
+
+
+@pytest.fixture(scope="module")
+def use():
+    from storyline.embed import get_encoder
+
+    return get_encoder("use")
+
+
+def test_split_sentences_caps_and_merges():
+    text = " ".join(f"Sentence number {i} is long enough to stand alone." for i in range(60))
+    assert len(split_sentences(text)) == 40
+    assert split_sentences("Short. Also short. But this one is definitely long enough.") == [
+        "Short. Also short. But this one is definitely long enough."]
+    assert len(split_sentences("هل انتهت الأزمة في المدينة؟ قال المسؤول إن المفاوضات مستمرة حتى الآن.")) == 2
+
+
+def test_semeval_sides_drop_repeated_titles():
+    row = {"title1": "Quake hits Syria", "text1": "Quake hits Syria\n\nBody.", "lang1": "en",
+           "title2": "Erdbeben", "text2": "Ein Beben erschütterte Syrien.", "lang2": "de"}
+    assert semeval_sides(row) == [("", "Quake hits Syria\n\nBody.", "en"),
+                                  ("Erdbeben", "Ein Beben erschütterte Syrien.", "de")]
+
+
+def test_shipped_model_is_numbers_over_the_declared_features():
+    model = load_model()
+    assert model.features == FEATURES
+    assert model.trees and 0.0 <= model.blend <= 1.0
+    assert len(model.ridge_coef) == len(FEATURES)
+
+
+def _flat_model(init: float, blend: float = 0.0, coef: float = 0.0) -> PairModel:
+    tree = {"left": [1, -1, -1], "right": [2, -1, -1], "feature": [0, 0, 0],
+            "threshold": [0.5, 0.0, 0.0], "value": [0.0, -1.0, 1.0]}
+    n = len(FEATURES)
+    return PairModel(FEATURES, init, 1.0, (tree,), (0.0,) * n, (1.0,) * n, (coef,) + (0.0,) * (n - 1),
+                     2.5, blend)
+
+
+def test_pair_model_walks_trees_blends_and_clips():
+    feats = dict.fromkeys(FEATURES, 0.0)
+    assert _flat_model(2.5).predict({**feats, "cos_whole": 0.9}) == 3.5
+    assert _flat_model(2.5).predict({**feats, "cos_whole": 0.1}) == 1.5
+    assert _flat_model(9.0).predict(feats) == 4.0
+    assert _flat_model(2.5, blend=0.5, coef=-0.5).predict({**feats, "cos_whole": 1.0}) == pytest.approx(2.75)
+
+
+def test_load_model_round_trip(tmp_path):
+    n = len(FEATURES)
+    data = {"features": list(FEATURES), "init": 2.0, "learning_rate": 0.5, "blend": 0.0,
+            "trees": [{"left": [-1], "right": [-1], "feature": [0], "threshold": [0.0], "value": [1.0]}],
+            "ridge": {"mean": [0.0] * n, "scale": [1.0] * n, "coef": [0.0] * n, "intercept": 0.0}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data))
+    assert load_model(str(path)).predict(dict.fromkeys(FEATURES, 0.3)) == 2.5
+
+
+def test_identical_beats_unrelated_with_hashing_encoder():
+    enc = HashingEncoder()
+    same = compare(QUAKE_EN, QUAKE_EN, lang_a="en", lang_b="en", encoder=enc)
+    other = compare(QUAKE_EN, BREAD_PL, lang_a="en", lang_b="pl", encoder=enc)
+    assert same.cosine == pytest.approx(1.0, abs=1e-3)
+    assert same.overall < 2.0 < other.overall
+    assert isinstance(same, PairScore) and same.date_gap_days is None
+
+
+def test_date_gap_is_reported_and_far_apart_reports_move_toward_unrelated():
+    enc = HashingEncoder()
+    day = datetime(2023, 2, 7, tzinfo=timezone.utc)
+    near = compare(QUAKE_EN, QUAKE_EN, lang_a="en", lang_b="en", encoder=enc,
+                   published_a=day, published_b=day + timedelta(hours=12))
+    far = compare(QUAKE_EN, QUAKE_EN, lang_a="en", lang_b="en", encoder=enc,
+                  published_a=day, published_b=(day + timedelta(days=120)).replace(tzinfo=None))
+    assert near.date_gap_days == 0.5 and far.date_gap_days == 120.0
+    assert far.overall > near.overall
+
+
+@pytest.mark.parametrize("a,b", [("", QUAKE_EN), (QUAKE_EN, "   \n "), (b"bytes", QUAKE_EN), (None, QUAKE_EN)])
+def test_empty_or_non_text_input_is_an_input_error(a, b):
+    with pytest.raises(InputError) as err:
+        compare(a, b, encoder=HashingEncoder())
+    assert err.value.hint
+
+
+def test_blank_body_with_a_title_is_fine():
+    score = compare("  \n", QUAKE_EN, title_a="Earthquake in Syria kills 212", lang_a="en", lang_b="en",
+                    encoder=HashingEncoder())
+    assert 1.0 <= score.overall <= 4.0
+
+
+def test_title_alone_is_enough():
+    score = compare("", QUAKE_EN, title_a="Magnitude 6.4 earthquake kills 212 in Syria", lang_a="en",
+                    lang_b="en", encoder=HashingEncoder())
+    assert 1.0 <= score.overall <= 4.0
+
+
+def test_cross_language_same_story_with_use(use):
+    same = compare(QUAKE_ES, QUAKE_EN, encoder=use)
+    unrelated = compare(QUAKE_ES, FOOTBALL_DE, encoder=use)
+    assert same.overall < 2.0 and unrelated.overall > 3.0
+    assert same.cosine > unrelated.cosine
+    shared = " | ".join(same.shared_entities)
+    for evidence in ("Siria = Syria", "Naciones Unidas = United Nations", "212", "6,4", "48"):
+        assert evidence in shared
+    a, b, cos = same.matched_sentences[0]
+    assert a in QUAKE_ES and b in QUAKE_EN and 0.5 <= cos <= 1.0
+
+
+def test_label_bands():
+    assert [label(x) for x in (1.0, 2.2, 3.0, 4.0)] == ["same story", "closely related", "related", "unrelated"]
+
+
+texts = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), min_size=1,
+                max_size=300).filter(lambda t: t.strip())
+
+
+@settings(max_examples=30, deadline=None)
+@given(texts, texts)
+def test_overall_is_always_on_the_scale(a, b):
+    score = compare(a, b, lang_a="en", lang_b="xx", encoder=HashingEncoder(dim=64))
+    assert 1.0 <= score.overall <= 4.0
+    assert -1.0 - 1e-6 <= score.cosine <= 1.0 + 1e-6
+    assert all(-1.0 <= c <= 1.0 + 1e-6 for _, _, c in score.matched_sentences)
+    assert np.isfinite(score.overall)
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcXYZ .!?؟。\n  1é")), max_size=400))
+def test_split_sentences_keeps_every_character(text):
+    sentences = split_sentences(text, max_sentences=1000)
+    assert "".join(sentences).replace(" ", "") == "".join(text.split())
+    assert all(s and s == s.strip() for s in sentences)
