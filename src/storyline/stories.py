@@ -64,7 +64,7 @@ class StoryParams:
     shortlist: int = 10
     max_members: int = 8
     unknown_gap_days: float = 0.5
-    max_active: int = 50_000
+    max_active: int = 5_000
     encoder_languages: frozenset[str] = field(default=USE_LANGUAGES)
 
     def __post_init__(self) -> None:
