@@ -89,8 +89,9 @@ class DocFreq:
     True
     """
 
-    def __init__(self, prior_docs: float = 20.0) -> None:
+    def __init__(self, prior_docs: float = 20.0, max_keys: int = 1_000_000) -> None:
         self.prior_docs = prior_docs
+        self.max_keys = max_keys
         self._counts: dict[str, int] = {}
         self._docs = 0
 
@@ -99,6 +100,21 @@ class DocFreq:
         for key in keys:
             counts[key] = counts.get(key, 0) + 1
         self._docs += 1
+        if len(counts) > self.max_keys:
+            self._prune()
+
+    def _prune(self) -> None:
+        """Forget the rarest keys (a forgotten key weighs like an unseen one) so memory stays bounded.
+
+        >>> df = DocFreq(max_keys=3)
+        >>> for keys in ({"a", "b"}, {"a", "c"}, {"a", "d"}): df.add(keys)
+        >>> sorted(df._counts)
+        ['a']
+        """
+        floor = 1
+        while len(self._counts) > self.max_keys // 2:
+            self._counts = {k: c for k, c in self._counts.items() if c > floor}
+            floor += 1
 
     def idf(self, key: str) -> float:
         return math.log((self._docs + self.prior_docs) / (self._counts.get(key, 0) + 1.0))
