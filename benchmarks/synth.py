@@ -1,9 +1,15 @@
 """Synthesise a long, real-looking article stream from the project's own demo corpus.
 
-Each synthetic story takes a few core sentences from one language's sentence pool and gives
-them invented names and numbers; its articles reuse that core plus other sentences, spread over
-up to two days; story starts are spread over several weeks. Nothing here is committed as data:
-the stream is written to benchmarks/data/ (git-ignored) by
+Each synthetic story takes a few core sentences from one language's sentence pool and makes them
+its own: invented names and numbers, and a story vocabulary (a share of the longer words swapped,
+the same way in every article of the story), so that stories drawn from one small pool still read
+as different events. Its articles reuse that core plus other sentences, spread over up to two
+days; story starts arrive at random over several weeks. Story sizes are heavy-tailed (most
+stories have one or two articles, a few have dozens), as in real news.
+
+Rows are generated in publication order with bounded memory (a heap holds the articles of the
+stories still being written), so a stream of a million rows costs little RAM. Nothing here is
+committed as data: the stream is written to benchmarks/data/ (git-ignored) by
 
     python benchmarks/synth.py --n 100000
 """
@@ -11,17 +17,26 @@ the stream is written to benchmarks/data/ (git-ignored) by
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import random
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "demo-corpus.jsonl"
 DATA = ROOT / "benchmarks" / "data"
 _SENTENCE = re.compile(r"(?<=[.!?»”\"])\s+(?=[A-ZÀ-Ý«“\"])")
 _SYLLABLES = "ka lo mi ra te su va no ri de la be zo fa gu ni sha tor vel mar dan ko ple".split()
+VERSION = 2  # bump when the generator changes: cached streams are keyed by it
+MAX_STORY = 60
+SIZE_ALPHA = 2.0  # Pareto shape of story sizes
+MEAN_SIZE = 1.65
+SPREAD_DAYS = 2.0
+# Share of the longer words (5+ letters) a story swaps for its own vocabulary.
+VOCABULARY_SHARE = 0.5
 
 
 def sentence_pools(corpus: Path = CORPUS) -> dict[str, list[str]]:
@@ -41,57 +56,87 @@ def _name(rng: random.Random) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
-def _personalise(sentence: str, names: list[str], rng: random.Random) -> str:
-    """Swap capitalised words (after the first) and numbers for the story's own."""
-    words = sentence.split()
-    for i in range(1, len(words)):
-        if words[i][:1].isupper() and rng.random() < 0.6:
-            words[i] = names[i % len(names)]
-        elif words[i].isdigit():
-            words[i] = str(rng.randint(2, 900))
-    return " ".join(words)
+class _Story:
+    """One synthetic event: its language, names, vocabulary and core sentences."""
+
+    def __init__(self, number: int, lang: str, pool: list[str], rng: random.Random) -> None:
+        self.id = f"syn-{number}"
+        self.pool = pool
+        self.names = [_name(rng) for _ in range(4)]
+        self.vocabulary: dict[str, str] = {}
+        self.core = [self.personalise(s, rng) for s in rng.sample(pool, min(3, len(pool)))]
+        self.lang = lang
+
+    def personalise(self, sentence: str, rng: random.Random) -> str:
+        """Swap capitalised words (after the first) and numbers for the story's own, and a share
+        of the longer words for the story's vocabulary (always the same swap within a story)."""
+        words = sentence.split()
+        for i in range(len(words)):
+            word = words[i]
+            if i and word[:1].isupper() and rng.random() < 0.6:
+                words[i] = self.names[i % len(self.names)]
+            elif word.isdigit():
+                words[i] = str(rng.randint(2, 900))
+            elif len(word) >= 5 and word.isalpha() and word.islower():
+                if word not in self.vocabulary:
+                    swap = rng.random() < VOCABULARY_SHARE
+                    self.vocabulary[word] = _name(rng).lower() + word[-2:] if swap else word
+                words[i] = self.vocabulary[word]
+        return " ".join(words)
+
+    def article(self, k: int, published: datetime, rng: random.Random) -> dict:
+        extra = [self.personalise(s, rng) for s in rng.sample(self.pool, min(rng.randint(1, 4), len(self.pool)))]
+        body = self.core[: rng.randint(2, 3)] + extra
+        rng.shuffle(body)
+        return {
+            "id": f"{self.id}-{k}", "story": self.id, "lang": self.lang,
+            "title": f"{self.names[0]} {self.names[1]}: {self.core[0][:70]}",
+            "text": "\n\n".join(body), "source": f"outlet{rng.randint(1, 60)}.example",
+            "published": published.isoformat().replace("+00:00", "Z"),
+        }
 
 
-def stream(n: int, *, seed: int = 7, days: int = 42, start: datetime | None = None):
+def story_size(rng: random.Random) -> int:
+    """Heavy-tailed: 3 in 4 stories are one article, the mean is about 1.65, a few reach dozens."""
+    return min(int(rng.paretovariate(SIZE_ALPHA)), MAX_STORY)
+
+
+def stream(n: int, *, seed: int = 7, days: float = 42.0, start: datetime | None = None) -> Iterator[dict]:
     """Yield ``n`` synthetic JSONL rows in publication order, with gold ``story`` labels."""
     rng = random.Random(seed)
     pools = sentence_pools()
     langs = sorted(pools, key=lambda lang: -len(pools[lang]))
     weights = [len(pools[lang]) for lang in langs]
     start = start or datetime(2026, 1, 5, tzinfo=timezone.utc)
-    rows = []
-    story = 0
-    while len(rows) < n:
+    mean_gap = days * 86400 / max(1.0, n / MEAN_SIZE)  # seconds between story starts
+    pending: list[tuple[datetime, int, dict]] = []
+    clock = start
+    emitted = story = tie = 0
+    while emitted < n:
         story += 1
+        clock += timedelta(seconds=rng.expovariate(1 / mean_gap))
+        while pending and pending[0][0] <= clock and emitted < n:
+            yield heapq.heappop(pending)[2]
+            emitted += 1
         lang = rng.choices(langs, weights)[0]
-        pool = pools[lang]
-        names = [_name(rng) for _ in range(4)]
-        core = [_personalise(s, names, rng) for s in rng.sample(pool, min(3, len(pool)))]
-        begin = start + timedelta(seconds=rng.uniform(0, days * 86400))
-        size = min(1 + int(rng.expovariate(1 / 5)), 40)
-        for k in range(size):
-            extra = [_personalise(s, names, rng) for s in rng.sample(pool, min(rng.randint(1, 4), len(pool)))]
-            body = core[: rng.randint(2, 3)] + extra
-            rng.shuffle(body)
-            published = begin + timedelta(seconds=rng.uniform(0, 2 * 86400))
-            rows.append({
-                "id": f"syn-{story}-{k}", "story": f"syn-{story}", "lang": lang,
-                "title": f"{names[0]} {names[1]}: {core[0][:70]}",
-                "text": "\n\n".join(body), "source": f"outlet{rng.randint(1, 60)}.example",
-                "published": published.isoformat().replace("+00:00", "Z"),
-            })
-    rows = rows[:n]
-    rows.sort(key=lambda r: r["published"])
-    yield from rows
+        event = _Story(story, lang, pools[lang], rng)
+        for k in range(story_size(rng)):
+            published = clock + timedelta(seconds=rng.uniform(0, SPREAD_DAYS * 86400))
+            tie += 1
+            heapq.heappush(pending, (published, tie, event.article(k, published, rng)))
+    # every story start is past the last emitted row, so the loop ends with n rows out
 
 
-def write(n: int, path: Path | None = None, seed: int = 7) -> Path:
-    path = path or DATA / f"stream-{n}.jsonl"
+def write(n: int, path: Path | None = None, seed: int = 7, days: float = 42.0) -> Path:
+    """Write the stream once (cached by size and seed) and return its path."""
+    path = path or DATA / f"stream-v{VERSION}-{n}-s{seed}-d{days:g}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        with path.open("w", encoding="utf-8") as handle:
-            for row in stream(n, seed=seed):
+        partial = path.with_suffix(".partial")
+        with partial.open("w", encoding="utf-8") as handle:
+            for row in stream(n, seed=seed, days=days):
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        partial.rename(path)
     return path
 
 
@@ -99,5 +144,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--days", type=float, default=42.0)
     args = parser.parse_args()
-    print(write(args.n, seed=args.seed))
+    print(write(args.n, seed=args.seed, days=args.days))

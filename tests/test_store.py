@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pytest
+from hypothesis import given, settings as hyp_settings, strategies as st
 
 from storyline.errors import StoreError
 from storyline.store import MIGRATIONS, Store, from_iso, to_iso
@@ -87,3 +88,94 @@ def test_iso_round_trip():
     assert to_iso(moment) == "2026-03-02T09:30:00Z"
     assert from_iso(to_iso(moment)) == moment
     assert to_iso(None) is None and from_iso(None) is None
+
+
+def test_insert_articles_writes_what_insert_article_writes(tmp_path):
+    store = Store(tmp_path / "s.db")
+    one, many = _article("a1", url="https://x.example/1", extra={"k": 1}), _article("a2", source="y.example")
+    with store.transaction():
+        store.create_story("s1", 1)
+        store.insert_articles(
+            [(one, "s1", 0.5, None, np.ones(4), np.arange(8, dtype=np.uint32)),
+             (many, "s1", 0.9, "a1", np.zeros(4), np.arange(8, dtype=np.uint32) + 1)], "test")
+    assert store.get_article("a1") == one and store.get_article("a2") == many
+    assert store.article_meta("a2") == {"story_id": "s1", "duplicate_of": "a1", "similarity": 0.9}
+    assert store.get_vector("a1").tolist() == [1.0] * 4
+    assert [aid for aid, _, _ in store.iter_minhashes(10)] == ["a1", "a2"]
+
+
+def _published(day: int) -> datetime:
+    return datetime(2026, 3, day, 12, tzinfo=timezone.utc)
+
+
+@hyp_settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["en", "es", "de"]),
+                                   st.sampled_from([None, "a.example", "b.example"]),
+                                   st.one_of(st.none(), st.integers(1, 28))), min_size=1, max_size=4),
+                min_size=1, max_size=5))
+def test_grow_story_matches_a_full_refresh(batches):
+    store = Store(":memory:")
+    n = 0
+    with store.transaction():
+        store.create_story("s1", 1)
+        for batch in batches:
+            articles = []
+            for lang, source, day in batch:
+                n += 1
+                articles.append(_article(f"a{n}", lang=lang, source=source,
+                                         published=_published(day) if day else None))
+                store.insert_article(articles[-1], story_id="s1", similarity=1.0, duplicate_of=None)
+            before, after = store.grow_story(
+                "s1", [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles])
+            assert after - before == len(articles) and after == n
+    grown = store.get_story("s1")
+    with store.transaction():
+        store.refresh_story("s1", grown.headline, None)
+    full = store.get_story("s1")
+    assert (grown.size, grown.first_seen, grown.last_seen, grown.languages, grown.sources) == (
+        full.size, full.first_seen, full.last_seen, full.languages, full.sources)
+
+
+def test_headline_candidates_are_the_newest_members_without_texts(tmp_path):
+    store = Store(tmp_path / "s.db")
+    with store.transaction():
+        store.create_story("s1", 1)
+        for n in range(1, 6):
+            store.insert_article(_article(f"a{n}"), story_id="s1", similarity=1.0, duplicate_of=None)
+            if n != 4:
+                store.insert_vector(f"a{n}", "test", np.full(4, n, dtype=np.float32))
+        store.set_headline("s1", "Title a5", "a5")
+    rows = store.headline_candidates("s1", 3)
+    assert [(aid, title) for aid, title, _ in rows] == [("a3", "Title a3"), ("a4", "Title a4"), ("a5", "Title a5")]
+    assert rows[1][2] is None and rows[2][2].tolist() == [5.0] * 4
+    assert store.get_story("s1").headline == "Title a5"
+    assert store.text_start("a1", 4) == "Body" and store.text_start("nope", 4) == ""
+
+
+def test_engine_story_rows_equal_a_full_recompute(tmp_path):
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.settings import Settings
+    from storyline.types import RawRecord
+
+    settings = Settings(db=str(tmp_path / "e.db"), batch_size=7)
+    towns = ["Valmare", "Sora", "Brinn", "Kestel"]
+    records = [
+        RawRecord(origin=f"t:{k}", id=f"r{k}", lang="en", source=f"site{k % 3}.example",
+                  published=f"2026-03-{1 + k % 5:02d}T10:00:00Z",
+                  title=f"Floods in {towns[k % 4]} close the harbour road",
+                  text=f"Heavy rain flooded {towns[k % 4]} on day {k % 5}; crews pumped water from homes near the harbour.")
+        for k in range(30)
+    ]
+    with Engine(settings.db, settings=settings, encoder=HashingEncoder()) as engine:
+        engine.ingest_records(records)
+        store = engine.store
+        stories = store.list_stories()
+        incremental = [(s.size, s.first_seen, s.last_seen, s.languages, s.sources) for s in stories]
+        assert sum(s.size for s in stories) == 30
+        for story in stories:
+            assert story.headline and story.headline in {r.title for r in records}
+            with store.transaction():
+                store.refresh_story(story.id, story.headline, None)
+        full = [(s.size, s.first_seen, s.last_seen, s.languages, s.sources) for s in store.list_stories()]
+    assert sorted(incremental, key=str) == sorted(full, key=str)

@@ -1,12 +1,15 @@
 """Near-duplicate detection (syndicated and spam-blog copies) with MinHash LSH.
 
 A copy is kept, marked ``duplicate_of`` its earliest version, and joins that version's story.
+Signatures are datasketch's ``affine32`` MinHash (SHA-1 of each shingle, seed 1), computed here
+in one vectorised step; they are stored, so the scheme must never change silently.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import OrderedDict
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -14,6 +17,10 @@ from datasketch import MinHash, MinHashLSH
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SCHEME = "affine32"  # signatures are uint32; stored signatures must keep this scheme
+_MAX_HASH = np.uint32(0xFFFFFFFF)
+# MurmurHash3 32-bit finalizer constants (datasketch's _fmix for width 32)
+_FMIX_M1, _FMIX_M2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
@@ -39,6 +46,34 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
     return {joined[i : i + 5].encode() for i in range(len(joined) - 4)}
 
 
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine permutations (a, b) for seed 1, built once instead of per signature."""
+    a, b = MinHash(num_perm=num_perm, scheme=SCHEME).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def minhash(grams: Iterable[bytes], num_perm: int = 64) -> np.ndarray:
+    """The affine32 MinHash signature of a set of shingles (equal to datasketch's ``hashvalues``).
+
+    >>> grams = [b"one two three", b"two three four"]
+    >>> m = MinHash(num_perm=8, scheme=SCHEME); m.update_batch(grams)
+    >>> bool((minhash(grams, 8) == m.hashvalues).all())
+    True
+    """
+    digests = b"".join(hashlib.sha1(g).digest()[:4] for g in grams)
+    if not digests:
+        return np.full(num_perm, _MAX_HASH, dtype=np.uint32)
+    hv = np.frombuffer(digests, dtype="<u4").astype(np.uint32)
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * _FMIX_M1
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * _FMIX_M2
+    hv = hv ^ (hv >> np.uint32(16))
+    a, b = _permutations(num_perm)
+    return (hv[:, None] * a + b).min(axis=0)
+
+
 class DuplicateIndex:
     """Finds the earliest near-copy of a text among recently indexed ones.
 
@@ -47,6 +82,12 @@ class DuplicateIndex:
     ``short_threshold`` applies to headline-length texts, where look-alike headlines of different
     events ("X wins gold in vault" / "… in floor") must not collapse.
     ``capacity`` bounds memory: only the most recent ``capacity`` texts are searched.
+
+    Memory stays small (about 1 KB per indexed text, half that of a dict of LSH buckets):
+    signatures live in one ring-buffer array; the LSH band keys of older texts in one sorted
+    array, searched by bisection, and those of the texts added since the last merge in a dict.
+    An entry left behind by an evicted text only proposes a candidate, and every candidate is
+    checked against the signature now in its slot.
 
     >>> index = DuplicateIndex()
     >>> text = " ".join(f"word{n}" for n in range(60))
@@ -63,48 +104,126 @@ class DuplicateIndex:
         self.num_perm = num_perm
         self.capacity = capacity
         lowest = min(threshold, short_threshold)
-        self._lsh = MinHashLSH(threshold=max(0.3, lowest - 0.15), num_perm=num_perm)
-        self._signatures: OrderedDict[str, np.ndarray] = OrderedDict()
+        lsh = MinHashLSH(threshold=max(0.3, lowest - 0.15), num_perm=num_perm)
+        self._bands, self._band_rows = lsh.b, lsh.r  # the same banding datasketch would choose
+        self._salt = np.arange(1, self._bands + 1, dtype=np.uint64) * _BAND_MIX
+        self._sigs = np.zeros((min(capacity, 1024), num_perm), dtype=np.uint32)
+        self._ids: list[str] = []  # slot -> article id
+        self._slot: dict[str, int] = {}
+        self._next = 0  # the ring slot written next once the ring is full
+        self._keys = np.zeros(0, dtype=np.uint64)  # sorted band keys of the slots merged so far
+        self._key_slots = np.zeros(0, dtype=np.int32)
+        self._recent: dict[int, int | list[int]] = {}  # band key -> slot(s) added since
+        self._recent_keys: list[np.ndarray] = []  # the same keys, by addition, for the next merge
+        self._recent_slots: list[int] = []
+        self._evicted = np.zeros(0, dtype=bool)  # slots reused since the last merge
+        self._last_keys: tuple[bytes, np.ndarray] | None = None
         self._root: dict[str, str] = {}
 
     def signature(self, text: str) -> np.ndarray:
-        minhash = MinHash(num_perm=self.num_perm, scheme=SCHEME)
-        grams = shingles(text)
-        if grams:
-            minhash.update_batch(list(grams))
-        return minhash.hashvalues.copy()
+        return minhash(shingles(text), self.num_perm)
+
+    def _band_keys(self, signature: np.ndarray) -> np.ndarray:
+        """One integer key per LSH band: equal bands give equal keys (a rare false match is re-checked).
+
+        The engine asks ``find`` then ``add`` for the same signature: the last result is reused.
+        """
+        raw = np.asarray(signature, dtype=np.uint32).tobytes()
+        if self._last_keys is not None and self._last_keys[0] == raw:
+            return self._last_keys[1]
+        used = self._bands * self._band_rows
+        rows = np.frombuffer(raw, dtype=np.uint32)[:used].astype(np.uint64).reshape(self._bands, self._band_rows)
+        key = self._salt.copy()
+        for col in range(self._band_rows):
+            key = (key ^ rows[:, col]) * _BAND_MIX
+        self._last_keys = (raw, key)
+        return key
 
     def find(self, signature: np.ndarray, *, short: bool = False) -> str | None:
         """The earliest indexed article this signature copies, or None.
 
         ``short``: the text is headline-length (see ``is_short``), so the stricter threshold applies.
         """
-        query = MinHash(num_perm=self.num_perm, hashvalues=signature, scheme=SCHEME)
-        threshold = self.short_threshold if short else self.threshold
-        best: tuple[float, str] | None = None
-        for key in self._lsh.query(query):
-            similarity = float(np.mean(self._signatures[key] == signature))
-            if similarity >= threshold and (best is None or similarity > best[0]):
-                best = (similarity, key)
-        if best is None:
+        if not self._ids:
             return None
-        return self._root.get(best[1], best[1])
+        keys = self._band_keys(signature)
+        slots: set[int] = set()
+        for key in keys.tolist():
+            hit = self._recent.get(key)
+            if hit is not None:
+                slots.update((hit,) if isinstance(hit, int) else hit)
+        lo = np.searchsorted(self._keys, keys, side="left")
+        hi = np.searchsorted(self._keys, keys, side="right")
+        for a, b in zip(lo.tolist(), hi.tolist()):
+            if b > a:
+                slots.update(self._key_slots[a:b].tolist())
+        if not slots:
+            return None
+        ordered = sorted(slots, key=lambda s: (s - self._next) % len(self._ids))  # oldest first
+        similarity = (self._sigs[ordered] == np.asarray(signature, dtype=np.uint32)).mean(axis=1)
+        best = int(np.argmax(similarity))
+        if similarity[best] < (self.short_threshold if short else self.threshold):
+            return None
+        key_id = self._ids[ordered[best]]
+        return self._root.get(key_id, key_id)
 
     def add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None = None) -> None:
-        if article_id in self._signatures:
+        if article_id in self._slot:
             return
-        self._lsh.insert(article_id, MinHash(num_perm=self.num_perm, hashvalues=signature, scheme=SCHEME))
-        self._signatures[article_id] = signature
+        if len(self._ids) < self.capacity:
+            slot = len(self._ids)
+            self._ids.append(article_id)
+            if slot >= self._sigs.shape[0]:
+                grown = min(self.capacity, 2 * self._sigs.shape[0])
+                self._sigs = np.concatenate([self._sigs, np.zeros_like(self._sigs[: grown - slot])])
+        else:
+            slot = self._next
+            self._next = (slot + 1) % self.capacity
+            old = self._ids[slot]
+            if self._evicted.shape[0] == 0:
+                self._evicted = np.zeros(self.capacity, dtype=bool)
+            self._evicted[slot] = True
+            del self._slot[old]
+            self._root.pop(old, None)
+            self._ids[slot] = article_id
+        self._slot[article_id] = slot
+        self._sigs[slot] = signature
+        keys = self._band_keys(self._sigs[slot])
+        for key in keys.tolist():
+            hit = self._recent.get(key)
+            if hit is None:
+                self._recent[key] = slot
+            elif isinstance(hit, int):
+                self._recent[key] = [hit, slot]
+            else:
+                hit.append(slot)
+        self._recent_keys.append(keys)
+        self._recent_slots.append(slot)
         if duplicate_of is not None:
             self._root[article_id] = duplicate_of
-        while len(self._signatures) > self.capacity:
-            old, _ = self._signatures.popitem(last=False)
-            self._lsh.remove(old)
-            self._root.pop(old, None)
+        if len(self._recent_slots) >= max(1024, len(self._ids) // 32):
+            self._merge_recent()
+
+    def _merge_recent(self) -> None:
+        """Move the recent band keys into the sorted array, dropping the keys of reused slots:
+        a linear merge, so the amortised cost per text does not grow with the index."""
+        if len(self._key_slots) and self._evicted.shape[0]:
+            keep = ~self._evicted[self._key_slots]
+            keys, key_slots = self._keys[keep], self._key_slots[keep]
+            self._evicted[:] = False
+        else:
+            keys, key_slots = self._keys, self._key_slots
+        new_keys = np.concatenate(self._recent_keys)
+        new_slots = np.repeat(np.asarray(self._recent_slots, dtype=np.int32), self._bands)
+        order = np.argsort(new_keys, kind="stable")
+        at = np.searchsorted(keys, new_keys[order], side="right")
+        self._keys = np.insert(keys, at, new_keys[order])
+        self._key_slots = np.insert(key_slots, at, new_slots[order])
+        self._recent, self._recent_keys, self._recent_slots = {}, [], []
 
     def extend(self, items: Iterable[tuple[str, np.ndarray, str | None]]) -> None:
         for article_id, signature, duplicate_of in items:
             self.add(article_id, signature, duplicate_of)
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        return len(self._slot)

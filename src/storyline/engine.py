@@ -251,31 +251,43 @@ class Engine:
         clock.lap("store")
 
     def _commit(self, prepared, vectors, assignments, merges, rejections, report) -> None:
+        from storyline.store import to_iso
+
         store = self.store
         created: set[str] = set()
-        touched: set[str] = set()
+        added: dict[str, list[Article]] = {}
         with store.transaction():
             for rejection in rejections:
                 store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
+            rows = []
             for item, vector, assignment in zip(prepared, vectors, assignments):
                 if assignment.is_new and store.create_story(
                     assignment.story_id, int(assignment.story_id.lstrip("s") or 0)
                 ):
                     created.add(assignment.story_id)
-                store.insert_article(item.article, story_id=assignment.story_id,
-                                     similarity=float(assignment.similarity),
-                                     duplicate_of=item.duplicate_of)
-                store.insert_vector(item.article.id, self.encoder.name, vector)
-                store.insert_minhash(item.article.id, item.signature)
-                touched.add(assignment.story_id)
+                rows.append((item.article, assignment.story_id, float(assignment.similarity),
+                             item.duplicate_of, vector, item.signature))
+                added.setdefault(assignment.story_id, []).append(item.article)
                 if self.encoder.languages is not None and item.article.lang not in self.encoder.languages:
                     report.uncovered_languages[item.article.lang] += 1
+            store.insert_articles(rows, self.encoder.name)
+            full: set[str] = set()
             for absorbed, into in merges:
                 store.merge_story(absorbed, into)
-                touched.discard(absorbed)
-                touched.add(into)
-            for story_id in touched:
+                added.pop(absorbed, None)
+                full.discard(absorbed)
+                full.add(into)
+            for story_id, articles in added.items():
+                if story_id in full:
+                    continue
+                before, after = store.grow_story(
+                    story_id, [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles]
+                )
+                if _HeadlineSchedule.due(before, after):
+                    self._refresh_headline(story_id)
+            for story_id in full:
                 self._refresh(story_id)
+            touched = set(added) | full
             store.set_counter("story", self._story_counter)
             window = getattr(self.clusterer.params, "window_days", None)
             newest = max((p.article.time for p in prepared if p.article.time), default=None)
@@ -291,19 +303,43 @@ class Engine:
         report.rejections.extend(rejections)
 
     def _refresh(self, story_id: str) -> None:
-        """Recompute the story's summary row, with the most central article's title as headline."""
-        articles = self.store.story_articles(story_id)[-_HEADLINE_SAMPLE:]
-        vectors = self.store.get_vectors([a.id for a in articles])
-        titled = [a for a in articles if a.title and a.id in vectors]
+        """Recompute the story's summary row from all its articles (after a merge), and its headline."""
+        self.store.refresh_story(story_id, "", None)
+        self._refresh_headline(story_id)
+
+    def _refresh_headline(self, story_id: str) -> None:
+        """The most central title among the newest members (vectors and titles only, no texts)."""
+        members = self.store.headline_candidates(story_id, _HEADLINE_SAMPLE)
+        titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]
         headline, headline_id = "", None
         if titled:
-            matrix = np.stack([vectors[a.id] for a in titled])
-            centroid = matrix.mean(axis=0)
-            best = titled[int(np.argmax(matrix @ centroid))]
-            headline, headline_id = best.title, best.id
-        elif articles:
-            headline, headline_id = articles[0].text[:120], articles[0].id
-        self.store.refresh_story(story_id, headline, headline_id)
+            matrix = np.stack([vec for _, _, vec in titled])
+            best = int(np.argmax(matrix @ matrix.mean(axis=0)))
+            headline, headline_id = titled[best][1], titled[best][0]
+        elif members:
+            headline_id = members[0][0]
+            headline = self.store.text_start(headline_id, 120)
+        self.store.set_headline(story_id, headline, headline_id)
+
+
+class _HeadlineSchedule:
+    """When a growing story's headline is recomputed: on every addition while it is small, then
+    about 8 times per doubling of its size, so the cost per article stays flat as stories grow."""
+
+    SMALL = 16
+
+    @staticmethod
+    def due(before: int, after: int) -> bool:
+        """
+        >>> [n for n in range(1, 80) if _HeadlineSchedule.due(n - 1, n)][14:22]
+        [15, 16, 18, 20, 22, 24, 26, 28]
+        >>> sum(_HeadlineSchedule.due(n - 1, n) for n in range(1025, 2049))
+        8
+        """
+        if before < _HeadlineSchedule.SMALL:
+            return True
+        step = 1 << max(0, after.bit_length() - 4)
+        return after // step > before // step
 
 
 class _StageClock:

@@ -175,14 +175,29 @@ class Store:
             "INSERT INTO articles(id, content_hash, title, text, url, source, published, lang,"
             " lang_confidence, ingested, origin, removed, extra, duplicate_of, story_id, similarity)"
             " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                article.id, article.content_hash, article.title, article.text, article.url,
-                article.source, to_iso(article.published), article.lang, article.lang_confidence,
-                to_iso(article.ingested), article.origin,
-                json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False),
-                json.dumps(dict(article.extra), ensure_ascii=False, default=str),
-                duplicate_of, story_id, similarity,
-            ),
+            _article_values(article, story_id, similarity, duplicate_of),
+        )
+
+    def insert_articles(
+        self,
+        rows: Sequence[tuple[Article, str, float, str | None, np.ndarray, np.ndarray]],
+        encoder: str,
+    ) -> None:
+        """Insert many (article, story id, similarity, duplicate_of, vector, MinHash signature)
+        rows with one statement per table (``executemany``): a batch costs far fewer round trips."""
+        self.conn.executemany(
+            "INSERT INTO articles(id, content_hash, title, text, url, source, published, lang,"
+            " lang_confidence, ingested, origin, removed, extra, duplicate_of, story_id, similarity)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_article_values(a, story, sim, dup) for a, story, sim, dup, _, _ in rows],
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO vectors(article_id, encoder, vector) VALUES(?,?,?)",
+            [(a.id, encoder, np.asarray(v, dtype=np.float32).tobytes()) for a, _, _, _, v, _ in rows],
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO minhashes(article_id, signature) VALUES(?,?)",
+            [(a.id, np.asarray(sig, dtype=np.uint32).tobytes()) for a, _, _, _, _, sig in rows],
         )
 
     def insert_vector(self, article_id: str, encoder: str, vector: np.ndarray) -> None:
@@ -323,6 +338,66 @@ class Store:
             ),
         )
 
+    def grow_story(
+        self, story_id: str, added: Sequence[tuple[str | None, str | None, str | None]]
+    ) -> tuple[int, int]:
+        """Fold new members' (lang, source, ISO time) into a story's summary row, without
+        reading its articles: the cost depends on the batch, not on the story's size.
+        Returns the story's (size before, size after).
+        """
+        row = self.conn.execute(
+            "SELECT size, first_seen, last_seen, languages, sources FROM stories WHERE id=?",
+            (story_id,),
+        ).fetchone()
+        if row is None:
+            return 0, 0
+        size, first, last = row[0], row[1], row[2]
+        languages, sources = set(json.loads(row[3])), set(json.loads(row[4]))
+        for lang, source, time in added:
+            if lang:
+                languages.add(lang)
+            if source:
+                sources.add(source)
+            if time:
+                first = time if first is None or time < first else first
+                last = time if last is None or time > last else last
+        self.conn.execute(
+            "UPDATE stories SET size=?, first_seen=?, last_seen=?, languages=?, sources=?, updated=?"
+            " WHERE id=?",
+            (
+                size + len(added), first, last, json.dumps(sorted(languages)),
+                json.dumps(sorted(sources), ensure_ascii=False), to_iso(utcnow()), story_id,
+            ),
+        )
+        return size, size + len(added)
+
+    def headline_candidates(
+        self, story_id: str, last: int
+    ) -> list[tuple[str, str, np.ndarray | None]]:
+        """(id, title, vector or None) of a story's newest ``last`` members, oldest first; no texts read."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, v.vector FROM articles a LEFT JOIN vectors v ON v.article_id = a.id"
+            " WHERE a.story_id=? ORDER BY a.seq DESC LIMIT ?",
+            (story_id, last),
+        ).fetchall()
+        return [
+            (aid, title, None if blob is None else np.frombuffer(blob, dtype=np.float32))
+            for aid, title, blob in reversed(rows)
+        ]
+
+    def set_headline(self, story_id: str, headline: str, headline_article: str | None) -> None:
+        self.conn.execute(
+            "UPDATE stories SET headline=?, headline_article=? WHERE id=?",
+            (headline, headline_article, story_id),
+        )
+
+    def text_start(self, article_id: str, chars: int) -> str:
+        """The first ``chars`` characters of an article's body."""
+        row = self.conn.execute(
+            "SELECT substr(text, 1, ?) FROM articles WHERE id=?", (chars, article_id)
+        ).fetchone()
+        return row[0] if row else ""
+
     def merge_story(self, absorbed: str, into: str) -> None:
         """Move every article of ``absorbed`` into ``into``; keep the old id with its lineage."""
         now = to_iso(utcnow())
@@ -448,6 +523,17 @@ _ARTICLE_COLUMNS = (
 _STORY_COLUMNS = (
     "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
 )
+
+
+def _article_values(article: Article, story_id: str, similarity: float, duplicate_of: str | None) -> tuple:
+    return (
+        article.id, article.content_hash, article.title, article.text, article.url,
+        article.source, to_iso(article.published), article.lang, article.lang_confidence,
+        to_iso(article.ingested), article.origin,
+        json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False),
+        json.dumps(dict(article.extra), ensure_ascii=False, default=str),
+        duplicate_of, story_id, similarity,
+    )
 
 
 def _article_from_row(row: Sequence[Any]) -> Article:

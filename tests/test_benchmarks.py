@@ -1,0 +1,84 @@
+"""Smoke test of the speed harness on a tiny synthetic stream (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import run  # noqa: E402
+import synth  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory) -> Path:
+    return synth.write(200, path=tmp_path_factory.mktemp("bench") / "stream.jsonl")
+
+
+def test_stream_is_in_time_order_with_gold_stories(stream):
+    rows = [json.loads(line) for line in stream.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 200
+    assert len({r["id"] for r in rows}) == 200
+    assert [r["published"] for r in rows] == sorted(r["published"] for r in rows)
+    sizes = Counter(r["story"] for r in rows)
+    assert 40 < len(sizes) < 200  # many stories, some with several articles
+    assert all(r["title"] and r["text"] and r["lang"] for r in rows)
+
+
+def test_stream_is_reproducible_and_story_vocabulary_is_consistent():
+    first = list(synth.stream(50, seed=3))
+    assert first == list(synth.stream(50, seed=3))
+    assert first != list(synth.stream(50, seed=4))
+
+
+def test_end_to_end_times_every_stage(stream):
+    result = run.end_to_end(stream, 120, "hashing")
+    assert result["articles"] > 100
+    assert set(result["stage_articles_per_s"]) == set(run.STAGES)
+    assert all(v is not None and v > 0 for v in result["stage_articles_per_s"].values())
+
+
+def test_scaling_points_cost_ratio_and_report(stream, tmp_path):
+    scale = run.scaling(stream, chunk=50, quiet=True)
+    points = scale["points"]
+    assert [p["articles_seen"] for p in points][-1] > 180
+    assert points[-1]["stories_seen"] >= points[0]["stories_seen"] > 0
+    ratio = run.cost_ratio(points, low=10, high=10_000)
+    assert ratio["ratio"] is not None and ratio["at_stories"] >= 10
+    results = {
+        "date": "today", "machine": run.machine(), "quick": True, "load_start": run.load_average(),
+        "load_end": run.load_average(), "end_to_end": run.end_to_end(stream, 60, "hashing"),
+        "encoder_processes": {"one_process": 1.0, "two_processes": 1.0, "ratio": 1.0},
+        "dedup_signatures": run.dedup_signatures(stream, 50), "html_extraction_per_s": run.html_extraction(stream, 5),
+        "scaling": scale, "cost_ratio": ratio,
+    }
+    assert results["dedup_signatures"]["identical"] is True
+    run.write_results(results, out=tmp_path)
+    text = (tmp_path / "RESULTS.md").read_text()
+    assert "articles/s" in text and "Load average" in text
+    assert json.loads((tmp_path / "results.json").read_text())["cost_ratio"] == ratio
+
+
+def test_word_hash_encoder_separates_stories():
+    rows = list(synth.stream(400, seed=5))
+    by_story: dict[str, list[dict]] = {}
+    for row in rows:
+        by_story.setdefault(row["story"], []).append(row)
+    pairs = [v[:2] for v in by_story.values() if len(v) >= 2][:10]
+    encoder = run.WordHashEncoder()
+    texts = [f"{r['title']}\n\n{r['text']}" for pair in pairs for r in pair]
+    vectors = encoder.encode(texts)
+    same = [float(vectors[i] @ vectors[i + 1]) for i in range(0, len(texts), 2)]
+    other = [float(vectors[i] @ vectors[(i + 2) % len(texts)]) for i in range(0, len(texts), 2)]
+    assert sum(same) / len(same) > sum(other) / len(other) + 0.2
+
+
+def test_scaling_stops_soon_after_the_story_target(stream):
+    scale = run.scaling(stream, chunk=20, quiet=True, stop_at_stories=10, extra_chunks=1)
+    reached = [p["stories_seen"] >= 10 for p in scale["points"]]
+    assert reached[-2:] == [True, True] and reached.count(True) == 2
