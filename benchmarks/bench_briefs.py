@@ -19,6 +19,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from machine import describe as machine
 from storyline import briefs_facts, briefs_quotes
 from storyline.briefs import build_brief
 from storyline.embed import get_encoder
@@ -95,18 +96,6 @@ def build_store(path: Path, articles: list[Article], encoder) -> Store:
             store.insert_vector(article.id, encoder.name, vector)
         store.refresh_story("s1", articles[0].title, articles[0].id)
     return store
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
 def main() -> None:

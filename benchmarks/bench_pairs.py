@@ -19,6 +19,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from machine import cpu_model
+
 SENTENCES = {
     "en": ["The city council approved a new budget of 45 million euros on Tuesday evening.",
            "Opposition members said the plan ignores the needs of the northern districts.",
@@ -55,16 +57,6 @@ def article(rng: random.Random, lang: str, chars: int = 1000) -> str:
     while sum(map(len, out)) < chars:
         out.append(rng.choice(SENTENCES[lang]))
     return " ".join(out)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def cpu_per_pair(rows: list[dict], sample: int = 100) -> float:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
+from machine import cpu_model  # noqa: E402
 from web_corpus import Server  # noqa: E402  (the tests' launcher of `storyline serve`)
 
 LANGS = ["en", "es", "de", "fr", "it", "pt", "nl", "pl"]
@@ -157,7 +158,7 @@ def main() -> None:
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "articles": args.articles,
         "stories": _count_stories(db), "runs": args.runs, "requests_per_run": args.requests,
         "concurrency": args.concurrency, "cpus": os.cpu_count(), "machine": platform.platform(),
-        "processor": _cpu_name(), "python": platform.python_version(), "db_build_seconds": build_seconds,
+        "processor": cpu_model(), "python": platform.python_version(), "db_build_seconds": build_seconds,
         "results": results,
     }
     print(json.dumps(report, indent=2))
@@ -168,16 +169,6 @@ def _count_stories(db: Path) -> int:
 
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT COUNT(*) FROM stories WHERE status != 'merged'").fetchone()[0]
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 if __name__ == "__main__":

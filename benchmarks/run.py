@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from machine import describe as machine  # noqa: E402
 
 from storyline.embed import get_encoder, normalise  # noqa: E402
 from storyline.engine import Engine  # noqa: E402
@@ -63,19 +64,6 @@ class WordHashEncoder:
             idx = np.fromiter((zlib.crc32(w.encode()) % self.dim for w in words), np.int64, len(words))
             np.add.at(out[row], idx, 1.0)
         return normalise(np.sqrt(out))
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB RAM, Python {platform.python_version()}"
 
 
 def load_average() -> list[float]:

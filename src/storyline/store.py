@@ -254,9 +254,7 @@ class Store:
 
     def get_vectors(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        for start in range(0, len(article_ids), 500):
-            chunk = list(article_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(article_ids):
             rows = self.conn.execute(
                 f"SELECT article_id, vector FROM vectors WHERE article_id IN ({marks})", chunk
             )
@@ -283,9 +281,7 @@ class Store:
     def articles_of_stories(self, story_ids: Iterable[str]) -> Iterator[Article]:
         """Articles of the given stories in arrival order (for rebuilding the clusterer)."""
         ids = list(story_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             rows = self.conn.execute(
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id IN ({marks}) ORDER BY seq",
                 chunk,
@@ -490,9 +486,7 @@ class Store:
         """Cached sentence vectors by article, then by sentence text, for one encoder."""
         found: dict[str, dict[str, np.ndarray]] = {}
         ids = list(article_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             rows = self.conn.execute(
                 f"SELECT article_id, text, vector FROM sentences WHERE encoder=? AND article_id IN ({marks})",
                 [encoder, *chunk],
@@ -534,6 +528,13 @@ def _article_values(article: Article, story_id: str, similarity: float, duplicat
         json.dumps(dict(article.extra), ensure_ascii=False, default=str),
         duplicate_of, story_id, similarity,
     )
+
+
+def _in_chunks(ids: Sequence[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """Ids in slices small enough for one ``IN (?, ?, …)`` each, with their placeholders."""
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _article_from_row(row: Sequence[Any]) -> Article:
