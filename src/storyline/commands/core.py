@@ -84,6 +84,17 @@ def ingest(paths, db, strict, encoder, batch_size):
                     sys.exit(1)
                 raise
     click.echo(report.summary())
+    _show_rejections(report.rejections, engine.store.path)
+
+
+def _show_rejections(rejections, db_path: str, limit: int = 5) -> None:
+    """Name the first rejected inputs (file:line, reason) on stderr; the rest are in the database."""
+    for rejection in rejections[:limit]:
+        detail = f": {rejection.detail}" if rejection.detail else ""
+        click.echo(f"  rejected {rejection.origin} ({rejection.reason}{detail[:120]})", err=True)
+    if len(rejections) > limit:
+        click.echo(f"  … and {len(rejections) - limit} more: all are in the `rejections` table of {db_path}",
+                   err=True)
 
 
 def _story_row(story) -> dict:
