@@ -61,7 +61,8 @@ class IngestReport:
         line = "; ".join(parts) + f" — {self.seconds:.1f} s, {rate:.1f} articles/s"
         if self.uncovered_languages:
             langs = ", ".join(f"{k}: {v}" for k, v in self.uncovered_languages.most_common())
-            line += f"\nnote: languages outside the encoder's training set ({langs}) were clustered with extra weight on names and words"
+            line += (f"\nnote: {langs} — outside the encoder's training set: these articles are clustered on weaker "
+                     "vectors plus shared names and words, so expect lower accuracy for them")
         return line
 
 

@@ -14,74 +14,9 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from storyline.errors import StoreError
+from storyline.schema import MIGRATIONS
 from storyline.types import Article, RemovedLine, Story
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the core schema
-    """
-    CREATE TABLE articles (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        content_hash TEXT NOT NULL,
-        title TEXT NOT NULL,
-        text TEXT NOT NULL,
-        url TEXT,
-        source TEXT,
-        published TEXT,
-        lang TEXT NOT NULL,
-        lang_confidence REAL NOT NULL,
-        ingested TEXT NOT NULL,
-        origin TEXT NOT NULL,
-        removed TEXT NOT NULL DEFAULT '[]',
-        extra TEXT NOT NULL DEFAULT '{}',
-        duplicate_of TEXT,
-        story_id TEXT NOT NULL,
-        similarity REAL NOT NULL
-    );
-    CREATE INDEX articles_story ON articles(story_id, seq);
-    CREATE INDEX articles_url ON articles(url);
-    CREATE INDEX articles_hash ON articles(content_hash);
-    CREATE TABLE vectors (article_id TEXT PRIMARY KEY, encoder TEXT NOT NULL, vector BLOB NOT NULL);
-    CREATE TABLE minhashes (article_id TEXT PRIMARY KEY, signature BLOB NOT NULL);
-    CREATE TABLE stories (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        status TEXT NOT NULL DEFAULT 'active',
-        size INTEGER NOT NULL DEFAULT 0,
-        first_seen TEXT,
-        last_seen TEXT,
-        languages TEXT NOT NULL DEFAULT '[]',
-        sources TEXT NOT NULL DEFAULT '[]',
-        headline TEXT NOT NULL DEFAULT '',
-        headline_article TEXT,
-        merged_into TEXT,
-        created TEXT NOT NULL,
-        updated TEXT NOT NULL
-    );
-    CREATE INDEX stories_last_seen ON stories(status, last_seen);
-    CREATE TABLE story_lineage (
-        story_id TEXT NOT NULL, kind TEXT NOT NULL, other_id TEXT NOT NULL, at TEXT NOT NULL
-    );
-    CREATE TABLE rejections (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        origin TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', at TEXT NOT NULL
-    );
-    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    """,
-    # 2: sentence and quote embeddings of articles, cached for briefs (storyline.briefs_cache)
-    """
-    CREATE TABLE sentences (
-        article_id TEXT NOT NULL,
-        encoder TEXT NOT NULL,
-        idx INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        speaker TEXT,
-        vector BLOB NOT NULL,
-        PRIMARY KEY (article_id, encoder, idx)
-    );
-    """,
-)
 
 
 def utcnow() -> datetime:
