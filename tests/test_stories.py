@@ -173,3 +173,14 @@ def test_params_load_from_package_and_file(tmp_path):
     assert loaded.threshold == 0.42 and loaded.window_days == 1.5
     with pytest.raises(ValueError):
         StoryParams(weights=(1.0,))
+
+
+def test_sketch_prefilter_finds_the_same_stories_as_the_exact_search():
+    """Above `prefilter_above` active stories the shortlist comes from a 64-d sketch first."""
+    items = _stream(seed=5, n=600, topics=300, hours_apart=0.1)
+    exact = StoryClusterer(StoryParams(prefilter_above=10_000))
+    sketched = StoryClusterer(StoryParams(prefilter_above=50))
+    a = [exact.learn_one(item).story_id for item in items]
+    b = [sketched.learn_one(item).story_id for item in items]
+    assert len(exact.active_story_ids()) > 50
+    assert sum(x == y for x, y in zip(a, b)) / len(a) > 0.95

@@ -40,6 +40,8 @@ FEATURES = (
 )
 
 _SECONDS_PER_DAY = 86400.0
+_SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
+_SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
 _COUNTER_ID = re.compile(r"^s(\d+)$")
 _BLAS: ThreadpoolController | None = None
 
@@ -65,6 +67,7 @@ class StoryParams:
     max_members: int = 8
     unknown_gap_days: float = 0.5
     max_active: int = 5_000
+    prefilter_above: int = 2_000  # beyond this many active stories, shortlist via a 64-d sketch first
     encoder_languages: frozenset[str] = field(default=USE_LANGUAGES)
 
     def __post_init__(self) -> None:
@@ -144,6 +147,8 @@ class StoryClusterer:
         self._stories: dict[str, _Story] = {}
         self._rows: list[str] = []
         self._centroids = np.zeros((0, 0), dtype=np.float32)
+        self._sketches = np.zeros((0, _SKETCH_DIM), dtype=np.float32)
+        self._projection: np.ndarray | None = None
         self._last = np.zeros(0, dtype=np.float64)
         self._touched = np.zeros(0, dtype=np.int64)
         self._seq = 0
@@ -248,9 +253,17 @@ class StoryClusterer:
         active = len(self._rows)
         if active == 0:
             return []
-        with _one_blas_thread():
-            sims = self._centroids[:active] @ item.vector
         k = min(self.params.shortlist, active)
+        with _one_blas_thread():
+            if active > self.params.prefilter_above:
+                # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
+                rough = self._sketches[:active] @ (item.vector @ self._projection)
+                size = min(_SKETCH_POOL, active)
+                pool = np.argpartition(-rough, size - 1)[:size]
+                sims = self._centroids[pool] @ item.vector
+                order = np.argsort(-sims, kind="stable")[:k]
+                return [self._rows[pool[i]] for i in order]
+            sims = self._centroids[:active] @ item.vector
         top = np.argpartition(-sims, k - 1)[:k] if k < active else np.arange(active)
         return [self._rows[i] for i in top[np.argsort(-sims[top], kind="stable")]]
 
@@ -278,6 +291,9 @@ class StoryClusterer:
         dim = item.vector.shape[0]
         if self._centroids.shape[1] == 0:
             self._centroids = np.zeros((64, dim), dtype=np.float32)
+            self._sketches = np.zeros((64, _SKETCH_DIM), dtype=np.float32)
+            rng = np.random.default_rng(0)
+            self._projection = (rng.standard_normal((dim, _SKETCH_DIM)) / math.sqrt(_SKETCH_DIM)).astype(np.float32)
             self._last = np.full(64, np.nan)
             self._touched = np.zeros(64, dtype=np.int64)
         while len(self._rows) >= self.params.max_active:
@@ -286,6 +302,7 @@ class StoryClusterer:
         if row >= self._centroids.shape[0]:
             grow = row
             self._centroids = np.vstack([self._centroids, np.zeros((grow, dim), dtype=np.float32)])
+            self._sketches = np.vstack([self._sketches, np.zeros((grow, _SKETCH_DIM), dtype=np.float32)])
             self._last = np.concatenate([self._last, np.full(grow, np.nan)])
             self._touched = np.concatenate([self._touched, np.zeros(grow, dtype=np.int64)])
         story = _Story(story_id, dim)
@@ -312,6 +329,7 @@ class StoryClusterer:
         self._df.add(words.keys() | names.keys())
         norm = float(np.linalg.norm(story.total))
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
+        self._sketches[story.row] = self._centroids[story.row] @ self._projection
         self._seq += 1
         self._touched[story.row] = self._seq
         self._last[story.row] = np.nan if story.last is None else story.last
@@ -356,6 +374,7 @@ class StoryClusterer:
             moved.row = row
             self._rows[row] = moved.id
             self._centroids[row] = self._centroids[last]
+            self._sketches[row] = self._sketches[last]
             self._last[row] = self._last[last]
             self._touched[row] = self._touched[last]
         self._rows.pop()
