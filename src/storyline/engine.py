@@ -111,7 +111,8 @@ class Engine:
     def _restore(self) -> None:
         """Rebuild in-memory state (dedup index, active stories) from the database."""
         self._dedup.extend(self.store.iter_minhashes(self.settings.dedup_capacity))
-        active = self.store.active_story_ids()
+        # the clusterer holds at most max_active stories: replaying more would only evict them again
+        active = self.store.active_story_ids(limit=getattr(self.clusterer.params, "max_active", None))
         articles = list(self.store.articles_of_stories(active))
         if not articles:
             return

@@ -353,9 +353,13 @@ class Store:
         )
         return cur.rowcount
 
-    def active_story_ids(self) -> list[str]:
-        rows = self.conn.execute("SELECT id FROM stories WHERE status='active' ORDER BY seq")
-        return [r[0] for r in rows]
+    def active_story_ids(self, limit: int | None = None) -> list[str]:
+        """Open stories, the most recently updated ``limit`` of them when given."""
+        rows = self.conn.execute(
+            "SELECT id FROM stories WHERE status='active' ORDER BY updated DESC, seq DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [r[0] for r in rows][::-1]
 
     def get_story(self, story_id: str) -> Story | None:
         row = self.conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id=?", (story_id,))
