@@ -74,7 +74,8 @@ def ingest(paths, db, strict, encoder, batch_size):
         if path != "-" and not Path(path).exists():
             raise InputError(f"{path} does not exist", hint="give a JSONL file, a folder, or - for stdin")
     with open_engine(db, encoder=encoder, batch_size=batch_size) as engine:
-        with _progress_bar(_count_inputs(paths)) as bar:
+        total = _count_inputs(paths) if sys.stderr.isatty() else None  # counting reads the input once more
+        with _progress_bar(total) as bar:
             try:
                 report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
             except InputError as exc:
