@@ -25,17 +25,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluation import bcubed, pairwise
+from storyline.store import from_iso
 from storyline.stories import FEATURES, StoryClusterer, StoryItem, StoryParams
 
 CACHE = Path.home() / ".cache" / "storyline" / "calibration"
-
-
-def parse_time(value) -> datetime | None:
-    """ISO time → UTC-aware datetime; None when absent."""
-    if not value:
-        return None
-    t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
 def load_rows(path: Path) -> list[dict]:
@@ -92,7 +85,7 @@ class Dataset:
                 article_id=str(r.get("id", i)),
                 vector=vectors[i],
                 lang=r.get("lang") or "und",
-                time=parse_time(r.get("published")) if use_time else None,
+                time=from_iso(r.get("published")) if use_time else None,
                 title=r.get("title") or "",
                 text=r.get("text") or "",
                 source=r.get("source"),

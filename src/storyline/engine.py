@@ -113,16 +113,14 @@ class Engine:
         self._dedup.extend(self.store.iter_minhashes(self.settings.dedup_capacity))
         # the clusterer holds at most max_active stories: replaying more would only evict them again
         active = self.store.active_story_ids(limit=getattr(self.clusterer.params, "max_active", None))
-        articles = list(self.store.articles_of_stories(active))
-        if not articles:
+        members = self.store.articles_of_stories(active)
+        if not members:
             return
-        vectors = self.store.get_vectors([a.id for a in articles])
-        for article in articles:
-            story_id = self.store.story_of(article.id)
+        vectors = self.store.get_vectors([article.id for _, article in members])
+        for story_id, article in members:
             vector = vectors.get(article.id)
-            if story_id is None or vector is None:
-                continue
-            self.clusterer.add_to(_item(article, vector), story_id)
+            if vector is not None:
+                self.clusterer.add_to(_item(article, vector), story_id)
         self.clusterer.pop_merges()
 
     def close(self) -> None:

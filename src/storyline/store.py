@@ -32,9 +32,11 @@ def to_iso(value: datetime | None) -> str | None:
 
 
 def from_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 string ("Z" allowed) as an aware datetime; a naive one is taken as UTC."""
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 class Store:
@@ -213,15 +215,17 @@ class Store:
         )
         return [_article_from_row(r) for r in rows]
 
-    def articles_of_stories(self, story_ids: Iterable[str]) -> Iterator[Article]:
-        """Articles of the given stories in arrival order (for rebuilding the clusterer)."""
-        ids = list(story_ids)
-        for chunk, marks in _in_chunks(ids):
+    def articles_of_stories(self, story_ids: Iterable[str]) -> list[tuple[str, Article]]:
+        """(story id, article) of the given stories in arrival order (for rebuilding the clusterer)."""
+        found: list[tuple[int, str, Article]] = []
+        for chunk, marks in _in_chunks(list(story_ids)):
             rows = self.conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id IN ({marks}) ORDER BY seq",
+                f"SELECT seq, story_id, {_ARTICLE_COLUMNS} FROM articles WHERE story_id IN ({marks})",
                 chunk,
             )
-            yield from (_article_from_row(r) for r in rows)
+            found.extend((r[0], r[1], _article_from_row(r[2:])) for r in rows)
+        found.sort(key=lambda row: row[0])  # one order across chunks, not per chunk
+        return [(story_id, article) for _, story_id, article in found]
 
     def duplicate_links(self, story_id: str) -> dict[str, str | None]:
         rows = self.conn.execute(
