@@ -1,6 +1,11 @@
 """Lexical and name keys, online IDF and story overlap."""
 
-from storyline.features import DocFreq, KeyProfile, fold, name_keys, overlap, word_keys
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.features import BODY_CHARS, DocFreq, KeyProfile, fold, name_keys, overlap, word_keys
 
 
 def test_word_keys_are_tagged_by_language_and_stemmed():
@@ -59,3 +64,41 @@ def test_profile_stays_bounded():
     for i in range(40):
         story.add({f"k{i}", f"j{i}", "common"})
     assert len(story.counts) <= 50 and story.counts["common"] == 40
+
+
+# The keys are built at regex speed; these plain token-by-token definitions are what they must equal.
+_TOKEN = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
+
+
+def _reference_name_keys(title: str, text: str) -> set[str]:
+    keys = set()
+    for part in (title, text[:BODY_CHARS]):
+        first = True
+        for match in _TOKEN.finditer(part):
+            token = match.group()
+            if token.isdigit():
+                if len(token) >= 2:
+                    keys.add(f"#{token}")
+            elif token[0].isupper() and len(token) >= 3:
+                opens = first or bool(_SENTENCE_END.search(part[max(0, match.start() - 3) : match.start()]))
+                if not opens or part is title:
+                    keys.add(f"n:{fold(token)[:5]}")
+            first = False
+    return keys
+
+
+def _reference_word_keys(title: str, text: str, lang: str) -> set[str]:
+    joined = f"{title}\n{text[:BODY_CHARS]}"
+    return {f"{lang}:{t[:6]}" for t in map(str.lower, _TOKEN.findall(joined)) if len(t) >= 3}
+
+
+_PIECES = st.sampled_from(["Tokyo", "tokyo", "İstanbul", "ĐOKOVIĆ", "2021", "7", "²²", "Ab", "x1", "Ünal",
+                           "Σ", " ", "  ", "   ", ". ", ".  ", "\n", ":", "!", "-", "_", "é", "Ω", "ß"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25).map("".join), st.lists(_PIECES, max_size=40).map("".join))
+def test_fast_keys_equal_the_token_by_token_definition(title, text):
+    assert name_keys(title, text) == _reference_name_keys(title, text)
+    assert word_keys(title, text, "tr") == _reference_word_keys(title, text, "tr")

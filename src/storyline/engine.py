@@ -21,7 +21,7 @@ from storyline.embed import Encoder, get_encoder
 from storyline.errors import InputError
 from storyline.settings import Settings
 from storyline.store import Store, utcnow
-from storyline.stories import StoryClusterer, StoryItem
+from storyline.stories import StoryClusterer, StoryItem, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
 
 # Headline choice reads member vectors; past this many members, the newest ones speak for the story.
@@ -232,6 +232,15 @@ class Engine:
 
         vectors = self.encoder.encode([p.article.full_text for p in prepared])
         clock.lap("encode")
+        with one_blas_thread():
+            assignments = self._assign(prepared, vectors)
+        merges = self.clusterer.pop_merges()
+        clock.lap("assign")
+        self._commit(prepared, vectors, assignments, merges, rejections, report)
+        clock.lap("store")
+
+    def _assign(self, prepared: list[_Prepared], vectors: np.ndarray) -> list[Assignment]:
+        """Each article to a story; a near-duplicate joins the story of the article it copies."""
         assignments: list[Assignment] = []
         story_of_new: dict[str, str] = {}
         for item, vector in zip(prepared, vectors):
@@ -245,10 +254,7 @@ class Engine:
                 assignment = self.clusterer.learn_one(story_item)
             story_of_new[item.article.id] = assignment.story_id
             assignments.append(assignment)
-        merges = self.clusterer.pop_merges()
-        clock.lap("assign")
-        self._commit(prepared, vectors, assignments, merges, rejections, report)
-        clock.lap("store")
+        return assignments
 
     def _commit(self, prepared, vectors, assignments, merges, rejections, report) -> None:
         from storyline.store import to_iso
@@ -256,6 +262,7 @@ class Engine:
         store = self.store
         created: set[str] = set()
         added: dict[str, list[Article]] = {}
+        vector_of: dict[str, np.ndarray] = {}
         with store.transaction():
             for rejection in rejections:
                 store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
@@ -268,6 +275,7 @@ class Engine:
                 rows.append((item.article, assignment.story_id, float(assignment.similarity),
                              item.duplicate_of, vector, item.signature))
                 added.setdefault(assignment.story_id, []).append(item.article)
+                vector_of[item.article.id] = vector
                 if self.encoder.languages is not None and item.article.lang not in self.encoder.languages:
                     report.uncovered_languages[item.article.lang] += 1
             store.insert_articles(rows, self.encoder.name)
@@ -283,7 +291,9 @@ class Engine:
                 before, after = store.grow_story(
                     story_id, [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles]
                 )
-                if _HeadlineSchedule.due(before, after):
+                if before == 0:  # all its members are in this batch: no need to read them back
+                    self._set_headline(story_id, [(a.id, a.title, vector_of[a.id]) for a in articles])
+                elif _HeadlineSchedule.due(before, after):
                     self._refresh_headline(story_id)
             for story_id in full:
                 self._refresh(story_id)
@@ -309,7 +319,10 @@ class Engine:
 
     def _refresh_headline(self, story_id: str) -> None:
         """The most central title among the newest members (vectors and titles only, no texts)."""
-        members = self.store.headline_candidates(story_id, _HEADLINE_SAMPLE)
+        self._set_headline(story_id, self.store.headline_candidates(story_id, _HEADLINE_SAMPLE))
+
+    def _set_headline(self, story_id: str, members: list[tuple[str, str, np.ndarray | None]]) -> None:
+        """Store the most central title of ``members`` (id, title, vector), oldest first, as the headline."""
         titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]
         headline, headline_id = "", None
         if titled:

@@ -12,15 +12,19 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_WORD3 = re.compile(r"\w{3,}", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 
 WORD_STEM = 6
 NAME_STEM = 5
 BODY_CHARS = 1500  # keys come from the title and the body's opening: the lead carries the event
+_LOG_TABLE = 4096
+_LOG_1P = [math.log(c + 1.0) for c in range(_LOG_TABLE)]  # log(count + 1) of the common counts
 
 
 def fold(token: str) -> str:
@@ -46,13 +50,17 @@ def word_keys(title: str, text: str, lang: str) -> set[str]:
     >>> sorted(word_keys("Storm hits coast", "Storms hit the coast.", "en"))
     ['en:coast', 'en:hit', 'en:hits', 'en:storm', 'en:storms', 'en:the']
     """
-    keys: set[str] = set()
     joined = f"{title}\n{text[:BODY_CHARS]}"
-    spaced = _CJK.search(joined) is None
+    prefix = f"{lang}:"
+    if _CJK.search(joined) is None:
+        if "İ" in joined:  # the one letter whose lower case is two characters, splitting its word
+            return {prefix + token[:WORD_STEM] for token in map(str.lower, _TOKEN.findall(joined)) if len(token) >= 3}
+        return {prefix + token[:WORD_STEM] for token in _WORD3.findall(joined.lower())}
+    keys: set[str] = set()
     for raw in _TOKEN.findall(joined):
-        for token in [raw.lower()] if spaced else _split_cjk(raw.lower()):
-            if len(token) >= 3 or (not spaced and _CJK.search(token) and len(token) == 2):
-                keys.add(f"{lang}:{token[:WORD_STEM]}")
+        for token in _split_cjk(raw.lower()):
+            if len(token) >= 3 or (_CJK.search(token) and len(token) == 2):
+                keys.add(prefix + token[:WORD_STEM])
     return keys
 
 
@@ -65,19 +73,42 @@ def name_keys(title: str, text: str) -> set[str]:
     ['#2020', 'n:biles', 'n:simon', 'n:tokyo']
     """
     keys: set[str] = set()
+    candidates = _name_candidates()
     for part in (title, text[:BODY_CHARS]):
-        first = True
-        for match in _TOKEN.finditer(part):
+        first = _TOKEN.search(part)
+        for match in candidates.finditer(part):
             token = match.group()
-            if token.isdigit():
-                if len(token) >= 2:
-                    keys.add(f"#{token}")
-            elif token[0].isupper() and len(token) >= 3:
-                opens = first or bool(_SENTENCE_END.search(part[max(0, match.start() - 3) : match.start()]))
+            if token[0].isupper():
+                start = match.start()
+                opens = start == first.start() or bool(_SENTENCE_END.search(part[max(0, start - 3) : start]))
                 if not opens or part is title:
-                    keys.add(f"n:{fold(token)[:NAME_STEM]}")
-            first = False
+                    keys.add(_name_key(token))
+            else:
+                keys.add(f"#{token}")
     return keys
+
+
+@lru_cache(maxsize=1)
+def _name_candidates() -> re.Pattern:
+    """Whole tokens that open with a capital (3+ characters) or are all digits (2+): the only ones
+    name_keys looks at, so the rest of the text is skipped at regex speed. Built from this Python's
+    own ``str.isupper``/``str.isdigit``, so it selects exactly the tokens those tests would."""
+    def char_class(test) -> str:
+        points = [cp for cp in range(0x110000) if test(chr(cp))]
+        spans, start = [], points[0]
+        for prev, cp in zip(points, points[1:] + [-1]):
+            if cp != prev + 1:
+                spans.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+                start = cp
+        return "".join(spans)
+
+    upper, digit = char_class(str.isupper), char_class(str.isdigit)
+    return re.compile(rf"(?<!\w)(?:[{upper}]\w{{2,}}|[{digit}]{{2,}}(?!\w))")
+
+
+@lru_cache(maxsize=100_000)
+def _name_key(token: str) -> str:
+    return f"n:{fold(token)[:NAME_STEM]}"
 
 
 class DocFreq:
@@ -121,9 +152,10 @@ class DocFreq:
 
     def weights(self, keys: Iterable[str]) -> dict[str, float]:
         """IDF of each key in one call (the hot path of scoring)."""
-        counts = self._counts
+        counts, logs = self._counts, _LOG_1P
         total = math.log(self._docs + self.prior_docs)
-        return {key: total - math.log(counts.get(key, 0) + 1.0) for key in keys}
+        return {key: total - (logs[c] if (c := counts.get(key, 0)) < _LOG_TABLE else math.log(c + 1.0))
+                for key in keys}
 
 
 class KeyProfile:
@@ -140,11 +172,28 @@ class KeyProfile:
             counts[key] = counts.get(key, 0) + 1
         self.members += 1
         if len(counts) > self.max_keys:
-            self.counts = {k: c for k, c in counts.items() if c > 1}
+            self._prune()
+
+    def _prune(self) -> None:
+        """Drop the keys fewest members carry until at most 3/4 of ``max_keys`` are left: the slack
+        keeps a long story from pruning again on every new member.
+
+        >>> p = KeyProfile(max_keys=4)
+        >>> for keys in ({"a", "b", "c"}, {"a", "d", "e"}): p.add(keys)
+        >>> sorted(p.counts)
+        ['a']
+        """
+        floor = 1
+        while len(self.counts) > self.max_keys * 3 // 4:
+            self.counts = {k: c for k, c in self.counts.items() if c > floor}
+            floor += 1
 
 
-def overlap(weights: Mapping[str, float], profile: KeyProfile, members: int | None = None) -> float:
+def overlap(weights: Mapping[str, float], profile: KeyProfile, members: int | None = None,
+            total: float | None = None) -> float:
     """IDF-weighted share of the article's keys found in the story, each by the share of members carrying it.
+
+    ``total`` is ``fsum(weights.values())``, passed in when one article is scored against many stories.
 
     >>> p = KeyProfile(); p.add({"x", "y"}); p.add({"x"})
     >>> overlap({"x": 1.0, "z": 1.0}, p)
@@ -152,11 +201,12 @@ def overlap(weights: Mapping[str, float], profile: KeyProfile, members: int | No
     >>> overlap({"y": 2.0}, p)
     0.5
     """
-    total = math.fsum(weights.values())
+    total = math.fsum(weights.values()) if total is None else total
     members = members if members is not None else profile.members
     if total <= 0 or members <= 0:
         return 0.0
     counts = profile.counts
+    # a key's count never exceeds the members it is counted over, so each share is at most 1;
     # fsum: exact, so the result does not depend on set iteration order (replay across processes)
-    hit = math.fsum(weights[k] * min(1.0, counts[k] / members) for k in weights.keys() & counts.keys())
-    return hit / total
+    hit = math.fsum([weights[k] * counts[k] for k in weights.keys() & counts.keys()])
+    return hit / members / total

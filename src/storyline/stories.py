@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from importlib import resources
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -44,14 +45,32 @@ _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
 _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
 _COUNTER_ID = re.compile(r"^s(\d+)$")
 _BLAS: ThreadpoolController | None = None
+_BLAS_DEPTH = 0
 
 
-def _one_blas_thread():
-    """A context running BLAS on one thread: a threaded matrix-vector product is 10x slower here."""
-    global _BLAS
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run BLAS on one thread inside: a threaded matrix-vector product is 10x slower here.
+
+    Re-entrant and cheap when nested, so a caller assigning many articles can enter it once
+    (setting the limit costs about as much as scoring an article).
+    """
+    global _BLAS, _BLAS_DEPTH
+    if _BLAS_DEPTH:
+        _BLAS_DEPTH += 1
+        try:
+            yield
+        finally:
+            _BLAS_DEPTH -= 1
+        return
     if _BLAS is None:
         _BLAS = ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
+    with _BLAS.limit(limits=1, user_api="blas"):
+        _BLAS_DEPTH = 1
+        try:
+            yield
+        finally:
+            _BLAS_DEPTH = 0
 
 
 @dataclass(frozen=True)
@@ -117,7 +136,7 @@ class StoryItem:
 class _Story:
     """Per-story state, kept small: centroid sum, a few member vectors, key profiles, time span."""
 
-    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "first", "last", "row")
+    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "first", "last", "row", "cohesion")
 
     def __init__(self, story_id: str, dim: int) -> None:
         self.id = story_id
@@ -130,6 +149,7 @@ class _Story:
         self.first: float | None = None
         self.last: float | None = None
         self.row = -1
+        self.cohesion = 0.0  # |total| / size: mean member cosine to the centroid
 
 
 def _timestamp(time: datetime | None) -> float | None:
@@ -220,9 +240,11 @@ class StoryClusterer:
         cosine = float(self._centroids[story.row] @ item.vector)
         return self._features(item, _timestamp(item.time), words, names, story, cosine)
 
-    def _features(self, item, stamp, words, names, story: _Story, cosine: float) -> np.ndarray:
+    def _features(self, item, stamp, words, names, story: _Story, cosine: float,
+                  totals: tuple[float, float] | None = None) -> np.ndarray:
         p = self.params
-        member = float(np.max(story.members @ item.vector))
+        words_total, names_total = totals if totals is not None else (None, None)
+        member = float((story.members @ item.vector).max())
         same = story.langs.get(item.lang, 0)
         if stamp is None or story.first is None:
             gap, unknown = p.unknown_gap_days, 1.0
@@ -235,15 +257,15 @@ class StoryClusterer:
             [
                 cosine,
                 member,
-                overlap(words, story.words, same) if same else 0.0,
+                overlap(words, story.words, same, words_total) if same else 0.0,
                 1.0 if same else 0.0,
-                overlap(names, story.names),
+                overlap(names, story.names, None, names_total),
                 log_gap,
                 unknown,
                 headline,
                 math.log1p(story.size),
                 0.0 if item.lang in p.encoder_languages else 1.0,
-                float(np.linalg.norm(story.total)) / story.size,
+                story.cohesion,
                 log_gap * headline,
             ]
         )
@@ -254,7 +276,7 @@ class StoryClusterer:
         if active == 0:
             return []
         k = min(self.params.shortlist, active)
-        with _one_blas_thread():
+        with one_blas_thread():
             if active > self.params.prefilter_above:
                 # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
                 rough = self._sketches[:active] @ (item.vector @ self._projection)
@@ -270,10 +292,11 @@ class StoryClusterer:
     def _score(self, item, stamp, words, names) -> list[tuple[float, float, _Story]]:
         """(join probability, centroid cosine, story) for each shortlisted story, most probable first."""
         out = []
+        totals = (math.fsum(words.values()), math.fsum(names.values()))
         for story_id in self.candidates(item):
             story = self._stories[story_id]
             cosine = float(self._centroids[story.row] @ item.vector)
-            x = self._features(item, stamp, words, names, story, cosine)
+            x = self._features(item, stamp, words, names, story, cosine, totals)
             prob = 1.0 / (1.0 + math.exp(-(float(x @ self._weights) + self.params.bias)))
             out.append((prob, cosine, story))
         out.sort(key=lambda t: -t[0])
@@ -328,6 +351,7 @@ class StoryClusterer:
             story.last = stamp if story.last is None else max(story.last, stamp)
         self._df.add(words.keys() | names.keys())
         norm = float(np.linalg.norm(story.total))
+        story.cohesion = norm / story.size
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
         self._sketches[story.row] = self._centroids[story.row] @ self._projection
         self._seq += 1
