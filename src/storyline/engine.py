@@ -25,7 +25,7 @@ from storyline.stories import StoryClusterer, StoryItem, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
 
 # Headline choice reads member vectors; past this many members, the newest ones speak for the story.
-_HEADLINE_SAMPLE = 300
+_HEADLINE_SAMPLE = 100
 
 
 @dataclass
