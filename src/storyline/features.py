@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Mapping
 
@@ -123,15 +124,13 @@ class DocFreq:
     def __init__(self, prior_docs: float = 20.0, max_keys: int = 1_000_000) -> None:
         self.prior_docs = prior_docs
         self.max_keys = max_keys
-        self._counts: dict[str, int] = {}
+        self._counts: Counter[str] = Counter()
         self._docs = 0
 
     def add(self, keys: Iterable[str]) -> None:
-        counts = self._counts
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
+        self._counts.update(iter(keys))  # an iterator, never a mapping: each key counts once (in C)
         self._docs += 1
-        if len(counts) > self.max_keys:
+        if len(self._counts) > self.max_keys:
             self._prune()
 
     def _prune(self) -> None:
@@ -144,7 +143,7 @@ class DocFreq:
         """
         floor = 1
         while len(self._counts) > self.max_keys // 2:
-            self._counts = {k: c for k, c in self._counts.items() if c > floor}
+            self._counts = Counter({k: c for k, c in self._counts.items() if c > floor})
             floor += 1
 
     def idf(self, key: str) -> float:
@@ -163,15 +162,13 @@ class KeyProfile:
 
     def __init__(self, max_keys: int = 3000) -> None:
         self.max_keys = max_keys
-        self.counts: dict[str, int] = {}
+        self.counts: Counter[str] = Counter()
         self.members = 0
 
     def add(self, keys: Iterable[str]) -> None:
-        counts = self.counts
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
+        self.counts.update(iter(keys))  # an iterator, never a mapping: each key counts once (in C)
         self.members += 1
-        if len(counts) > self.max_keys:
+        if len(self.counts) > self.max_keys:
             self._prune()
 
     def _prune(self) -> None:
@@ -185,7 +182,7 @@ class KeyProfile:
         """
         floor = 1
         while len(self.counts) > self.max_keys * 3 // 4:
-            self.counts = {k: c for k, c in self.counts.items() if c > floor}
+            self.counts = Counter({k: c for k, c in self.counts.items() if c > floor})
             floor += 1
 
 

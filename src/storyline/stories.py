@@ -367,8 +367,7 @@ class StoryClusterer:
         if into.members.shape[0] > keep:
             into.members = np.vstack([into.members[:1], into.members[-(keep - 1) :]])
         for mine, theirs in ((into.words, absorbed.words), (into.names, absorbed.names)):
-            for key, count in theirs.counts.items():
-                mine.counts[key] = mine.counts.get(key, 0) + count
+            mine.counts.update(theirs.counts)
             mine.members += theirs.members
         for lang, count in absorbed.langs.items():
             into.langs[lang] = into.langs.get(lang, 0) + count
