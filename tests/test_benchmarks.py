@@ -56,11 +56,14 @@ def test_scaling_points_cost_ratio_and_report(stream, tmp_path):
         "encoder_processes": {"one_process": 1.0, "two_processes": 1.0, "ratio": 1.0},
         "dedup_signatures": run.dedup_signatures(stream, 50), "html_extraction_per_s": run.html_extraction(stream, 5),
         "scaling": scale, "cost_ratio": ratio,
+        "cost_ratio_cpu": run.cost_ratio(points, low=10, high=10_000, key="assign_store_cpu_ms_per_article"),
     }
+    assert results["cost_ratio_cpu"]["ms_early"] > 0
+    assert results["end_to_end"]["assign_plus_store_cpu_per_s"] > 0
     assert results["dedup_signatures"]["identical"] is True
     run.write_results(results, out=tmp_path)
     text = (tmp_path / "RESULTS.md").read_text()
-    assert "articles/s" in text and "Load average" in text
+    assert "articles/s" in text and "Load average" in text and "on CPU time" in text
     assert json.loads((tmp_path / "results.json").read_text())["cost_ratio"] == ratio
 
 
