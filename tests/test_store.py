@@ -1,5 +1,6 @@
 """The SQLite store: schema versioning, WAL, transactions, lineage."""
 
+import sqlite3
 from datetime import datetime, timezone
 
 import numpy as np
@@ -23,6 +24,22 @@ def test_new_database_is_wal_and_at_latest_schema(tmp_path):
     store = Store(tmp_path / "s.db")
     assert store.schema_version() == len(MIGRATIONS)
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_older_database_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version=2")
+    conn.execute("INSERT INTO counters(name, value) VALUES('story', 7)")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version() == len(MIGRATIONS)
+    assert store.counter("story") == 7
+    indexes = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "articles_story" in indexes and "articles_hash" not in indexes
 
 
 def test_newer_schema_is_refused_with_hint(tmp_path):

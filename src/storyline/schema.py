@@ -70,4 +70,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, encoder, idx)
     );
     """,
+    # 3: nothing looks articles up by content hash (re-ingest checks the hash of the same id), and a
+    # random-order index costs every insert a page write once the database outgrows the cache
+    """
+    DROP INDEX IF EXISTS articles_hash;
+    """,
 )

@@ -153,10 +153,6 @@ class Store:
             (article_id, np.asarray(signature, dtype=np.uint32).tobytes()),
         )
 
-    def has_hash(self, content_hash: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM articles WHERE content_hash=?", (content_hash,))
-        return row.fetchone() is not None
-
     def hash_of(self, article_id: str) -> str | None:
         row = self.conn.execute("SELECT content_hash FROM articles WHERE id=?", (article_id,))
         found = row.fetchone()
