@@ -54,7 +54,9 @@ def word_keys(title: str, text: str, lang: str) -> set[str]:
     joined = f"{title}\n{text[:BODY_CHARS]}"
     prefix = f"{lang}:"
     if _CJK.search(joined) is None:
-        if "İ" in joined:  # the one letter whose lower case is two characters, splitting its word
+        # lowering the whole text equals lowering each word, except for "İ" (two characters in lower
+        # case, which splits its word) and "Σ" (whose lower case depends on the letters around it)
+        if "İ" in joined or "Σ" in joined:
             return {prefix + token[:WORD_STEM] for token in map(str.lower, _TOKEN.findall(joined)) if len(token) >= 3}
         return {prefix + token[:WORD_STEM] for token in _WORD3.findall(joined.lower())}
     keys: set[str] = set()
