@@ -184,3 +184,6 @@ def test_sketch_prefilter_finds_the_same_stories_as_the_exact_search():
     b = [sketched.learn_one(item).story_id for item in items]
     assert len(exact.active_story_ids()) > 50
     assert sum(x == y for x, y in zip(a, b)) / len(a) > 0.95
+    active = len(sketched.active_story_ids())
+    sketched.candidates(items[0])  # sketches are brought up to date before the pre-filter reads them
+    assert np.allclose(sketched._sketches[:active], sketched._centroids[:active] @ sketched._projection, atol=1e-5)

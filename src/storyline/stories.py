@@ -168,6 +168,7 @@ class StoryClusterer:
         self._rows: list[str] = []
         self._centroids = np.zeros((0, 0), dtype=np.float32)
         self._sketches = np.zeros((0, _SKETCH_DIM), dtype=np.float32)
+        self._sketches_stale = False  # kept up to date only while the pre-filter is in use
         self._projection: np.ndarray | None = None
         self._last = np.zeros(0, dtype=np.float64)
         self._touched = np.zeros(0, dtype=np.int64)
@@ -279,6 +280,9 @@ class StoryClusterer:
         with one_blas_thread():
             if active > self.params.prefilter_above:
                 # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
+                if self._sketches_stale:
+                    self._sketches[:active] = self._centroids[:active] @ self._projection
+                    self._sketches_stale = False
                 rough = self._sketches[:active] @ (item.vector @ self._projection)
                 size = min(_SKETCH_POOL, active)
                 pool = np.argpartition(-rough, size - 1)[:size]
@@ -353,7 +357,10 @@ class StoryClusterer:
         norm = float(np.linalg.norm(story.total))
         story.cohesion = norm / story.size
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
-        self._sketches[story.row] = self._centroids[story.row] @ self._projection
+        if len(self._rows) > self.params.prefilter_above:
+            self._sketches[story.row] = self._centroids[story.row] @ self._projection
+        else:
+            self._sketches_stale = True
         self._seq += 1
         self._touched[story.row] = self._seq
         self._last[story.row] = np.nan if story.last is None else story.last
