@@ -187,3 +187,21 @@ def test_sketch_prefilter_finds_the_same_stories_as_the_exact_search():
     active = len(sketched.active_story_ids())
     sketched.candidates(items[0])  # sketches are brought up to date before the pre-filter reads them
     assert np.allclose(sketched._sketches[:active], sketched._centroids[:active] @ sketched._projection, atol=1e-5)
+
+
+def test_unknown_lang_is_the_share_of_members_the_encoder_cannot_compare():
+    """Either side outside the encoder's languages makes a cross-language cosine uninformative."""
+    rng = np.random.default_rng(9)
+    topic = _topic_vectors(9, 1)[0]
+    clusterer = StoryClusterer(StoryParams(encoder_languages=frozenset({"en", "de"})))
+    clusterer.add_to(_item(0, topic, rng, "sl", "Plaz na Kaninu"), "x")
+    clusterer.add_to(_item(1, topic, rng, "en", "Avalanche on Kanin"), "x")
+    column = FEATURES.index("unknown_lang")
+
+    def unknown(lang: str) -> float:
+        return float(clusterer.features(_item(2, topic, rng, lang, "Kanin"), "x")[column])
+
+    assert unknown("de") == pytest.approx(0.5)  # covered article: only the Slovenian member is out of reach
+    assert unknown("sl") == pytest.approx(0.5)  # uncovered article: the English member is, not the Slovenian one
+    assert unknown("hr") == pytest.approx(1.0)  # uncovered article in a third language: every member is
+    assert unknown("en") == pytest.approx(0.5)

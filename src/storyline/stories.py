@@ -2,7 +2,8 @@
 
 For the few stories nearest by centroid cosine, a small logistic model weighs the evidence
 (centroid and best-member cosine, same-language word overlap, shared names and numbers, time gap,
-headline-only, story size, whether the encoder knows the language) into a join probability.
+headline-only, story size, how much of the story the encoder can compare across languages) into a
+join probability.
 Stories silent for longer than a window (relative to the newest time seen) are closed and dropped,
 so the cost per article depends on the active stories only, never on how many were ever seen.
 """
@@ -35,7 +36,7 @@ FEATURES = (
     "time_unknown",  # no time on the article or the story
     "headline_only",  # the article has no body
     "log_size",  # log(1 + members)
-    "unknown_lang",  # the encoder was not trained on the article's language
+    "unknown_lang",  # share of story members the encoder cannot compare with the article (either side uncovered)
     "cohesion",  # mean member cosine to the centroid: loose (umbrella) stories accept lower cosines
     "headline_gap",  # log_gap for headline-only articles: without a body, time tells look-alike events apart
 )
@@ -265,11 +266,21 @@ class StoryClusterer:
                 unknown,
                 headline,
                 math.log1p(story.size),
-                0.0 if item.lang in p.encoder_languages else 1.0,
+                self._uncomparable(item.lang, story),
                 story.cohesion,
                 log_gap * headline,
             ]
         )
+
+    def _uncomparable(self, lang: str, story: _Story) -> float:
+        """Share of the story's members in another language than `lang` where either side is outside the
+        encoder's languages: their cosine to the article says little, in either direction."""
+        known = self.params.encoder_languages
+        if lang in known:
+            blind = sum(n for other, n in story.langs.items() if other != lang and other not in known)
+        else:
+            blind = sum(n for other, n in story.langs.items() if other != lang)
+        return blind / story.size
 
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the active stories nearest by centroid cosine (the shortlist the model scores)."""
