@@ -184,6 +184,17 @@ def test_context_features_flag_a_body_that_drifts_from_its_headline():
     assert 0.0 <= off["exact_frac"] < 1.0 and off["title_char4"] == pytest.approx(1.0)
 
 
+def test_weekdays_are_read_in_each_language_and_a_clash_is_flagged():
+    assert similarity._days("Am Donnerstagnachmittag kam es zu einem Unfall") == {3}
+    assert similarity._days("Cumartesi günü ve pazar") == {5, 6}  # not Friday ("cuma") nor Monday
+    assert similarity._days("le mardi et le MERCREDI, يوم الخميس") == {1, 2, 3}
+    encoder = HashingEncoder()
+    a, b = similarity.embed_pair(encoder, [("", "Unfall am Montag in Aalen.", "de"),
+                                           ("", "Unfall am Freitag in Aalen.", "de")])
+    feats, _, _ = similarity.pair_features(a, b, False)
+    assert feats["day_clash"] == 1.0 and feats["day_share"] == 0.0
+
+
 def test_date_gap_is_reported_and_far_apart_reports_move_toward_unrelated():
     enc = HashingEncoder()
     day = datetime(2023, 2, 7, tzinfo=timezone.utc)

@@ -44,7 +44,7 @@ FEATURES = (
     # what the heads share, and how much text there is; the trees learn when to lean on the head.
     "coh_min", "coh_mean", "coh_max", "cen_min", "cen_sent_min", "cos_cen", "cos_tw", "align_w",
     "tw_min", "tw_max", "exact_frac", "char4_lead", "char4_600", "title_char4", "ent_lead", "num_lead",
-    "nsent_min", "len_min", "sent0_len",
+    "nsent_min", "len_min", "sent0_len", "day_share", "day_clash",
 )
 # Features the e5 model adds; its head is the title and first WIDE_CHARS characters (e5 costs ~2 ms a token).
 WIDE_EXTRA = ("e5_head",)
@@ -198,6 +198,26 @@ def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) 
 
 
 LEAD_CHARS = 400
+DAY_CHARS = 500
+# Weekday names (stems where they inflect), Monday first, in the languages of the SemEval pairs.
+_DAY_NAMES = (
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+    ("lunes", "martes", "miércoles|miercoles", "jueves", "viernes", "sábado|sabado", "domingo"),
+    ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    ("poniedział", "wtor", "środ", "czwart", "piątek|piątku", "sobot", "niedziel"),
+    ("pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar"),
+    ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+)
+_DAY = {name: day for names in _DAY_NAMES for day, alts in enumerate(names) for name in alts.split("|")}
+# Longest first, so "cumartesi" (Saturday) is not read as "cuma" (Friday).
+_DAYS = re.compile(r"\b(" + "|".join(sorted(_DAY, key=len, reverse=True)) + ")", re.IGNORECASE)
+
+
+def _days(text: str) -> set[int]:
+    """Weekdays (0 = Monday) a text names: two reports of one event tell the same day."""
+    days = (_DAY.get(m.group(1).lower()) for m in _DAYS.finditer(text))
+    return {day for day in days if day is not None}
 
 
 def _side_context(a: EmbeddedArticle) -> tuple[float, np.ndarray, float, float, np.ndarray, np.ndarray]:
@@ -226,6 +246,7 @@ def _context_features(a: EmbeddedArticle, b: EmbeddedArticle, sims: np.ndarray) 
     nums_a = {n.key for n in a.numbers if n.text in lead_a}
     nums_b = {n.key for n in b.numbers if n.text in lead_b}
     sent_a, sent_b = set(a.sentences), set(b.sentences)
+    days_a, days_b = _days(a.text[:DAY_CHARS]), _days(b.text[:DAY_CHARS])
     return {
         "coh_min": min(coh_a, coh_b), "coh_mean": (coh_a + coh_b) / 2, "coh_max": max(coh_a, coh_b),
         "cen_min": min(mean_a, mean_b), "cen_sent_min": min(min_a, min_b),
@@ -243,6 +264,8 @@ def _context_features(a: EmbeddedArticle, b: EmbeddedArticle, sims: np.ndarray) 
         "nsent_min": float(min(len(a.sentences), len(b.sentences))),
         "len_min": math.log(min(len(a.text), len(b.text)) + 50),
         "sent0_len": math.log(max(1, min(len(a.sentences[0]), len(b.sentences[0])))),
+        "day_share": len(days_a & days_b) / min(len(days_a), len(days_b)) if days_a and days_b else 0.0,
+        "day_clash": float(bool(days_a and days_b and not days_a & days_b)),
     }
 
 
