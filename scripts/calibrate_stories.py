@@ -64,7 +64,7 @@ def _encoder_text(row: dict) -> str:
 
 
 
-C_REG = 1.0
+C_REG = 0.5  # stronger than 1.0: same all-fit mean F1, better leave-one-dataset-out (OG 0.353 -> 0.398)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.10, 0.51, 0.05))
 WINDOWS = (3.0, 30.0)
 MERGE_CHOICES = (1.01, 0.8, 0.6, 0.5)  # 1.01: never merge
