@@ -199,7 +199,7 @@ def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) 
 
 LEAD_CHARS = 400
 DAY_CHARS = 500
-# Weekday names (stems where they inflect), Monday first, in the languages of the SemEval pairs.
+# Weekday names (stems where they inflect), Monday first, in the seven languages of the SemEval pairs.
 _DAY_NAMES = (
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
