@@ -299,7 +299,9 @@ def write_results(results: dict, out: Path = HERE) -> None:
         lines += ["", "## One million articles (memory)", "",
                   f"- {last['articles_seen']} articles, {last['stories_seen']} stories, peak RSS **{m['peak_rss_mb']} MB**, "
                   f"database {m['db_mb']} MB, {m['seconds']} s; assign+store {last['assign_store_ms_per_article']} ms/article at the end"
-                  + (f" (run on {m['date']}, `--million-only`)" if "date" in m else "")]
+                  + (f" (run on {m['date']}, `--million-only`)" if "date" in m else "")
+                  + (f"; load average at start {m['load_start']}, at end {m['load_end']}: its timings are"
+                     " those of shared cores, its memory is its own" if "load_end" in m else "")]
     (out / "RESULTS.md").write_text("\n".join(lines) + "\n")
 
 
