@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
@@ -163,7 +164,7 @@ class StoryClusterer:
     def __init__(self, params: StoryParams | None = None, new_story_id: Callable[[], str] | None = None) -> None:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id = new_story_id
-        self._weights = np.asarray(self.params.weights, dtype=np.float64)
+        self._weights = tuple(float(w) for w in self.params.weights)
         self._df = DocFreq()
         self._stories: dict[str, _Story] = {}
         self._rows: list[str] = []
@@ -240,10 +241,10 @@ class StoryClusterer:
         words, names = self._keys(item)
         story = self._stories[story_id]
         cosine = float(self._centroids[story.row] @ item.vector)
-        return self._features(item, _timestamp(item.time), words, names, story, cosine)
+        return np.array(self._features(item, _timestamp(item.time), words, names, story, cosine))
 
     def _features(self, item, stamp, words, names, story: _Story, cosine: float,
-                  totals: tuple[float, float] | None = None) -> np.ndarray:
+                  totals: tuple[float, float] | None = None) -> tuple[float, ...]:
         p = self.params
         words_total, names_total = totals if totals is not None else (None, None)
         member = float((story.members @ item.vector).max())
@@ -255,21 +256,19 @@ class StoryClusterer:
             unknown = 0.0
         headline = 0.0 if item.text.strip() else 1.0
         log_gap = math.log1p(gap)
-        return np.array(
-            [
-                cosine,
-                member,
-                overlap(words, story.words, same, words_total) if same else 0.0,
-                1.0 if same else 0.0,
-                overlap(names, story.names, None, names_total),
-                log_gap,
-                unknown,
-                headline,
-                math.log1p(story.size),
-                self._uncomparable(item.lang, story),
-                story.cohesion,
-                log_gap * headline,
-            ]
+        return (
+            cosine,
+            member,
+            overlap(words, story.words, same, words_total) if same else 0.0,
+            1.0 if same else 0.0,
+            overlap(names, story.names, None, names_total),
+            log_gap,
+            unknown,
+            headline,
+            math.log1p(story.size),
+            self._uncomparable(item.lang, story),
+            story.cohesion,
+            log_gap * headline,
         )
 
     def _uncomparable(self, lang: str, story: _Story) -> float:
@@ -312,7 +311,8 @@ class StoryClusterer:
             story = self._stories[story_id]
             cosine = float(self._centroids[story.row] @ item.vector)
             x = self._features(item, stamp, words, names, story, cosine, totals)
-            prob = 1.0 / (1.0 + math.exp(-(float(x @ self._weights) + self.params.bias)))
+            logit = sum(map(operator.mul, self._weights, x)) + self.params.bias
+            prob = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, logit))))
             out.append((prob, cosine, story))
         out.sort(key=lambda t: -t[0])
         return out
