@@ -283,6 +283,10 @@ class StoryClusterer:
 
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the active stories nearest by centroid cosine (the shortlist the model scores)."""
+        return [story_id for story_id, _ in self._nearest(item)]
+
+    def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
+        """(story id, centroid cosine) of the ``shortlist`` nearest active stories, nearest first."""
         active = len(self._rows)
         if active == 0:
             return []
@@ -295,23 +299,24 @@ class StoryClusterer:
                     self._sketches_stale = False
                 rough = self._sketches[:active] @ (item.vector @ self._projection)
                 size = min(_SKETCH_POOL, active)
-                pool = np.argpartition(-rough, size - 1)[:size]
-                sims = self._centroids[pool] @ item.vector
-                order = np.argsort(-sims, kind="stable")[:k]
-                return [self._rows[pool[i]] for i in order]
-            sims = self._centroids[:active] @ item.vector
-        top = np.argpartition(-sims, k - 1)[:k] if k < active else np.arange(active)
-        return [self._rows[i] for i in top[np.argsort(-sims[top], kind="stable")]]
+                rows = np.argpartition(-rough, size - 1)[:size]
+                sims = self._centroids[rows] @ item.vector
+            else:
+                rows = np.arange(active)
+                sims = self._centroids[:active] @ item.vector
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist())]
 
     def _score(self, item, stamp, words, names) -> list[tuple[float, float, _Story]]:
         """(join probability, centroid cosine, story) for each shortlisted story, most probable first."""
         out = []
         totals = (math.fsum(words.values()), math.fsum(names.values()))
-        for story_id in self.candidates(item):
+        weights, bias = self._weights, self.params.bias
+        for story_id, cosine in self._nearest(item):
             story = self._stories[story_id]
-            cosine = float(self._centroids[story.row] @ item.vector)
             x = self._features(item, stamp, words, names, story, cosine, totals)
-            logit = sum(map(operator.mul, self._weights, x)) + self.params.bias
+            logit = sum(map(operator.mul, weights, x)) + bias
             prob = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, logit))))
             out.append((prob, cosine, story))
         out.sort(key=lambda t: -t[0])
