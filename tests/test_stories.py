@@ -205,3 +205,18 @@ def test_unknown_lang_is_the_share_of_members_the_encoder_cannot_compare():
     assert unknown("sl") == pytest.approx(0.5)  # uncovered article: the English member is, not the Slovenian one
     assert unknown("hr") == pytest.approx(1.0)  # uncovered article in a third language: every member is
     assert unknown("en") == pytest.approx(0.5)
+
+
+def test_one_blas_thread_nests_and_restores():
+    from threadpoolctl import threadpool_info
+
+    from storyline import stories
+
+    def blas_threads() -> set[int]:
+        return {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
+
+    with stories.one_blas_thread():
+        with stories.one_blas_thread():
+            assert blas_threads() <= {1}
+        assert blas_threads() <= {1} and stories._BLAS_DEPTH == 1
+    assert stories._BLAS_DEPTH == 0

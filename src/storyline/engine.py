@@ -361,9 +361,9 @@ class _StageClock:
     """Adds the time since the previous lap to a named stage, so one run times every stage:
     wall time, and this process's CPU time (which other jobs on the machine do not inflate)."""
 
-    def __init__(self, totals: Counter, cpu_totals: Counter | None = None) -> None:
+    def __init__(self, totals: Counter, cpu_totals: Counter) -> None:
         self._totals = totals
-        self._cpu_totals = cpu_totals if cpu_totals is not None else Counter()
+        self._cpu_totals = cpu_totals
         self._last = time.perf_counter()
         self._last_cpu = time.process_time()
 

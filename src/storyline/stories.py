@@ -14,7 +14,7 @@ import json
 import math
 import operator
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from importlib import resources
@@ -58,21 +58,14 @@ def one_blas_thread() -> Iterator[None]:
     (setting the limit costs about as much as scoring an article).
     """
     global _BLAS, _BLAS_DEPTH
-    if _BLAS_DEPTH:
+    if _BLAS is None:
+        _BLAS = ThreadpoolController()
+    with _BLAS.limit(limits=1, user_api="blas") if _BLAS_DEPTH == 0 else nullcontext():
         _BLAS_DEPTH += 1
         try:
             yield
         finally:
             _BLAS_DEPTH -= 1
-        return
-    if _BLAS is None:
-        _BLAS = ThreadpoolController()
-    with _BLAS.limit(limits=1, user_api="blas"):
-        _BLAS_DEPTH = 1
-        try:
-            yield
-        finally:
-            _BLAS_DEPTH = 0
 
 
 @dataclass(frozen=True)
