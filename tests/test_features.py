@@ -102,3 +102,9 @@ _PIECES = st.sampled_from(["Tokyo", "tokyo", "İstanbul", "ĐOKOVIĆ", "2021", "
 def test_fast_keys_equal_the_token_by_token_definition(title, text):
     assert name_keys(title, text) == _reference_name_keys(title, text)
     assert word_keys(title, text, "tr") == _reference_word_keys(title, text, "tr")
+
+
+def test_no_upper_case_letter_or_digit_lies_past_the_planes_the_name_pattern_scans():
+    from storyline.features import _CASED_PLANES_END
+
+    assert not any(chr(cp).isupper() or chr(cp).isdigit() for cp in range(_CASED_PLANES_END, 0x110000))

@@ -26,6 +26,7 @@ NAME_STEM = 5
 BODY_CHARS = 1500  # keys come from the title and the body's opening: the lead carries the event
 _LOG_TABLE = 4096
 _LOG_1P = [math.log(c + 1.0) for c in range(_LOG_TABLE)]  # log(count + 1) of the common counts
+_CASED_PLANES_END = 0x20000  # end of Unicode plane 1: no code point past it is upper case or a digit
 
 
 def fold(token: str) -> str:
@@ -95,9 +96,11 @@ def name_keys(title: str, text: str) -> set[str]:
 def _name_candidates() -> re.Pattern:
     """Whole tokens that open with a capital (3+ characters) or are all digits (2+): the only ones
     name_keys looks at, so the rest of the text is skipped at regex speed. Built from this Python's
-    own ``str.isupper``/``str.isdigit``, so it selects exactly the tokens those tests would."""
+    own ``str.isupper``/``str.isdigit``, so it selects exactly the tokens those tests would. Only
+    planes 0-1 are scanned (an eighth of the code points, built in a few ms instead of 0.1 s): the
+    others hold no upper-case letter or digit (checked by a test over the whole range)."""
     def char_class(test) -> str:
-        points = [cp for cp in range(0x110000) if test(chr(cp))]
+        points = [cp for cp in range(_CASED_PLANES_END) if test(chr(cp))]
         spans, start = [], points[0]
         for prev, cp in zip(points, points[1:] + [-1]):
             if cp != prev + 1:

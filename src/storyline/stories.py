@@ -267,6 +267,8 @@ class StoryClusterer:
     def _uncomparable(self, lang: str, story: _Story) -> float:
         """Share of the story's members in another language than `lang` where either side is outside the
         encoder's languages: their cosine to the article says little, in either direction."""
+        if len(story.langs) == 1 and lang in story.langs:  # the common case: nothing to compare across
+            return 0.0
         known = self.params.encoder_languages
         if lang in known:
             blind = sum(n for other, n in story.langs.items() if other != lang and other not in known)
@@ -363,7 +365,7 @@ class StoryClusterer:
             story.first = stamp if story.first is None else min(story.first, stamp)
             story.last = stamp if story.last is None else max(story.last, stamp)
         self._df.add(words.keys() | names.keys())
-        norm = float(np.linalg.norm(story.total))
+        norm = math.sqrt(story.total.dot(story.total))  # what np.linalg.norm computes, without its overhead
         story.cohesion = norm / story.size
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
         if len(self._rows) > self.params.prefilter_above:
