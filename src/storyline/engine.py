@@ -1,7 +1,10 @@
 """Wires the stages: read → extract → clean → language → dedup → embed → assign → store.
 
 Work goes in batches (the encoder is batched); each batch is written in one transaction, so a
-killed run resumes without losing or duplicating articles.
+killed run resumes without losing or duplicating articles. On a database file, a batch is written
+by a background thread (its own connection) while the next batch is prepared: one batch at most is
+in flight, and what the next batch reads of it (content hashes, stories of near-duplicates) comes
+from memory until it lands.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TextIO
 
@@ -23,9 +25,8 @@ from storyline.settings import Settings
 from storyline.store import Store, utcnow
 from storyline.stories import StoryClusterer, StoryItem, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
-
-# Headline choice reads member vectors; past this many members, the newest ones speak for the story.
-_HEADLINE_SAMPLE = 100
+from storyline.writer import Writer, write_batch
+from storyline.writer import available as background_writes_available
 
 
 @dataclass
@@ -42,8 +43,12 @@ class IngestReport:
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
+    # wall time per stage on the ingest's own timeline; "store" is the time it waited for writes, which
+    # run in the background while the next batch is prepared: their own duration is writer_seconds
     stage_seconds: Counter = field(default_factory=Counter)
-    stage_cpu_seconds: Counter = field(default_factory=Counter)  # this process's CPU time: immune to other jobs
+    # this process's CPU time (immune to other jobs); the background writer's is charged to "store"
+    stage_cpu_seconds: Counter = field(default_factory=Counter)
+    writer_seconds: float = 0.0
 
     @property
     def seen(self) -> int:
@@ -74,6 +79,27 @@ class _Prepared:
     duplicate_of: str | None = None
 
 
+@dataclass
+class _InFlight:
+    """A batch the background writer is storing, and what the next batch must read of it meanwhile:
+    its content hashes, and each article's story once the batch's merges are applied (as in the store)."""
+
+    prepared: list[_Prepared]
+    assignments: list[Assignment]
+    rejections: list[Rejection]
+    merges: list[tuple[str, str]]
+    hashes: dict[str, str] = field(init=False)
+    story_of: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hashes = {p.article.id: p.article.content_hash for p in self.prepared}
+        self.story_of = {a.article_id: a.story_id for a in self.assignments}
+        for absorbed, into in self.merges:
+            for article_id, story_id in self.story_of.items():
+                if story_id == absorbed:
+                    self.story_of[article_id] = into
+
+
 class Engine:
     """The story engine over one database.
 
@@ -96,6 +122,8 @@ class Engine:
         self.store = Store(db_path)
         self.encoder = encoder or get_encoder(self.settings.encoder)
         self._story_counter = self.store.counter("story")
+        self._writer: Writer | None = None
+        self._in_flight: _InFlight | None = None
         self.clusterer = clusterer or StoryClusterer(new_story_id=self._new_story_id)
         self._dedup = DuplicateIndex(
             threshold=self.settings.dedup_threshold,
@@ -158,26 +186,75 @@ class Engine:
         report = IngestReport()
         started = time.perf_counter()
         batch: list[RawRecord | Rejection] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= self.settings.batch_size:
+        try:
+            for record in records:
+                batch.append(record)
+                if len(batch) >= self.settings.batch_size:
+                    # a full batch: more may follow, so its write can overlap the next one's work
+                    if self._writer is None and self.settings.store_in_background \
+                            and background_writes_available(self.store):
+                        self._writer = Writer(self.store.path)
+                    self._process(batch, report, strict)
+                    if progress:
+                        progress(len(batch))
+                    batch = []
+            if batch:
                 self._process(batch, report, strict)
                 if progress:
                     progress(len(batch))
-                batch = []
-        if batch:
-            self._process(batch, report, strict)
-            if progress:
-                progress(len(batch))
+        except BaseException:
+            self._finish_writes(report, raise_errors=False)  # what was assigned before the error is kept
+            raise
+        self._finish_writes(report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _finish_writes(self, report: IngestReport, raise_errors: bool = True) -> None:
+        """Wait for the last background write (its error is raised here) and stop the writer."""
+        writer = self._writer
+        if writer is None:
+            return
+        clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds)
+        try:
+            if writer.busy:
+                self._settle(report)
+        except BaseException:
+            if raise_errors:
+                raise
+        finally:
+            clock.lap("store")
+            self._writer, self._in_flight = None, None
+            writer.close()
+
+    def _settle(self, report: IngestReport) -> None:
+        """Collect the batch in flight: wait for its write, then count it in the report."""
+        flight, self._in_flight = self._in_flight, None
+        (created, touched), wall, cpu = self._writer.wait()
+        report.writer_seconds += wall
+        report.stage_cpu_seconds["store"] += cpu
+        self._account(flight.prepared, flight.assignments, flight.rejections, created, touched, report)
+
+    def _stored_hash(self, article_id: str) -> str | None:
+        """Content hash of a stored article, the batch in flight included."""
+        flight = self._in_flight
+        if flight is not None and article_id in flight.hashes:
+            return flight.hashes[article_id]
+        return self.store.hash_of(article_id)
+
+    def _stored_story(self, article_id: str) -> str | None:
+        """Story of a stored article, the batch in flight included."""
+        flight = self._in_flight
+        if flight is not None and article_id in flight.story_of:
+            return flight.story_of[article_id]
+        return self.store.story_of(article_id)
 
     def _process(self, batch: list[RawRecord | Rejection], report: IngestReport, strict: bool) -> None:
         from storyline.clean import clean_many
         from storyline.extract import Extracted, extract
         from storyline.language import detect, normalise_code
 
-        clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds)
+        writer = self._writer
+        clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer and writer.cpu_seconds)
         rejections: list[Rejection] = []
         extracted: list[tuple[RawRecord, Extracted, str, str]] = []
         batch_ids: set[str] = set()
@@ -188,7 +265,7 @@ class Engine:
                 continue
             content_hash = _content_hash(result.title, result.text)
             article_id = str(record.id) if record.id not in (None, "") else f"a{content_hash[:16]}"
-            stored_hash = self.store.hash_of(article_id)
+            stored_hash = self._stored_hash(article_id)
             if stored_hash == content_hash or (article_id in batch_ids and record.id in (None, "")):
                 report.already_stored += 1
                 continue
@@ -233,11 +310,26 @@ class Engine:
 
         vectors = self.encoder.encode([p.article.full_text for p in prepared])
         clock.lap("encode")
+        flight = self._in_flight
+        if flight is not None and flight.merges and any(
+            p.duplicate_of is not None and p.duplicate_of not in flight.story_of for p in prepared
+        ):
+            # the merges in flight move stored articles to other stories: read those after they land
+            self._settle(report)
+            clock.lap("store")
         with one_blas_thread():
             assignments = self._assign(prepared, vectors)
         merges = self.clusterer.pop_merges()
         clock.lap("assign")
-        self._commit(prepared, vectors, assignments, merges, rejections, report)
+        if writer is None:
+            created, touched = write_batch(self.store, *self._batch_to_write(prepared, vectors, assignments, merges,
+                                                                            rejections))
+            self._account(prepared, assignments, rejections, created, touched, report)
+        else:
+            if writer.busy:
+                self._settle(report)
+            self._in_flight = _InFlight(prepared, assignments, rejections, merges)
+            writer.submit(write_batch, *self._batch_to_write(prepared, vectors, assignments, merges, rejections))
         clock.lap("store")
 
     def _assign(self, prepared: list[_Prepared], vectors: np.ndarray) -> list[Assignment]:
@@ -247,7 +339,7 @@ class Engine:
         for item, vector in zip(prepared, vectors):
             story_item = _item(item.article, vector)
             if item.duplicate_of is not None:
-                target = story_of_new.get(item.duplicate_of) or self.store.story_of(item.duplicate_of)
+                target = story_of_new.get(item.duplicate_of) or self._stored_story(item.duplicate_of)
                 assignment = self.clusterer.add_to(story_item, target) if target else self.clusterer.learn_one(story_item)
                 assignment = Assignment(assignment.article_id, assignment.story_id,
                                         assignment.similarity, assignment.is_new, item.duplicate_of)
@@ -257,53 +349,16 @@ class Engine:
             assignments.append(assignment)
         return assignments
 
-    def _commit(self, prepared, vectors, assignments, merges, rejections, report) -> None:
-        from storyline.store import to_iso
+    def _batch_to_write(self, prepared, vectors, assignments, merges, rejections) -> tuple:
+        """``write_batch``'s arguments after the store: values now, never state the next batch changes."""
+        return (prepared, vectors, assignments, merges, rejections, self._story_counter, self.encoder.name,
+                getattr(self.clusterer.params, "window_days", None))
 
-        store = self.store
-        created: set[str] = set()
-        added: dict[str, list[Article]] = {}
-        vector_of: dict[str, np.ndarray] = {}
-        with store.transaction():
-            for rejection in rejections:
-                store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
-            rows = []
-            for item, vector, assignment in zip(prepared, vectors, assignments):
-                if assignment.is_new and store.create_story(
-                    assignment.story_id, int(assignment.story_id.lstrip("s") or 0)
-                ):
-                    created.add(assignment.story_id)
-                rows.append((item.article, assignment.story_id, float(assignment.similarity),
-                             item.duplicate_of, vector, item.signature))
-                added.setdefault(assignment.story_id, []).append(item.article)
-                vector_of[item.article.id] = vector
-                if self.encoder.languages is not None and item.article.lang not in self.encoder.languages:
-                    report.uncovered_languages[item.article.lang] += 1
-            store.insert_articles(rows, self.encoder.name)
-            full: set[str] = set()
-            for absorbed, into in merges:
-                store.merge_story(absorbed, into)
-                added.pop(absorbed, None)
-                full.discard(absorbed)
-                full.add(into)
-            for story_id, articles in added.items():
-                if story_id in full:
-                    continue
-                before, after = store.grow_story(
-                    story_id, [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles]
-                )
-                if before == 0:  # all its members are in this batch: no need to read them back
-                    self._set_headline(story_id, [(a.id, a.title, vector_of[a.id]) for a in articles])
-                elif _HeadlineSchedule.due(before, after):
-                    self._refresh_headline(story_id)
-            for story_id in full:
-                self._refresh(story_id)
-            touched = set(added) | full
-            store.set_counter("story", self._story_counter)
-            window = getattr(self.clusterer.params, "window_days", None)
-            newest = max((p.article.time for p in prepared if p.article.time), default=None)
-            if window and newest:
-                store.close_stories_before(newest - timedelta(days=float(window)))
+    def _account(self, prepared, assignments, rejections, created, touched, report: IngestReport) -> None:
+        """Count a stored batch in the report."""
+        languages = self.encoder.languages
+        if languages is not None:
+            report.uncovered_languages.update(p.article.lang for p in prepared if p.article.lang not in languages)
         report.ingested += len(prepared)
         report.duplicates += sum(1 for p in prepared if p.duplicate_of)
         report.stories_created += len(created)
@@ -313,62 +368,22 @@ class Engine:
             report.rejected[rejection.reason] += 1
         report.rejections.extend(rejections)
 
-    def _refresh(self, story_id: str) -> None:
-        """Recompute the story's summary row from all its articles (after a merge), and its headline."""
-        self.store.refresh_story(story_id, "", None)
-        self._refresh_headline(story_id)
-
-    def _refresh_headline(self, story_id: str) -> None:
-        """The most central title among the newest members (vectors and titles only, no texts)."""
-        self._set_headline(story_id, self.store.headline_candidates(story_id, _HEADLINE_SAMPLE))
-
-    def _set_headline(self, story_id: str, members: list[tuple[str, str, np.ndarray | None]]) -> None:
-        """Store the most central title of ``members`` (id, title, vector), oldest first, as the headline."""
-        titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]
-        headline, headline_id = "", None
-        if titled:
-            matrix = np.stack([vec for _, _, vec in titled])
-            best = int(np.argmax(matrix @ matrix.mean(axis=0)))
-            headline, headline_id = titled[best][1], titled[best][0]
-        elif members:
-            headline_id = members[0][0]
-            headline = self.store.text_start(headline_id, 120)
-        self.store.set_headline(story_id, headline, headline_id)
-
-
-class _HeadlineSchedule:
-    """When a growing story's headline is re-read and recomputed: on each of its first few additions,
-    then twice per doubling of its size. Each recompute reads up to ``_HEADLINE_SAMPLE`` member
-    vectors, so this keeps the reads per article small and flat as stories grow."""
-
-    SMALL = 4
-
-    @staticmethod
-    def due(before: int, after: int) -> bool:
-        """
-        >>> [n for n in range(1, 80) if _HeadlineSchedule.due(n - 1, n)]
-        [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
-        >>> sum(_HeadlineSchedule.due(n - 1, n) for n in range(1025, 2049))
-        2
-        """
-        if before < _HeadlineSchedule.SMALL:
-            return True
-        step = 1 << max(0, after.bit_length() - 2)
-        return after // step > before // step
-
 
 class _StageClock:
     """Adds the time since the previous lap to a named stage, so one run times every stage:
-    wall time, and this process's CPU time (which other jobs on the machine do not inflate)."""
+    wall time, and this process's CPU time (which other jobs on the machine do not inflate).
+    ``background``: CPU seconds of a thread working alongside (the writer), left out of every
+    stage here because its owner charges them to the stage they belong to."""
 
-    def __init__(self, totals: Counter, cpu_totals: Counter) -> None:
+    def __init__(self, totals: Counter, cpu_totals: Counter, background: Callable[[], float] | None = None) -> None:
         self._totals = totals
         self._cpu_totals = cpu_totals
+        self._background = background or (lambda: 0.0)
         self._last = time.perf_counter()
-        self._last_cpu = time.process_time()
+        self._last_cpu = time.process_time() - self._background()
 
     def lap(self, stage: str) -> None:
-        now, now_cpu = time.perf_counter(), time.process_time()
+        now, now_cpu = time.perf_counter(), time.process_time() - self._background()
         self._totals[stage] += now - self._last
         self._cpu_totals[stage] += now_cpu - self._last_cpu
         self._last, self._last_cpu = now, now_cpu

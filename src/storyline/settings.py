@@ -30,6 +30,7 @@ class Settings:
     dedup_short_threshold: float = 0.85
     dedup_capacity: int = 200_000
     clean_with_encoder: bool = True
+    store_in_background: bool = True  # write a batch on a second thread while the next is prepared
 
     def with_overrides(self, values: Mapping[str, Any]) -> "Settings":
         known = {f.name: f for f in fields(self)}

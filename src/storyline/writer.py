@@ -1,0 +1,190 @@
+"""Writing an ingested batch (one transaction), and a background writer: one thread with its own
+SQLite connection stores a batch while the next is prepared.
+
+SQLite releases the GIL while it works, so most of a batch's write runs on the second core. One job
+at a time: ``submit`` needs the previous job collected with ``wait``, which returns its result or
+raises its error in the caller's thread. The thread's CPU time can be read from the caller
+(``cpu_seconds``), so a stage clock can charge it to the store and not to whatever ran meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+from typing import Any, Callable
+
+import numpy as np
+
+from storyline.store import Store, to_iso
+
+# Headline choice reads member vectors; past this many members, the newest ones speak for the story.
+_HEADLINE_SAMPLE = 100
+
+
+def available(store: Store) -> bool:
+    """True if a second connection sees the same database (a file in WAL mode) and this platform can
+    read another thread's CPU clock; otherwise writes stay in the caller's thread."""
+    if not hasattr(time, "pthread_getcpuclockid") or store.path in ("", ":memory:") or store.path.startswith("file:"):
+        return False
+    return str(store.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+
+
+class Writer:
+    """Runs ``job(store, *args)`` calls one at a time on a thread that owns a second connection."""
+
+    def __init__(self, path: str) -> None:
+        self.store = Store(path)
+        self._cond = threading.Condition()
+        self._job: tuple[Callable[..., Any], tuple] | None = None
+        self._outcome: tuple[bool, Any, float, float] | None = None  # (ok, result or error, wall s, CPU s)
+        self._busy = False
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="storyline-writer", daemon=True)
+        self._thread.start()
+        self._clock = time.pthread_getcpuclockid(self._thread.ident)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the writer thread has used so far."""
+        return time.clock_gettime(self._clock)
+
+    @property
+    def busy(self) -> bool:
+        """A job was submitted and not yet collected."""
+        return self._busy
+
+    def submit(self, job: Callable[..., Any], *args: Any) -> None:
+        with self._cond:
+            if self._busy:
+                raise RuntimeError("collect the previous write with wait() first")
+            self._busy, self._job, self._outcome = True, (job, args), None
+            self._cond.notify_all()
+
+    def wait(self) -> tuple[Any, float, float]:
+        """(result, wall seconds, writer CPU seconds) of the submitted job; re-raises its error here."""
+        with self._cond:
+            if not self._busy:
+                raise RuntimeError("no write was submitted")
+            while self._outcome is None:
+                self._cond.wait()
+            ok, value, wall, cpu = self._outcome
+            self._busy, self._outcome = False, None
+        if not ok:
+            raise value
+        return value, wall, cpu
+
+    def close(self) -> None:
+        """Stop the thread (after its current job) and close its connection."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._thread.join()
+        self.store.close()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._job is None and not self._stopping:
+                    self._cond.wait()
+                if self._job is None:
+                    return
+                job, args = self._job
+                self._job = None
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            try:
+                outcome = (True, job(self.store, *args))
+            except BaseException as exc:  # handed to the caller's thread by wait()
+                outcome = (False, exc)
+            outcome += (time.perf_counter() - started, time.thread_time() - started_cpu)
+            with self._cond:
+                self._outcome = outcome
+                self._cond.notify_all()
+
+
+def write_batch(store: Store, prepared, vectors, assignments, merges, rejections, story_counter: int,
+                encoder_name: str, window_days: float | None) -> tuple[set[str], set[str]]:
+    """Write one ingested batch in one transaction: rejections, articles with their vectors and
+    signatures, new, grown and merged stories with their headlines, the story counter, and the
+    closing of stories silent past the window. Returns the stories it (created, touched)."""
+    created: set[str] = set()
+    added: dict[str, list] = {}
+    vector_of: dict[str, np.ndarray] = {}
+    with store.transaction():
+        for rejection in rejections:
+            store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
+        rows = []
+        for item, vector, assignment in zip(prepared, vectors, assignments):
+            if assignment.is_new and store.create_story(
+                assignment.story_id, int(assignment.story_id.lstrip("s") or 0)
+            ):
+                created.add(assignment.story_id)
+            rows.append((item.article, assignment.story_id, float(assignment.similarity),
+                         item.duplicate_of, vector, item.signature))
+            added.setdefault(assignment.story_id, []).append(item.article)
+            vector_of[item.article.id] = vector
+        store.insert_articles(rows, encoder_name)
+        full: set[str] = set()
+        for absorbed, into in merges:
+            store.merge_story(absorbed, into)
+            added.pop(absorbed, None)
+            full.discard(absorbed)
+            full.add(into)
+        for story_id, articles in added.items():
+            if story_id in full:
+                continue
+            before, after = store.grow_story(
+                story_id, [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles]
+            )
+            if before == 0:  # all its members are in this batch: no need to read them back
+                _set_headline(store, story_id, [(a.id, a.title, vector_of[a.id]) for a in articles])
+            elif _HeadlineSchedule.due(before, after):
+                _refresh_headline(store, story_id)
+        for story_id in full:
+            store.refresh_story(story_id, "", None)  # the summary row from all its articles, after a merge
+            _refresh_headline(store, story_id)
+        touched = set(added) | full
+        store.set_counter("story", story_counter)
+        newest = max((p.article.time for p in prepared if p.article.time), default=None)
+        if window_days and newest:
+            store.close_stories_before(newest - timedelta(days=float(window_days)))
+    return created, touched
+
+
+def _refresh_headline(store: Store, story_id: str) -> None:
+    """The most central title among the newest members (vectors and titles only, no texts)."""
+    _set_headline(store, story_id, store.headline_candidates(story_id, _HEADLINE_SAMPLE))
+
+
+def _set_headline(store: Store, story_id: str, members: list[tuple[str, str, np.ndarray | None]]) -> None:
+    """Store the most central title of ``members`` (id, title, vector), oldest first, as the headline."""
+    titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]
+    headline, headline_id = "", None
+    if titled:
+        matrix = np.stack([vec for _, _, vec in titled])
+        best = int(np.argmax(matrix @ matrix.mean(axis=0)))
+        headline, headline_id = titled[best][1], titled[best][0]
+    elif members:
+        headline_id = members[0][0]
+        headline = store.text_start(headline_id, 120)
+    store.set_headline(story_id, headline, headline_id)
+
+
+class _HeadlineSchedule:
+    """When a growing story's headline is re-read and recomputed: on each of its first few additions,
+    then twice per doubling of its size. Each recompute reads up to ``_HEADLINE_SAMPLE`` member
+    vectors, so this keeps the reads per article small and flat as stories grow."""
+
+    SMALL = 4
+
+    @staticmethod
+    def due(before: int, after: int) -> bool:
+        """
+        >>> [n for n in range(1, 80) if _HeadlineSchedule.due(n - 1, n)]
+        [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+        >>> sum(_HeadlineSchedule.due(n - 1, n) for n in range(1025, 2049))
+        2
+        """
+        if before < _HeadlineSchedule.SMALL:
+            return True
+        step = 1 << max(0, after.bit_length() - 2)
+        return after // step > before // step
