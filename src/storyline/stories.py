@@ -240,7 +240,7 @@ class StoryClusterer:
                   totals: tuple[float, float] | None = None) -> tuple[float, ...]:
         p = self.params
         words_total, names_total = totals if totals is not None else (None, None)
-        member = float((story.members @ item.vector).max())
+        member = max((story.members @ item.vector).tolist())  # a short list: faster than ndarray.max()
         same = story.langs.get(item.lang, 0)
         if stamp is None or story.first is None:
             gap, unknown = p.unknown_gap_days, 1.0
