@@ -128,6 +128,31 @@ def test_a_failed_background_write_raises_in_the_caller_and_earlier_batches_stay
     assert sorted(a[0] for a in _contents(path)["articles"]) == sorted(a[0] for a in _contents(reference)["articles"])
 
 
+@pytest.mark.parametrize("background", [False, True])
+def test_an_engine_that_goes_on_after_a_failed_write_stores_what_a_clean_run_stores(tmp_path, monkeypatch, background):
+    records = _stream()
+    path = tmp_path / "f.db"
+    real, calls = engine_module.write_batch, []
+
+    def failing(store, *args):
+        calls.append(1)
+        if len(calls) == 4:
+            raise sqlite3.OperationalError("disk I/O error (simulated)")
+        return real(store, *args)
+
+    monkeypatch.setattr(engine_module, "write_batch", failing)
+    with _new_engine(path, background) as engine:  # one long-lived engine, as the web app keeps
+        with pytest.raises(sqlite3.OperationalError, match="simulated"):
+            engine.ingest_records(records)
+        engine.ingest_records(records)  # the same records again: the unstored batches go in now
+    reference = tmp_path / "r.db"
+    with _new_engine(reference, background) as engine:
+        engine.ingest_records(records)
+    got, want = _contents(path), _contents(reference)
+    assert sorted(a[:3] for a in got["articles"]) == sorted(a[:3] for a in want["articles"])
+    assert got["vectors"] == want["vectors"]
+
+
 def test_an_in_memory_database_is_written_in_the_callers_thread():
     with Engine(":memory:", encoder=HashingEncoder(), settings=Settings(db=":memory:", batch_size=8)) as engine:
         report = engine.ingest_records(_stream(40))

@@ -125,17 +125,28 @@ class Engine:
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
         self.clusterer = clusterer or StoryClusterer(new_story_id=self._new_story_id)
-        self._dedup = DuplicateIndex(
-            threshold=self.settings.dedup_threshold,
-            short_threshold=self.settings.dedup_short_threshold,
-            capacity=self.settings.dedup_capacity,
-        )
+        self._dedup = self._new_dedup_index()
         self._restore()
 
     # ---------- state ----------
     def _new_story_id(self) -> str:
         self._story_counter += 1
         return f"s{self._story_counter}"
+
+    def _new_dedup_index(self) -> DuplicateIndex:
+        return DuplicateIndex(
+            threshold=self.settings.dedup_threshold,
+            short_threshold=self.settings.dedup_short_threshold,
+            capacity=self.settings.dedup_capacity,
+        )
+
+    def _resync(self) -> None:
+        """Rebuild memory from the database after a failed ingest: a batch assigned but never stored must
+        not linger in the active stories of an engine that goes on ingesting (the web app's does)."""
+        self.clusterer = StoryClusterer(self.clusterer.params, new_story_id=self.clusterer.new_story_id)
+        self._story_counter = self.store.counter("story")
+        self._dedup = self._new_dedup_index()
+        self._restore()
 
     def _restore(self) -> None:
         """Rebuild in-memory state (dedup index, active stories) from the database."""
@@ -202,8 +213,10 @@ class Engine:
                 self._process(batch, report, strict)
                 if progress:
                     progress(len(batch))
-        except BaseException:
+        except BaseException as error:
             self._finish_writes(report, raise_errors=False)  # what was assigned before the error is kept
+            if isinstance(error, Exception):  # an interrupted process is leaving anyway
+                self._resync()
             raise
         self._finish_writes(report)
         report.seconds = time.perf_counter() - started
