@@ -138,6 +138,20 @@ def test_compare_two_articles(client):
     assert unrelated["overall"] >= body["overall"]
 
 
+def test_compare_scores_with_the_encoder_the_pair_model_was_fitted_on_not_the_apps(client):
+    from datetime import datetime
+
+    from storyline.similarity import compare
+
+    a, b = (client.get(f"/api/articles/{i}").json() for i in ("museum-it", "museum-en"))
+    when = [datetime.fromisoformat(x["published"]) if x["published"] else None for x in (a, b)]
+    expected = compare(a["text"], b["text"], title_a=a["title"], title_b=b["title"], lang_a=a["lang"],
+                       lang_b=b["lang"], published_a=when[0], published_b=when[1])
+    served = client.get("/api/compare", params={"a": "museum-it", "b": "museum-en"}).json()
+    assert served["overall"] == pytest.approx(expected.overall, abs=0.002)
+    assert served["cosine"] == pytest.approx(expected.cosine, abs=0.002)
+
+
 @pytest.mark.parametrize("path, status", [
     ("/api/stories/s99999", 404), ("/api/articles/nope", 404), ("/api/compare?a=museum-en&b=nope", 404),
     ("/api/compare?a=museum-en", 422), ("/api/stories?limit=0", 422), ("/api/stories?limit=201", 422),

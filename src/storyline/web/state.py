@@ -45,6 +45,7 @@ class AppState:
         self.brief_cache_size = brief_cache_size
         self._encoder = LockedEncoder(encoder) if encoder is not None else None
         self._engine: Any = None
+        self._pair_encoders: tuple[LockedEncoder, LockedEncoder | None] | None = None
         self._local = threading.local()
         self._stores: list[Store] = []
         self._lock = threading.Lock()
@@ -93,6 +94,25 @@ class AppState:
 
                 self._encoder = LockedEncoder(get_encoder(self.settings.encoder))
             return self._encoder
+
+    @property
+    def pair_encoders(self) -> tuple[LockedEncoder, LockedEncoder | None]:
+        """The encoders the shipped pair model was fitted on: USE (the app's own when it is USE) and
+        e5 when the optional wheel is installed, each under a lock. The app's encoder may be another
+        (hashing, e5) whose cosines the pair model was never fitted on."""
+        from storyline.embed.use import USEEncoder
+        from storyline.similarity import default_encoder, default_wide_encoder
+
+        with self._lock:
+            if self._pair_encoders is not None:
+                return self._pair_encoders
+        app = self.encoder if self._encoder is not None or self.settings.encoder == "use" else None
+        use = app if app is not None and app.name == USEEncoder.name else LockedEncoder(default_encoder())
+        wide = default_wide_encoder()
+        with self._lock:
+            if self._pair_encoders is None:
+                self._pair_encoders = (use, LockedEncoder(wide) if wide is not None else None)
+            return self._pair_encoders
 
     def ingest(self, records: list) -> Any:
         """Ingest raw records through the one Engine; returns its IngestReport."""

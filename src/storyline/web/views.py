@@ -70,9 +70,10 @@ def compare_articles(state: AppState, a: str, b: str) -> dict[str, Any]:
         if article is None:
             raise NotFoundError(f"no article {(a if name == 'a' else b)!r} (parameter {name})",
                                 hint="pass two article ids from GET /api/stories/{id}")
+    use, wide = state.pair_encoders
     score = compare(first.text, second.text, title_a=first.title, title_b=second.title,
                     lang_a=first.lang, lang_b=second.lang, published_a=first.published,
-                    published_b=second.published, encoder=state.encoder)
+                    published_b=second.published, encoder=use, wide=wide or False)
     return {
         "a": a, "b": b, "overall": score.overall, "label": label(score.overall), "cosine": score.cosine,
         "shared_entities": list(score.shared_entities),
