@@ -310,6 +310,17 @@ def write_results(results: dict, out: Path = HERE) -> None:
                   + (f" (run on {m['date']}, `--million-only`)" if "date" in m else "")
                   + (f"; load average at start {m['load_start']}, at end {m['load_end']}: its timings are"
                      " those of shared cores, its memory is its own" if "load_end" in m else "")]
+        if "assign_store_cpu_ms_per_article" in last:
+            growth = cost_ratio(m["points"], high=10**9, key="assign_store_cpu_ms_per_article")
+            lines.append(f"- cost per article on CPU time (medians of 3 points), at {growth['at_stories']} stories "
+                         f"seen {growth['ms_early']} ms, at {growth['final_stories']} stories {growth['ms_late']} ms: "
+                         f"**ratio {growth['ratio']}×**")
+            cap = max(p["active_stories"] for p in m["points"])
+            full = next(p["stories_seen"] for p in m["points"] if p["active_stories"] >= cap)
+            flat = cost_ratio(m["points"], low=full, high=10**9, key="assign_store_cpu_ms_per_article")
+            lines.append(f"- once the active window is full ({cap} active stories, {flat['at_stories']} seen): "
+                         f"{flat['ms_early']} ms → {flat['ms_late']} ms at {flat['final_stories']} stories, "
+                         f"**ratio {flat['ratio']}×** (closed stories cost nothing per new article)")
     (out / "RESULTS.md").write_text("\n".join(lines) + "\n")
 
 
