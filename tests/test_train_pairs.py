@@ -1,0 +1,48 @@
+"""The pair trainer's cascade: the band is the middle of the USE model's own predictions, chosen inside each fold."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _trainer():
+    spec = importlib.util.spec_from_file_location("train_pairs", ROOT / "scripts/train_pairs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _data(n: int = 400, seed: int = 0):
+    """A weak feature everyone has and a strong one (the 'e5' column) that only the wide model sees."""
+    rng = np.random.default_rng(seed)
+    truth = rng.uniform(1, 4, n)
+    weak = truth + rng.normal(0, 1.2, n)
+    strong = truth + rng.normal(0, 0.3, n)
+    x = np.column_stack([weak, rng.normal(size=n)])
+    return x, np.column_stack([x, strong]), truth
+
+
+def test_band_holds_the_middle_share_of_the_models_own_predictions():
+    tp = _trainer()
+    x, _, y = _data()
+    models = tp.fit(x, y)
+    lo, hi = tp.band(models, x, share=0.5)
+    inside = ((tp.predict(models, x) >= lo) & (tp.predict(models, x) <= hi)).mean()
+    assert 1.0 <= lo < hi <= 4.0 and abs(inside - 0.5) < 0.02
+
+
+def test_cascade_gains_where_the_wide_feature_carries_evidence_and_asks_it_for_the_band_only():
+    tp = _trainer()
+    x, wide, y = _data()
+    groups = np.arange(len(y)) // 2
+    lang_pairs = np.array(["en-en"] * len(y))
+    alone = tp.cross_validate(x, y, groups, lang_pairs, folds=5)["pearson"]
+    cascade = tp.cross_validate_cascade(x, wide, y, groups, lang_pairs, folds=5)
+    assert 0.4 < cascade["share_asked"] < 0.6
+    assert cascade["pearson"] > alone + 0.05
+    assert set(cascade["per_lang_pair"]) == {"en-en"}
