@@ -213,6 +213,21 @@ def test_post_one_article_answers_assignment_and_shows_up(client):
     assert again["ingested"] == 0 and again["already_stored"] == 1
 
 
+def test_a_stored_url_links_only_when_it_is_http_and_pages_allow_only_their_own_script(client):
+    row = {"id": "script-url", "title": "Harbour ferry timetable changes for the winter season",
+           "text": "The harbour ferry company announced a reduced winter timetable on Monday, with the last "
+                   "crossing leaving at nine in the evening until the end of March, the operator said.",
+           "url": "javascript:alert(document.cookie)", "source": "<b>Quay News</b>", "lang": "en",
+           "published": "2026-04-15T08:00:00Z"}
+    (assignment,) = client.post("/api/articles", json=row).json()["assignments"]
+    for path in ("/articles/script-url", f"/stories/{assignment['story_id']}"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "javascript:" not in page.text and "<b>Quay News</b>" not in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'class="original" href="https://herald.example/bridge"' in client.get("/articles/bridge-en").text
+
+
 def test_post_a_list_counts_rejections_per_item(client):
     rows = [
         {"title": "Storm closes the coastal road between Marel and Tosca for two days"},

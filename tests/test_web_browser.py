@@ -58,6 +58,8 @@ def _fits_width(page) -> bool:
 
 
 def test_search_open_story_and_read_quotes_across_languages(site, browser):
+    from playwright.sync_api import expect
+
     OUTPUT.mkdir(exist_ok=True)
     bridge = _story_of(site, "bridge-en")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -66,7 +68,7 @@ def test_search_open_story_and_read_quotes_across_languages(site, browser):
     assert page.locator(f'li.story[data-id="{bridge}"] .badge.lang').all_text_contents() == ["de", "en", "es"]
 
     page.fill("input[name=q]", "Varena")  # search as you type
-    page.wait_for_function("document.querySelectorAll('li.story').length === 1")
+    expect(page.locator("li.story")).to_have_count(1)  # a locator wait: the page's policy forbids eval
     assert "Varena" in page.locator("li.story").inner_text()
 
     page.fill("input[name=q]", "Corvana")

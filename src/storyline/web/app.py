@@ -18,6 +18,9 @@ from storyline.web.state import AppState
 
 log = logging.getLogger("storyline.web")
 STATIC = Path(__file__).parent / "static"
+# Pages load only their own script and styles: a stored article field can never run script here.
+CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: int = pages.POLL_MS,
@@ -44,6 +47,15 @@ def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: 
     )
     app.state.storyline = state
     app.state.poll_ms = poll_ms
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):
+        response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
     errors.install(app, pages.templates)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -96,6 +96,19 @@ def host(url: str | None) -> str:
     return site[4:] if site.startswith("www.") else site
 
 
+def link(url: str | None) -> str | None:
+    """The URL if it is safe to link (http or https), else None: a stored ``javascript:`` or ``data:``
+    URL from an untrusted feed must never become a clickable link.
+
+    >>> link("https://example.org/a"), link("JavaScript:alert(1)"), link(" data:text/html,x"), link(None)
+    ('https://example.org/a', None, None, None)
+    """
+    if not url:
+        return None
+    scheme = url.strip().split(":", 1)[0].lower() if ":" in url else ""
+    return url.strip() if scheme in ("http", "https") else None
+
+
 def install_filters(env: Environment) -> None:
-    env.filters.update(when=when, language=language, host=host)
+    env.filters.update(when=when, language=language, host=host, link=link)
     env.globals.update(span=span, query_url=query_url)
