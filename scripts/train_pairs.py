@@ -123,6 +123,13 @@ def cross_validate_cascade(x: np.ndarray, wide: np.ndarray, y: np.ndarray, group
             "share_asked": round(float(asked.mean()), 4)}
 
 
+def trained_on(rows: list[dict]) -> list[str]:
+    """Short hashes of the training pairs' ids (no text), so `eval pairs` can say when a score is in-sample."""
+    from storyline.similarity import pair_key
+
+    return sorted({pair_key(row) for row in rows if pair_key(row)})
+
+
 def cached(path: str | None, compute) -> np.ndarray:
     """``compute()``, saved to / read from ``path`` (an .npy of numbers only) when one is given."""
     if path and Path(path).exists():
@@ -175,6 +182,7 @@ def main() -> None:
     cv = cross_validate(x, y, article_groups(rows), lang_pairs, args.folds, blend)
     params = export(fit(x, y), names, blend)
     params["cv"] = {**cv, "n": len(rows), "raw_cosine_pearson": baseline}
+    params["trained_on"] = trained_on(rows)
     if args.wide:
         params["cv"]["raw_e5_head_pearson"] = round(float(np.corrcoef(-x[:, names.index("e5_head")], y)[0, 1]), 4)
         lo, hi = band(fit(use_x, y), use_x)

@@ -66,6 +66,20 @@ def test_user_errors_have_hints_and_exit_2(tmp_path):
     assert result.returncode == 2 and "hint:" in result.stderr
 
 
+def test_a_database_in_a_missing_folder_or_a_busy_port_is_named(tmp_path, corpus):
+    result = run("ingest", str(corpus), "--db", str(tmp_path / "no" / "such" / "x.db"), check=False)
+    assert result.returncode == 2 and f"folder {tmp_path / 'no' / 'such'} does not exist" in result.stderr
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--db", str(tmp_path / "s.db"), "--port", str(port), check=False)
+    assert result.returncode == 2 and f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "s.db").exists()
+
+
 def test_eval_stories_json_keys(corpus):
     result = json.loads(run("eval", "stories", str(corpus), "--json").stdout)
     assert {"bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "n_pred", "n_gold", "docs_per_s"} <= set(result)

@@ -159,12 +159,22 @@ def test_eval_pairs_json(tmp_path):
     result = CliRunner().invoke(eval_pairs_command, [path, "--json", "--workers", "1"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"pearson", "per_lang_pair", "pairs_per_s", "n"}
-    assert data["n"] == 4 and data["pearson"] > 0.8 and data["pairs_per_s"] > 0
+    assert set(data) == {"pearson", "per_lang_pair", "pairs_per_s", "n", "in_training"}
+    assert data["n"] == 4 and data["pearson"] > 0.8 and data["pairs_per_s"] > 0 and data["in_training"] == 0
     assert set(data["per_lang_pair"]) == {"en-pt", "en-de", "pt-de", "en-en"}
     text = CliRunner().invoke(eval_pairs_command, [path, "--workers", "2"])
     assert text.exit_code == 0, text.output
     assert f"pearson   {data['pearson']:.3f}" in text.output and "pairs/s with 2 worker(s)" in text.output
+
+
+def test_eval_pairs_says_when_pairs_were_in_the_training_data(tmp_path, monkeypatch):
+    import storyline.similarity as similarity
+
+    rows = [_row(1, "en", FLOOD_EN, "pt", FLOOD_PT, 1.0), _row(2, "en", FLOOD_EN, "en", FLOOD_EN, 1.0)]
+    monkeypatch.setattr(similarity, "training_keys", lambda: frozenset({similarity.pair_key(rows[0])}))
+    result = CliRunner().invoke(eval_pairs_command, [str(_pairs_file(tmp_path, rows)), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "note: 1 of these 2 pairs were in the scorer's training data" in result.stderr
 
 
 def test_eval_pairs_bad_files(tmp_path):

@@ -33,6 +33,19 @@ def test_every_input_is_counted_once(tmp_path):
     assert "rejected 2" in report.summary()
 
 
+def test_a_date_no_parser_reads_is_kept_and_reported_not_dropped(tmp_path):
+    text = "The river ferry service between the two old quarters resumed on Monday after repairs to its pier."
+    records = [RawRecord(origin="in.jsonl:1", id="a", text=text, published="yesterday"),
+               RawRecord(origin="in.jsonl:2", id="b", text=text + " More boats follow.", published="2026-03-14")]
+    with _engine(tmp_path / "d.db") as engine:
+        report = engine.ingest_records(records)
+        first, second = engine.store.get_article("a"), engine.store.get_article("b")
+    assert report.ingested == 2 and report.unparsed_dates == 1
+    assert first.published is None and first.extra["published_unparsed"] == "yesterday"
+    assert second.published is not None and "published_unparsed" not in second.extra
+    assert "1 article had a `published` value no date parser could read" in report.summary()
+
+
 def test_reingesting_adds_nothing_and_ids_are_kept(tmp_path):
     path = tmp_path / "a.db"
     with _engine(path) as engine:

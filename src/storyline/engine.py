@@ -40,6 +40,7 @@ class IngestReport:
     stories_created: int = 0
     stories_updated: int = 0
     uncovered_languages: Counter = field(default_factory=Counter)
+    unparsed_dates: int = 0  # articles kept whose given `published` no parser read (raw value in extra)
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
@@ -69,6 +70,10 @@ class IngestReport:
             langs = ", ".join(f"{k}: {v}" for k, v in self.uncovered_languages.most_common())
             line += (f"\nnote: {langs} — outside the encoder's training set: these articles are clustered on weaker "
                      "vectors plus shared names and words, so expect lower accuracy for them")
+        if self.unparsed_dates:
+            line += (f"\nnote: {self.unparsed_dates} article{'s' if self.unparsed_dates != 1 else ''} had a `published` "
+                     "value no date parser could read: kept without a date, the value in extra.published_unparsed "
+                     "(use ISO 8601, e.g. 2026-03-14T09:30:00Z, or RFC 2822)")
         return line
 
 
@@ -300,7 +305,8 @@ class Engine:
         now = utcnow()
         for (record, ex, article_id, content_hash), clean in zip(extracted, cleaned):
             if len((ex.title + " " + clean.text).split()) < self.settings.min_words:
-                _reject(Rejection(record.origin, "too_short", "fewer words than --min-words after cleaning"),
+                _reject(Rejection(record.origin, "too_short",
+                                  f"fewer than {self.settings.min_words} words after cleaning (setting min_words)"),
                         rejections, strict)
                 continue
             clock.lap("clean")
@@ -315,6 +321,9 @@ class Engine:
                 ingested=now, content_hash=content_hash, origin=record.origin,
                 removed=clean.removed, extra=dict(record.extra),
             )
+            if ex.unparsed_published is not None:
+                article.extra["published_unparsed"] = ex.unparsed_published
+                report.unparsed_dates += 1
             signature = self._dedup.signature(article.full_text)
             duplicate_of = self._dedup.find(signature, short=is_short(article.full_text))
             self._dedup.add(article.id, signature, duplicate_of)

@@ -4,7 +4,7 @@ Explicit record metadata wins over what a page says about itself. Paragraphs are
 blank line; lines inside a paragraph stay on their own lines (the cleaner judges lines). No network.
 
 >>> extract(RawRecord(origin="x", title="Port strike ends", text="Dock workers  return\\r\\n\\r\\n\\r\\nToday."))
-Extracted(title='Port strike ends', text='Dock workers return\\n\\nToday.', published=None, source=None, url=None)
+Extracted(title='Port strike ends', text='Dock workers return\\n\\nToday.', published=None, source=None, url=None, unparsed_published=None)
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class Extracted:
     published: datetime | None
     source: str | None
     url: str | None
+    unparsed_published: str | None = None  # a given date no parser read: kept, never dropped silently
 
 
 # Characters that carry no text: C0/C1 controls (but tab and newline), zero-width and bidi marks,
@@ -249,4 +250,9 @@ def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
     )
     url = record.url or page.get("url") or None
     source = record.source or page.get("sitename") or hostname(url) or page.get("hostname") or None
-    return Extracted(title=title, text=text, published=published, source=source, url=url)
+    given = record.published
+    unparsed = None
+    if given not in (None, "") and str(given).strip() and parse_datetime(given) is None:
+        unparsed = str(given)[:200]
+    return Extracted(title=title, text=text, published=published, source=source, url=url,
+                     unparsed_published=unparsed)

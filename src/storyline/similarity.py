@@ -16,6 +16,7 @@ asks it only for the pairs whose USE score falls in that model's band of doubt (
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -459,6 +460,24 @@ def _cascade_score(feats: dict[str, float], model: PairModel, wide: Encoder | No
     if wide is not None:
         feats.update(wide_features(wide, text_a, text_b))
     return model.predict(feats)
+
+
+def pair_key(row: Mapping) -> str | None:
+    """A short hash of a SemEval row's ``pair_id`` (or of its two URLs): how the shipped model lists its
+    training pairs without keeping any of their text.
+
+    >>> pair_key({"pair_id": "1484084337_1484110209"})
+    'c3de17dcc1'
+    """
+    ident = row.get("pair_id") or "|".join(str(row.get(k) or "") for k in ("url1", "url2")).strip("|")
+    return hashlib.sha1(str(ident).encode()).hexdigest()[:10] if ident else None
+
+
+@lru_cache(maxsize=1)
+def training_keys() -> frozenset[str]:
+    """The pair keys the shipped USE model was fitted on (empty for a model file without them)."""
+    raw = resources.files("storyline.params").joinpath("pairs.json").read_text(encoding="utf-8")
+    return frozenset(json.loads(raw).get("trained_on", ()))
 
 
 def _has_wide_model() -> bool:

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from storyline.errors import StoreError
+from storyline.errors import ConfigError, StoreError
 from storyline.schema import MIGRATIONS
 from storyline.types import Article, RemovedLine, Story
 
@@ -49,6 +49,10 @@ class Store:
 
     def __init__(self, path: str | Path = "storyline.db") -> None:
         self.path = str(path)
+        folder = Path(self.path).parent
+        if self.path != ":memory:" and not self.path.startswith("file:") and not folder.is_dir():
+            raise ConfigError(f"cannot create database {self.path}: folder {folder} does not exist",
+                              hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an existing folder")
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ import click
 from storyline.commands.core import db_option
 from storyline.errors import ConfigError
 from storyline.settings import Settings
+from storyline.store import Store
 
 
 @click.command("serve")
@@ -28,8 +30,25 @@ def serve_command(db, host, port, encoder):
     settings = Settings.load(db=db, encoder=encoder)
     if settings.db == ":memory:":
         raise ConfigError("serve needs a database file, not :memory:", hint="pass --db FILE")
-    if not Path(settings.db).exists():
-        click.echo(f"note: {settings.db} does not exist yet; starting an empty database", err=True)
+    existed = Path(settings.db).exists()
+    if not _port_free(host, port):
+        raise ConfigError(f"port {port} on {host} is in use (another server, or an earlier `storyline serve`)",
+                          hint="pass --port with a free port, e.g. --port 8766, or stop the other server")
+    Store(settings.db).close()  # a clear error now (missing folder, not a database) rather than on the first request
+    if not existed:
+        click.echo(f"note: {settings.db} did not exist; started an empty database", err=True)
     app = create_app(settings.db, get_encoder(settings.encoder), warm_up=True)
     click.echo(f"Storyline on http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning", workers=1)
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now (uvicorn would otherwise print a raw OS error)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
