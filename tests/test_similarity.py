@@ -1,4 +1,4 @@
-"""Pair scores on the SemEval 1–4 scale: features, the shipped model, evidence and errors."""
+"""Pair scores on the SemEval 1–4 scale: features (pair_features), the shipped model, evidence and errors."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import storyline.pair_features as pair_features
 import storyline.similarity as similarity
 from storyline.embed import HashingEncoder
 from storyline.errors import ConfigError, InputError
@@ -215,9 +216,9 @@ def test_embed_pair_encodes_sentences_once_and_averages_them_for_the_whole_text(
 
 
 def test_weekdays_are_read_in_each_language_and_a_clash_is_flagged():
-    assert similarity._days("Am Donnerstagnachmittag kam es zu einem Unfall") == {3}
-    assert similarity._days("Cumartesi günü ve pazar") == {5, 6}  # not Friday ("cuma") nor Monday
-    assert similarity._days("le mardi et le MERCREDI, يوم الخميس") == {1, 2, 3}
+    assert pair_features._days("Am Donnerstagnachmittag kam es zu einem Unfall") == {3}
+    assert pair_features._days("Cumartesi günü ve pazar") == {5, 6}  # not Friday ("cuma") nor Monday
+    assert pair_features._days("le mardi et le MERCREDI, يوم الخميس") == {1, 2, 3}
     encoder = HashingEncoder()
     a, b = similarity.embed_pair(encoder, [("", "Unfall am Montag in Aalen.", "de"),
                                            ("", "Unfall am Freitag in Aalen.", "de")])
