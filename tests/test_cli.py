@@ -80,6 +80,21 @@ def test_a_database_in_a_missing_folder_or_a_busy_port_is_named(tmp_path, corpus
     assert "Traceback" not in result.stderr and not (tmp_path / "s.db").exists()
 
 
+def test_small_inputs_get_plain_answers(tmp_path):
+    db = str(tmp_path / "s.db")
+    (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
+    result = run("ingest", str(tmp_path / "empty.jsonl"), "--db", db)
+    assert "ingested 0" in result.stdout and "the input held no articles" in result.stderr
+    for args in (("ingest", str(tmp_path / "empty.jsonl"), "--batch-size", "0"), ("stories", "--limit", "0")):
+        bad = run(*args, "--db", db, check=False)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    text = "A lone untitled note about the harbour crane repairs that finished early on Tuesday morning."
+    run("ingest", "-", "--db", db, input=json.dumps({"id": "n1", "text": text}) + "\n")
+    (story,) = json.loads(run("stories", "--db", db, "--json").stdout)
+    shown = run("show", story["id"], "--db", db).stdout
+    assert "1 article," in shown and "“A lone untitled note about the harbour" in shown and "(no title)" in shown
+
+
 def test_eval_stories_json_keys(corpus):
     result = json.loads(run("eval", "stories", str(corpus), "--json").stdout)
     assert {"bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "n_pred", "n_gold", "docs_per_s"} <= set(result)

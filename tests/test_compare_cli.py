@@ -128,12 +128,13 @@ def test_compare_ids_in_a_real_store(tmp_path):
     assert json.loads(result.stdout)["date_gap_days"] == 1.5
 
 
-@pytest.mark.parametrize("bad", ["empty.txt", "blob.bin", "does-not-exist.txt", "."])
-def test_compare_bad_input_exits_2_with_hint(files, bad):
+@pytest.mark.parametrize("bad, says", [("empty.txt", "is empty"), ("blob.bin", "not a text or HTML file"),
+                                       ("does-not-exist.txt", ""), (".", "")])
+def test_compare_bad_input_exits_2_with_hint(files, bad, says):
     result = CliRunner().invoke(compare_command, [str(files / "en.txt"), str(files / bad),
                                                   "--db", str(files / "no.db")])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: ") and "\n  hint: " in result.stderr
+    assert result.stderr.startswith("error: ") and "\n  hint: " in result.stderr and says in result.stderr
 
 
 def _pairs_file(tmp_path, rows):

@@ -248,3 +248,12 @@ def test_headline_detection():
     assert split_headline("A very long first line " * 20 + "\nbody")[0] is None
     assert split_headline("Only a headline here") == ("Only a headline here", "")
     assert split_headline("Only one sentence of text.") == (None, "Only one sentence of text.")
+
+
+def test_binary_piped_to_stdin_is_one_rejection_not_one_per_line():
+    blob = bytes(range(256)) * 64 + b"\n{not json}\n" * 50
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(blob)), encoding="utf-8")
+    items = list(read_paths(["-"], stdin=stdin))
+    assert [(i.origin, i.reason) for i in items] == [("<stdin>", "not_text")]
+    text = io.TextIOWrapper(io.BufferedReader(io.BytesIO(b'{"title": "Ferry strike ends after two days"}\n')))
+    assert [type(i) for i in read_paths(["-"], stdin=text)] == [RawRecord]

@@ -55,6 +55,8 @@ def _read_file(path: Path) -> Resolved:
     from storyline.types import Rejection
 
     data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path} is empty", hint="give a text or HTML file with the article in it")
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -67,7 +67,8 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 @click.option("--strict", is_flag=True, help="Stop at the first bad line (exit code 1).")
 @click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
               help="Text encoder (default: use, the bundled multilingual model).")
-@click.option("--batch-size", default=None, type=int, help="Articles per encoder batch.")
+@click.option("--batch-size", default=None, type=click.IntRange(1, 100_000),
+              help="Articles per encoder batch (default 64).")
 def ingest(paths, db, strict, encoder, batch_size):
     """Ingest articles from PATHS: JSONL files, folders (.txt .html .jsonl), or - for stdin."""
     for path in paths:
@@ -85,6 +86,8 @@ def ingest(paths, db, strict, encoder, batch_size):
                     sys.exit(1)
                 raise
     click.echo(report.summary())
+    if report.seen == 0:
+        click.echo("note: the input held no articles (empty files, blank lines or an empty stdin)", err=True)
     _show_rejections(report.rejections, engine.store.path)
 
 
@@ -115,7 +118,7 @@ def _story_row(story) -> dict:
 @click.command()
 @db_option
 @json_option
-@click.option("--limit", default=None, type=int, help="Show at most this many stories.")
+@click.option("--limit", default=None, type=click.IntRange(1, None), help="Show at most this many stories.")
 def stories(db, as_json, limit):
     """List stories, newest first: id, size, languages, sources, time span, headline."""
     store = open_store(db)
@@ -159,23 +162,27 @@ def show(story_id, db, as_json):
     if story.merged_into:
         click.echo(f"note: story {story_id} was merged into {story.merged_into}", err=True)
     links = store.duplicate_links(story.id)
+    members = store.story_articles(story.id)
+    untitled = [a for a in members if not a.title]
     articles = [
         {"id": a.id, "lang": a.lang, "source": a.source, "published": to_iso(a.published),
          "title": a.title, "duplicate_of": links.get(a.id)}
-        for a in store.story_articles(story.id)
+        for a in members
     ]
     store.close()
     if as_json:
         click.echo(json.dumps({"id": story.id, "articles": articles}, ensure_ascii=False, indent=2))
         return
     click.echo(f"story {story.id}: {story.headline}")
-    click.echo(f"  {len(articles)} articles, languages {', '.join(story.languages)}")
+    click.echo(f"  {len(articles)} article{'s' if len(articles) != 1 else ''}, languages {', '.join(story.languages)}")
     if story.merged_from:
         click.echo(f"  merged from: {', '.join(story.merged_from)}")
+    openings = {a.id: " ".join(a.text[:80].split()) for a in untitled}
     for a in articles:
         dup = f"  (near-copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
         date = (a["published"] or "")[:10] or "no date   "
-        click.echo(f"  {a['id']}  {a['lang']}  {date}  {a['source'] or '-'}: {a['title']}{dup}")
+        title = a["title"] or f"“{openings.get(a['id'], '').strip()}…” (no title)"
+        click.echo(f"  {a['id']}  {a['lang']}  {date}  {a['source'] or '-'}: {title}{dup}")
 
 
 @click.group("eval")
@@ -186,7 +193,8 @@ def eval_group():
 @eval_group.command("stories")
 @click.argument("path", type=click.Path(dir_okay=False))
 @json_option
-@click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]))
+@click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
+              help="Text encoder (default: use, the bundled multilingual model; hashing is for tests).")
 def eval_stories(path, as_json, encoder):
     """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it."""
     from storyline.engine import Engine

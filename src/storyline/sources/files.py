@@ -214,6 +214,11 @@ def read_jsonl_stream(stream: IO[Any], name: str, max_bytes: int) -> Iterator[Ra
     """One record per line of an open stream; a text stream with a byte buffer is read as bytes."""
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
+        peek = getattr(buffer, "peek", None)
+        if peek is not None and looks_binary(peek(SNIFF_BYTES)[:SNIFF_BYTES]):
+            # one rejection for the stream, not one per "line" of a binary file piped in by mistake
+            yield Rejection(name, "not_text", "binary content (NUL or control bytes) on the stream")
+            return
         yield from _jsonl_lines(buffer, name, max_bytes)
     else:
         yield from _text_lines(stream, name, max_bytes)
