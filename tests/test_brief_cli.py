@@ -79,3 +79,10 @@ def test_missing_database_and_bad_lang(tmp_path, db):
     assert _run("s1", "--db", str(tmp_path / "nope.db")).exit_code == 2
     bad = _run("s1", "--db", db, "--lang", "english!")
     assert bad.exit_code == 2 and "hint:" in bad.output
+
+
+def test_a_language_the_story_does_not_have_is_said(db):
+    result = _run("s1", "--db", db, "--lang", "xx")
+    assert result.exit_code == 0, result.output
+    assert "note: no article of story s1 is in 'xx' (it has en)" in result.stderr
+    assert "note:" not in _run("s1", "--db", db, "--lang", "en").stderr
