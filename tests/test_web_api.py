@@ -180,6 +180,13 @@ def test_people_get_html_errors_and_pages(client):
     assert "Sorenne" in client.get("/partials/stories", params={"q": "gel"}).text
 
 
+def test_head_answers_like_get_without_a_body(client):
+    for path in ("/", "/api/stories", "/docs"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+
+
 def test_openapi_and_local_docs(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}", "/api/compare",

@@ -56,6 +56,7 @@ def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: 
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
+    app.add_middleware(HeadAsGet)
     errors.install(app, pages.templates)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -72,3 +73,22 @@ def _warm_up(state: AppState) -> None:
         state.encoder.encode(["warm up"])
     except Exception:  # a failed warm-up only means the first request does the work
         log.exception("warm-up failed")
+
+
+class HeadAsGet:
+    """Answer HEAD like GET without the body (monitors and `curl -I` use it; FastAPI routes are GET only)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
