@@ -68,6 +68,21 @@ def test_speakers_from_attribution_and_pronouns():
                    ("Tout le monde part", "Marc Petit"), ("We are ready to help the families.", "Anna Berg")]
 
 
+def test_speaker_is_the_name_in_the_attribution_clause_without_glued_words():
+    text = ('"We will fight this ruling," a Lumora spokeswoman, Clara Voss, said, adding that it "acted in good faith".'
+            '\n\n„Der Markt braucht klare Regeln“, sagte die für Finanzen zuständige Exekutiv-Vizepräsidentin Maria Lind.'
+            '\n\n„Wir prüfen alle Optionen“, sagte Unternehmenssprecher Clara Voss.'
+            '\n\nLa Commissione europea ha deciso. «Le regole valgono per tutti», ha dichiarato la vicepresidente '
+            'della Commissione Maria Lind, responsabile per la finanza.'
+            '\n\n«No estamos de acuerdo con la multa», dijo su portavoz, Clara Voss.'
+            '\n\n"As regras valem para todos", afirmou a presidente da Agência para o clima, Maria Lind.')
+    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    assert got == [("We will fight this ruling", "Clara Voss"), ("acted in good faith", "Clara Voss"),
+                   ("Der Markt braucht klare Regeln", "Maria Lind"), ("Wir prüfen alle Optionen", "Clara Voss"),
+                   ("Le regole valgono per tutti", "Maria Lind"), ("No estamos de acuerdo con la multa", "Clara Voss"),
+                   ("As regras valem para todos", "Maria Lind")]
+
+
 # ---------- the multilingual fixture story, with the real encoder ----------
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):

@@ -51,8 +51,12 @@ _FR_INVERTED = r"(?:a-t-(?:il|elle)\s+\w+|(?:dit|ajoute|affirme|estime|explique|
 _ACCORDING = r"(?:according\s+to|según|selon|laut|secondo|segundo)"
 
 _LOWER_WORD = r"[a-zà-ÿ][\w'’-]*"
-_AFTER_VERB_NAME = re.compile(rf"^\W{{0,3}}\s*{_VERB}\s+(?:{_LOWER_WORD}\s+){{0,4}}?({_NAME})")
-_AFTER_NAME_VERB = re.compile(rf"^\W{{0,3}}\s*({_NAME})\s+{_VERB}\b")
+_AFTER_VERB = re.compile(rf"^\W{{0,3}}\s*{_VERB}\s+")
+# "…," a company spokesman, Daniel Okafor, said: the name right before the verb, after a short clause.
+_AFTER_NAME_VERB = re.compile(rf"^\W{{0,3}}\s*(?:[^.!?\"“”«»„]{{0,60}}?[\s,])?({_NAME}),?\s+{_VERB}\b")
+# The attribution clause after the verb ends at the sentence end or at ", <lower-case word>" (", adding …").
+_CLAUSE_END = re.compile(r"[.!?;:\"“”«»„]|,\s+[a-zà-ÿ]")
+_NAME_RE = re.compile(_NAME)
 _AFTER_PRONOUN = re.compile(
     rf"^\W{{0,3}}\s*(?:{_PRONOUN}\s+{_VERB}\b|{_FR_INVERTED}|{_VERB}\s+{_PRONOUN}\b|{_VERB}\s*(?:[.,;]|$))",
     re.IGNORECASE,
@@ -94,25 +98,79 @@ _TITLES = frozenset("mayor governor president minister senator chief engineer dr
                     "secretary spokesman spokeswoman sheriff judge commissioner gen sen rep gov "
                     "presidente ministro ministra alcalde alcaldesa gobernador gobernadora "
                     "président présidente ministre maire gouverneur gouverneure "
-                    "präsident präsidentin minister ministerin bürgermeister".split())
+                    "präsident präsidentin minister ministerin bürgermeister vicepresident vice-president "
+                    "vicepresidente vicepresidenta vice-presidente vice-président vice-présidente "
+                    "vizepräsident vizepräsidentin portavoz portavoce porte-parole porta-voz sprecher sprecherin "
+                    "commissaire commissario commissaria comisario comisaria comissário comissária "
+                    "kommissar kommissarin director directora directeur directrice direttore diretor".split())
+# Role nouns that end compounds ("Unternehmenssprecher", "Vizepräsidentin"): glued to a name, not part of it.
+_ROLE_ENDINGS = ("sprecher", "sprecherin", "präsident", "präsidentin", "minister", "ministerin", "kommissar",
+                 "kommissarin", "direktor", "direktorin", "spokesman", "spokeswoman", "spokesperson")
 _NOT_SPEAKERS = frozenset("the this that these but and mais pero aber however also in on".split())
 
 
-def _explicit(para: str, start: int, end: int, prev_end: int, next_start: int) -> tuple[str | None, bool]:
+def _after_verb_name(after: str, context: str) -> str | None:
+    """The speaker named after a leading verb ("», dijo su portavoz, Daniel Okafor."), else None.
+
+    The clause may name other things first ("sagte die für Digitales zuständige … Ingrid Maassen"):
+    the first name of two or more words wins, else the first one-word name.
+    """
+    verb = _AFTER_VERB.match(after)
+    if not verb:
+        return None
+    clause = after[verb.end():verb.end() + 120]
+    stop = _CLAUSE_END.search(clause)
+    clause = clause[:stop.start()] if stop else clause
+    names = [_clean(m.group(0), context) for m in _NAME_RE.finditer(clause) if _person(m.group(0))]
+    names = [n for n in names if n]
+    return next((n for n in names if len(n.split()) >= 2), names[0] if names else None)
+
+
+def _clean(name: str, context: str) -> str | None:
+    """The person's name without glued-on words: titles and role nouns ("Unternehmenssprecher",
+    "Exekutiv-Vizepräsidentin"), and a leading word the text also uses apart from the name
+    ("della Commissione Ingrid Maassen", where "la Commissione europea" shows it is a common word)."""
+    person = _person(name)
+    if not person:
+        return None
+    words = person.split()
+    while len(words) > 1 and _role(words[0]):
+        words.pop(0)
+    while len(words) > 2 and _used_apart(words[0], words[1], context):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _role(word: str) -> bool:
+    """A title or a role noun, also inside a compound ("Unternehmenssprecher", "Exekutiv-Vizepräsidentin")."""
+    parts = [p for p in word.lower().strip(".,").split("-") if p]
+    return any(p in _TITLES or any(p.endswith(r) for r in _ROLE_ENDINGS) for p in parts)
+
+
+def _used_apart(word: str, following: str, context: str) -> bool:
+    """Whether ``word`` occurs in ``context`` somewhere not followed by ``following``."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)(?!\s+{re.escape(following)}(?!\w))")
+    return bool(pattern.search(context))
+
+
+def _explicit(para: str, start: int, end: int, prev_end: int, next_start: int,
+              context: str = "") -> tuple[str | None, bool]:
     """(speaker, pronoun): a named speaker next to the quotation, or whether a pronoun speaks."""
     after = para[end + 1 : next_start]
     before = para[prev_end:max(prev_end, start - 1)]
-    for pattern in (_AFTER_VERB_NAME, _AFTER_NAME_VERB):
-        found = pattern.match(after)
-        if found and _person(found.group(1)):
-            return _person(found.group(1)), False
+    name = _after_verb_name(after, context)
+    if name:
+        return name, False
+    found = _AFTER_NAME_VERB.match(after)
+    if found and _person(found.group(1)):
+        return _clean(found.group(1), context), False
     found = _BEFORE_NAME.search(before)
     if found and _person(found.group(1)):
-        return _person(found.group(1)), False
+        return _clean(found.group(1), context), False
     for text in (after[:60], before[-120:]):
         found = _ACCORDING_NAME.search(text)
         if found and _person(found.group(1)):
-            return _person(found.group(1)), False
+            return _clean(found.group(1), context), False
     return None, bool(_AFTER_PRONOUN.match(after) or _BEFORE_PRONOUN.search(before))
 
 
@@ -130,7 +188,7 @@ def article_quotes(article_id: str, text: str, fallback: str | None = None) -> l
         for k, quote in enumerate(quotes):
             prev_end = quotes[k - 1].end + 1 if k else 0
             next_start = quotes[k + 1].start - 1 if k + 1 < len(quotes) else len(para)
-            named.append(_explicit(para, quote.start, quote.end, prev_end, next_start))
+            named.append(_explicit(para, quote.start, quote.end, prev_end, next_start, text))
         in_para = [name for name, _ in named if name]
         for k, quote in enumerate(quotes):
             name, _ = named[k]
