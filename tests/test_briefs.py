@@ -152,6 +152,42 @@ def test_summary_size_coverage_and_traceability(story):
     assert len(set(texts)) == len(texts)
 
 
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_summary_tells_each_fact_once_in_the_requested_language(story, lang):
+    engine, story_id, _ = story
+    b = build_brief(engine.store, story_id, lang=lang, encoder=engine.encoder)
+    assert 3 <= len(b.summary) <= 7
+    # Every fact here is carried in all three languages but one (the spillway, English only).
+    assert sum(s.lang == lang for s in b.summary) >= len(b.summary) - 1
+    vectors = np.asarray(engine.encoder.encode([s.text for s in b.summary]), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = vectors @ vectors.T - 2 * np.eye(len(vectors))
+    assert sims.max() < 0.6, "two summary items state the same fact"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("BRUSSELS — The Commission fined the app on Thursday.", "The Commission fined the app on Thursday."),
+    ("(Harbour Wire) — Dock workers walked out on Tuesday.", "Dock workers walked out on Tuesday."),
+    ("PORT LOUIS, Mauritius (Reuters) - Ferries stopped running at noon.", "Ferries stopped running at noon."),
+    ("(CNN) - El presidente dijo que no habrá acuerdo.", "El presidente dijo que no habrá acuerdo."),
+    ("The EU — and not the states — decides this matter alone.", "The EU — and not the states — decides this matter alone."),
+    ("NATO - the alliance - met.", "NATO - the alliance - met."),
+])
+def test_strip_dateline(text, expected):
+    from storyline.briefs_match import strip_dateline
+
+    assert strip_dateline(text) == expected
+
+
+def test_summary_sentences_shown_without_dateline():
+    engine = Engine(":memory:", encoder=HashingEncoder())
+    engine.ingest_records([RawRecord(origin="x", id="d1", source="wire.example", title="Bridge closes",
+                                     text="ORVANA (Valley Wire) — The old bridge closed on Monday for repairs. "
+                                          "Traffic moves to the ring road until May. Shops on the bridge stay shut.")])
+    b = build_brief(engine.store, "s1")
+    assert b.summary[0].text == "The old bridge closed on Monday for repairs."
+
+
 def test_headline_timeline_sources_entities(story):
     engine, story_id, b = story
     assert b.headline == "Crack in Orvana dam forces 3,000 people from their homes"

@@ -27,6 +27,7 @@ import numpy as np
 
 from storyline.briefs_cache import cached_vectors
 from storyline.briefs_facts import families, headline, merge_entities, source_name, sources_by_language, timeline
+from storyline.briefs_match import same_fact, strip_dateline
 from storyline.briefs_quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
 from storyline.briefs_render import brief_to_dict, render
 from storyline.briefs_select import Candidate, cap_per_family, select_summary, single_source, summary_size
@@ -176,7 +177,8 @@ def _distinct(found: Sequence[tuple[int, float, float]], matrix: np.ndarray) -> 
 
 
 def _cite(article: Article, text: str) -> SummarySentence:
-    return SummarySentence(text=text, article_id=article.id, lang=article.lang, source=source_name(article))
+    """The sentence as a brief shows it (no dateline or byline in front), with its article."""
+    return SummarySentence(text=strip_dateline(text), article_id=article.id, lang=article.lang, source=source_name(article))
 
 
 def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: Sequence[_Sentence],
@@ -202,7 +204,10 @@ def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix
         candidates = [Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()))
                       for r, s in enumerate(sentences)]
     k = summary_size(len(set(fams.tolist())), len(candidates))
-    chosen = select_summary(matrix, fams, candidates, k)
+    rows = [c.row for c in candidates]
+    texts = [s.unit.text for s in sentences]
+    same = same_fact(matrix[rows] @ matrix[rows].T, texts, rows, rows)
+    chosen = select_summary(matrix, fams, candidates, k, same=same)
     return tuple(_cite(articles[sentences[c.row].article], sentences[c.row].unit.text) for c in chosen)
 
 

@@ -56,10 +56,12 @@ def _support(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]) -> 
 
 
 def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequence[Candidate],
-                   k: int) -> list[Candidate]:
+                   k: int, *, same: np.ndarray | None = None) -> list[Candidate]:
     """Up to ``k`` sentences: central, carried by many sources, early, not redundant, covering sources.
 
-    Greedy maximal marginal relevance with a bonus for a family not yet in the summary.
+    Greedy maximal marginal relevance with a bonus for a family not yet in the summary. ``same``
+    (candidates x candidates, booleans) says which sentences state one fact: a fact appears once,
+    told by a preferred-language candidate when one states it.
     """
     if not candidates or k <= 0:
         return []
@@ -71,21 +73,28 @@ def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequen
     preferred = np.array([0.05 if c.preferred else 0.0 for c in candidates])
     base = 0.5 * central + 0.3 * support + 0.15 * lead + preferred
     chosen: list[int] = []
+    told: list[int] = []  # the chosen and the sentences they stand in for
     covered: set[int] = set()
     sims = vectors[rows] @ vectors[rows].T
+    same = (sims >= _REDUNDANT) if same is None else (same | (sims >= _REDUNDANT))
     while len(chosen) < k:
         best, best_score = -1, -np.inf
         for i, cand in enumerate(candidates):
-            if i in chosen:
+            if i in told or any(same[i, j] for j in told):
                 continue
             overlap = max((sims[i, j] for j in chosen), default=0.0)
-            if overlap >= _REDUNDANT:
-                continue
             score = base[i] - 0.4 * overlap + (0.1 if cand.family not in covered else 0.0)
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
             break
+        told.append(best)
+        if not candidates[best].preferred:
+            alike = [j for j, c in enumerate(candidates) if c.preferred and same[best, j] and j not in told
+                     and not any(same[j, t] for t in told if t != best)]
+            if alike:
+                best = max(alike, key=lambda j: sims[told[-1], j])
+                told.append(best)
         chosen.append(best)
         covered.add(candidates[best].family)
     return [candidates[i] for i in chosen]
