@@ -141,6 +141,19 @@ def test_single_source_claims(story):
         assert "900" not in text and "twelve" not in text and "douze" not in text
 
 
+def test_claim_carried_in_another_language_by_a_middle_cosine_and_a_shared_number():
+    from storyline.briefs_select import single_source
+
+    vectors = np.array([[1.0, 0, 0], [0.5, 0.75 ** 0.5, 0], [0, 0, 1.0]], dtype=np.float32)
+    families = np.array([0, 1, 0])
+    texts = ["Inspectors found that 14 pumps had failed.", "Die Prüfer fanden 14 defekte Pumpen.",
+             "The mayor visited the flooded school."]
+    # Cosine 0.5 alone is not the same fact; with the shared number it is: only the mayor is single-source.
+    assert [r for r, _, _ in single_source(vectors, families, [0, 2], texts=texts)] == [2]
+    texts[1] = "Die Prüfer fanden 15 defekte Pumpen."
+    assert sorted(r for r, _, _ in single_source(vectors, families, [0, 2], texts=texts)) == [0, 2]
+
+
 def test_summary_size_coverage_and_traceability(story):
     engine, _, b = story
     assert 3 <= len(b.summary) <= 7

@@ -152,7 +152,8 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
         quoted = {a: {seg.text for seg in segs} for a, segs in quotes.items()}
         bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
                  for r in rows]
-        found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus)
+        texts = [s.unit.text for s in sentences] + [t for _, t in segs]
+        found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts)
         claims = tuple(_cite(articles[sentences[r].article], sentences[r].unit.text)
                        for r, _, _ in cap_per_family(_distinct(found, matrix), fams, MAX_CLAIMS))
     return Brief(

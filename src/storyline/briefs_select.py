@@ -11,6 +11,8 @@ from typing import Sequence
 
 import numpy as np
 
+from storyline.briefs_match import same_fact
+
 __all__ = ["Candidate", "cap_per_family", "select_summary", "single_source", "summary_size", "AGREE_THRESHOLD",
            "CLAIM_THRESHOLD"]
 
@@ -91,7 +93,7 @@ def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequen
         told.append(best)
         if not candidates[best].preferred:
             alike = [j for j, c in enumerate(candidates) if c.preferred and same[best, j] and j not in told
-                     and not any(same[j, t] for t in told if t != best)]
+                     and not any(same[j, c] for c in chosen)]
             if alike:
                 best = max(alike, key=lambda j: sims[told[-1], j])
                 told.append(best)
@@ -110,13 +112,15 @@ def _family_centroid(vectors: np.ndarray, families: np.ndarray) -> np.ndarray:
 
 def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int], *,
                   extra: np.ndarray | None = None, extra_families: np.ndarray | None = None,
-                  bonus: Sequence[float] | None = None,
+                  bonus: Sequence[float] | None = None, texts: Sequence[str] | None = None,
                   threshold: float = CLAIM_THRESHOLD) -> list[tuple[int, float, float]]:
     """(row, best cosine to other families, rank score) of each of ``rows`` no other family carries.
 
     Other families are searched in all ``vectors`` and in ``extra`` (e.g. the single sentences of
-    quotations, so a long quoted passage meets its pieces). Best first: most distinctive (low best
-    cosine) plus most on the story (cosine to the centroid) plus ``bonus`` per row (e.g. a quote).
+    quotations, so a long quoted passage meets its pieces). With ``texts`` (of ``vectors`` then
+    ``extra``) a sentence of another family also carries a row when ``same_fact`` says so (a middle
+    cosine backed by a shared number or name), not only above ``threshold``. Best first: most
+    distinctive (low best cosine) plus most on the story (cosine to the centroid) plus ``bonus``.
     """
     if len(set(families.tolist())) < 2 or not rows:
         return []
@@ -124,12 +128,15 @@ def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]
     if extra is not None and extra_families is not None and len(extra):
         pool, pool_families = np.vstack([vectors, extra]), np.concatenate([families, extra_families])
     sims = vectors[list(rows)] @ pool.T
+    carried = sims >= threshold
+    if texts is not None:
+        carried |= same_fact(sims, texts, list(rows), list(range(len(pool))))
     centroid = _family_centroid(vectors, families)
     out = []
     for n, row in enumerate(rows):
         other = pool_families != families[row]
         best = float(sims[n, other].max()) if other.any() else 0.0
-        if best < threshold:
+        if not carried[n, other].any():
             extra_score = bonus[n] if bonus is not None else 0.0
             out.append((row, best, (1.0 - best) + float(vectors[row] @ centroid) + extra_score))
     return sorted(out, key=lambda item: -item[2])
