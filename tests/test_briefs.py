@@ -83,6 +83,21 @@ def test_speaker_is_the_name_in_the_attribution_clause_without_glued_words():
                    ("As regras valem para todos", "Maria Lind")]
 
 
+def test_entities_one_clean_name_per_person():
+    from storyline.briefs_facts import merge_entities
+    from storyline.types import Article
+
+    texts = [("en", "Clara Voss, a Lumora spokeswoman, said the firm would appeal. Maria Lind spoke first."),
+             ("de", "Unternehmenssprecherin Clara Voss kündigte Berufung an. Die Kommissarin Maria Lind schwieg."),
+             ("it", "La Commissione europea ha deciso. Ha parlato la vicepresidente della Commissione Maria Lind. "
+                    "Clara Voss ha annunciato ricorso.")]
+    articles = [Article(id=f"a{i}", title="", text=t, lang=lang, source=f"s{i}") for i, (lang, t) in enumerate(texts)]
+    people = {e["name"]: e for e in merge_entities(articles) if e["name"] in ("Clara Voss", "Maria Lind")}
+    assert set(people) == {"Clara Voss", "Maria Lind"}
+    for entity in people.values():
+        assert entity["articles"] == 3 and entity["forms"] == [entity["name"]]
+
+
 # ---------- the multilingual fixture story, with the real encoder ----------
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):

@@ -23,7 +23,7 @@ import numpy as np
 from storyline.briefs_text import find_quotes, paragraphs, sentence_bounds
 from storyline.entities import extract_entities, name_similarity
 
-__all__ = ["QuoteSegment", "article_quotes", "group_quotes", "match_units", "pick_speaker",
+__all__ = ["QuoteSegment", "article_quotes", "group_quotes", "match_units", "pick_speaker", "strip_glued",
            "QUOTE_THRESHOLD"]
 
 # Cosine (USE multilingual) above which two quote segments are the same words; calibrated on
@@ -133,7 +133,16 @@ def _clean(name: str, context: str) -> str | None:
     person = _person(name)
     if not person:
         return None
-    words = person.split()
+    return strip_glued(person, context)
+
+
+def strip_glued(name: str, context: str) -> str:
+    """``name`` without leading role nouns, and (from three words) without a leading word ``context`` uses apart.
+
+    >>> strip_glued("Unternehmenssprecher Daniel Okafor", ""), strip_glued("Bashar al-Assad", "Bashar al-Assad")
+    ('Daniel Okafor', 'Bashar al-Assad')
+    """
+    words = name.split()
     while len(words) > 1 and _role(words[0]):
         words.pop(0)
     while len(words) > 2 and _used_apart(words[0], words[1], context):
