@@ -169,6 +169,21 @@ def test_claim_carried_in_another_language_by_a_middle_cosine_and_a_shared_numbe
     assert sorted(r for r, _, _ in single_source(vectors, families, [0, 2], texts=texts)) == [0, 2]
 
 
+def test_compound_sentence_whose_clauses_other_sources_carry_is_not_single_source():
+    from storyline.briefs_select import carried_in_parts
+
+    pool = np.eye(4, dtype=np.float32)  # rows 0, 1: family 0 (the claims); rows 2, 3: family 1
+    families = np.array([0, 0, 1, 1])
+    texts = ["The firm, which has many users, said it would appeal.", "The mayor, who was angry, left early.",
+             "Die Firma hat viele Nutzer.", "Sie kündigte Berufung an."]
+    found = [(0, 0.3, 1.0), (1, 0.3, 0.9)]
+    parts = {0: (np.eye(4, dtype=np.float32)[[2, 3]], ["which has many users", "said it would appeal."]),
+             1: (np.array([[0, 0, 1, 0], [0, 1, 0, 0]], dtype=np.float32),
+                 ["who was angry", "left early."])}
+    # Both clauses of row 0 are carried by family 1; only one of row 1's is.
+    assert carried_in_parts(found, parts, pool, families, families, texts) == [(1, 0.3, 0.9)]
+
+
 def test_summary_size_coverage_and_traceability(story):
     engine, _, b = story
     assert 3 <= len(b.summary) <= 7

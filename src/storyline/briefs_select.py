@@ -7,13 +7,13 @@ Both work on one matrix of unit-length sentence vectors with, per sentence, its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from storyline.briefs_match import same_fact
 
-__all__ = ["Candidate", "cap_per_family", "select_summary", "single_source", "summary_size", "AGREE_THRESHOLD",
+__all__ = ["Candidate", "cap_per_family", "carried_in_parts", "select_summary", "single_source", "summary_size", "AGREE_THRESHOLD",
            "CLAIM_THRESHOLD"]
 
 # Two sentences whose cosine reaches this carry the same content (used for the summary's support).
@@ -140,6 +140,31 @@ def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]
             extra_score = bonus[n] if bonus is not None else 0.0
             out.append((row, best, (1.0 - best) + float(vectors[row] @ centroid) + extra_score))
     return sorted(out, key=lambda item: -item[2])
+
+
+def carried_in_parts(found: Sequence[tuple[int, float, float]],
+                     parts: Mapping[int, tuple[np.ndarray, Sequence[str]]], pool: np.ndarray,
+                     pool_families: np.ndarray, families: np.ndarray,
+                     texts: Sequence[str]) -> list[tuple[int, float, float]]:
+    """``found`` without the rows each of whose clauses (``parts``: vectors, texts) another family
+    carries: a compound sentence that retells, piece by piece, what other sources say."""
+    out = []
+    for item in found:
+        row = item[0]
+        if row not in parts:
+            out.append(item)
+            continue
+        vecs, own = parts[row]
+        other = np.nonzero(pool_families != families[row])[0]
+        if not len(other):
+            out.append(item)
+            continue
+        all_texts = list(own) + [texts[i] for i in other]
+        n = len(own)
+        same = same_fact(vecs @ pool[other].T, all_texts, list(range(n)), list(range(n, len(all_texts))))
+        if not same.any(axis=1).all():
+            out.append(item)
+    return out
 
 
 def cap_per_family(found: Sequence[tuple[int, float, float]], families: np.ndarray,
