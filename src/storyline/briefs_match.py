@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -70,6 +71,7 @@ def clauses(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+@lru_cache(maxsize=1 << 14)
 def numbers(text: str) -> frozenset[str]:
     """The numbers a sentence states, in one spelling: "4,200", "4.200" and "4200" alike, "4,1" as "4.1",
     and small numbers written as words ("fünf Prozent" = "5 %", "três meses" = "three months")."""
@@ -87,10 +89,11 @@ _NUMBER_WORDS = {w: str(n) for n, ws in enumerate([
     "ten diez dix zehn dieci", "eleven onze undici", "twelve doce douze zwölf dodici"]) for w in ws.split()}
 
 
-def _names(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def _names(text: str) -> frozenset[str]:
     """The acronyms of a sentence ("DSA"): spelled alike in every language, unlike the story's names
     ("Syria" / "Siria"), which in the story's own language recur in sentences on other facts."""
-    return set(_ACRONYM.findall(text))
+    return frozenset(_ACRONYM.findall(text))
 
 
 def same_fact(sims: np.ndarray, texts: Sequence[str], rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
