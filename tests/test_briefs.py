@@ -98,6 +98,16 @@ def test_entities_one_clean_name_per_person():
         assert entity["articles"] == 3 and entity["forms"] == [entity["name"]]
 
 
+def test_quote_with_an_unnamed_speaker_does_not_inherit_the_last_name():
+    text = ('"We will rebuild the bridge," said Mayor Ana Ruiz.\n\n'
+            '"It will take a year," she added.\n\n'
+            'In Lyon, the transport ministry said the city "had not been consulted".\n\n'
+            "À Paris, la ministre a salué « un signal fort pour la ville ».")
+    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    assert got == [("We will rebuild the bridge", "Ana Ruiz"), ("It will take a year", "Ana Ruiz"),
+                   ("had not been consulted", None), ("un signal fort pour la ville", None)]
+
+
 # ---------- the multilingual fixture story, with the real encoder ----------
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):

@@ -63,6 +63,9 @@ _AFTER_PRONOUN = re.compile(
 )
 _BEFORE_NAME = re.compile(rf"({_NAME})\s+{_VERB}\b[^.!?\"“«„]{{0,80}}$")
 _BEFORE_PRONOUN = re.compile(rf"\b{_PRONOUN}\s+{_VERB}\b[^.!?\"“«„]{{0,80}}$", re.IGNORECASE)
+_DETERMINER_NOUN = re.compile(
+    r"(?:^|[\s,])(?:the|an?|la|le|el|los|las|les|die|der|das|il|lo|gli|o|os|as|un|une|una|um|uma|ein|eine)\s+"
+    r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+)?[a-zà-ÿ][\w'’-]+")
 _ACCORDING_NAME = re.compile(rf"{_ACCORDING}\s+(?:{_LOWER_WORD}\s+){{0,3}}?({_NAME})")
 
 
@@ -188,7 +191,8 @@ def article_quotes(article_id: str, text: str, fallback: str | None = None) -> l
 
     A pronoun ("he said", "añadió", "a-t-il dit") and an unattributed quotation take the
     speaker of a neighbouring quotation in the paragraph, else the article's last named
-    speaker, else ``fallback``.
+    speaker, else ``fallback``; a quotation whose sentence has an unnamed subject ("la ministre
+    … a salué « … »") has no speaker.
     """
     raw: list[tuple[int, int, list[str], str | None, bool]] = []
     for number, para in enumerate(paragraphs(text)):
@@ -205,17 +209,38 @@ def article_quotes(article_id: str, text: str, fallback: str | None = None) -> l
                 later = [n for n, _ in named[k + 1 :] if n]
                 name = later[0] if later else in_para[-1]
             pieces = [quote.text[s:e].strip() for s, e in sentence_bounds(quote.text)]
-            raw.append((number, k, pieces, name, name is not None))
+            prev_end = quotes[k - 1].outer_end if k else 0
+            other = name is None and _unnamed_subject(para[prev_end:max(prev_end, quote.start - 1)])
+            raw.append((number, k, pieces, name, name is not None or other))
     out: list[QuoteSegment] = []
     last = fallback
     for number, k, pieces, name, known in raw:
         speaker = name if known else last
-        if known:
+        if name:
             last = name
         for piece in pieces:
             if len(piece.split()) >= _MIN_WORDS:
                 out.append(QuoteSegment(article_id, len(out), number, k, piece, speaker))
     return out
+
+
+def _unnamed_subject(before: str) -> bool:
+    """Whether the quotation's own sentence gives it a speaker without a name ("la ministre … a salué
+    « … »", "the ministry said the city "…""): then it is not the article's last named speaker's.
+    A person named in that sentence ("But Assad denied …: "…"") or a pronoun subject keeps the old way."""
+    clause = re.split(r"[.!?…]\s", before)[-1]
+    if not _DETERMINER_NOUN.search(clause) or re.match(rf"\W*{_PRONOUN}\b", clause, re.IGNORECASE):
+        return False
+    # A person's name here is two words or more ("But Assad"); lone capitalised words are mostly
+    # places, days and adjectives ("Lyon", "Thursday", "French").
+    return not any(_named_person(m.group(0)) for m in _NAME_RE.finditer(clause))
+
+
+def _named_person(name: str) -> bool:
+    words = name.split()
+    while words and words[0].lower() in _NOT_SPEAKERS:
+        words.pop(0)
+    return len(words) >= 2 and _person(" ".join(words)) is not None
 
 
 def match_units(segments: Sequence[QuoteSegment]) -> list[tuple[int, ...]]:
