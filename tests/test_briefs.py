@@ -68,6 +68,46 @@ def test_speakers_from_attribution_and_pronouns():
                    ("Tout le monde part", "Marc Petit"), ("We are ready to help the families.", "Anna Berg")]
 
 
+def test_speaker_is_the_name_in_the_attribution_clause_without_glued_words():
+    text = ('"We will fight this ruling," a Lumora spokeswoman, Clara Voss, said, adding that it "acted in good faith".'
+            '\n\n„Der Markt braucht klare Regeln“, sagte die für Finanzen zuständige Exekutiv-Vizepräsidentin Maria Lind.'
+            '\n\n„Wir prüfen alle Optionen“, sagte Unternehmenssprecher Clara Voss.'
+            '\n\nLa Commissione europea ha deciso. «Le regole valgono per tutti», ha dichiarato la vicepresidente '
+            'della Commissione Maria Lind, responsabile per la finanza.'
+            '\n\n«No estamos de acuerdo con la multa», dijo su portavoz, Clara Voss.'
+            '\n\n"As regras valem para todos", afirmou a presidente da Agência para o clima, Maria Lind.')
+    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    assert got == [("We will fight this ruling", "Clara Voss"), ("acted in good faith", "Clara Voss"),
+                   ("Der Markt braucht klare Regeln", "Maria Lind"), ("Wir prüfen alle Optionen", "Clara Voss"),
+                   ("Le regole valgono per tutti", "Maria Lind"), ("No estamos de acuerdo con la multa", "Clara Voss"),
+                   ("As regras valem para todos", "Maria Lind")]
+
+
+def test_entities_one_clean_name_per_person():
+    from storyline.briefs_facts import merge_entities
+    from storyline.types import Article
+
+    texts = [("en", "Clara Voss, a Lumora spokeswoman, said the firm would appeal. Maria Lind spoke first."),
+             ("de", "Unternehmenssprecherin Clara Voss kündigte Berufung an. Die Kommissarin Maria Lind schwieg."),
+             ("it", "La Commissione europea ha deciso. Ha parlato la vicepresidente della Commissione Maria Lind. "
+                    "Clara Voss ha annunciato ricorso.")]
+    articles = [Article(id=f"a{i}", title="", text=t, lang=lang, source=f"s{i}") for i, (lang, t) in enumerate(texts)]
+    people = {e["name"]: e for e in merge_entities(articles) if e["name"] in ("Clara Voss", "Maria Lind")}
+    assert set(people) == {"Clara Voss", "Maria Lind"}
+    for entity in people.values():
+        assert entity["articles"] == 3 and entity["forms"] == [entity["name"]]
+
+
+def test_quote_with_an_unnamed_speaker_does_not_inherit_the_last_name():
+    text = ('"We will rebuild the bridge," said Mayor Ana Ruiz.\n\n'
+            '"It will take a year," she added.\n\n'
+            'In Lyon, the transport ministry said the city "had not been consulted".\n\n'
+            "À Paris, la ministre a salué « un signal fort pour la ville ».")
+    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    assert got == [("We will rebuild the bridge", "Ana Ruiz"), ("It will take a year", "Ana Ruiz"),
+                   ("had not been consulted", None), ("un signal fort pour la ville", None)]
+
+
 # ---------- the multilingual fixture story, with the real encoder ----------
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):
@@ -126,6 +166,34 @@ def test_single_source_claims(story):
         assert "900" not in text and "twelve" not in text and "douze" not in text
 
 
+def test_claim_carried_in_another_language_by_a_middle_cosine_and_a_shared_number():
+    from storyline.briefs_select import single_source
+
+    vectors = np.array([[1.0, 0, 0], [0.5, 0.75 ** 0.5, 0], [0, 0, 1.0]], dtype=np.float32)
+    families = np.array([0, 1, 0])
+    texts = ["Inspectors found that 14 pumps had failed.", "Die Prüfer fanden 14 defekte Pumpen.",
+             "The mayor visited the flooded school."]
+    # Cosine 0.5 alone is not the same fact; with the shared number it is: only the mayor is single-source.
+    assert [r for r, _, _ in single_source(vectors, families, [0, 2], texts=texts)] == [2]
+    texts[1] = "Die Prüfer fanden 15 defekte Pumpen."
+    assert sorted(r for r, _, _ in single_source(vectors, families, [0, 2], texts=texts)) == [0, 2]
+
+
+def test_compound_sentence_whose_clauses_other_sources_carry_is_not_single_source():
+    from storyline.briefs_select import carried_in_parts
+
+    pool = np.eye(4, dtype=np.float32)  # rows 0, 1: family 0 (the claims); rows 2, 3: family 1
+    families = np.array([0, 0, 1, 1])
+    texts = ["The firm, which has many users, said it would appeal.", "The mayor, who was angry, left early.",
+             "Die Firma hat viele Nutzer.", "Sie kündigte Berufung an."]
+    found = [(0, 0.3, 1.0), (1, 0.3, 0.9)]
+    parts = {0: (np.eye(4, dtype=np.float32)[[2, 3]], ["which has many users", "said it would appeal."]),
+             1: (np.array([[0, 0, 1, 0], [0, 1, 0, 0]], dtype=np.float32),
+                 ["who was angry", "left early."])}
+    # Both clauses of row 0 are carried by family 1; only one of row 1's is.
+    assert carried_in_parts(found, parts, pool, families, families, texts) == [(1, 0.3, 0.9)]
+
+
 def test_summary_size_coverage_and_traceability(story):
     engine, _, b = story
     assert 3 <= len(b.summary) <= 7
@@ -135,6 +203,42 @@ def test_summary_size_coverage_and_traceability(story):
         assert s.text in article.text and s.lang == article.lang and s.source == article.source
     texts = [s.text for s in b.summary]
     assert len(set(texts)) == len(texts)
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_summary_tells_each_fact_once_in_the_requested_language(story, lang):
+    engine, story_id, _ = story
+    b = build_brief(engine.store, story_id, lang=lang, encoder=engine.encoder)
+    assert 3 <= len(b.summary) <= 7
+    # Every fact here is carried in all three languages but one (the spillway, English only).
+    assert sum(s.lang == lang for s in b.summary) >= len(b.summary) - 1
+    vectors = np.asarray(engine.encoder.encode([s.text for s in b.summary]), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = vectors @ vectors.T - 2 * np.eye(len(vectors))
+    assert sims.max() < 0.6, "two summary items state the same fact"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("BRUSSELS — The Commission fined the app on Thursday.", "The Commission fined the app on Thursday."),
+    ("(Harbour Wire) — Dock workers walked out on Tuesday.", "Dock workers walked out on Tuesday."),
+    ("PORT LOUIS, Mauritius (Reuters) - Ferries stopped running at noon.", "Ferries stopped running at noon."),
+    ("(CNN) - El presidente dijo que no habrá acuerdo.", "El presidente dijo que no habrá acuerdo."),
+    ("The EU — and not the states — decides this matter alone.", "The EU — and not the states — decides this matter alone."),
+    ("NATO - the alliance - met.", "NATO - the alliance - met."),
+])
+def test_strip_dateline(text, expected):
+    from storyline.briefs_match import strip_dateline
+
+    assert strip_dateline(text) == expected
+
+
+def test_summary_sentences_shown_without_dateline():
+    engine = Engine(":memory:", encoder=HashingEncoder())
+    engine.ingest_records([RawRecord(origin="x", id="d1", source="wire.example", title="Bridge closes",
+                                     text="ORVANA (Valley Wire) — The old bridge closed on Monday for repairs. "
+                                          "Traffic moves to the ring road until May. Shops on the bridge stay shut.")])
+    b = build_brief(engine.store, "s1")
+    assert b.summary[0].text == "The old bridge closed on Monday for repairs."
 
 
 def test_headline_timeline_sources_entities(story):

@@ -151,3 +151,15 @@ def test_matches_are_one_to_one(left, right):
     matches = match_entities(a, b)
     assert len({id(m.a) for m in matches}) == len(matches) == len({id(m.b) for m in matches})
     assert all(0.0 <= m.score <= 1.0 for m in matches)
+
+
+def test_surname_is_not_a_place_by_a_short_stem():
+    # "Almansa" minus "sa" is the Turkish "Alman" (Germany): two letters come off only a 6+ letter stem.
+    found = extract_entities("El puerto sigue abierto, dijo Jorge Almansa. Almansa pidió calma.")
+    assert "germany" not in keys(found) and all(e.kind != "place" for e in found)
+    assert {e.key for e in extract_entities("Deutschlands Exporte und Syriens Lage")} >= {"germany", "syria"}
+
+
+def test_punctuation_ends_a_name():
+    found = [e.text for e in extract_entities("El presidente de la Autoridad Portuaria, Jorge Almansa, habló.")]
+    assert sorted(found) == ["Autoridad Portuaria", "Jorge Almansa"]

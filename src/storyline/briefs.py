@@ -27,9 +27,11 @@ import numpy as np
 
 from storyline.briefs_cache import cached_vectors
 from storyline.briefs_facts import families, headline, merge_entities, source_name, sources_by_language, timeline
+from storyline.briefs_match import clauses, same_fact, strip_dateline
 from storyline.briefs_quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
 from storyline.briefs_render import brief_to_dict, render
-from storyline.briefs_select import Candidate, cap_per_family, select_summary, single_source, summary_size
+from storyline.briefs_select import (Candidate, cap_per_family, carried_in_parts, select_summary, single_source,
+                                     summary_size)
 from storyline.briefs_text import Unit, split_units
 from storyline.embed.base import Encoder
 from storyline.errors import InputError, NotFoundError
@@ -118,6 +120,7 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
     wanted: dict[str, list[tuple[str, str, str | None]]] = {a.id: [] for a in articles}
     for s in sentences:
         wanted[ids[s.article]].append(("sentence", s.unit.text, None))
+        wanted[ids[s.article]].extend(("clause", c, None) for c in clauses(s.unit.text))
     for a in articles:
         segs = quotes[a.id]
         for unit in match_units(segs):
@@ -143,6 +146,7 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
         summary = _summary(articles, sentences, matrix, fams, lang)
         grouped = {s.text for g in groups for s in g}
         segs = [(fam_of[a], seg.text) for a, segs in quotes.items() for seg in segs]
+        segs += [(family[s.article], c) for s in sentences for c in clauses(s.unit.text)]
         extra = np.stack([vectors[t] for _, t in segs]) if segs else None
         extra_f = np.array([f for f, _ in segs]) if segs else None
         rows = [r for r, s in enumerate(sentences)
@@ -151,7 +155,13 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
         quoted = {a: {seg.text for seg in segs} for a, segs in quotes.items()}
         bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
                  for r in rows]
-        found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus)
+        texts = [s.unit.text for s in sentences] + [t for _, t in segs]
+        found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts)
+        parts = {r: clauses(sentences[r].unit.text) for r in rows}
+        parts = {r: (np.stack([vectors[c] for c in cl]), cl) for r, cl in parts.items() if cl}
+        pool = np.vstack([matrix, extra]) if extra is not None else matrix
+        pool_f = np.concatenate([fams, extra_f]) if extra_f is not None else fams
+        found = carried_in_parts(found, parts, pool, pool_f, fams, texts)
         claims = tuple(_cite(articles[sentences[r].article], sentences[r].unit.text)
                        for r, _, _ in cap_per_family(_distinct(found, matrix), fams, MAX_CLAIMS))
     return Brief(
@@ -176,7 +186,8 @@ def _distinct(found: Sequence[tuple[int, float, float]], matrix: np.ndarray) -> 
 
 
 def _cite(article: Article, text: str) -> SummarySentence:
-    return SummarySentence(text=text, article_id=article.id, lang=article.lang, source=source_name(article))
+    """The sentence as a brief shows it (no dateline or byline in front), with its article."""
+    return SummarySentence(text=strip_dateline(text), article_id=article.id, lang=article.lang, source=source_name(article))
 
 
 def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: Sequence[_Sentence],
@@ -202,7 +213,10 @@ def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix
         candidates = [Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()))
                       for r, s in enumerate(sentences)]
     k = summary_size(len(set(fams.tolist())), len(candidates))
-    chosen = select_summary(matrix, fams, candidates, k)
+    rows = [c.row for c in candidates]
+    texts = [s.unit.text for s in sentences]
+    same = same_fact(matrix[rows] @ matrix[rows].T, texts, rows, rows)
+    chosen = select_summary(matrix, fams, candidates, k, same=same)
     return tuple(_cite(articles[sentences[c.row].article], sentences[c.row].unit.text) for c in chosen)
 
 

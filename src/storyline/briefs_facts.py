@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from storyline.briefs_quotes import strip_glued
 from storyline.entities import Entity, extract_entities, name_similarity, normalise_name
 from storyline.types import Article
 
@@ -75,27 +77,33 @@ def families(articles: Sequence[Article], duplicate_of: Mapping[str, str | None]
     return [roots.setdefault(find(i), len(roots)) for i in range(len(articles))]
 
 
-def _tidy(entity: Entity) -> Entity | None:
-    """A name without sentence-opening words ("But Assad" -> "Assad"); None for dates ("Also Thursday").
+def _tidy(entity: Entity, context: str = "") -> Entity | None:
+    """A name without sentence-opening words ("But Assad" -> "Assad"), role nouns glued in front
+    ("Unternehmenssprecher Daniel Okafor"), or a possessive ending; None for dates ("Also Thursday").
 
     >>> _tidy(Entity("But Assad", "but assad", "name")).key, _tidy(Entity("Also Thursday", "also thursday", "name"))
     ('assad', None)
+    >>> _tidy(Entity("Spain's", "spain", "place")).text
+    'Spain'
     """
-    if entity.kind != "name":
+    text = re.sub(r"['’]s$", "", entity.text) if len(entity.text) > 4 else entity.text
+    if entity.kind == "name":
+        words = text.split()
+        while len(words) > 1 and normalise_name(words[0]) in _OPENERS:
+            words.pop(0)
+        if all(normalise_name(w) in _CALENDAR | _OPENERS for w in words):
+            return None
+        text = strip_glued(" ".join(words), context)
+    if text == entity.text:
         return entity
-    words = entity.text.split()
-    while len(words) > 1 and normalise_name(words[0]) in _OPENERS:
-        words.pop(0)
-    if all(normalise_name(w) in _CALENDAR | _OPENERS for w in words):
-        return None
-    text = " ".join(words)
-    return entity if text == entity.text else Entity(text, normalise_name(text), entity.kind, entity.count)
+    key = normalise_name(text) if entity.kind == "name" else entity.key
+    return Entity(text, key, entity.kind, entity.count)
 
 
 @lru_cache(maxsize=4096)
 def _entities_of(text: str, lang: str) -> tuple[Entity, ...]:
     """Tidied entities of one article text (memoised: a long-running app briefs the same articles often)."""
-    return tuple(filter(None, map(_tidy, extract_entities(text, lang=lang))))
+    return tuple(filter(None, (_tidy(e, text) for e in extract_entities(text, lang=lang))))
 
 
 def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limit: int = 15) -> list[dict[str, Any]]:

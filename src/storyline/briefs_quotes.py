@@ -23,7 +23,7 @@ import numpy as np
 from storyline.briefs_text import find_quotes, paragraphs, sentence_bounds
 from storyline.entities import extract_entities, name_similarity
 
-__all__ = ["QuoteSegment", "article_quotes", "group_quotes", "match_units", "pick_speaker",
+__all__ = ["QuoteSegment", "article_quotes", "group_quotes", "match_units", "pick_speaker", "strip_glued",
            "QUOTE_THRESHOLD"]
 
 # Cosine (USE multilingual) above which two quote segments are the same words; calibrated on
@@ -51,14 +51,21 @@ _FR_INVERTED = r"(?:a-t-(?:il|elle)\s+\w+|(?:dit|ajoute|affirme|estime|explique|
 _ACCORDING = r"(?:according\s+to|según|selon|laut|secondo|segundo)"
 
 _LOWER_WORD = r"[a-zà-ÿ][\w'’-]*"
-_AFTER_VERB_NAME = re.compile(rf"^\W{{0,3}}\s*{_VERB}\s+(?:{_LOWER_WORD}\s+){{0,4}}?({_NAME})")
-_AFTER_NAME_VERB = re.compile(rf"^\W{{0,3}}\s*({_NAME})\s+{_VERB}\b")
+_AFTER_VERB = re.compile(rf"^\W{{0,3}}\s*{_VERB}\s+")
+# "…," a company spokesman, Daniel Okafor, said: the name right before the verb, after a short clause.
+_AFTER_NAME_VERB = re.compile(rf"^\W{{0,3}}\s*(?:[^.!?\"“”«»„]{{0,60}}?[\s,])?({_NAME}),?\s+{_VERB}\b")
+# The attribution clause after the verb ends at the sentence end or at ", <lower-case word>" (", adding …").
+_CLAUSE_END = re.compile(r"[.!?;:\"“”«»„]|,\s+[a-zà-ÿ]")
+_NAME_RE = re.compile(_NAME)
 _AFTER_PRONOUN = re.compile(
     rf"^\W{{0,3}}\s*(?:{_PRONOUN}\s+{_VERB}\b|{_FR_INVERTED}|{_VERB}\s+{_PRONOUN}\b|{_VERB}\s*(?:[.,;]|$))",
     re.IGNORECASE,
 )
 _BEFORE_NAME = re.compile(rf"({_NAME})\s+{_VERB}\b[^.!?\"“«„]{{0,80}}$")
 _BEFORE_PRONOUN = re.compile(rf"\b{_PRONOUN}\s+{_VERB}\b[^.!?\"“«„]{{0,80}}$", re.IGNORECASE)
+_DETERMINER_NOUN = re.compile(
+    r"(?:^|[\s,])(?:the|an?|la|le|el|los|las|les|die|der|das|il|lo|gli|o|os|as|un|une|una|um|uma|ein|eine)\s+"
+    r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+)?[a-zà-ÿ][\w'’-]+")
 _ACCORDING_NAME = re.compile(rf"{_ACCORDING}\s+(?:{_LOWER_WORD}\s+){{0,3}}?({_NAME})")
 
 
@@ -94,25 +101,88 @@ _TITLES = frozenset("mayor governor president minister senator chief engineer dr
                     "secretary spokesman spokeswoman sheriff judge commissioner gen sen rep gov "
                     "presidente ministro ministra alcalde alcaldesa gobernador gobernadora "
                     "président présidente ministre maire gouverneur gouverneure "
-                    "präsident präsidentin minister ministerin bürgermeister".split())
+                    "präsident präsidentin minister ministerin bürgermeister vicepresident vice-president "
+                    "vicepresidente vicepresidenta vice-presidente vice-président vice-présidente "
+                    "vizepräsident vizepräsidentin portavoz portavoce porte-parole porta-voz sprecher sprecherin "
+                    "commissaire commissario commissaria comisario comisaria comissário comissária "
+                    "kommissar kommissarin director directora directeur directrice direttore diretor".split())
+# Role nouns that end compounds ("Unternehmenssprecher", "Vizepräsidentin"): glued to a name, not part of it.
+_ROLE_ENDINGS = ("sprecher", "sprecherin", "präsident", "präsidentin", "minister", "ministerin", "kommissar",
+                 "kommissarin", "direktor", "direktorin", "spokesman", "spokeswoman", "spokesperson")
 _NOT_SPEAKERS = frozenset("the this that these but and mais pero aber however also in on".split())
 
 
-def _explicit(para: str, start: int, end: int, prev_end: int, next_start: int) -> tuple[str | None, bool]:
+def _after_verb_name(after: str, context: str) -> str | None:
+    """The speaker named after a leading verb ("», dijo su portavoz, Daniel Okafor."), else None.
+
+    The clause may name other things first ("sagte die für Digitales zuständige … Ingrid Maassen"):
+    the first name of two or more words wins, else the first one-word name.
+    """
+    verb = _AFTER_VERB.match(after)
+    if not verb:
+        return None
+    clause = after[verb.end():verb.end() + 120]
+    stop = _CLAUSE_END.search(clause)
+    clause = clause[:stop.start()] if stop else clause
+    names = [_clean(m.group(0), context) for m in _NAME_RE.finditer(clause) if _person(m.group(0))]
+    names = [n for n in names if n]
+    return next((n for n in names if len(n.split()) >= 2), names[0] if names else None)
+
+
+def _clean(name: str, context: str) -> str | None:
+    """The person's name without glued-on words: titles and role nouns ("Unternehmenssprecher",
+    "Exekutiv-Vizepräsidentin"), and a leading word the text also uses apart from the name
+    ("della Commissione Ingrid Maassen", where "la Commissione europea" shows it is a common word)."""
+    person = _person(name)
+    if not person:
+        return None
+    return strip_glued(person, context)
+
+
+def strip_glued(name: str, context: str) -> str:
+    """``name`` without leading role nouns, and (from three words) without a leading word ``context`` uses apart.
+
+    >>> strip_glued("Unternehmenssprecher Daniel Okafor", ""), strip_glued("Bashar al-Assad", "Bashar al-Assad")
+    ('Daniel Okafor', 'Bashar al-Assad')
+    """
+    words = name.split()
+    while len(words) > 1 and _role(words[0]):
+        words.pop(0)
+    while len(words) > 2 and _used_apart(words[0], words[1], context):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _role(word: str) -> bool:
+    """A title or a role noun, also inside a compound ("Unternehmenssprecher", "Exekutiv-Vizepräsidentin")."""
+    parts = [p for p in word.lower().strip(".,").split("-") if p]
+    return any(p in _TITLES or any(p.endswith(r) for r in _ROLE_ENDINGS) for p in parts)
+
+
+def _used_apart(word: str, following: str, context: str) -> bool:
+    """Whether ``word`` occurs in ``context`` somewhere not followed by ``following``."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)(?!\s+{re.escape(following)}(?!\w))")
+    return bool(pattern.search(context))
+
+
+def _explicit(para: str, start: int, end: int, prev_end: int, next_start: int,
+              context: str = "") -> tuple[str | None, bool]:
     """(speaker, pronoun): a named speaker next to the quotation, or whether a pronoun speaks."""
     after = para[end + 1 : next_start]
     before = para[prev_end:max(prev_end, start - 1)]
-    for pattern in (_AFTER_VERB_NAME, _AFTER_NAME_VERB):
-        found = pattern.match(after)
-        if found and _person(found.group(1)):
-            return _person(found.group(1)), False
+    name = _after_verb_name(after, context)
+    if name:
+        return name, False
+    found = _AFTER_NAME_VERB.match(after)
+    if found and _person(found.group(1)):
+        return _clean(found.group(1), context), False
     found = _BEFORE_NAME.search(before)
     if found and _person(found.group(1)):
-        return _person(found.group(1)), False
+        return _clean(found.group(1), context), False
     for text in (after[:60], before[-120:]):
         found = _ACCORDING_NAME.search(text)
         if found and _person(found.group(1)):
-            return _person(found.group(1)), False
+            return _clean(found.group(1), context), False
     return None, bool(_AFTER_PRONOUN.match(after) or _BEFORE_PRONOUN.search(before))
 
 
@@ -121,7 +191,8 @@ def article_quotes(article_id: str, text: str, fallback: str | None = None) -> l
 
     A pronoun ("he said", "añadió", "a-t-il dit") and an unattributed quotation take the
     speaker of a neighbouring quotation in the paragraph, else the article's last named
-    speaker, else ``fallback``.
+    speaker, else ``fallback``; a quotation whose sentence has an unnamed subject ("la ministre
+    … a salué « … »") has no speaker.
     """
     raw: list[tuple[int, int, list[str], str | None, bool]] = []
     for number, para in enumerate(paragraphs(text)):
@@ -130,7 +201,7 @@ def article_quotes(article_id: str, text: str, fallback: str | None = None) -> l
         for k, quote in enumerate(quotes):
             prev_end = quotes[k - 1].end + 1 if k else 0
             next_start = quotes[k + 1].start - 1 if k + 1 < len(quotes) else len(para)
-            named.append(_explicit(para, quote.start, quote.end, prev_end, next_start))
+            named.append(_explicit(para, quote.start, quote.end, prev_end, next_start, text))
         in_para = [name for name, _ in named if name]
         for k, quote in enumerate(quotes):
             name, _ = named[k]
@@ -138,17 +209,38 @@ def article_quotes(article_id: str, text: str, fallback: str | None = None) -> l
                 later = [n for n, _ in named[k + 1 :] if n]
                 name = later[0] if later else in_para[-1]
             pieces = [quote.text[s:e].strip() for s, e in sentence_bounds(quote.text)]
-            raw.append((number, k, pieces, name, name is not None))
+            prev_end = quotes[k - 1].outer_end if k else 0
+            other = name is None and _unnamed_subject(para[prev_end:max(prev_end, quote.start - 1)])
+            raw.append((number, k, pieces, name, name is not None or other))
     out: list[QuoteSegment] = []
     last = fallback
     for number, k, pieces, name, known in raw:
         speaker = name if known else last
-        if known:
+        if name:
             last = name
         for piece in pieces:
             if len(piece.split()) >= _MIN_WORDS:
                 out.append(QuoteSegment(article_id, len(out), number, k, piece, speaker))
     return out
+
+
+def _unnamed_subject(before: str) -> bool:
+    """Whether the quotation's own sentence gives it a speaker without a name ("la ministre … a salué
+    « … »", "the ministry said the city "…""): then it is not the article's last named speaker's.
+    A person named in that sentence ("But Assad denied …: "…"") or a pronoun subject keeps the old way."""
+    clause = re.split(r"[.!?…]\s", before)[-1]
+    if not _DETERMINER_NOUN.search(clause) or re.match(rf"\W*{_PRONOUN}\b", clause, re.IGNORECASE):
+        return False
+    # A person's name here is two words or more ("But Assad"); lone capitalised words are mostly
+    # places, days and adjectives ("Lyon", "Thursday", "French").
+    return not any(_named_person(m.group(0)) for m in _NAME_RE.finditer(clause))
+
+
+def _named_person(name: str) -> bool:
+    words = name.split()
+    while words and words[0].lower() in _NOT_SPEAKERS:
+        words.pop(0)
+    return len(words) >= 2 and _person(" ".join(words)) is not None
 
 
 def match_units(segments: Sequence[QuoteSegment]) -> list[tuple[int, ...]]:

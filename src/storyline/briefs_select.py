@@ -7,11 +7,13 @@ Both work on one matrix of unit-length sentence vectors with, per sentence, its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["Candidate", "cap_per_family", "select_summary", "single_source", "summary_size", "AGREE_THRESHOLD",
+from storyline.briefs_match import same_fact
+
+__all__ = ["Candidate", "cap_per_family", "carried_in_parts", "select_summary", "single_source", "summary_size", "AGREE_THRESHOLD",
            "CLAIM_THRESHOLD"]
 
 # Two sentences whose cosine reaches this carry the same content (used for the summary's support).
@@ -56,10 +58,12 @@ def _support(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]) -> 
 
 
 def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequence[Candidate],
-                   k: int) -> list[Candidate]:
+                   k: int, *, same: np.ndarray | None = None) -> list[Candidate]:
     """Up to ``k`` sentences: central, carried by many sources, early, not redundant, covering sources.
 
-    Greedy maximal marginal relevance with a bonus for a family not yet in the summary.
+    Greedy maximal marginal relevance with a bonus for a family not yet in the summary. ``same``
+    (candidates x candidates, booleans) says which sentences state one fact: a fact appears once,
+    told by a preferred-language candidate when one states it.
     """
     if not candidates or k <= 0:
         return []
@@ -71,21 +75,28 @@ def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequen
     preferred = np.array([0.05 if c.preferred else 0.0 for c in candidates])
     base = 0.5 * central + 0.3 * support + 0.15 * lead + preferred
     chosen: list[int] = []
+    told: list[int] = []  # the chosen and the sentences they stand in for
     covered: set[int] = set()
     sims = vectors[rows] @ vectors[rows].T
+    same = (sims >= _REDUNDANT) if same is None else (same | (sims >= _REDUNDANT))
     while len(chosen) < k:
         best, best_score = -1, -np.inf
         for i, cand in enumerate(candidates):
-            if i in chosen:
+            if i in told or any(same[i, j] for j in told):
                 continue
             overlap = max((sims[i, j] for j in chosen), default=0.0)
-            if overlap >= _REDUNDANT:
-                continue
             score = base[i] - 0.4 * overlap + (0.1 if cand.family not in covered else 0.0)
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
             break
+        told.append(best)
+        if not candidates[best].preferred:
+            alike = [j for j, c in enumerate(candidates) if c.preferred and same[best, j] and j not in told
+                     and not any(same[j, c] for c in chosen)]
+            if alike:
+                best = max(alike, key=lambda j: sims[told[-1], j])
+                told.append(best)
         chosen.append(best)
         covered.add(candidates[best].family)
     return [candidates[i] for i in chosen]
@@ -101,13 +112,15 @@ def _family_centroid(vectors: np.ndarray, families: np.ndarray) -> np.ndarray:
 
 def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int], *,
                   extra: np.ndarray | None = None, extra_families: np.ndarray | None = None,
-                  bonus: Sequence[float] | None = None,
+                  bonus: Sequence[float] | None = None, texts: Sequence[str] | None = None,
                   threshold: float = CLAIM_THRESHOLD) -> list[tuple[int, float, float]]:
     """(row, best cosine to other families, rank score) of each of ``rows`` no other family carries.
 
     Other families are searched in all ``vectors`` and in ``extra`` (e.g. the single sentences of
-    quotations, so a long quoted passage meets its pieces). Best first: most distinctive (low best
-    cosine) plus most on the story (cosine to the centroid) plus ``bonus`` per row (e.g. a quote).
+    quotations, so a long quoted passage meets its pieces). With ``texts`` (of ``vectors`` then
+    ``extra``) a sentence of another family also carries a row when ``same_fact`` says so (a middle
+    cosine backed by a shared number or name), not only above ``threshold``. Best first: most
+    distinctive (low best cosine) plus most on the story (cosine to the centroid) plus ``bonus``.
     """
     if len(set(families.tolist())) < 2 or not rows:
         return []
@@ -115,15 +128,43 @@ def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]
     if extra is not None and extra_families is not None and len(extra):
         pool, pool_families = np.vstack([vectors, extra]), np.concatenate([families, extra_families])
     sims = vectors[list(rows)] @ pool.T
+    carried = sims >= threshold
+    if texts is not None:
+        carried |= same_fact(sims, texts, list(rows), list(range(len(pool))))
     centroid = _family_centroid(vectors, families)
     out = []
     for n, row in enumerate(rows):
         other = pool_families != families[row]
         best = float(sims[n, other].max()) if other.any() else 0.0
-        if best < threshold:
+        if not carried[n, other].any():
             extra_score = bonus[n] if bonus is not None else 0.0
             out.append((row, best, (1.0 - best) + float(vectors[row] @ centroid) + extra_score))
     return sorted(out, key=lambda item: -item[2])
+
+
+def carried_in_parts(found: Sequence[tuple[int, float, float]],
+                     parts: Mapping[int, tuple[np.ndarray, Sequence[str]]], pool: np.ndarray,
+                     pool_families: np.ndarray, families: np.ndarray,
+                     texts: Sequence[str]) -> list[tuple[int, float, float]]:
+    """``found`` without the rows each of whose clauses (``parts``: vectors, texts) another family
+    carries: a compound sentence that retells, piece by piece, what other sources say."""
+    out = []
+    for item in found:
+        row = item[0]
+        if row not in parts:
+            out.append(item)
+            continue
+        vecs, own = parts[row]
+        other = np.nonzero(pool_families != families[row])[0]
+        if not len(other):
+            out.append(item)
+            continue
+        all_texts = list(own) + [texts[i] for i in other]
+        n = len(own)
+        same = same_fact(vecs @ pool[other].T, all_texts, list(range(n)), list(range(n, len(all_texts))))
+        if not same.any(axis=1).all():
+            out.append(item)
+    return out
 
 
 def cap_per_family(found: Sequence[tuple[int, float, float]], families: np.ndarray,

@@ -132,6 +132,10 @@ def gazetteer_key(name: str) -> str | None:
     return hit[0] if hit else None
 
 
+# Punctuation between two capitalised words that ends a name: a list, an apposition, brackets, quotes.
+_APART = re.compile(r"[,;:()\[\]«»“”„\"—–|/]")
+
+
 class _Token(NamedTuple):
     surface: str
     norm: str
@@ -139,6 +143,7 @@ class _Token(NamedTuple):
     acronym: bool
     initial: bool
     arabic: bool
+    apart: bool = False  # punctuation separates it from the word before ("Autoridad Portuaria, Jorge")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -160,7 +165,8 @@ def _tokens(text: str) -> list[_Token]:
         gap = text[end : m.start()]
         initial = not out or (bool(gap.strip()) and bool(_SENT_BREAK.search(gap))) or "\n" in gap
         end = m.end()
-        out.append(_Token(surface, norm, capital, acronym, initial, arabic))
+        apart = bool(_APART.search(gap))
+        out.append(_Token(surface, norm, capital, acronym, initial, arabic, apart))
     return out
 
 
@@ -174,7 +180,8 @@ def _variants(norm: str, arabic: bool) -> tuple[str, ...]:
             if norm.startswith(clitic) and len(rest) >= 3:
                 forms += [rest, "ال" + rest]
     elif len(norm) >= 6:
-        forms += [norm[:-k] for k in (1, 2, 3) if len(norm) - k >= 5]
+        # One letter off a 5-letter stem, two or three only off a longer one: "Almansa" is not "Alman"+"sa".
+        forms += [norm[:-k] for k in (1, 2, 3) if len(norm) - k >= (5 if k == 1 else 6)]
     return tuple(forms)
 
 
@@ -244,6 +251,8 @@ def extract_entities(text: str, lang: str | None = None) -> tuple[Entity, ...]:
             i += n
             continue
         tok = toks[i]
+        if run and tok.apart:
+            flush()
         if tok.capital and (not run or not tok.initial):
             run.append(tok)
         elif run and tok.norm in _CONNECTORS and not tok.capital:
