@@ -185,6 +185,9 @@ def test_identical_beats_unrelated_with_hashing_encoder():
     other = compare(QUAKE_EN, BREAD_PL, lang_a="en", lang_b="pl", encoder=enc)
     assert same.cosine == pytest.approx(1.0, abs=1e-3)
     assert same.overall < 2.0 < other.overall
+    assert same.overall == 1.0  # one text twice is one story, whatever the model says of short texts
+    spaced = compare(QUAKE_EN.upper().replace(" ", "  "), QUAKE_EN, lang_a="en", lang_b="en", encoder=enc)
+    assert spaced.overall == 1.0
     assert isinstance(same, PairScore) and same.date_gap_days is None
 
 
