@@ -108,7 +108,9 @@ _TITLES = frozenset("mayor governor president minister senator chief engineer dr
                     "kommissar kommissarin director directora directeur directrice direttore diretor".split())
 # Role nouns that end compounds ("Unternehmenssprecher", "Vizepräsidentin"): glued to a name, not part of it.
 _ROLE_ENDINGS = ("sprecher", "sprecherin", "präsident", "präsidentin", "minister", "ministerin", "kommissar",
-                 "kommissarin", "direktor", "direktorin", "spokesman", "spokeswoman", "spokesperson")
+                 "kommissarin", "direktor", "direktorin", "chef", "chefin", "leiter", "leiterin", "vorsitzender",
+                 "vorsitzende", "sekretär", "sekretärin", "berater", "beraterin", "kanzler", "kanzlerin",
+                 "betreiber", "betreiberin", "spokesman", "spokeswoman", "spokesperson")
 _NOT_SPEAKERS = frozenset("the this that these but and mais pero aber however also in on".split())
 
 
@@ -144,6 +146,8 @@ def strip_glued(name: str, context: str) -> str:
 
     >>> strip_glued("Unternehmenssprecher Daniel Okafor", ""), strip_glued("Bashar al-Assad", "Bashar al-Assad")
     ('Daniel Okafor', 'Bashar al-Assad')
+    >>> strip_glued("Gewerkschaftschefin Marta Olsen", ""), strip_glued("Terminalbetreibers Medterm Logistics", "")
+    ('Marta Olsen', 'Medterm Logistics')
     """
     words = name.split()
     while len(words) > 1 and _role(words[0]):
@@ -156,7 +160,8 @@ def strip_glued(name: str, context: str) -> str:
 def _role(word: str) -> bool:
     """A title or a role noun, also inside a compound ("Unternehmenssprecher", "Exekutiv-Vizepräsidentin")."""
     parts = [p for p in word.lower().strip(".,").split("-") if p]
-    return any(p in _TITLES or any(p.endswith(r) for r in _ROLE_ENDINGS) for p in parts)
+    # a German genitive keeps its -s ("des Terminalbetreibers Medterm")
+    return any(p in _TITLES or any(p.endswith((r, r + "s")) for r in _ROLE_ENDINGS) for p in parts)
 
 
 def _used_apart(word: str, following: str, context: str) -> bool:
