@@ -342,6 +342,8 @@ def name_similarity(x: str, y: str) -> float:
 
     >>> name_similarity("Donald Trump", "Trump"), name_similarity("United States", "United Nations") < 0.8
     (0.9, True)
+    >>> name_similarity("EU's Digital Services Act", "Digitales") < 0.8
+    True
     """
     a, b = normalise_name(x), normalise_name(y)
     if not a or not b:
@@ -349,7 +351,10 @@ def name_similarity(x: str, y: str) -> float:
     if a == b:
         return 1.0
     ta, tb = sorted((a.split(), b.split()), key=len)
-    if all(any(_token_equal(s, t) for t in tb) for s in ta) and max(map(len, ta)) >= 3:
+    # one word names the whole only as its head or its first word ("Trump" / "Donald Trump", "Nubora" /
+    # "Nubora Media"), not from the middle ("Digitales" / "EU's Digital Services Act")
+    ends = tb if len(ta) > 1 else (tb[0], tb[-1])
+    if all(any(_token_equal(s, t) for t in ends) for s in ta) and max(map(len, ta)) >= 3:
         return 0.9
     return _dice(a.replace(" ", ""), b.replace(" ", ""))
 
