@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluation import bcubed, pairwise
 from storyline.store import from_iso
-from storyline.stories import FEATURES, StoryClusterer, StoryItem, StoryParams
+from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams
 
 CACHE = Path.home() / ".cache" / "storyline" / "calibration"
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from calibrate_stories import Dataset, score  # noqa: E402
 
-from storyline.stories import StoryParams  # noqa: E402
+from storyline.clustering import StoryParams  # noqa: E402
 
 
 def parse_overrides(pairs: list[str]) -> dict:

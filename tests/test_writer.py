@@ -13,7 +13,7 @@ import storyline.engine as engine_module
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
 from storyline.settings import Settings
-from storyline.stories import StoryClusterer, StoryParams
+from storyline.clustering import StoryClusterer, StoryParams
 from storyline.types import RawRecord
 from storyline.writer import Writer
 

@@ -10,6 +10,7 @@ Articles in (files, feeds, stdin), stories and briefs out. The function-first AP
 
 from __future__ import annotations
 
+import os
 from typing import Sequence
 
 from storyline.errors import InputError, NotFoundError, StorylineError
@@ -24,21 +25,30 @@ __all__ = [
 ]
 
 
-def ingest(paths: Sequence[str], *, db: str = "storyline.db", strict: bool = False, **settings):
-    """Ingest JSONL files / folders into ``db``; returns the IngestReport (counts, assignments)."""
+def ingest(paths: Sequence[str] | str, *, db: str = "storyline.db", strict: bool = False, **settings):
+    """Ingest JSONL files / folders (one path or a list) into ``db``; returns the IngestReport."""
     from storyline.engine import Engine
     from storyline.settings import Settings
 
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     config = Settings.load(db=db, **settings)
     with Engine(config.db, settings=config) as engine:
-        return engine.ingest_paths(list(paths), strict=strict)
+        return engine.ingest_paths([os.fspath(p) for p in paths], strict=strict)
+
+
+def _existing(db: str) -> str:
+    """``db`` if it can be read: a read never creates an empty database at a mistyped path."""
+    if db != ":memory:" and not os.path.exists(db):
+        raise NotFoundError(f"database {db} does not exist", hint="ingest first: storyline.ingest([...], db=...)")
+    return db
 
 
 def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story]:
     """Stories in ``db``, newest first."""
     from storyline.store import Store
 
-    store = Store(db)
+    store = Store(_existing(db))
     try:
         return store.list_stories(limit=limit)
     finally:
@@ -49,7 +59,7 @@ def story(story_id: str, *, db: str = "storyline.db") -> Story:
     """One story with its article ids; NotFoundError when absent."""
     from storyline.store import Store
 
-    store = Store(db)
+    store = Store(_existing(db))
     try:
         found = store.get_story(story_id)
     finally:
@@ -63,7 +73,7 @@ def brief(story_id: str, *, db: str = "storyline.db", lang: str | None = None) -
     """The brief of one story: headline, summary, entities, quote groups, single-source claims."""
     from storyline.briefs import brief as build
 
-    return build(story_id, db=db, lang=lang)
+    return build(story_id, db=_existing(db), lang=lang)
 
 
 def compare(text_a: str, text_b: str, **options) -> PairScore:

@@ -23,7 +23,7 @@ from storyline.embed import Encoder, get_encoder
 from storyline.errors import InputError
 from storyline.settings import Settings
 from storyline.store import Store, utcnow
-from storyline.stories import StoryClusterer, StoryItem, one_blas_thread
+from storyline.clustering import StoryClusterer, StoryItem, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
 from storyline.writer import Writer, write_batch
 from storyline.writer import available as background_writes_available

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.stories import FEATURES, StoryClusterer, StoryItem, StoryParams
+from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc)
 DIM = 64
@@ -210,13 +210,13 @@ def test_unknown_lang_is_the_share_of_members_the_encoder_cannot_compare():
 def test_one_blas_thread_nests_and_restores():
     from threadpoolctl import threadpool_info
 
-    from storyline import stories
+    from storyline import clustering
 
     def blas_threads() -> set[int]:
         return {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
 
-    with stories.one_blas_thread():
-        with stories.one_blas_thread():
+    with clustering.one_blas_thread():
+        with clustering.one_blas_thread():
             assert blas_threads() <= {1}
-        assert blas_threads() <= {1} and stories._BLAS_DEPTH == 1
-    assert stories._BLAS_DEPTH == 0
+        assert blas_threads() <= {1} and clustering._BLAS_DEPTH == 1
+    assert clustering._BLAS_DEPTH == 0
