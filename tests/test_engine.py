@@ -46,6 +46,23 @@ def test_a_date_no_parser_reads_is_kept_and_reported_not_dropped(tmp_path):
     assert "1 article had a `published` value no date parser could read" in report.summary()
 
 
+def test_one_article_dated_far_ahead_does_not_close_the_open_stories(tmp_path):
+    base = ("Dock workers at the port of Valmare stopped all ferries to Isla Verde on Tuesday, demanding "
+            "fair pay and safe shifts, and some 2,000 travellers were stranded overnight in the terminal.")
+    records = [RawRecord(origin="f:1", id="a", text=base, published="2026-03-02T08:00:00Z"),
+               RawRecord(origin="f:2", id="z", published="2099-01-01T00:00:00Z",
+                         text="An orchard festival in the hill town of Castrel drew visitors to taste "
+                              "twelve varieties of apple and pear at the weekend market."),
+               RawRecord(origin="f:3", id="b", text=base.replace("Tuesday", "Tuesday morning") + " Talks resume.",
+                         published="2026-03-03T09:00:00Z")]
+    with _engine(tmp_path / "f.db") as engine:
+        report = engine.ingest_records(records)
+        story_of = {a: engine.store.story_of(a) for a in "azb"}
+        assert engine.store.get_article("z").published.year == 2099  # stored as given
+    assert story_of["a"] == story_of["b"] != story_of["z"]
+    assert report.future_dates == 1 and "dated more than a day after ingest" in report.summary()
+
+
 def test_reingesting_adds_nothing_and_ids_are_kept(tmp_path):
     path = tmp_path / "a.db"
     with _engine(path) as engine:

@@ -13,6 +13,7 @@ import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TextIO
 
@@ -41,6 +42,7 @@ class IngestReport:
     stories_updated: int = 0
     uncovered_languages: Counter = field(default_factory=Counter)
     unparsed_dates: int = 0  # articles kept whose given `published` no parser read (raw value in extra)
+    future_dates: int = 0  # articles dated over a day after their ingest: stored, not used as time evidence
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
@@ -74,6 +76,9 @@ class IngestReport:
             line += (f"\nnote: {self.unparsed_dates} article{'s' if self.unparsed_dates != 1 else ''} had a `published` "
                      "value no date parser could read: kept without a date, the value in extra.published_unparsed "
                      "(use ISO 8601, e.g. 2026-03-14T09:30:00Z, or RFC 2822)")
+        if self.future_dates:
+            line += (f"\nnote: {self.future_dates} article{'s' if self.future_dates != 1 else ''} dated more than a day "
+                     "after ingest: the dates are stored as given but not used to place them in time")
         return line
 
 
@@ -324,6 +329,8 @@ class Engine:
             if ex.unparsed_published is not None:
                 article.extra["published_unparsed"] = ex.unparsed_published
                 report.unparsed_dates += 1
+            if article.published is not None and usable_time(article) is None:
+                report.future_dates += 1
             signature = self._dedup.signature(article.full_text)
             duplicate_of = self._dedup.find(signature, short=is_short(article.full_text))
             self._dedup.add(article.id, signature, duplicate_of)
@@ -415,8 +422,21 @@ def _item(article: Article, vector: np.ndarray) -> StoryItem:
     return StoryItem(
         article_id=article.id, vector=np.asarray(vector, dtype=np.float32), lang=article.lang,
         # only a real publication time is evidence: ingest time of an old file says nothing
-        time=article.published, title=article.title, text=article.text, source=article.source,
+        time=usable_time(article), title=article.title, text=article.text, source=article.source,
     )
+
+
+FUTURE_SLACK = timedelta(days=1)
+
+
+def usable_time(article: Article) -> datetime | None:
+    """The publication time the clusterer may use: none for a date over a day after the article was
+    ingested (a wrong date, "2099"), which would otherwise move the story clock ahead and close every
+    open story. The date itself is stored as given."""
+    published = article.published
+    if published is None or article.ingested is None or published <= article.ingested + FUTURE_SLACK:
+        return published
+    return None
 
 
 def _content_hash(title: str, text: str) -> str:
