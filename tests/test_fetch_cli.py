@@ -145,6 +145,7 @@ def test_ctrl_c_while_waiting_for_the_next_round(web, feeds_file, tmp_path) -> N
     [
         (["missing-feeds.txt", "--once"], "does not exist"),
         (["{feeds}", "--every", "soon"], "not a duration"),
+        (["{feeds}", "--every", "0"], "too short"),
         (["{empty}", "--once"], "lists no feed URLs"),
     ],
 )

@@ -29,6 +29,9 @@ _SIZE_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 
 _BENIGN = {"already_fetched", "not_modified", "interrupted"}
 
 
+MIN_EVERY_SECONDS = 10.0  # a polite floor: `--every 0` would poll a feed server in a tight loop
+
+
 def parse_duration(text: str) -> float:
     """Seconds in ``30s``, ``10m``, ``1h``, ``1.5h`` or a bare number of seconds.
 
@@ -198,7 +201,7 @@ def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, max_size,
 
 @click.command("follow")
 @click.argument("feeds", metavar="FEEDS")
-@click.option("--every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h.")
+@click.option("--every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h (at least 10s).")
 @click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
 @_politeness
 def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, max_size, quiet):
@@ -207,6 +210,9 @@ def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, max
         interval = parse_duration(every)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--every") from exc
+    if interval < MIN_EVERY_SECONDS and not once:
+        raise click.BadParameter(f"{every!r} is too short: feeds are polled at most every {MIN_EVERY_SECONDS:g}s "
+                                 "(feed servers rate-limit; most update every few minutes)", param_hint="--every")
     feed_urls = read_feed_list(feeds)
     stop = threading.Event()
 
