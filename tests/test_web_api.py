@@ -246,6 +246,19 @@ def test_post_a_list_counts_rejections_per_item(client):
     assert sorted((r["item"], r["reason"]) for r in body["rejected"]) == [(1, "empty"), (2, "too_short")]
 
 
+def test_post_rejects_bad_items_one_by_one_and_keeps_the_good(client):
+    good = {"id": "kiosk-en", "title": "Night kiosk reopens on the Valmare promenade after the winter storms",
+            "text": "The night kiosk on the Valmare promenade reopened on Friday after repairs to storm damage, "
+                    "its owner said, with new shutters and a longer summer season.", "lang": "klingon"}
+    huge = {"title": "A very long page", "text": "word " * 250_000}
+    body = client.post("/api/articles", json=[good, "str", 7, huge]).json()
+    assert body["ingested"] == 1
+    assert sorted((r["item"], r["reason"]) for r in body["rejected"]) == [
+        (1, "malformed_json"), (2, "malformed_json"), (3, "too_long")]
+    stored = client.get("/api/articles/kiosk-en").json()
+    assert stored["lang"] == "en" and stored["extra"]["lang_given"] == "klingon"
+
+
 @pytest.mark.parametrize("payload, status", [
     (b"", 400), (b"{not json", 400), (b"[]", 400), (b"[1, 2]", 400), (b'"text"', 400),
     (b'{"text": 12}', 422), (b'{"title": "x"}', 422), (b"[" * 100000, 400),

@@ -42,6 +42,7 @@ class IngestReport:
     stories_updated: int = 0
     uncovered_languages: Counter = field(default_factory=Counter)
     unparsed_dates: int = 0  # articles kept whose given `published` no parser read (raw value in extra)
+    bad_lang_codes: int = 0  # a given `lang` that is no language code: detected instead, the value kept in extra
     future_dates: int = 0  # articles dated over a day after their ingest: stored, not used as time evidence
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
@@ -76,6 +77,9 @@ class IngestReport:
             line += (f"\nnote: {self.unparsed_dates} article{'s' if self.unparsed_dates != 1 else ''} had a `published` "
                      "value no date parser could read: kept without a date, the value in extra.published_unparsed "
                      "(use ISO 8601, e.g. 2026-03-14T09:30:00Z, or RFC 2822)")
+        if self.bad_lang_codes:
+            line += (f"\nnote: {self.bad_lang_codes} article{'s' if self.bad_lang_codes != 1 else ''} gave a `lang` that is "
+                     "no ISO 639 code: the language was detected instead (the value kept in extra.lang_given)")
         if self.future_dates:
             line += (f"\nnote: {self.future_dates} article{'s' if self.future_dates != 1 else ''} dated more than a day "
                      "after ingest: the dates are stored as given but not used to place them in time")
@@ -274,7 +278,7 @@ class Engine:
     def _process(self, batch: list[RawRecord | Rejection], report: IngestReport, strict: bool) -> None:
         from storyline.clean import clean_many
         from storyline.extract import Extracted, extract
-        from storyline.language import detect, normalise_code
+        from storyline.language import detect, given_code
 
         writer = self._writer
         clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer and writer.cpu_seconds)
@@ -315,8 +319,9 @@ class Engine:
                         rejections, strict)
                 continue
             clock.lap("clean")
-            if record.lang:
-                lang, confidence = normalise_code(str(record.lang)), 1.0
+            given = given_code(record.lang) if record.lang else None
+            if given is not None:
+                lang, confidence = given, 1.0
             else:
                 lang, confidence = detect(f"{ex.title}\n{clean.text[:2000]}")
             clock.lap("language")
@@ -326,6 +331,9 @@ class Engine:
                 ingested=now, content_hash=content_hash, origin=record.origin,
                 removed=clean.removed, extra=dict(record.extra),
             )
+            if record.lang and given is None:
+                article.extra["lang_given"] = str(record.lang)[:50]
+                report.bad_lang_codes += 1
             if ex.unparsed_published is not None:
                 article.extra["published_unparsed"] = ex.unparsed_published
                 report.unparsed_dates += 1

@@ -127,6 +127,27 @@ def normalise_code(label: str) -> str:
     return code or "und"
 
 
+# ISO 639-1: the two-letter codes a given `lang` may use (three-letter ISO 639-3 codes pass as they are)
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el
+en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja
+jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd
+ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss
+st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split())
+
+
+def given_code(value: object) -> str | None:
+    """A language code given with an article, normalised, or None if it is not one ("klingon", "xx").
+
+    >>> given_code("pt-BR"), given_code("EN"), given_code("fil"), given_code("klingon"), given_code("xx")
+    ('pt', 'en', 'fil', None, None)
+    """
+    code = normalise_code(str(value))
+    if len(code) == 2 and code in ISO_639_1:
+        return code
+    return code if len(code) == 3 and code.isascii() and code.isalpha() else None
+
+
 def detect(text: str, identifier: Identifier | None = None) -> tuple[str, float]:
     """The language of ``text`` as (ISO 639-1 code, confidence in [0, 1]); ("und", 0.0) if none."""
     line = prepare(text)

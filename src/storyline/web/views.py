@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from storyline.errors import InputError, NotFoundError
+from storyline.types import Rejection
 from storyline.web import queries
 from storyline.web.state import AppState
 
@@ -82,7 +83,7 @@ def compare_articles(state: AppState, a: str, b: str) -> dict[str, Any]:
     }
 
 
-def parse_items(body: bytes) -> list[dict[str, Any]]:
+def parse_items(body: bytes) -> list[Any]:
     """The articles of a POST body: one JSON object or a list of them. Raises InputError otherwise."""
     hint = 'send one JSON object like {"title": "...", "text": "..."} or a list of them'
     if not body.strip():
@@ -97,18 +98,26 @@ def parse_items(body: bytes) -> list[dict[str, Any]]:
     if len(items) > MAX_ITEMS:
         raise InputError(f"{len(items)} articles in one request; at most {MAX_ITEMS}",
                          hint="split the list, or use `storyline ingest FILE.jsonl` for bulk loads")
-    for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise InputError(f"item {n} is a {type(item).__name__}, not a JSON object", hint=hint)
-    return items
+    if not any(isinstance(item, dict) for item in items):
+        raise InputError("no item is a JSON object", hint=hint)
+    return items  # an item that is not an object is rejected on its own, the others ingested
 
 
-def ingest_items(state: AppState, items: list[dict[str, Any]], origin: str) -> dict[str, Any]:
+MAX_ITEM_BYTES = 1_000_000  # the same limit as a JSONL line given to `storyline ingest`
+MAX_ITEM_CHARS = MAX_ITEM_BYTES // 4  # under this many characters no item can be over the limit
+
+
+def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, Any]:
     """Ingest parsed items as if they were JSONL lines; answer with assignments and rejections."""
     from storyline.sources.files import parse_record
 
-    records = [parse_record(json.dumps(item, ensure_ascii=False), f"{origin}:{n}")
-               for n, item in enumerate(items)]
+    records = []
+    for n, item in enumerate(items):
+        line = json.dumps(item, ensure_ascii=False)
+        if len(line) > MAX_ITEM_CHARS and len(line.encode("utf-8")) > MAX_ITEM_BYTES:
+            records.append(Rejection(f"{origin}:{n}", "too_long", f"item over {MAX_ITEM_BYTES} bytes"))
+        else:
+            records.append(parse_record(line, f"{origin}:{n}"))
     report = state.ingest(records)
     return {
         "ingested": report.ingested,
