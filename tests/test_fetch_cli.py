@@ -98,6 +98,9 @@ def test_fetch_urls_counts_every_outcome(web, tmp_path) -> None:
     assert again.returncode == 0 and "already_fetched: 1" in again.stdout
     assert web.hits("/news/valdmar-port-reopens") == 1
 
+    gone = run("fetch", urls[3], "--db", str(db), *FAST)  # refused before: asked for by name, it is tried again
+    assert gone.returncode == 1 and "http_404: 1" in gone.stdout and web.hits("/news/gone") == 2
+
 
 def test_fetch_exits_1_when_nothing_could_be_fetched(web, tmp_path) -> None:
     result = run("fetch", web.url("/news/gone"), web.url("/private/briefing"), "--db", str(tmp_path / "x.db"), *FAST)

@@ -181,7 +181,10 @@ class Harvester:
             return self._skip(tally, url, "already_fetched", f"same article as another URL in this run ({canon})")
         self._this_run.add(canon)
         known = self.state.get(canon)
-        if known is not None and self.state.is_settled(canon) and not refresh:
+        # a URL asked for by name is tried again when it was refused before (a 404, too large, not an
+        # article): the page or the limits may have changed; feed items are not, or every poll would
+        retry = feed_url is None and known is not None and known.status == "rejected"
+        if known is not None and self.state.is_settled(canon) and not refresh and not retry:
             return self._skip(tally, url, "already_fetched", f"fetched before: {' '.join(filter(None, (known.status, known.reason)))}, {known.last_attempt}")
         validators = {"etag": known.etag, "last_modified": known.last_modified} if known and refresh else {}
         result = self._get(url, **validators)
