@@ -79,7 +79,7 @@ def test_connection_refused_is_reported(web) -> None:
     with fetcher(retries=0) as f:
         result = f.get(url)
     assert isinstance(result, Rejection)
-    assert result.reason in ("robots_unreachable", "connection_error")
+    assert result.reason == "connection_error" and "cannot connect to 127.0.0.1" in result.detail
 
 
 def test_robots_disallow_is_respected_without_touching_the_page(web) -> None:

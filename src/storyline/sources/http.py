@@ -51,10 +51,12 @@ class Page:
 class _Robots:
     """One host's robots.txt, parsed, with the time it stops being trusted."""
 
-    def __init__(self, parser: urllib.robotparser.RobotFileParser | None, expires: float, detail: str = "") -> None:
+    def __init__(self, parser: urllib.robotparser.RobotFileParser | None, expires: float, detail: str = "",
+                 reason: str = "robots_unreachable") -> None:
         self.parser = parser
         self.expires = expires
         self.detail = detail
+        self.reason = reason  # why there is no parser: the host itself unreachable says more than robots.txt
 
 
 class Fetcher:
@@ -145,6 +147,10 @@ class Fetcher:
                     content += chunk
                     if len(content) >= _ROBOTS_MAX_BYTES:  # RFC 9309: parse at least the first 500 KiB
                         break
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            return _Robots(None, now + min(self.robots_ttl, _ROBOTS_RETRY_AFTER),
+                           f"cannot connect to {host_of(url)} ({type(exc).__name__}): is the address right and the site up?",
+                           "connection_error")
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return _Robots(None, now + min(self.robots_ttl, _ROBOTS_RETRY_AFTER), f"robots.txt unreachable: {type(exc).__name__}")
         if status >= 500:
@@ -163,7 +169,7 @@ class Fetcher:
         if robots is None or robots.expires <= self.clock():
             robots = self._robots[host] = self._load_robots(url)
         if robots.parser is None:
-            return Rejection(url, "robots_unreachable", robots.detail)
+            return Rejection(url, robots.reason, robots.detail)
         if not robots.parser.can_fetch(self.user_agent, url):
             return Rejection(url, "robots_disallowed", f"robots.txt of {host} disallows it for {self.user_agent}")
         return None
