@@ -63,6 +63,23 @@ def test_one_article_dated_far_ahead_does_not_close_the_open_stories(tmp_path):
     assert report.future_dates == 1 and "dated more than a day after ingest" in report.summary()
 
 
+def test_a_batch_in_any_date_order_meets_the_stories_of_its_time(tmp_path):
+    base = ("Dock workers at the port of Valmare stopped all ferries to Isla Verde on Tuesday, demanding "
+            "fair pay and safe shifts, and some 2,000 travellers were stranded overnight in the terminal.")
+    records = [RawRecord(origin="f:1", id="a", text=base, published="2026-03-02T08:00:00Z"),
+               RawRecord(origin="f:2", id="z", published="2026-04-10T00:00:00Z",
+                         text="An orchard festival in the hill town of Castrel drew visitors to taste "
+                              "twelve varieties of apple and pear at the weekend market."),
+               RawRecord(origin="f:3", id="b", published="2026-03-03T09:00:00Z",
+                         text="Ferries to Isla Verde stayed in the port of Valmare for a second day as dock workers "
+                              "kept up their strike over pay and shifts; stranded travellers slept in the terminal.")]
+    with _engine(tmp_path / "o.db") as engine:
+        report = engine.ingest_records(records)
+        story_of = {a: engine.store.story_of(a) for a in "azb"}
+    assert story_of["a"] == story_of["b"] != story_of["z"]
+    assert [x.article_id for x in report.assignments] == ["a", "z", "b"]  # reported in input order
+
+
 def test_reingesting_adds_nothing_and_ids_are_kept(tmp_path):
     path = tmp_path / "a.db"
     with _engine(path) as engine:

@@ -371,9 +371,10 @@ class Engine:
 
     def _assign(self, prepared: list[_Prepared], vectors: np.ndarray) -> list[Assignment]:
         """Each article to a story; a near-duplicate joins the story of the article it copies."""
-        assignments: list[Assignment] = []
+        assignments: list[Assignment | None] = [None] * len(prepared)
         story_of_new: dict[str, str] = {}
-        for item, vector in zip(prepared, vectors):
+        for i in _oldest_first(prepared):
+            item, vector = prepared[i], vectors[i]
             story_item = _item(item.article, vector)
             if item.duplicate_of is not None:
                 target = story_of_new.get(item.duplicate_of) or self._stored_story(item.duplicate_of)
@@ -383,8 +384,8 @@ class Engine:
             else:
                 assignment = self.clusterer.learn_one(story_item)
             story_of_new[item.article.id] = assignment.story_id
-            assignments.append(assignment)
-        return assignments
+            assignments[i] = assignment
+        return assignments  # type: ignore[return-value]  (every slot is filled)
 
     def _batch_to_write(self, prepared, vectors, assignments, merges, rejections) -> tuple:
         """``write_batch``'s arguments after the store: values now, never state the next batch changes."""
@@ -432,6 +433,15 @@ def _item(article: Article, vector: np.ndarray) -> StoryItem:
         # only a real publication time is evidence: ingest time of an old file says nothing
         time=usable_time(article), title=article.title, text=article.text, source=article.source,
     )
+
+
+def _oldest_first(prepared: list[_Prepared]) -> list[int]:
+    """Positions in a batch by publication time (undated ones keep their place among the dated): a
+    folder or feed in any order then meets the stories of its time, not ones a newer article closed."""
+    dated = sorted((i for i, p in enumerate(prepared) if usable_time(p.article) is not None),
+                   key=lambda i: usable_time(prepared[i].article))
+    slots = iter(dated)
+    return [next(slots) if usable_time(p.article) is not None else i for i, p in enumerate(prepared)]
 
 
 FUTURE_SLACK = timedelta(days=1)
