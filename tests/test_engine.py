@@ -46,17 +46,24 @@ def test_a_date_no_parser_reads_is_kept_and_reported_not_dropped(tmp_path):
     assert "1 article had a `published` value no date parser could read" in report.summary()
 
 
+def _strike_and_orchard(orchard_date: str) -> list[RawRecord]:
+    """Two reports of one port strike a day apart (not near-copies) and an unrelated orchard fair between them."""
+    return [RawRecord(origin="f:1", id="a", published="2026-03-02T08:00:00Z",
+                      text="Dock workers at the port of Valmare stopped all ferries to Isla Verde on Tuesday, demanding "
+                           "fair pay and safe shifts, and some 2,000 travellers were stranded overnight in the terminal."),
+            RawRecord(origin="f:2", id="z", published=orchard_date,
+                      text="An orchard festival in the hill town of Castrel drew visitors to taste "
+                           "twelve varieties of apple and pear at the weekend market."),
+            RawRecord(origin="f:3", id="b", published="2026-03-03T09:00:00Z",
+                      text="Ferries to Isla Verde stayed in the port of Valmare for a second day as dock workers "
+                           "kept up their strike over pay and shifts; stranded travellers slept in the terminal.")]
+
+
 def test_one_article_dated_far_ahead_does_not_close_the_open_stories(tmp_path):
-    base = ("Dock workers at the port of Valmare stopped all ferries to Isla Verde on Tuesday, demanding "
-            "fair pay and safe shifts, and some 2,000 travellers were stranded overnight in the terminal.")
-    records = [RawRecord(origin="f:1", id="a", text=base, published="2026-03-02T08:00:00Z"),
-               RawRecord(origin="f:2", id="z", published="2099-01-01T00:00:00Z",
-                         text="An orchard festival in the hill town of Castrel drew visitors to taste "
-                              "twelve varieties of apple and pear at the weekend market."),
-               RawRecord(origin="f:3", id="b", text=base.replace("Tuesday", "Tuesday morning") + " Talks resume.",
-                         published="2026-03-03T09:00:00Z")]
+    first, future, follow_up = _strike_and_orchard("2099-01-01T00:00:00Z")
     with _engine(tmp_path / "f.db") as engine:
-        report = engine.ingest_records(records)
+        report = engine.ingest_records([first, future])  # its own batch: no reordering can help
+        engine.ingest_records([follow_up])
         story_of = {a: engine.store.story_of(a) for a in "azb"}
         assert engine.store.get_article("z").published.year == 2099  # stored as given
     assert story_of["a"] == story_of["b"] != story_of["z"]
@@ -64,17 +71,8 @@ def test_one_article_dated_far_ahead_does_not_close_the_open_stories(tmp_path):
 
 
 def test_a_batch_in_any_date_order_meets_the_stories_of_its_time(tmp_path):
-    base = ("Dock workers at the port of Valmare stopped all ferries to Isla Verde on Tuesday, demanding "
-            "fair pay and safe shifts, and some 2,000 travellers were stranded overnight in the terminal.")
-    records = [RawRecord(origin="f:1", id="a", text=base, published="2026-03-02T08:00:00Z"),
-               RawRecord(origin="f:2", id="z", published="2026-04-10T00:00:00Z",
-                         text="An orchard festival in the hill town of Castrel drew visitors to taste "
-                              "twelve varieties of apple and pear at the weekend market."),
-               RawRecord(origin="f:3", id="b", published="2026-03-03T09:00:00Z",
-                         text="Ferries to Isla Verde stayed in the port of Valmare for a second day as dock workers "
-                              "kept up their strike over pay and shifts; stranded travellers slept in the terminal.")]
     with _engine(tmp_path / "o.db") as engine:
-        report = engine.ingest_records(records)
+        report = engine.ingest_records(_strike_and_orchard("2026-04-10T00:00:00Z"))
         story_of = {a: engine.store.story_of(a) for a in "azb"}
     assert story_of["a"] == story_of["b"] != story_of["z"]
     assert [x.article_id for x in report.assignments] == ["a", "z", "b"]  # reported in input order
@@ -123,6 +121,19 @@ def test_restart_restores_active_stories(tmp_path):
         # story ids keep growing after a restart: none is reused
         ids = [s.id for s in engine.store.list_stories()]
         assert len(ids) == len(set(ids))
+
+
+def test_a_near_copy_of_an_article_whose_story_was_just_merged_joins_the_merged_story(tmp_path):
+    # found by the property test below: a9 opens s3, a10 merges s3 into s2, a11 (a copy of a9) reopened s3
+    texts = [["port"] * 3] * 8 + [["strike", "strike", "flood"], ["flood", "strike", "port", "port", "rain", "rain",
+             "port", "strike"], ["strike"] * 3, ["flood", "strike", "port", "port", "rain", "rain", "port"],
+             ["port", "port", "flood"]]
+    records = [RawRecord(origin=f"m:{n}", id=f"a{n}", title=" ".join(t)) for n, t in enumerate(texts)]
+    with _engine(tmp_path / "m.db", batch_size=4) as engine:
+        engine.ingest_records(records)
+        pairs = engine.store.article_story_pairs()
+        listed = {s.id for s in engine.store.list_stories()}
+    assert {story for _, story in pairs} == listed
 
 
 words = st.sampled_from("port strike flood rain vote minister fire bridge river club match gold".split())

@@ -192,7 +192,9 @@ class StoryClusterer:
         return Assignment(item.article_id, story.id, cosine, False)
 
     def add_to(self, item: StoryItem, story_id: str) -> Assignment:
-        """Force an article into a story (near-duplicates, replay); a closed or unknown story is (re)opened."""
+        """Force an article into a story (near-duplicates, replay); a closed or unknown story is (re)opened.
+        An id a merge since the last ``pop_merges`` absorbed names the story it went into."""
+        story_id = self.resolve(story_id)
         stamp = _timestamp(item.time)
         self._advance(stamp)
         words, names = self._keys(item)
@@ -204,6 +206,13 @@ class StoryClusterer:
         cosine = 1.0 if is_new else float(self._centroids[story.row] @ item.vector)
         self._add(story, item, stamp, words, names)
         return Assignment(item.article_id, story_id, cosine, is_new)
+
+    def resolve(self, story_id: str) -> str:
+        """The story ``story_id`` now is, following the merges not yet popped (in order, so chains resolve)."""
+        for absorbed, into in self._merges:
+            if absorbed == story_id:
+                story_id = into
+        return story_id
 
     def pop_merges(self) -> list[tuple[str, str]]:
         """(absorbed, into) story merges since the last call: an article that strongly matched both joined them."""
