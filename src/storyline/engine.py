@@ -438,10 +438,9 @@ def _item(article: Article, vector: np.ndarray) -> StoryItem:
 def _oldest_first(prepared: list[_Prepared]) -> list[int]:
     """Positions in a batch by publication time (undated ones keep their place among the dated): a
     folder or feed in any order then meets the stories of its time, not ones a newer article closed."""
-    dated = sorted((i for i, p in enumerate(prepared) if usable_time(p.article) is not None),
-                   key=lambda i: usable_time(prepared[i].article))
-    slots = iter(dated)
-    return [next(slots) if usable_time(p.article) is not None else i for i, p in enumerate(prepared)]
+    times = [usable_time(p.article) for p in prepared]
+    slots = iter(sorted((i for i, t in enumerate(times) if t is not None), key=times.__getitem__))
+    return [i if t is None else next(slots) for i, t in enumerate(times)]
 
 
 FUTURE_SLACK = timedelta(days=1)

@@ -163,7 +163,6 @@ def show(story_id, db, as_json):
         click.echo(f"note: story {story_id} was merged into {story.merged_into}", err=True)
     links = store.duplicate_links(story.id)
     members = store.story_articles(story.id)
-    untitled = [a for a in members if not a.title]
     articles = [
         {"id": a.id, "lang": a.lang, "source": a.source, "published": to_iso(a.published),
          "title": a.title, "duplicate_of": links.get(a.id)}
@@ -177,11 +176,10 @@ def show(story_id, db, as_json):
     click.echo(f"  {len(articles)} article{'s' if len(articles) != 1 else ''}, languages {', '.join(story.languages)}")
     if story.merged_from:
         click.echo(f"  merged from: {', '.join(story.merged_from)}")
-    openings = {a.id: " ".join(a.text[:80].split()) for a in untitled}
-    for a in articles:
+    for member, a in zip(members, articles):
         dup = f"  (near-copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
         date = (a["published"] or "")[:10] or "no date   "
-        title = a["title"] or f"“{openings.get(a['id'], '').strip()}…” (no title)"
+        title = a["title"] or f"“{' '.join(member.text[:80].split())}…” (no title)"
         click.echo(f"  {a['id']}  {a['lang']}  {date}  {a['source'] or '-'}: {title}{dup}")
 
 

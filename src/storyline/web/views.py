@@ -103,19 +103,17 @@ def parse_items(body: bytes) -> list[Any]:
     return items  # an item that is not an object is rejected on its own, the others ingested
 
 
-MAX_ITEM_BYTES = 1_000_000  # the same limit as a JSONL line given to `storyline ingest`
-MAX_ITEM_CHARS = MAX_ITEM_BYTES // 4  # under this many characters no item can be over the limit
-
-
 def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, Any]:
     """Ingest parsed items as if they were JSONL lines; answer with assignments and rejections."""
     from storyline.sources.files import parse_record
 
+    limit = state.settings.max_bytes  # the same limit as a JSONL line given to `storyline ingest`
     records = []
     for n, item in enumerate(items):
         line = json.dumps(item, ensure_ascii=False)
-        if len(line) > MAX_ITEM_CHARS and len(line.encode("utf-8")) > MAX_ITEM_BYTES:
-            records.append(Rejection(f"{origin}:{n}", "too_long", f"item over {MAX_ITEM_BYTES} bytes"))
+        # under limit/4 characters no line can be over the limit: most items skip the encoding
+        if len(line) > limit // 4 and len(line.encode("utf-8")) > limit:
+            records.append(Rejection(f"{origin}:{n}", "too_long", f"item over {limit} bytes"))
         else:
             records.append(parse_record(line, f"{origin}:{n}"))
     report = state.ingest(records)
