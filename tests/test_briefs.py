@@ -58,12 +58,17 @@ def test_units_cover_the_text_and_never_cut_a_quotation(pieces):
         assert unit.text.count("«") == unit.text.count("»")
 
 
+def _speakers(text: str) -> list[tuple[str, str | None]]:
+    """(quoted text, speaker) of each quote segment of one article."""
+    return [(s.text, s.speaker) for s in article_quotes("a", text)]
+
+
 def test_speakers_from_attribution_and_pronouns():
     text = ('"The crack is growing," said chief engineer Paul Okafor.\n\n'
             '"No vamos a correr riesgos", dijo la gobernadora Lucía Moreno. "Es grave", añadió.\n\n'
             "« Tout le monde part », a déclaré Marc Petit.\n\n"
             'Anna Berg said: "We are ready to help the families."')
-    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    got = _speakers(text)
     assert got == [("The crack is growing", "Paul Okafor"), ("No vamos a correr riesgos", "Lucía Moreno"),
                    ("Tout le monde part", "Marc Petit"), ("We are ready to help the families.", "Anna Berg")]
 
@@ -76,7 +81,7 @@ def test_speaker_is_the_name_in_the_attribution_clause_without_glued_words():
             'della Commissione Maria Lind, responsabile per la finanza.'
             '\n\n«No estamos de acuerdo con la multa», dijo su portavoz, Clara Voss.'
             '\n\n"As regras valem para todos", afirmou a presidente da Agência para o clima, Maria Lind.')
-    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    got = _speakers(text)
     assert got == [("We will fight this ruling", "Clara Voss"), ("acted in good faith", "Clara Voss"),
                    ("Der Markt braucht klare Regeln", "Maria Lind"), ("Wir prüfen alle Optionen", "Clara Voss"),
                    ("Le regole valgono per tutti", "Maria Lind"), ("No estamos de acuerdo con la multa", "Clara Voss"),
@@ -103,7 +108,7 @@ def test_quote_with_an_unnamed_speaker_does_not_inherit_the_last_name():
             '"It will take a year," she added.\n\n'
             'In Lyon, the transport ministry said the city "had not been consulted".\n\n'
             "À Paris, la ministre a salué « un signal fort pour la ville ».")
-    got = [(s.text, s.speaker) for s in article_quotes("a", text)]
+    got = _speakers(text)
     assert got == [("We will rebuild the bridge", "Ana Ruiz"), ("It will take a year", "Ana Ruiz"),
                    ("had not been consulted", None), ("un signal fort pour la ville", None)]
 
