@@ -85,6 +85,8 @@ def test_filters_language_source_and_dates(client):
     herald = client.get("/api/stories", params=[("source", "Harbour Herald")]).json()["stories"]
     assert herald and all("Harbour Herald" in s["sources"] for s in herald)
     assert len(herald) == len({story_of(client, "bridge-en"), story_of(client, "chess-en")})
+    lower = client.get("/api/stories", params=[("source", "harbour HERALD")]).json()["stories"]
+    assert [s["id"] for s in lower] == [s["id"] for s in herald]  # a source is found whatever its case
     day = client.get("/api/stories", params={"since": "2026-04-12", "until": "2026-04-12"}).json()["stories"]
     assert story_of(client, "orchard-fr") in [s["id"] for s in day]
     assert all(s["first_seen"] < "2026-04-13" and s["last_seen"] >= "2026-04-12" for s in day)
@@ -300,3 +302,11 @@ def test_no_query_string_crashes_the_server(client, q, lang, source, since):
     response = client.get("/api/stories", params={"q": q, "lang": lang, "source": source, "since": since})
     assert response.status_code in (200, 400, 422), response.text
     assert "error" in response.json() or "stories" in response.json()
+
+
+def test_a_long_bad_value_is_quoted_short(client):
+    response = client.get("/api/stories", params={"q": "x" * 2000})
+    assert response.status_code == 422
+    body = response.json()
+    assert "q:" in body["error"] and len(body["error"]) < 300 and "…" in body["error"]
+

@@ -39,12 +39,17 @@ def status_of(exc: StorylineError) -> int:
     return 500
 
 
+def _clip(text: str, limit: int = 80) -> str:
+    """A bad value as the message quotes it: long input is cut, so the answer stays one readable line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def validation_message(exc: RequestValidationError) -> str:
     """The first problem with the request's parameters, in one line a person can act on."""
     parts = []
     for err in exc.errors()[:3]:
         where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body"))
-        value = f" (got {err['input']!r})" if "input" in err and not isinstance(err["input"], dict) else ""
+        value = f" (got {_clip(repr(err['input']))})" if "input" in err and not isinstance(err["input"], dict) else ""
         parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}{value}")
     return "; ".join(parts) or "invalid request"
 

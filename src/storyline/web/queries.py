@@ -112,7 +112,8 @@ def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[st
         params += list(f.langs)
     if f.sources:
         marks = ",".join("?" * len(f.sources))
-        where.append(f"EXISTS (SELECT 1 FROM json_each(s.sources) WHERE value IN ({marks}))")
+        # NOCASE: "harbour herald" finds "Harbour Herald" (ASCII letters; SQLite folds no others)
+        where.append(f"EXISTS (SELECT 1 FROM json_each(s.sources) WHERE value COLLATE NOCASE IN ({marks}))")
         params += list(f.sources)
     if f.since is not None:
         where.append("COALESCE(s.last_seen, s.updated) >= ?")
