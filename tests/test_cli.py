@@ -99,6 +99,9 @@ def test_eval_stories_json_keys(corpus):
     result = json.loads(run("eval", "stories", str(corpus), "--json").stdout)
     assert {"bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "n_pred", "n_gold", "docs_per_s"} <= set(result)
     assert result["n_gold"] == 2 and 0 <= result["bcubed_f1"] <= 1
+    by_lang = result["by_lang"]
+    assert sum(v["n"] for v in by_lang.values()) == result["n_docs"]
+    assert all(0 <= v["bcubed_f1"] <= 1 for v in by_lang.values())
 
 
 @pytest.mark.slow

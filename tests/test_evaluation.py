@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.evaluation import bcubed, pairwise
+from storyline.evaluation import bcubed, bcubed_by, pairwise
 
 
 def _pairwise_slow(gold, pred):
@@ -44,6 +44,18 @@ def test_metrics_ignore_label_names(rows):
     renamed = [f"story-{p * 7}" for p in pred]
     assert bcubed(gold, pred) == pytest.approx(bcubed(gold, renamed))
     assert pairwise(gold, pred) == pytest.approx(pairwise(gold, renamed))
+
+
+@given(labels, st.lists(st.sampled_from(["en", "de", "sl"]), min_size=30, max_size=30))
+def test_groups_average_to_the_whole(rows, langs):
+    gold = [g for g, _ in rows]
+    pred = [p for _, p in rows]
+    groups = langs[: len(rows)]
+    by = bcubed_by(gold, pred, groups)
+    assert sum(n for *_, n in by.values()) == len(rows)
+    whole_p, whole_r, _ = bcubed(gold, pred)
+    assert sum(p * n for p, _, _, n in by.values()) / len(rows) == pytest.approx(whole_p)
+    assert sum(r * n for _, r, _, n in by.values()) / len(rows) == pytest.approx(whole_r)
 
 
 def test_perfect_and_singletons():

@@ -41,6 +41,34 @@ def bcubed(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, f
     return precision, recall, _f1(precision, recall)
 
 
+def bcubed_by(gold: Sequence[Hashable], pred: Sequence[Hashable],
+              groups: Sequence[Hashable]) -> dict[Hashable, tuple[float, float, float, int]]:
+    """B-cubed (precision, recall, F1, items) averaged over the items of each group (a language, say),
+    each item scored against the whole clustering: where a system loses, not a re-clustering per group.
+
+    >>> by = bcubed_by(["a", "a", "b"], [1, 2, 3], ["en", "de", "en"])
+    >>> by["en"], by["de"]
+    ((1.0, 0.75, 0.8571428571428571, 2), (1.0, 0.5, 0.6666666666666666, 1))
+    """
+    _check(gold, pred)
+    if len(groups) != len(gold):
+        raise ValueError(f"gold has {len(gold)} items, groups has {len(groups)}")
+    joint = Counter(zip(pred, gold))
+    pred_size, gold_size = Counter(pred), Counter(gold)
+    sums: dict[Hashable, list[float]] = {}
+    for c, g, group in zip(pred, gold, groups):
+        k = joint[(c, g)]
+        acc = sums.setdefault(group, [0.0, 0.0, 0])
+        acc[0] += k / pred_size[c]
+        acc[1] += k / gold_size[g]
+        acc[2] += 1
+    out = {}
+    for group, (p_sum, r_sum, n) in sums.items():
+        p, r = p_sum / n, r_sum / n
+        out[group] = (p, r, _f1(p, r), n)
+    return out
+
+
 def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, float, float]:
     """Pair-counting (precision, recall, F1): of the item pairs put together, how many belong together.
 

@@ -196,7 +196,7 @@ def eval_group():
 def eval_stories(path, as_json, encoder):
     """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it."""
     from storyline.engine import Engine
-    from storyline.evaluation import bcubed, pairwise
+    from storyline.evaluation import bcubed, bcubed_by, pairwise
 
     gold = _gold_labels(path)
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,20 +207,22 @@ def eval_stories(path, as_json, encoder):
                 started = time.perf_counter()
                 report = engine.ingest_paths([path], progress=bar.update)
                 elapsed = time.perf_counter() - started
-            origin_of = {
-                row[0]: row[1]
-                for row in engine.store.conn.execute("SELECT origin, story_id FROM articles")
-            }
+            origin_of, lang_of = {}, {}
+            for origin, story_id, lang in engine.store.conn.execute("SELECT origin, story_id, lang FROM articles"):
+                origin_of[origin], lang_of[origin] = story_id, lang
     keys = [origin for origin in gold if origin in origin_of]
     gold_labels = [gold[k] for k in keys]
     predicted = [origin_of[k] for k in keys]
     p, r, f1 = bcubed(gold_labels, predicted)
+    by_lang = bcubed_by(gold_labels, predicted, [lang_of[k] for k in keys])
     _, _, pf1 = pairwise(gold_labels, predicted)
     result = {
         "bcubed_p": round(p, 4), "bcubed_r": round(r, 4), "bcubed_f1": round(f1, 4),
         "pairwise_f1": round(pf1, 4), "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
         "docs_per_s": round(len(keys) / elapsed, 2) if elapsed > 0 else 0.0,
         "n_docs": len(keys), "not_scored": len(gold) - len(keys),
+        "by_lang": {lang: {"n": n, "bcubed_p": round(lp, 4), "bcubed_r": round(lr, 4), "bcubed_f1": round(lf, 4)}
+                    for lang, (lp, lr, lf, n) in sorted(by_lang.items(), key=lambda kv: (-kv[1][3], kv[0]))},
     }
     if as_json:
         click.echo(json.dumps(result, indent=2))
@@ -233,6 +235,9 @@ def eval_stories(path, as_json, encoder):
         + (f" ({result['not_scored']} rejected, not scored)" if result["not_scored"] else "")
         + f"\nspeed: {result['docs_per_s']} articles/s end to end"
     )
+    if len(by_lang) > 1:  # where the errors are: each language's articles scored against the whole clustering
+        click.echo("by language (B-cubed F1, articles): " + " · ".join(
+            f"{lang} {v['bcubed_f1']:.3f} ({v['n']})" for lang, v in result["by_lang"].items()))
 
 
 def _gold_labels(path: str) -> dict[str, str]:
