@@ -194,7 +194,13 @@ def eval_group():
 @click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
               help="Text encoder (default: use, the bundled multilingual model; hashing is for tests).")
 def eval_stories(path, as_json, encoder):
-    """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it."""
+    """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it.
+
+    Prints B-cubed and pairwise scores, predicted vs gold story counts, speed, and B-cubed per
+    language (each language's articles against the whole clustering: where the errors are).
+    JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_f1, n_pred, n_gold, docs_per_s, n_docs,
+    not_scored, by_lang.
+    """
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, pairwise
 
