@@ -168,3 +168,21 @@ def test_near_copy_of_an_article_in_a_closed_story_reopens_it(tmp_path):
         assert engine.store.story_of("copy") == story
         assert engine.store.get_story(story).status == "active"
         assert report.stories_created == 0
+
+
+def test_a_database_refuses_vectors_of_another_encoder(tmp_path):
+    import pytest
+
+    from storyline.errors import ConfigError
+
+    class OtherEncoder(HashingEncoder):
+        name = "e5-small"
+
+    rows = event_rows()
+    with _engine(tmp_path / "a.db") as engine:
+        engine.ingest_records(_records(rows[:3]))
+    with Engine(tmp_path / "a.db", encoder=OtherEncoder(), settings=Settings(db=str(tmp_path / "a.db"))) as engine:
+        with pytest.raises(ConfigError) as err:
+            engine.ingest_records(_records(rows[3:]))
+        assert "hashing" in err.value.message and "--encoder hashing" in err.value.hint
+        assert engine.store.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 3

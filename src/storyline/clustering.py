@@ -68,6 +68,15 @@ def one_blas_thread() -> Iterator[None]:
             _BLAS_DEPTH -= 1
 
 
+def params_file(encoder: str | None) -> str:
+    """The calibrated parameter file for an encoder: each has its own, as its cosines have their own scale.
+
+    >>> params_file("use-m3"), params_file("e5-small"), params_file("e5")
+    ('stories.json', 'stories-e5.json', 'stories-e5.json')
+    """
+    return "stories-e5.json" if encoder is not None and encoder.startswith("e5") else "stories.json"
+
+
 @dataclass(frozen=True)
 class StoryParams:
     """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
@@ -89,13 +98,14 @@ class StoryParams:
             raise ValueError(f"need {len(FEATURES)} weights ({', '.join(FEATURES)}), got {len(self.weights)}")
 
     @classmethod
-    def load(cls, path: str | None = None) -> StoryParams:
-        """Parameters from a JSON file (default: the calibrated package file), falling back to defaults."""
+    def load(cls, path: str | None = None, encoder: str | None = None) -> StoryParams:
+        """Parameters from a JSON file, or the package's file calibrated for ``encoder`` (an encoder name;
+        default USE's), falling back to defaults."""
         if path is not None:
             with open(path, encoding="utf-8") as fh:
                 raw = json.load(fh)
         else:
-            resource = resources.files("storyline") / "params" / "stories.json"
+            resource = resources.files("storyline") / "params" / params_file(encoder)
             if not resource.is_file():
                 return cls()
             raw = json.loads(resource.read_text(encoding="utf-8"))

@@ -21,10 +21,10 @@ import numpy as np
 
 from storyline.dedup import DuplicateIndex, is_short
 from storyline.embed import Encoder, get_encoder
-from storyline.errors import InputError
+from storyline.errors import ConfigError, InputError
 from storyline.settings import Settings
 from storyline.store import Store, utcnow
-from storyline.clustering import StoryClusterer, StoryItem, one_blas_thread
+from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
 from storyline.writer import Writer, write_batch
 from storyline.writer import available as background_writes_available
@@ -138,7 +138,8 @@ class Engine:
         self._story_counter = self.store.counter("story")
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
-        self.clusterer = clusterer or StoryClusterer(new_story_id=self._new_story_id)
+        self.clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
+                                                     new_story_id=self._new_story_id)
         self._dedup = self._new_dedup_index()
         self._restore()
 
@@ -200,6 +201,15 @@ class Engine:
         records = read_paths(paths, stdin=stdin, strict=strict, max_bytes=self.settings.max_bytes)
         return self.ingest_records(records, strict=strict, progress=progress)
 
+    def _check_encoder(self) -> None:
+        """Refuse to add vectors of another encoder: their cosines to the stored stories mean nothing."""
+        built_with = self.store.vector_encoder()
+        if built_with is not None and built_with != self.encoder.name:
+            option = _ENCODER_OPTIONS.get(built_with, built_with)
+            raise ConfigError(f"{self.store.path} was built with the {built_with} encoder, not {self.encoder.name}",
+                              hint=f"ingest into it with --encoder {option} (or STORYLINE_ENCODER={option}), "
+                                   "or give a new database with --db")
+
     def ingest_records(
         self,
         records: Iterable[RawRecord | Rejection],
@@ -208,6 +218,7 @@ class Engine:
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Ingest a stream of raw records (and count the rejections readers already made)."""
+        self._check_encoder()
         report = IngestReport()
         started = time.perf_counter()
         batch: list[RawRecord | Rejection] = []
@@ -425,6 +436,9 @@ class _StageClock:
         self._totals[stage] += now - self._last
         self._cpu_totals[stage] += now_cpu - self._last_cpu
         self._last, self._last_cpu = now, now_cpu
+
+
+_ENCODER_OPTIONS = {"use-m3": "use", "e5-small": "e5", "hashing": "hashing"}
 
 
 def _item(article: Article, vector: np.ndarray) -> StoryItem:

@@ -111,6 +111,11 @@ class Store:
         row = self.conn.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()
         return row[0] if row else 0
 
+    def vector_encoder(self) -> str | None:
+        """The encoder the stored vectors come from (None while there are none): one per database."""
+        row = self.conn.execute("SELECT encoder FROM vectors LIMIT 1").fetchone()
+        return row[0] if row else None
+
     # ---------- articles ----------
     def insert_article(
         self, article: Article, *, story_id: str, similarity: float, duplicate_of: str | None
