@@ -1,7 +1,7 @@
 """Score story params on labelled JSONL files in seconds (no fitting): B-cubed P/R/F1 per file.
 
 Usage: python scripts/score_stories.py FILE.jsonl [FILE.jsonl ...] [--params PARAMS.json]
-       [--set KEY=VALUE ...]
+       [--set KEY=VALUE ...] [--encoder use|e5]
 
 Uses the calibration script's data loading and embedding cache (~/.cache/storyline/calibration), so
 a quick check of one change (a threshold, a window, a new feature's weights) needs no full
@@ -53,16 +53,17 @@ def report(params: StoryParams, data: Dataset) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+", type=Path)
-    ap.add_argument("--params", help="params JSON (default: the shipped params/stories.json)")
+    ap.add_argument("--params", help="params JSON (default: the shipped file for the encoder)")
+    ap.add_argument("--encoder", choices=["use", "e5"], default="use", help="the encoder whose vectors to score")
     ap.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="override single params")
     args = ap.parse_args()
-    params = StoryParams.load(args.params)
+    params = StoryParams.load(args.params, encoder=args.encoder)
     overrides = parse_overrides(args.set)
     if "weights" in overrides:
         overrides["weights"] = tuple(overrides["weights"])
     params = replace(params, **overrides)
     for path in args.files:
-        print(report(params, Dataset(path)), flush=True)
+        print(report(params, Dataset(path, encoder=args.encoder)), flush=True)
 
 
 if __name__ == "__main__":
