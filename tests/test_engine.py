@@ -186,3 +186,15 @@ def test_a_database_refuses_vectors_of_another_encoder(tmp_path):
             engine.ingest_records(_records(rows[3:]))
         assert "hashing" in err.value.message and "--encoder hashing" in err.value.hint
         assert engine.store.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 3
+
+
+def test_auto_encoder_is_the_one_the_database_was_built_with(tmp_path):
+    path = tmp_path / "a.db"
+    assert Settings(db=str(path)).resolved_encoder() == "use"  # a new database gets the default
+    with _engine(path) as engine:
+        engine.ingest_records(_records(event_rows()[:2]))
+    auto = Settings(db=str(path))
+    assert auto.encoder == "auto" and auto.resolved_encoder() == "hashing"
+    with Engine(path, settings=auto) as engine:  # no encoder given: it must not load USE for a hashing database
+        assert engine.encoder.name == "hashing"
+        engine.ingest_records(_records(event_rows()[2:4]))

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Sequence, TextIO
 import numpy as np
 
 from storyline.dedup import DuplicateIndex, is_short
-from storyline.embed import Encoder, get_encoder
+from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, InputError
 from storyline.settings import Settings
 from storyline.store import Store, utcnow
@@ -134,7 +134,7 @@ class Engine:
     ) -> None:
         self.settings = settings or Settings(db=str(db_path))
         self.store = Store(db_path)
-        self.encoder = encoder or get_encoder(self.settings.encoder)
+        self.encoder = encoder or get_encoder(self._encoder_option())
         self._story_counter = self.store.counter("story")
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
@@ -201,11 +201,18 @@ class Engine:
         records = read_paths(paths, stdin=stdin, strict=strict, max_bytes=self.settings.max_bytes)
         return self.ingest_records(records, strict=strict, progress=progress)
 
+    def _encoder_option(self) -> str:
+        """The encoder setting, with "auto" resolved to the one this database was built with (else use)."""
+        if self.settings.encoder != "auto":
+            return self.settings.encoder
+        built_with = self.store.vector_encoder()
+        return option_for(built_with) if built_with else "use"
+
     def _check_encoder(self) -> None:
         """Refuse to add vectors of another encoder: their cosines to the stored stories mean nothing."""
         built_with = self.store.vector_encoder()
         if built_with is not None and built_with != self.encoder.name:
-            option = _ENCODER_OPTIONS.get(built_with, built_with)
+            option = option_for(built_with)
             raise ConfigError(f"{self.store.path} was built with the {built_with} encoder, not {self.encoder.name}",
                               hint=f"ingest into it with --encoder {option} (or STORYLINE_ENCODER={option}), "
                                    "or give a new database with --db")
@@ -436,9 +443,6 @@ class _StageClock:
         self._totals[stage] += now - self._last
         self._cpu_totals[stage] += now_cpu - self._last_cpu
         self._last, self._last_cpu = now, now_cpu
-
-
-_ENCODER_OPTIONS = {"use-m3": "use", "e5-small": "e5", "hashing": "hashing"}
 
 
 def _item(article: Article, vector: np.ndarray) -> StoryItem:

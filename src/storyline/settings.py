@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -22,7 +23,7 @@ class Settings:
     """
 
     db: str = "storyline.db"
-    encoder: str = "use"
+    encoder: str = "auto"  # the encoder the database was built with; "use" for a new one
     batch_size: int = 64
     max_bytes: int = 1_000_000
     min_words: int = 3
@@ -42,6 +43,15 @@ class Settings:
                 raise ConfigError(f"unknown setting {key!r}", hint=f"known: {', '.join(known)}")
             clean[key] = _coerce(key, value, type(getattr(self, key)))
         return replace(self, **clean)
+
+    def resolved_encoder(self) -> str:
+        """The encoder to build: the one set, or for "auto" the one ``db`` was built with (else use)."""
+        if self.encoder != "auto":
+            return self.encoder
+        from storyline.embed import option_for
+
+        built_with = stored_encoder(self.db)
+        return option_for(built_with) if built_with else "use"
 
     @classmethod
     def load(cls, config: str | Path | None = None, env: Mapping[str, str] | None = None,
@@ -64,6 +74,21 @@ class Settings:
             if f"STORYLINE_{f.name.upper()}" in env
         }
         return settings.with_overrides(from_env).with_overrides(flags)
+
+
+def stored_encoder(db: str) -> str | None:
+    """The encoder name of the vectors in the database file ``db``, None if it has none (or is no file)."""
+    if db == ":memory:" or db.startswith("file:") or not Path(db).is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT encoder FROM vectors LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # not a storyline database (yet): the store says so when it opens it
+    return row[0] if row else None
 
 
 def _coerce(key: str, value: Any, kind: type) -> Any:

@@ -66,7 +66,8 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 @db_option
 @click.option("--strict", is_flag=True, help="Stop at the first bad line (exit code 1).")
 @click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
-              help="Text encoder (default: use, the bundled multilingual model).")
+              help="Text encoder (default: the one the database was built with; use, the bundled "
+                   "multilingual model, for a new database).")
 @click.option("--batch-size", default=None, type=click.IntRange(1, 100_000),
               help="Articles per encoder batch (default 64).")
 def ingest(paths, db, strict, encoder, batch_size):

@@ -37,7 +37,7 @@ def serve_command(db, host, port, encoder):
     Store(settings.db).close()  # a clear error now (missing folder, not a database) rather than on the first request
     if not existed:
         click.echo(f"note: {settings.db} did not exist; started an empty database", err=True)
-    app = create_app(settings.db, get_encoder(settings.encoder), warm_up=True)
+    app = create_app(settings.db, get_encoder(settings.resolved_encoder()), warm_up=True)
     click.echo(f"Storyline on http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning", workers=1)
 

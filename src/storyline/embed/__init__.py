@@ -5,7 +5,18 @@ from __future__ import annotations
 from storyline.embed.base import Encoder, HashingEncoder, normalise
 from storyline.embed.use import USEEncoder
 
-__all__ = ["Encoder", "HashingEncoder", "USEEncoder", "get_encoder", "normalise"]
+__all__ = ["Encoder", "HashingEncoder", "USEEncoder", "get_encoder", "normalise", "option_for"]
+
+_OPTIONS = {"use-m3": "use", "e5-small": "e5", "hashing": "hashing"}
+
+
+def option_for(encoder_name: str) -> str:
+    """The ``--encoder`` value that builds the encoder of this name (stored with each vector).
+
+    >>> option_for("use-m3"), option_for("e5-small")
+    ('use', 'e5')
+    """
+    return _OPTIONS.get(encoder_name, encoder_name)
 
 
 def get_encoder(name: str = "use", **kwargs) -> Encoder:

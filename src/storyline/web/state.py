@@ -92,7 +92,7 @@ class AppState:
             if self._encoder is None:
                 from storyline.embed import get_encoder
 
-                self._encoder = LockedEncoder(get_encoder(self.settings.encoder))
+                self._encoder = LockedEncoder(get_encoder(self.settings.resolved_encoder()))
             return self._encoder
 
     @property
@@ -106,7 +106,7 @@ class AppState:
         with self._lock:
             if self._pair_encoders is not None:
                 return self._pair_encoders
-        app = self.encoder if self._encoder is not None or self.settings.encoder == "use" else None
+        app = self.encoder if self._encoder is not None or self.settings.resolved_encoder() == "use" else None
         use = app if app is not None and app.name == USEEncoder.name else LockedEncoder(default_encoder())
         wide = default_wide_encoder()
         with self._lock:
