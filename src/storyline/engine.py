@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TextIO
@@ -134,7 +134,7 @@ class Engine:
     ) -> None:
         self.settings = settings or Settings(db=str(db_path))
         self.store = Store(db_path)
-        self.encoder = encoder or get_encoder(self._encoder_option())
+        self.encoder = encoder or get_encoder(replace(self.settings, db=str(db_path)).resolved_encoder())
         self._story_counter = self.store.counter("story")
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
@@ -200,13 +200,6 @@ class Engine:
 
         records = read_paths(paths, stdin=stdin, strict=strict, max_bytes=self.settings.max_bytes)
         return self.ingest_records(records, strict=strict, progress=progress)
-
-    def _encoder_option(self) -> str:
-        """The encoder setting, with "auto" resolved to the one this database was built with (else use)."""
-        if self.settings.encoder != "auto":
-            return self.settings.encoder
-        built_with = self.store.vector_encoder()
-        return option_for(built_with) if built_with else "use"
 
     def _check_encoder(self) -> None:
         """Refuse to add vectors of another encoder: their cosines to the stored stories mean nothing."""
