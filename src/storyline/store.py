@@ -31,6 +31,10 @@ def to_iso(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def from_iso(value: str | None) -> datetime | None:
     """An ISO 8601 string ("Z" allowed) as an aware datetime; a naive one is taken as UTC."""
     if not value:
@@ -61,6 +65,8 @@ class Store:
             # 64 MiB of page cache (default 2 MiB): inserts into the indexes of a large database
             # would otherwise read most of their pages back from the OS on every batch
             self.conn.execute("PRAGMA cache_size=-65536")
+            # Unicode case folding for filters (SQLite's own lower() and NOCASE fold ASCII only)
+            self.conn.create_function("casefold", 1, _casefold, deterministic=True)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(

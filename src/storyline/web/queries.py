@@ -112,9 +112,9 @@ def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[st
         params += list(f.langs)
     if f.sources:
         marks = ",".join("?" * len(f.sources))
-        # NOCASE: "harbour herald" finds "Harbour Herald" (ASCII letters; SQLite folds no others)
-        where.append(f"EXISTS (SELECT 1 FROM json_each(s.sources) WHERE value COLLATE NOCASE IN ({marks}))")
-        params += list(f.sources)
+        # any case in any script: "el faro mediterráneo" finds "El Faro Mediterráneo" (Store registers casefold)
+        where.append(f"EXISTS (SELECT 1 FROM json_each(s.sources) WHERE casefold(value) IN ({marks}))")
+        params += [source.casefold() for source in f.sources]
     if f.since is not None:
         where.append("COALESCE(s.last_seen, s.updated) >= ?")
         params.append(_iso(f.since))
