@@ -78,17 +78,18 @@ class Settings:
 
 def stored_encoder(db: str) -> str | None:
     """The encoder name of the vectors in the database file ``db``, None if it has none (or is no file)."""
+    from storyline.store import vector_encoder
+
     if db == ":memory:" or db.startswith("file:") or not Path(db).is_file():
         return None
     try:
         conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT encoder FROM vectors LIMIT 1").fetchone()
+            return vector_encoder(conn)
         finally:
             conn.close()
     except sqlite3.Error:
         return None  # not a storyline database (yet): the store says so when it opens it
-    return row[0] if row else None
 
 
 def _coerce(key: str, value: Any, kind: type) -> Any:

@@ -31,6 +31,12 @@ def to_iso(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def vector_encoder(conn: sqlite3.Connection) -> str | None:
+    """The encoder the vectors in a database come from (None while there are none): one per database."""
+    row = conn.execute("SELECT encoder FROM vectors LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
 def _casefold(value: object) -> object:
     return value.casefold() if isinstance(value, str) else value
 
@@ -118,9 +124,8 @@ class Store:
         return row[0] if row else 0
 
     def vector_encoder(self) -> str | None:
-        """The encoder the stored vectors come from (None while there are none): one per database."""
-        row = self.conn.execute("SELECT encoder FROM vectors LIMIT 1").fetchone()
-        return row[0] if row else None
+        """The encoder the stored vectors come from (None while there are none)."""
+        return vector_encoder(self.conn)
 
     # ---------- articles ----------
     def insert_article(
