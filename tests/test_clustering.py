@@ -220,3 +220,27 @@ def test_one_blas_thread_nests_and_restores():
             assert blas_threads() <= {1}
         assert blas_threads() <= {1} and clustering._BLAS_DEPTH == 1
     assert clustering._BLAS_DEPTH == 0
+
+
+def test_a_late_article_finds_the_story_of_its_own_time():
+    """An archive in any order: an article older than the clock by more than the window still meets the
+    stories of its time (they stay in memory until `keep_past_window` are held), never newer ones."""
+    rng = np.random.default_rng(12)
+    port, vote = _topic_vectors(12, 2)
+    clusterer = StoryClusterer(StoryParams(window_days=2.0))
+    early = clusterer.learn_one(_item(0, port, rng, title="Port strike", hours=0))
+    later = clusterer.learn_one(_item(1, vote, rng, title="Election result", hours=24 * 100))
+    assert clusterer.active_story_ids() == [later.story_id]  # the early story is past the window of the clock
+    late = clusterer.learn_one(_item(2, port, rng, title="Port strike", hours=12))
+    assert late.story_id == early.story_id and not late.is_new
+    far = clusterer.learn_one(_item(3, port, rng, title="Port strike", hours=24 * 50))
+    assert far.is_new  # the same words 50 days on: out of every story's window
+
+
+def test_past_window_stories_are_closed_once_more_than_keep_past_window_are_held():
+    rng = np.random.default_rng(13)
+    centres = _topic_vectors(13, 6)
+    clusterer = StoryClusterer(StoryParams(window_days=1.0, keep_past_window=3))
+    for i in range(6):
+        clusterer.learn_one(_item(i, centres[i], rng, title=f"Event {i}", hours=48 * i))
+    assert len(clusterer._rows) <= 4 and clusterer.active_story_ids() == ["s6"]

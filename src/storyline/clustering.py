@@ -4,8 +4,10 @@ For the few stories nearest by centroid cosine, a small logistic model weighs th
 (centroid and best-member cosine, same-language word overlap, shared names and numbers, time gap,
 headline-only, story size, how much of the story the encoder can compare across languages) into a
 join probability.
-Stories silent for longer than a window (relative to the newest time seen) are closed and dropped,
-so the cost per article depends on the active stories only, never on how many were ever seen.
+An article only meets stories within a window of its own time. Stories silent for longer than the
+window (relative to the newest time seen) are closed and dropped once more than a few thousand are
+held, so the cost per article depends on the active stories only, never on how many were ever seen;
+until then a late article (an archive ingested in any order) still finds the stories of its time.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class StoryParams:
     unknown_gap_days: float = 0.5
     max_active: int = 5_000
     prefilter_above: int = 2_000  # beyond this many active stories, shortlist via a 64-d sketch first
+    keep_past_window: int = 2_000  # stories past the window stay in memory (for late articles) up to this many held
     encoder_languages: frozenset[str] = field(default=USE_LANGUAGES)
 
     def __post_init__(self) -> None:
@@ -175,6 +178,7 @@ class StoryClusterer:
         self._sketches = np.zeros((0, _SKETCH_DIM), dtype=np.float32)
         self._sketches_stale = False  # kept up to date only while the pre-filter is in use
         self._projection: np.ndarray | None = None
+        self._first = np.zeros(0, dtype=np.float64)
         self._last = np.zeros(0, dtype=np.float64)
         self._touched = np.zeros(0, dtype=np.int64)
         self._seq = 0
@@ -237,8 +241,12 @@ class StoryClusterer:
                 self._counter = max(self._counter, int(match.group(1)))
 
     def active_story_ids(self) -> list[str]:
-        """Ids of the stories still open to new articles."""
-        return list(self._rows)
+        """Ids of the stories still open to new articles (within the window of the newest time seen)."""
+        if self._newest is None:
+            return list(self._rows)
+        cutoff = self._newest - self.params.window_days * _SECONDS_PER_DAY
+        stale = self._last[: len(self._rows)] < cutoff
+        return [story_id for story_id, past in zip(self._rows, stale.tolist()) if not past]
 
     # -- evidence ---------------------------------------------------------------------------
 
@@ -300,11 +308,12 @@ class StoryClusterer:
         return [story_id for story_id, _ in self._nearest(item)]
 
     def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
-        """(story id, centroid cosine) of the ``shortlist`` nearest active stories, nearest first."""
+        """(story id, centroid cosine) of the ``shortlist`` nearest active stories within the window of
+        the article's time, nearest first."""
         active = len(self._rows)
         if active == 0:
             return []
-        k = min(self.params.shortlist, active)
+        far = self._out_of_window(_timestamp(item.time), active)
         with one_blas_thread():
             if active > self.params.prefilter_above:
                 # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
@@ -312,15 +321,32 @@ class StoryClusterer:
                     self._sketches[:active] = self._centroids[:active] @ self._projection
                     self._sketches_stale = False
                 rough = self._sketches[:active] @ (item.vector @ self._projection)
+                if far is not None:
+                    rough[far] = -np.inf
                 size = min(_SKETCH_POOL, active)
                 rows = np.argpartition(-rough, size - 1)[:size]
                 sims = self._centroids[rows] @ item.vector
             else:
                 rows = np.arange(active)
                 sims = self._centroids[:active] @ item.vector
+        if far is not None:
+            keep = ~far[rows]
+            rows, sims = rows[keep], sims[keep]
+        k = min(self.params.shortlist, len(rows))
+        if k == 0:
+            return []
         top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist())]
+
+    def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
+        """Rows whose time span lies farther than the window from ``stamp`` (None: every row is in reach)."""
+        if stamp is None:
+            return None
+        reach = self.params.window_days * _SECONDS_PER_DAY
+        with np.errstate(invalid="ignore"):  # undated stories (NaN) are never out of reach
+            far = (self._last[:active] < stamp - reach) | (self._first[:active] > stamp + reach)
+        return far if far.any() else None
 
     def _score(self, item, stamp, words, names) -> list[tuple[float, float, _Story]]:
         """(join probability, centroid cosine, story) for each shortlisted story, most probable first."""
@@ -351,6 +377,7 @@ class StoryClusterer:
             self._sketches = np.zeros((64, _SKETCH_DIM), dtype=np.float32)
             rng = np.random.default_rng(0)
             self._projection = (rng.standard_normal((dim, _SKETCH_DIM)) / math.sqrt(_SKETCH_DIM)).astype(np.float32)
+            self._first = np.full(64, np.nan)
             self._last = np.full(64, np.nan)
             self._touched = np.zeros(64, dtype=np.int64)
         while len(self._rows) >= self.params.max_active:
@@ -360,6 +387,7 @@ class StoryClusterer:
             grow = row
             self._centroids = np.vstack([self._centroids, np.zeros((grow, dim), dtype=np.float32)])
             self._sketches = np.vstack([self._sketches, np.zeros((grow, _SKETCH_DIM), dtype=np.float32)])
+            self._first = np.concatenate([self._first, np.full(grow, np.nan)])
             self._last = np.concatenate([self._last, np.full(grow, np.nan)])
             self._touched = np.concatenate([self._touched, np.zeros(grow, dtype=np.int64)])
         story = _Story(story_id, dim)
@@ -393,6 +421,7 @@ class StoryClusterer:
             self._sketches_stale = True
         self._seq += 1
         self._touched[story.row] = self._seq
+        self._first[story.row] = np.nan if story.first is None else story.first
         self._last[story.row] = np.nan if story.last is None else story.last
 
     def _merge(self, absorbed: _Story, into: _Story) -> _Story:
@@ -416,10 +445,13 @@ class StoryClusterer:
         return into
 
     def _advance(self, stamp: float | None) -> None:
-        """Move the clock to the newest time seen and close the stories silent beyond the window."""
+        """Move the clock to the newest time seen; once more than ``keep_past_window`` stories are held,
+        close those silent beyond the window (no article of the newest time can join them)."""
         if stamp is None or (self._newest is not None and stamp <= self._newest):
             return
         self._newest = stamp
+        if len(self._rows) <= self.params.keep_past_window:
+            return
         cutoff = stamp - self.params.window_days * _SECONDS_PER_DAY
         stale = np.flatnonzero(self._last[: len(self._rows)] < cutoff)
         for story_id in [self._rows[i] for i in stale]:
@@ -435,7 +467,9 @@ class StoryClusterer:
             self._rows[row] = moved.id
             self._centroids[row] = self._centroids[last]
             self._sketches[row] = self._sketches[last]
+            self._first[row] = self._first[last]
             self._last[row] = self._last[last]
             self._touched[row] = self._touched[last]
         self._rows.pop()
+        self._first[last] = np.nan
         self._last[last] = np.nan

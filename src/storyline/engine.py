@@ -166,9 +166,10 @@ class Engine:
     def _restore(self) -> None:
         """Rebuild in-memory state (dedup index, active stories) from the database."""
         self._dedup.extend(self.store.iter_minhashes(self.settings.dedup_capacity))
-        # the clusterer holds at most max_active stories: replaying more would only evict them again
-        active = self.store.active_story_ids(limit=getattr(self.clusterer.params, "max_active", None))
-        members = self.store.articles_of_stories(active)
+        # the clusterer holds at most max_active stories: replaying more would only evict them again;
+        # closed ones too, as a late article may still join them (the clusterer closes them for good)
+        recent = self.store.recent_story_ids(limit=getattr(self.clusterer.params, "max_active", None))
+        members = self.store.articles_of_stories(recent)
         if not members:
             return
         vectors = self.store.get_vectors([article.id for _, article in members])

@@ -296,7 +296,8 @@ class Store:
         self, story_id: str, added: Sequence[tuple[str | None, str | None, str | None]]
     ) -> tuple[int, int]:
         """Fold new members' (lang, source, ISO time) into a story's summary row, without
-        reading its articles: the cost depends on the batch, not on the story's size.
+        reading its articles: the cost depends on the batch, not on the story's size. A closed story
+        that grows is open again (the batch's closing pass closes it anew if it is still past the window).
         Returns the story's (size before, size after).
         """
         row = self.conn.execute(
@@ -316,8 +317,8 @@ class Store:
                 first = time if first is None or time < first else first
                 last = time if last is None or time > last else last
         self.conn.execute(
-            "UPDATE stories SET size=?, first_seen=?, last_seen=?, languages=?, sources=?, updated=?"
-            " WHERE id=?",
+            "UPDATE stories SET size=?, first_seen=?, last_seen=?, languages=?, sources=?, updated=?,"
+            " status=CASE status WHEN 'closed' THEN 'active' ELSE status END WHERE id=?",
             (
                 size + len(added), first, last, json.dumps(sorted(languages)),
                 json.dumps(sorted(sources), ensure_ascii=False), to_iso(utcnow()), story_id,
@@ -376,10 +377,11 @@ class Store:
         )
         return cur.rowcount
 
-    def active_story_ids(self, limit: int | None = None) -> list[str]:
-        """Open stories, the most recently updated ``limit`` of them when given."""
+    def recent_story_ids(self, limit: int | None = None) -> list[str]:
+        """Stories not merged away (open or closed), the most recently updated ``limit`` of them when
+        given, oldest first: what a restarted clusterer holds in memory."""
         rows = self.conn.execute(
-            "SELECT id FROM stories WHERE status='active' ORDER BY updated DESC, seq DESC LIMIT ?",
+            "SELECT id FROM stories WHERE status!='merged' ORDER BY updated DESC, seq DESC LIMIT ?",
             (-1 if limit is None else limit,),
         )
         return [r[0] for r in rows][::-1]
