@@ -244,3 +244,36 @@ def test_past_window_stories_are_closed_once_more_than_keep_past_window_are_held
     for i in range(6):
         clusterer.learn_one(_item(i, centres[i], rng, title=f"Event {i}", hours=48 * i))
     assert len(clusterer._rows) <= 4 and clusterer.active_story_ids() == ["s6"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 60), keep=st.sampled_from([0, 3, 2_000]),
+       merge=st.sampled_from([1.01, 0.3]))
+def test_out_of_order_arrivals_join_only_stories_within_their_window(seed, n, keep, merge):
+    """Articles in any time order: each is in one story, ids are never reused, and an article joins a
+    story only when the story's time span (before it joined) lies within the window of its own time."""
+    rng = np.random.default_rng(seed)
+    centres = _topic_vectors(seed, 4)
+    window = 2.0
+    clusterer = StoryClusterer(StoryParams(window_days=window, keep_past_window=keep, merge_threshold=merge))
+    span: dict[str, tuple[datetime, datetime]] = {}
+    seen_ids: set[str] = set()
+    for i in range(n):
+        when = float(rng.uniform(0, 24 * 20))
+        item = _item(i, centres[rng.integers(4)], rng, title="Port strike", hours=when)
+        before = dict(span)
+        a = clusterer.learn_one(item)
+        for old, into in clusterer.pop_merges():
+            span[into] = (min(span[old][0], span[into][0]), max(span[old][1], span[into][1]))
+            before[into] = (min(before[old][0], before[into][0]), max(before[old][1], before[into][1]))
+            del span[old]
+        if a.is_new:
+            assert a.story_id not in seen_ids
+            seen_ids.add(a.story_id)
+            span[a.story_id] = (item.time, item.time)
+        else:
+            first, last = before[a.story_id]
+            reach = timedelta(days=window)
+            assert first - reach <= item.time <= last + reach  # after a merge: the union of two such spans
+            span[a.story_id] = (min(first, item.time), max(last, item.time))
+        assert set(clusterer.active_story_ids()) <= set(span)
