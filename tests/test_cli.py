@@ -97,8 +97,13 @@ def test_small_inputs_get_plain_answers(tmp_path):
 
 def test_eval_stories_json_keys(corpus):
     result = json.loads(run("eval", "stories", str(corpus), "--json").stdout)
-    assert {"bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "n_pred", "n_gold", "docs_per_s"} <= set(result)
+    assert {"bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_p", "pairwise_r", "pairwise_f1", "n_pred", "n_gold",
+            "docs_per_s"} <= set(result)
     assert result["n_gold"] == 2 and 0 <= result["bcubed_f1"] <= 1
+    p, r, f1 = result["pairwise_p"], result["pairwise_r"], result["pairwise_f1"]
+    assert abs(f1 - (2 * p * r / (p + r) if p + r else 0.0)) < 1e-3
+    text = run("eval", "stories", str(corpus)).stdout
+    assert f"pairwise P {p:.3f}  R {r:.3f}  F1 {f1:.3f}" in text
     by_lang = result["by_lang"]
     assert sum(v["n"] for v in by_lang.values()) == result["n_docs"]
     assert all(0 <= v["bcubed_f1"] <= 1 for v in by_lang.values())

@@ -199,8 +199,8 @@ def eval_stories(path, as_json, encoder):
 
     Prints B-cubed and pairwise scores, predicted vs gold story counts, speed, and B-cubed per
     language (each language's articles against the whole clustering: where the errors are).
-    JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_f1, n_pred, n_gold, docs_per_s, n_docs,
-    not_scored, by_lang.
+    JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_p, pairwise_r, pairwise_f1, n_pred, n_gold,
+    docs_per_s, n_docs, not_scored, by_lang.
     """
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, pairwise
@@ -222,10 +222,10 @@ def eval_stories(path, as_json, encoder):
     predicted = [origin_of[k] for k in keys]
     p, r, f1 = bcubed(gold_labels, predicted)
     by_lang = bcubed_by(gold_labels, predicted, [lang_of[k] for k in keys])
-    _, _, pf1 = pairwise(gold_labels, predicted)
+    pp, pr, pf1 = pairwise(gold_labels, predicted)
     result = {
         "bcubed_p": round(p, 4), "bcubed_r": round(r, 4), "bcubed_f1": round(f1, 4),
-        "pairwise_f1": round(pf1, 4), "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
+        "pairwise_p": round(pp, 4), "pairwise_r": round(pr, 4), "pairwise_f1": round(pf1, 4), "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
         "docs_per_s": round(len(keys) / elapsed, 2) if elapsed > 0 else 0.0,
         "n_docs": len(keys), "not_scored": len(gold) - len(keys),
         "by_lang": {lang: {"n": n, "bcubed_p": round(lp, 4), "bcubed_r": round(lr, 4), "bcubed_f1": round(lf, 4)}
@@ -237,7 +237,7 @@ def eval_stories(path, as_json, encoder):
     click.echo(report.summary())
     click.echo(
         f"B-cubed  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}\n"
-        f"pairwise F1 {pf1:.3f}\n"
+        f"pairwise P {pp:.3f}  R {pr:.3f}  F1 {pf1:.3f}\n"
         f"stories: {result['n_pred']} predicted, {result['n_gold']} gold, over {len(keys)} articles"
         + (f" ({result['not_scored']} rejected, not scored)" if result["not_scored"] else "")
         + f"\nspeed: {result['docs_per_s']} articles/s end to end"
