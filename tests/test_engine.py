@@ -108,6 +108,16 @@ def test_near_copy_joins_the_story_of_its_original(tmp_path):
         assert meta["story_id"] == engine.store.story_of(original["id"])
 
 
+def test_the_later_published_copy_is_the_duplicate_whatever_the_input_order(tmp_path):
+    original = dict(event_rows()[0], published="2026-03-01T08:00:00Z")
+    copy = dict(original, id="copy", source="spamblog.example", published="2026-03-02T08:00:00Z",
+                text=original["text"] + " Click here for more.")
+    with _engine(tmp_path / "a.db") as engine:
+        engine.ingest_records(_records([copy, original]))  # the copy comes first in the file
+        assert engine.store.article_meta("copy")["duplicate_of"] == original["id"]
+        assert engine.store.article_meta(original["id"])["duplicate_of"] is None
+
+
 def test_restart_restores_active_stories(tmp_path):
     path = tmp_path / "a.db"
     rows = event_rows()

@@ -351,11 +351,13 @@ class Engine:
                 report.unparsed_dates += 1
             if article.published is not None and usable_time(article) is None:
                 report.future_dates += 1
-            signature = self._dedup.signature(article.full_text)
-            duplicate_of = self._dedup.find(signature, short=is_short(article.full_text))
-            self._dedup.add(article.id, signature, duplicate_of)
-            prepared.append(_Prepared(article, signature, duplicate_of))
+            prepared.append(_Prepared(article, self._dedup.signature(article.full_text)))
             clock.lap("dedup")
+        for i in _oldest_first(prepared):  # a copy published later than its original is the duplicate
+            item = prepared[i]
+            item.duplicate_of = self._dedup.find(item.signature, short=is_short(item.article.full_text))
+            self._dedup.add(item.article.id, item.signature, item.duplicate_of)
+        clock.lap("dedup")
 
         vectors = self.encoder.encode([p.article.full_text for p in prepared])
         clock.lap("encode")
