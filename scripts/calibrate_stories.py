@@ -10,7 +10,10 @@ Reported: leave-one-dataset-out (fit on the others, test on the held-out one) an
 with a plain centroid-cosine baseline at its best per-data-set threshold.
 Each encoder has its own parameters (its cosines live on another scale): `--encoder e5` fits and
 writes params/stories-e5.json and benchmarks/CALIBRATION-e5.md.
-Embeddings are cached under ~/.cache/storyline/calibration (never in the repo).
+Each file is first ingested by the engine itself (extraction, cleaning, language detection, near-
+duplicates, vectors), and the online runs replay its arrival order, so the calibrated figures are the
+ones `storyline eval stories` reports. Those databases are cached under ~/.cache/storyline/calibration
+(never in the repo), keyed by file, encoder and the code that prepares articles.
 """
 
 from __future__ import annotations
@@ -33,43 +36,57 @@ from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParam
 CACHE = Path.home() / ".cache" / "storyline" / "calibration"
 
 
-def load_rows(path: Path) -> list[dict]:
-    """Labelled rows of one JSONL file, in file (arrival) order."""
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def prepared_db(path: Path, encoder: str = "use") -> Path:
+    """The file ingested by the engine itself (extraction, cleaning, language, near-duplicates, vectors)
+    into a database cached by file content, encoder and the code that prepares articles: the model is
+    calibrated on exactly what it will see."""
+    import storyline
 
-
-def embed_texts(rows: list[dict], encoder: str = "use") -> np.ndarray:
-    """Vectors of title + body (body clipped at 4000 chars; the encoder may clip further), as the engine
-    embeds them, cached on disk by encoder and content hash."""
-    texts = [_encoder_text(r) for r in rows]
-    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:24]
+    package = Path(storyline.__file__).parent
+    code = hashlib.sha256()
+    for module in sorted(package.rglob("*.py")):
+        if module.name not in ("clustering.py", "features.py") and "web" not in module.parts:
+            code.update(module.read_bytes())
+    key = hashlib.sha256(path.read_bytes() + encoder.encode() + code.digest()).hexdigest()[:24]
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{encoder}-{key}.npy"
-    if path.exists():
-        return np.load(path)
-    from storyline.embed import get_encoder
+    db = CACHE / f"{encoder}-{path.stem}-{key}.db"
+    if db.exists():
+        return db
+    from storyline.engine import Engine
+    from storyline.settings import Settings
 
-    enc = get_encoder(encoder)
-    out = []
-    for start in range(0, len(texts), 32):
-        out.append(enc.encode(texts[start : start + 32]))
-        print(f"  embedded {min(start + 32, len(texts))}/{len(texts)}", file=sys.stderr, flush=True)
-    vectors = np.vstack(out).astype(np.float32)
-    np.save(path, vectors)
-    return vectors
+    partial = db.with_suffix(".partial")
+    for leftover in CACHE.glob(f"{partial.name}*"):
+        leftover.unlink()
+    settings = Settings(db=str(partial), encoder=encoder)
+    print(f"  preparing {path.name} with the engine ({encoder})…", file=sys.stderr, flush=True)
+    with Engine(settings.db, settings=settings) as engine:
+        engine.ingest_paths([str(path)])
+        engine.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    partial.rename(db)
+    return db
 
 
-def _encoder_text(row: dict) -> str:
-    title = (row.get("title") or "").strip()
-    body = (row.get("text") or "").strip()[:4000]
-    return f"{title}\n\n{body}" if title and body else (title or body)
+def _arrival_order(lines: list[int], times: list[float | None], batch: int) -> list[int]:
+    """Positions in the order the engine assigns them: batches of ``batch`` input lines, each oldest
+    first with undated articles keeping their place (as ``engine._oldest_first`` does).
 
+    >>> _arrival_order([1, 2, 3, 4], [5.0, None, 1.0, 2.0], batch=3)
+    [2, 1, 0, 3]
+    """
+    out: list[int] = []
+    chunks: dict[int, list[int]] = {}
+    for position, line in enumerate(lines):
+        chunks.setdefault((line - 1) // batch, []).append(position)
+    for _, positions in sorted(chunks.items()):
+        dated = iter(sorted((p for p in positions if times[p] is not None), key=lambda p: times[p]))
+        out += [p if times[p] is None else next(dated) for p in positions]
+    return out
 
 
 ENCODER_LINES = {
-    "use": "USE multilingual v3 on title + body (body ≤ 4000 chars)",
-    "e5": "multilingual-e5-small on title + body (the encoder's first 1,500 characters)",
+    "use": "USE multilingual v3 on the engine's title + cleaned body (body ≤ 4000 chars)",
+    "e5": "multilingual-e5-small on the engine's title + cleaned body (the encoder's first 1,500 characters)",
 }
 
 
@@ -90,31 +107,48 @@ BASELINE_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.951, 0.01))
 
 
 class Dataset:
-    """A labelled file in arrival order: StoryItems plus gold story labels."""
+    """A labelled file as the engine prepares it, in the engine's arrival order: StoryItems, gold story
+    labels, and which articles are near-duplicates (they join their original's story, never scored)."""
 
     def __init__(self, path: Path, use_time: bool = True, encoder: str = "use") -> None:
-        rows = load_rows(path)
-        vectors = embed_texts(rows, encoder)
+        from storyline.engine import story_item
+        from storyline.evaluation import gold_labels
+        from storyline.settings import Settings
+        from storyline.store import Store
+
+        gold = gold_labels(str(path))
+        store = Store(prepared_db(path, encoder))
+        try:
+            rows = store.conn.execute("SELECT id, origin, duplicate_of FROM articles").fetchall()
+            vectors = store.get_vectors([r[0] for r in rows])
+            articles = {r[0]: store.get_article(r[0]) for r in rows}
+        finally:
+            store.close()
+        rows = sorted((r for r in rows if r[1] in gold), key=lambda r: int(r[1].rsplit(":", 1)[1]))
+        items = [story_item(articles[r[0]], vectors[r[0]]) for r in rows]
+        if not use_time:
+            items = [replace(item, time=None) for item in items]
+        times = [None if it.time is None else it.time.timestamp() for it in items]
+        order = _arrival_order([int(r[1].rsplit(":", 1)[1]) for r in rows], times, Settings().batch_size)
         self.name = path.stem
-        self.gold = [r["story"] for r in rows]
-        self.items = [
-            StoryItem(
-                article_id=str(r.get("id", i)),
-                vector=vectors[i],
-                lang=r.get("lang") or "und",
-                time=from_iso(r.get("published")) if use_time else None,
-                title=r.get("title") or "",
-                text=r.get("text") or "",
-                source=r.get("source"),
-            )
-            for i, r in enumerate(rows)
-        ]
+        self.items = [items[i] for i in order]
+        self.gold = [gold[rows[i][1]] for i in order]
+        self.duplicate_of = [rows[i][2] for i in order]
 
 
 def run(params: StoryParams, data: Dataset) -> list[str]:
-    """Online assignment in file order; the predicted story id of each item."""
+    """Online assignment in arrival order, near-duplicates joining their original's story as in the
+    engine; the predicted story id of each item."""
     clusterer = StoryClusterer(params)
-    assigned = [clusterer.learn_one(item).story_id for item in data.items]
+    story_of: dict[str, str] = {}
+    assigned = []
+    for item, original in zip(data.items, _duplicates(data)):
+        if original is not None and original in story_of:
+            story_id = clusterer.add_to(item, clusterer.resolve(story_of[original])).story_id
+        else:
+            story_id = clusterer.learn_one(item).story_id
+        story_of[item.article_id] = story_id
+        assigned.append(story_id)
     final: dict[str, str] = {}
     for absorbed, into in clusterer.pop_merges():
         final[absorbed] = into
@@ -125,6 +159,10 @@ def run(params: StoryParams, data: Dataset) -> list[str]:
         return story_id
 
     return [resolve(s) for s in assigned]
+
+
+def _duplicates(data: Dataset) -> list[str | None]:
+    return getattr(data, "duplicate_of", None) or [None] * len(data.items)
 
 
 def score(params: StoryParams, data: Dataset, subset: list[int] | None = None) -> dict:
@@ -140,11 +178,12 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
     """Features and labels of each article against its shortlist, with gold stories as the state."""
     clusterer = StoryClusterer(params)
     xs, ys = [], []
-    for item, label in zip(data.items, data.gold):
+    for item, label, original in zip(data.items, data.gold, _duplicates(data)):
         gold_id = f"g:{label}"
-        for story_id in clusterer.candidates(item):
-            xs.append(clusterer.features(item, story_id))
-            ys.append(story_id == gold_id)
+        if original is None:  # a near-duplicate never meets the model: it follows its original
+            for story_id in clusterer.candidates(item):
+                xs.append(clusterer.features(item, story_id))
+                ys.append(story_id == gold_id)
         clusterer.add_to(item, gold_id)
     return np.array(xs), np.array(ys, dtype=int)
 

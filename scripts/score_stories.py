@@ -68,6 +68,7 @@ def reordered(data: Dataset, order: str, seed: int = 0) -> Dataset:
     out = Dataset.__new__(Dataset)
     out.name = data.name if order == "file" else f"{data.name} ({order}{f' {seed}' if order == 'shuffled' else ''})"
     out.items, out.gold = [data.items[i] for i in index], [data.gold[i] for i in index]
+    out.duplicate_of = [data.duplicate_of[i] for i in index] if getattr(data, "duplicate_of", None) else None
     return out
 
 

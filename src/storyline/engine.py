@@ -176,7 +176,7 @@ class Engine:
         for story_id, article in members:
             vector = vectors.get(article.id)
             if vector is not None:
-                self.clusterer.add_to(_item(article, vector), story_id)
+                self.clusterer.add_to(story_item(article, vector), story_id)
         self.clusterer.pop_merges()
 
     def close(self) -> None:
@@ -389,14 +389,14 @@ class Engine:
         story_of_new: dict[str, str] = {}
         for i in _oldest_first(prepared):
             item, vector = prepared[i], vectors[i]
-            story_item = _item(item.article, vector)
+            as_item = story_item(item.article, vector)
             if item.duplicate_of is not None:
                 target = story_of_new.get(item.duplicate_of) or self._stored_story(item.duplicate_of)
-                assignment = self.clusterer.add_to(story_item, target) if target else self.clusterer.learn_one(story_item)
+                assignment = self.clusterer.add_to(as_item, target) if target else self.clusterer.learn_one(as_item)
                 assignment = Assignment(assignment.article_id, assignment.story_id,
                                         assignment.similarity, assignment.is_new, item.duplicate_of)
             else:
-                assignment = self.clusterer.learn_one(story_item)
+                assignment = self.clusterer.learn_one(as_item)
             story_of_new[item.article.id] = assignment.story_id
             assignments[i] = assignment
         return assignments  # type: ignore[return-value]  (every slot is filled)
@@ -441,7 +441,8 @@ class _StageClock:
         self._last, self._last_cpu = now, now_cpu
 
 
-def _item(article: Article, vector: np.ndarray) -> StoryItem:
+def story_item(article: Article, vector: np.ndarray) -> StoryItem:
+    """What the clusterer sees of a stored article (the calibration script builds its data with it too)."""
     return StoryItem(
         article_id=article.id, vector=np.asarray(vector, dtype=np.float32), lang=article.lang,
         # only a real publication time is evidence: ingest time of an old file says nothing

@@ -5,8 +5,12 @@ Both work from contingency counts (one pass over the items), so they scale to la
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 from typing import Hashable, Sequence
+
+from storyline.errors import InputError
 
 
 def _check(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> None:
@@ -84,3 +88,23 @@ def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float,
     precision = together / pred_pairs if pred_pairs else 1.0
     recall = together / gold_pairs if gold_pairs else 1.0
     return precision, recall, _f1(precision, recall)
+
+
+def gold_labels(path: str) -> dict[str, str]:
+    """Gold story per input origin ("path:line"), as the JSONL reader names them."""
+    if not Path(path).exists():
+        raise InputError(f"{path} does not exist", hint="give a JSONL file with a `story` field per line")
+    gold: dict[str, str] = {}
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and row.get("story") is not None:
+                gold[f"{path}:{number}"] = str(row["story"])
+    if not gold:
+        raise InputError(f"{path} has no line with a `story` label", hint="eval needs gold labels")
+    return gold

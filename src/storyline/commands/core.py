@@ -203,9 +203,9 @@ def eval_stories(path, as_json, encoder):
     docs_per_s, n_docs, not_scored, by_lang.
     """
     from storyline.engine import Engine
-    from storyline.evaluation import bcubed, bcubed_by, pairwise
+    from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise
 
-    gold = _gold_labels(path)
+    gold = gold_labels(path)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.load(db=str(Path(tmp) / "eval.db"), encoder=encoder)
         with Engine(settings.db, settings=settings) as engine:
@@ -245,26 +245,6 @@ def eval_stories(path, as_json, encoder):
     if len(by_lang) > 1:  # where the errors are: each language's articles scored against the whole clustering
         click.echo("by language (B-cubed F1, articles): " + " · ".join(
             f"{lang} {v['bcubed_f1']:.3f} ({v['n']})" for lang, v in result["by_lang"].items()))
-
-
-def _gold_labels(path: str) -> dict[str, str]:
-    """Gold story per input origin ("path:line"), as the JSONL reader names them."""
-    if not Path(path).exists():
-        raise InputError(f"{path} does not exist", hint="give a JSONL file with a `story` field per line")
-    gold: dict[str, str] = {}
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(row, dict) and row.get("story") is not None:
-                gold[f"{path}:{number}"] = str(row["story"])
-    if not gold:
-        raise InputError(f"{path} has no line with a `story` label", hint="eval needs gold labels")
-    return gold
 
 
 COMMANDS = [ingest, stories, show, eval_group]
