@@ -116,7 +116,8 @@ class Dataset:
         from storyline.settings import Settings
         from storyline.store import Store
 
-        gold = gold_labels(str(path))
+        # by line number: the cached database may have been prepared from another spelling of the path
+        gold = {int(origin.rsplit(":", 1)[1]): story for origin, story in gold_labels(str(path)).items()}
         store = Store(prepared_db(path, encoder))
         try:
             rows = store.conn.execute("SELECT id, origin, duplicate_of FROM articles").fetchall()
@@ -124,15 +125,16 @@ class Dataset:
             articles = {r[0]: store.get_article(r[0]) for r in rows}
         finally:
             store.close()
-        rows = sorted((r for r in rows if r[1] in gold), key=lambda r: int(r[1].rsplit(":", 1)[1]))
-        items = [story_item(articles[r[0]], vectors[r[0]]) for r in rows]
+        rows = sorted((int(origin.rsplit(":", 1)[1]), article_id, original) for article_id, origin, original in rows)
+        rows = [row for row in rows if row[0] in gold]
+        items = [story_item(articles[article_id], vectors[article_id]) for _, article_id, _ in rows]
         if not use_time:
             items = [replace(item, time=None) for item in items]
         times = [None if it.time is None else it.time.timestamp() for it in items]
-        order = _arrival_order([int(r[1].rsplit(":", 1)[1]) for r in rows], times, Settings().batch_size)
+        order = _arrival_order([line for line, _, _ in rows], times, Settings().batch_size)
         self.name = path.stem
         self.items = [items[i] for i in order]
-        self.gold = [gold[rows[i][1]] for i in order]
+        self.gold = [gold[rows[i][0]] for i in order]
         self.duplicate_of = [rows[i][2] for i in order]
 
 

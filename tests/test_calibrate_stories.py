@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -43,5 +44,7 @@ def test_calibration_scores_the_demo_corpus_as_eval_stories_does(tmp_path):
     cli = json.loads(result.output)
     assert round(scored["F1"], 4) == cli["bcubed_f1"] and scored["stories"] == cli["n_pred"]
     assert list(tmp_path.glob("use-demo-corpus-*.db"))  # prepared once, cached by content
-    again = cal.Dataset(DEMO)
+    relative = Path(os.path.relpath(DEMO))  # the cached database serves another spelling of the path
+    again = cal.Dataset(relative)
     assert [it.article_id for it in again.items] == [it.article_id for it in data.items]
+    assert again.gold == data.gold and len(list(tmp_path.glob("*.db"))) == 1
