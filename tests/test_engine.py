@@ -33,6 +33,17 @@ def test_every_input_is_counted_once(tmp_path):
     assert "rejected 2" in report.summary()
 
 
+def test_a_headline_written_without_spaces_is_not_too_short(tmp_path):
+    """Chinese, Japanese and Thai words are not separated by spaces: two characters count as a word,
+    before and after cleaning alike (a whitespace count rejected real Chinese headlines)."""
+    records = [RawRecord(origin="h:1", id="zh", title="港口工人罢工进入第三天，货轮排队等候", lang="zh"),
+               RawRecord(origin="h:2", id="ja", title="港湾ストライキ三日目、貨物船が沖で待機"),
+               RawRecord(origin="h:3", id="en", title="Port strike")]
+    with _engine(tmp_path / "h.db") as engine:
+        report = engine.ingest_records(records)
+    assert report.ingested == 2 and report.rejected == {"too_short": 1}
+
+
 def test_a_date_no_parser_reads_is_kept_and_reported_not_dropped(tmp_path):
     text = "The river ferry service between the two old quarters resumed on Monday after repairs to its pier."
     records = [RawRecord(origin="in.jsonl:1", id="a", text=text, published="yesterday"),

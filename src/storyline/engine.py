@@ -289,7 +289,7 @@ class Engine:
 
     def _process(self, batch: list[RawRecord | Rejection], report: IngestReport, strict: bool) -> None:
         from storyline.clean import clean_many
-        from storyline.extract import Extracted, extract
+        from storyline.extract import Extracted, count_words, extract
         from storyline.language import detect, given_code
 
         writer = self._writer
@@ -325,7 +325,7 @@ class Engine:
         prepared: list[_Prepared] = []
         now = utcnow()
         for (record, ex, article_id, content_hash), clean in zip(extracted, cleaned):
-            if len((ex.title + " " + clean.text).split()) < self.settings.min_words:
+            if count_words(f"{ex.title} {clean.text}", self.settings.min_words) < self.settings.min_words:
                 _reject(Rejection(record.origin, "too_short",
                                   f"fewer than {self.settings.min_words} words after cleaning (setting min_words)"),
                         rejections, strict)
