@@ -109,7 +109,8 @@ BASELINE_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.951, 0.01))
 
 class Dataset:
     """A labelled file as the engine prepares it, in the engine's arrival order: StoryItems, gold story
-    labels, and which articles are near-duplicates (they join their original's story, never scored)."""
+    labels, and which articles are near-duplicates (they join their original's story without meeting the
+    model, as in the engine, and are scored like every article)."""
 
     def __init__(self, path: Path, use_time: bool = True, encoder: str = "use") -> None:
         from storyline.engine import story_item

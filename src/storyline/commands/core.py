@@ -225,7 +225,8 @@ def eval_stories(path, as_json, encoder):
     pp, pr, pf1 = pairwise(gold_labels, predicted)
     result = {
         "bcubed_p": round(p, 4), "bcubed_r": round(r, 4), "bcubed_f1": round(f1, 4),
-        "pairwise_p": round(pp, 4), "pairwise_r": round(pr, 4), "pairwise_f1": round(pf1, 4), "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
+        "pairwise_p": round(pp, 4), "pairwise_r": round(pr, 4), "pairwise_f1": round(pf1, 4),
+        "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
         "docs_per_s": round(len(keys) / elapsed, 2) if elapsed > 0 else 0.0,
         "n_docs": len(keys), "not_scored": len(gold) - len(keys),
         "by_lang": {lang: {"n": n, "bcubed_p": round(lp, 4), "bcubed_r": round(lr, 4), "bcubed_f1": round(lf, 4)}
