@@ -353,7 +353,8 @@ class Engine:
                 report.future_dates += 1
             prepared.append(_Prepared(article, self._dedup.signature(article.full_text)))
             clock.lap("dedup")
-        for i in _oldest_first(prepared):  # a copy published later than its original is the duplicate
+        order = _oldest_first(prepared)  # dedup and assignment both meet the batch oldest first
+        for i in order:  # so a copy published later than its original is the duplicate
             item = prepared[i]
             item.duplicate_of = self._dedup.find(item.signature, short=is_short(item.article.full_text))
             self._dedup.add(item.article.id, item.signature, item.duplicate_of)
@@ -369,7 +370,7 @@ class Engine:
             self._settle(report)
             clock.lap("store")
         with one_blas_thread():
-            assignments = self._assign(prepared, vectors)
+            assignments = self._assign(prepared, vectors, order)
         merges = self.clusterer.pop_merges()
         clock.lap("assign")
         if writer is None:
@@ -383,11 +384,12 @@ class Engine:
             writer.submit(write_batch, *self._batch_to_write(prepared, vectors, assignments, merges, rejections))
         clock.lap("store")
 
-    def _assign(self, prepared: list[_Prepared], vectors: np.ndarray) -> list[Assignment]:
-        """Each article to a story; a near-duplicate joins the story of the article it copies."""
+    def _assign(self, prepared: list[_Prepared], vectors: np.ndarray, order: list[int]) -> list[Assignment]:
+        """Each article to a story, in ``order`` (oldest first); a near-duplicate joins the story of the
+        article it copies."""
         assignments: list[Assignment | None] = [None] * len(prepared)
         story_of_new: dict[str, str] = {}
-        for i in _oldest_first(prepared):
+        for i in order:
             item, vector = prepared[i], vectors[i]
             as_item = story_item(item.article, vector)
             if item.duplicate_of is not None:
