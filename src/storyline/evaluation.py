@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Hashable, Sequence
 
@@ -108,3 +109,25 @@ def gold_labels(path: str) -> dict[str, str]:
     if not gold:
         raise InputError(f"{path} has no line with a `story` label", hint="eval needs gold labels")
     return gold
+
+
+def story_extent(pred: Sequence[Hashable], times: Sequence[datetime | None],
+                 long_days: float = 30.0) -> tuple[float | None, int, int]:
+    """How far stories reach: the longest span in days between a story's dated members (None: nothing
+    dated), the largest story's size, and how many stories span more than ``long_days`` — a story that
+    snowballs across events shows here before it shows in any F1.
+
+    >>> t = datetime(2024, 1, 1)
+    >>> story_extent(["a", "a", "b"], [t, t + timedelta(days=40), None])
+    (40.0, 2, 1)
+    """
+    _check(pred, times)
+    first: dict[Hashable, datetime] = {}
+    last: dict[Hashable, datetime] = {}
+    for story, time in zip(pred, times):
+        if time is not None:
+            first[story] = min(first.get(story, time), time)
+            last[story] = max(last.get(story, time), time)
+    spans = [(last[s] - first[s]).total_seconds() / 86400 for s in first]
+    largest = max(Counter(pred).values(), default=0)
+    return (max(spans) if spans else None), largest, sum(1 for span in spans if span > long_days)

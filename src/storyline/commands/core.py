@@ -200,10 +200,11 @@ def eval_stories(path, as_json, encoder):
     Prints B-cubed and pairwise scores, predicted vs gold story counts, speed, and B-cubed per
     language (each language's articles against the whole clustering: where the errors are).
     JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_p, pairwise_r, pairwise_f1, n_pred, n_gold,
-    docs_per_s, n_docs, not_scored, by_lang.
+    docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days, by_lang.
     """
     from storyline.engine import Engine
-    from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise
+    from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
+    from storyline.store import from_iso
 
     gold = gold_labels(path)
     with tempfile.TemporaryDirectory() as tmp:
@@ -214,21 +215,26 @@ def eval_stories(path, as_json, encoder):
                 started = time.perf_counter()
                 report = engine.ingest_paths([path], progress=bar.update)
                 elapsed = time.perf_counter() - started
-            origin_of, lang_of = {}, {}
-            for origin, story_id, lang in engine.store.conn.execute("SELECT origin, story_id, lang FROM articles"):
+            origin_of, lang_of, time_of = {}, {}, {}
+            for origin, story_id, lang, published in engine.store.conn.execute(
+                    "SELECT origin, story_id, lang, published FROM articles"):
                 origin_of[origin], lang_of[origin] = story_id, lang
+                time_of[origin] = from_iso(published) if published else None
     keys = [origin for origin in gold if origin in origin_of]
     gold_labels = [gold[k] for k in keys]
     predicted = [origin_of[k] for k in keys]
     p, r, f1 = bcubed(gold_labels, predicted)
     by_lang = bcubed_by(gold_labels, predicted, [lang_of[k] for k in keys])
     pp, pr, pf1 = pairwise(gold_labels, predicted)
+    span, largest, long_stories = story_extent(predicted, [time_of[k] for k in keys])
     result = {
         "bcubed_p": round(p, 4), "bcubed_r": round(r, 4), "bcubed_f1": round(f1, 4),
         "pairwise_p": round(pp, 4), "pairwise_r": round(pr, 4), "pairwise_f1": round(pf1, 4),
         "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
         "docs_per_s": round(len(keys) / elapsed, 2) if elapsed > 0 else 0.0,
         "n_docs": len(keys), "not_scored": len(gold) - len(keys),
+        "longest_span_days": None if span is None else round(span, 1), "largest_story": largest,
+        "stories_over_30_days": long_stories,
         "by_lang": {lang: {"n": n, "bcubed_p": round(lp, 4), "bcubed_r": round(lr, 4), "bcubed_f1": round(lf, 4)}
                     for lang, (lp, lr, lf, n) in sorted(by_lang.items(), key=lambda kv: (-kv[1][3], kv[0]))},
     }
@@ -241,6 +247,8 @@ def eval_stories(path, as_json, encoder):
         f"pairwise P {pp:.3f}  R {pr:.3f}  F1 {pf1:.3f}\n"
         f"stories: {result['n_pred']} predicted, {result['n_gold']} gold, over {len(keys)} articles"
         + (f" ({result['not_scored']} rejected, not scored)" if result["not_scored"] else "")
+        + f"; largest story {largest} articles"
+        + ("" if span is None else f", longest span {span:.0f} days ({long_stories} over 30 days)")
         + f"\nspeed: {result['docs_per_s']} articles/s end to end"
     )
     if len(by_lang) > 1:  # where the errors are: each language's articles scored against the whole clustering

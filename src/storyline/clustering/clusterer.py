@@ -1,48 +1,37 @@
-"""The online story clusterer: each article joins the most likely active story, or starts a new one.
+"""The online story clusterer: each article joins the most likely story of its event, or starts a new one.
 
-For the few stories nearest by centroid cosine, a small logistic model weighs the evidence
-(centroid and best-member cosine, same-language word overlap, shared names and numbers, time gap,
-headline-only, story size, how much of the story the encoder can compare across languages) into a
-join probability.
-An article only meets stories within a window of its own time. Stories silent for longer than the
-window (relative to the newest time seen) are closed and dropped once more than a few thousand are
-held, so the cost per article depends on the active stories only, never on how many were ever seen;
-until then a late article (an archive ingested in any order) still finds the stories of its time.
+For the few stories nearest by centroid cosine, a small logistic model weighs the evidence for a join
+(centroid, core and best-member cosine, same-language word overlap, shared names and numbers, time gap)
+and against it (the core's names missing from the article, other ages) into a join probability.
+A story's *event* is its core: its first members fix its centroid, its names and its event time (their
+median). An article meets a story only within the window of that event time, so no chain of
+small steps walks a story from one event to the next; beyond the window, up to ``followup_days``, only
+an article that carries the core's own names (a trial, a sentencing) can join.
+Stories past their reach are closed and dropped once more than a few thousand are held, so the cost
+per article depends on the active stories only; until then a late article (an archive ingested in any
+order) still finds the stories of its time.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import operator
 import re
+from collections import Counter
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
-from typing import Callable, Iterable, Iterator
+from statistics import median
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from storyline.embed.use import USE_LANGUAGES
-from storyline.features import DocFreq, KeyProfile, name_keys, overlap, word_keys
+from storyline.clustering.conflict import (age_conflict, ages, core_keys, core_weights, identity, identity_conflict,
+                                           missing_share)
+from storyline.clustering.keys import DocFreq, KeyProfile, name_keys, overlap, word_keys
+from storyline.clustering.params import StoryParams
 from storyline.types import Assignment
-
-FEATURES = (
-    "cos_centroid",  # article vs story centroid
-    "cos_member",  # article vs its best-matching kept member (single-link evidence)
-    "words",  # same-language word overlap
-    "same_lang",  # the story already has a member in the article's language
-    "names",  # shared names and numbers, any language
-    "log_gap",  # log(1 + days between the article and the story's time span)
-    "time_unknown",  # no time on the article or the story
-    "headline_only",  # the article has no body
-    "log_size",  # log(1 + members)
-    "unknown_lang",  # share of story members the encoder cannot compare with the article (either side uncovered)
-    "cohesion",  # mean member cosine to the centroid: loose (umbrella) stories accept lower cosines
-    "headline_gap",  # log_gap for headline-only articles: without a body, time tells look-alike events apart
-)
 
 _SECONDS_PER_DAY = 86400.0
 _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
@@ -70,64 +59,6 @@ def one_blas_thread() -> Iterator[None]:
             _BLAS_DEPTH -= 1
 
 
-def params_file(encoder: str | None) -> str:
-    """The calibrated parameter file for an encoder: each has its own, as its cosines have their own scale.
-
-    >>> params_file("use-m3"), params_file("e5-small"), params_file("e5")
-    ('stories.json', 'stories-e5.json', 'stories-e5.json')
-    """
-    return "stories-e5.json" if encoder is not None and encoder.startswith("e5") else "stories.json"
-
-
-@dataclass(frozen=True)
-class StoryParams:
-    """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
-
-    weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    bias: float = -8.0
-    threshold: float = 0.5
-    merge_threshold: float = 1.01  # above 1: never merge
-    window_days: float = 3.0
-    shortlist: int = 10
-    max_members: int = 8
-    unknown_gap_days: float = 0.5
-    max_active: int = 5_000
-    prefilter_above: int = 2_000  # beyond this many active stories, shortlist via a 64-d sketch first
-    keep_past_window: int = 2_000  # stories past the window stay in memory (for late articles) up to this many held
-    encoder_languages: frozenset[str] = field(default=USE_LANGUAGES)
-
-    def __post_init__(self) -> None:
-        if len(self.weights) != len(FEATURES):
-            raise ValueError(f"need {len(FEATURES)} weights ({', '.join(FEATURES)}), got {len(self.weights)}")
-
-    @classmethod
-    def load(cls, path: str | None = None, encoder: str | None = None) -> StoryParams:
-        """Parameters from a JSON file, or the package's file calibrated for ``encoder`` (an encoder name;
-        default USE's), falling back to defaults."""
-        if path is not None:
-            with open(path, encoding="utf-8") as fh:
-                raw = json.load(fh)
-        else:
-            resource = resources.files("storyline") / "params" / params_file(encoder)
-            if not resource.is_file():
-                return cls()
-            raw = json.loads(resource.read_text(encoding="utf-8"))
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in raw.items() if k in known}
-        if "weights" in values:
-            values["weights"] = tuple(float(w) for w in values["weights"])
-        if "encoder_languages" in values:
-            values["encoder_languages"] = frozenset(values["encoder_languages"])
-        return cls(**values)
-
-    def to_json(self) -> dict:
-        """A JSON-ready dict (numbers and language codes only)."""
-        out = asdict(self)
-        out["weights"] = list(self.weights)
-        out["encoder_languages"] = sorted(self.encoder_languages)
-        return out
-
-
 @dataclass(frozen=True)
 class StoryItem:
     """What the clusterer needs of an article (vector: unit-norm USE embedding of title + body)."""
@@ -142,9 +73,11 @@ class StoryItem:
 
 
 class _Story:
-    """Per-story state, kept small: centroid sum, a few member vectors, key profiles, time span."""
+    """Per-story state, kept small: centroid sum, a few member vectors, key profiles, time span, and the
+    core (the first ``core_size`` members) that fixes which event the story is."""
 
-    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "first", "last", "row", "cohesion")
+    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "first", "last", "row", "cohesion",
+                 "core_total", "core_names", "core_keys", "core_times", "ages", "event", "identity")
 
     def __init__(self, story_id: str, dim: int) -> None:
         self.id = story_id
@@ -158,6 +91,22 @@ class _Story:
         self.last: float | None = None
         self.row = -1
         self.cohesion = 0.0  # |total| / size: mean member cosine to the centroid
+        self.core_total = np.zeros(dim, dtype=np.float64)
+        self.core_names = KeyProfile()
+        self.core_keys: tuple[str, ...] = ()  # names at least half the core carries
+        self.core_times: list[float] = []
+        self.ages: Counter[int] = Counter()  # ages the core gives
+        self.event: float | None = None  # median time of the dated core members
+        self.identity: frozenset[str] = frozenset()  # rare names among the core keys
+
+
+class _Keys(NamedTuple):
+    """What scoring needs of an article besides its vector: IDF-weighted word and name keys, and ages."""
+
+    words: dict[str, float]
+    names: dict[str, float]
+    ages: frozenset[int]
+    identity: frozenset[str]
 
 
 def _timestamp(time: datetime | None) -> float | None:
@@ -175,12 +124,14 @@ class StoryClusterer:
         self._stories: dict[str, _Story] = {}
         self._rows: list[str] = []
         self._centroids = np.zeros((0, 0), dtype=np.float32)
+        self._cores = np.zeros((0, 0), dtype=np.float32)
         self._sketches = np.zeros((0, _SKETCH_DIM), dtype=np.float32)
         self._sketches_stale = False  # kept up to date only while the pre-filter is in use
         self._projection: np.ndarray | None = None
-        self._first = np.zeros(0, dtype=np.float64)
-        self._last = np.zeros(0, dtype=np.float64)
+        self._event = np.zeros(0, dtype=np.float64)
         self._touched = np.zeros(0, dtype=np.int64)
+        self._owner: dict[str, str] = {}  # name key -> the held story carrying it most (follow-up lookup)
+        self._core_idf: dict[str, tuple[int, dict[str, float], float]] = {}  # story id -> (documents seen, core IDF, total)
         self._seq = 0
         self._counter = 0
         self._newest: float | None = None
@@ -189,20 +140,20 @@ class StoryClusterer:
     # -- public contract -------------------------------------------------------------------
 
     def learn_one(self, item: StoryItem) -> Assignment:
-        """Assign one article: join the most probable active story if its probability clears the threshold."""
+        """Assign one article: join the most probable story of its event if the probability clears the threshold."""
         stamp = _timestamp(item.time)
         self._advance(stamp)
-        words, names = self._keys(item)
-        scored = self._score(item, stamp, words, names)
+        keys = self._keys(item)
+        scored = self._score(item, stamp, keys)
         if not scored or scored[0][0] < self.params.threshold:
             story = self._open(self._next_id(), item)
-            self._add(story, item, stamp, words, names)
+            self._add(story, item, stamp, keys)
             return Assignment(item.article_id, story.id, 1.0, True)
         _, cosine, story = scored[0]
         for prob, _, other in scored[1:]:
             if prob >= self.params.merge_threshold:
                 story = self._merge(other, story) if other.size <= story.size else self._merge(story, other)
-        self._add(story, item, stamp, words, names)
+        self._add(story, item, stamp, keys)
         return Assignment(item.article_id, story.id, cosine, False)
 
     def add_to(self, item: StoryItem, story_id: str) -> Assignment:
@@ -211,14 +162,14 @@ class StoryClusterer:
         story_id = self.resolve(story_id)
         stamp = _timestamp(item.time)
         self._advance(stamp)
-        words, names = self._keys(item)
+        keys = self._keys(item)
         story = self._stories.get(story_id)
         is_new = story is None
         if story is None:
             story = self._open(story_id, item)
             self.reserve_ids([story_id])
         cosine = 1.0 if is_new else float(self._centroids[story.row] @ item.vector)
-        self._add(story, item, stamp, words, names)
+        self._add(story, item, stamp, keys)
         return Assignment(item.article_id, story_id, cosine, is_new)
 
     def resolve(self, story_id: str) -> str:
@@ -241,47 +192,53 @@ class StoryClusterer:
                 self._counter = max(self._counter, int(match.group(1)))
 
     def active_story_ids(self) -> list[str]:
-        """Ids of the stories still open to new articles (within the window of the newest time seen)."""
+        """Ids of the stories still open to new articles (their event within reach of the newest time seen)."""
         if self._newest is None:
             return list(self._rows)
-        cutoff = self._newest - self.params.window_days * _SECONDS_PER_DAY
-        stale = self._last[: len(self._rows)] < cutoff
+        cutoff = self._newest - self.params.reach_days * _SECONDS_PER_DAY
+        stale = self._event[: len(self._rows)] < cutoff
         return [story_id for story_id, past in zip(self._rows, stale.tolist()) if not past]
 
     # -- evidence ---------------------------------------------------------------------------
 
-    def _keys(self, item: StoryItem) -> tuple[dict[str, float], dict[str, float]]:
-        return (
+    def _keys(self, item: StoryItem) -> _Keys:
+        names = name_keys(item.title, item.text)
+        return _Keys(
             self._df.weights(word_keys(item.title, item.text, item.lang)),
-            self._df.weights(name_keys(item.title, item.text)),
+            self._df.weights(names),
+            ages(item.title, item.text),
+            identity(names),
         )
 
-    def features(self, item: StoryItem, story_id: str) -> np.ndarray:
-        """The evidence vector (see FEATURES) for an article against one active story, for calibration."""
-        words, names = self._keys(item)
-        story = self._stories[story_id]
-        cosine = float(self._centroids[story.row] @ item.vector)
-        return np.array(self._features(item, _timestamp(item.time), words, names, story, cosine))
+    def evidence(self, item: StoryItem) -> list[tuple[str, np.ndarray]]:
+        """(story id, evidence vector; see FEATURES) for each story the model would score, for calibration."""
+        keys = self._keys(item)
+        stamp = _timestamp(item.time)
+        return [(story_id, np.array(self._features(item, stamp, keys, self._stories[story_id], cosine)))
+                for story_id, cosine in self._candidates(item, keys.identity)]
 
-    def _features(self, item, stamp, words, names, story: _Story, cosine: float,
+    def _features(self, item, stamp, keys: _Keys, story: _Story, cosine: float,
                   totals: tuple[float, float] | None = None) -> tuple[float, ...]:
         p = self.params
         words_total, names_total = totals if totals is not None else (None, None)
         member = max((story.members @ item.vector).tolist())  # a short list: faster than ndarray.max()
         same = story.langs.get(item.lang, 0)
-        if stamp is None or story.first is None:
+        if stamp is None or story.event is None:
             gap, unknown = p.unknown_gap_days, 1.0
-        else:
-            gap = max(0.0, story.first - stamp, stamp - story.last) / _SECONDS_PER_DAY
+        else:  # a follow-up that carries the core's names counts as in the window
+            gap = min(abs(stamp - story.event) / _SECONDS_PER_DAY, p.window_days)
             unknown = 0.0
         headline = 0.0 if item.text.strip() else 1.0
         log_gap = math.log1p(gap)
+        # log-scaled: missing a few of the core's names is common in one event's coverage, missing
+        # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
+        missing = -math.log(1.02 - self._missing_core(story, keys.names))
         return (
             cosine,
             member,
-            overlap(words, story.words, same, words_total) if same else 0.0,
+            overlap(keys.words, story.words, same, words_total) if same else 0.0,
             1.0 if same else 0.0,
-            overlap(names, story.names, None, names_total),
+            overlap(keys.names, story.names, None, names_total),
             log_gap,
             unknown,
             headline,
@@ -289,7 +246,24 @@ class StoryClusterer:
             self._uncomparable(item.lang, story),
             story.cohesion,
             log_gap * headline,
+            float(self._cores[story.row] @ item.vector),
+            missing,
+            age_conflict(keys.ages, story.ages),
+            missing * headline,
+            math.log1p(self._own_names(story, keys)),
+            0.0 if headline else identity_conflict(keys.identity, story.identity),
         )
+
+    def _missing_core(self, story: _Story, names: dict[str, float]) -> float:
+        """Share of the core's own names the article lacks, IDF-weighted (IDF refreshed as the stream doubles)."""
+        if not story.core_keys:
+            return 0.0
+        docs = self._df.docs
+        cached = self._core_idf.get(story.id)
+        if cached is None or docs > 2 * cached[0] + 100:
+            cached = (docs, *core_weights(story.core_keys, self._df.weights(story.core_keys)))
+            self._core_idf[story.id] = cached
+        return missing_share(cached[1], cached[2], names)
 
     def _uncomparable(self, lang: str, story: _Story) -> float:
         """Share of the story's members in another language than `lang` where either side is outside the
@@ -304,12 +278,18 @@ class StoryClusterer:
         return blind / story.size
 
     def candidates(self, item: StoryItem) -> list[str]:
-        """Ids of the active stories nearest by centroid cosine (the shortlist the model scores)."""
-        return [story_id for story_id, _ in self._nearest(item)]
+        """Ids of the stories the model scores: the nearest by centroid cosine within the window, and
+        follow-up candidates beyond it that share the story's own names."""
+        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity)]
+
+    def _candidates(self, item: StoryItem, rare: frozenset[str]) -> list[tuple[str, float]]:
+        """(story id, centroid cosine) of the stories to score: near ones, then follow-up ones."""
+        near = self._nearest(item)
+        return near + self._followups(item, rare, {story_id for story_id, _ in near})
 
     def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
-        """(story id, centroid cosine) of the ``shortlist`` nearest active stories within the window of
-        the article's time, nearest first."""
+        """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
+        window of the article's time, nearest first."""
         active = len(self._rows)
         if active == 0:
             return []
@@ -332,6 +312,37 @@ class StoryClusterer:
         if far is not None:
             keep = ~far[rows]
             rows, sims = rows[keep], sims[keep]
+        return self._top(rows, sims)
+
+    def _followups(self, item: StoryItem, rare: frozenset[str], seen: set[str]) -> list[tuple[str, float]]:
+        """Stories whose event lies beyond the window but within ``followup_days`` of the article, that
+        share at least ``followup_names`` of their own rare names with it (found through the name index)."""
+        p = self.params
+        stamp = _timestamp(item.time)
+        if stamp is None or p.followup_days <= p.window_days:
+            return []
+        shared: Counter[str] = Counter()
+        for key in rare.intersection(self._owner.keys()):
+            story_id = self._owner[key]
+            if story_id not in seen and self._owns(self._stories[story_id], key):
+                shared[story_id] += 1
+        out = []
+        low, high = p.window_days * _SECONDS_PER_DAY, p.reach_days * _SECONDS_PER_DAY
+        for story_id, count in shared.items():
+            story = self._stories[story_id]
+            if count >= p.followup_names and story.event is not None and low < abs(stamp - story.event) <= high:
+                out.append((story_id, float(self._centroids[story.row] @ item.vector)))
+        return out
+
+    def _owns(self, story: _Story, key: str) -> bool:
+        """A name is the story's own when at least about half of the articles naming it are the story's."""
+        return self._df.count(key) <= 2 * story.names.counts.get(key, 0) + 1
+
+    def _own_names(self, story: _Story, keys: _Keys) -> int:
+        """How many of the article's rare names are the story's own (its people and places, not the topic's)."""
+        return sum(1 for key in keys.identity & story.names.counts.keys() if self._owns(story, key))
+
+    def _top(self, rows: np.ndarray, sims: np.ndarray) -> list[tuple[str, float]]:
         k = min(self.params.shortlist, len(rows))
         if k == 0:
             return []
@@ -340,22 +351,22 @@ class StoryClusterer:
         return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist())]
 
     def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
-        """Rows whose time span lies farther than the window from ``stamp`` (None: every row is in reach)."""
+        """Rows whose event time lies farther than the window from ``stamp`` (None: every row is in reach)."""
         if stamp is None:
             return None
         reach = self.params.window_days * _SECONDS_PER_DAY
         with np.errstate(invalid="ignore"):  # undated stories (NaN) are never out of reach
-            far = (self._last[:active] < stamp - reach) | (self._first[:active] > stamp + reach)
+            far = np.abs(self._event[:active] - stamp) > reach
         return far if far.any() else None
 
-    def _score(self, item, stamp, words, names) -> list[tuple[float, float, _Story]]:
-        """(join probability, centroid cosine, story) for each shortlisted story, most probable first."""
+    def _score(self, item, stamp, keys: _Keys) -> list[tuple[float, float, _Story]]:
+        """(join probability, centroid cosine, story) for each candidate story, most probable first."""
         out = []
-        totals = (math.fsum(words.values()), math.fsum(names.values()))
+        totals = (math.fsum(keys.words.values()), math.fsum(keys.names.values()))
         weights, bias = self._weights, self.params.bias
-        for story_id, cosine in self._nearest(item):
+        for story_id, cosine in self._candidates(item, keys.identity):
             story = self._stories[story_id]
-            x = self._features(item, stamp, words, names, story, cosine, totals)
+            x = self._features(item, stamp, keys, story, cosine, totals)
             logit = sum(map(operator.mul, weights, x)) + bias
             prob = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, logit))))
             out.append((prob, cosine, story))
@@ -374,11 +385,11 @@ class StoryClusterer:
         dim = item.vector.shape[0]
         if self._centroids.shape[1] == 0:
             self._centroids = np.zeros((64, dim), dtype=np.float32)
+            self._cores = np.zeros((64, dim), dtype=np.float32)
             self._sketches = np.zeros((64, _SKETCH_DIM), dtype=np.float32)
             rng = np.random.default_rng(0)
             self._projection = (rng.standard_normal((dim, _SKETCH_DIM)) / math.sqrt(_SKETCH_DIM)).astype(np.float32)
-            self._first = np.full(64, np.nan)
-            self._last = np.full(64, np.nan)
+            self._event = np.full(64, np.nan)
             self._touched = np.zeros(64, dtype=np.int64)
         while len(self._rows) >= self.params.max_active:
             self._close(self._rows[int(np.argmin(self._touched[: len(self._rows)]))])
@@ -386,9 +397,9 @@ class StoryClusterer:
         if row >= self._centroids.shape[0]:
             grow = row
             self._centroids = np.vstack([self._centroids, np.zeros((grow, dim), dtype=np.float32)])
+            self._cores = np.vstack([self._cores, np.zeros((grow, dim), dtype=np.float32)])
             self._sketches = np.vstack([self._sketches, np.zeros((grow, _SKETCH_DIM), dtype=np.float32)])
-            self._first = np.concatenate([self._first, np.full(grow, np.nan)])
-            self._last = np.concatenate([self._last, np.full(grow, np.nan)])
+            self._event = np.concatenate([self._event, np.full(grow, np.nan)])
             self._touched = np.concatenate([self._touched, np.zeros(grow, dtype=np.int64)])
         story = _Story(story_id, dim)
         story.row = row
@@ -396,7 +407,7 @@ class StoryClusterer:
         self._stories[story_id] = story
         return story
 
-    def _add(self, story: _Story, item: StoryItem, stamp, words, names) -> None:
+    def _add(self, story: _Story, item: StoryItem, stamp, keys: _Keys) -> None:
         vector = np.asarray(item.vector, dtype=np.float32)
         story.total += vector
         story.size += 1
@@ -405,13 +416,16 @@ class StoryClusterer:
             story.members = np.vstack([story.members, vector[None, :]])
         else:  # keep the first member (the story's origin) and the most recent ones
             story.members = np.vstack([story.members[:1], story.members[2:], vector[None, :]])
-        story.words.add(words)
-        story.names.add(names)
+        story.words.add(keys.words)
+        story.names.add(keys.names)
+        self._index_names(story, keys.identity)
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
         if stamp is not None:
             story.first = stamp if story.first is None else min(story.first, stamp)
             story.last = stamp if story.last is None else max(story.last, stamp)
-        self._df.add(words.keys() | names.keys())
+        if story.core_names.members < self.params.core_size:
+            self._grow_core(story, vector, stamp, keys)
+        self._df.add(keys.words.keys() | keys.names.keys())
         norm = math.sqrt(story.total.dot(story.total))  # what np.linalg.norm computes, without its overhead
         story.cohesion = norm / story.size
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
@@ -421,11 +435,35 @@ class StoryClusterer:
             self._sketches_stale = True
         self._seq += 1
         self._touched[story.row] = self._seq
-        self._first[story.row] = np.nan if story.first is None else story.first
-        self._last[story.row] = np.nan if story.last is None else story.last
+
+    def _index_names(self, story: _Story, names: Iterable[str]) -> None:
+        """Make ``story`` the owner of each name it now carries more often than the current owner does."""
+        if self.params.followup_days <= self.params.window_days:
+            return
+        counts, owner = story.names.counts, self._owner
+        for key in names:
+            current = owner.get(key)
+            if current is None or current == story.id or self._stories[current].names.counts.get(key, 0) <= counts.get(key, 0):
+                owner[key] = story.id
+
+    def _grow_core(self, story: _Story, vector: np.ndarray, stamp: float | None, keys: _Keys) -> None:
+        """One more core member: the event's centroid, names, ages and time move with it."""
+        story.core_total += vector
+        norm = math.sqrt(story.core_total.dot(story.core_total))
+        self._cores[story.row] = story.core_total / norm if norm > 0 else 0.0
+        story.core_names.add(keys.names)
+        story.core_keys = core_keys(story.core_names)
+        story.identity = identity(story.core_keys)
+        self._core_idf.pop(story.id, None)
+        story.ages.update(keys.ages)
+        if stamp is not None:
+            story.core_times.append(stamp)
+            story.event = median(story.core_times)
+            self._event[story.row] = story.event
 
     def _merge(self, absorbed: _Story, into: _Story) -> _Story:
-        """Fold one story into another (an article bridged them); the absorbed id is closed for good."""
+        """Fold one story into another (an article bridged them); the absorbed id is closed for good.
+        The core stays the one of the story taking the other in."""
         into.total += absorbed.total
         into.size += absorbed.size
         keep = self.params.max_members
@@ -435,6 +473,7 @@ class StoryClusterer:
         for mine, theirs in ((into.words, absorbed.words), (into.names, absorbed.names)):
             mine.counts.update(theirs.counts)
             mine.members += theirs.members
+        self._index_names(into, identity(absorbed.names.counts))
         for lang, count in absorbed.langs.items():
             into.langs[lang] = into.langs.get(lang, 0) + count
         if absorbed.first is not None:
@@ -446,30 +485,33 @@ class StoryClusterer:
 
     def _advance(self, stamp: float | None) -> None:
         """Move the clock to the newest time seen; once more than ``keep_past_window`` stories are held,
-        close those silent beyond the window (no article of the newest time can join them)."""
+        close those whose event is out of reach (no article of the newest time can join them)."""
         if stamp is None or (self._newest is not None and stamp <= self._newest):
             return
         self._newest = stamp
         if len(self._rows) <= self.params.keep_past_window:
             return
-        cutoff = stamp - self.params.window_days * _SECONDS_PER_DAY
-        stale = np.flatnonzero(self._last[: len(self._rows)] < cutoff)
+        cutoff = stamp - self.params.reach_days * _SECONDS_PER_DAY
+        stale = np.flatnonzero(self._event[: len(self._rows)] < cutoff)
         for story_id in [self._rows[i] for i in stale]:
             self._close(story_id)
 
     def _close(self, story_id: str) -> None:
         """Drop a story from memory: its row is filled by the last active row."""
         story = self._stories.pop(story_id)
+        self._core_idf.pop(story_id, None)
+        for key in story.names.counts:
+            if self._owner.get(key) == story_id:
+                del self._owner[key]
         row, last = story.row, len(self._rows) - 1
         if row != last:
             moved = self._stories[self._rows[last]]
             moved.row = row
             self._rows[row] = moved.id
             self._centroids[row] = self._centroids[last]
+            self._cores[row] = self._cores[last]
             self._sketches[row] = self._sketches[last]
-            self._first[row] = self._first[last]
-            self._last[row] = self._last[last]
+            self._event[row] = self._event[last]
             self._touched[row] = self._touched[last]
         self._rows.pop()
-        self._first[last] = np.nan
-        self._last[last] = np.nan
+        self._event[last] = np.nan

@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.features import BODY_CHARS, DocFreq, KeyProfile, fold, name_keys, overlap, word_keys
+from storyline.clustering.keys import BODY_CHARS, DocFreq, KeyProfile, fold, name_keys, overlap, word_keys
 
 
 def test_word_keys_are_tagged_by_language_and_stemmed():
@@ -105,6 +105,6 @@ def test_fast_keys_equal_the_token_by_token_definition(title, text):
 
 
 def test_no_upper_case_letter_or_digit_lies_past_the_planes_the_name_pattern_scans():
-    from storyline.features import _CASED_PLANES_END
+    from storyline.clustering.keys import _CASED_PLANES_END
 
     assert not any(chr(cp).isupper() or chr(cp).isdigit() for cp in range(_CASED_PLANES_END, 0x110000))

@@ -151,6 +151,15 @@ class DocFreq:
             self._counts = Counter({k: c for k, c in self._counts.items() if c > floor})
             floor += 1
 
+    @property
+    def docs(self) -> int:
+        """How many articles were counted."""
+        return self._docs
+
+    def count(self, key: str) -> int:
+        """How many counted articles carried ``key``."""
+        return self._counts.get(key, 0)
+
     def idf(self, key: str) -> float:
         return math.log((self._docs + self.prior_docs) / (self._counts.get(key, 0) + 1.0))
 

@@ -1,0 +1,119 @@
+"""Evidence against a join: what the article and the story both state, but differently.
+
+Two shootings in two towns on one day read alike to an encoder; what tells them apart is that each
+names its own place and people, and its own victims' ages. A story's *core* (its first members)
+fixes those; an article that lacks the core's names, or gives other ages, is about another event.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Mapping
+
+from storyline.clustering.keys import BODY_CHARS, KeyProfile
+
+# "a 23-year-old man", "John Doe, 23, of Dayton", "aged 23", "un joven de 23 años", "un homme de 23 ans",
+# "ein 23-Jähriger", "23 Jahre alt", "di 23 anni", "de 23 anos", "23-jarige", "23-letni", "23 yaşındaki",
+# "23-летний": an age is a number tied to a years-old phrase, never a bare number (a duration, a toll).
+_AGE = re.compile(
+    r"\b(\d{1,3})(?:-| )years?-old\b"
+    r"|\baged (\d{1,3})\b"
+    r"|\b[A-Z][\w'’-]+, (\d{1,3}),"
+    r"|\b(?:de|di) (\d{1,3}) (?:años|anni|anos|ans)\b"
+    r"|\b(\d{1,3}) ans\b,"
+    r"|\b(\d{1,3})[- ]?(?:[Jj]ährige|[Jj]ahre alt|jarige|latek|latka|letni|letnia|yaşında|летн)",
+)
+
+
+def ages(title: str, text: str) -> frozenset[int]:
+    """Ages the article's lead gives (title and the body's opening), as numbers.
+
+    >>> sorted(ages("Man, 23, shot in Dayton", "A 41-year-old woman was also hurt; police said 3 shots."))
+    [23, 41]
+    >>> sorted(ages("", "Un joven de 19 años murió; otro de 7 años resultó herido."))
+    [7, 19]
+    >>> sorted(ages("Shooting leaves 3 dead", "The suspect was sentenced to 20 years."))
+    []
+    """
+    found: set[int] = set()
+    for match in _AGE.finditer(f"{title}\n{text[:BODY_CHARS]}"):
+        number = next(group for group in match.groups() if group is not None)
+        age = int(number)
+        if 0 < age < 120:
+            found.add(age)
+    return frozenset(found)
+
+
+def age_conflict(article: frozenset[int], story: Mapping[int, int]) -> float:
+    """1 when both give ages and none of the article's is one the story gives, else 0.
+
+    >>> age_conflict(frozenset({23}), {41: 2}), age_conflict(frozenset({23, 5}), {23: 1}), age_conflict(frozenset(), {41: 1})
+    (1.0, 0.0, 0.0)
+    """
+    if not article or not story:
+        return 0.0
+    return 0.0 if any(age in story for age in article) else 1.0
+
+
+def core_keys(profile: KeyProfile) -> tuple[str, ...]:
+    """The keys at least half of the core's members carry: the names that say which event it is.
+
+    >>> p = KeyProfile(); p.add({"n:dayto", "n:smith"}); p.add({"n:dayto"})
+    >>> core_keys(p)
+    ('n:dayto', 'n:smith')
+    """
+    need = profile.members / 2.0
+    return tuple(sorted(key for key, count in profile.counts.items() if count >= need))
+
+
+def core_weights(keys: tuple[str, ...], idf: Mapping[str, float]) -> tuple[dict[str, float], float]:
+    """The core's keys with their IDF, and the IDF total: computed once per story, reused per article."""
+    weights = {key: idf[key] for key in keys}
+    return weights, math.fsum(weights.values())
+
+
+def missing_share(weights: Mapping[str, float], total: float, article: Mapping[str, float]) -> float:
+    """IDF-weighted share of the core's keys that the article does not carry (0 when the core names nothing).
+
+    >>> weights, total = core_weights(("n:dayto", "n:smith"), {"n:dayto": 3.0, "n:smith": 1.0})
+    >>> missing_share(weights, total, {"n:dayto": 3.0})
+    0.25
+    """
+    if total <= 0:
+        return 0.0
+    found = math.fsum(weights[key] for key in weights.keys() & article.keys())
+    return max(0.0, total - found) / total
+
+
+@lru_cache(maxsize=1)
+def common_names() -> frozenset[str]:
+    """Name keys too common to identify an event ("Police", "Saturday", "Chicago"): from the bundled
+    encoder's vocabulary, written by scripts/build_common_names.py."""
+    text = (resources.files("storyline") / "params" / "common-names.txt").read_text(encoding="utf-8")
+    return frozenset(text.split())
+
+
+def identity(names: Iterable[str]) -> frozenset[str]:
+    """The rare names among name keys: people and places that say which event it is (numbers left out).
+
+    >>> sorted(identity(["n:whitl", "n:polic", "n:satur", "#27"]))
+    ['n:whitl']
+    """
+    common = common_names()
+    return frozenset(key for key in names if key.startswith("n:") and key not in common)
+
+
+def identity_conflict(article: frozenset[str], story: frozenset[str]) -> float:
+    """1 when the article and the story's core each name two or more rare names and share none of them.
+
+    >>> identity_conflict(frozenset({"n:tulsa", "n:whitl"}), frozenset({"n:dayto", "n:monro"}))
+    1.0
+    >>> identity_conflict(frozenset({"n:dayto", "n:keish"}), frozenset({"n:dayto", "n:monro"}))
+    0.0
+    """
+    if len(article) < 2 or len(story) < 2 or not article.isdisjoint(story):
+        return 0.0
+    return 1.0

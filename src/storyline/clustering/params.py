@@ -1,0 +1,97 @@
+"""The clusterer's parameters and the evidence it weighs: one frozen value, written by the calibration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from importlib import resources
+
+from storyline.embed.use import USE_LANGUAGES
+
+FEATURES = (
+    "cos_centroid",  # article vs story centroid
+    "cos_member",  # article vs its best-matching kept member (single-link evidence)
+    "words",  # same-language word overlap
+    "same_lang",  # the story already has a member in the article's language
+    "names",  # shared names and numbers, any language
+    "log_gap",  # log(1 + days between the article and the story's event time)
+    "time_unknown",  # no time on the article or the story
+    "headline_only",  # the article has no body
+    "log_size",  # log(1 + members)
+    "unknown_lang",  # share of story members the encoder cannot compare with the article (either side uncovered)
+    "cohesion",  # mean member cosine to the centroid: loose (umbrella) stories accept lower cosines
+    "headline_gap",  # log_gap for headline-only articles: without a body, time tells look-alike events apart
+    "cos_core",  # article vs the centroid of the story's core (its first members): what the event was
+    "missing_core",  # -log(1.02 - share of the core's names the article lacks): another place, other people
+    "age_conflict",  # both give ages and none agree: other victims, another event
+    "missing_core_headline",  # missing_core for headline-only articles, which name little
+    "own_names",  # log(1 + names the article shares that are the story's own: most articles naming them are its)
+    "identity_conflict",  # article and core each name rare people or places, none in common (bodies only)
+)
+
+
+def params_file(encoder: str | None) -> str:
+    """The calibrated parameter file for an encoder: each has its own, as its cosines have their own scale.
+
+    >>> params_file("use-m3"), params_file("e5-small"), params_file("e5")
+    ('stories.json', 'stories-e5.json', 'stories-e5.json')
+    """
+    return "stories-e5.json" if encoder is not None and encoder.startswith("e5") else "stories.json"
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
+
+    weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                                  0.0, -2.0, -1.0, 0.0, 1.0, -2.0)
+    bias: float = -8.0
+    threshold: float = 0.5
+    merge_threshold: float = 1.01  # above 1: never merge
+    window_days: float = 3.0  # an article meets a story whose event time is this close to its own
+    core_size: int = 4  # the first members: their centroid, names and median time are the story's event
+    followup_days: float = 0.0  # beyond the window, up to this far, only on the story's own names (0: never)
+    followup_names: int = 3  # own names of the story a follow-up must carry
+    shortlist: int = 10
+    max_members: int = 8
+    unknown_gap_days: float = 0.5
+    max_active: int = 5_000
+    prefilter_above: int = 2_000  # beyond this many active stories, shortlist via a 64-d sketch first
+    keep_past_window: int = 2_000  # stories past the window stay in memory (for late articles) up to this many held
+    encoder_languages: frozenset[str] = field(default=USE_LANGUAGES)
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES):
+            raise ValueError(f"need {len(FEATURES)} weights ({', '.join(FEATURES)}), got {len(self.weights)}")
+
+    @property
+    def reach_days(self) -> float:
+        """How far from its event time a story can still take an article (a follow-up, or the window)."""
+        return max(self.window_days, self.followup_days)
+
+    @classmethod
+    def load(cls, path: str | None = None, encoder: str | None = None) -> StoryParams:
+        """Parameters from a JSON file, or the package's file calibrated for ``encoder`` (an encoder name;
+        default USE's), falling back to defaults."""
+        if path is not None:
+            with open(path, encoding="utf-8") as fh:
+                raw = json.load(fh)
+        else:
+            resource = resources.files("storyline") / "params" / params_file(encoder)
+            if not resource.is_file():
+                return cls()
+            raw = json.loads(resource.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known}
+        if "weights" in values:
+            values["weights"] = tuple(float(w) for w in values["weights"])
+        if "encoder_languages" in values:
+            values["encoder_languages"] = frozenset(values["encoder_languages"])
+        return cls(**values)
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (numbers and language codes only)."""
+        out = asdict(self)
+        out["weights"] = list(self.weights)
+        out["encoder_languages"] = sorted(self.encoder_languages)
+        return out

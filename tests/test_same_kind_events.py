@@ -1,0 +1,72 @@
+"""One story, one event: look-alike events of one day stay apart, reports of one event come together.
+
+Invented local news (tests/fixtures/same_kind_shootings.jsonl): ten shootings in ten cities on one
+day, worded as local reports are, and an eleventh told three times (two English outlets, one Spanish).
+Run through the engine with the real bundled encoder and the shipped parameters.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+import storyline
+from storyline.store import Store, from_iso
+
+FIXTURE = Path(__file__).parent / "fixtures" / "same_kind_shootings.jsonl"
+
+
+def _stories_of(rows: list[dict], tmp_path: Path, name: str) -> dict[str, str]:
+    path = tmp_path / f"{name}.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    db = str(tmp_path / f"{name}.db")
+    report = storyline.ingest([str(path)], db=db)
+    assert report.ingested == len(rows) and not report.rejections
+    store = Store(db)
+    try:
+        return dict(store.conn.execute("SELECT id, story_id FROM articles").fetchall())
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    return [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("order", ["file", "reversed"])
+def test_ten_shootings_in_ten_cities_on_one_day_are_ten_stories(rows, tmp_path, order):
+    rows = rows if order == "file" else rows[::-1]
+    story_of = _stories_of(rows, tmp_path, order)
+    gold = {r["id"]: r["story"] for r in rows}
+    predicted: dict[str, set[str]] = {}
+    for article_id, story_id in story_of.items():
+        predicted.setdefault(story_id, set()).add(gold[article_id])
+    assert all(len(events) == 1 for events in predicted.values()), predicted  # no story mixes two events
+    dayton = {story_of[r["id"]] for r in rows if r["story"] == "dayton"}
+    assert len(dayton) == 1  # the three reports, one of them in Spanish, are one story
+    assert len(set(story_of.values())) == 11
+
+
+def test_a_follow_up_weeks_later_joins_only_on_the_event_s_own_names(rows, tmp_path):
+    """The arrest two months on names the victim, the place and the detective: it joins its shooting.
+    A shooting two months on in the same city, with other people, starts its own story."""
+    later = from_iso(rows[0]["published"]) + timedelta(days=60)
+    stamp = later.isoformat().replace("+00:00", "Z")
+    arrest = {"id": "dayton-arrest", "story": "dayton", "published": stamp,
+              "title": "Arrest made in killing of Keisha Monroe on Salem Avenue",
+              "text": "DAYTON — Police have arrested a 36-year-old man in the fatal shooting of Keisha Monroe, "
+                      "the nurse's aide killed outside her Salem Avenue apartment building in June.\n\nMaj. Paul "
+                      "Sanderson said Darnell Fisk was taken into custody Tuesday after a traffic stop. Fisk is "
+                      "charged with murder in the death of Monroe, 34, and is held in the Montgomery County Jail."}
+    other = {"id": "dayton-other", "story": "dayton-august", "published": stamp,
+             "title": "Man wounded in shooting on Dayton's east side",
+             "text": "DAYTON — A 58-year-old man was shot in the arm Tuesday evening on Wayne Avenue, Dayton "
+                     "police said.\n\nThe victim, Harold Jessup, told officers he was approached by two men "
+                     "near a bus stop. He was treated at Grandview Medical Center. No arrests were made."}
+    story_of = _stories_of(rows + [arrest, other], tmp_path, "followup")
+    assert story_of["dayton-arrest"] == story_of["dayton-1"]
+    assert story_of["dayton-other"] not in set(story_of[r["id"]] for r in rows)
