@@ -194,7 +194,7 @@ def _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, st
 @click.option("--refresh", is_flag=True, help="Fetch URLs seen before again (conditional GET: unchanged pages are skipped).")
 @_politeness
 def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, parallel, max_size, quiet):
-    """Download the web pages at URLS, extract their articles and ingest them (each URL at most once)."""
+    """Download the web pages at URLS (several hosts at a time), extract their articles and ingest them (each URL at most once)."""
     stop = threading.Event()
     with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, stop) as (harvester, sink):
         tally = harvester.fetch_urls(urls, refresh=refresh)
