@@ -240,3 +240,9 @@ def test_a_slow_feed_host_does_not_hold_up_the_other_feeds(web, tmp_path) -> Non
                                                                       every=3600, once=True)
     assert order[0].startswith(web.base) and slow.url("/late") in order
     assert tally.feeds_polled == 2 and tally.feeds_failed == 0 and tally.ingested == 3 + 1
+
+
+def test_one_feed_written_two_ways_is_polled_once_a_round(web, tmp_path) -> None:
+    h = harvester(tmp_path / "s.db", RecordingSink())
+    tally = h.follow([web.url("/rss.xml"), web.url("/rss.xml?utm_source=list")], every=3600, once=True)
+    assert tally.feeds_polled == 1 and web.hits("/rss.xml") == 1 and tally.ingested == 4

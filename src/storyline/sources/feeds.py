@@ -311,16 +311,20 @@ class Harvester:
         first (in order per host), old items counted as seen before."""
         tally = Tally()
         polls: list[_FeedPoll] = []
+        keys: set[str] = set()
         with HostPool(self.workers, self.stop) as pool:
             for feed_url in feed_urls:
                 if self.stop.is_set():
                     break
-                tally.feeds_polled += 1
                 key = try_canonicalize(feed_url)
+                if key in keys:
+                    continue  # the same feed written two ways: one poll
+                tally.feeds_polled += 1
                 if key is None:
                     tally.feeds_failed += 1
                     self._skip(tally, feed_url, "bad_url", "not an http(s) feed URL")
                     continue
+                keys.add(key)
                 known = self.state.feed(key)
                 validators = {"etag": known.etag, "last_modified": known.last_modified} if known else {}
                 pool.submit(host_of(key), _FeedFetch(feed_url, key),

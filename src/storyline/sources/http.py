@@ -171,7 +171,7 @@ class Fetcher:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return _Robots(None, retry_at, f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300])
         if status >= 500:
-            return _Robots(None, now + min(self.robots_ttl, _ROBOTS_RETRY_AFTER), f"robots.txt answered HTTP {status}")
+            return _Robots(None, retry_at, f"robots.txt answered HTTP {status}")
         if status >= 400:
             parser.allow_all = True
         else:
@@ -307,12 +307,13 @@ def unfetchable(url: str) -> tuple[str, str] | None:
     >>> unfetchable("https://example.org/a") is None
     True
     """
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in DEFAULT_PORTS:
-        return "unsupported_scheme", f"only http(s) URLs are fetched, not {scheme + ':' if scheme else 'a URL without a scheme'!r}"
     try:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in DEFAULT_PORTS:
+            what = repr(scheme + ":") if scheme else "a URL without a scheme"
+            return "unsupported_scheme", f"only http(s) URLs are fetched, not {what}"
         canonicalize(url)
-    except ValueError as exc:
+    except ValueError as exc:  # no host, a bad port, a broken IPv6 address …
         return "bad_url", str(exc)[:300]
     return None
 
