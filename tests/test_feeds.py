@@ -197,3 +197,52 @@ def test_a_failing_fetcher_costs_one_url_not_the_run(web, tmp_path) -> None:
     tally = h.fetch_urls([web.url("/a"), web.url("/b")])
     assert dict(tally.skipped) == {"fetch_error": 2}
     assert h.state.get(web.url("/a")).reason == "fetch_error"
+
+
+# -- one slow host holds up no other (issue 16, item 10) -------------------------------------------
+
+ARTICLE = "<html><head><title>Stuck</title></head><body><p>A page that took its time to arrive.</p></body></html>"
+
+
+def stuck_route(release: threading.Event, body: str = ARTICLE, **kwargs) -> Route:
+    """Trickles one byte every 0.5 s (3 minutes in all) until ``release`` is set, then sends the rest."""
+    return Route(body, trickle=0.5, release=release, padding=200, **kwargs)
+
+
+def slow_harvester(db, sink, order: list[str]) -> Harvester:
+    fetcher = Fetcher(min_interval=0.0, backoff=0.01, timeout=120, retries=0, max_bytes=300_000)
+    return Harvester(fetcher, FetchState(sqlite3.connect(db, isolation_level=None)), sink,
+                     on_item=lambda url, outcome: order.append(url))
+
+
+def test_a_slow_host_does_not_hold_up_the_pages_of_others(web, tmp_path) -> None:
+    release = threading.Event()
+    sink, order = RecordingSink(), []
+    sink.after.append(lambda record: release.set() if "/stuck" not in (record.url or "") else None)
+    with WebServer({"/stuck": stuck_route(release)}) as slow:
+        urls = [slow.url("/stuck"), web.url("/news/valdmar-port-reopens"), web.url("/fr/port-valdmar")]
+        tally = slow_harvester(tmp_path / "s.db", sink, order).fetch_urls(urls)
+    # a fast host's page arrived while the slow one was still trickling (its arrival released it)
+    assert order[0] in urls[1:] and sorted(order) == sorted(urls)
+    assert tally.ingested == 3 and not tally.skipped
+
+
+def test_a_slow_feed_host_does_not_hold_up_the_other_feeds(web, tmp_path) -> None:
+    release = threading.Event()
+    feed = """<?xml version="1.0"?><rss version="2.0"><channel><title>slow</title>
+      <item><title>late</title><link>{BASE}/late</link><pubDate>Thu, 14 Mar 2024 09:00:00 GMT</pubDate></item>
+    </channel></rss>"""
+    sink, order = RecordingSink(), []
+    sink.after.append(lambda record: release.set())
+    routes = {"/feed.xml": stuck_route(release, feed, content_type="application/rss+xml"), "/late": Route(ARTICLE)}
+    with WebServer(routes) as slow:
+        tally = slow_harvester(tmp_path / "s.db", sink, order).follow([slow.url("/feed.xml"), web.url("/atom.xml")],
+                                                                      every=3600, once=True)
+    assert order[0].startswith(web.base) and slow.url("/late") in order
+    assert tally.feeds_polled == 2 and tally.feeds_failed == 0 and tally.ingested == 3 + 1
+
+
+def test_one_feed_written_two_ways_is_polled_once_a_round(web, tmp_path) -> None:
+    h = harvester(tmp_path / "s.db", RecordingSink())
+    tally = h.follow([web.url("/rss.xml"), web.url("/rss.xml?utm_source=list")], every=3600, once=True)
+    assert tally.feeds_polled == 1 and web.hits("/rss.xml") == 1 and tally.ingested == 4

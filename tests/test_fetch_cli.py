@@ -164,3 +164,49 @@ def test_fetch_needs_urls_and_a_sane_size(tmp_path) -> None:
     assert CliRunner().invoke(fetch_command, ["--db", str(tmp_path / "x.db")]).exit_code == 2
     result = CliRunner().invoke(fetch_command, ["http://127.0.0.1:9/", "--max-size", "huge", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2 and "not a size" in result.output
+
+
+# -- slow servers and bad redirects (issue 16, items 10 and 11) ------------------------------------
+
+def trickling(**kwargs) -> Route:
+    """One byte every 0.5 s, headers first: about 3 minutes for the whole answer."""
+    return Route(kwargs.pop("body", "<html><body><p>late</p></body></html>"), trickle=0.5, padding=200, **kwargs)
+
+
+def test_fetch_ends_a_trickling_host_at_the_timeout_and_fetches_the_others(web, tmp_path) -> None:
+    with WebServer({"/trickle": trickling()}) as slow:
+        started = time.monotonic()
+        result = run("fetch", slow.url("/trickle"), web.url("/news/valdmar-port-reopens"), web.url("/es/puerto-valdmar"),
+                     "--db", str(tmp_path / "x.db"), "--delay", "0", "--timeout", "2", "--retries", "1")
+        elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.rstrip().splitlines()
+    assert lines[-1].startswith("ingested 2; skipped 1 (timeout: 1)")
+    assert lines[0].startswith("  ingested") and web.base in lines[0]  # the fast host did not wait for the slow one
+    assert any(slow.url("/trickle") in line and "within 2s" in line for line in lines)
+    assert elapsed < 60  # two 2 s attempts, a 1 s backoff and start-up; unbounded, the answer alone takes minutes
+
+
+def test_follow_ends_a_trickling_robots_txt_at_the_timeout_and_reads_the_other_feeds(web, tmp_path) -> None:
+    with WebServer({"/robots.txt": trickling(body="User-agent: *\n", content_type="text/plain")}) as slow:
+        feeds = tmp_path / "feeds.txt"
+        feeds.write_text(f"{slow.url('/rss.xml')}\n{web.url('/atom.xml')}\n")
+        started = time.monotonic()
+        result = run("follow", str(feeds), "--once", "--db", str(tmp_path / "x.db"), "-q",
+                     "--delay", "0", "--timeout", "1", "--retries", "0", "--max-size", "300KB")
+        elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    total = result.stdout.strip().splitlines()[-1]
+    assert "feeds polled 2 (0 unchanged, 1 failed)" in total and "ingested 3" in total
+    assert "robots_unreachable: 1" in total
+    assert elapsed < 60
+
+
+def test_a_redirect_to_a_file_is_a_counted_bad_redirect(web, tmp_path) -> None:
+    web.routes["/to-file"] = Route(redirect="file:///etc/passwd")
+    result = run("fetch", web.url("/to-file"), "--db", str(tmp_path / "x.db"), *FAST)
+    assert result.returncode == 1 and "nothing could be fetched" in result.stderr
+    assert "bad_redirect: 1" in result.stdout.strip().splitlines()[-1]
+    assert "redirects to 'file:///etc/passwd'" in result.stdout
+    with sqlite3.connect(tmp_path / "x.db") as conn:
+        assert conn.execute("SELECT status, reason FROM fetch_urls").fetchall() == [("rejected", "bad_redirect")]

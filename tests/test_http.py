@@ -244,4 +244,90 @@ def test_odd_redirects_and_statuses_are_rejections(web) -> None:
         results = {path: f.get(web.url(path)) for path in ("/to-ftp", "/choices", "/nothing")}
     assert all(isinstance(r, Rejection) for r in results.values())
     assert results["/choices"].reason == "http_300" and results["/nothing"].reason == "http_204"
-    assert results["/to-ftp"].reason in ("robots_unreachable", "connection_error")
+    assert results["/to-ftp"].reason == "bad_redirect" and "ftp:" in results["/to-ftp"].detail
+
+
+# -- slow servers: one deadline per request (issue 16, item 10) ------------------------------------
+
+TRICKLE = 0.5  # seconds between two bytes from a slow server
+
+
+def test_headers_sent_one_byte_at_a_time_end_at_the_timeout(web) -> None:
+    web.routes["/trickle"] = Route(ARTICLE, trickle=TRICKLE, padding=200)  # ~400 bytes: 200 s unbounded
+    started = time.monotonic()
+    with fetcher(timeout=1.0, retries=0) as f:
+        result = f.get(web.url("/trickle"))
+    assert isinstance(result, Rejection) and result.reason == "timeout", result
+    assert "within 1s" in result.detail
+    assert time.monotonic() - started < 20  # about 1 s; generous for a loaded machine
+
+
+def test_a_body_sent_one_byte_at_a_time_ends_at_the_timeout(web) -> None:
+    def drip():
+        for _ in range(400):
+            yield b"x"
+            time.sleep(TRICKLE)
+
+    web.routes["/drip"] = Route(chunks=drip)
+    started = time.monotonic()
+    with fetcher(timeout=1.0, retries=0) as f:
+        result = f.get(web.url("/drip"))
+    assert isinstance(result, Rejection) and result.reason == "timeout", result
+    assert time.monotonic() - started < 20
+
+
+def test_a_robots_txt_sent_one_byte_at_a_time_ends_at_the_timeout() -> None:
+    robots = Route("User-agent: *\nAllow: /\n", content_type="text/plain", trickle=TRICKLE, padding=200)
+    with WebServer({"/robots.txt": robots, "/a": Route(ARTICLE)}) as web:
+        started = time.monotonic()
+        with fetcher(timeout=1.0, retries=0) as f:
+            result = f.get(web.url("/a"))
+        elapsed = time.monotonic() - started
+        assert web.hits("/a") == 0
+    assert isinstance(result, Rejection) and result.reason == "robots_unreachable", result
+    assert "robots.txt: no complete answer within 1s" in result.detail
+    assert elapsed < 20
+
+
+def test_threads_share_one_hosts_robots_and_pace() -> None:
+    with WebServer({"/a": Route(ARTICLE), "/b": Route(ARTICLE)}) as web:
+        with fetcher(min_interval=0.6) as f:
+            threads = [threading.Thread(target=f.get, args=(web.url(path),)) for path in ("/a", "/b", "/a")]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        times = sorted(r.at for r in web.requests)
+        assert web.hits("/robots.txt") == 1 and len(times) == 4
+    # sent 0.6 s apart; arrival times may wobble on a loaded machine, but never by half of that
+    assert all(later - earlier >= 0.3 for earlier, later in zip(times, times[1:]))
+
+
+# -- redirects out of http(s) (issue 16, item 11) -------------------------------------------------
+
+def test_a_redirect_out_of_http_is_refused_as_a_bad_redirect(web) -> None:
+    web.routes.update({
+        "/to-file": Route(redirect="file:///etc/passwd"),
+        "/to-js": Route(redirect="javascript:alert(1)"),
+        "/to-no-host": Route(redirect="https://:443/article"),
+    })
+    with fetcher(retries=0) as f:
+        results = {path: f.get(web.url(path)) for path in ("/to-file", "/to-js", "/to-no-host")}
+    assert {path: r.reason for path, r in results.items()} == dict.fromkeys(results, "bad_redirect")
+    assert "file:///etc/passwd" in results["/to-file"].detail and "only http(s)" in results["/to-file"].detail
+    assert "no host" in results["/to-no-host"].detail
+
+
+def test_a_url_that_is_not_http_is_refused_by_its_scheme() -> None:
+    with fetcher(retries=0) as f:
+        result = f.get("file:///etc/passwd")
+    assert isinstance(result, Rejection) and result.reason == "unsupported_scheme" and "'file:'" in result.detail
+
+
+def test_a_robots_txt_redirecting_out_of_http_says_so() -> None:
+    with WebServer({"/robots.txt": Route(redirect="file:///etc/robots.txt"), "/a": Route(ARTICLE)}) as web:
+        with fetcher(retries=0) as f:
+            result = f.get(web.url("/a"))
+        assert web.hits("/a") == 0
+    assert isinstance(result, Rejection) and result.reason == "robots_unreachable"
+    assert result.detail.startswith("robots.txt redirects to 'file:///etc/robots.txt'")

@@ -6,6 +6,8 @@
 
 Bodies may say ``{BASE}`` for the server's own address (``http://127.0.0.1:PORT``), so
 fixture feeds can link to fixture pages. Unknown paths answer 404. Every request is logged.
+A route with ``trickle`` sends its whole answer, status line and headers first, one byte at a time:
+the slow server a timeout must bound.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "web"
 
 @dataclass
 class Route:
-    """What one path answers. ``chunks`` streams a body of unknown length (no Content-Length)."""
+    """What one path answers. ``chunks`` streams a body of unknown length (no Content-Length).
+
+    ``trickle``: seconds between two bytes of the answer (headers included); once ``release`` is
+    set, the rest goes at once. ``padding`` adds that many bytes of an extra header."""
 
     body: str | bytes = b""
     status: int = 200
@@ -34,12 +39,16 @@ class Route:
     redirect: str | None = None
     fail_first: int = 0
     chunks: Callable[[], Iterable[bytes]] | None = None
+    trickle: float = 0.0
+    release: threading.Event | None = None
+    padding: int = 0
 
 
 @dataclass(frozen=True)
 class Request:
     path: str
     headers: Mapping[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 def fixture(name: str, **kwargs) -> Route:
@@ -54,6 +63,7 @@ class WebServer:
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[Request] = []
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._server.handle_error = lambda request, address: None  # clients that hang up are fine
@@ -77,6 +87,7 @@ class WebServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # trickling answers end
         if self._thread.is_alive():
             self._server.shutdown()
         self._server.server_close()
@@ -90,7 +101,7 @@ class WebServer:
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path.split("?")[0]
         with self._lock:
-            self.requests.append(Request(handler.path, dict(handler.headers.items())))
+            self.requests.append(Request(handler.path, dict(handler.headers.items()), time.monotonic()))
             route = self.routes.get(path)
             seen = sum(1 for r in self.requests if r.path.split("?")[0] == path)
         if route is None:
@@ -103,6 +114,8 @@ class WebServer:
             return _send(handler, route.status if route.status in (301, 302, 303, 307, 308) else 302,
                          {"Location": route.redirect.replace("{BASE}", self.base)}, b"")
         headers = {"Content-Type": route.content_type, **route.headers}
+        if route.padding:
+            headers["X-Padding"] = "p" * route.padding
         if route.etag:
             headers["ETag"] = route.etag
             if handler.headers.get("If-None-Match") == route.etag:
@@ -121,7 +134,25 @@ class WebServer:
             return None
         body = route.body.encode("utf-8") if isinstance(route.body, str) else route.body
         body = body.replace(b"{BASE}", self.base.encode("ascii"))
+        if route.trickle:
+            return self._trickle(handler, route, headers, body)
         return _send(handler, route.status, headers, body)
+
+    def _trickle(self, handler: BaseHTTPRequestHandler, route: Route, headers: Mapping[str, str], body: bytes) -> None:
+        """The whole answer one byte every ``route.trickle`` seconds, until released or stopped."""
+        lines = [f"HTTP/1.1 {route.status} Trickling", *(f"{k}: {v}" for k, v in headers.items()),
+                 f"Content-Length: {len(body)}", "Connection: close", "", ""]
+        raw = "\r\n".join(lines).encode("latin-1") + body
+        handler.close_connection = True
+        for i in range(len(raw)):
+            if self._stopping.is_set():
+                return None
+            if route.release is not None and route.release.is_set():
+                handler.wfile.write(raw[i:])
+                return None
+            handler.wfile.write(raw[i : i + 1])
+            (route.release or self._stopping).wait(route.trickle)
+        return None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self

@@ -1,6 +1,7 @@
 """`storyline fetch URL...` and `storyline follow FEEDS`: ingest from the web, politely.
 
 Both print one line per URL (unless --quiet) and a summary of what was fetched, skipped and why.
+Several hosts are fetched at once (--parallel); the database and the engine stay on the main thread.
 Ctrl-C finishes the article in hand, prints the summary and exits 0; a second Ctrl-C quits at once.
 Exit codes: 0 ok, 1 when nothing could be fetched at all, 2 bad usage.
 """
@@ -155,9 +156,13 @@ def _politeness(func):
     options = [
         click.option("--db", default=None, metavar="FILE", help="SQLite database (default: storyline.db here)."),
         click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]), help="Text encoder."),
-        click.option("--timeout", default=15.0, show_default=True, type=float, help="Seconds to wait for a server."),
+        click.option("--timeout", default=15.0, show_default=True, type=float,
+                     help="Seconds one request may take in all, from connecting to its last byte "
+                          "(robots.txt is a request too; each retry gets as long again)."),
         click.option("--retries", default=3, show_default=True, type=int, help="Retries on 5xx and timeouts (exponential backoff)."),
         click.option("--delay", default=1.0, show_default=True, type=float, help="Minimum seconds between two requests to one host."),
+        click.option("--parallel", default=4, show_default=True, type=click.IntRange(1, 32),
+                     help="Hosts fetched at the same time (one request at a time per host), so a slow host holds up no other."),
         click.option("--max-size", default="5MB", show_default=True, help="Largest page to read; larger ones are cut off and skipped."),
         click.option("-q", "--quiet", is_flag=True, help="Only the summary, no line per URL."),
     ]
@@ -167,7 +172,7 @@ def _politeness(func):
 
 
 @contextmanager
-def _harvest(db, encoder, timeout, retries, delay, max_size, quiet, stop) -> Iterator:
+def _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, stop) -> Iterator:
     from storyline.commands.core import open_engine
     from storyline.fetch_state import FetchState
     from storyline.sources.feeds import Harvester
@@ -181,17 +186,17 @@ def _harvest(db, encoder, timeout, retries, delay, max_size, quiet, stop) -> Ite
     with open_engine(db, encoder=encoder) as engine:
         sink = EngineSink(engine)
         with Fetcher(timeout=timeout, retries=retries, min_interval=delay, max_bytes=max_bytes, stop=stop) as fetcher:
-            yield Harvester(fetcher, FetchState(engine.store.conn), sink, stop=stop, on_item=on_item), sink
+            yield Harvester(fetcher, FetchState(engine.store.conn), sink, stop=stop, on_item=on_item, workers=parallel), sink
 
 
 @click.command("fetch")
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--refresh", is_flag=True, help="Fetch URLs seen before again (conditional GET: unchanged pages are skipped).")
 @_politeness
-def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, max_size, quiet):
-    """Download the web pages at URLS, extract their articles and ingest them (each URL at most once)."""
+def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, parallel, max_size, quiet):
+    """Download the web pages at URLS (several hosts at a time), extract their articles and ingest them (each URL at most once)."""
     stop = threading.Event()
-    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, max_size, quiet, stop) as (harvester, sink):
+    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, stop) as (harvester, sink):
         tally = harvester.fetch_urls(urls, refresh=refresh)
     click.echo(summary(tally, sink))
     if _nothing_fetched(tally):
@@ -204,7 +209,7 @@ def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, max_size,
 @click.option("--every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h (at least 10s).")
 @click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
 @_politeness
-def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, max_size, quiet):
+def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, parallel, max_size, quiet):
     """Poll the RSS/Atom feeds listed in FEEDS (one URL a line) and ingest new items, until Ctrl-C."""
     try:
         interval = parse_duration(every)
@@ -221,7 +226,7 @@ def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, max
         tail = "" if once or stop.is_set() else f"; next poll in {every}"
         click.echo(f"round {number} ({when}): {summary(tally)}{tail}")
 
-    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, max_size, quiet, stop) as (harvester, sink):
+    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, stop) as (harvester, sink):
         tally = harvester.follow(feed_urls, every=interval, once=once, on_round=on_round)
     click.echo(("stopped. " if stop.is_set() else "") + "total: " + summary(tally, sink))
     if _nothing_fetched(tally) and tally.feeds_failed == tally.feeds_polled:

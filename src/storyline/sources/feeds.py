@@ -1,8 +1,9 @@
 """RSS/Atom feeds, and the loop that turns feeds and URLs into ingested articles.
 
 ``parse_feed`` reads a feed body (never fetching anything itself). ``Harvester`` fetches pages and
-polls feeds through a ``Fetcher``, hands every page or skip to a ``Sink`` (the engine, in the
-CLI), and keeps ``FetchState`` so a restart neither refetches nor duplicates. Every URL ends as
+polls feeds through a ``Fetcher`` (several hosts at once), hands every page or skip to a ``Sink``
+(the engine, in the CLI) from the calling thread only, and keeps ``FetchState`` so a restart
+neither refetches nor duplicates. Every URL ends as
 an outcome in the ``Tally``: ingested, duplicate, or a skip counted by reason.
 """
 
@@ -20,9 +21,10 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from storyline.fetch_state import DONE_STATUSES, FetchState
+from storyline.fetch_state import DONE_STATUSES, FetchState, UrlState
+from storyline.sources.hostpool import HostPool
 from storyline.sources.http import FEED_ACCEPT, TRANSIENT_REASONS, Fetcher, Page, page_record
-from storyline.sources.urls import try_canonicalize
+from storyline.sources.urls import host_of, try_canonicalize
 from storyline.types import RawRecord, Rejection
 
 
@@ -137,8 +139,52 @@ def _feed_item_key(feed_url: str, item: FeedItem) -> str:
     return f"{feed_url}#item-{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:16]}"
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A URL to fetch, decided on (canonical form, stored state, validators) before a worker fetches it."""
+
+    url: str
+    canon: str
+    known: UrlState | None
+    validators: dict[str, str | None]
+    feed_url: str | None = None
+    feed_published: str | None = None
+
+
+@dataclass(frozen=True)
+class _Skip:
+    """A URL that ends without a fetch, and why; ``host`` keeps its place among that host's items."""
+
+    url: str
+    reason: str
+    detail: str
+    host: str | None = None
+
+
+@dataclass
+class _FeedPoll:
+    """One feed's poll while its items are out: how many are still out, how many were new."""
+
+    key: str
+    page: Page
+    items: int
+    outstanding: int = 0
+    new: int = 0
+
+
+@dataclass(frozen=True)
+class _FeedFetch:
+    url: str
+    key: str
+
+
 class Harvester:
-    """Fetches pages and polls feeds into a sink, remembering everything in ``state``."""
+    """Fetches pages and polls feeds into a sink, remembering everything in ``state``.
+
+    Up to ``workers`` hosts are fetched at once (one request at a time per host, see ``HostPool``),
+    so one slow host does not hold up the others. The state and the sink are only ever touched by
+    the calling thread.
+    """
 
     def __init__(
         self,
@@ -148,12 +194,14 @@ class Harvester:
         *,
         stop: threading.Event | None = None,
         on_item: Callable[[str, Outcome], None] | None = None,
+        workers: int = 4,
     ) -> None:
         self.fetcher = fetcher
         self.state = state
         self.sink = sink
         self.stop = stop or fetcher.stop
         self.on_item = on_item
+        self.workers = workers
         self._this_run: set[str] = set()
 
     def _skip(self, tally: Tally, url: str, reason: str, detail: str) -> Outcome:
@@ -170,33 +218,49 @@ class Harvester:
         except Exception as exc:  # a fetcher bug must cost one URL, not a long-running follow
             return Rejection(url, "fetch_error", f"{type(exc).__name__}: {exc}"[:300])
 
-    def fetch_url(
-        self, url: str, tally: Tally, *, feed_url: str | None = None, feed_published: str | None = None, refresh: bool = False
-    ) -> Outcome:
-        """Fetch one page and hand it to the sink; every path ends in exactly one counted outcome."""
+    def _fetch_job(self, job: _Job) -> Callable[[], Page | Rejection]:
+        return lambda: self._get(job.url, **job.validators)
+
+    def _plan(
+        self, url: str, *, feed_url: str | None = None, feed_published: str | None = None, refresh: bool = False
+    ) -> _Job | _Skip:
+        """The fetch ``url`` needs, or why it ends without one (not yet counted: see ``_skip``)."""
         canon = try_canonicalize(url)
         if canon is None:
-            return self._skip(tally, url, "bad_url", "not an http(s) URL")
+            return _Skip(url, "bad_url", "not an http(s) URL")
         if canon in self._this_run:
-            return self._skip(tally, url, "already_fetched", f"same article as another URL in this run ({canon})")
+            return _Skip(url, "already_fetched", f"same article as another URL in this run ({canon})", host_of(canon))
         self._this_run.add(canon)
         known = self.state.get(canon)
         # a URL asked for by name is tried again when it was refused before (a 404, too large, not an
         # article): the page or the limits may have changed; feed items are not, or every poll would
         retry = feed_url is None and known is not None and known.status == "rejected"
         if known is not None and self.state.is_settled(canon) and not refresh and not retry:
-            return self._skip(tally, url, "already_fetched", f"fetched before: {' '.join(filter(None, (known.status, known.reason)))}, {known.last_attempt}")
+            return _Skip(url, "already_fetched", f"fetched before: {' '.join(filter(None, (known.status, known.reason)))}, {known.last_attempt}", host_of(canon))
         validators = {"etag": known.etag, "last_modified": known.last_modified} if known and refresh else {}
-        result = self._get(url, **validators)
+        return _Job(url, canon, known, validators, feed_url, feed_published)
+
+    def _settle(self, job: _Job, result: Page | Rejection, tally: Tally) -> Outcome:
+        """Record and count what fetching ``job`` gave; a page goes to the sink."""
         if isinstance(result, Rejection):
+            known = job.known
             if result.reason != "interrupted":
                 status = "failed" if result.reason in TRANSIENT_REASONS else "rejected"
                 if result.reason == "not_modified" and known is not None:
                     status = known.status
-                self.state.record(canon, status, reason=result.reason, detail=result.detail, feed_url=feed_url,
+                self.state.record(job.canon, status, reason=result.reason, detail=result.detail, feed_url=job.feed_url,
                                   etag=known.etag if known else None, last_modified=known.last_modified if known else None)
-            return self._skip(tally, url, result.reason, result.detail)
-        return self._deliver(result, canon, tally, feed_url, feed_published)
+            return self._skip(tally, job.url, result.reason, result.detail)
+        return self._deliver(result, job.canon, tally, job.feed_url, job.feed_published)
+
+    def fetch_url(
+        self, url: str, tally: Tally, *, feed_url: str | None = None, feed_published: str | None = None, refresh: bool = False
+    ) -> Outcome:
+        """Fetch one page in this thread and hand it to the sink; every path ends in exactly one counted outcome."""
+        job = self._plan(url, feed_url=feed_url, feed_published=feed_published, refresh=refresh)
+        if isinstance(job, _Skip):
+            return self._skip(tally, job.url, job.reason, job.detail)
+        return self._settle(job, self._get(job.url, **job.validators), tally)
 
     def _deliver(self, page: Page, canon: str, tally: Tally, feed_url: str | None, feed_published: str | None) -> Outcome:
         final = try_canonicalize(page.final_url) or canon
@@ -223,71 +287,133 @@ class Harvester:
         return outcome
 
     def fetch_urls(self, urls: Iterable[str], *, refresh: bool = False) -> Tally:
-        """Fetch each URL once, in order, until done or stopped."""
+        """Fetch each URL once, several hosts at a time (each host's in order), until done or stopped."""
         tally = Tally()
-        for url in urls:
-            if self.stop.is_set():
-                break
-            self.fetch_url(url, tally, refresh=refresh)
+        with HostPool(self.workers, self.stop) as pool:
+            for url in urls:
+                if self.stop.is_set():
+                    break
+                job = self._plan(url, refresh=refresh)
+                if isinstance(job, _Skip):
+                    self._skip(tally, job.url, job.reason, job.detail)
+                else:
+                    pool.submit(host_of(job.canon), job, self._fetch_job(job))
+            for job, result in pool.results():
+                self._settle(job, result, tally)
         return tally
 
     def poll_feed(self, feed_url: str) -> Tally:
         """One poll of one feed: new items fetched oldest first; old items counted as seen before."""
-        tally = Tally(feeds_polled=1)
-        key = try_canonicalize(feed_url)
-        if key is None:
-            tally.feeds_failed += 1
-            self._skip(tally, feed_url, "bad_url", "not an http(s) feed URL")
-            return tally
-        known = self.state.feed(key)
-        result = self._get(feed_url, etag=known.etag if known else None,
-                           last_modified=known.last_modified if known else None, accept=FEED_ACCEPT)
+        return self.poll_feeds([feed_url])
+
+    def poll_feeds(self, feed_urls: Iterable[str]) -> Tally:
+        """One poll of every feed, several hosts at a time: each feed's new items are fetched oldest
+        first (in order per host), old items counted as seen before."""
+        tally = Tally()
+        polls: list[_FeedPoll] = []
+        keys: set[str] = set()
+        with HostPool(self.workers, self.stop) as pool:
+            for feed_url in feed_urls:
+                if self.stop.is_set():
+                    break
+                key = try_canonicalize(feed_url)
+                if key in keys:
+                    continue  # the same feed written two ways: one poll
+                tally.feeds_polled += 1
+                if key is None:
+                    tally.feeds_failed += 1
+                    self._skip(tally, feed_url, "bad_url", "not an http(s) feed URL")
+                    continue
+                keys.add(key)
+                known = self.state.feed(key)
+                validators = {"etag": known.etag, "last_modified": known.last_modified} if known else {}
+                pool.submit(host_of(key), _FeedFetch(feed_url, key),
+                            lambda url=feed_url, v=validators: self._get(url, accept=FEED_ACCEPT, **v))
+            for tag, result in pool.results():
+                if isinstance(tag, _FeedFetch):
+                    poll = self._read_feed(tag, result, tally, pool)
+                    if poll is not None:
+                        polls.append(poll)
+                        if poll.outstanding == 0:
+                            self._finish_feed(poll)
+                    continue
+                poll, work = tag
+                if isinstance(work, _Job):
+                    self._settle(work, result, tally)
+                elif isinstance(work, _Skip):
+                    self._skip(tally, work.url, work.reason, work.detail)
+                else:
+                    self._take_headline(work, poll.key, tally)
+                poll.outstanding -= 1
+                if poll.outstanding == 0:
+                    self._finish_feed(poll)
+        for poll in polls:
+            if poll.outstanding:  # stopped before every item was taken
+                self._finish_feed(poll)
+        return tally
+
+    def _read_feed(self, fetch: _FeedFetch, result: Page | Rejection, tally: Tally, pool: HostPool) -> _FeedPoll | None:
+        """Count a feed's answer; queue its new items. The poll in progress, or None when it ends here."""
         if isinstance(result, Rejection) and result.reason == "not_modified":
             tally.feeds_unchanged += 1
-            self.state.record_feed(key, "not_modified", keep_validators=True)
-            return tally
+            self.state.record_feed(fetch.key, "not_modified", keep_validators=True)
+            return None
         items = parse_feed(result.body, result.final_url, result.media_type) if isinstance(result, Page) else result
         if isinstance(items, Rejection):
             tally.feeds_failed += 1
             if items.reason != "interrupted":
-                self.state.record_feed(key, items.reason, detail=items.detail, keep_validators=True)
+                self.state.record_feed(fetch.key, items.reason, detail=items.detail, keep_validators=True)
             reason = "bad_feed" if isinstance(result, Page) else items.reason
-            self._skip(tally, feed_url, reason, items.detail if reason == "bad_feed" else f"feed: {items.detail}")
-            return tally
+            self._skip(tally, fetch.url, reason, items.detail if reason == "bad_feed" else f"feed: {items.detail}")
+            return None
         assert isinstance(result, Page)
-        new = 0
+        poll = _FeedPoll(fetch.key, result, len(items))
         for item in sorted(items, key=lambda i: i.published or ""):
             if self.stop.is_set():
                 break
-            new += self._take_item(item, key, tally)
-        finished = not self.stop.is_set()
-        self.state.record_feed(key, "ok" if finished else "interrupted", detail=f"{len(items)} items",
-                               etag=result.etag, last_modified=result.last_modified,
-                               keep_validators=not finished, items_new=new)
-        return tally
+            work = self._item_work(item, fetch.key, tally)
+            if work is None:
+                continue
+            poll.new += 1
+            poll.outstanding += 1
+            if isinstance(work, _Job):
+                pool.submit(host_of(work.canon), (poll, work), self._fetch_job(work))
+            else:  # nothing to fetch, but it keeps its place in the order of its host (or the feed's)
+                host = work.host if isinstance(work, _Skip) and work.host else host_of(fetch.key)
+                pool.submit(host, (poll, work), lambda: None)
+        return poll
 
-    def _take_item(self, item: FeedItem, feed_key: str, tally: Tally) -> int:
-        """Fetch or store one feed item unless it was settled in an earlier run; 1 if it was new."""
+    def _finish_feed(self, poll: _FeedPoll) -> None:
+        finished = poll.outstanding == 0 and not self.stop.is_set()
+        self.state.record_feed(poll.key, "ok" if finished else "interrupted", detail=f"{poll.items} items",
+                               etag=poll.page.etag, last_modified=poll.page.last_modified,
+                               keep_validators=not finished, items_new=poll.new)
+
+    def _item_work(self, item: FeedItem, feed_key: str, tally: Tally) -> _Job | _Skip | FeedItem | None:
+        """What one feed item needs: None when settled in an earlier run (counted as seen before),
+        a fetch, the skip that ends it, or the item itself (a headline with no link)."""
         if item.link is None:
-            key = _feed_item_key(feed_key, item)
-            if self.state.is_settled(key):
+            if self.state.is_settled(_feed_item_key(feed_key, item)):
                 tally.seen_before += 1
-                return 0
-            record = RawRecord(origin=key, title=item.title, text=item.summary, published=item.published,
-                               extra={"feed_published": item.published, "fetched_url": None})
-            outcome = self.sink(record)
-            tally.count(outcome, from_engine=True)
-            status = outcome.status if outcome.status in DONE_STATUSES else "rejected"
-            self.state.record(key, status, reason=outcome.reason, feed_url=feed_key, article_id=outcome.article_id)
-            if self.on_item:
-                self.on_item(key, outcome)
-            return 1
+                return None
+            return item
         canon = try_canonicalize(item.link)
         if canon is not None and canon not in self._this_run and self.state.is_settled(canon):
             tally.seen_before += 1
-            return 0
-        self.fetch_url(item.link, tally, feed_url=feed_key, feed_published=item.published)
-        return 1
+            return None
+        return self._plan(item.link, feed_url=feed_key, feed_published=item.published)
+
+    def _take_headline(self, item: FeedItem, feed_key: str, tally: Tally) -> None:
+        """Hand a linkless feed item (headline and summary) to the sink as it is."""
+        key = _feed_item_key(feed_key, item)
+        record = RawRecord(origin=key, title=item.title, text=item.summary, published=item.published,
+                           extra={"feed_published": item.published, "fetched_url": None})
+        outcome = self.sink(record)
+        tally.count(outcome, from_engine=True)
+        status = outcome.status if outcome.status in DONE_STATUSES else "rejected"
+        self.state.record(key, status, reason=outcome.reason, feed_url=feed_key, article_id=outcome.article_id)
+        if self.on_item:
+            self.on_item(key, outcome)
 
     def follow(
         self, feed_urls: list[str], *, every: float, once: bool = False, on_round: Callable[[int, Tally], None] | None = None
@@ -297,11 +423,7 @@ class Harvester:
         rounds = 0
         while not self.stop.is_set():
             rounds += 1
-            this_round = Tally()
-            for feed_url in feed_urls:
-                if self.stop.is_set():
-                    break
-                this_round.add(self.poll_feed(feed_url))
+            this_round = self.poll_feeds(feed_urls)
             self._this_run.clear()
             total.add(this_round)
             if on_round:

@@ -1,8 +1,10 @@
 """A polite HTTP fetcher: clear User-Agent, robots.txt, per-host pace, retries, size cap, any charset.
 
 Every outcome is a value: a ``Page`` (bytes and metadata) or a ``Rejection`` whose reason says why
-(http_404, http_5xx, timeout, connection_error, robots_disallowed, too_large, too_many_redirects,
-not_modified, interrupted). ``page_record`` turns a page into the ``RawRecord`` extraction reads.
+(http_404, http_5xx, timeout, connection_error, robots_disallowed, robots_unreachable, too_large,
+too_many_redirects, bad_redirect, unsupported_scheme, not_modified, interrupted). Each request
+(robots.txt included) ends within ``timeout`` seconds from connecting to its last byte, however
+slowly the server trickles. ``page_record`` turns a page into the ``RawRecord`` extraction reads.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from storyline.sources.urls import canonicalize, host_of
+from storyline.sources.deadline import deadline, enforce_deadlines
+from storyline.sources.urls import DEFAULT_PORTS, canonicalize, host_of
 from storyline.types import RawRecord, Rejection
 
 USER_AGENT = "Storyline/0.1 (+https://github.com/storyline-news/storyline)"
@@ -60,7 +63,8 @@ class _Robots:
 
 
 class Fetcher:
-    """Fetches URLs one at a time, politely; not thread-safe (one fetcher per loop)."""
+    """Fetches URLs politely. Thread-safe: requests to one host wait for each other and keep its
+    interval; requests to different hosts, from different threads, run at the same time."""
 
     def __init__(
         self,
@@ -89,14 +93,17 @@ class Fetcher:
         self.robots_ttl = robots_ttl
         self.stop = stop or threading.Event()
         self.clock = clock
-        self._client = httpx.Client(
+        self._client = enforce_deadlines(httpx.Client(
             headers={"User-Agent": user_agent},
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             transport=transport,
-        )
+            event_hooks={"response": [_check_redirect]},
+        ))
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, _Robots] = {}
+        self._host_locks: dict[str, threading.RLock] = {}
+        self._locks_guard = threading.Lock()
 
     def close(self) -> None:
         self._client.close()
@@ -114,6 +121,11 @@ class Fetcher:
         if seconds <= 0:
             return not self.stop.is_set()
         return not self.stop.wait(seconds)
+
+    def _host_lock(self, host: str) -> threading.RLock:
+        """The lock a thread holds while it waits its turn at ``host`` and talks to it."""
+        with self._locks_guard:
+            return self._host_locks.setdefault(host, threading.RLock())
 
     def _wait_turn(self, url: str) -> bool:
         """Keep at least the host's interval between two requests to it."""
@@ -138,23 +150,28 @@ class Fetcher:
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         now = self.clock()
         parser = urllib.robotparser.RobotFileParser(robots_url)
+        retry_at = now + min(self.robots_ttl, _ROBOTS_RETRY_AFTER)
         try:
             self._wait_turn(robots_url)
-            with self._client.stream("GET", robots_url, follow_redirects=True) as resp:
+            with deadline(self.timeout), self._client.stream("GET", robots_url, follow_redirects=True) as resp:
                 status = resp.status_code
                 content = bytearray()
                 for chunk in resp.iter_bytes():
                     content += chunk
                     if len(content) >= _ROBOTS_MAX_BYTES:  # RFC 9309: parse at least the first 500 KiB
                         break
+        except _BadRedirect as exc:
+            return _Robots(None, retry_at, f"robots.txt {exc}")
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            return _Robots(None, now + min(self.robots_ttl, _ROBOTS_RETRY_AFTER),
+            return _Robots(None, retry_at,
                            f"cannot connect to {host_of(url)} ({type(exc).__name__}): is the address right and the site up?",
                            "connection_error")
+        except httpx.TimeoutException as exc:
+            return _Robots(None, retry_at, f"robots.txt: no complete answer within {self.timeout:g}s ({type(exc).__name__})")
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            return _Robots(None, now + min(self.robots_ttl, _ROBOTS_RETRY_AFTER), f"robots.txt unreachable: {type(exc).__name__}")
+            return _Robots(None, retry_at, f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300])
         if status >= 500:
-            return _Robots(None, now + min(self.robots_ttl, _ROBOTS_RETRY_AFTER), f"robots.txt answered HTTP {status}")
+            return _Robots(None, retry_at, f"robots.txt answered HTTP {status}")
         if status >= 400:
             parser.allow_all = True
         else:
@@ -165,9 +182,10 @@ class Fetcher:
     def robots_verdict(self, url: str) -> Rejection | None:
         """None when robots.txt lets us fetch ``url``; else the Rejection saying why not."""
         host = host_of(url)
-        robots = self._robots.get(host)
-        if robots is None or robots.expires <= self.clock():
-            robots = self._robots[host] = self._load_robots(url)
+        with self._host_lock(host):
+            robots = self._robots.get(host)
+            if robots is None or robots.expires <= self.clock():
+                robots = self._robots[host] = self._load_robots(url)
         if robots.parser is None:
             return Rejection(url, robots.reason, robots.detail)
         if not robots.parser.can_fetch(self.user_agent, url):
@@ -180,6 +198,9 @@ class Fetcher:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None, accept: str = PAGE_ACCEPT
     ) -> Page | Rejection:
         """GET ``url`` following redirects hop by hop (robots.txt checked at every hop)."""
+        problem = unfetchable(url)
+        if problem is not None:
+            return Rejection(url, problem[0], problem[1])
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
@@ -207,9 +228,10 @@ class Fetcher:
         """One hop: a Page, a Rejection, or the next URL of a redirect. Retries 5xx/429/timeouts."""
         attempts = self.retries + 1
         for attempt in range(attempts):
-            if not self._wait_turn(url):
-                return Rejection(origin, "interrupted", "stopped before the request was sent")
-            result, retry_after = self._get_once(origin, url, headers)
+            with self._host_lock(host_of(url)):
+                if not self._wait_turn(url):
+                    return Rejection(origin, "interrupted", "stopped before the request was sent")
+                result, retry_after = self._get_once(origin, url, headers)
             retryable = isinstance(result, Rejection) and result.reason in ("http_5xx", "http_429", "timeout", "connection_error")
             if not retryable or attempt == attempts - 1:
                 if isinstance(result, Rejection) and retryable:
@@ -221,11 +243,14 @@ class Fetcher:
         raise AssertionError("unreachable")
 
     def _get_once(self, origin: str, url: str, headers: dict[str, str]) -> tuple[Page | Rejection | str, float | None]:
+        """One request, ended by its deadline: ``timeout`` seconds from connecting to the last byte."""
         try:
-            with self._client.stream("GET", url, headers=headers) as resp:
+            with deadline(self.timeout), self._client.stream("GET", url, headers=headers) as resp:
                 return self._read(origin, url, resp), _retry_after(resp)
+        except _BadRedirect as exc:
+            return Rejection(origin, "bad_redirect", str(exc)), None
         except httpx.TimeoutException as exc:
-            return Rejection(origin, "timeout", f"no answer within {self.timeout:g}s ({type(exc).__name__})"), None
+            return Rejection(origin, "timeout", f"no complete answer within {self.timeout:g}s ({type(exc).__name__})"), None
         except httpx.TooManyRedirects as exc:
             return Rejection(origin, "too_many_redirects", str(exc)), None
         except (httpx.TransportError, httpx.DecodingError) as exc:
@@ -247,16 +272,50 @@ class Fetcher:
         if declared.isdigit() and int(declared) > self.max_bytes:
             return Rejection(origin, "too_large", f"Content-Length {declared} > limit {self.max_bytes}")
         body = bytearray()
-        deadline = self.clock() + 4 * self.timeout
-        for chunk in resp.iter_bytes():
+        for chunk in resp.iter_bytes():  # a body still coming at the request's deadline raises ReadTimeout
             body += chunk
             if len(body) > self.max_bytes:
                 return Rejection(origin, "too_large", f"more than {self.max_bytes} bytes; cut off")
-            if self.clock() > deadline:
-                return Rejection(origin, "timeout", f"body not complete within {4 * self.timeout:g}s")
         media_type, charset = _content_type(resp.headers.get("content-type", ""))
         return Page(origin, url, status, bytes(body), media_type, charset,
                     resp.headers.get("etag"), resp.headers.get("last-modified"))
+
+
+class _BadRedirect(Exception):
+    """A redirect we will not follow (to file:, javascript:, a URL without a host …)."""
+
+
+def _check_redirect(response: httpx.Response) -> None:
+    """httpx response hook: refuse a redirect out of http(s) before httpx trips over its Location."""
+    if not response.has_redirect_location:
+        return
+    location = response.headers["location"]
+    try:
+        target = urljoin(str(response.request.url), location)
+    except ValueError as exc:
+        raise _BadRedirect(f"redirects to {location[:200]!r}: {exc}") from None
+    problem = unfetchable(target)
+    if problem is not None:
+        raise _BadRedirect(f"redirects to {target[:200]!r}: {problem[1]}")
+
+
+def unfetchable(url: str) -> tuple[str, str] | None:
+    """``(reason, detail)`` when ``url`` cannot be requested at all, else None.
+
+    >>> unfetchable("file:///etc/passwd")
+    ('unsupported_scheme', "only http(s) URLs are fetched, not 'file:'")
+    >>> unfetchable("https://example.org/a") is None
+    True
+    """
+    try:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in DEFAULT_PORTS:
+            what = repr(scheme + ":") if scheme else "a URL without a scheme"
+            return "unsupported_scheme", f"only http(s) URLs are fetched, not {what}"
+        canonicalize(url)
+    except ValueError as exc:  # no host, a bad port, a broken IPv6 address …
+        return "bad_url", str(exc)[:300]
+    return None
 
 
 def _retry_after(resp: httpx.Response) -> float | None:
