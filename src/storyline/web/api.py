@@ -71,14 +71,14 @@ async def list_stories(
     })
 
 
-@router.get("/stories/{story_id}", response_model=schemas.StoryDetail, responses=_ERRORS)
+@router.get("/stories/{story_id:path}", response_model=schemas.StoryDetail, responses=_ERRORS)
 def get_story(request: Request, story_id: str,
               lang: str | None = Query(None, description="Preferred language of the brief")) -> JSONResponse:
     """One story with its articles and its brief (summary, entities, quote groups, claims, timeline)."""
     return JSONResponse(views.story_detail(request.app.state.storyline, story_id, lang=lang))
 
 
-@router.get("/articles/{article_id}", response_model=schemas.ArticleOut, responses=_ERRORS)
+@router.get("/articles/{article_id:path}", response_model=schemas.ArticleOut, responses=_ERRORS)
 def get_article(request: Request, article_id: str) -> JSONResponse:
     """One article: cleaned text, metadata, its story, and the lines the cleaner removed."""
     return JSONResponse(views.article_detail(request.app.state.storyline, article_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment
 
@@ -28,7 +28,7 @@ def _parse(value: str | datetime | None) -> datetime | None:
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     try:
         return from_iso(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -109,6 +109,15 @@ def link(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def id_path(value: str | None) -> str:
+    """An id as one path segment: every reserved character encoded, ``/`` too (URL-shaped ids are common).
+
+    >>> id_path("https://example.org/a?b=1#c")
+    'https%3A%2F%2Fexample.org%2Fa%3Fb%3D1%23c'
+    """
+    return quote(str(value or ""), safe="")
+
+
 def install_filters(env: Environment) -> None:
-    env.filters.update(when=when, language=language, host=host, link=link)
+    env.filters.update(when=when, language=language, host=host, link=link, id_path=id_path)
     env.globals.update(span=span, query_url=query_url)

@@ -59,6 +59,8 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
 
     >>> parse_when("2026-03-02", end_of_day=True).isoformat()
     '2026-03-02T23:59:59.999999+00:00'
+    >>> parse_when("0001-01-01T00:00:00+14:00").isoformat(), parse_when("9999-12-31T23:59:59-14:00").year
+    ('0001-01-01T00:00:00+00:00', 9999)
     """
     if value is None or not value.strip():
         return None
@@ -71,7 +73,11 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
         parsed = datetime.combine(parsed.date(), time.max)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC instant: the range's edge
+        edge = datetime.min if parsed.year == 1 else datetime.max
+        return edge.replace(tzinfo=timezone.utc)
 
 
 def fts_query(text: str) -> str:
@@ -164,7 +170,7 @@ def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | N
             "ingested", "story_id", "duplicate_of", "similarity")
     found = dict(zip(keys, row[:12]))
     found["removed"] = [{"line": line, "reason": reason} for line, reason in json.loads(row[12])]
-    found["extra"] = json.loads(row[13])
+    found["extra"] = json.loads(row[13], parse_constant=lambda name: None)  # a stored NaN reads as null
     return found
 
 

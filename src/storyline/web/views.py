@@ -8,7 +8,7 @@ from typing import Any
 
 from storyline.errors import InputError, NotFoundError
 from storyline.types import Rejection
-from storyline.web import queries
+from storyline.web import checks, queries
 from storyline.web.state import AppState
 
 log = logging.getLogger("storyline.web")
@@ -88,10 +88,7 @@ def parse_items(body: bytes) -> list[Any]:
     hint = 'send one JSON object like {"title": "...", "text": "..."} or a list of them'
     if not body.strip():
         raise InputError("the request body is empty", hint=hint)
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"the request body is not valid JSON: {exc}", hint=hint) from exc
+    data = checks.load_json(body)  # NaN, Infinity and overflowing numbers are refused too
     items = data if isinstance(data, list) else [data]
     if not items:
         raise InputError("the list of articles is empty", hint=hint)
