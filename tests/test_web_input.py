@@ -103,3 +103,39 @@ def test_bad_input_is_one_status_and_one_shape_everywhere(client, method, path):
     assert person.status_code == 400
     if not path.startswith("/api"):
         assert person.headers["content-type"].startswith("text/html")
+
+
+def test_post_reports_a_date_and_a_language_it_could_not_use(client):
+    row = _article(10, published="last tuesday", lang="klingon")
+    response = client.post("/api/articles", json=[row, {"title": "Short"}])
+    assert response.status_code == 200, response.text
+    warnings = response.json()["warnings"]
+    assert [(w["item"], w["field"], w["value"]) for w in warnings] == [(0, "published", "last tuesday"),
+                                                                       (0, "lang", "klingon")]
+    assert all(w["message"] for w in warnings)
+    stored = client.get("/api/articles/input-10").json()
+    assert stored["published"] is None and stored["extra"]["published_unparsed"] == "last tuesday"
+    assert stored["lang"] == "en" and stored["extra"]["lang_given"] == "klingon"
+    clean = client.post("/api/articles", json=_article(11, published="2026-04-16T09:00:00Z", lang="en")).json()
+    assert clean["warnings"] == []
+
+
+def test_a_given_language_the_text_clearly_contradicts_is_kept_aside_and_the_detected_one_stored(client):
+    response = client.post("/api/articles", json=_article(12, lang="no")).json()
+    (warning,) = response["warnings"]
+    assert warning["field"] == "lang" and warning["value"] == "no" and "clearly en" in warning["message"]
+    stored = client.get("/api/articles/input-12").json()
+    assert stored["lang"] == "en" and stored["extra"]["lang_given"] == "no"
+    assert stored["lang_confidence"] < 1.0  # detected, not taken on trust
+
+
+def test_a_given_language_is_trusted_when_detection_is_unsure_or_confuses_kin(client):
+    norwegian = {"id": "input-13", "lang": "da",
+                 "title": "Fergeselskapet innfører ny vinterrute fra mandag",
+                 "text": "Den siste avgangen går klokken ni om kvelden frem til slutten av mars, opplyser "
+                         "selskapet. Passasjerene må regne med lengre ventetid i helgene."}
+    headline = {"id": "input-14", "lang": "no", "title": "Port strike ends after three days of talks"}
+    response = client.post("/api/articles", json=[norwegian, headline]).json()
+    assert response["ingested"] == 2 and response["warnings"] == []
+    assert client.get("/api/articles/input-13").json()["lang"] == "da"
+    assert client.get("/api/articles/input-14").json()["lang"] == "no"

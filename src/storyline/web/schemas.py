@@ -117,6 +117,13 @@ class RejectionOut(BaseModel):
     detail: str
 
 
+class WarningOut(BaseModel):
+    item: int
+    field: str
+    value: str
+    message: str
+
+
 class IngestOut(BaseModel):
     ingested: int
     already_stored: int
@@ -125,6 +132,7 @@ class IngestOut(BaseModel):
     stories_updated: int
     assignments: list[AssignmentOut]
     rejected: list[RejectionOut]
+    warnings: list[WarningOut]
 
 
 class VersionOut(BaseModel):

@@ -113,7 +113,9 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
             records.append(Rejection(f"{origin}:{n}", "too_long", f"item over {limit} bytes"))
         else:
             records.append(parse_record(line, f"{origin}:{n}"))
-    report = state.ingest(records)
+    reviewed, warnings = checks.review(list(enumerate(records)))  # fields not used as given are reported
+    report = state.ingest([reviewed[n] for n in range(len(records))])
+    rejected_items = {_item_number(r.origin) for r in report.rejections}
     return {
         "ingested": report.ingested,
         "already_stored": report.already_stored,
@@ -129,6 +131,7 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
             {"item": _item_number(r.origin), "reason": r.reason, "detail": r.detail}
             for r in report.rejections
         ],
+        "warnings": [w for w in warnings if w["item"] not in rejected_items],
     }
 
 
