@@ -64,6 +64,21 @@ def span(first: str | None, last: str | None) -> str:
     return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
 
 
+def story_span(story: Mapping[str, Any]) -> str:
+    """A story's span from its dated articles only; "undated" when none has a date.
+
+    >>> story_span({"first_published": None, "last_published": None, "undated": 2})
+    'undated'
+    >>> story_span({"first_published": "2026-03-04T09:30:00Z", "last_published": "2026-03-04T09:30:00Z", "undated": 1})
+    '4 Mar 2026, 09:30 · 1 undated'
+    """
+    first, undated = story.get("first_published"), int(story.get("undated") or 0)
+    if first is None:
+        return "undated"
+    shown = span(first, story.get("last_published"))
+    return f"{shown} · {undated} undated" if undated else shown
+
+
 def language(code: str | None) -> str:
     """A language's English name from its ISO 639-1 code (the code itself when unknown)."""
     return LANGUAGE_NAMES.get((code or "").lower(), code or "unknown")
@@ -120,4 +135,4 @@ def id_path(value: str | None) -> str:
 
 def install_filters(env: Environment) -> None:
     env.filters.update(when=when, language=language, host=host, link=link, id_path=id_path)
-    env.globals.update(span=span, query_url=query_url)
+    env.globals.update(span=span, story_span=story_span, query_url=query_url)

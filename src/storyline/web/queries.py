@@ -108,6 +108,30 @@ def story_row(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+def dated_spans(conn: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, int]]:
+    """Per story: (first, last) publication time of its dated articles and how many are undated.
+
+    A story's stored span counts an undated article at its ingest time; shown as is, that time reads
+    as a publication date. One query for a whole page of stories.
+    """
+    if not story_ids:
+        return {}
+    marks = ",".join("?" * len(story_ids))
+    rows = conn.execute(
+        f"SELECT story_id, MIN(published), MAX(published), COUNT(*) - COUNT(published) FROM articles"
+        f" WHERE story_id IN ({marks}) GROUP BY story_id", list(story_ids))
+    return {r[0]: (r[1], r[2], int(r[3])) for r in rows}
+
+
+def with_dates(conn: sqlite3.Connection, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``."""
+    spans = dated_spans(conn, [s["id"] for s in stories])
+    for story in stories:
+        first, last, undated = spans.get(story["id"], (None, None, 0))
+        story.update(first_published=first, last_published=last, undated=undated)
+    return stories
+
+
 def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:
     """One page of stories matching ``f`` and whether more follow (one query: limit + 1 rows)."""
     where = ["s.status != 'merged'"]
@@ -138,23 +162,37 @@ def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[st
         return [], False  # only punctuation: nothing can match
     sql = f"{_STORY_SELECT} WHERE {' AND '.join(where)} ORDER BY {SORTS[f.sort]} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*params, f.limit + 1, f.offset]).fetchall()
-    return [story_row(r) for r in rows[: f.limit]], len(rows) > f.limit
+    return with_dates(conn, [story_row(r) for r in rows[: f.limit]]), len(rows) > f.limit
 
 
 def get_story_row(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
     row = conn.execute(f"{_STORY_SELECT} WHERE s.id = ?", (story_id,)).fetchone()
-    return story_row(row) if row else None
+    return with_dates(conn, [story_row(row)])[0] if row else None
+
+
+def final_story(conn: sqlite3.Connection, story_id: str, hops: int = 50) -> str:
+    """Where a merged story's articles are now: its ``merged_into``, followed through later merges."""
+    seen = {story_id}
+    current = story_id
+    for _ in range(hops):
+        row = conn.execute("SELECT merged_into FROM stories WHERE id = ?", (current,)).fetchone()
+        if row is None or not row[0] or row[0] in seen:
+            return current
+        current = row[0]
+        seen.add(current)
+    return current
 
 
 def story_article_rows(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
-    """The articles of one story (no body text), oldest first by their time."""
+    """The articles of one story (no body text): the dated oldest first, then the undated (``time`` None)
+    in the order they arrived; an ingest time is never shown as if it were a publication date."""
     rows = conn.execute(
-        "SELECT id, title, lang, source, url, COALESCE(published, ingested), duplicate_of, similarity"
-        " FROM articles WHERE story_id = ? ORDER BY COALESCE(published, ingested), seq",
+        "SELECT id, title, lang, source, url, published, duplicate_of, similarity, published IS NULL"
+        " FROM articles WHERE story_id = ? ORDER BY published IS NULL, published, seq",
         (story_id,),
     )
-    keys = ("id", "title", "lang", "source", "url", "time", "duplicate_of", "similarity")
-    return [dict(zip(keys, r)) for r in rows]
+    keys = ("id", "title", "lang", "source", "url", "time", "duplicate_of", "similarity", "undated")
+    return [{**dict(zip(keys, r)), "undated": bool(r[8])} for r in rows]
 
 
 def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:

@@ -45,11 +45,15 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
     story = queries.get_story_row(conn, story_id)
     if story is None:
         raise NotFoundError(f"no story {story_id!r}", hint="list stories with GET /api/stories")
-    target = story["merged_into"] or story["id"]
     detail = dict(story)
-    detail["articles"] = queries.story_article_rows(conn, target)
-    detail["brief"], detail["brief_error"] = None, None
-    if with_brief and not story["merged_into"] and detail["articles"]:
+    detail["brief"], detail["brief_error"], detail["note"] = None, None, None
+    if story["merged_into"]:  # its articles live in the story it joined: say where, list none here
+        detail["merged_into"] = queries.final_story(conn, story_id)
+        detail["note"] = f"merged into {detail['merged_into']}"
+        detail["articles"] = []
+        return detail
+    detail["articles"] = queries.story_article_rows(conn, story_id)
+    if with_brief and detail["articles"]:
         detail["brief"], detail["brief_error"] = brief_for(state, story, lang)
     return detail
 
