@@ -9,7 +9,7 @@ import click
 
 from storyline.commands.core import db_option
 from storyline.errors import ConfigError
-from storyline.settings import Settings
+from storyline.settings import Settings, stored_encoder
 from storyline.store import Store
 
 
@@ -39,6 +39,7 @@ def serve_command(db, host, port, encoder, token):
         raise ConfigError(f"port {port} on {host} is in use (another server, or an earlier `storyline serve`)",
                           hint="pass --port with a free port, e.g. --port 8766, or stop the other server")
     Store(settings.db).close()  # a clear error now (missing folder, not a database) rather than on the first request
+    _check_encoder(settings)
     if not existed:
         click.echo(f"note: {settings.db} did not exist; started an empty database", err=True)
     token, made_up = write_token(host, token)
@@ -53,6 +54,16 @@ def serve_command(db, host, port, encoder, token):
     elif token:
         click.echo("writes need the token given by --token / STORYLINE_TOKEN (`Authorization: Bearer TOKEN`)")
     uvicorn.run(app, host=host, port=port, log_level="warning", workers=1)
+
+
+def _check_encoder(settings: Settings) -> None:
+    """Refuse now an --encoder the database was not built with (every POST would fail with it later)."""
+    from storyline.embed import option_for
+
+    built_with = stored_encoder(settings.db)
+    if built_with and option_for(built_with) != settings.resolved_encoder():
+        raise ConfigError(f"{settings.db} was built with the {built_with} encoder, not {settings.resolved_encoder()}",
+                          hint=f"serve it with --encoder {option_for(built_with)} (or leave --encoder out)")
 
 
 def write_token(host: str, given: str | None) -> tuple[str | None, bool]:
