@@ -1,7 +1,9 @@
 """Checks on what POST /api/articles receives, apart from the handler so each can change on its own.
 
 ``load_json``: the body as JSON, refusing NaN, Infinity and numbers too big for a float (they
-were stored, then the article could never be answered as JSON again).
+were stored, then the article could never be answered as JSON again). ``review``: the fields an
+article will not be stored with as given (a date no parser reads, a language the text contradicts),
+reported in the answer as ``warnings``, as `storyline ingest` reports them.
 """
 
 from __future__ import annotations
@@ -94,13 +96,13 @@ def contradicted_lang(record: Any) -> tuple[str, str, float] | None:
     return given, detected, confidence
 
 
-def review(numbered: list[tuple[int, Any]]) -> tuple[dict[int, Any], list[dict[str, Any]]]:
+def review(items: list[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
     """Records as they should be ingested, and a warning for every field not used as given.
 
-    ``numbered`` is (item number, RawRecord or Rejection). A ``lang`` the text clearly contradicts is
-    cleared (the engine then detects it) and kept in ``extra.lang_given``; ``published`` values no
-    parser reads and ``lang`` values that are no language code are reported (the engine keeps them in
-    ``extra``, as it does for `storyline ingest`).
+    ``items`` are RawRecords or Rejections in request order (warnings name them by index). A ``lang``
+    the text clearly contradicts is cleared (the engine then detects it) and kept in ``extra.lang_given``;
+    ``published`` values no parser reads and ``lang`` values that are no language code are reported
+    (the engine keeps them in ``extra``, as it does for `storyline ingest`).
     """
     from dataclasses import replace
 
@@ -108,10 +110,9 @@ def review(numbered: list[tuple[int, Any]]) -> tuple[dict[int, Any], list[dict[s
     from storyline.language import given_code
     from storyline.types import RawRecord
 
-    records: dict[int, Any] = {}
+    records = list(items)
     warnings: list[dict[str, Any]] = []
-    for n, record in numbered:
-        records[n] = record
+    for n, record in enumerate(items):
         if not isinstance(record, RawRecord):
             continue
         given = record.published

@@ -117,8 +117,8 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
             records.append(Rejection(f"{origin}:{n}", "too_long", f"item over {limit} bytes"))
         else:
             records.append(parse_record(line, f"{origin}:{n}"))
-    reviewed, warnings = checks.review(list(enumerate(records)))  # fields not used as given are reported
-    report = state.ingest([reviewed[n] for n in range(len(records))])
+    records, warnings = checks.review(records)  # fields not used as given are reported
+    report = state.ingest(records)
     rejected_items = {_item_number(r.origin) for r in report.rejections}
     return {
         "ingested": report.ingested,
