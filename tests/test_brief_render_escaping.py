@@ -86,3 +86,22 @@ def test_html_and_json_stay_escaped():
     assert "<img" not in page and "<script>" not in page and "<b>" not in page
     data = json.loads(render(hostile_brief(), "json"))
     assert data["summary"][0]["article_id"] == EVIL_ID  # JSON carries the value exactly, as data
+
+
+def test_show_and_stories_print_no_terminal_control_characters(tmp_path):
+    from click.testing import CliRunner
+
+    from storyline.cli import main
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.types import RawRecord
+
+    db = str(tmp_path / "t.db")
+    with Engine(db, encoder=HashingEncoder()) as engine:
+        engine.ingest_records([RawRecord(
+            origin="t:1", id="evil\x1b[2Jid", source="Src\x1b]0;pwned\x07", title="Harbour strike ends today",
+            text="Dock workers at the harbour ended their strike on Tuesday after long talks with the port.")])
+        story = engine.store.story_of("evil\x1b[2Jid")
+    for args in (["show", story, "--db", db], ["stories", "--db", db]):
+        out = CliRunner().invoke(main, args).stdout
+        assert "Src" in out and not any(ch in out for ch in "\x1b\x07"), (args, out)

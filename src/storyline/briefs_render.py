@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from storyline.types import Brief, SummarySentence
 
-__all__ = ["FORMATS", "SCHEMA", "brief_to_dict", "render", "to_html", "to_markdown", "to_text"]
+__all__ = ["FORMATS", "SCHEMA", "brief_to_dict", "plain", "render", "to_html", "to_markdown", "to_text"]
 
 SCHEMA = "storyline.brief/1"
 FORMATS = ("text", "md", "json", "html")
@@ -46,17 +46,17 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]
 _BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
 
 
-def _plain(value: Any) -> str:
+def plain(value: Any) -> str:
     r"""A stored value as one safe line: no control characters, no line breaks (a value cannot forge lines).
 
-    >>> _plain("Port\x1b[2J strike\nSources")
+    >>> plain("Port\x1b[2J strike\nSources")
     'Port[2J strike Sources'
     """
     return _BREAKS.sub(" ", _CONTROLS.sub("", "" if value is None else str(value)))
 
 
 def _cite(item: dict[str, Any]) -> str:
-    return f"{_plain(item.get('source') or 'unknown')} ({_plain(item.get('lang'))}) [{_plain(item.get('article_id'))}]"
+    return f"{plain(item.get('source') or 'unknown')} ({plain(item.get('lang'))}) [{plain(item.get('article_id'))}]"
 
 
 def _when(value: str | None, published: bool = True) -> str:
@@ -71,9 +71,9 @@ def _time_of(t: dict[str, Any]) -> str:
 
 
 def to_text(brief: Brief) -> str:
-    """Plain text for a terminal: every stored value on its own line, control characters removed."""
+    """Plain text for a terminal: every stored value kept to its line, control characters removed."""
     d = brief_to_dict(brief)
-    p = _plain
+    p = plain
     out = [p(d["headline"]) or f"story {p(d['story_id'])}", f"story {p(d['story_id'])} · {len(d['timeline'])} articles · "
            f"languages: {', '.join(p(k) for k in d['sources']) or '-'}", ""]
     if d["summary"]:
@@ -122,7 +122,7 @@ def _md(value: Any) -> str:
     >>> _md("x` <img src=x onerror=alert(1)> *y* [a](javascript:b)")
     'x\\` \\<img src=x onerror=alert(1)\\> \\*y\\* \\[a\\](javascript:b)'
     """
-    return _MD_LEADING.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", _plain(value)))
+    return _MD_LEADING.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", plain(value)))
 
 
 def _code(value: Any) -> str:
@@ -132,7 +132,7 @@ def _code(value: Any) -> str:
     >>> _code("a1"), _code("x`<img onerror=alert(1)>`")
     ('`a1`', '`` x`<img onerror=alert(1)>` ``')
     """
-    text = _plain(value)
+    text = plain(value)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or longest else ""

@@ -137,14 +137,16 @@ def stories(db, as_json, limit):
     if not rows:
         click.echo("no stories yet: run `storyline ingest PATH` first")
         return
+    from storyline.briefs_render import plain  # stored text as one line, no terminal control characters
+
     for row in rows:
         span = _span(row["first_published"], row["last_published"])
         if row["undated"]:
             span = "undated" if not row["first_published"] else f"{span} (+{row['undated']} undated)"
-        sources = ", ".join(row["sources"][:4]) + (" …" if len(row["sources"]) > 4 else "")
+        sources = plain(", ".join(row["sources"][:4]) + (" …" if len(row["sources"]) > 4 else ""))
         click.echo(
-            f"{row['id']:>6}  {row['size']:>3} art  [{' '.join(row['languages'])}]  {span}\n"
-            f"        {row['headline']}\n        sources: {sources or '-'}"
+            f"{plain(row['id']):>6}  {row['size']:>3} art  [{plain(' '.join(row['languages']))}]  {span}\n"
+            f"        {plain(row['headline'])}\n        sources: {sources or '-'}"
         )
 
 
@@ -188,15 +190,17 @@ def show(story_id, db, as_json):
     if as_json:
         click.echo(json.dumps({"id": story.id, "articles": articles}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"story {story.id}: {story.headline}")
-    click.echo(f"  {len(articles)} article{'s' if len(articles) != 1 else ''}, languages {', '.join(story.languages)}")
+    from storyline.briefs_render import plain  # stored text as one line, no terminal control characters
+
+    click.echo(f"story {plain(story.id)}: {plain(story.headline)}")
+    click.echo(f"  {len(articles)} article{'s' if len(articles) != 1 else ''}, languages {plain(', '.join(story.languages))}")
     if story.merged_from:
-        click.echo(f"  merged from: {', '.join(story.merged_from)}")
+        click.echo(f"  merged from: {plain(', '.join(story.merged_from))}")
     for member, a in zip(members, articles):
-        dup = f"  (near-copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
+        dup = f"  (near-copy of {plain(a['duplicate_of'])})" if a["duplicate_of"] else ""
         date = (a["published"] or "")[:10] or "undated   "
-        title = a["title"] or f"“{' '.join(member.text[:80].split())}…” (no title)"
-        click.echo(f"  {a['id']}  {a['lang']}  {date}  {a['source'] or '-'}: {title}{dup}")
+        title = plain(a["title"]) or f"“{plain(' '.join(member.text[:80].split()))}…” (no title)"
+        click.echo(f"  {plain(a['id'])}  {plain(a['lang'])}  {date}  {plain(a['source'] or '-')}: {title}{dup}")
 
 
 def _final_story(store, story) -> str:
