@@ -29,6 +29,8 @@ _SCHEMA = (
     "substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
     "CREATE INDEX IF NOT EXISTS web_stories_latest ON stories(COALESCE(last_seen, updated) DESC, seq DESC)",
     "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
+    # a page's dated spans (``dated_spans``) read this index alone, not each article of each story
+    "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
     "title, text, content='', tokenize='unicode61 remove_diacritics 2')",
 )
