@@ -86,3 +86,13 @@ def test_a_language_the_story_does_not_have_is_said(db):
     assert result.exit_code == 0, result.output
     assert "note: no article of story s1 is in 'xx' (it has en)" in result.stderr
     assert "note:" not in _run("s1", "--db", db, "--lang", "en").stderr
+
+
+def test_an_output_file_in_a_missing_folder_is_a_clear_error(db, tmp_path):
+    missing = tmp_path / "missing" / "dir" / "x.html"
+    result = _run("s1", "--db", db, "--format", "html", "-o", str(missing))
+    assert result.exit_code == 2, result.output
+    assert "does not exist" in result.stderr and "hint:" in result.stderr and "Traceback" not in result.output
+    assert not isinstance(result.exception, FileNotFoundError)
+    folder = _run("s1", "--db", db, "-o", str(tmp_path))
+    assert folder.exit_code == 2 and "is a folder" in folder.stderr

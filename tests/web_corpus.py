@@ -72,14 +72,15 @@ def free_port() -> int:
 class Server:
     """`storyline serve` in a child process on 127.0.0.1, stopped by ``stop()``."""
 
-    def __init__(self, db: Path, encoder: str, log: Path) -> None:
+    def __init__(self, db: Path, encoder: str, log: Path, args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, STORYLINE_ENCODER=encoder)
+        env = dict(os.environ, STORYLINE_ENCODER=encoder, **(env or {}))
         self._log = open(log, "w", encoding="utf-8")
         self._proc = subprocess.Popen(
             [sys.executable, "-c", "from storyline.commands.serve import serve_command; serve_command()",
-             "--db", str(db), "--port", str(self.port), "--encoder", encoder],
+             "--db", str(db), "--port", str(self.port), "--encoder", encoder, *args],
             stdout=self._log, stderr=subprocess.STDOUT, env=env,
         )
         deadline = time.monotonic() + 120
@@ -105,3 +106,31 @@ class Server:
             self._proc.kill()
             self._proc.wait()
         self._log.close()
+
+
+class AppServer:
+    """An ASGI app (e.g. ``create_app(..., bind="0.0.0.0")``) served by uvicorn on 127.0.0.1 in a thread.
+
+    For settings the CLI only gives when listening on the network: the app believes it is shared,
+    the socket stays on this machine.
+    """
+
+    def __init__(self, app) -> None:
+        import threading
+
+        import uvicorn
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("app server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)

@@ -180,7 +180,8 @@ def _display_title(article: Article) -> str:
 
 
 def timeline(articles: Sequence[Article]) -> list[dict[str, Any]]:
-    """The articles in time order (published, else ingested): time, source, language, title."""
+    """The dated articles in publication order, then the undated ones (``published`` false, ``time`` when
+    they were ingested) in the order they arrived: an ingest time never sits among publication times."""
     far = datetime.max.replace(tzinfo=timezone.utc)
 
     def when(a: Article) -> datetime:
@@ -192,7 +193,7 @@ def timeline(articles: Sequence[Article]) -> list[dict[str, Any]]:
             "time": _iso(a.time), "published": a.published is not None, "article_id": a.id,
             "source": source_name(a), "lang": a.lang, "title": _display_title(a), "url": a.url,
         }
-        for a in sorted(articles, key=lambda a: (when(a), a.id))
+        for a in sorted(articles, key=lambda a: (a.published is None, when(a), a.id))
     ]
 
 

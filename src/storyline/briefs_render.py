@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any, Callable
 
 from storyline.types import Brief, SummarySentence
 
-__all__ = ["FORMATS", "SCHEMA", "brief_to_dict", "render", "to_html", "to_markdown", "to_text"]
+__all__ = ["FORMATS", "SCHEMA", "brief_to_dict", "plain", "render", "to_html", "to_markdown", "to_text"]
 
 SCHEMA = "storyline.brief/1"
 FORMATS = ("text", "md", "json", "html")
@@ -40,68 +41,114 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
     }
 
 
+# C0/C1 controls (terminal escape sequences) and bidi overrides (text that displays other than it reads)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
+
+
+def plain(value: Any) -> str:
+    r"""A stored value as one safe line: no control characters, no line breaks (a value cannot forge lines).
+
+    >>> plain("Port\x1b[2J strike\nSources")
+    'Port[2J strike Sources'
+    """
+    return _BREAKS.sub(" ", _CONTROLS.sub("", "" if value is None else str(value)))
+
+
 def _cite(item: dict[str, Any]) -> str:
-    return f"{item.get('source') or 'unknown'} ({item.get('lang')}) [{item.get('article_id')}]"
+    return f"{plain(item.get('source') or 'unknown')} ({plain(item.get('lang'))}) [{plain(item.get('article_id'))}]"
 
 
-def _when(value: str | None) -> str:
-    return value[:16].replace("T", " ") if value else "(no date)"
+def _when(value: str | None, published: bool = True) -> str:
+    """A timeline time as people read it; an undated article (time = when it was ingested) says so."""
+    if not value or not published:
+        return "undated"
+    return value[:16].replace("T", " ")
+
+
+def _time_of(t: dict[str, Any]) -> str:
+    return _when(t.get("time"), t.get("published", True))
 
 
 def to_text(brief: Brief) -> str:
-    """Plain text for a terminal."""
+    """Plain text for a terminal: every stored value kept to its line, control characters removed."""
     d = brief_to_dict(brief)
-    out = [d["headline"] or f"story {d['story_id']}", f"story {d['story_id']} · {len(d['timeline'])} articles · "
-           f"languages: {', '.join(d['sources']) or '-'}", ""]
+    p = plain
+    out = [p(d["headline"]) or f"story {p(d['story_id'])}", f"story {p(d['story_id'])} · {len(d['timeline'])} articles · "
+           f"languages: {', '.join(p(k) for k in d['sources']) or '-'}", ""]
     if d["summary"]:
         out.append("Summary")
         for n, s in enumerate(d["summary"], 1):
-            out += [f"  {n}. {s['text']}", f"     — {_cite(s)}"]
+            out += [f"  {n}. {p(s['text'])}", f"     — {_cite(s)}"]
         out.append("")
     if d["entities"]:
         out.append("Key entities")
         for e in d["entities"]:
-            forms = [f for f in e["forms"] if f != e["name"]][:3]
+            forms = [p(f) for f in e["forms"] if f != e["name"]][:3]
             also = f"; also {', '.join(forms)}" if forms else ""
-            out.append(f"  {e['name']} ({e['kind']}, {e['count']} mentions in {e['articles']} articles{also})")
+            out.append(f"  {p(e['name'])} ({p(e['kind'])}, {e['count']} mentions in {e['articles']} articles{also})")
         out.append("")
     if d["quote_groups"]:
         out.append("Quotes across sources")
         for g in d["quote_groups"]:
-            out.append(f"  {g['speaker'] or 'unattributed'} — {len(g['variants'])} articles, {', '.join(g['languages'])}")
+            out.append(f"  {p(g['speaker'] or 'unattributed')} — {len(g['variants'])} articles, "
+                       f"{', '.join(p(x) for x in g['languages'])}")
             for v in g["variants"]:
-                out.append(f"    “{v['text']}” — {_cite(v)}")
+                out.append(f"    “{p(v['text'])}” — {_cite(v)}")
         out.append("")
     if d["single_source_claims"]:
         out.append("Only one source says")
         for c in d["single_source_claims"]:
-            out += [f"  - {c['text']}", f"    — {_cite(c)}"]
+            out += [f"  - {p(c['text'])}", f"    — {_cite(c)}"]
         out.append("")
     out.append("Timeline")
     for t in d["timeline"]:
-        out.append(f"  {_when(t['time'])}  {t['lang']}  {t['source']}: {t['title']} [{t['article_id']}]")
+        out.append(f"  {_time_of(t):<16}  {p(t['lang'])}  {p(t['source'])}: {p(t['title'])} [{p(t['article_id'])}]")
     out += ["", "Sources"]
-    out += [f"  {lang}: {', '.join(names)}" for lang, names in d["sources"].items()]
+    out += [f"  {p(lang)}: {', '.join(p(n) for n in names)}" for lang, names in d["sources"].items()]
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    """Text safe inside Markdown (no accidental emphasis, links or HTML)."""
-    for ch in "\\`*_[]<>#|":
-        text = text.replace(ch, "\\" + ch)
-    return text
+# What Markdown (CommonMark, GitHub tables, strikethrough and math) may read as syntax inside a line:
+# emphasis, code, links and images, HTML and entities, table cells. Values never start a line (line
+# breaks are removed), so only a leading list or heading marker needs escaping besides these.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!&~$])")
+_MD_LEADING = re.compile(r"^([-+=])")
+
+
+def _md(value: Any) -> str:
+    r"""A stored value as inert Markdown text: one line, every syntax character escaped.
+
+    >>> _md("x` <img src=x onerror=alert(1)> *y* [a](javascript:b)")
+    'x\\` \\<img src=x onerror=alert(1)\\> \\*y\\* \\[a\\](javascript:b)'
+    """
+    return _MD_LEADING.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", plain(value)))
+
+
+def _code(value: Any) -> str:
+    r"""A stored value as one Markdown code span that cannot be closed from inside (CommonMark: the fence
+    is one backtick longer than any run of backticks in the value).
+
+    >>> _code("a1"), _code("x`<img onerror=alert(1)>`")
+    ('`a1`', '`` x`<img onerror=alert(1)>` ``')
+    """
+    text = plain(value)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def to_markdown(brief: Brief) -> str:
-    """Markdown for notes, issues and wikis."""
+    """Markdown for notes, issues and wikis; every stored value escaped (text) or fenced (ids)."""
     d = brief_to_dict(brief)
-    out = [f"# {_md(d['headline'] or 'story ' + d['story_id'])}", "",
-           f"Story `{d['story_id']}` · {len(d['timeline'])} articles · {', '.join(d['sources'])}", ""]
-    cite = lambda i: f"*{_md(i.get('source') or 'unknown')}* ({i['lang']}, `{i['article_id']}`)"  # noqa: E731
+    out = [f"# {_md(d['headline']) if d['headline'] else 'story ' + _md(d['story_id'])}", "",
+           f"Story {_code(d['story_id'])} · {len(d['timeline'])} articles · {', '.join(_md(k) for k in d['sources'])}", ""]
+    cite = lambda i: f"*{_md(i.get('source') or 'unknown')}* ({_md(i['lang'])}, {_code(i['article_id'])})"  # noqa: E731
     if d["summary"]:
         out += ["## Summary", ""] + [f"{n}. {_md(s['text'])} — {cite(s)}" for n, s in enumerate(d["summary"], 1)] + [""]
     if d["entities"]:
-        out += ["## Key entities", "", ", ".join(f"**{_md(e['name'])}** ({e['articles']})" for e in d["entities"]), ""]
+        out += ["## Key entities", "", ", ".join(f"**{_md(e['name'])}** ({int(e['articles'])})" for e in d["entities"]), ""]
     if d["quote_groups"]:
         out += ["## Quotes across sources", ""]
         for g in d["quote_groups"]:
@@ -110,9 +157,10 @@ def to_markdown(brief: Brief) -> str:
             out.append("")
     if d["single_source_claims"]:
         out += ["## Only one source says", ""] + [f"- {_md(c['text'])} — {cite(c)}" for c in d["single_source_claims"]] + [""]
-    out += ["## Timeline", "", "| time | lang | source | title |", "|---|---|---|---|"]
-    out += [f"| {_when(t['time'])} | {t['lang']} | {_md(t['source'])} | {_md(t['title'])} |" for t in d["timeline"]]
-    out += ["", "## Sources", ""] + [f"- **{lang}**: {_md(', '.join(n))}" for lang, n in d["sources"].items()]
+    out += ["## Timeline", "", "| time | lang | source | title | article |", "|---|---|---|---|---|"]
+    out += [f"| {_md(_time_of(t))} | {_md(t['lang'])} | {_md(t['source'])} | {_md(t['title'])} | {_code(t['article_id'])} |"
+            for t in d["timeline"]]
+    out += ["", "## Sources", ""] + [f"- **{_md(lang)}**: {', '.join(_md(x) for x in n)}" for lang, n in d["sources"].items()]
     return "\n".join(out) + "\n"
 
 
@@ -159,7 +207,7 @@ def to_html(brief: Brief) -> str:
             body.append("</div>")
     if d["single_source_claims"]:
         body += ["<h2>Only one source says</h2><ul>"] + [f"<li>{said(c)}</li>" for c in d["single_source_claims"]] + ["</ul>"]
-    rows = "".join(f'<tr><td>{e(_when(t["time"]))}</td><td><span class="lang">{e(t["lang"])}</span></td>'
+    rows = "".join(f'<tr><td>{e(_time_of(t))}</td><td><span class="lang">{e(t["lang"])}</span></td>'
                    f'<td>{e(t["source"])}</td><td lang="{e(t["lang"])}">{e(t["title"])}</td></tr>' for t in d["timeline"])
     body.append(f"<h2>Timeline</h2><table>{rows}</table>")
     body += ["<h2>Sources</h2><ul>"] + [f'<li><span class="lang">{e(lang)}</span> {e(", ".join(n))}</li>'

@@ -28,6 +28,8 @@ def brief_command(story_id, db, lang, fmt, as_json, output):
 
     if lang is not None and not (len(lang) in (2, 3) and lang.isalpha()):
         raise InputError(f"--lang {lang!r} is not a language code", hint="give an ISO 639-1 code such as en, es or fr")
+    if output:
+        _check_writable(output)  # before the work of building the brief
     store = open_store(db)
     try:
         story = store.get_story(story_id)
@@ -41,7 +43,21 @@ def brief_command(story_id, db, lang, fmt, as_json, output):
         store.close()
     text = render(brief, "json" if as_json else fmt)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}",
+                             hint="pass -o with a file in a folder you can write to") from exc
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _check_writable(output: str) -> None:
+    """A clear error for an -o path that cannot be written (no such folder, a folder itself)."""
+    path = Path(output)
+    if path.is_dir():
+        raise InputError(f"cannot write {output}: it is a folder", hint="pass -o with a file name, e.g. -o brief.html")
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {output}: the folder {path.parent} does not exist",
+                         hint=f"create it first (mkdir -p {path.parent}) or pass -o with another path")

@@ -122,22 +122,31 @@ def _story_row(story) -> dict:
 @click.option("--limit", default=None, type=click.IntRange(1, None), help="Show at most this many stories.")
 def stories(db, as_json, limit):
     """List stories, newest first: id, size, languages, sources, time span, headline."""
+    from storyline.web.queries import dated_spans
+
     store = open_store(db)
-    rows = []
     rows = [_story_row(story) for story in store.list_stories(limit=limit)]
+    spans = dated_spans(store.conn, [row["id"] for row in rows])
     store.close()
+    for row in rows:  # the span of the dated articles: an ingest time is no publication date
+        first, last, undated = spans.get(row["id"], (None, None, 0))
+        row.update(first_published=first, last_published=last, undated=undated)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo("no stories yet: run `storyline ingest PATH` first")
         return
+    from storyline.briefs_render import plain  # stored text as one line, no terminal control characters
+
     for row in rows:
-        span = _span(row["first_seen"], row["last_seen"])
-        sources = ", ".join(row["sources"][:4]) + (" …" if len(row["sources"]) > 4 else "")
+        span = _span(row["first_published"], row["last_published"])
+        if row["undated"]:
+            span = "undated" if not row["first_published"] else f"{span} (+{row['undated']} undated)"
+        sources = plain(", ".join(row["sources"][:4]) + (" …" if len(row["sources"]) > 4 else ""))
         click.echo(
-            f"{row['id']:>6}  {row['size']:>3} art  [{' '.join(row['languages'])}]  {span}\n"
-            f"        {row['headline']}\n        sources: {sources or '-'}"
+            f"{plain(row['id']):>6}  {row['size']:>3} art  [{plain(' '.join(row['languages']))}]  {span}\n"
+            f"        {plain(row['headline'])}\n        sources: {sources or '-'}"
         )
 
 
@@ -160,10 +169,18 @@ def show(story_id, db, as_json):
     story = store.get_story(story_id)
     if story is None:
         raise NotFoundError(f"no story {story_id!r} in {store.path}", hint="list them with `storyline stories`")
-    if story.merged_into:
-        click.echo(f"note: story {story_id} was merged into {story.merged_into}", err=True)
+    if story.merged_into:  # its articles are in the story it joined (followed through later merges)
+        target = _final_story(store, story)
+        store.close()
+        if as_json:
+            click.echo(json.dumps({"id": story.id, "status": "merged", "merged_into": target, "articles": []},
+                                  ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"story {story.id}: merged into {target} (its articles are there: storyline show {target})")
+        return
     links = store.duplicate_links(story.id)
-    members = store.story_articles(story.id)
+    # the dated in publication order, then the undated in the order they arrived
+    members = sorted(store.story_articles(story.id), key=lambda a: (a.published is None, to_iso(a.published) or ""))
     articles = [
         {"id": a.id, "lang": a.lang, "source": a.source, "published": to_iso(a.published),
          "title": a.title, "duplicate_of": links.get(a.id)}
@@ -173,15 +190,29 @@ def show(story_id, db, as_json):
     if as_json:
         click.echo(json.dumps({"id": story.id, "articles": articles}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"story {story.id}: {story.headline}")
-    click.echo(f"  {len(articles)} article{'s' if len(articles) != 1 else ''}, languages {', '.join(story.languages)}")
+    from storyline.briefs_render import plain  # stored text as one line, no terminal control characters
+
+    click.echo(f"story {plain(story.id)}: {plain(story.headline)}")
+    click.echo(f"  {len(articles)} article{'s' if len(articles) != 1 else ''}, languages {plain(', '.join(story.languages))}")
     if story.merged_from:
-        click.echo(f"  merged from: {', '.join(story.merged_from)}")
+        click.echo(f"  merged from: {plain(', '.join(story.merged_from))}")
     for member, a in zip(members, articles):
-        dup = f"  (near-copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
-        date = (a["published"] or "")[:10] or "no date   "
-        title = a["title"] or f"“{' '.join(member.text[:80].split())}…” (no title)"
-        click.echo(f"  {a['id']}  {a['lang']}  {date}  {a['source'] or '-'}: {title}{dup}")
+        dup = f"  (near-copy of {plain(a['duplicate_of'])})" if a["duplicate_of"] else ""
+        date = (a["published"] or "")[:10] or "undated   "
+        title = plain(a["title"]) or f"“{plain(' '.join(member.text[:80].split()))}…” (no title)"
+        click.echo(f"  {plain(a['id'])}  {plain(a['lang'])}  {date}  {plain(a['source'] or '-')}: {title}{dup}")
+
+
+def _final_story(store, story) -> str:
+    """The id a merged story's articles live under now, following merges of merges."""
+    seen = {story.id}
+    while story.merged_into and story.merged_into not in seen:
+        seen.add(story.merged_into)
+        following = store.get_story(story.merged_into)
+        if following is None:
+            return story.merged_into
+        story = following
+    return story.id
 
 
 @click.group("eval")

@@ -9,10 +9,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from storyline.web import queries, schemas, views
+from storyline.web.body import MAX_BODY, read_body
 
 router = APIRouter(prefix="/api", tags=["api"])
-MAX_BODY = 20_000_000
-_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 404, 413, 422, 500)}
+_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 404, 500)}
+_WRITE_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 401, 403, 413, 415, 422, 500)}
 _ARTICLE_IN = schemas.ArticleIn.model_json_schema()
 _POST_BODY = {
     "required": True,
@@ -70,14 +71,14 @@ async def list_stories(
     })
 
 
-@router.get("/stories/{story_id}", response_model=schemas.StoryDetail, responses=_ERRORS)
+@router.get("/stories/{story_id:path}", response_model=schemas.StoryDetail, responses=_ERRORS)
 def get_story(request: Request, story_id: str,
               lang: str | None = Query(None, description="Preferred language of the brief")) -> JSONResponse:
     """One story with its articles and its brief (summary, entities, quote groups, claims, timeline)."""
     return JSONResponse(views.story_detail(request.app.state.storyline, story_id, lang=lang))
 
 
-@router.get("/articles/{article_id}", response_model=schemas.ArticleOut, responses=_ERRORS)
+@router.get("/articles/{article_id:path}", response_model=schemas.ArticleOut, responses=_ERRORS)
 def get_article(request: Request, article_id: str) -> JSONResponse:
     """One article: cleaned text, metadata, its story, and the lines the cleaner removed."""
     return JSONResponse(views.article_detail(request.app.state.storyline, article_id))
@@ -96,18 +97,11 @@ async def get_version(request: Request) -> JSONResponse:
     return JSONResponse({"version": queries.version(request.app.state.storyline.store().conn)})
 
 
-@router.post("/articles", response_model=schemas.IngestOut, responses=_ERRORS,
+@router.post("/articles", response_model=schemas.IngestOut, responses=_WRITE_ERRORS,
              openapi_extra={"requestBody": _POST_BODY})
 async def post_articles(request: Request) -> JSONResponse:
     """Ingest one article or a list (the fields of a JSONL input line); answers with the assignments."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return JSONResponse({"error": f"request body over {MAX_BODY} bytes",
-                             "hint": "send fewer articles per request"}, status_code=413)
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return JSONResponse({"error": f"request body over {MAX_BODY} bytes",
-                             "hint": "send fewer articles per request"}, status_code=413)
+    body = await read_body(request, MAX_BODY)  # streamed: stops at the limit, chunked or not
     items = views.parse_items(body)
     state = request.app.state.storyline
     host = request.client.host if request.client else "api"

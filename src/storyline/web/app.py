@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from storyline import __version__
 from storyline.embed.base import Encoder
 from storyline.web import api, errors, pages
+from storyline.web.guard import Guard
 from storyline.web.state import AppState
 
 log = logging.getLogger("storyline.web")
@@ -24,12 +25,14 @@ CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 
 
 def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: int = pages.POLL_MS,
-               warm_up: bool = False) -> FastAPI:
+               warm_up: bool = False, bind: str = "127.0.0.1", token: str | None = None) -> FastAPI:
     """An app over the database at ``db_path`` (created if missing).
 
     ``encoder`` serves briefs, comparisons and ingest (default: the one settings name, loaded on
     first need); ``warm_up`` loads it and fills the search index in the background at start-up.
-    ``poll_ms`` is how often open pages check for new stories.
+    ``poll_ms`` is how often open pages check for new stories. ``bind`` is the address served (on
+    loopback only loopback Host names are answered) and ``token``, when given, is needed for every
+    write (see ``web/guard.py``).
     """
     state = AppState(db_path, encoder)
 
@@ -47,6 +50,9 @@ def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: 
     )
     app.state.storyline = state
     app.state.poll_ms = poll_ms
+
+    # innermost middleware, so its refusals get the headers below too; it runs before any body is read
+    app.add_middleware(Guard, bind=bind, token=token)
 
     @app.middleware("http")
     async def security_headers(request, call_next):

@@ -13,10 +13,12 @@ from starlette.exceptions import HTTPException
 from storyline.errors import InputError, NotFoundError, StoreError, StorylineError
 
 log = logging.getLogger("storyline.web")
+BAD_INPUT = 400  # one status for every malformed parameter or body, wherever it is found
 
 _DEFAULT_HINTS = {
     404: "the API is described at /docs; stories are listed at /",
     405: "see /docs for the methods each path accepts",
+    413: "send fewer articles per request",
     500: "this is a bug in Storyline; the server log has the details",
 }
 
@@ -29,11 +31,23 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+class RequestRefused(StorylineError):
+    """A request the app will not serve as sent (too large, wrong content type, cross-site, no token):
+    it carries its own HTTP status, answered in the one error shape like every other error."""
+
+    def __init__(self, status: int, message: str, hint: str = "", headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, hint)
+        self.status = status
+        self.headers = headers or {}
+
+
 def status_of(exc: StorylineError) -> int:
+    if isinstance(exc, RequestRefused):
+        return exc.status
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, InputError):
-        return 400
+        return BAD_INPUT
     if isinstance(exc, StoreError):
         return 503
     return 500
@@ -54,37 +68,45 @@ def validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def install(app: FastAPI, templates: Jinja2Templates) -> None:
-    """Register the handlers on ``app``; ``templates`` renders ``error.html`` for people."""
+_templates: Jinja2Templates | None = None
 
-    def answer(request: Request, status: int, message: str, hint: str) -> Response:
-        hint = hint or _DEFAULT_HINTS.get(status, "")
-        if wants_json(request):
-            return JSONResponse({"error": message, "hint": hint}, status_code=status)
-        return templates.TemplateResponse(
+
+def answer(request: Request, status: int, message: str, hint: str = "",
+           headers: dict[str, str] | None = None) -> Response:
+    """The one error answer: JSON ``{"error", "hint"}`` to the API, the error page to people."""
+    hint = hint or _DEFAULT_HINTS.get(status, "")
+    if wants_json(request) or _templates is None:
+        response: Response = JSONResponse({"error": message, "hint": hint}, status_code=status)
+    else:
+        response = _templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message, "hint": hint}, status_code=status
         )
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def install(app: FastAPI, templates: Jinja2Templates) -> None:
+    """Register the handlers on ``app``; ``templates`` renders ``error.html`` for people."""
+    global _templates
+    _templates = templates
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError) -> Response:
-        return answer(request, status_of(exc), exc.message, exc.hint)
+        return answer(request, status_of(exc), exc.message, exc.hint, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        return answer(request, 422, validation_message(exc), "see /docs for the parameters this path takes")
+        return answer(request, BAD_INPUT, validation_message(exc), "see /docs for the parameters this path takes")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"nothing at {request.url.path}"
-        response = answer(request, exc.status_code, message, "")
-        for key, value in (exc.headers or {}).items():
-            response.headers[key] = value
-        return response
+        return answer(request, exc.status_code, message, "", dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return answer(request, 500, f"internal error: {type(exc).__name__}", "")
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment
 
@@ -28,7 +28,7 @@ def _parse(value: str | datetime | None) -> datetime | None:
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     try:
         return from_iso(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -62,6 +62,21 @@ def span(first: str | None, last: str | None) -> str:
     if a.year == b.year:
         return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
     return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
+
+
+def story_span(story: Mapping[str, Any]) -> str:
+    """A story's span from its dated articles only; "undated" when none has a date.
+
+    >>> story_span({"first_published": None, "last_published": None, "undated": 2})
+    'undated'
+    >>> story_span({"first_published": "2026-03-04T09:30:00Z", "last_published": "2026-03-04T09:30:00Z", "undated": 1})
+    '4 Mar 2026, 09:30 · 1 undated'
+    """
+    first, undated = story.get("first_published"), int(story.get("undated") or 0)
+    if first is None:
+        return "undated"
+    shown = span(first, story.get("last_published"))
+    return f"{shown} · {undated} undated" if undated else shown
 
 
 def language(code: str | None) -> str:
@@ -109,6 +124,15 @@ def link(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def id_path(value: str | None) -> str:
+    """An id as one path segment: every reserved character encoded, ``/`` too (URL-shaped ids are common).
+
+    >>> id_path("https://example.org/a?b=1#c")
+    'https%3A%2F%2Fexample.org%2Fa%3Fb%3D1%23c'
+    """
+    return quote(str(value or ""), safe="")
+
+
 def install_filters(env: Environment) -> None:
-    env.filters.update(when=when, language=language, host=host, link=link)
-    env.globals.update(span=span, query_url=query_url)
+    env.filters.update(when=when, language=language, host=host, link=link, id_path=id_path)
+    env.globals.update(span=span, story_span=story_span, query_url=query_url)

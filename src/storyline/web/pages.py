@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from storyline.web import queries, views
 from storyline.web.api import Sort, story_filter
-from storyline.web.format import install_filters
+from storyline.web.format import id_path, install_filters
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -53,15 +53,15 @@ def story_items(request: Request, q: str = Query("", max_length=500), lang: list
     return response
 
 
-@router.get("/stories/{story_id}")
+@router.get("/stories/{story_id:path}")
 def story_page(request: Request, story_id: str, lang: str | None = None) -> Response:
     detail = views.story_detail(request.app.state.storyline, story_id, lang=lang)
     if detail["merged_into"]:
-        return RedirectResponse(f"/stories/{detail['merged_into']}", status_code=307)
+        return RedirectResponse(f"/stories/{id_path(detail['merged_into'])}", status_code=307)
     return templates.TemplateResponse(request, "story.html", {"story": detail, "brief": detail["brief"]})
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id:path}")
 def article_page(request: Request, article_id: str) -> Response:
     article = views.article_detail(request.app.state.storyline, article_id)
     return templates.TemplateResponse(request, "article.html", {"article": article})

@@ -29,6 +29,8 @@ _SCHEMA = (
     "substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
     "CREATE INDEX IF NOT EXISTS web_stories_latest ON stories(COALESCE(last_seen, updated) DESC, seq DESC)",
     "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
+    # a page's dated spans (``dated_spans``) read this index alone, not each article of each story
+    "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
     "title, text, content='', tokenize='unicode61 remove_diacritics 2')",
 )
@@ -59,6 +61,8 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
 
     >>> parse_when("2026-03-02", end_of_day=True).isoformat()
     '2026-03-02T23:59:59.999999+00:00'
+    >>> parse_when("0001-01-01T00:00:00+14:00").isoformat(), parse_when("9999-12-31T23:59:59-14:00").year
+    ('0001-01-01T00:00:00+00:00', 9999)
     """
     if value is None or not value.strip():
         return None
@@ -71,7 +75,11 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
         parsed = datetime.combine(parsed.date(), time.max)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC instant: the range's edge
+        edge = datetime.min if parsed.year == 1 else datetime.max
+        return edge.replace(tzinfo=timezone.utc)
 
 
 def fts_query(text: str) -> str:
@@ -100,6 +108,30 @@ def story_row(row: Sequence[Any]) -> dict[str, Any]:
         "sources": json.loads(row[4]), "first_seen": row[5], "last_seen": row[6],
         "status": row[7], "merged_into": row[8], "updated": row[9],
     }
+
+
+def dated_spans(conn: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, int]]:
+    """Per story: (first, last) publication time of its dated articles and how many are undated.
+
+    A story's stored span counts an undated article at its ingest time; shown as is, that time reads
+    as a publication date. One query for a whole page of stories.
+    """
+    if not story_ids:
+        return {}
+    marks = ",".join("?" * len(story_ids))
+    rows = conn.execute(
+        f"SELECT story_id, MIN(published), MAX(published), COUNT(*) - COUNT(published) FROM articles"
+        f" WHERE story_id IN ({marks}) GROUP BY story_id", list(story_ids))
+    return {r[0]: (r[1], r[2], int(r[3])) for r in rows}
+
+
+def with_dates(conn: sqlite3.Connection, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``."""
+    spans = dated_spans(conn, [s["id"] for s in stories])
+    for story in stories:
+        first, last, undated = spans.get(story["id"], (None, None, 0))
+        story.update(first_published=first, last_published=last, undated=undated)
+    return stories
 
 
 def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:
@@ -132,23 +164,37 @@ def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[st
         return [], False  # only punctuation: nothing can match
     sql = f"{_STORY_SELECT} WHERE {' AND '.join(where)} ORDER BY {SORTS[f.sort]} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*params, f.limit + 1, f.offset]).fetchall()
-    return [story_row(r) for r in rows[: f.limit]], len(rows) > f.limit
+    return with_dates(conn, [story_row(r) for r in rows[: f.limit]]), len(rows) > f.limit
 
 
 def get_story_row(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
     row = conn.execute(f"{_STORY_SELECT} WHERE s.id = ?", (story_id,)).fetchone()
-    return story_row(row) if row else None
+    return with_dates(conn, [story_row(row)])[0] if row else None
+
+
+def final_story(conn: sqlite3.Connection, story_id: str, hops: int = 50) -> str:
+    """Where a merged story's articles are now: its ``merged_into``, followed through later merges."""
+    seen = {story_id}
+    current = story_id
+    for _ in range(hops):
+        row = conn.execute("SELECT merged_into FROM stories WHERE id = ?", (current,)).fetchone()
+        if row is None or not row[0] or row[0] in seen:
+            return current
+        current = row[0]
+        seen.add(current)
+    return current
 
 
 def story_article_rows(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
-    """The articles of one story (no body text), oldest first by their time."""
+    """The articles of one story (no body text): the dated oldest first, then the undated (``time`` None)
+    in the order they arrived; an ingest time is never shown as if it were a publication date."""
     rows = conn.execute(
-        "SELECT id, title, lang, source, url, COALESCE(published, ingested), duplicate_of, similarity"
-        " FROM articles WHERE story_id = ? ORDER BY COALESCE(published, ingested), seq",
+        "SELECT id, title, lang, source, url, published, duplicate_of, similarity, published IS NULL"
+        " FROM articles WHERE story_id = ? ORDER BY published IS NULL, published, seq",
         (story_id,),
     )
-    keys = ("id", "title", "lang", "source", "url", "time", "duplicate_of", "similarity")
-    return [dict(zip(keys, r)) for r in rows]
+    keys = ("id", "title", "lang", "source", "url", "time", "duplicate_of", "similarity", "undated")
+    return [{**dict(zip(keys, r)), "undated": bool(r[8])} for r in rows]
 
 
 def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
@@ -164,7 +210,7 @@ def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | N
             "ingested", "story_id", "duplicate_of", "similarity")
     found = dict(zip(keys, row[:12]))
     found["removed"] = [{"line": line, "reason": reason} for line, reason in json.loads(row[12])]
-    found["extra"] = json.loads(row[13])
+    found["extra"] = json.loads(row[13], parse_constant=lambda name: None)  # a stored NaN reads as null
     return found
 
 

@@ -23,6 +23,9 @@ class StoryOut(BaseModel):
     status: str
     merged_into: str | None
     updated: str
+    first_published: str | None  # the span of its dated articles (first_seen/last_seen count ingest times)
+    last_published: str | None
+    undated: int  # articles with no publication date
 
 
 class StoryPage(BaseModel):
@@ -39,15 +42,17 @@ class StoryArticle(BaseModel):
     lang: str
     source: str | None
     url: str | None
-    time: str | None
+    time: str | None  # publication time; None when the article is undated
     duplicate_of: str | None
     similarity: float
+    undated: bool
 
 
 class StoryDetail(StoryOut):
     articles: list[StoryArticle]
     brief: dict[str, Any] | None
     brief_error: str | None
+    note: str | None  # "merged into s58" for a merged story (its articles are listed there)
 
 
 class RemovedOut(BaseModel):
@@ -117,6 +122,13 @@ class RejectionOut(BaseModel):
     detail: str
 
 
+class WarningOut(BaseModel):
+    item: int
+    field: str
+    value: str
+    message: str
+
+
 class IngestOut(BaseModel):
     ingested: int
     already_stored: int
@@ -125,6 +137,7 @@ class IngestOut(BaseModel):
     stories_updated: int
     assignments: list[AssignmentOut]
     rejected: list[RejectionOut]
+    warnings: list[WarningOut]
 
 
 class VersionOut(BaseModel):

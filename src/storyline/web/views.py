@@ -8,7 +8,7 @@ from typing import Any
 
 from storyline.errors import InputError, NotFoundError
 from storyline.types import Rejection
-from storyline.web import queries
+from storyline.web import checks, queries
 from storyline.web.state import AppState
 
 log = logging.getLogger("storyline.web")
@@ -45,11 +45,15 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
     story = queries.get_story_row(conn, story_id)
     if story is None:
         raise NotFoundError(f"no story {story_id!r}", hint="list stories with GET /api/stories")
-    target = story["merged_into"] or story["id"]
     detail = dict(story)
-    detail["articles"] = queries.story_article_rows(conn, target)
-    detail["brief"], detail["brief_error"] = None, None
-    if with_brief and not story["merged_into"] and detail["articles"]:
+    detail["brief"], detail["brief_error"], detail["note"] = None, None, None
+    if story["merged_into"]:  # its articles live in the story it joined: say where, list none here
+        detail["merged_into"] = queries.final_story(conn, story_id)
+        detail["note"] = f"merged into {detail['merged_into']}"
+        detail["articles"] = []
+        return detail
+    detail["articles"] = queries.story_article_rows(conn, story_id)
+    if with_brief and detail["articles"]:
         detail["brief"], detail["brief_error"] = brief_for(state, story, lang)
     return detail
 
@@ -88,10 +92,7 @@ def parse_items(body: bytes) -> list[Any]:
     hint = 'send one JSON object like {"title": "...", "text": "..."} or a list of them'
     if not body.strip():
         raise InputError("the request body is empty", hint=hint)
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"the request body is not valid JSON: {exc}", hint=hint) from exc
+    data = checks.load_json(body)  # NaN, Infinity and overflowing numbers are refused too
     items = data if isinstance(data, list) else [data]
     if not items:
         raise InputError("the list of articles is empty", hint=hint)
@@ -116,7 +117,9 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
             records.append(Rejection(f"{origin}:{n}", "too_long", f"item over {limit} bytes"))
         else:
             records.append(parse_record(line, f"{origin}:{n}"))
+    records, warnings = checks.review(records)  # fields not used as given are reported
     report = state.ingest(records)
+    rejected_items = {_item_number(r.origin) for r in report.rejections}
     return {
         "ingested": report.ingested,
         "already_stored": report.already_stored,
@@ -132,6 +135,7 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
             {"item": _item_number(r.origin), "reason": r.reason, "detail": r.detail}
             for r in report.rejections
         ],
+        "warnings": [w for w in warnings if w["item"] not in rejected_items],
     }
 
 
