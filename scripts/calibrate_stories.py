@@ -38,7 +38,7 @@ from storyline.evaluation import bcubed, pairwise, story_extent
 CACHE = Path.home() / ".cache" / "storyline" / "calibration"
 # code that runs after an article is prepared (or never during ingest): changing it keeps the cache
 _AFTER_PREPARATION = {"clustering", "web", "commands", "cli.py", "evaluation.py", "similarity.py",
-                      "pair_features.py", "fetch_state.py"}
+                      "pair_features.py", "fetch_state.py", "http.py", "feeds.py", "hostpool.py", "deadline.py"}
 
 
 def prepared_db(path: Path, encoder: str = "use") -> Path:
