@@ -199,7 +199,8 @@ def test_unknown_lang_is_the_share_of_members_the_encoder_cannot_compare():
     column = FEATURES.index("unknown_lang")
 
     def unknown(lang: str) -> float:
-        return float(clusterer.features(_item(2, topic, rng, lang, "Kanin"), "x")[column])
+        evidence = dict(clusterer.evidence(_item(2, topic, rng, lang, "Kanin")))
+        return float(evidence["x"][column])
 
     assert unknown("de") == pytest.approx(0.5)  # covered article: only the Slovenian member is out of reach
     assert unknown("sl") == pytest.approx(0.5)  # uncovered article: the English member is, not the Slovenian one
@@ -277,3 +278,41 @@ def test_out_of_order_arrivals_join_only_stories_within_their_window(seed, n, ke
             assert first - reach <= item.time <= last + reach  # after a merge: the union of two such spans
             span[a.story_id] = (min(first, item.time), max(last, item.time))
         assert set(clusterer.active_story_ids()) <= set(span)
+
+
+def _days(item: StoryItem, days: float, title: str = "", text: str = "") -> StoryItem:
+    return StoryItem(item.article_id, item.vector, item.lang, T0 + timedelta(days=days), title or item.title,
+                     text or item.text, None)
+
+
+def test_a_story_keeps_the_time_of_its_event_so_a_daily_chain_cannot_walk_it_along():
+    """Near-copies a day apart for two weeks: the story's event time stays with its core, so after the
+    window the chain starts a new story however alike the articles are."""
+    rng = np.random.default_rng(11)
+    topic = _topic_vectors(11, 1)[0]
+    clusterer = StoryClusterer(StoryParams(window_days=3.0))
+    stories = [clusterer.learn_one(_days(_item(i, topic, rng, noise=0.05), i, "Storm update")).story_id
+               for i in range(14)]
+    # the event time is the median of the first four members (day 1.5): day 4 is within 3 days of it
+    assert len(set(stories[:5])) == 1
+    assert stories[5] != stories[0]  # day 5 is beyond the window of the event, whatever the chain says
+    assert len(set(stories)) >= 3
+
+
+def test_a_follow_up_beyond_the_window_joins_only_on_the_story_s_own_rare_names():
+    rng = np.random.default_rng(12)
+    topic = _topic_vectors(12, 1)[0]
+    weights = dict.fromkeys(FEATURES, 0.0) | {"cos_centroid": 6.0, "own_names": 4.0, "log_gap": -1.0}
+    params = StoryParams(weights=tuple(weights[f] for f in FEATURES), bias=-6.0, window_days=3.0,
+                         followup_days=365.0, followup_names=2)
+    clusterer = StoryClusterer(params)
+    text = "Marcus Whitlow was shot outside a store on Peoria Avenue, police said."
+    first = clusterer.learn_one(_days(_item(0, topic, rng), 0, "Man killed in Tulsa", text))
+    for i in range(1, 40):  # other news keeps the stream going, so Whitlow and Peoria stay rare
+        other = _topic_vectors(100 + i, 1)[0]
+        clusterer.learn_one(_days(_item(i, other, rng), i, f"Council meets on budget {i}", "The council met."))
+    trial = _days(_item(50, topic, rng), 90, "Trial opens", "The trial of the man accused of killing Marcus "
+                  "Whitlow on Peoria Avenue opened on Monday.")
+    lookalike = _days(_item(51, topic, rng), 90, "Man killed", "A man was shot outside a store, police said.")
+    assert clusterer.learn_one(lookalike).story_id != first.story_id  # same topic, none of its names
+    assert clusterer.learn_one(trial).story_id == first.story_id

@@ -406,7 +406,7 @@ class Engine:
     def _batch_to_write(self, prepared, vectors, assignments, merges, rejections) -> tuple:
         """``write_batch``'s arguments after the store: values now, never state the next batch changes."""
         return (prepared, vectors, assignments, merges, rejections, self._story_counter, self.encoder.name,
-                self.clusterer.params.reach_days)
+                self.clusterer.params.window_days)
 
     def _account(self, prepared, assignments, rejections, created, touched, report: IngestReport) -> None:
         """Count a stored batch in the report."""

@@ -27,8 +27,8 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from storyline.clustering.conflict import (age_conflict, ages, core_keys, core_weights, identity, identity_conflict,
-                                           missing_share)
+from storyline.clustering.conflict import (age_conflict, ages, common_keys, core_keys, core_weights, identity,
+                                           identity_conflict, missing_share)
 from storyline.clustering.keys import DocFreq, KeyProfile, name_keys, overlap, word_keys
 from storyline.clustering.params import StoryParams
 from storyline.types import Assignment
@@ -120,7 +120,7 @@ class StoryClusterer:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id = new_story_id
         self._weights = tuple(float(w) for w in self.params.weights)
-        self._df = DocFreq()
+        self._df = DocFreq(common=common_keys())
         self._stories: dict[str, _Story] = {}
         self._rows: list[str] = []
         self._centroids = np.zeros((0, 0), dtype=np.float32)

@@ -96,6 +96,14 @@ def common_names() -> frozenset[str]:
     return frozenset(text.split())
 
 
+@lru_cache(maxsize=1)
+def common_keys() -> frozenset[str]:
+    """Keys any news text uses, for the clusterer's document frequencies to start from: the common name
+    keys ("n:polic") and the common word stems without their language tag ("police")."""
+    text = (resources.files("storyline") / "params" / "common-words.txt").read_text(encoding="utf-8")
+    return common_names() | frozenset(text.split())
+
+
 def identity(names: Iterable[str]) -> frozenset[str]:
     """The rare names among name keys: people and places that say which event it is (numbers left out).
 

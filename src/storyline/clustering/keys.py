@@ -120,17 +120,26 @@ def _name_key(token: str) -> str:
 class DocFreq:
     """Online document frequencies: IDF of a key from the articles seen so far.
 
+    ``common`` keys (words any news text uses: "police", "Saturday"; a word key is looked up without its
+    language tag) start as if carried by half of ``prior_docs`` articles, so the first articles of a stream already weigh them less than rare names;
+    after a few hundred articles the stream's own counts decide.
+
     >>> df = DocFreq()
     >>> df.add({"a", "b"}); df.add({"a"})
     >>> df.idf("a") < df.idf("b") < df.idf("zzz")
     True
+    >>> DocFreq(common=frozenset({"police"})).idf("en:police") < DocFreq().idf("en:police")
+    True
     """
 
-    def __init__(self, prior_docs: float = 20.0, max_keys: int = 1_000_000) -> None:
+    def __init__(self, prior_docs: float = 20.0, max_keys: int = 1_000_000,
+                 common: frozenset[str] = frozenset()) -> None:
         self.prior_docs = prior_docs
         self.max_keys = max_keys
+        self.common = common
         self._counts: Counter[str] = Counter()
         self._docs = 0
+        self._common_log = math.log(prior_docs / 2 + 1.0)
 
     def add(self, keys: Iterable[str]) -> None:
         self._counts.update(iter(keys))  # an iterator, never a mapping: each key counts once (in C)
@@ -161,14 +170,21 @@ class DocFreq:
         return self._counts.get(key, 0)
 
     def idf(self, key: str) -> float:
-        return math.log((self._docs + self.prior_docs) / (self._counts.get(key, 0) + 1.0))
+        return self.weights([key])[key]
 
     def weights(self, keys: Iterable[str]) -> dict[str, float]:
         """IDF of each key in one call (the hot path of scoring)."""
-        counts, logs = self._counts, _LOG_1P
+        counts, logs, common = self._counts, _LOG_1P, self.common
+        prior = self.prior_docs / 2
         total = math.log(self._docs + self.prior_docs)
-        return {key: total - (logs[c] if (c := counts.get(key, 0)) < _LOG_TABLE else math.log(c + 1.0))
-                for key in keys}
+        out = {}
+        for key in keys:
+            c = counts.get(key, 0)
+            if key in common or key.partition(":")[2] in common:
+                out[key] = total - math.log(c + prior + 1.0)
+            else:
+                out[key] = total - (logs[c] if c < _LOG_TABLE else math.log(c + 1.0))
+        return out
 
 
 class KeyProfile:

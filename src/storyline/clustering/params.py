@@ -44,7 +44,7 @@ class StoryParams:
     """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
 
     weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                                  0.0, -2.0, -1.0, 0.0, 1.0, -2.0)
+                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0)
     bias: float = -8.0
     threshold: float = 0.5
     merge_threshold: float = 1.01  # above 1: never merge
