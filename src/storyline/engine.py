@@ -24,6 +24,7 @@ from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, InputError
 from storyline.lease import WriterLease
 from storyline.settings import Settings
+from storyline.sources.decode import without_surrogates
 from storyline.store import Store, utcnow
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
@@ -45,6 +46,7 @@ class IngestReport:
     unparsed_dates: int = 0  # articles kept whose given `published` no parser read (raw value in extra)
     bad_lang_codes: int = 0  # a given `lang` that is no language code: detected instead, the value kept in extra
     future_dates: int = 0  # articles dated over a day after their ingest: stored, not used as time evidence
+    repaired_surrogates: int = 0  # inputs holding lone UTF-16 surrogates, each replaced by U+FFFD
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
@@ -81,6 +83,10 @@ class IngestReport:
         if self.bad_lang_codes:
             line += (f"\nnote: {self.bad_lang_codes} article{'s' if self.bad_lang_codes != 1 else ''} gave a `lang` that is "
                      "no ISO 639 code: the language was detected instead (the value kept in extra.lang_given)")
+        if self.repaired_surrogates:
+            line += (f"\nnote: {self.repaired_surrogates} input{'s' if self.repaired_surrogates != 1 else ''} held "
+                     "lone UTF-16 surrogates (e.g. \\ud83d, half of an emoji cut in two), which no text can store: "
+                     "each was replaced by U+FFFD (�)")
         if self.future_dates:
             line += (f"\nnote: {self.future_dates} article{'s' if self.future_dates != 1 else ''} dated more than a day "
                      "after ingest: the dates are stored as given but not used to place them in time")
@@ -325,6 +331,9 @@ class Engine:
         extracted: list[tuple[RawRecord, Extracted, str, str]] = []
         batch_ids: set[str] = set()
         for record in batch:
+            if not isinstance(record, Rejection):
+                record, repaired = without_surrogates(record)
+                report.repaired_surrogates += repaired > 0
             result = record if isinstance(record, Rejection) else extract(record, min_words=self.settings.min_words)
             if isinstance(result, Rejection):
                 _reject(result, rejections, strict)

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import fields, replace
+from typing import Any
+
+from storyline.types import RawRecord
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -80,6 +84,44 @@ def _bomless_utf16(sample: bytes) -> str | None:
     if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
         return "utf-16-be"
     return None
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
+    """The record with every lone UTF-16 surrogate (valid JSON: "\\ud83d", half an emoji cut in two)
+    replaced by U+FFFD, in every field and nested value, and how many strings needed it. Such code
+    points cannot be stored as UTF-8; one of them must not cost the article, nor abort the batch.
+
+    >>> without_surrogates(RawRecord(origin="x", title="Cut \\ud83d", extra={"k": ["\\udc80"]}))[1]
+    2
+    """
+    changes: dict[str, Any] = {}
+    total = 0
+    for field in fields(record):
+        value = getattr(record, field.name)
+        fixed, count = _repaired(value)
+        if count:
+            changes[field.name] = fixed
+            total += count
+    return (replace(record, **changes) if changes else record), total
+
+
+def _repaired(value: Any) -> tuple[Any, int]:
+    if isinstance(value, str):
+        if value.isascii() or not _SURROGATE.search(value):
+            return value, 0
+        return _SURROGATE.sub("\ufffd", value), 1
+    if isinstance(value, dict):
+        pairs = [(_repaired(k), _repaired(v)) for k, v in value.items()]
+        count = sum(k[1] + v[1] for k, v in pairs)
+        return ({k[0]: v[0] for k, v in pairs} if count else value), count
+    if isinstance(value, (list, tuple)):
+        items = [_repaired(v) for v in value]
+        count = sum(c for _, c in items)
+        return (type(value)(v for v, _ in items) if count else value), count
+    return value, 0
 
 
 def decode(data: bytes, declared: str | None = None) -> str | None:
