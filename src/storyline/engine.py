@@ -32,6 +32,11 @@ from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
 
 
+# Rejections a report keeps as objects: memory must not grow with every bad line of a huge input. It
+# covers one web POST whole (at most 1,000 items).
+REJECTION_SAMPLE = 1000
+
+
 @dataclass
 class IngestReport:
     """What one ingest did: every input is counted in exactly one of these buckets."""
@@ -48,7 +53,8 @@ class IngestReport:
     future_dates: int = 0  # articles dated over a day after their ingest: stored, not used as time evidence
     repaired_surrogates: int = 0  # inputs holding lone UTF-16 surrogates, each replaced by U+FFFD
     assignments: list[Assignment] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)  # the first REJECTION_SAMPLE; all are counted
+    # in `rejected` and stored in the database's `rejections` table
     seconds: float = 0.0
     # wall time per stage on the ingest's own timeline; "store" is the time it waited for writes, which
     # run in the background while the next batch is prepared: their own duration is writer_seconds
@@ -460,7 +466,9 @@ class Engine:
         report.assignments.extend(assignments)
         for rejection in rejections:
             report.rejected[rejection.reason] += 1
-        report.rejections.extend(rejections)
+        room = REJECTION_SAMPLE - len(report.rejections)
+        if room > 0:
+            report.rejections.extend(rejections[:room])
 
 
 class _StageClock:

@@ -464,9 +464,16 @@ class Store:
 
     # ---------- rejections ----------
     def insert_rejection(self, origin: str, reason: str, detail: str) -> None:
-        self.conn.execute(
-            "INSERT INTO rejections(origin, reason, detail, at) VALUES(?,?,?,?)",
-            (origin, reason, detail[:2000], to_iso(utcnow())),
+        self.insert_rejections([(origin, reason, detail)])
+
+    def insert_rejections(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Store (origin, reason, detail) rejections; one already stored for the same input and reason
+        (a re-run) is updated, its ``times`` counted up, not stored twice."""
+        now = to_iso(utcnow())
+        self.conn.executemany(
+            "INSERT INTO rejections(origin, reason, detail, at) VALUES(?,?,?,?)"
+            " ON CONFLICT(origin, reason) DO UPDATE SET detail=excluded.detail, at=excluded.at, times=times+1",
+            ((origin, reason, detail[:2000], now) for origin, reason, detail in rows),
         )
 
     def rejection_counts(self) -> dict[str, int]:

@@ -124,8 +124,7 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
                 hint="run the command again: writers take turns through the lock file beside the database",
             )
         store.bump_counter(WRITES_COUNTER)
-        for rejection in rejections:
-            store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
+        store.insert_rejections((r.origin, r.reason, r.detail) for r in rejections)
         rows = []
         for item, vector, assignment in zip(prepared, vectors, assignments):
             if assignment.is_new and store.create_story(
