@@ -230,3 +230,11 @@ def test_stories_stored_behind_an_engines_back_are_never_reissued(tmp_path):
     conn = sqlite3.connect(db)
     taken = conn.execute("SELECT COUNT(*) FROM articles WHERE story_id IN ('s1', 's2')").fetchone()[0]
     assert taken == 0 and conn.execute("SELECT value FROM counters WHERE name='story'").fetchone()[0] >= 6
+
+
+def test_a_lock_file_that_cannot_be_made_is_a_clear_error(tmp_path):
+    db = tmp_path / "x.db"
+    os.mkdir(f"{db}-lock")  # a folder where the lock file should be: os.open fails whoever runs the test
+    with pytest.raises(StoreError, match="cannot open the writer lock"):
+        with WriterLease(str(db)):
+            pass

@@ -61,7 +61,11 @@ class WriterLease:
     def acquire(self) -> None:
         if self.path is None or fcntl is None or self._fd is not None:
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot open the writer lock {self.path}: {exc.strerror or exc}",
+                             hint="writers need the database's folder to be writable") from exc
         try:
             self._wait_for(fd)
             # the holder's name for waiters; rewritten in place, the file is never replaced or removed
