@@ -4,7 +4,8 @@ Work goes in batches (the encoder is batched); each batch is written in one tran
 killed run resumes without losing or duplicating articles. On a database file, a batch is written
 by a background thread (its own connection) while the next batch is prepared: one batch at most is
 in flight, and what the next batch reads of it (content hashes, stories of near-duplicates) comes
-from memory until it lands.
+from memory until it lands. One ingest at a time writes to a database: ``ingest_records`` holds its
+writer lease (storyline.lease), so processes sharing a database take turns.
 """
 
 from __future__ import annotations

@@ -142,6 +142,7 @@ class Store:
         return max(self.counter("story"), row[0] or 0)
 
     def bump_counter(self, name: str) -> None:
+        """Add one to a counter (0 when it does not exist yet)."""
         self.conn.execute(
             "INSERT INTO counters(name, value) VALUES(?, 1) ON CONFLICT(name) DO UPDATE SET value=value+1",
             (name,),
