@@ -35,6 +35,14 @@ def test_one_nul_line_at_the_top_rejects_that_line_not_the_file(tmp_path):
     assert len(items) == 1002 and [r for _, r in items[1:]] == ["ok"] * 1001
 
 
+def test_one_nul_in_a_long_first_line_rejects_that_line_not_the_file(tmp_path):
+    path = tmp_path / "a.jsonl"
+    long_line = json.dumps({"title": "Long one", "text": "Words of a long body. " * 1000}).replace("body", "bo\x00dy", 1)
+    path.write_bytes(long_line.encode() + b"\n" + GOOD_LINES.encode())
+    items = found(path)
+    assert items[0] == (f"{path}:1", "not_text") and len(items) == 1002
+
+
 def test_one_nul_line_on_stdin_rejects_that_line_not_the_stream():
     raw = b'{"title": "Half a \x00 record"}\n' + GOOD_LINES.encode()
     stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(raw)), encoding="utf-8")

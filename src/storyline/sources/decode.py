@@ -74,15 +74,17 @@ def wide_encoding(sample: bytes) -> str | None:
 
 
 def holds_json_line(sample: bytes) -> bool:
-    """Whether some line of ``sample`` looks like a JSON object in text (starts with "{", no NUL, few
-    control bytes): a JSONL file that does is judged line by line, however binary its other lines look.
+    """Whether some line of ``sample`` looks like a JSON object in text (starts with "{", at most two or
+    5 % control or NUL bytes): a JSONL file that does is judged line by line, however binary its other
+    lines look (a long first line with one NUL in it included).
 
     >>> holds_json_line(b'{"title": "a\\x00"}\\n{"title": "Ferry strike ends"}\\n'), holds_json_line(b"\\x1f\\x8b\\x08\\x00")
     (True, False)
     """
     for line in sample.split(b"\n"):
         line = line.strip().removeprefix(codecs.BOM_UTF8)
-        if line.startswith(b"{") and not looks_binary(line):
+        controls = len(line) - len(line.translate(None, _CONTROL_BYTES))
+        if line.startswith(b"{") and controls <= max(2, 0.05 * len(line)):
             return True
     return False
 
