@@ -4,7 +4,8 @@ Work goes in batches (the encoder is batched); each batch is written in one tran
 killed run resumes without losing or duplicating articles. On a database file, a batch is written
 by a background thread (its own connection) while the next batch is prepared: one batch at most is
 in flight, and what the next batch reads of it (content hashes, stories of near-duplicates) comes
-from memory until it lands.
+from memory until it lands. One ingest at a time writes to a database: ``ingest_records`` holds its
+writer lease (storyline.lease), so processes sharing a database take turns.
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ import numpy as np
 from storyline.dedup import DuplicateIndex, is_short
 from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, InputError
+from storyline.lease import WriterLease
 from storyline.settings import Settings
+from storyline.sources.decode import without_surrogates
 from storyline.store import Store, utcnow
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
-from storyline.writer import Writer, write_batch
+from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
+
+
+# Rejections a report keeps as objects: memory must not grow with every bad line of a huge input. It
+# covers one web POST whole (at most 1,000 items).
+REJECTION_SAMPLE = 1000
 
 
 @dataclass
@@ -44,8 +52,10 @@ class IngestReport:
     unparsed_dates: int = 0  # articles kept whose given `published` no parser read (raw value in extra)
     bad_lang_codes: int = 0  # a given `lang` that is no language code: detected instead, the value kept in extra
     future_dates: int = 0  # articles dated over a day after their ingest: stored, not used as time evidence
+    repaired_surrogates: int = 0  # inputs holding lone UTF-16 surrogates, each replaced by U+FFFD
     assignments: list[Assignment] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)  # the first REJECTION_SAMPLE; all are counted
+    # in `rejected` and stored in the database's `rejections` table
     seconds: float = 0.0
     # wall time per stage on the ingest's own timeline; "store" is the time it waited for writes, which
     # run in the background while the next batch is prepared: their own duration is writer_seconds
@@ -80,6 +90,10 @@ class IngestReport:
         if self.bad_lang_codes:
             line += (f"\nnote: {self.bad_lang_codes} article{'s' if self.bad_lang_codes != 1 else ''} gave a `lang` that is "
                      "no ISO 639 code: the language was detected instead (the value kept in extra.lang_given)")
+        if self.repaired_surrogates:
+            line += (f"\nnote: {self.repaired_surrogates} input{'s' if self.repaired_surrogates != 1 else ''} held "
+                     "lone UTF-16 surrogates (e.g. \\ud83d, half of an emoji cut in two), which no text can store: "
+                     "each was replaced by U+FFFD (�)")
         if self.future_dates:
             line += (f"\nnote: {self.future_dates} article{'s' if self.future_dates != 1 else ''} dated more than a day "
                      "after ingest: the dates are stored as given but not used to place them in time")
@@ -135,7 +149,10 @@ class Engine:
         self.settings = settings or Settings(db=str(db_path))
         self.store = Store(db_path)
         self.encoder = encoder or get_encoder(replace(self.settings, db=str(db_path)).resolved_encoder())
-        self._story_counter = self.store.counter("story")
+        self._story_counter = 0  # the next story ids; read with the rest of the state by _restore
+        self._written_counter = 0  # the counter the store holds once the batches handed over are written
+        self._generation = 0  # the store's count of written batches that this engine's memory reflects
+        self.writer_wait: float | None = self.settings.writer_wait or None  # seconds; None: as long as it takes
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
         self.clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
@@ -159,12 +176,18 @@ class Engine:
         """Rebuild memory from the database after a failed ingest: a batch assigned but never stored must
         not linger in the active stories of an engine that goes on ingesting (the web app's does)."""
         self.clusterer = StoryClusterer(self.clusterer.params, new_story_id=self.clusterer.new_story_id)
-        self._story_counter = self.store.counter("story")
         self._dedup = self._new_dedup_index()
         self._restore()
 
     def _restore(self) -> None:
-        """Rebuild in-memory state (dedup index, active stories) from the database."""
+        """Rebuild in-memory state (story counter, dedup index, active stories) from one snapshot of
+        the database, and note which of its writes that state includes."""
+        with self.store.snapshot():
+            self._generation = self.store.counter(WRITES_COUNTER)
+            self._story_counter = self._written_counter = self.store.last_story_number()
+            self._replay()
+
+    def _replay(self) -> None:
         self._dedup.extend(self.store.iter_minhashes(self.settings.dedup_capacity))
         # the clusterer holds at most max_active stories: replaying more would only evict them again;
         # closed ones too, as a late article may still join them (the clusterer closes them for good)
@@ -218,7 +241,24 @@ class Engine:
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
-        """Ingest a stream of raw records (and count the rejections readers already made)."""
+        """Ingest a stream of raw records (and count the rejections readers already made), holding the
+        database's writer lease throughout: another process's ingest waits for this one, and this one
+        first takes in whatever other processes stored since this engine last looked."""
+        with WriterLease(self.store.path, timeout=self.writer_wait):
+            if self._stale():
+                self._resync()
+            try:
+                return self._ingest_records(records, strict=strict, progress=progress)
+            finally:
+                self._generation = self.store.counter(WRITES_COUNTER)  # its own writes, all landed
+
+    def _stale(self) -> bool:
+        """Whether another process wrote batches or stories since this engine's memory was built."""
+        with self.store.snapshot():
+            return (self.store.counter(WRITES_COUNTER) != self._generation
+                    or self.store.last_story_number() != self._written_counter)
+
+    def _ingest_records(self, records, *, strict: bool, progress) -> IngestReport:
         self._check_encoder()
         report = IngestReport()
         started = time.perf_counter()
@@ -298,6 +338,9 @@ class Engine:
         extracted: list[tuple[RawRecord, Extracted, str, str]] = []
         batch_ids: set[str] = set()
         for record in batch:
+            if not isinstance(record, Rejection):
+                record, repaired = without_surrogates(record)
+                report.repaired_surrogates += repaired > 0
             result = record if isinstance(record, Rejection) else extract(record, min_words=self.settings.min_words)
             if isinstance(result, Rejection):
                 _reject(result, rejections, strict)
@@ -405,8 +448,12 @@ class Engine:
 
     def _batch_to_write(self, prepared, vectors, assignments, merges, rejections) -> tuple:
         """``write_batch``'s arguments after the store: values now, never state the next batch changes."""
-        return (prepared, vectors, assignments, merges, rejections, self._story_counter, self.encoder.name,
-                self.clusterer.params.window_days)
+        # a clusterer given to the engine may issue its own ids: the counter covers them too
+        issued = max((int(a.story_id.lstrip("s") or 0) for a in assignments if a.is_new), default=0)
+        self._story_counter = max(self._story_counter, issued)
+        before, self._written_counter = self._written_counter, self._story_counter
+        return (prepared, vectors, assignments, merges, rejections, before, self._story_counter,
+                self.encoder.name, self.clusterer.params.window_days)
 
     def _account(self, prepared, assignments, rejections, created, touched, report: IngestReport) -> None:
         """Count a stored batch in the report."""
@@ -420,7 +467,9 @@ class Engine:
         report.assignments.extend(assignments)
         for rejection in rejections:
             report.rejected[rejection.reason] += 1
-        report.rejections.extend(rejections)
+        room = REJECTION_SAMPLE - len(report.rejections)
+        if room > 0:
+            report.rejections.extend(rejections[:room])
 
 
 class _StageClock:

@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from storyline.html_depth import flatten_deep
 from storyline.types import RawRecord, Rejection
 
 
@@ -159,6 +160,7 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
     """
     import trafilatura
 
+    html = flatten_deep(html)  # the parser drops what lies over 255 levels deep
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=True,
@@ -249,7 +251,8 @@ def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
         or parse_datetime((record.extra or {}).get("feed_published"))
     )
     url = record.url or page.get("url") or None
-    source = record.source or page.get("sitename") or hostname(url) or page.get("hostname") or None
+    source = (record.source or page.get("sitename") or hostname(url) or page.get("hostname")
+              or record.fallback_source or None)
     given = record.published
     unparsed = None
     if given not in (None, "") and str(given).strip() and parse_datetime(given) is None:

@@ -75,4 +75,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DROP INDEX IF EXISTS articles_hash;
     """,
+    # 4: one row per rejected input and reason: a re-run updates it (``times`` counts the runs) instead
+    # of storing it again; the repeats older runs stored are folded into one row
+    """
+    CREATE TABLE rejections_once (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        origin TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', at TEXT NOT NULL,
+        times INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (origin, reason)
+    );
+    INSERT INTO rejections_once(origin, reason, detail, at, times)
+        WITH runs AS (SELECT MIN(id) AS first, MAX(id) AS last, COUNT(*) AS times FROM rejections
+                      GROUP BY origin, reason)
+        SELECT r.origin, r.reason, r.detail, r.at, runs.times FROM runs JOIN rejections r ON r.id = runs.last
+        ORDER BY runs.first;
+    DROP TABLE rejections;
+    ALTER TABLE rejections_once RENAME TO rejections;
+    """,
 )

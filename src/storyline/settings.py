@@ -32,6 +32,7 @@ class Settings:
     dedup_capacity: int = 200_000
     clean_with_encoder: bool = True
     store_in_background: bool = True  # write a batch on a second thread while the next is prepared
+    writer_wait: float = 0.0  # seconds a writer waits for another process's ingest to end (0: no limit)
 
     def with_overrides(self, values: Mapping[str, Any]) -> "Settings":
         known = {f.name: f for f in fields(self)}

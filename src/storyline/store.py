@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -86,19 +87,24 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        version = self.schema_version()
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"database {self.path} has schema version {version}, newer than this Storyline knows",
-                hint="upgrade storyline, or use another --db",
-            )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        """Run the migrations this database lacks, one transaction each. The version is read again
+        inside the transaction: another process opening the same new file may have just run it."""
+        while True:
+            version = self.schema_version()
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"database {self.path} has schema version {version}, newer than this Storyline knows",
+                    hint="upgrade storyline, or use another --db",
+                )
+            if version == len(MIGRATIONS):
+                return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version={number}")
+                if self.schema_version() == version:
+                    for statement in MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            self.conn.execute(statement)
+                    self.conn.execute(f"PRAGMA user_version={version + 1}")
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.conn.execute("ROLLBACK")
@@ -108,15 +114,38 @@ class Store:
         """``with store.transaction():`` — all or nothing."""
         return _Transaction(self)
 
+    @contextmanager
+    def snapshot(self) -> Iterator["Store"]:
+        """``with store.snapshot():`` — reads that all see the database as of one moment (WAL)."""
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
+
     def close(self) -> None:
         self.conn.close()
 
     # ---------- counters and ids ----------
     def set_counter(self, name: str, value: int) -> None:
+        """Raise a counter to ``value``; a counter never goes backwards."""
         self.conn.execute(
             "INSERT INTO counters(name, value) VALUES(?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+            "ON CONFLICT(name) DO UPDATE SET value=MAX(value, excluded.value)",
             (name, value),
+        )
+
+    def last_story_number(self) -> int:
+        """The highest story number issued: the stored counter, or a higher story if one exists (a
+        database written before writers took turns may hold stories past its counter)."""
+        row = self.conn.execute("SELECT MAX(seq) FROM stories").fetchone()
+        return max(self.counter("story"), row[0] or 0)
+
+    def bump_counter(self, name: str) -> None:
+        """Add one to a counter (0 when it does not exist yet)."""
+        self.conn.execute(
+            "INSERT INTO counters(name, value) VALUES(?, 1) ON CONFLICT(name) DO UPDATE SET value=value+1",
+            (name,),
         )
 
     def counter(self, name: str) -> int:
@@ -436,9 +465,16 @@ class Store:
 
     # ---------- rejections ----------
     def insert_rejection(self, origin: str, reason: str, detail: str) -> None:
-        self.conn.execute(
-            "INSERT INTO rejections(origin, reason, detail, at) VALUES(?,?,?,?)",
-            (origin, reason, detail[:2000], to_iso(utcnow())),
+        self.insert_rejections([(origin, reason, detail)])
+
+    def insert_rejections(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Store (origin, reason, detail) rejections; one already stored for the same input and reason
+        (a re-run) is updated, its ``times`` counted up, not stored twice."""
+        now = to_iso(utcnow())
+        self.conn.executemany(
+            "INSERT INTO rejections(origin, reason, detail, at) VALUES(?,?,?,?)"
+            " ON CONFLICT(origin, reason) DO UPDATE SET detail=excluded.detail, at=excluded.at, times=times+1",
+            ((origin, reason, detail[:2000], now) for origin, reason, detail in rows),
         )
 
     def rejection_counts(self) -> dict[str, int]:

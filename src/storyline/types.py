@@ -24,6 +24,7 @@ class RawRecord:
     published: str | datetime | None = None
     lang: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    fallback_source: str | None = None  # the source when neither the record nor its page names one (a file's name)
 
 
 @dataclass(frozen=True)

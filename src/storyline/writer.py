@@ -16,8 +16,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from storyline.errors import StoreError
 from storyline.store import Store, to_iso
 
+# Counts the batches written: a writer whose memory reflects fewer must re-read the stories first.
+WRITES_COUNTER = "writes"
 # Headline choice reads member vectors; past this many members, the newest ones speak for the story.
 _HEADLINE_SAMPLE = 100
 
@@ -101,17 +104,27 @@ class Writer:
                 self._cond.notify_all()
 
 
-def write_batch(store: Store, prepared, vectors, assignments, merges, rejections, story_counter: int,
-                encoder_name: str, window_days: float | None) -> tuple[set[str], set[str]]:
+def write_batch(store: Store, prepared, vectors, assignments, merges, rejections, counter_before: int,
+                story_counter: int, encoder_name: str, window_days: float | None) -> tuple[set[str], set[str]]:
     """Write one ingested batch in one transaction: rejections, articles with their vectors and
     signatures, new, grown and merged stories with their headlines, the story counter, and the
-    closing of stories silent past the window. Returns the stories it (created, touched)."""
+    closing of stories silent past the window. Returns the stories it (created, touched).
+
+    The batch's new story ids are those after ``counter_before``: they are checked free against the
+    stored counter inside the transaction, so ids are never issued twice, whatever another process does."""
     created: set[str] = set()
     added: dict[str, list] = {}
     vector_of: dict[str, np.ndarray] = {}
     with store.transaction():
-        for rejection in rejections:
-            store.insert_rejection(rejection.origin, rejection.reason, rejection.detail)
+        stored = store.last_story_number()
+        if stored > counter_before:
+            raise StoreError(
+                f"story ids after s{counter_before} were taken by another writer of {store.path} "
+                f"(it holds stories up to s{stored}); nothing of this batch was written",
+                hint="run the command again: writers take turns through the lock file beside the database",
+            )
+        store.bump_counter(WRITES_COUNTER)
+        store.insert_rejections((r.origin, r.reason, r.detail) for r in rejections)
         rows = []
         for item, vector, assignment in zip(prepared, vectors, assignments):
             if assignment.is_new and store.create_story(

@@ -89,17 +89,16 @@ def ingest(paths, db, strict, encoder, batch_size):
     click.echo(report.summary())
     if report.seen == 0:
         click.echo("note: the input held no articles (empty files, blank lines or an empty stdin)", err=True)
-    _show_rejections(report.rejections, engine.store.path)
+    _show_rejections(report.rejections, sum(report.rejected.values()), engine.store.path)
 
 
-def _show_rejections(rejections, db_path: str, limit: int = 5) -> None:
+def _show_rejections(rejections, total: int, db_path: str, limit: int = 5) -> None:
     """Name the first rejected inputs (file:line, reason) on stderr; the rest are in the database."""
     for rejection in rejections[:limit]:
         detail = f": {rejection.detail}" if rejection.detail else ""
         click.echo(f"  rejected {rejection.origin} ({rejection.reason}{detail[:120]})", err=True)
-    if len(rejections) > limit:
-        click.echo(f"  … and {len(rejections) - limit} more: all are in the `rejections` table of {db_path}",
-                   err=True)
+    if total > limit:
+        click.echo(f"  … and {total - limit} more: all are in the `rejections` table of {db_path}", err=True)
 
 
 def _story_row(story) -> dict:

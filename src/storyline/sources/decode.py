@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import fields, replace
+from typing import Any
+
+from storyline.types import RawRecord
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -56,6 +60,35 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+def wide_encoding(sample: bytes) -> str | None:
+    """The UTF-16/32 codec of a file that starts with ``sample``: by its BOM, or for BOM-less UTF-16
+    by its NULs in every other byte ("utf-16-le"/"utf-16-be"); None for byte-wide encodings.
+
+    >>> wide_encoding('{"title": "Köln"}'.encode("utf-16-le")), wide_encoding(b'{"title": "x\\x00"}')
+    ('utf-16-le', None)
+    """
+    by_bom = bom_encoding(sample)
+    if by_bom in ("utf-16", "utf-32"):
+        return by_bom
+    return _bomless_utf16(sample) if b"\x00" in sample else None
+
+
+def holds_json_line(sample: bytes) -> bool:
+    """Whether some line of ``sample`` looks like a JSON object in text (starts with "{", at most two or
+    5 % control or NUL bytes): a JSONL file that does is judged line by line, however binary its other
+    lines look (a long first line with one NUL in it included).
+
+    >>> holds_json_line(b'{"title": "a\\x00"}\\n{"title": "Ferry strike ends"}\\n'), holds_json_line(b"\\x1f\\x8b\\x08\\x00")
+    (True, False)
+    """
+    for line in sample.split(b"\n"):
+        line = line.strip().removeprefix(codecs.BOM_UTF8)
+        controls = len(line) - len(line.translate(None, _CONTROL_BYTES))
+        if line.startswith(b"{") and controls <= max(2, 0.05 * len(line)):
+            return True
+    return False
+
+
 def looks_binary(sample: bytes) -> bool:
     """True for bytes that are not text: NULs (outside UTF-16/32) or many control bytes."""
     if not sample or bom_encoding(sample) in ("utf-16", "utf-32"):
@@ -73,13 +106,55 @@ def looks_garbled(text: str) -> bool:
 
 
 def _bomless_utf16(sample: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when NULs sit in every other byte like ASCII text in UTF-16."""
+    """'utf-16-le'/'utf-16-be' when NULs sit in every other byte like ASCII text in UTF-16, and the
+    text so decoded is not mostly control characters (b"\\x00\\x01\\x00\\x02" is a binary, not "\\x01\\x02")."""
     even, odd = sample[0::2], sample[1::2]
+    codec = None
     if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-        return "utf-16-be"
-    return None
+        codec = "utf-16-le"
+    elif even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        codec = "utf-16-be"
+    if codec is None or looks_garbled(sample[: len(sample) // 2 * 2].decode(codec, "replace")):
+        return None
+    return codec
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
+    """The record with every lone UTF-16 surrogate (valid JSON: "\\ud83d", half an emoji cut in two)
+    replaced by U+FFFD, in every field and nested value, and how many strings needed it. Such code
+    points cannot be stored as UTF-8; one of them must not cost the article, nor abort the batch.
+
+    >>> without_surrogates(RawRecord(origin="x", title="Cut \\ud83d", extra={"k": ["\\udc80"]}))[1]
+    2
+    """
+    changes: dict[str, Any] = {}
+    total = 0
+    for field in fields(record):
+        value = getattr(record, field.name)
+        fixed, count = _repaired(value)
+        if count:
+            changes[field.name] = fixed
+            total += count
+    return (replace(record, **changes) if changes else record), total
+
+
+def _repaired(value: Any) -> tuple[Any, int]:
+    if isinstance(value, str):
+        if value.isascii() or not _SURROGATE.search(value):
+            return value, 0
+        return _SURROGATE.sub("\ufffd", value), 1
+    if isinstance(value, dict):
+        pairs = [(_repaired(k), _repaired(v)) for k, v in value.items()]
+        count = sum(k[1] + v[1] for k, v in pairs)
+        return ({k[0]: v[0] for k, v in pairs} if count else value), count
+    if isinstance(value, (list, tuple)):
+        items = [_repaired(v) for v in value]
+        count = sum(c for _, c in items)
+        return (type(value)(v for v, _ in items) if count else value), count
+    return value, 0
 
 
 def decode(data: bytes, declared: str | None = None) -> str | None:

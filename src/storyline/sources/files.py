@@ -9,11 +9,15 @@ Rejection reasons (the whole vocabulary):
 - ``malformed_json``: a JSONL line that is not valid JSON, or not a JSON object
 - ``bad_field``: ``text``, ``html`` or ``title`` is present but not a string
 - ``empty``: no ``text``, ``html`` or ``title`` with anything but whitespace
-- ``not_text``: a binary file or line (NUL bytes, control bytes, undecodable garbage)
+- ``not_text``: a binary file or line (NUL bytes, control bytes, undecodable garbage); a JSONL file is
+  judged line by line unless its first 8 KiB hold no line that looks like a JSON object
 - ``too_long``: a JSONL line or a whole .txt/.html file over ``max_bytes``
 - ``bad_encoding``: bytes that neither UTF-8 nor charset detection can decode
 - ``unsupported_file``: a file whose extension no reader handles (in a folder or named directly)
-- ``unreadable``: the operating system refused to read the file (permissions, I/O error)
+- ``unreadable``: the operating system refused to read the file or folder (permissions, I/O error)
+- ``broken_link``: a symlink in a folder whose target does not exist
+- ``not_a_file``: a FIFO, socket or device in a folder (reading a FIFO could wait forever)
+- ``outside_folder``: a symlink in a folder that leads out of the folder given (name its target to read it)
 
 Blank JSONL lines are not records and are skipped without a rejection.
 """
@@ -24,11 +28,12 @@ import json
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Sequence, TextIO
 
 from storyline.errors import InputError
-from storyline.sources.decode import SNIFF_BYTES, bom_encoding, decode, looks_binary, looks_garbled
+from storyline.sources.decode import SNIFF_BYTES, decode, holds_json_line, looks_binary, looks_garbled, wide_encoding
 from storyline.types import RawRecord, Rejection
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -37,7 +42,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
 REJECTION_REASONS = (
     "malformed_json", "bad_field", "empty", "not_text", "too_long", "bad_encoding", "unsupported_file",
-    "unreadable",
+    "unreadable", "broken_link", "not_a_file", "outside_folder",
 )
 STDIN_NAME = "<stdin>"
 
@@ -52,6 +57,9 @@ _HINTS = {
     "bad_encoding": "convert the file to UTF-8 (e.g. iconv -f <encoding> -t utf-8), or run without --strict",
     "unsupported_file": "inputs are .jsonl, .txt, .html or .htm; remove the file, or run without --strict",
     "unreadable": "check the file's permissions, or run without --strict to skip it",
+    "broken_link": "fix or remove the symlink, or run without --strict to skip it",
+    "not_a_file": "only regular files are read from a folder; name a FIFO directly to read JSONL from it",
+    "outside_folder": "name the link's target as an input of its own to read it, or run without --strict",
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SENTENCE_INSIDE = re.compile(r"\w\w[.!?]\s+\w|[。！？]\S")
@@ -85,7 +93,10 @@ def _read_all(paths: Sequence[str], stdin: TextIO | None, max_bytes: int) -> Ite
             yield from read_jsonl_stream(stdin if stdin is not None else sys.stdin, STDIN_NAME, max_bytes)
         elif os.path.isdir(path):
             for file in walk_folder(path):
-                yield from read_file(file, max_bytes)
+                if isinstance(file, Rejection):
+                    yield file
+                else:
+                    yield from read_file(file, max_bytes, in_folder=True)
         else:
             yield from read_file(path, max_bytes)
 
@@ -102,30 +113,54 @@ def _strict(items: Iterable[RawRecord | Rejection]) -> Iterator[RawRecord]:
         yield item
 
 
-def walk_folder(folder: str, _seen: set[str] | None = None) -> Iterator[str]:
-    """Every non-hidden file under ``folder``, depth first, names sorted (symlink loops visited once)."""
+def walk_folder(folder: str, _seen: set[str] | None = None, _root: str | None = None) -> Iterator[str | Rejection]:
+    """Every non-hidden file under ``folder``, depth first, names sorted (symlink loops visited once).
+
+    What is not a readable file inside the folder is a Rejection, never skipped in silence: a dangling
+    symlink, a FIFO, socket or device, a symlink that leads out of the folder (it is not followed: an
+    input names what may be read, and a link must not widen that), a folder the OS will not list.
+    """
     seen = _seen if _seen is not None else set()
     real = os.path.realpath(folder)
+    root = _root or real
     if real in seen:
         return
     seen.add(real)
-    with os.scandir(folder) as entries:
-        listed = sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as exc:
+        yield Rejection(folder, "unreadable", f"cannot list the folder: {exc.strerror or exc}")
+        return
     for entry in listed:
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if not os.path.exists(target):
+                yield Rejection(entry.path, "broken_link", f"symlink to {os.readlink(entry.path)}, which does not exist")
+                continue
+            if os.path.commonpath([root, target]) != root:
+                yield Rejection(entry.path, "outside_folder", f"symlink to {target}, outside {root}: not followed")
+                continue
         if entry.is_dir():
-            yield from walk_folder(entry.path, seen)
+            yield from walk_folder(entry.path, seen, root)
         elif entry.is_file():
             yield entry.path
+        else:
+            yield Rejection(entry.path, "not_a_file", "a FIFO, socket or device, not a regular file: not read")
 
 
-def read_file(path: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
-    """One file by its extension: JSONL gives one record a line; .txt and .html one record each."""
+def read_file(path: str, max_bytes: int, in_folder: bool = False) -> Iterator[RawRecord | Rejection]:
+    """One file by its extension: JSONL gives one record a line; .txt and .html one record each (a
+    document found in a folder is given its file name as the source, should the page name none)."""
     suffix = Path(path).suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:
             yield from read_jsonl_file(path, max_bytes)
         elif suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
-            yield read_document(path, max_bytes)
+            document = read_document(path, max_bytes)
+            if in_folder and isinstance(document, RawRecord):
+                document = replace(document, fallback_source=Path(path).name)
+            yield document
         else:
             yield Rejection(path, "unsupported_file", f"extension {suffix or '(none)'!r} is not read")
     except OSError as exc:
@@ -195,17 +230,20 @@ def _headline_shaped(line: str) -> bool:
 
 
 def read_jsonl_file(path: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
-    """One record per line of a JSONL file, streamed (UTF-16/32 files are streamed through a decoder)."""
+    """One record per line of a JSONL file, streamed (UTF-16/32 files, with or without BOM, through a
+    decoder). Lines are judged one by one: a NUL byte rejects its line, not the file."""
     with open(path, "rb") as raw:
         head = raw.read(SNIFF_BYTES)
         raw.seek(0)
-        if looks_binary(head):
-            yield Rejection(path, "not_text", "binary content (NUL or control bytes)")
-            return
-        wide = bom_encoding(head)
-        if wide in ("utf-16", "utf-32"):
-            with open(path, encoding=wide, newline="") as text_stream:
+        wide = wide_encoding(head)
+        if wide is not None:
+            # surrogatepass: an unpaired UTF-16 code unit stays one lone surrogate in its line, which the
+            # engine repairs and counts, instead of a decoding error that would end the file there
+            with open(path, encoding=wide, errors="surrogatepass", newline="") as text_stream:
                 yield from _text_lines(text_stream, path, max_bytes)
+            return
+        if looks_binary(head) and not holds_json_line(head):
+            yield Rejection(path, "not_text", "binary content (NUL or control bytes) and no JSON line at its start")
             return
         yield from _jsonl_lines(raw, path, max_bytes)
 
@@ -215,7 +253,8 @@ def read_jsonl_stream(stream: IO[Any], name: str, max_bytes: int) -> Iterator[Ra
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
         peek = getattr(buffer, "peek", None)
-        if peek is not None and looks_binary(peek(SNIFF_BYTES)[:SNIFF_BYTES]):
+        head = peek(SNIFF_BYTES)[:SNIFF_BYTES] if peek is not None else b""
+        if looks_binary(head) and not holds_json_line(head):
             # one rejection for the stream, not one per "line" of a binary file piped in by mistake
             yield Rejection(name, "not_text", "binary content (NUL or control bytes) on the stream")
             return
@@ -225,15 +264,20 @@ def read_jsonl_stream(stream: IO[Any], name: str, max_bytes: int) -> Iterator[Ra
 
 
 def _text_lines(stream: IO[Any], name: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
-    for number, line in enumerate(stream, start=1):
-        if isinstance(line, bytes):
-            yield from _jsonl_item(line, f"{name}:{number}", max_bytes)
-            continue
-        if len(line) > max_bytes // 4 and len(line.encode("utf-8", "surrogatepass")) > max_bytes:
-            yield Rejection(f"{name}:{number}", "too_long", f"line over {max_bytes} bytes")
-            continue
-        if line.strip():
-            yield parse_record(line, f"{name}:{number}")
+    number = 0
+    try:
+        for number, line in enumerate(stream, start=1):
+            if isinstance(line, bytes):
+                yield from _jsonl_item(line, f"{name}:{number}", max_bytes)
+                continue
+            if len(line) > max_bytes // 4 and len(line.encode("utf-8", "surrogatepass")) > max_bytes:
+                yield Rejection(f"{name}:{number}", "too_long", f"line over {max_bytes} bytes")
+                continue
+            if line.strip():
+                yield parse_record(line, f"{name}:{number}")
+    except UnicodeDecodeError as exc:  # a text stream cannot skip the bad bytes and go on
+        yield Rejection(f"{name}:{number + 1}", "bad_encoding",
+                        f"not valid {exc.encoding} from this line on ({exc.reason}): the rest of the input was not read")
 
 
 def _jsonl_lines(raw: IO[bytes], name: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:

@@ -113,7 +113,8 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
     for n, item in enumerate(items):
         line = json.dumps(item, ensure_ascii=False)
         # under limit/4 characters no line can be over the limit: most items skip the encoding
-        if len(line) > limit // 4 and len(line.encode("utf-8")) > limit:
+        # (a lone surrogate, valid in JSON, counts as its 3 bytes: the engine replaces it)
+        if len(line) > limit // 4 and len(line.encode("utf-8", "surrogatepass")) > limit:
             records.append(Rejection(f"{origin}:{n}", "too_long", f"item over {limit} bytes"))
         else:
             records.append(parse_record(line, f"{origin}:{n}"))
