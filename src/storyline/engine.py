@@ -453,7 +453,7 @@ class Engine:
         self._story_counter = max(self._story_counter, issued)
         before, self._written_counter = self._written_counter, self._story_counter
         return (prepared, vectors, assignments, merges, rejections, before, self._story_counter,
-                self.encoder.name, self.clusterer.params.window_days)
+                self.encoder.name, getattr(self.clusterer.params, "window_days", None))
 
     def _account(self, prepared, assignments, rejections, created, touched, report: IngestReport) -> None:
         """Count a stored batch in the report."""
