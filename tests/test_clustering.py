@@ -211,7 +211,7 @@ def test_unknown_lang_is_the_share_of_members_the_encoder_cannot_compare():
 def test_one_blas_thread_nests_and_restores():
     from threadpoolctl import threadpool_info
 
-    from storyline.clustering import clusterer as clustering
+    from storyline.clustering import blas as clustering
 
     def blas_threads() -> set[int]:
         return {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}

@@ -18,17 +18,16 @@ import math
 import operator
 import re
 from collections import Counter
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from storyline.clustering.conflict import (age_conflict, ages, common_keys, core_keys, core_weights, identity,
                                            identity_conflict, missing_share)
+from storyline.clustering.blas import one_blas_thread
 from storyline.clustering.keys import DocFreq, KeyProfile, name_keys, overlap, word_keys
 from storyline.clustering.params import StoryParams
 from storyline.types import Assignment
@@ -37,27 +36,6 @@ _SECONDS_PER_DAY = 86400.0
 _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
 _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
 _COUNTER_ID = re.compile(r"^s(\d+)$")
-_BLAS: ThreadpoolController | None = None
-_BLAS_DEPTH = 0
-
-
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Run BLAS on one thread inside: a threaded matrix-vector product is 10x slower here.
-
-    Re-entrant and cheap when nested, so a caller assigning many articles can enter it once
-    (setting the limit costs about as much as scoring an article).
-    """
-    global _BLAS, _BLAS_DEPTH
-    if _BLAS is None:
-        _BLAS = ThreadpoolController()
-    with _BLAS.limit(limits=1, user_api="blas") if _BLAS_DEPTH == 0 else nullcontext():
-        _BLAS_DEPTH += 1
-        try:
-            yield
-        finally:
-            _BLAS_DEPTH -= 1
-
 
 @dataclass(frozen=True)
 class StoryItem:
@@ -76,7 +54,7 @@ class _Story:
     """Per-story state, kept small: centroid sum, a few member vectors, key profiles, time span, and the
     core (the first ``core_size`` members) that fixes which event the story is."""
 
-    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "first", "last", "row", "cohesion",
+    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "row", "cohesion",
                  "core_total", "core_names", "core_keys", "core_times", "ages", "event", "identity")
 
     def __init__(self, story_id: str, dim: int) -> None:
@@ -87,8 +65,6 @@ class _Story:
         self.words = KeyProfile()
         self.names = KeyProfile()
         self.langs: dict[str, int] = {}
-        self.first: float | None = None
-        self.last: float | None = None
         self.row = -1
         self.cohesion = 0.0  # |total| / size: mean member cosine to the centroid
         self.core_total = np.zeros(dim, dtype=np.float64)
@@ -420,9 +396,6 @@ class StoryClusterer:
         story.names.add(keys.names)
         self._index_names(story, keys.identity)
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
-        if stamp is not None:
-            story.first = stamp if story.first is None else min(story.first, stamp)
-            story.last = stamp if story.last is None else max(story.last, stamp)
         if story.core_names.members < self.params.core_size:
             self._grow_core(story, vector, stamp, keys)
         self._df.add(keys.words.keys() | keys.names.keys())
@@ -476,9 +449,6 @@ class StoryClusterer:
         self._index_names(into, identity(absorbed.names.counts))
         for lang, count in absorbed.langs.items():
             into.langs[lang] = into.langs.get(lang, 0) + count
-        if absorbed.first is not None:
-            into.first = absorbed.first if into.first is None else min(into.first, absorbed.first)
-            into.last = absorbed.last if into.last is None else max(into.last, absorbed.last)
         self._close(absorbed.id)
         self._merges.append((absorbed.id, into.id))
         return into
