@@ -260,8 +260,10 @@ class StoryClusterer:
 
     def _candidates(self, item: StoryItem, rare: frozenset[str]) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the stories to score: near ones, then follow-up ones."""
-        near = self._nearest(item)
-        return near + self._followups(item, rare, {story_id for story_id, _ in near})
+        floor = self.params.min_cosine  # names alone never make a story of two unrelated texts
+        near = [(story_id, cosine) for story_id, cosine in self._nearest(item) if cosine >= floor]
+        followups = self._followups(item, rare, {story_id for story_id, _ in near})
+        return near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
 
     def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
@@ -455,13 +457,15 @@ class StoryClusterer:
 
     def _advance(self, stamp: float | None) -> None:
         """Move the clock to the newest time seen; once more than ``keep_past_window`` stories are held,
-        close those whose event is out of reach (no article of the newest time can join them)."""
+        close those whose event is past the window of the newest time."""
         if stamp is None or (self._newest is not None and stamp <= self._newest):
             return
         self._newest = stamp
         if len(self._rows) <= self.params.keep_past_window:
             return
-        cutoff = stamp - self.params.reach_days * _SECONDS_PER_DAY
+        # past-window stories are dropped all at once, follow-up candidates with them: a busy stream keeps
+        # follow-ups for its last few thousand stories (the cost per article stays that of the window)
+        cutoff = stamp - self.params.window_days * _SECONDS_PER_DAY
         stale = np.flatnonzero(self._event[: len(self._rows)] < cutoff)
         for story_id in [self._rows[i] for i in stale]:
             self._close(story_id)

@@ -139,7 +139,7 @@ class DocFreq:
         self.common = common
         self._counts: Counter[str] = Counter()
         self._docs = 0
-        self._common_log = math.log(prior_docs / 2 + 1.0)
+        self._prior: dict[str, float] = {}  # key -> pseudo-count, for the keys seen so far
 
     def add(self, keys: Iterable[str]) -> None:
         self._counts.update(iter(keys))  # an iterator, never a mapping: each key counts once (in C)
@@ -174,17 +174,24 @@ class DocFreq:
 
     def weights(self, keys: Iterable[str]) -> dict[str, float]:
         """IDF of each key in one call (the hot path of scoring)."""
-        counts, logs, common = self._counts, _LOG_1P, self.common
-        prior = self.prior_docs / 2
+        counts, logs, prior = self._counts, _LOG_1P, self._prior
         total = math.log(self._docs + self.prior_docs)
         out = {}
         for key in keys:
             c = counts.get(key, 0)
-            if key in common or key.partition(":")[2] in common:
-                out[key] = total - math.log(c + prior + 1.0)
-            else:
-                out[key] = total - (logs[c] if c < _LOG_TABLE else math.log(c + 1.0))
+            p = prior.get(key)
+            if p is None:
+                p = self._prior_of(key)
+            out[key] = total - (math.log(c + p + 1.0) if p else logs[c] if c < _LOG_TABLE else math.log(c + 1.0))
         return out
+
+    def _prior_of(self, key: str) -> float:
+        """The pseudo-count a key starts with (half the prior documents for a common one), remembered."""
+        common = self.common
+        prior = self.prior_docs / 2 if key in common or key.partition(":")[2] in common else 0.0
+        if len(self._prior) < self.max_keys:
+            self._prior[key] = prior
+        return prior
 
 
 class KeyProfile:

@@ -52,6 +52,7 @@ class StoryParams:
     core_size: int = 4  # the first members: their centroid, names and median time are the story's event
     followup_days: float = 0.0  # beyond the window, up to this far, only on the story's own names (0: never)
     followup_names: int = 3  # own names of the story a follow-up must carry
+    min_cosine: float = 0.0  # a story whose centroid is farther than this from the article is never scored
     shortlist: int = 10
     max_members: int = 8
     unknown_gap_days: float = 0.5
