@@ -300,8 +300,11 @@ class StoryClusterer:
         if stamp is None or p.followup_days <= p.window_days:
             return []
         shared: Counter[str] = Counter()
-        for key in rare.intersection(self._owner.keys()):
-            story_id = self._owner[key]
+        owner = self._owner
+        for key in rare:  # never rare & owner.keys(): that walks the whole index
+            story_id = owner.get(key)
+            if story_id is None:
+                continue
             if story_id not in seen and self._owns(self._stories[story_id], key):
                 shared[story_id] += 1
         out = []
