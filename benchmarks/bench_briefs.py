@@ -10,16 +10,15 @@ Results are recorded in benchmarks/BRIEFS.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from machine import describe as machine
+
 from storyline import briefs_facts, briefs_quotes
 from storyline.briefs import build_brief
 from storyline.embed import get_encoder
@@ -70,7 +69,7 @@ TITLES = {"en": "Dam crack forces thousands from homes in {p}", "es": "Una griet
 def make_articles(n: int, sentences: int, seed: int = 0) -> list[Article]:
     """``n`` invented articles in en/es/fr about one event, about ``sentences`` sentences each."""
     rng = random.Random(seed)
-    start = datetime(2026, 3, 3, 6, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 3, 6, tzinfo=UTC)
     out = []
     for i in range(n):
         lang = ["en", "es", "fr"][i % 3]
@@ -122,7 +121,7 @@ def main() -> None:
                 runs.append(time.perf_counter() - start)
         cached = store.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
         store.close()
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {machine()}")
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
     print(f"story: {len(articles)} articles (en/es/fr), {sum(len(a.text) for a in articles) // len(articles)} chars each,"
           f" {cached} cached sentence/quote vectors (encoder {encoder.name})")
     print(f"first brief (encodes and caches): {cold:.2f} s")

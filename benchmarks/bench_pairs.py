@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from machine import cpu_model
@@ -106,7 +105,7 @@ def main() -> None:
         what, quality = f"synthetic ~1,000-char articles ({len(rows)} pairs, 5 languages)", "-"
     cpu_ms = cpu_per_pair(rows)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    row = (f"| {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {os.cpu_count()} cores, {cpu_model()} "
+    row = (f"| {datetime.now(UTC):%Y-%m-%d %H:%M} UTC | {os.cpu_count()} cores, {cpu_model()} "
            f"| {args.workers} worker(s), {model} model "
            f"| load {load:.1f} | {what} | {rate} pairs/s | {cpu_ms:.0f} ms | {quality} |")
     print(row)

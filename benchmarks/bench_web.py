@@ -19,12 +19,13 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 from machine import cpu_model  # noqa: E402
+
 from web_corpus import Server  # noqa: E402  (the tests' launcher of `storyline serve`)
 
 LANGS = ["en", "es", "de", "fr", "it", "pt", "nl", "pl"]
@@ -43,7 +44,7 @@ def synthetic_rows(n: int, seed: int = 7) -> list[dict]:
     """``n`` articles on about n/4 invented events (each with its own names and words), 8 languages,
     60 sources, 60 days: a story list of a few thousand stories, like a busy news week."""
     rng = random.Random(seed)
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     events = max(1, n // 4)
     vocab = [[_word(random.Random(seed * 100_003 + e)) for _ in range(25)] for e in range(events)]
     pool = [_word(rng) for _ in range(3000)]  # shared filler keeps same-event articles from being near-copies
@@ -155,7 +156,7 @@ def main() -> None:
     finally:
         server.stop()
     report = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "articles": args.articles,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"), "articles": args.articles,
         "stories": _count_stories(db), "runs": args.runs, "requests_per_run": args.requests,
         "concurrency": args.concurrency, "cpus": os.cpu_count(), "machine": platform.platform(),
         "processor": cpu_model(), "python": platform.python_version(), "db_build_seconds": build_seconds,

@@ -14,17 +14,16 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import re
 import resource
 import sys
 import tempfile
 import time
 import zlib
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -333,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoder", default="use", help="encoder for the end-to-end run")
     args = parser.parse_args(argv)
     if args.million_only:
-        million = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "load_start": load_average()}
+        million = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "load_start": load_average()}
         million.update(in_child(scaling, str(synth.write(1_000_000)), 20_000))
         million["load_end"] = load_average()
         (HERE / "million.json").write_text(json.dumps(million, indent=2) + "\n")
@@ -343,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     n_e2e = 400 if args.quick else 3000
     stream_path = synth.write(n_stream)
     print(f"stream: {stream_path}", file=sys.stderr)
-    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
                "quick": args.quick, "load_start": load_average()}
     print("end to end …", file=sys.stderr)
     results["end_to_end"] = end_to_end(stream_path, n_e2e, args.encoder)

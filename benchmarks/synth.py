@@ -21,15 +21,15 @@ import heapq
 import json
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "demo-corpus.jsonl"
 DATA = ROOT / "benchmarks" / "data"
 _SENTENCE = re.compile(r"(?<=[.!?»”\"])\s+(?=[A-ZÀ-Ý«“\"])")
-_SYLLABLES = "ka lo mi ra te su va no ri de la be zo fa gu ni sha tor vel mar dan ko ple".split()
+_SYLLABLES = ["ka", "lo", "mi", "ra", "te", "su", "va", "no", "ri", "de", "la", "be", "zo", "fa", "gu", "ni", "sha", "tor", "vel", "mar", "dan", "ko", "ple"]
 VERSION = 2  # bump when the generator changes: cached streams are keyed by it
 MAX_STORY = 60
 SIZE_ALPHA = 2.0  # Pareto shape of story sizes
@@ -107,7 +107,7 @@ def stream(n: int, *, seed: int = 7, days: float = 42.0, start: datetime | None 
     pools = sentence_pools()
     langs = sorted(pools, key=lambda lang: -len(pools[lang]))
     weights = [len(pools[lang]) for lang in langs]
-    start = start or datetime(2026, 1, 5, tzinfo=timezone.utc)
+    start = start or datetime(2026, 1, 5, tzinfo=UTC)
     mean_gap = days * 86400 / max(1.0, n / MEAN_SIZE)  # seconds between story starts
     pending: list[tuple[datetime, int, dict]] = []
     clock = start

@@ -27,7 +27,7 @@ import hashlib
 import json
 import sys
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -410,7 +410,7 @@ def speed_check(stories: int = 100_000, per_story: int = 2, active: int = 1000, 
     vocab = [f"w{i}" for i in range(5000)]
     names = [f"Name{i}" for i in range(2000)]
     clusterer = StoryClusterer(params)
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()
+    start = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
     report_at = {1000, 2000, stories // 2, stories}
     elapsed, count, seen = 0.0, 0, 0
     for chunk in range(0, stories, 1000):
@@ -422,7 +422,7 @@ def speed_check(stories: int = 100_000, per_story: int = 2, active: int = 1000, 
                 words = rng.choice(vocab, 130)
                 items.append(StoryItem(
                     article_id=f"a{chunk + k}-{j}", vector=v / np.linalg.norm(v), lang="en",
-                    time=datetime.fromtimestamp(start + (chunk + k) * spacing + j * spacing * 3, tz=timezone.utc),
+                    time=datetime.fromtimestamp(start + (chunk + k) * spacing + j * spacing * 3, tz=UTC),
                     title=" ".join([names[(chunk + k) % 2000]] + list(words[:9])),
                     text=" ".join(words[9:]), source=None))
         items.sort(key=lambda it: it.time)

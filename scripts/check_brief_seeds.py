@@ -95,20 +95,19 @@ def main() -> int:
     parser.add_argument("--format", default="text", choices=["text", "md", "json", "html"])
     parser.add_argument("--lang", default=None)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        with Engine(Path(tmp) / "seeds.db") as engine:
-            report = engine.ingest_records(records(Path(args.seeds)))
-            print(report.summary(), file=sys.stderr)
-            story_ids = {engine.store.story_of(r.id) for r in records(Path(args.seeds))}
-            if len(story_ids) != 1:
-                print(f"FAIL the seeds landed in {len(story_ids)} stories: {sorted(story_ids)}")
-                return 1
-            story_id = story_ids.pop()
-            times = []
-            for _ in range(2):
-                start = time.perf_counter()
-                brief = build_brief(engine.store, story_id, lang=args.lang, encoder=engine.encoder)
-                times.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory() as tmp, Engine(Path(tmp) / "seeds.db") as engine:
+        report = engine.ingest_records(records(Path(args.seeds)))
+        print(report.summary(), file=sys.stderr)
+        story_ids = {engine.store.story_of(r.id) for r in records(Path(args.seeds))}
+        if len(story_ids) != 1:
+            print(f"FAIL the seeds landed in {len(story_ids)} stories: {sorted(story_ids)}")
+            return 1
+        story_id = story_ids.pop()
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            brief = build_brief(engine.store, story_id, lang=args.lang, encoder=engine.encoder)
+            times.append(time.perf_counter() - start)
     print(render(brief, args.format))
     print(f"brief: {times[0]:.2f} s cold (encodes sentences), {times[1]:.2f} s cached")
     failures = check(brief)

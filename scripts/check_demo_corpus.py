@@ -16,7 +16,7 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def parse_utc(value: str) -> datetime | None:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (TypeError, ValueError):
         return None
-    if dt.tzinfo is None or dt.utcoffset() != timezone.utc.utcoffset(None):
+    if dt.tzinfo is None or dt.utcoffset() != UTC.utcoffset(None):
         return None
     return dt
 
@@ -144,7 +144,7 @@ def check_corpus(records: list[Record]) -> list[str]:
     if len(multi) < MIN_MULTILINGUAL:
         out.append(f"only {len(multi)} multilingual events, want >= {MIN_MULTILINGUAL}")
     langs = {r.get("lang") for r in records}
-    if not CORE_LANGS <= langs:
+    if not langs >= CORE_LANGS:
         out.append(f"languages missing: {sorted(CORE_LANGS - langs)}")
     sl_events = {r["story"] for r in records if r.get("lang") == "sl"}
     if sl_events and not sl_events & set(multi):

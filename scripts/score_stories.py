@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from calibrate_stories import Dataset, score  # noqa: E402
+from calibrate_stories import Dataset, score
 
-from storyline.clustering import StoryParams  # noqa: E402
+from storyline.clustering import StoryParams
 
 
 def parse_overrides(pairs: list[str]) -> dict:

@@ -11,8 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-import run  # noqa: E402
-import synth  # noqa: E402
+import run
+import synth
 
 
 @pytest.fixture(scope="module")

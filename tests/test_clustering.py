@@ -1,6 +1,6 @@
 """The online story clusterer, on synthetic vectors built with numpy (no encoder needed)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams
 
-T0 = datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 DIM = 64
 
 # Three invented events, each told in several languages; the names carry across languages.

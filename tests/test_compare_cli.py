@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -57,11 +57,11 @@ class FakeStore:
 
 ARTICLES = [
     Article(id="a1", title="Floods in Porto Alegre", text=FLOOD_EN.split("\n\n", 1)[1], lang="en",
-            url="https://news.example/floods", published=datetime(2024, 5, 3, 9, tzinfo=timezone.utc),
-            ingested=datetime(2024, 5, 5, tzinfo=timezone.utc), content_hash="h1"),
+            url="https://news.example/floods", published=datetime(2024, 5, 3, 9, tzinfo=UTC),
+            ingested=datetime(2024, 5, 5, tzinfo=UTC), content_hash="h1"),
     Article(id="a2", title="", text=FLOOD_PT, lang="pt",
-            published=datetime(2024, 5, 4, 21, tzinfo=timezone.utc),
-            ingested=datetime(2024, 5, 5, tzinfo=timezone.utc), content_hash="h2"),
+            published=datetime(2024, 5, 4, 21, tzinfo=UTC),
+            ingested=datetime(2024, 5, 5, tzinfo=UTC), content_hash="h2"),
 ]
 
 

@@ -204,10 +204,9 @@ def test_a_second_writer_waits_naming_the_holder_then_goes_on(tmp_path):
 def test_a_writer_given_a_time_limit_gives_up_with_the_holder_named(tmp_path):
     db = tmp_path / "x.db"
     told: list[str] = []
-    with WriterLease(str(db)):
-        with pytest.raises(StoreError) as err:
-            with WriterLease(str(db), timeout=0.2, on_wait=told.append):
-                pass
+    with WriterLease(str(db)), pytest.raises(StoreError) as err:
+        with WriterLease(str(db), timeout=0.2, on_wait=told.append):
+            pass
     assert f"pid {os.getpid()}" in err.value.message and err.value.hint
     assert told and "waiting for another writer" in told[0]
     with WriterLease(str(db), timeout=0.2):  # free again once its holder let go
@@ -236,9 +235,8 @@ def test_stories_stored_behind_an_engines_back_are_never_reissued(tmp_path):
 def test_a_lock_file_that_cannot_be_made_is_a_clear_error(tmp_path):
     db = tmp_path / "x.db"
     os.mkdir(f"{db}-lock")  # a folder where the lock file should be: os.open fails whoever runs the test
-    with pytest.raises(StoreError, match="cannot open the writer lock"):
-        with WriterLease(str(db)):
-            pass
+    with pytest.raises(StoreError, match="cannot open the writer lock"), WriterLease(str(db)):
+        pass
 
 
 def test_a_server_taking_posts_while_ingests_run_keeps_every_article_in_a_live_story(tmp_path):

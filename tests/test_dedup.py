@@ -1,6 +1,7 @@
 """Near-duplicate detection: copies found, distinct texts not, earliest version wins."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.dedup import DuplicateIndex, shingles
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from builders import event_rows
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
 from storyline.settings import Settings
 from storyline.types import RawRecord, Rejection
-
-from builders import event_rows
 
 
 def _engine(path, **kw) -> Engine:
@@ -157,7 +157,7 @@ def test_a_near_copy_of_an_article_whose_story_was_just_merged_joins_the_merged_
     assert {story for _, story in pairs} == listed
 
 
-words = st.sampled_from("port strike flood rain vote minister fire bridge river club match gold".split())
+words = st.sampled_from(["port", "strike", "flood", "rain", "vote", "minister", "fire", "bridge", "river", "club", "match", "gold"])
 
 
 @settings(max_examples=15, deadline=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from storyline.sources import read_paths
 from storyline.types import RawRecord, Rejection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "inputs"
-UTC = timezone.utc
+UTC = UTC
 
 
 def fixture_record(name: str) -> RawRecord:

@@ -7,12 +7,12 @@ import sqlite3
 import threading
 
 import pytest
-from webserver import FIXTURES, Route, WebServer, news_site
 
 from storyline.fetch_state import FetchState
 from storyline.sources.feeds import Harvester, Outcome, Tally, parse_feed
 from storyline.sources.http import Fetcher
 from storyline.types import RawRecord, Rejection
+from webserver import FIXTURES, Route, WebServer, news_site
 
 
 class RecordingSink:

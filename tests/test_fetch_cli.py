@@ -11,9 +11,9 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from webserver import FIXTURES, Route, WebServer, fixture, news_site
 
 from storyline.commands.fetch import fetch_command, follow_command
+from webserver import FIXTURES, Route, WebServer, fixture, news_site
 
 FAST = ["--delay", "0", "--timeout", "2", "--retries", "1", "--max-size", "300KB"]
 

@@ -6,10 +6,10 @@ import threading
 import time
 
 import pytest
-from webserver import Route, WebServer, fixture
 
 from storyline.sources.http import USER_AGENT, Fetcher, Page, decode_body, page_record
 from storyline.types import RawRecord, Rejection
+from webserver import Route, WebServer, fixture
 
 ARTICLE = "<html><head><title>T</title></head><body><p>Ferries run again across the bay.</p></body></html>"
 
@@ -92,9 +92,8 @@ def test_robots_disallow_is_respected_without_touching_the_page(web) -> None:
 
 @pytest.mark.parametrize("status, reason", [(404, None), (403, None), (503, "robots_unreachable")])
 def test_robots_txt_errors_follow_rfc_9309(status, reason) -> None:
-    with WebServer({"/robots.txt": Route("", status=status), "/a": Route(ARTICLE)}) as web:
-        with fetcher(retries=0) as f:
-            result = f.get(web.url("/a"))
+    with WebServer({"/robots.txt": Route("", status=status), "/a": Route(ARTICLE)}) as web, fetcher(retries=0) as f:
+        result = f.get(web.url("/a"))
     if reason is None:
         assert isinstance(result, Page)
     else:
@@ -102,12 +101,11 @@ def test_robots_txt_errors_follow_rfc_9309(status, reason) -> None:
 
 
 def test_per_host_interval() -> None:
-    with WebServer({"/a": Route(ARTICLE)}) as web:
-        with fetcher(min_interval=0.25) as f:
-            started = time.monotonic()
-            for _ in range(3):
-                f.get(web.url("/a"))
-            elapsed = time.monotonic() - started
+    with WebServer({"/a": Route(ARTICLE)}) as web, fetcher(min_interval=0.25) as f:
+        started = time.monotonic()
+        for _ in range(3):
+            f.get(web.url("/a"))
+        elapsed = time.monotonic() - started
     assert elapsed >= 0.7  # robots.txt, then /a three times, 0.25 s apart
 
 
@@ -202,7 +200,7 @@ def test_decoding_order() -> None:
     assert decode_body(latin, "utf-8")[0] == "Économie : la grève s'achève"  # a lying header loses
     assert decode_body("\ufeffÜber".encode("utf-8"))[0] == "Über"
     assert decode_body('<meta charset="windows-1251"><p>Привет</p>'.encode("cp1251"))[0].endswith("Привет</p>")
-    assert decode_body("Grüße".encode("utf-8"), "x-unknown-charset")[0] == "Grüße"
+    assert decode_body("Grüße".encode(), "x-unknown-charset")[0] == "Grüße"
 
 
 def test_responses_that_are_not_articles(web) -> None:

@@ -6,7 +6,13 @@ import pytest
 
 from storyline import language
 from storyline.language import (
-    FastTextIdentifier, LangidIdentifier, ProductIdentifier, default_identifier, detect, detect_many, normalise_code,
+    FastTextIdentifier,
+    LangidIdentifier,
+    ProductIdentifier,
+    default_identifier,
+    detect,
+    detect_many,
+    normalise_code,
 )
 
 PARAGRAPHS = {

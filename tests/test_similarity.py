@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -231,7 +231,7 @@ def test_weekdays_are_read_in_each_language_and_a_clash_is_flagged():
 
 def test_date_gap_is_reported_and_far_apart_reports_move_toward_unrelated():
     enc = HashingEncoder()
-    day = datetime(2023, 2, 7, tzinfo=timezone.utc)
+    day = datetime(2023, 2, 7, tzinfo=UTC)
     near = compare(QUAKE_EN, QUAKE_EN, lang_a="en", lang_b="en", encoder=enc,
                    published_a=day, published_b=day + timedelta(hours=12))
     far = compare(QUAKE_EN, QUAKE_EN, lang_a="en", lang_b="en", encoder=enc,

@@ -1,11 +1,13 @@
 """The SQLite store: schema versioning, WAL, transactions, lineage."""
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from hypothesis import given, settings as hyp_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from storyline.errors import StoreError
 from storyline.store import MIGRATIONS, Store, from_iso, to_iso
@@ -15,7 +17,7 @@ from storyline.types import Article, RemovedLine
 def _article(article_id: str, **kw) -> Article:
     base = dict(id=article_id, title=f"Title {article_id}", text="Body text here.", lang="en",
                 content_hash=f"h-{article_id}", origin="test:1",
-                ingested=datetime(2026, 3, 1, tzinfo=timezone.utc))
+                ingested=datetime(2026, 3, 1, tzinfo=UTC))
     base.update(kw)
     return Article(**base)
 
@@ -60,7 +62,7 @@ def test_not_a_database_is_a_clear_error(tmp_path):
 def test_article_round_trip_keeps_every_field(tmp_path):
     store = Store(tmp_path / "s.db")
     article = _article("a1", url="https://x.example/1", source="x.example",
-                       published=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc),
+                       published=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
                        removed=(RemovedLine("Leave a Reply", "comment_form"),),
                        extra={"section": "world"})
     with store.transaction():
@@ -75,11 +77,10 @@ def test_article_round_trip_keeps_every_field(tmp_path):
 
 def test_failed_transaction_writes_nothing(tmp_path):
     store = Store(tmp_path / "s.db")
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.create_story("s1", 1)
-            store.insert_article(_article("a1"), story_id="s1", similarity=1.0, duplicate_of=None)
-            raise RuntimeError("killed")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.create_story("s1", 1)
+        store.insert_article(_article("a1"), story_id="s1", similarity=1.0, duplicate_of=None)
+        raise RuntimeError("killed")
     assert store.count_articles() == 0 and store.get_story("s1") is None
 
 
@@ -101,7 +102,7 @@ def test_refresh_and_merge_keep_lineage(tmp_path):
 
 
 def test_iso_round_trip():
-    moment = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     assert to_iso(moment) == "2026-03-02T09:30:00Z"
     assert from_iso(to_iso(moment)) == moment
     assert to_iso(None) is None and from_iso(None) is None
@@ -122,7 +123,7 @@ def test_insert_articles_writes_what_insert_article_writes(tmp_path):
 
 
 def _published(day: int) -> datetime:
-    return datetime(2026, 3, day, 12, tzinfo=timezone.utc)
+    return datetime(2026, 3, day, 12, tzinfo=UTC)
 
 
 @hyp_settings(max_examples=30, deadline=None)

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storyline.engine import Engine
 from storyline.embed import HashingEncoder
+from storyline.engine import Engine
 from storyline.types import RawRecord
 from web_corpus import Server, corpus
 

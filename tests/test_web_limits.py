@@ -50,7 +50,7 @@ def _chunked_upload(port: int, offered: int, piece: int = 1 << 16) -> tuple[int,
                 answer += data
                 if b"\r\n\r\n" in answer and answer.rstrip().endswith(b"}"):
                     break
-        except (ConnectionResetError, socket.timeout):
+        except (TimeoutError, ConnectionResetError):
             pass
     finally:
         sock.close()

@@ -10,12 +10,13 @@ import time
 import pytest
 
 import storyline.engine as engine_module
+from storyline.clustering import StoryClusterer, StoryParams
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
 from storyline.settings import Settings
-from storyline.clustering import StoryClusterer, StoryParams
 from storyline.types import RawRecord
 from storyline.writer import Writer
+
 
 def _stream(n: int = 160, seed: int = 5) -> list[RawRecord]:
     """Invented articles about two dozen events (each with its own words), a few bridging two events
@@ -113,9 +114,8 @@ def test_a_failed_background_write_raises_in_the_caller_and_earlier_batches_stay
         return real(store, *args)
 
     monkeypatch.setattr(engine_module, "write_batch", failing)
-    with _new_engine(path, True) as engine:
-        with pytest.raises(sqlite3.OperationalError, match="simulated"):
-            engine.ingest_records(records)
+    with _new_engine(path, True) as engine, pytest.raises(sqlite3.OperationalError, match="simulated"):
+        engine.ingest_records(records)
     with sqlite3.connect(path) as conn:
         stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     assert 0 < stored <= 16  # the first two batches, not the failed one

@@ -11,7 +11,7 @@ Articles in (files, feeds, stdin), stories and briefs out. The function-first AP
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 from storyline.errors import InputError, NotFoundError, StorylineError
 from storyline.types import Article, Assignment, Brief, PairScore, RawRecord, Rejection, Story

@@ -19,9 +19,10 @@ source and language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -30,15 +31,21 @@ from storyline.briefs_facts import families, headline, merge_entities, source_na
 from storyline.briefs_match import clauses, same_fact, strip_dateline
 from storyline.briefs_quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
 from storyline.briefs_render import brief_to_dict, render
-from storyline.briefs_select import (Candidate, cap_per_family, carried_in_parts, select_summary, single_source,
-                                     summary_size)
+from storyline.briefs_select import (
+    Candidate,
+    cap_per_family,
+    carried_in_parts,
+    select_summary,
+    single_source,
+    summary_size,
+)
 from storyline.briefs_text import Unit, split_units
 from storyline.embed.base import Encoder
 from storyline.errors import InputError, NotFoundError
 from storyline.store import Store
 from storyline.types import Article, Brief, SummarySentence
 
-__all__ = ["brief", "brief_to_dict", "build_brief", "render", "MAX_CLAIMS"]
+__all__ = ["MAX_CLAIMS", "brief", "brief_to_dict", "build_brief", "render"]
 
 MAX_CLAIMS = 12
 _CLAIM_MIN_WORDS = 6

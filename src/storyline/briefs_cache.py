@@ -6,7 +6,8 @@ Lookups are by text, so a changed sentence splitter re-encodes only what it cuts
 
 from __future__ import annotations
 
-from typing import Mapping, Protocol, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -21,14 +22,9 @@ _MAX_ENTITY_KEYS = 200
 _NAME_MATCH = 0.85
 _HEADLINE_CHARS = 160
 # Capitalised words that open sentences or name dates: not entities on their own, not part of names.
-_OPENERS = frozenset("but also and so yet however then still pero también y mais aussi et aber auch und ma anche e mas".split())
+_OPENERS = frozenset(["but", "also", "and", "so", "yet", "however", "then", "still", "pero", "también", "y", "mais", "aussi", "et", "aber", "auch", "und", "ma", "anche", "e", "mas"])
 _CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december lunes martes miercoles jueves viernes sabado domingo enero "
-    "febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lundi mardi mercredi "
-    "jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout septembre octobre "
-    "novembre decembre montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar marz juni "
-    "juli oktober dezember today yesterday tomorrow".split()
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "januar", "februar", "marz", "juni", "juli", "oktober", "dezember", "today", "yesterday", "tomorrow"]
 )
 
 
@@ -168,8 +164,8 @@ def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _display_title(article: Article) -> str:
@@ -182,11 +178,11 @@ def _display_title(article: Article) -> str:
 def timeline(articles: Sequence[Article]) -> list[dict[str, Any]]:
     """The dated articles in publication order, then the undated ones (``published`` false, ``time`` when
     they were ingested) in the order they arrived: an ingest time never sits among publication times."""
-    far = datetime.max.replace(tzinfo=timezone.utc)
+    far = datetime.max.replace(tzinfo=UTC)
 
     def when(a: Article) -> datetime:
         t = a.time
-        return far if t is None else (t if t.tzinfo else t.replace(tzinfo=timezone.utc))
+        return far if t is None else (t if t.tzinfo else t.replace(tzinfo=UTC))
 
     return [
         {

@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from storyline.briefs_text import find_quotes, paragraphs, sentence_bounds
 from storyline.entities import extract_entities, name_similarity
 
-__all__ = ["QuoteSegment", "article_quotes", "group_quotes", "match_units", "pick_speaker", "strip_glued",
-           "QUOTE_THRESHOLD"]
+__all__ = [
+    "QUOTE_THRESHOLD",
+    "QuoteSegment",
+    "article_quotes",
+    "group_quotes",
+    "match_units",
+    "pick_speaker",
+    "strip_glued",
+]
 
 # Cosine (USE multilingual) above which two quote segments are the same words; calibrated on
 # invented translated quotes and the seed articles (see benchmarks/BRIEFS.md).
@@ -97,21 +104,13 @@ def _person(name: str) -> str | None:
 
 
 # Titles before a name ("Governor Lucía Moreno"): the speaker is the person.
-_TITLES = frozenset("mayor governor president minister senator chief engineer dr mr mrs ms prof general "
-                    "secretary spokesman spokeswoman sheriff judge commissioner gen sen rep gov "
-                    "presidente ministro ministra alcalde alcaldesa gobernador gobernadora "
-                    "président présidente ministre maire gouverneur gouverneure "
-                    "präsident präsidentin minister ministerin bürgermeister vicepresident vice-president "
-                    "vicepresidente vicepresidenta vice-presidente vice-président vice-présidente "
-                    "vizepräsident vizepräsidentin portavoz portavoce porte-parole porta-voz sprecher sprecherin "
-                    "commissaire commissario commissaria comisario comisaria comissário comissária "
-                    "kommissar kommissarin director directora directeur directrice direttore diretor".split())
+_TITLES = frozenset(["mayor", "governor", "president", "minister", "senator", "chief", "engineer", "dr", "mr", "mrs", "ms", "prof", "general", "secretary", "spokesman", "spokeswoman", "sheriff", "judge", "commissioner", "gen", "sen", "rep", "gov", "presidente", "ministro", "ministra", "alcalde", "alcaldesa", "gobernador", "gobernadora", "président", "présidente", "ministre", "maire", "gouverneur", "gouverneure", "präsident", "präsidentin", "minister", "ministerin", "bürgermeister", "vicepresident", "vice-president", "vicepresidente", "vicepresidenta", "vice-presidente", "vice-président", "vice-présidente", "vizepräsident", "vizepräsidentin", "portavoz", "portavoce", "porte-parole", "porta-voz", "sprecher", "sprecherin", "commissaire", "commissario", "commissaria", "comisario", "comisaria", "comissário", "comissária", "kommissar", "kommissarin", "director", "directora", "directeur", "directrice", "direttore", "diretor"])
 # Role nouns that end compounds ("Unternehmenssprecher", "Vizepräsidentin"): glued to a name, not part of it.
 _ROLE_ENDINGS = ("sprecher", "sprecherin", "präsident", "präsidentin", "minister", "ministerin", "kommissar",
                  "kommissarin", "direktor", "direktorin", "chef", "chefin", "leiter", "leiterin", "vorsitzender",
                  "vorsitzende", "sekretär", "sekretärin", "berater", "beraterin", "kanzler", "kanzlerin",
                  "betreiber", "betreiberin", "spokesman", "spokeswoman", "spokesperson")
-_NOT_SPEAKERS = frozenset("the this that these but and mais pero aber however also in on".split())
+_NOT_SPEAKERS = frozenset(["the", "this", "that", "these", "but", "and", "mais", "pero", "aber", "however", "also", "in", "on"])
 
 
 def _after_verb_name(after: str, context: str) -> str | None:

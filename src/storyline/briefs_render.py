@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from html import escape
-from typing import Any, Callable
+from typing import Any
 
 from storyline.types import Brief, SummarySentence
 

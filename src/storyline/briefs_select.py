@@ -6,15 +6,23 @@ Both work on one matrix of unit-length sentence vectors with, per sentence, its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
 from storyline.briefs_match import same_fact
 
-__all__ = ["Candidate", "cap_per_family", "carried_in_parts", "select_summary", "single_source", "summary_size", "AGREE_THRESHOLD",
-           "CLAIM_THRESHOLD"]
+__all__ = [
+    "AGREE_THRESHOLD",
+    "CLAIM_THRESHOLD",
+    "Candidate",
+    "cap_per_family",
+    "carried_in_parts",
+    "select_summary",
+    "single_source",
+    "summary_size",
+]
 
 # Two sentences whose cosine reaches this carry the same content (used for the summary's support).
 AGREE_THRESHOLD = 0.6

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Quote", "Unit", "find_quotes", "paragraphs", "quote_segments", "split_units", "sentence_bounds"]
+__all__ = ["Quote", "Unit", "find_quotes", "paragraphs", "quote_segments", "sentence_bounds", "split_units"]
 
 # Opening mark -> the marks that may close it (German „…“ and ‚…‘, Swedish ”…”, reversed »…«).
 _CLOSERS: dict[str, str] = {
@@ -30,8 +30,7 @@ _END_PUNCT = ".!?…。！？؟"
 _CLOSE_TRAIL = "\"'”’»›」』)]"
 # Abbreviations whose full stop does not end a sentence.
 _ABBREV = frozenset(
-    "mr mrs ms dr prof gen sen rep gov lt col sgt capt st jr sr inc ltd co corp vs no nr mme mlle "
-    "sra srta dra art hr fr bzw ca etc av pres dept approx jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    ["mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "no", "nr", "mme", "mlle", "sra", "srta", "dra", "art", "hr", "fr", "bzw", "ca", "etc", "av", "pres", "dept", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 _MAX_UNIT_CHARS = 600
 

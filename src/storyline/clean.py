@@ -23,8 +23,8 @@ Reasons (``RemovedLine.reason``):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 

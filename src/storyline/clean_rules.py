@@ -132,8 +132,7 @@ def is_headline_shaped(line: str) -> bool:
 
 
 _FUNCTION_WORDS = frozenset(
-    "to of in for on at and the a an with over after as by from is are be into up out vs "
-    "amid about against says said will can new".split()
+    ["to", "of", "in", "for", "on", "at", "and", "the", "a", "an", "with", "over", "after", "as", "by", "from", "is", "are", "be", "into", "up", "out", "vs", "amid", "about", "against", "says", "said", "will", "can", "new"]
 )
 
 

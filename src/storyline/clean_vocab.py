@@ -194,7 +194,5 @@ ACTION_LABELS: tuple[str, ...] = (
 
 # Words that may sit in a line made only of share buttons ("Share | Tweet | Email").
 SHARE_TOKENS: frozenset[str] = frozenset(
-    "share shares tweet facebook twitter x whatsapp linkedin pinterest reddit telegram email "
-    "e-mail mail print copy link messenger flipboard compartir compartilhar partager teilen "
-    "condividi delen imprimir imprimer drucken stampa afdrukken enviar envoyer sms".split()
+    ["share", "shares", "tweet", "facebook", "twitter", "x", "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "email", "e-mail", "mail", "print", "copy", "link", "messenger", "flipboard", "compartir", "compartilhar", "partager", "teilen", "condividi", "delen", "imprimir", "imprimer", "drucken", "stampa", "afdrukken", "enviar", "envoyer", "sms"]
 )

@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TextIO
+from typing import TextIO
 
 import numpy as np
 
+from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.dedup import DuplicateIndex, is_short
 from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, InputError
@@ -27,11 +29,9 @@ from storyline.lease import WriterLease
 from storyline.settings import Settings
 from storyline.sources.decode import without_surrogates
 from storyline.store import Store, utcnow
-from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.types import Article, Assignment, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
-
 
 # Rejections a report keeps as objects: memory must not grow with every bad line of a huge input. It
 # covers one web POST whole (at most 1,000 items).
@@ -205,7 +205,7 @@ class Engine:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Engine":
+    def __enter__(self) -> Engine:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -77,15 +78,13 @@ _SUFFIX = re.compile(r"(?<=\w{2})'[a-zçğışöü]{1,5}\b")
 _ELISION = re.compile(r"\b(?:[ldjmnst]|qu)'(?=\w)", re.IGNORECASE)
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 _SENT_BREAK = re.compile(r"[.!?。！？؟:\n\"“”«»]\s*$")
-_CONNECTORS = frozenset("de del la le van von der den al el bin ibn da di du dos das y".split())
+_CONNECTORS = frozenset(["de", "del", "la", "le", "van", "von", "der", "den", "al", "el", "bin", "ibn", "da", "di", "du", "dos", "das", "y"])
 _ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "و", "ف", "ب", "ل", "ك")
 _MAX_ALIAS_TOKENS = 5
 # Longer capitalised runs are Title Case headlines or menus, not names.
 _MAX_NAME_TOKENS = 4
 # Capitalised function words that are never names (German formal address, frequent sentence openers).
-_NOT_NAMES = frozenset("sie ihr ihre ihrer ihren ihrem ihnen the a an this that in on at it he she we they "
-                       "i you el la los las un una en por para le les une des il elle der die das ein eine "
-                       "er es wir czy to ci w na bu ve da de".split())
+_NOT_NAMES = frozenset(["sie", "ihr", "ihre", "ihrer", "ihren", "ihrem", "ihnen", "the", "a", "an", "this", "that", "in", "on", "at", "it", "he", "she", "we", "they", "i", "you", "el", "la", "los", "las", "un", "una", "en", "por", "para", "le", "les", "une", "des", "il", "elle", "der", "die", "das", "ein", "eine", "er", "es", "wir", "czy", "to", "ci", "w", "na", "bu", "ve", "da", "de"])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -253,9 +252,7 @@ def extract_entities(text: str, lang: str | None = None) -> tuple[Entity, ...]:
         tok = toks[i]
         if run and tok.apart:
             flush()
-        if tok.capital and (not run or not tok.initial):
-            run.append(tok)
-        elif run and tok.norm in _CONNECTORS and not tok.capital:
+        if (tok.capital and (not run or not tok.initial)) or (run and tok.norm in _CONNECTORS and not tok.capital):
             run.append(tok)
         else:
             flush()
@@ -275,7 +272,7 @@ def _aggregate(found: list[tuple[str, str, str]]) -> tuple[Entity, ...]:
 
 
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:([.,\u00a0\u202f ])\d{3})+(?:[.,]\d+)?(?![\w])|\d+(?:[.,]\d+)?")
-_COMMA_DECIMAL = frozenset("de es fr it pt pl tr nl ru ar".split())
+_COMMA_DECIMAL = frozenset(["de", "es", "fr", "it", "pt", "pl", "tr", "nl", "ru", "ar"])
 
 
 def _number_key(raw: str, lang: str | None) -> str | None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timedelta
+from collections.abc import Hashable, Sequence
+from datetime import datetime, timedelta  # noqa: F401 (used by the doctests)
 from pathlib import Path
-from typing import Hashable, Sequence
 
 from storyline.errors import InputError
 

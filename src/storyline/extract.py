@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,19 +116,19 @@ def parse_datetime(value: Any) -> datetime | None:
     return None
 
 
-def _strptime(fmt: str):  # noqa: ANN202 - a parser for one format
+def _strptime(fmt: str):
     return lambda text: datetime.strptime(text, fmt)
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _from_epoch(seconds: float) -> datetime | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
     try:
-        return _plausible(datetime.fromtimestamp(seconds, tz=timezone.utc))
+        return _plausible(datetime.fromtimestamp(seconds, tz=UTC))
     except (OverflowError, OSError, ValueError):
         return None
 

@@ -13,7 +13,7 @@ import itertools
 import os
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from storyline.errors import StoreError
 
@@ -51,7 +51,7 @@ class WriterLease:
         self.timeout = timeout
         self._fd: int | None = None
 
-    def __enter__(self) -> "WriterLease":
+    def __enter__(self) -> WriterLease:
         self.acquire()
         return self
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from storyline.errors import ConfigError
 
@@ -34,7 +35,7 @@ class Settings:
     store_in_background: bool = True  # write a batch on a second thread while the next is prepared
     writer_wait: float = 0.0  # seconds a writer waits for another process's ingest to end (0: no limit)
 
-    def with_overrides(self, values: Mapping[str, Any]) -> "Settings":
+    def with_overrides(self, values: Mapping[str, Any]) -> Settings:
         known = {f.name: f for f in fields(self)}
         clean: dict[str, Any] = {}
         for key, value in values.items():
@@ -56,7 +57,7 @@ class Settings:
 
     @classmethod
     def load(cls, config: str | Path | None = None, env: Mapping[str, str] | None = None,
-             **flags: Any) -> "Settings":
+             **flags: Any) -> Settings:
         """Defaults ← ``storyline.toml`` (or ``config``) ← ``STORYLINE_*`` env ← ``flags``."""
         settings = cls()
         path = Path(config) if config else Path(CONFIG_FILE)

@@ -21,18 +21,18 @@ import json
 import math
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping, Sequence
 
 import numpy as np
 
 from storyline.embed.base import Encoder
 from storyline.entities import Entity, normalise_name
 from storyline.errors import ConfigError, InputError
-from storyline.pair_features import (  # noqa: F401  (re-exported: the pair API lives here)
+from storyline.pair_features import (
     FEATURES,
     WIDE_CHARS,
     WIDE_EXTRA,
@@ -150,8 +150,8 @@ def _guess_lang(text: str) -> str:
 def _date_gap(a: datetime | None, b: datetime | None) -> float | None:
     if a is None or b is None:
         return None
-    a = a if a.tzinfo else a.replace(tzinfo=timezone.utc)
-    b = b if b.tzinfo else b.replace(tzinfo=timezone.utc)
+    a = a if a.tzinfo else a.replace(tzinfo=UTC)
+    b = b if b.tzinfo else b.replace(tzinfo=UTC)
     return abs((a - b).total_seconds()) / 86400.0
 
 

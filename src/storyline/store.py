@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,17 +20,16 @@ from storyline.schema import MIGRATIONS
 from storyline.types import Article, RemovedLine, Story
 
 
-
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def vector_encoder(conn: sqlite3.Connection) -> str | None:
@@ -47,7 +47,7 @@ def from_iso(value: str | None) -> datetime | None:
     if not value:
         return None
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class Store:
@@ -110,12 +110,12 @@ class Store:
                 self.conn.execute("ROLLBACK")
                 raise
 
-    def transaction(self) -> "_Transaction":
+    def transaction(self) -> _Transaction:
         """``with store.transaction():`` — all or nothing."""
         return _Transaction(self)
 
     @contextmanager
-    def snapshot(self) -> Iterator["Store"]:
+    def snapshot(self) -> Iterator[Store]:
         """``with store.snapshot():`` — reads that all see the database as of one moment (WAL)."""
         self.conn.execute("BEGIN")
         try:

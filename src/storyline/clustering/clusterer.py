@@ -18,16 +18,25 @@ import math
 import operator
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
-from storyline.clustering.conflict import (age_conflict, ages, common_keys, core_keys, core_weights, identity,
-                                           identity_conflict, missing_share)
 from storyline.clustering.blas import one_blas_thread
+from storyline.clustering.conflict import (
+    age_conflict,
+    ages,
+    common_keys,
+    core_keys,
+    core_weights,
+    identity,
+    identity_conflict,
+    missing_share,
+)
 from storyline.clustering.keys import DocFreq, KeyProfile, name_keys, overlap, word_keys
 from storyline.clustering.params import StoryParams
 from storyline.types import Assignment
@@ -54,8 +63,24 @@ class _Story:
     """Per-story state, kept small: centroid sum, a few member vectors, key profiles, time span, and the
     core (the first ``core_size`` members) that fixes which event the story is."""
 
-    __slots__ = ("id", "total", "members", "size", "words", "names", "langs", "row", "cohesion",
-                 "core_total", "core_names", "core_keys", "core_times", "ages", "event", "identity")
+    __slots__ = (
+        "ages",
+        "cohesion",
+        "core_keys",
+        "core_names",
+        "core_times",
+        "core_total",
+        "event",
+        "id",
+        "identity",
+        "langs",
+        "members",
+        "names",
+        "row",
+        "size",
+        "total",
+        "words",
+    )
 
     def __init__(self, story_id: str, dim: int) -> None:
         self.id = story_id

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Mapping
 
 from storyline.clustering.keys import BODY_CHARS, KeyProfile
 

@@ -13,8 +13,8 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _WORD3 = re.compile(r"\w{3,}", re.UNICODE)

@@ -10,12 +10,13 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 import click
 import numpy as np

