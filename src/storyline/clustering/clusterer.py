@@ -15,21 +15,17 @@ order) still finds the stories of its time.
 from __future__ import annotations
 
 import math
-import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
-from typing import NamedTuple
 
 import numpy as np
 
 from storyline.clustering.blas import one_blas_thread
 from storyline.clustering.conflict import (
     age_conflict,
-    ages,
     common_keys,
     core_keys,
     core_weights,
@@ -37,78 +33,16 @@ from storyline.clustering.conflict import (
     identity_conflict,
     missing_share,
 )
-from storyline.clustering.keys import DocFreq, KeyProfile, name_keys, overlap, word_keys
+from storyline.clustering.item import StoryItem, item_keys
+from storyline.clustering.keys import DocFreq, overlap
 from storyline.clustering.params import StoryParams
+from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.types import Assignment
 
 _SECONDS_PER_DAY = 86400.0
 _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
 _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
 _COUNTER_ID = re.compile(r"^s(\d+)$")
-
-@dataclass(frozen=True)
-class StoryItem:
-    """What the clusterer needs of an article (vector: unit-norm USE embedding of title + body)."""
-
-    article_id: str
-    vector: np.ndarray
-    lang: str
-    time: datetime | None
-    title: str
-    text: str
-    source: str | None
-
-
-class _Story:
-    """Per-story state, kept small: centroid sum, a few member vectors, key profiles, time span, and the
-    core (the first ``core_size`` members) that fixes which event the story is."""
-
-    __slots__ = (
-        "ages",
-        "cohesion",
-        "core_keys",
-        "core_names",
-        "core_times",
-        "core_total",
-        "event",
-        "id",
-        "identity",
-        "langs",
-        "members",
-        "names",
-        "row",
-        "size",
-        "total",
-        "words",
-    )
-
-    def __init__(self, story_id: str, dim: int) -> None:
-        self.id = story_id
-        self.total = np.zeros(dim, dtype=np.float64)
-        self.members = np.zeros((0, dim), dtype=np.float32)
-        self.size = 0
-        self.words = KeyProfile()
-        self.names = KeyProfile()
-        self.langs: dict[str, int] = {}
-        self.row = -1
-        self.cohesion = 0.0  # |total| / size: mean member cosine to the centroid
-        self.core_total = np.zeros(dim, dtype=np.float64)
-        self.core_names = KeyProfile()
-        self.core_keys: tuple[str, ...] = ()  # names at least half the core carries
-        self.core_times: list[float] = []
-        self.ages: Counter[int] = Counter()  # ages the core gives
-        self.event: float | None = None  # median time of the dated core members
-        self.identity: frozenset[str] = frozenset()  # rare names among the core keys
-
-
-class _Keys(NamedTuple):
-    """What scoring needs of an article besides its vector: IDF-weighted word and name keys, and ages."""
-
-    words: dict[str, float]
-    names: dict[str, float]
-    ages: frozenset[int]
-    identity: frozenset[str]
-
 
 def _timestamp(time: datetime | None) -> float | None:
     return None if time is None else time.timestamp()
@@ -120,9 +54,9 @@ class StoryClusterer:
     def __init__(self, params: StoryParams | None = None, new_story_id: Callable[[], str] | None = None) -> None:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id = new_story_id
-        self._weights = tuple(float(w) for w in self.params.weights)
+        self._weights = np.asarray(self.params.weights, dtype=np.float64)
         self._df = DocFreq(common=common_keys())
-        self._stories: dict[str, _Story] = {}
+        self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
         self._centroids = np.zeros((0, 0), dtype=np.float32)
         self._cores = np.zeros((0, 0), dtype=np.float32)
@@ -132,7 +66,8 @@ class StoryClusterer:
         self._event = np.zeros(0, dtype=np.float64)
         self._touched = np.zeros(0, dtype=np.int64)
         self._owner: dict[str, str] = {}  # name key -> the held story carrying it most (follow-up lookup)
-        self._core_idf: dict[str, tuple[int, dict[str, float], float]] = {}  # story id -> (documents seen, core IDF, total)
+        # story id -> (documents seen, the core's names with their IDF, IDF total)
+        self._core_idf: dict[str, tuple[int, dict[str, float], float]] = {}
         self._seq = 0
         self._counter = 0
         self._newest: float | None = None
@@ -198,64 +133,75 @@ class StoryClusterer:
             return list(self._rows)
         cutoff = self._newest - self.params.reach_days * _SECONDS_PER_DAY
         stale = self._event[: len(self._rows)] < cutoff
-        return [story_id for story_id, past in zip(self._rows, stale.tolist()) if not past]
+        return [story_id for story_id, past in zip(self._rows, stale.tolist(), strict=True) if not past]
 
     # -- evidence ---------------------------------------------------------------------------
 
-    def _keys(self, item: StoryItem) -> _Keys:
-        names = name_keys(item.title, item.text)
-        return _Keys(
-            self._df.weights(word_keys(item.title, item.text, item.lang)),
-            self._df.weights(names),
-            ages(item.title, item.text),
-            identity(names),
-        )
+    def _keys(self, item: StoryItem) -> WeightedKeys:
+        keys = item.keys if item.keys is not None else item_keys(item.title, item.text, item.lang)
+        words, names = self._df.weights(keys.words), self._df.weights(keys.names)
+        return WeightedKeys(words, names, keys.ages, keys.rare,
+                            math.fsum(words.values()), math.fsum(names.values()))
 
     def evidence(self, item: StoryItem) -> list[tuple[str, np.ndarray]]:
         """(story id, evidence vector; see FEATURES) for each story the model would score, for calibration."""
         keys = self._keys(item)
-        stamp = _timestamp(item.time)
-        return [(story_id, np.array(self._features(item, stamp, keys, self._stories[story_id], cosine)))
-                for story_id, cosine in self._candidates(item, keys.identity)]
+        candidates = self._candidates(item, keys.identity)
+        if not candidates:
+            return []
+        x = self._evidence(item, _timestamp(item.time), keys, candidates)
+        return [(story_id, x[i]) for i, (story_id, _) in enumerate(candidates)]
 
-    def _features(self, item, stamp, keys: _Keys, story: _Story, cosine: float,
-                  totals: tuple[float, float] | None = None) -> tuple[float, ...]:
+    def _evidence(self, item: StoryItem, stamp: float | None, keys: WeightedKeys,
+                  candidates: list[tuple[str, float]]) -> np.ndarray:
+        """The evidence matrix (one row per candidate story, one column per feature in FEATURES):
+        the vector products for all candidates at once, the key comparisons story by story."""
         p = self.params
-        words_total, names_total = totals if totals is not None else (None, None)
-        member = max((story.members @ item.vector).tolist())  # a short list: faster than ndarray.max()
-        same = story.langs.get(item.lang, 0)
-        if stamp is None or story.event is None:
-            gap, unknown = p.unknown_gap_days, 1.0
-        else:  # a follow-up that carries the core's names counts as in the window
-            gap = min(abs(stamp - story.event) / _SECONDS_PER_DAY, p.window_days)
-            unknown = 0.0
+        stories = [self._stories[story_id] for story_id, _ in candidates]
+        vector = item.vector
         headline = 0.0 if item.text.strip() else 1.0
-        log_gap = math.log1p(gap)
-        # log-scaled: missing a few of the core's names is common in one event's coverage, missing
-        # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
-        missing = -math.log(1.02 - self._missing_core(story, keys.names))
-        return (
-            cosine,
-            member,
-            overlap(keys.words, story.words, same, words_total) if same else 0.0,
-            1.0 if same else 0.0,
-            overlap(keys.names, story.names, None, names_total),
-            log_gap,
-            unknown,
-            headline,
-            math.log1p(story.size),
-            self._uncomparable(item.lang, story),
-            story.cohesion,
-            log_gap * headline,
-            float(self._cores[story.row] @ item.vector),
-            missing,
-            age_conflict(keys.ages, story.ages),
-            missing * headline,
-            math.log1p(self._own_names(story, keys)),
-            0.0 if headline else identity_conflict(keys.identity, story.identity),
-        )
+        rows = []
+        for story in stories:
+            same = story.langs.get(item.lang, 0)
+            if stamp is None or story.event is None:
+                gap, unknown = p.unknown_gap_days, 1.0
+            else:  # a follow-up that carries the core's names counts as in the window
+                gap = min(abs(stamp - story.event) / _SECONDS_PER_DAY, p.window_days)
+                unknown = 0.0
+            log_gap = math.log1p(gap)
+            # log-scaled: missing a few of the core's names is common in one event's coverage, missing
+            # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
+            missing = -math.log(1.02 - self._missing_core(story, keys.names))
+            rows.append((
+                0.0,  # cos_centroid, below
+                0.0,  # cos_member, below
+                overlap(keys.words, story.words, same, keys.words_total) if same else 0.0,
+                1.0 if same else 0.0,
+                overlap(keys.names, story.names, None, keys.names_total),
+                log_gap,
+                unknown,
+                headline,
+                math.log1p(story.size),
+                self._uncomparable(item.lang, story),
+                story.cohesion,
+                log_gap * headline,
+                0.0,  # cos_core, below
+                missing,
+                age_conflict(keys.ages, story.ages),
+                missing * headline,
+                math.log1p(self._own_names(story, keys)),
+                0.0 if headline else identity_conflict(keys.identity, story.identity),
+            ))
+        x = np.array(rows)
+        x[:, 0] = [cosine for _, cosine in candidates]
+        # the best-matching kept member of each story: one product over all their members
+        sims = np.concatenate([story.members for story in stories]) @ vector
+        starts = np.cumsum([0] + [story.members.shape[0] for story in stories[:-1]])
+        x[:, 1] = np.maximum.reduceat(sims, starts)
+        x[:, 12] = self._cores[[story.row for story in stories]] @ vector
+        return x
 
-    def _missing_core(self, story: _Story, names: dict[str, float]) -> float:
+    def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
         """Share of the core's own names the article lacks, IDF-weighted (IDF refreshed as the stream doubles)."""
         if not story.core_keys:
             return 0.0
@@ -266,7 +212,7 @@ class StoryClusterer:
             self._core_idf[story.id] = cached
         return missing_share(cached[1], cached[2], names)
 
-    def _uncomparable(self, lang: str, story: _Story) -> float:
+    def _uncomparable(self, lang: str, story: StoryState) -> float:
         """Share of the story's members in another language than `lang` where either side is outside the
         encoder's languages: their cosine to the article says little, in either direction."""
         if len(story.langs) == 1 and lang in story.langs:  # the common case: nothing to compare across
@@ -292,29 +238,34 @@ class StoryClusterer:
 
     def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
-        window of the article's time, nearest first."""
+        window of the article's time, nearest first. Only rows in the window are read: in a long stream
+        most held stories are past it, and reading every centroid costs more than scoring the candidates."""
         active = len(self._rows)
         if active == 0:
             return []
-        far = self._out_of_window(_timestamp(item.time), active)
+        rows = self._in_window(_timestamp(item.time), active)
+        count = active if rows is None else len(rows)
+        if count == 0:
+            return []
         with one_blas_thread():
-            if active > self.params.prefilter_above:
+            if count > self.params.prefilter_above:
                 # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
+                projection = self._projection
+                assert projection is not None  # set with the first story
                 if self._sketches_stale:
-                    self._sketches[:active] = self._centroids[:active] @ self._projection
+                    self._sketches[:active] = self._centroids[:active] @ projection
                     self._sketches_stale = False
-                rough = self._sketches[:active] @ (item.vector @ self._projection)
-                if far is not None:
-                    rough[far] = -np.inf
-                size = min(_SKETCH_POOL, active)
-                rows = np.argpartition(-rough, size - 1)[:size]
+                sketches = self._sketches[:active] if rows is None else self._sketches[rows]
+                rough = sketches @ (item.vector @ projection)
+                size = min(_SKETCH_POOL, count)
+                pick = np.argpartition(-rough, size - 1)[:size]
+                rows = pick if rows is None else rows[pick]
                 sims = self._centroids[rows] @ item.vector
-            else:
+            elif rows is None:
                 rows = np.arange(active)
                 sims = self._centroids[:active] @ item.vector
-        if far is not None:
-            keep = ~far[rows]
-            rows, sims = rows[keep], sims[keep]
+            else:
+                sims = self._centroids[rows] @ item.vector
         return self._top(rows, sims)
 
     def _followups(self, item: StoryItem, rare: frozenset[str], seen: set[str]) -> list[tuple[str, float]]:
@@ -340,11 +291,11 @@ class StoryClusterer:
                 out.append((story_id, float(self._centroids[story.row] @ item.vector)))
         return out
 
-    def _owns(self, story: _Story, key: str) -> bool:
+    def _owns(self, story: StoryState, key: str) -> bool:
         """A name is the story's own when at least about half of the articles naming it are the story's."""
         return self._df.count(key) <= 2 * story.names.counts.get(key, 0) + 1
 
-    def _own_names(self, story: _Story, keys: _Keys) -> int:
+    def _own_names(self, story: StoryState, keys: WeightedKeys) -> int:
         """How many of the article's rare names are the story's own (its people and places, not the topic's)."""
         return sum(1 for key in keys.identity & story.names.counts.keys() if self._owns(story, key))
 
@@ -354,30 +305,26 @@ class StoryClusterer:
             return []
         top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.argsort(-sims[top], kind="stable")]
-        return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist())]
+        return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist(), strict=True)]
 
-    def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
-        """Rows whose event time lies farther than the window from ``stamp`` (None: every row is in reach)."""
+    def _in_window(self, stamp: float | None, active: int) -> np.ndarray | None:
+        """Rows whose event time lies within the window of ``stamp``, ascending (None: every row is)."""
         if stamp is None:
             return None
         reach = self.params.window_days * _SECONDS_PER_DAY
         with np.errstate(invalid="ignore"):  # undated stories (NaN) are never out of reach
             far = np.abs(self._event[:active] - stamp) > reach
-        return far if far.any() else None
+        return np.flatnonzero(~far) if far.any() else None
 
-    def _score(self, item, stamp, keys: _Keys) -> list[tuple[float, float, _Story]]:
+    def _score(self, item, stamp, keys: WeightedKeys) -> list[tuple[float, float, StoryState]]:
         """(join probability, centroid cosine, story) for each candidate story, most probable first."""
-        out = []
-        totals = (math.fsum(keys.words.values()), math.fsum(keys.names.values()))
-        weights, bias = self._weights, self.params.bias
-        for story_id, cosine in self._candidates(item, keys.identity):
-            story = self._stories[story_id]
-            x = self._features(item, stamp, keys, story, cosine, totals)
-            logit = sum(map(operator.mul, weights, x)) + bias
-            prob = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, logit))))
-            out.append((prob, cosine, story))
-        out.sort(key=lambda t: -t[0])
-        return out
+        candidates = self._candidates(item, keys.identity)
+        if not candidates:
+            return []
+        logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
+        probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
+        order = np.argsort(-probs, kind="stable")
+        return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
 
     # -- state ------------------------------------------------------------------------------
 
@@ -387,7 +334,7 @@ class StoryClusterer:
         self._counter += 1
         return f"s{self._counter}"
 
-    def _open(self, story_id: str, item: StoryItem) -> _Story:
+    def _open(self, story_id: str, item: StoryItem) -> StoryState:
         dim = item.vector.shape[0]
         if self._centroids.shape[1] == 0:
             self._centroids = np.zeros((64, dim), dtype=np.float32)
@@ -407,13 +354,13 @@ class StoryClusterer:
             self._sketches = np.vstack([self._sketches, np.zeros((grow, _SKETCH_DIM), dtype=np.float32)])
             self._event = np.concatenate([self._event, np.full(grow, np.nan)])
             self._touched = np.concatenate([self._touched, np.zeros(grow, dtype=np.int64)])
-        story = _Story(story_id, dim)
+        story = StoryState(story_id, dim)
         story.row = row
         self._rows.append(story_id)
         self._stories[story_id] = story
         return story
 
-    def _add(self, story: _Story, item: StoryItem, stamp, keys: _Keys) -> None:
+    def _add(self, story: StoryState, item: StoryItem, stamp, keys: WeightedKeys) -> None:
         vector = np.asarray(item.vector, dtype=np.float32)
         story.total += vector
         story.size += 1
@@ -439,17 +386,19 @@ class StoryClusterer:
         self._seq += 1
         self._touched[story.row] = self._seq
 
-    def _index_names(self, story: _Story, names: Iterable[str]) -> None:
+    def _index_names(self, story: StoryState, names: Iterable[str]) -> None:
         """Make ``story`` the owner of each name it now carries more often than the current owner does."""
         if self.params.followup_days <= self.params.window_days:
             return
         counts, owner = story.names.counts, self._owner
         for key in names:
             current = owner.get(key)
-            if current is None or current == story.id or self._stories[current].names.counts.get(key, 0) <= counts.get(key, 0):
-                owner[key] = story.id
+            other = self._stories[current] if current is not None and current != story.id else None
+            if other is not None and other.names.counts.get(key, 0) > counts.get(key, 0):
+                continue
+            owner[key] = story.id
 
-    def _grow_core(self, story: _Story, vector: np.ndarray, stamp: float | None, keys: _Keys) -> None:
+    def _grow_core(self, story: StoryState, vector: np.ndarray, stamp: float | None, keys: WeightedKeys) -> None:
         """One more core member: the event's centroid, names, ages and time move with it."""
         story.core_total += vector
         norm = math.sqrt(story.core_total.dot(story.core_total))
@@ -464,7 +413,7 @@ class StoryClusterer:
             story.event = median(story.core_times)
             self._event[story.row] = story.event
 
-    def _merge(self, absorbed: _Story, into: _Story) -> _Story:
+    def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
         """Fold one story into another (an article bridged them); the absorbed id is closed for good.
         The core stays the one of the story taking the other in."""
         into.total += absorbed.total

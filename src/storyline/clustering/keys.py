@@ -80,11 +80,12 @@ def name_keys(title: str, text: str) -> set[str]:
     candidates = _name_candidates()
     for part in (title, text[:BODY_CHARS]):
         first = _TOKEN.search(part)
+        opening = first.start() if first is not None else -1
         for match in candidates.finditer(part):
             token = match.group()
             if token[0].isupper():
                 start = match.start()
-                opens = start == first.start() or bool(_SENTENCE_END.search(part[max(0, start - 3) : start]))
+                opens = start == opening or bool(_SENTENCE_END.search(part[max(0, start - 3) : start]))
                 if not opens or part is title:
                     keys.add(_name_key(token))
             else:
@@ -102,7 +103,7 @@ def _name_candidates() -> re.Pattern:
     def char_class(test) -> str:
         points = [cp for cp in range(_CASED_PLANES_END) if test(chr(cp))]
         spans, start = [], points[0]
-        for prev, cp in zip(points, points[1:] + [-1]):
+        for prev, cp in zip(points, [*points[1:], -1], strict=True):
             if cp != prev + 1:
                 spans.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
                 start = cp
@@ -121,8 +122,8 @@ class DocFreq:
     """Online document frequencies: IDF of a key from the articles seen so far.
 
     ``common`` keys (words any news text uses: "police", "Saturday"; a word key is looked up without its
-    language tag) start as if carried by half of ``prior_docs`` articles, so the first articles of a stream already weigh them less than rare names;
-    after a few hundred articles the stream's own counts decide.
+    language tag) start as if carried by half of ``prior_docs`` articles, so the first articles of a stream
+    already weigh them less than rare names; after a few hundred articles the stream's own counts decide.
 
     >>> df = DocFreq()
     >>> df.add({"a", "b"}); df.add({"a"})
