@@ -38,7 +38,7 @@ from storyline.engine import Engine  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 from storyline.sources import read_paths  # noqa: E402
 
-STAGES = ("extract", "clean", "language", "dedup", "encode", "assign", "store")
+STAGES = ("extract", "clean", "language", "dedup", "encode", "keys", "assign", "store")
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 
 
@@ -264,6 +264,8 @@ def write_results(results: dict, out: Path = HERE) -> None:
     lines += [f"| {s} | {v if v is not None else '-'} |" for s, v in e2e["stage_articles_per_s"].items()]
     lines += [
         f"| assign + store | {e2e['assign_plus_store_per_s']} |", "",
+        "The keys row: the words, names and ages of each article's lead, extracted for story assignment before it "
+        "(per-article work, out of the one-at-a-time assignment).", "",
     ]
     if e2e.get("store_writer_per_s"):
         lines += [f"Each batch is written on a background thread while the next is prepared: the store row is "

@@ -405,6 +405,9 @@ class Engine:
 
         vectors = self.encoder.encode([p.article.full_text for p in prepared])
         clock.lap("encode")
+        # the keys of each article's lead are per-article work: out of the one-at-a-time assignment
+        items = [story_item(p.article, vector).with_keys() for p, vector in zip(prepared, vectors, strict=True)]
+        clock.lap("keys")
         flight = self._in_flight
         if flight is not None and flight.merges and any(
             p.duplicate_of is not None and p.duplicate_of not in flight.story_of for p in prepared
@@ -413,7 +416,7 @@ class Engine:
             self._settle(report)
             clock.lap("store")
         with one_blas_thread():
-            assignments = self._assign(prepared, vectors, order)
+            assignments = self._assign(prepared, items, order)
         merges = self.clusterer.pop_merges()
         clock.lap("assign")
         if writer is None:
@@ -427,14 +430,13 @@ class Engine:
             writer.submit(write_batch, *self._batch_to_write(prepared, vectors, assignments, merges, rejections))
         clock.lap("store")
 
-    def _assign(self, prepared: list[_Prepared], vectors: np.ndarray, order: list[int]) -> list[Assignment]:
+    def _assign(self, prepared: list[_Prepared], items: list[StoryItem], order: list[int]) -> list[Assignment]:
         """Each article to a story, in ``order`` (oldest first); a near-duplicate joins the story of the
         article it copies."""
         assignments: list[Assignment | None] = [None] * len(prepared)
         story_of_new: dict[str, str] = {}
         for i in order:
-            item, vector = prepared[i], vectors[i]
-            as_item = story_item(item.article, vector)
+            item, as_item = prepared[i], items[i]
             if item.duplicate_of is not None:
                 target = story_of_new.get(item.duplicate_of) or self._stored_story(item.duplicate_of)
                 assignment = self.clusterer.add_to(as_item, target) if target else self.clusterer.learn_one(as_item)
