@@ -39,7 +39,7 @@ class USEEncoder:
 
     name = "use-m3"
     dim = 512
-    languages = USE_LANGUAGES
+    languages: frozenset[str] | None = USE_LANGUAGES
 
     def __init__(self, threads: int | None = None, max_chars: int = MAX_CHARS, workers: int | None = None) -> None:
         self.threads = threads
