@@ -27,8 +27,8 @@ __all__ = [
 # every other family; redundancy in the summary) are the encoder's: ``BriefThresholds.agree/claim/redundant``.
 
 # A summary sentence's score: central to the story first, then carried by other sources, then early in
-# its article (leads state the news), plus a nudge for the reader's language; set by reading briefs of
-# the fixture, seeds and demo stories (benchmarks/BRIEFS.md), not fitted.
+# its article (leads state the news), plus a nudge for the reader's language. Set by hand, not fitted:
+# the brief checks (tests/test_briefs.py, scripts/check_brief_seeds.py) hold with them.
 CENTRAL_WEIGHT = 0.5
 SUPPORT_WEIGHT = 0.3
 LEAD_WEIGHT = 0.15
