@@ -87,3 +87,29 @@ def test_cli_choices_are_the_registry_options():
         option = next(p for p in main.commands[command].params if p.name == "encoder")
         assert isinstance(option.type, click.Choice)
         assert tuple(option.type.choices) == registry.options()
+
+
+def test_a_brief_uses_the_cut_offs_of_the_encoder_that_made_its_vectors(monkeypatch):
+    import dataclasses
+
+    from storyline.briefs import build_brief
+    from storyline.engine import Engine
+    from storyline.types import RawRecord
+
+    quote = '"We will rebuild the bridge before the winter comes," said the mayor Ana Ruiz on Monday.'
+    engine = Engine(":memory:", encoder=HashingEncoder())
+    bodies = [("daily.example", "The old bridge over the river collapsed in the storm last week, cutting the town in two. "
+               f"{quote} Traffic moves to the ring road for now, and ferries run every hour."),
+              ("courier.example", f"Divers searched the river for a second day. {quote} Engineers inspected "
+               "the remaining piers on Sunday and said the eastern span could not be saved.")]
+    engine.ingest_records([RawRecord(origin="x", id=f"a{n}", source=source, title="Bridge to be rebuilt", text=text)
+                           for n, (source, text) in enumerate(bodies)])
+    story = engine.store.story_of("a0")
+    assert engine.store.story_of("a1") == story
+    assert build_brief(engine.store, story).quote_groups  # the same words in two sources: one quotation
+    hashing = registry.lookup("hashing")
+    strict = dataclasses.replace(hashing.thresholds, quote=1.01)  # no cosine reaches it
+    monkeypatch.setattr(registry, "ENCODERS", tuple(dataclasses.replace(e, thresholds=strict) if e is hashing else e
+                                                    for e in registry.ENCODERS))
+    assert not build_brief(engine.store, story).quote_groups
+    engine.close()
