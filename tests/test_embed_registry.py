@@ -98,8 +98,8 @@ def test_a_brief_uses_the_cut_offs_of_the_encoder_that_made_its_vectors(monkeypa
 
     quote = '"We will rebuild the bridge before the winter comes," said the mayor Ana Ruiz on Monday.'
     engine = Engine(":memory:", encoder=HashingEncoder())
-    bodies = [("daily.example", "The old bridge over the river collapsed in the storm last week, cutting the town in two. "
-               f"{quote} Traffic moves to the ring road for now, and ferries run every hour."),
+    bodies = [("daily.example", "The old bridge over the river collapsed in the storm last week, cutting the "
+               f"town in two. {quote} Traffic moves to the ring road for now, and ferries run every hour."),
               ("courier.example", f"Divers searched the river for a second day. {quote} Engineers inspected "
                "the remaining piers on Sunday and said the eastern span could not be saved.")]
     engine.ingest_records([RawRecord(origin="x", id=f"a{n}", source=source, title="Bridge to be rebuilt", text=text)
