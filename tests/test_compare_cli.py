@@ -187,3 +187,22 @@ def test_eval_pairs_bad_files(tmp_path):
     assert result.exit_code == 2 and "bad.jsonl:2" in result.stderr
     with pytest.raises(InputError):
         read_pairs(str(_pairs_file(tmp_path, [{"text1": "x", "text2": "y"}])))
+
+
+def test_compare_db_comes_from_env_and_storyline_toml_like_every_command(tmp_path, monkeypatch):
+    from storyline.store import Store
+
+    db = tmp_path / "named.db"
+    store = Store(db)
+    store.create_story("s1", 1)
+    for article in ARTICLES:
+        store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)
+    store.close()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STORYLINE_DB", raising=False)
+    result = CliRunner().invoke(compare_command, ["a1", "a2", "--json"], env={"STORYLINE_DB": str(db)})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["date_gap_days"] == 1.5
+    (tmp_path / "storyline.toml").write_text(f'[storyline]\ndb = "{db.name}"\n')
+    result = CliRunner().invoke(compare_command, ["a1", "a2", "--json"])
+    assert result.exit_code == 0, result.output

@@ -62,7 +62,8 @@ def test_follow_once_ingests_every_feed_and_a_restart_adds_nothing(web, feeds_fi
     total = first.stdout.strip().splitlines()[-1]
     assert total.startswith("total: feeds polled 3 (0 unchanged, 1 failed)")
     assert "ingested 6" in total and "stories created" in total
-    for reason in ("already_fetched: 2", "bad_feed: 1", "http_404: 1", "http_5xx: 1", "robots_disallowed: 1", "too_large: 1"):
+    for reason in ("already_fetched: 2", "bad_feed: 1", "http_404: 1", "http_5xx: 1", "robots_disallowed: 1",
+                   "too_large: 1"):
         assert reason in total
     rows = articles(db)
     assert len(rows) == 6
@@ -119,7 +120,8 @@ def test_ctrl_c_finishes_the_article_in_hand(tmp_path) -> None:
     with WebServer(routes) as web:
         feeds = tmp_path / "feeds.txt"
         feeds.write_text(web.url("/feed.xml") + "\n")
-        proc = start("follow", str(feeds), "--every", "1h", "--db", str(tmp_path / "x.db"), "--delay", "0", "--timeout", "10")
+        proc = start("follow", str(feeds), "--every", "1h", "--db", str(tmp_path / "x.db"),
+                     "--delay", "0", "--timeout", "10")
         deadline = time.monotonic() + 60
         while web.hits("/slow-article") == 0 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
@@ -139,7 +141,7 @@ def test_ctrl_c_while_waiting_for_the_next_round(web, feeds_file, tmp_path) -> N
     assert first_line.startswith("round 1"), proc.stderr.read()
     assert "next poll in 1h" in first_line
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "stopped. total:" in out and "ingested 6" in out
 
 
@@ -162,7 +164,8 @@ def test_follow_bad_usage_exits_2_with_a_hint(args, message, tmp_path) -> None:
 
 def test_fetch_needs_urls_and_a_sane_size(tmp_path) -> None:
     assert CliRunner().invoke(fetch_command, ["--db", str(tmp_path / "x.db")]).exit_code == 2
-    result = CliRunner().invoke(fetch_command, ["http://127.0.0.1:9/", "--max-size", "huge", "--db", str(tmp_path / "x.db")])
+    result = CliRunner().invoke(fetch_command,
+                                ["http://127.0.0.1:9/", "--max-size", "huge", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2 and "not a size" in result.output
 
 
@@ -176,7 +179,8 @@ def trickling(**kwargs) -> Route:
 def test_fetch_ends_a_trickling_host_at_the_timeout_and_fetches_the_others(web, tmp_path) -> None:
     with WebServer({"/trickle": trickling()}) as slow:
         started = time.monotonic()
-        result = run("fetch", slow.url("/trickle"), web.url("/news/valdmar-port-reopens"), web.url("/es/puerto-valdmar"),
+        result = run("fetch", slow.url("/trickle"), web.url("/news/valdmar-port-reopens"),
+                     web.url("/es/puerto-valdmar"),
                      "--db", str(tmp_path / "x.db"), "--delay", "0", "--timeout", "2", "--retries", "1")
         elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
@@ -210,3 +214,11 @@ def test_a_redirect_to_a_file_is_a_counted_bad_redirect(web, tmp_path) -> None:
     assert "redirects to 'file:///etc/passwd'" in result.stdout
     with sqlite3.connect(tmp_path / "x.db") as conn:
         assert conn.execute("SELECT status, reason FROM fetch_urls").fetchall() == [("rejected", "bad_redirect")]
+
+
+def test_politeness_from_the_environment_is_checked_like_the_flags(tmp_path) -> None:
+    from storyline.cli import main
+
+    result = CliRunner().invoke(main, ["fetch", "http://127.0.0.1:9/", "--db", str(tmp_path / "x.db")],
+                                env={"STORYLINE_FETCH_MAX_SIZE": "huge", "STORYLINE_ENCODER": "hashing"})
+    assert result.exit_code == 2 and "not a size" in result.output and not (tmp_path / "x.db").exists()

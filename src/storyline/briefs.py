@@ -41,6 +41,7 @@ from storyline.briefs_select import (
 )
 from storyline.briefs_text import Unit, split_units
 from storyline.embed.base import Encoder
+from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import InputError, NotFoundError
 from storyline.store import Store
 from storyline.types import Article, Brief, SummarySentence
@@ -51,7 +52,6 @@ MAX_CLAIMS = 12
 _CLAIM_MIN_WORDS = 6
 # An attributed quotation is a claim by definition: it ranks above plain narration.
 _QUOTE_BONUS = 0.1
-_SAME_CLAIM = 0.9
 _SUMMARY_WORDS = (6, 70)
 _SENTENCE_END = tuple(".!?…。！？؟\"'”’»)")
 
@@ -80,22 +80,11 @@ def _resolve(store: Store, story_id: str) -> str:
 
 
 def encoder_for(store: Store, article_ids: Sequence[str]) -> Encoder:
-    """The encoder that made the story's stored vectors (so sentence and article vectors agree)."""
-    from storyline.embed import HashingEncoder, get_encoder
+    """The encoder that made the story's stored vectors (so sentence and article vectors agree), by the
+    name the database records (one encoder per database); the registry's default while it has none."""
+    from storyline.embed import get_encoder
 
-    row = None
-    if article_ids:
-        marks = ",".join("?" * min(len(article_ids), 500))
-        row = store.conn.execute(
-            f"SELECT encoder, length(vector) FROM vectors WHERE article_id IN ({marks}) LIMIT 1",
-            list(article_ids[:500]),
-        ).fetchone()
-    name = row[0] if row else "use-m3"
-    if name == "hashing":
-        return HashingEncoder(dim=row[1] // 4)
-    if name.startswith("e5"):
-        return get_encoder("e5")
-    return get_encoder("use")
+    return get_encoder(store.vector_encoder() if article_ids else None)
 
 
 def _sentences(articles: Sequence[Article]) -> list[_Sentence]:
@@ -121,6 +110,7 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
         return Brief(story_id, story.headline if story else "", (), (), (), (), (), {})
     ids = [a.id for a in articles]
     encoder = encoder or encoder_for(store, ids)
+    limits = thresholds_for(encoder.name)
     family = families(articles, store.duplicate_links(story_id))
     sentences = _sentences(articles)
     quotes = {a.id: article_quotes(a.id, a.text) for a in articles}
@@ -135,7 +125,7 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
             wanted[a.id].append((kind, unit_text(segs, unit), segs[unit[0]].speaker))
     vectors = cached_vectors(store, encoder, wanted)
 
-    groups = group_quotes(quotes, vectors.__getitem__)
+    groups = group_quotes(quotes, vectors.__getitem__, thresholds=limits)
     fam_of = {a.id: family[i] for i, a in enumerate(articles)}
     groups = [g for g in groups if len({fam_of[s.article_id] for s in g}) >= 2]
     by_id = {a.id: a for a in articles}
@@ -150,7 +140,7 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
     if sentences:
         matrix = np.stack([vectors[s.unit.text] for s in sentences])
         fams = np.array([family[s.article] for s in sentences])
-        summary = _summary(articles, sentences, matrix, fams, lang)
+        summary = _summary(articles, sentences, matrix, fams, lang, limits)
         grouped = {s.text for g in groups for s in g}
         segs = [(fam_of[a], seg.text) for a, segs in quotes.items() for seg in segs]
         segs += [(family[s.article], c) for s in sentences for c in clauses(s.unit.text)]
@@ -163,14 +153,15 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
         bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
                  for r in rows]
         texts = [s.unit.text for s in sentences] + [t for _, t in segs]
-        found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts)
+        found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts,
+                              thresholds=limits)
         parts = {r: clauses(sentences[r].unit.text) for r in rows}
         parts = {r: (np.stack([vectors[c] for c in cl]), cl) for r, cl in parts.items() if cl}
         pool = np.vstack([matrix, extra]) if extra is not None else matrix
         pool_f = np.concatenate([fams, extra_f]) if extra_f is not None else fams
-        found = carried_in_parts(found, parts, pool, pool_f, fams, texts)
+        found = carried_in_parts(found, parts, pool, pool_f, fams, texts, thresholds=limits)
         claims = tuple(_cite(articles[sentences[r].article], sentences[r].unit.text)
-                       for r, _, _ in cap_per_family(_distinct(found, matrix), fams, MAX_CLAIMS))
+                       for r, _, _ in cap_per_family(_distinct(found, matrix, limits.same_claim), fams, MAX_CLAIMS))
     return Brief(
         story_id=story_id,
         headline=title,
@@ -183,11 +174,12 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
     )
 
 
-def _distinct(found: Sequence[tuple[int, float, float]], matrix: np.ndarray) -> list[tuple[int, float, float]]:
+def _distinct(found: Sequence[tuple[int, float, float]], matrix: np.ndarray,
+              same_claim: float) -> list[tuple[int, float, float]]:
     """Drop a claim that repeats one already kept (a near-copy in the same family says it twice)."""
     kept: list[tuple[int, float, float]] = []
     for item in found:
-        if all(float(matrix[item[0]] @ matrix[k[0]]) < _SAME_CLAIM for k in kept):
+        if all(float(matrix[item[0]] @ matrix[k[0]]) < same_claim for k in kept):
             kept.append(item)
     return kept
 
@@ -209,7 +201,7 @@ def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: 
 
 
 def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix: np.ndarray,
-             fams: np.ndarray, lang: str | None) -> tuple[SummarySentence, ...]:
+             fams: np.ndarray, lang: str | None, limits: BriefThresholds) -> tuple[SummarySentence, ...]:
     lo, hi = _SUMMARY_WORDS
     candidates = [
         Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()), bool(lang and articles[s.article].lang == lang))
@@ -222,8 +214,8 @@ def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix
     k = summary_size(len(set(fams.tolist())), len(candidates))
     rows = [c.row for c in candidates]
     texts = [s.unit.text for s in sentences]
-    same = same_fact(matrix[rows] @ matrix[rows].T, texts, rows, rows)
-    chosen = select_summary(matrix, fams, candidates, k, same=same)
+    same = same_fact(matrix[rows] @ matrix[rows].T, texts, rows, rows, thresholds=limits)
+    chosen = select_summary(matrix, fams, candidates, k, same=same, thresholds=limits)
     return tuple(_cite(articles[sentences[c.row].article], sentences[c.row].unit.text) for c in chosen)
 
 

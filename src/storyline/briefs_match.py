@@ -23,15 +23,12 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["FACT_THRESHOLD", "SUPPORTED_THRESHOLD", "clauses", "numbers", "same_fact", "strip_dateline"]
+from storyline.embed.registry import DEFAULT_THRESHOLDS, BriefThresholds
 
-# A cosine this high is the same fact without further evidence (calibrated on cross-language pairs:
-# no different-fact pair of the demo stories or the test fixtures reaches it).
-FACT_THRESHOLD = 0.6
-# From here up, a shared number makes two sentences the same fact; a shared rare acronym from _NAMED up
-# (weaker evidence: "SPM" recurs in different facts of one story).
-SUPPORTED_THRESHOLD = 0.4
-_NAMED = 0.5
+__all__ = ["clauses", "numbers", "same_fact", "strip_dateline"]
+
+# The cosine cut-offs (a cosine alone; with a shared number; with a shared rare acronym, weaker evidence:
+# "SPM" recurs in different facts of one story) are the encoder's: ``BriefThresholds.fact/supported/named``.
 # An acronym in more than this share of the story's sentences ("EU") is no evidence.
 _RARE_SHARE = 0.15
 
@@ -96,14 +93,16 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(_ACRONYM.findall(text))
 
 
-def same_fact(sims: np.ndarray, texts: Sequence[str], rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+def same_fact(sims: np.ndarray, texts: Sequence[str], rows: Sequence[int], cols: Sequence[int], *,
+              thresholds: BriefThresholds = DEFAULT_THRESHOLDS) -> np.ndarray:
     """Boolean (len(rows), len(cols)): sentence rows[i] and cols[j] state the same fact.
 
     ``sims`` is the cosine matrix of ``rows`` against ``cols``; ``texts`` holds every sentence of
     the story (indexed like rows and cols), so a name's rarity is judged on the whole story.
+    ``thresholds`` are the cut-offs of the encoder that made the vectors.
     """
-    out = sims >= FACT_THRESHOLD
-    band = np.argwhere((sims >= SUPPORTED_THRESHOLD) & ~out)
+    out = sims >= thresholds.fact
+    band = np.argwhere((sims >= thresholds.supported) & ~out)
     if not len(band):
         return out
     names = {i: _names(texts[i]) for i in set(rows) | set(cols)}
@@ -111,6 +110,6 @@ def same_fact(sims: np.ndarray, texts: Sequence[str], rows: Sequence[int], cols:
     common = {n for n, c in frequency.items() if c > max(2, _RARE_SHARE * len(texts))}
     for i, j in band:
         a, b = rows[i], cols[j]
-        if numbers(texts[a]) & numbers(texts[b]) or (sims[i, j] >= _NAMED and (names[a] & names[b]) - common):
+        if numbers(texts[a]) & numbers(texts[b]) or (sims[i, j] >= thresholds.named and (names[a] & names[b]) - common):
             out[i, j] = True
     return out

@@ -21,10 +21,10 @@ from functools import lru_cache
 import numpy as np
 
 from storyline.briefs_text import find_quotes, paragraphs, sentence_bounds
+from storyline.embed.registry import DEFAULT_THRESHOLDS, BriefThresholds
 from storyline.entities import extract_entities, name_similarity
 
 __all__ = [
-    "QUOTE_THRESHOLD",
     "QuoteSegment",
     "article_quotes",
     "group_quotes",
@@ -33,11 +33,8 @@ __all__ = [
     "strip_glued",
 ]
 
-# Cosine (USE multilingual) above which two quote segments are the same words; calibrated on
-# invented translated quotes and the seed articles (see benchmarks/BRIEFS.md).
-QUOTE_THRESHOLD = 0.55
-# A match of two joined segments must beat a single-segment match by this much to be preferred.
-_JOIN_PENALTY = 0.04
+# The cosine above which two quote segments are the same words is the encoder's (``BriefThresholds.quote``;
+# calibrated on invented translated quotes and the seed articles: benchmarks/BRIEFS.md, THRESHOLDS.md).
 _MIN_WORDS = 3
 
 _VERB = (
@@ -264,9 +261,14 @@ def group_quotes(
     by_article: Mapping[str, Sequence[QuoteSegment]],
     vector_of: Callable[[str], np.ndarray],
     *,
-    threshold: float = QUOTE_THRESHOLD,
+    thresholds: BriefThresholds = DEFAULT_THRESHOLDS,
 ) -> list[list[QuoteSegment]]:
-    """Groups of quote segments that are the same quotation in two or more articles, largest first."""
+    """Groups of quote segments that are the same quotation in two or more articles, largest first.
+
+    ``thresholds`` (the encoder's): ``quote``, the cosine of one quotation; ``join_penalty``, the margin
+    by which a match of joined segments must beat a single-segment one.
+    """
+    threshold, join_penalty = thresholds.quote, thresholds.join_penalty
     ids = [a for a, segs in by_article.items() if segs]
     units = {a: match_units(by_article[a]) for a in ids}
     matrices = {
@@ -289,7 +291,7 @@ def group_quotes(
             sims = matrices[a] @ matrices[b].T
             rows, cols = np.nonzero(sims >= threshold)
             scored = sorted(
-                ((float(sims[r, c]) - _JOIN_PENALTY * (len(units[a][r]) + len(units[b][c]) - 2), r, c)
+                ((float(sims[r, c]) - join_penalty * (len(units[a][r]) + len(units[b][c]) - 2), r, c)
                  for r, c in zip(rows, cols)),
                 reverse=True,
             )

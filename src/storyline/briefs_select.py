@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.briefs_match import same_fact
+from storyline.embed.registry import DEFAULT_THRESHOLDS, BriefThresholds
 
 __all__ = [
-    "AGREE_THRESHOLD",
-    "CLAIM_THRESHOLD",
     "Candidate",
     "cap_per_family",
     "carried_in_parts",
@@ -24,12 +23,20 @@ __all__ = [
     "summary_size",
 ]
 
-# Two sentences whose cosine reaches this carry the same content (used for the summary's support).
-AGREE_THRESHOLD = 0.6
-# A sentence whose best cosine to every other family stays below this is carried by one source only.
-CLAIM_THRESHOLD = 0.6
-# Summary sentences this similar to one already chosen are redundant.
-_REDUNDANT = 0.75
+# The cosine cut-offs (support: two sentences carry the same content; single-source: below it against
+# every other family; redundancy in the summary) are the encoder's: ``BriefThresholds.agree/claim/redundant``.
+
+# A summary sentence's score: central to the story first, then carried by other sources, then early in
+# its article (leads state the news), plus a nudge for the reader's language. Set by hand, not fitted:
+# the brief checks (tests/test_briefs.py, scripts/check_brief_seeds.py) hold with them.
+CENTRAL_WEIGHT = 0.5
+SUPPORT_WEIGHT = 0.3
+LEAD_WEIGHT = 0.15
+PREFERRED_LANGUAGE_BONUS = 0.05
+# Greedy selection: a candidate loses this times its best cosine to a chosen sentence (maximal marginal
+# relevance), and gains the bonus while its source family is not yet in the summary (coverage).
+OVERLAP_PENALTY = 0.4
+NEW_FAMILY_BONUS = 0.1
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ def summary_size(n_families: int, n_candidates: int) -> int:
     return min(n_candidates, min(7, max(3, 2 + n_families)))
 
 
-def _support(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+def _support(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int], agree: float) -> np.ndarray:
     """Share of the other families that carry a sentence like each of ``rows``."""
     others = len(set(families.tolist())) - 1
     if others <= 0:
@@ -61,12 +68,13 @@ def _support(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]) -> 
     out = np.zeros(len(rows))
     for family in set(families.tolist()):
         best = sims[:, families == family].max(axis=1)
-        out += (best >= AGREE_THRESHOLD) & (families[list(rows)] != family)
+        out += (best >= agree) & (families[list(rows)] != family)
     return out / others
 
 
 def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequence[Candidate],
-                   k: int, *, same: np.ndarray | None = None) -> list[Candidate]:
+                   k: int, *, same: np.ndarray | None = None,
+                   thresholds: BriefThresholds = DEFAULT_THRESHOLDS) -> list[Candidate]:
     """Up to ``k`` sentences: central, carried by many sources, early, not redundant, covering sources.
 
     Greedy maximal marginal relevance with a bonus for a family not yet in the summary. ``same``
@@ -78,22 +86,23 @@ def select_summary(vectors: np.ndarray, families: np.ndarray, candidates: Sequen
     rows = [c.row for c in candidates]
     centroid = _family_centroid(vectors, families)
     central = vectors[rows] @ centroid
-    support = _support(vectors, families, rows)
+    support = _support(vectors, families, rows, thresholds.agree)
     lead = 1.0 - np.array([c.position for c in candidates])
-    preferred = np.array([0.05 if c.preferred else 0.0 for c in candidates])
-    base = 0.5 * central + 0.3 * support + 0.15 * lead + preferred
+    preferred = np.array([PREFERRED_LANGUAGE_BONUS if c.preferred else 0.0 for c in candidates])
+    base = CENTRAL_WEIGHT * central + SUPPORT_WEIGHT * support + LEAD_WEIGHT * lead + preferred
     chosen: list[int] = []
     told: list[int] = []  # the chosen and the sentences they stand in for
     covered: set[int] = set()
     sims = vectors[rows] @ vectors[rows].T
-    same = (sims >= _REDUNDANT) if same is None else (same | (sims >= _REDUNDANT))
+    redundant = sims >= thresholds.redundant
+    same = redundant if same is None else (same | redundant)
     while len(chosen) < k:
         best, best_score = -1, -np.inf
         for i, cand in enumerate(candidates):
             if i in told or any(same[i, j] for j in told):
                 continue
             overlap = max((sims[i, j] for j in chosen), default=0.0)
-            score = base[i] - 0.4 * overlap + (0.1 if cand.family not in covered else 0.0)
+            score = base[i] - OVERLAP_PENALTY * overlap + (NEW_FAMILY_BONUS if cand.family not in covered else 0.0)
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
@@ -121,13 +130,13 @@ def _family_centroid(vectors: np.ndarray, families: np.ndarray) -> np.ndarray:
 def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int], *,
                   extra: np.ndarray | None = None, extra_families: np.ndarray | None = None,
                   bonus: Sequence[float] | None = None, texts: Sequence[str] | None = None,
-                  threshold: float = CLAIM_THRESHOLD) -> list[tuple[int, float, float]]:
+                  thresholds: BriefThresholds = DEFAULT_THRESHOLDS) -> list[tuple[int, float, float]]:
     """(row, best cosine to other families, rank score) of each of ``rows`` no other family carries.
 
     Other families are searched in all ``vectors`` and in ``extra`` (e.g. the single sentences of
     quotations, so a long quoted passage meets its pieces). With ``texts`` (of ``vectors`` then
     ``extra``) a sentence of another family also carries a row when ``same_fact`` says so (a middle
-    cosine backed by a shared number or name), not only above ``threshold``. Best first: most
+    cosine backed by a shared number or name), not only above ``thresholds.claim``. Best first: most
     distinctive (low best cosine) plus most on the story (cosine to the centroid) plus ``bonus``.
     """
     if len(set(families.tolist())) < 2 or not rows:
@@ -136,9 +145,9 @@ def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]
     if extra is not None and extra_families is not None and len(extra):
         pool, pool_families = np.vstack([vectors, extra]), np.concatenate([families, extra_families])
     sims = vectors[list(rows)] @ pool.T
-    carried = sims >= threshold
+    carried = sims >= thresholds.claim
     if texts is not None:
-        carried |= same_fact(sims, texts, list(rows), list(range(len(pool))))
+        carried |= same_fact(sims, texts, list(rows), list(range(len(pool))), thresholds=thresholds)
     centroid = _family_centroid(vectors, families)
     out = []
     for n, row in enumerate(rows):
@@ -153,7 +162,8 @@ def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]
 def carried_in_parts(found: Sequence[tuple[int, float, float]],
                      parts: Mapping[int, tuple[np.ndarray, Sequence[str]]], pool: np.ndarray,
                      pool_families: np.ndarray, families: np.ndarray,
-                     texts: Sequence[str]) -> list[tuple[int, float, float]]:
+                     texts: Sequence[str], *,
+                     thresholds: BriefThresholds = DEFAULT_THRESHOLDS) -> list[tuple[int, float, float]]:
     """``found`` without the rows each of whose clauses (``parts``: vectors, texts) another family
     carries: a compound sentence that retells, piece by piece, what other sources say."""
     out = []
@@ -169,7 +179,8 @@ def carried_in_parts(found: Sequence[tuple[int, float, float]],
             continue
         all_texts = list(own) + [texts[i] for i in other]
         n = len(own)
-        same = same_fact(vecs @ pool[other].T, all_texts, list(range(n)), list(range(n, len(all_texts))))
+        same = same_fact(vecs @ pool[other].T, all_texts, list(range(n)), list(range(n, len(all_texts))),
+                         thresholds=thresholds)
         if not same.any(axis=1).all():
             out.append(item)
     return out

@@ -36,6 +36,7 @@ from storyline.clean_rules import (
     normalise,
 )
 from storyline.embed.base import Encoder
+from storyline.embed.registry import thresholds_for
 from storyline.types import RemovedLine
 
 # A headline-shaped line is judged only with this much article around it.
@@ -47,10 +48,10 @@ STRAY_MIN_WORDS = 7
 STRAY_MAX_OVERLAP = 0.75
 # Encoder rule: a lone headline-shaped line of at least OFF_TOPIC_MIN_WORDS words that shares
 # less than OFF_TOPIC_MAX_OVERLAP of its words with the article, and whose cosine to the body is
-# below OFF_TOPIC_COS, is off topic. Short lines embed poorly (on-topic subheadings and interview
+# below the encoder's ``BriefThresholds.off_topic`` (in the registry), is off topic. Short lines embed
+# poorly (on-topic subheadings and interview
 # questions score near 0 with USE), hence the vocabulary and length conditions; measured on
 # Wikinews + Giveme5W1H, other stories' titles score a median 0.07 against a body, own titles 0.45.
-OFF_TOPIC_COS = 0.12
 OFF_TOPIC_MAX_OVERLAP = 0.3
 OFF_TOPIC_MIN_WORDS = 6
 # Candidates per article sent to the encoder; more than this means a list, not strays.
@@ -184,6 +185,7 @@ def _judge_with_encoder(drafts: Sequence[_Draft], encoder: Encoder) -> None:
     if not texts:
         return
     vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+    off_topic = thresholds_for(encoder.name).off_topic
     row = 0
     for draft in jobs:
         body = vectors[row]
@@ -191,7 +193,7 @@ def _judge_with_encoder(drafts: Sequence[_Draft], encoder: Encoder) -> None:
         cosines = vectors[row + 1 : row + 1 + n] @ body
         row += 1 + n
         for i, cos in zip(draft.candidates, cosines):
-            if cos < OFF_TOPIC_COS:
+            if cos < off_topic:
                 draft.reasons[i] = "off_topic"
 
 

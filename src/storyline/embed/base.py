@@ -47,7 +47,7 @@ class HashingEncoder:
     """
 
     name = "hashing"
-    languages = None
+    languages: frozenset[str] | None = None
 
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim

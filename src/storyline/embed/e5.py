@@ -21,7 +21,7 @@ class E5Encoder:
 
     name = "e5-small"
     dim = 384
-    languages = None
+    languages: frozenset[str] | None = None
 
     def __init__(self, threads: int | None = None, max_chars: int = 1500) -> None:
         self.threads = threads

@@ -39,7 +39,7 @@ class USEEncoder:
 
     name = "use-m3"
     dim = 512
-    languages = USE_LANGUAGES
+    languages: frozenset[str] | None = USE_LANGUAGES
 
     def __init__(self, threads: int | None = None, max_chars: int = MAX_CHARS, workers: int | None = None) -> None:
         self.threads = threads
@@ -70,7 +70,7 @@ class USEEncoder:
         if not helpers:
             return normalise(self._load().encode(clipped))
         shares = _split(clipped, len(helpers) + 1)
-        sent = [(h, share) for h, share in zip(helpers, shares[1:]) if share and h.submit(share)]
+        sent = [(h, share) for h, share in zip(helpers, shares[1:], strict=False) if share and h.submit(share)]
         parts = [self._load().encode(shares[0]) if shares[0] else np.zeros((0, self.dim), np.float32)]
         for helper, share in sent:
             result = helper.result()

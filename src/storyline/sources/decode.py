@@ -78,8 +78,10 @@ def holds_json_line(sample: bytes) -> bool:
     5 % control or NUL bytes): a JSONL file that does is judged line by line, however binary its other
     lines look (a long first line with one NUL in it included).
 
-    >>> holds_json_line(b'{"title": "a\\x00"}\\n{"title": "Ferry strike ends"}\\n'), holds_json_line(b"\\x1f\\x8b\\x08\\x00")
-    (True, False)
+    >>> holds_json_line(b'{"title": "a\\x00"}\\n{"title": "Ferry strike ends"}\\n')
+    True
+    >>> holds_json_line(b"\\x1f\\x8b\\x08\\x00")
+    False
     """
     for line in sample.split(b"\n"):
         line = line.strip().removeprefix(codecs.BOM_UTF8)
@@ -190,7 +192,7 @@ def _detected(data: bytes) -> str | None:
     """
     from charset_normalizer import from_bytes
 
-    from storyline.language import detect
+    from storyline.language import SAMPLE_CHARS, detect
 
     matches = list(from_bytes(data))
     if not matches:
@@ -202,8 +204,9 @@ def _detected(data: bytes) -> str | None:
         text = _try(data, encoding)
         if text is None or looks_garbled(text):
             continue
-        lang, confidence = detect(text[:2000])
-        confidence -= len(_ODDITY.findall(text[:2000])) / 10
+        sample = text[:SAMPLE_CHARS]
+        lang, confidence = detect(sample)
+        confidence -= len(_ODDITY.findall(sample)) / 10
         consistent = encoding in (_codec(e) for e in _LEGACY_BY_LANG.get(lang, _DEFAULT_LEGACY))
         if consistent and (best is None or confidence > best[0]):
             best = (confidence, text)

@@ -101,14 +101,15 @@ class AppState:
         """The encoders the shipped pair model was fitted on: USE (the app's own when it is USE) and
         e5 when the optional wheel is installed, each under a lock. The app's encoder may be another
         (hashing, e5) whose cosines the pair model was never fitted on."""
-        from storyline.embed.use import USEEncoder
+        from storyline.embed import registry
         from storyline.similarity import default_encoder, default_wide_encoder
 
         with self._lock:
             if self._pair_encoders is not None:
                 return self._pair_encoders
-        app = self.encoder if self._encoder is not None or self.settings.resolved_encoder() == "use" else None
-        use = app if app is not None and app.name == USEEncoder.name else LockedEncoder(default_encoder())
+        pairs = registry.for_role(registry.PAIRS)
+        app = self.encoder if self._encoder is not None or self.settings.resolved_encoder() == pairs.option else None
+        use = app if app is not None and app.name == pairs.name else LockedEncoder(default_encoder())
         wide = default_wide_encoder()
         with self._lock:
             if self._pair_encoders is None:
