@@ -52,7 +52,7 @@ class StoryParams:
     followup_days: float = 0.0  # beyond the window, up to this far, only on the story's own names (0: never)
     followup_names: int = 3  # own names of the story a follow-up must carry
     min_cosine: float = 0.0  # a story whose centroid is farther than this from the article is never scored
-    shortlist: int = 10
+    shortlist: int = 5  # nearest stories the model scores: 10 gave the same figures (within 0.003) at ~1.4x the cost
     max_members: int = 8
     unknown_gap_days: float = 0.5
     max_active: int = 5_000
