@@ -1,4 +1,4 @@
-"""Readers: every input kind, every rejection reason, strict mode, encodings, streaming."""
+"""Readers: every input kind, every rejection reason, encodings, streaming (strict mode: test_errors.py)."""
 
 from __future__ import annotations
 
@@ -79,22 +79,6 @@ def test_too_long_line_is_skipped_and_stream_continues(tmp_path):
     found = items(path, max_bytes=1000)
     assert reasons(found) == ["too_long", "ok"]
     assert found[1].origin == f"{path}:2"
-
-
-def test_strict_names_file_line_and_hint(tmp_path):
-    path = jsonl(tmp_path / "s.jsonl", {"title": "Fine line here"}, "{oops}")
-    stream = read_paths([str(path)], strict=True)
-    assert next(stream).title == "Fine line here"
-    with pytest.raises(InputError) as err:
-        next(stream)
-    assert f"{path}:2" in err.value.message and "malformed json" in err.value.message
-    assert "--strict" in err.value.hint and err.value.exit_code == 2
-
-
-def test_strict_raises_for_a_bad_file(tmp_path):
-    (tmp_path / "notes.csv").write_text("a,b\n")
-    with pytest.raises(InputError, match="unsupported file"):
-        items(tmp_path, strict=True)
 
 
 def test_missing_path_raises_at_once(tmp_path):

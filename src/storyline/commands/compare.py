@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +20,7 @@ from typing import Protocol
 import click
 import numpy as np
 
-from storyline.errors import InputError, StorylineError
+from storyline.errors import InputError
 from storyline.types import Article, PairScore, RawRecord
 
 __all__ = ["ArticleLookup", "Resolved", "compare_command", "eval_pairs_command", "evaluate_pairs",
@@ -109,13 +108,6 @@ def _open_store(db: str) -> ArticleLookup:
     return Store(db)
 
 
-def _fail(exc: StorylineError) -> None:
-    click.echo(f"error: {exc.message}", err=True)
-    if exc.hint:
-        click.echo(f"  hint: {exc.hint}", err=True)
-    sys.exit(exc.exit_code)
-
-
 def _render(score: PairScore) -> str:
     from storyline.similarity import label
 
@@ -151,13 +143,9 @@ def compare_command(a: str, b: str, db: str, as_json: bool) -> None:
             store.append(_open_store(Settings.load(db=db).db))
         return store[0]
 
-    try:
-        left, right = resolve(a, lookup), resolve(b, lookup)
-        score = compare(left.text, right.text, title_a=left.title, title_b=right.title, lang_a=left.lang,
-                        lang_b=right.lang, published_a=left.published, published_b=right.published)
-    except StorylineError as exc:
-        _fail(exc)
-        return
+    left, right = resolve(a, lookup), resolve(b, lookup)
+    score = compare(left.text, right.text, title_a=left.title, title_b=right.title, lang_a=left.lang,
+                    lang_b=right.lang, published_a=left.published, published_b=right.published)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(score), ensure_ascii=False, indent=2))
     else:
@@ -257,11 +245,7 @@ def evaluate_pairs(rows: Sequence[dict], encoder=None, workers: int = 1) -> dict
               help="Processes scoring pairs in parallel (the speed figure depends on it).")
 def eval_pairs_command(file: str, as_json: bool, workers: int) -> None:
     """Pearson of the predicted SemEval `overall` with the gold one in FILE (SemEval pairs JSONL)."""
-    try:
-        result = evaluate_pairs(read_pairs(file), workers=workers)
-    except StorylineError as exc:
-        _fail(exc)
-        return
+    result = evaluate_pairs(read_pairs(file), workers=workers)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

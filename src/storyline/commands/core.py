@@ -65,7 +65,7 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--strict", is_flag=True, help="Stop at the first bad line (exit code 1).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad input, naming its file and line (exit code 2).")
 @click.option("--encoder", default=None, type=click.Choice(encoder_options()),
               help="Text encoder (default: the one the database was built with; use, the bundled "
                    "multilingual model, for a new database).")
@@ -79,14 +79,7 @@ def ingest(paths, db, strict, encoder, batch_size):
     with open_engine(db, encoder=encoder, batch_size=batch_size) as engine:
         total = _count_inputs(paths) if sys.stderr.isatty() else None  # counting reads the input once more
         with _progress_bar(total) as bar:
-            try:
-                report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
-            except InputError as exc:
-                if strict:
-                    click.echo(f"error: {exc.message}", err=True)
-                    click.echo(f"  hint: {exc.hint}", err=True)
-                    sys.exit(1)
-                raise
+            report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
     click.echo(report.summary())
     if report.seen == 0:
         click.echo("note: the input held no articles (empty files, blank lines or an empty stdin)", err=True)

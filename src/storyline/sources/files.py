@@ -1,8 +1,8 @@
 """Readers for local input: JSONL files, .txt and .html files, folders of them, and JSONL on stdin.
 
-Every item becomes a :class:`RawRecord` or a :class:`Rejection`; bad input never raises unless
-``strict`` (then the first bad item raises :class:`InputError` naming file and line). JSONL is
-streamed line by line, so files of any length use constant memory.
+Every item becomes a :class:`RawRecord` or a :class:`Rejection`; bad input never raises (``--strict``
+is the engine's: it stops at the first rejection, whichever stage made it). JSONL is streamed line
+by line, so files of any length use constant memory.
 
 Rejection reasons (the whole vocabulary):
 
@@ -28,7 +28,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -49,19 +49,6 @@ STDIN_NAME = "<stdin>"
 
 _KNOWN_FIELDS = ("text", "html", "title", "id", "url", "source", "published", "lang")
 _BODY_FIELDS = ("text", "html", "title")
-_HINTS = {
-    "malformed_json": "fix or remove the line, or run without --strict to skip and count it",
-    "bad_field": "text, html and title must be JSON strings; fix the line, or run without --strict to skip it",
-    "empty": "give each record a non-empty text, html or title, or run without --strict to skip it",
-    "not_text": "this looks like a binary file; remove it, or run without --strict to skip it",
-    "too_long": "split the input or raise the size limit, or run without --strict to skip it",
-    "bad_encoding": "convert the file to UTF-8 (e.g. iconv -f <encoding> -t utf-8), or run without --strict",
-    "unsupported_file": "inputs are .jsonl, .txt, .html or .htm; remove the file, or run without --strict",
-    "unreadable": "check the file's permissions, or run without --strict to skip it",
-    "broken_link": "fix or remove the symlink, or run without --strict to skip it",
-    "not_a_file": "only regular files are read from a folder; name a FIFO directly to read JSONL from it",
-    "outside_folder": "name the link's target as an input of its own to read it, or run without --strict",
-}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SENTENCE_INSIDE = re.compile(r"\w\w[.!?]\s+\w|[。！？]\S")
 _HEADLINE_MAX_CHARS = 200
@@ -72,7 +59,6 @@ def read_paths(
     paths: Sequence[str],
     *,
     stdin: TextIO | None = None,
-    strict: bool = False,
     max_bytes: int = 1_000_000,
 ) -> Iterator[RawRecord | Rejection]:
     """Records from files, folders (recursive, sorted, hidden entries skipped) and ``-`` (JSONL on stdin).
@@ -85,7 +71,7 @@ def read_paths(
                 f"input not found: {path}",
                 hint="check the path; give files, folders, or - to read JSONL from stdin",
             )
-    return _strict(_read_all(paths, stdin, max_bytes)) if strict else _read_all(paths, stdin, max_bytes)
+    return _read_all(paths, stdin, max_bytes)
 
 
 def _read_all(paths: Sequence[str], stdin: TextIO | None, max_bytes: int) -> Iterator[RawRecord | Rejection]:
@@ -100,18 +86,6 @@ def _read_all(paths: Sequence[str], stdin: TextIO | None, max_bytes: int) -> Ite
                     yield from read_file(file, max_bytes, in_folder=True)
         else:
             yield from read_file(path, max_bytes)
-
-
-def _strict(items: Iterable[RawRecord | Rejection]) -> Iterator[RawRecord]:
-    """Pass records through; turn the first rejection into an InputError that names where and why."""
-    for item in items:
-        if isinstance(item, Rejection):
-            detail = f" ({item.detail})" if item.detail else ""
-            raise InputError(
-                f"{item.origin}: {item.reason.replace('_', ' ')}{detail}",
-                hint=_HINTS.get(item.reason, "fix the input, or run without --strict to skip it"),
-            )
-        yield item
 
 
 def walk_folder(folder: str, _seen: set[str] | None = None, _root: str | None = None) -> Iterator[str | Rejection]:
