@@ -195,9 +195,27 @@ def test_compare_db_comes_from_env_and_storyline_toml_like_every_command(tmp_pat
     store.close()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STORYLINE_DB", raising=False)
-    result = CliRunner().invoke(compare_command, ["a1", "a2", "--json"], env={"STORYLINE_DB": str(db)})
+    result = CliRunner().invoke(main, ["compare", "a1", "a2", "--json"], env={"STORYLINE_DB": str(db)})
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["date_gap_days"] == 1.5
     (tmp_path / "storyline.toml").write_text(f'[storyline]\ndb = "{db.name}"\n')
-    result = CliRunner().invoke(compare_command, ["a1", "a2", "--json"])
+    result = CliRunner().invoke(main, ["compare", "a1", "a2", "--json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_compare_reads_files_as_ingest_does(tmp_path):
+    """A legacy-charset text and an .xhtml page: compare decodes and recognises them as ingest does."""
+    from storyline.sources import read_paths
+
+    latin = tmp_path / "fr.txt"
+    latin.write_bytes("Crues à Porto Alegre\n\nLa rivière Guaíba a atteint 5,3 mètres vendredi ; 15 000 "
+                      "personnes ont quitté leurs maisons, a indiqué la défense civile brésilienne.".encode("cp1252"))
+    page = tmp_path / "pt.xhtml"
+    page.write_text(FLOOD_HTML, encoding="utf-8")
+    left, right = resolve(str(latin), None), resolve(str(page), None)
+    assert left.title == "Crues à Porto Alegre" and "rivière Guaíba" in left.text
+    assert "Guaíba" in right.text and "<p>" not in right.text
+    ingested = {r.origin: r for r in read_paths([str(tmp_path)])}
+    assert ingested[str(latin)].title == left.title and ingested[str(page)].html == FLOOD_HTML
+    result = CliRunner().invoke(main, ["compare", str(latin), str(page), "--json"])
     assert result.exit_code == 0, result.output

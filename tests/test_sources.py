@@ -26,7 +26,8 @@ ARTICLE_FR = (
 
 
 def jsonl(path: Path, *objects: object) -> Path:
-    path.write_text("".join((o if isinstance(o, str) else json.dumps(o, ensure_ascii=False)) + "\n" for o in objects), "utf-8")
+    lines = ((o if isinstance(o, str) else json.dumps(o, ensure_ascii=False)) + "\n" for o in objects)
+    path.write_text("".join(lines), "utf-8")
     return path
 
 
@@ -145,7 +146,8 @@ def test_legacy_encodings_of_other_scripts(tmp_path):
 
 def test_latin1_jsonl_file(tmp_path):
     path = tmp_path / "l1.jsonl"
-    path.write_bytes(json.dumps({"title": "Les élèves fêtent la fin de l'année"}, ensure_ascii=False).encode("latin-1") + b"\n")
+    line = json.dumps({"title": "Les élèves fêtent la fin de l'année"}, ensure_ascii=False)
+    path.write_bytes(line.encode("latin-1") + b"\n")
     (record,) = items(path)
     assert record.title == "Les élèves fêtent la fin de l'année"
 
@@ -226,8 +228,10 @@ def test_hundred_thousand_lines(tmp_path):
 
 
 def test_headline_detection():
-    assert split_headline("Rain floods the coast road\nIt rained all night.") == ("Rain floods the coast road", "It rained all night.")
-    assert split_headline("U.S. troops leave base in Syria\n\nThe pullout began.")[0] == "U.S. troops leave base in Syria"
+    assert split_headline("Rain floods the coast road\nIt rained all night.") == ("Rain floods the coast road",
+                                                                                 "It rained all night.")
+    assert split_headline("U.S. troops leave base in Syria\n\nThe pullout began.")[0] == \
+        "U.S. troops leave base in Syria"
     assert split_headline("It rained. The road flooded.\nMore later.")[0] is None
     assert split_headline("A very long first line " * 20 + "\nbody")[0] is None
     assert split_headline("Only a headline here") == ("Only a headline here", "")

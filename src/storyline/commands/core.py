@@ -29,15 +29,10 @@ def open_engine(db: str | None, **overrides):
 
 
 def open_store(db: str | None):
-    from storyline.store import Store
+    """The database the user named (flag, env or file), which must exist: the commands here only read."""
+    from storyline.store import open_existing
 
-    settings = Settings.load(db=db)
-    if settings.db != ":memory:" and not Path(settings.db).exists():
-        raise InputError(
-            f"database {settings.db} does not exist",
-            hint="ingest something first (storyline ingest PATH) or pass --db FILE",
-        )
-    return Store(settings.db)
+    return open_existing(Settings.load(db=db).db)
 
 
 def _progress_bar(total: int | None):
@@ -96,7 +91,7 @@ def _show_rejections(rejections, total: int, db_path: str, limit: int = 5) -> No
 
 
 def _story_row(story) -> dict:
-    from storyline.store import to_iso
+    from storyline.dates import to_iso
 
     return {
         "id": story.id,
@@ -156,7 +151,7 @@ def _span(first: str | None, last: str | None) -> str:
 @json_option
 def show(story_id, db, as_json):
     """Show one story's articles: language, source, date, title, and near-duplicate links."""
-    from storyline.store import to_iso
+    from storyline.dates import to_iso
 
     store = open_store(db)
     story = store.get_story(story_id)
@@ -227,9 +222,9 @@ def eval_stories(path, as_json, encoder):
     JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_p, pairwise_r, pairwise_f1, n_pred, n_gold,
     docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days, by_lang.
     """
+    from storyline.dates import from_iso
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
-    from storyline.store import from_iso
 
     gold = gold_labels(path)
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,6 +24,7 @@ Blank JSONL lines are not records and are skipped without a rejection.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -39,7 +40,7 @@ from storyline.types import RawRecord, Rejection
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 TEXT_SUFFIXES = frozenset({".txt"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})  # the one list: ingest and compare read these as HTML
 SUPPORTED_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
 REJECTION_REASONS = (
     "malformed_json", "bad_field", "empty", "not_text", "too_long", "bad_encoding", "unsupported_file",
@@ -111,7 +112,8 @@ def walk_folder(folder: str, _seen: set[str] | None = None, _root: str | None = 
         if entry.is_symlink():
             target = os.path.realpath(entry.path)
             if not os.path.exists(target):
-                yield Rejection(entry.path, "broken_link", f"symlink to {os.readlink(entry.path)}, which does not exist")
+                yield Rejection(entry.path, "broken_link",
+                                f"symlink to {os.readlink(entry.path)}, which does not exist")
                 continue
             if os.path.commonpath([root, target]) != root:
                 yield Rejection(entry.path, "outside_folder", f"symlink to {target}, outside {root}: not followed")
@@ -143,12 +145,13 @@ def read_file(path: str, max_bytes: int, in_folder: bool = False) -> Iterator[Ra
 
 
 def read_document(path: str, max_bytes: int) -> RawRecord | Rejection:
-    """A whole .txt (title from a headline-shaped first line) or .html file as one record."""
+    """A whole .txt (title from a headline-shaped first line) or .html file as one record; a file of
+    another name is HTML if it starts like a page. Bytes are decoded as ingest decodes every file."""
     size = os.path.getsize(path)
     if size > max_bytes:
         return Rejection(path, "too_long", f"{size} bytes > limit {max_bytes}")
     data = Path(path).read_bytes()
-    is_html = Path(path).suffix.lower() in HTML_SUFFIXES
+    is_html = _is_html(path, data)
     declared = _declared_charset(data) if is_html else None
     text = _decoded(path, data, declared)
     if isinstance(text, Rejection):
@@ -159,6 +162,15 @@ def read_document(path: str, max_bytes: int) -> RawRecord | Rejection:
         return RawRecord(origin=path, html=text)
     title, body = split_headline(text)
     return RawRecord(origin=path, title=title, text=body)
+
+
+def _is_html(path: str, data: bytes) -> bool:
+    """HTML by its name (HTML_SUFFIXES), text by its name (.txt), else by how its first bytes look."""
+    suffix = Path(path).suffix.lower()
+    if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
+        return suffix in HTML_SUFFIXES
+    head = data.removeprefix(codecs.BOM_UTF8).lstrip()[:512].lower()
+    return head.startswith((b"<!doctype", b"<html")) or b"<body" in head
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -252,7 +264,8 @@ def _text_lines(stream: IO[Any], name: str, max_bytes: int) -> Iterator[RawRecor
                 yield parse_record(line, f"{name}:{number}")
     except UnicodeDecodeError as exc:  # a text stream cannot skip the bad bytes and go on
         yield Rejection(f"{name}:{number + 1}", "bad_encoding",
-                        f"not valid {exc.encoding} from this line on ({exc.reason}): the rest of the input was not read")
+                        f"not valid {exc.encoding} from this line on ({exc.reason}): "
+                        "the rest of the input was not read")
 
 
 def _jsonl_lines(raw: IO[bytes], name: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:
