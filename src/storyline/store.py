@@ -53,7 +53,8 @@ class Store:
         folder = Path(self.path).parent
         if self.path != ":memory:" and not self.path.startswith("file:") and not folder.is_dir():
             raise ConfigError(f"cannot create database {self.path}: folder {folder} does not exist",
-                              hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an existing folder")
+                              hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an "
+                                   "existing folder")
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")

@@ -127,7 +127,7 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
         store.bump_counter(WRITES_COUNTER)
         store.insert_rejections((r.origin, r.reason, r.detail) for r in rejections)
         rows = []
-        for item, vector, assignment in zip(prepared, vectors, assignments):
+        for item, vector, assignment in zip(prepared, vectors, assignments, strict=True):
             if assignment.is_new and store.create_story(
                 assignment.story_id, int(assignment.story_id.lstrip("s") or 0)
             ):

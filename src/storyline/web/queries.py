@@ -196,7 +196,7 @@ def story_article_rows(conn: sqlite3.Connection, story_id: str) -> list[dict[str
         (story_id,),
     )
     keys = ("id", "title", "lang", "source", "url", "time", "duplicate_of", "similarity", "undated")
-    return [{**dict(zip(keys, r)), "undated": bool(r[8])} for r in rows]
+    return [{**dict(zip(keys, r, strict=True)), "undated": bool(r[8])} for r in rows]
 
 
 def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
@@ -210,7 +210,7 @@ def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | N
         return None
     keys = ("id", "title", "text", "url", "source", "published", "lang", "lang_confidence",
             "ingested", "story_id", "duplicate_of", "similarity")
-    found = dict(zip(keys, row[:12]))
+    found = dict(zip(keys, row[:12], strict=True))
     found["removed"] = [{"line": line, "reason": reason} for line, reason in json.loads(row[12])]
     found["extra"] = json.loads(row[13], parse_constant=lambda name: None)  # a stored NaN reads as null
     return found
