@@ -56,8 +56,14 @@ def test_strict_stops_at_first_bad_line_naming_it(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(event_rows()[0]) + "\n{oops\n", encoding="utf-8")
     result = run("ingest", str(path), "--strict", "--db", str(tmp_path / "x.db"), check=False)
-    assert result.returncode == 1
-    assert f"{path}:2" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2  # bad input, like every InputError (was 1: two meanings for one error)
+    assert f"{path}:2: malformed json" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("error: ") == 1 and "\n  hint: " in result.stderr
+
+
+def test_help_lists_the_exit_codes():
+    text = " ".join(run("--help").stdout.split())
+    assert "Exit codes: 0 done; 1" in text and "2 bad usage or input" in text
 
 
 def test_user_errors_have_hints_and_exit_2(tmp_path):

@@ -9,13 +9,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from storyline.commands.compare import (
-    ArticleLookup,
-    compare_command,
-    eval_pairs_command,
-    read_pairs,
-    resolve,
-)
+from storyline.cli import main
+from storyline.commands.compare import ArticleLookup, read_pairs, resolve
 from storyline.errors import InputError
 from storyline.types import Article
 
@@ -97,14 +92,14 @@ def test_resolve_unknown_refs(ref):
 
 
 def test_compare_files_text_output(files):
-    result = CliRunner().invoke(compare_command, [str(files / "en.txt"), str(files / "pt.html")])
+    result = CliRunner().invoke(main, ["compare", str(files / "en.txt"), str(files / "pt.html")])
     assert result.exit_code == 0, result.output
     assert "overall" in result.output and "cosine" in result.output
     assert "Porto Alegre" in result.output and "15,000" in result.output
 
 
 def test_compare_json_keys_and_same_story(files):
-    result = CliRunner().invoke(compare_command, [str(files / "en.txt"), str(files / "pt.html"), "--json"])
+    result = CliRunner().invoke(main, ["compare", str(files / "en.txt"), str(files / "pt.html"), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == KEYS
@@ -121,17 +116,17 @@ def test_compare_ids_in_a_real_store(tmp_path):
     for article in ARTICLES:
         store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)
     store.close()
-    result = CliRunner().invoke(compare_command, ["a1", "https://news.example/floods", "--db", str(db), "--json"])
+    result = CliRunner().invoke(main, ["compare", "a1", "https://news.example/floods", "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["date_gap_days"] == 0.0
-    result = CliRunner().invoke(compare_command, ["a1", "a2", "--db", str(db), "--json"])
+    result = CliRunner().invoke(main, ["compare", "a1", "a2", "--db", str(db), "--json"])
     assert json.loads(result.stdout)["date_gap_days"] == 1.5
 
 
 @pytest.mark.parametrize("bad, says", [("empty.txt", "is empty"), ("blob.bin", "not a text or HTML file"),
                                        ("does-not-exist.txt", ""), (".", "")])
 def test_compare_bad_input_exits_2_with_hint(files, bad, says):
-    result = CliRunner().invoke(compare_command, [str(files / "en.txt"), str(files / bad),
+    result = CliRunner().invoke(main, ["compare", str(files / "en.txt"), str(files / bad),
                                                   "--db", str(files / "no.db")])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and "\n  hint: " in result.stderr and says in result.stderr
@@ -157,13 +152,13 @@ def test_eval_pairs_json(tmp_path):
         _row(4, "en", FLOOD_EN, "en", FLOOD_EN.replace("Friday", "Saturday"), 1.2),
     ]
     path = str(_pairs_file(tmp_path, rows))
-    result = CliRunner().invoke(eval_pairs_command, [path, "--json", "--workers", "1"])
+    result = CliRunner().invoke(main, ["eval", "pairs", path, "--json", "--workers", "1"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"pearson", "per_lang_pair", "pairs_per_s", "n", "in_training"}
     assert data["n"] == 4 and data["pearson"] > 0.8 and data["pairs_per_s"] > 0 and data["in_training"] == 0
     assert set(data["per_lang_pair"]) == {"en-pt", "en-de", "pt-de", "en-en"}
-    text = CliRunner().invoke(eval_pairs_command, [path, "--workers", "2"])
+    text = CliRunner().invoke(main, ["eval", "pairs", path, "--workers", "2"])
     assert text.exit_code == 0, text.output
     assert f"pearson   {data['pearson']:.3f}" in text.output and "pairs/s with 2 worker(s)" in text.output
 
@@ -173,17 +168,17 @@ def test_eval_pairs_says_when_pairs_were_in_the_training_data(tmp_path, monkeypa
 
     rows = [_row(1, "en", FLOOD_EN, "pt", FLOOD_PT, 1.0), _row(2, "en", FLOOD_EN, "en", FLOOD_EN, 1.0)]
     monkeypatch.setattr(similarity, "training_keys", lambda: frozenset({similarity.pair_key(rows[0])}))
-    result = CliRunner().invoke(eval_pairs_command, [str(_pairs_file(tmp_path, rows)), "--workers", "1"])
+    result = CliRunner().invoke(main, ["eval", "pairs", str(_pairs_file(tmp_path, rows)), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "note: 1 of these 2 pairs were in the scorer's training data" in result.stderr
 
 
 def test_eval_pairs_bad_files(tmp_path):
-    missing = CliRunner().invoke(eval_pairs_command, [str(tmp_path / "none.jsonl")])
+    missing = CliRunner().invoke(main, ["eval", "pairs", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 2 and "hint:" in missing.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(_row(1, "en", "a", "en", "b", 2.0)) + "\n{not json\n", encoding="utf-8")
-    result = CliRunner().invoke(eval_pairs_command, [str(bad)])
+    result = CliRunner().invoke(main, ["eval", "pairs", str(bad)])
     assert result.exit_code == 2 and "bad.jsonl:2" in result.stderr
     with pytest.raises(InputError):
         read_pairs(str(_pairs_file(tmp_path, [{"text1": "x", "text2": "y"}])))
@@ -200,9 +195,27 @@ def test_compare_db_comes_from_env_and_storyline_toml_like_every_command(tmp_pat
     store.close()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STORYLINE_DB", raising=False)
-    result = CliRunner().invoke(compare_command, ["a1", "a2", "--json"], env={"STORYLINE_DB": str(db)})
+    result = CliRunner().invoke(main, ["compare", "a1", "a2", "--json"], env={"STORYLINE_DB": str(db)})
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["date_gap_days"] == 1.5
     (tmp_path / "storyline.toml").write_text(f'[storyline]\ndb = "{db.name}"\n')
-    result = CliRunner().invoke(compare_command, ["a1", "a2", "--json"])
+    result = CliRunner().invoke(main, ["compare", "a1", "a2", "--json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_compare_reads_files_as_ingest_does(tmp_path):
+    """A legacy-charset text and an .xhtml page: compare decodes and recognises them as ingest does."""
+    from storyline.sources import read_paths
+
+    latin = tmp_path / "fr.txt"
+    latin.write_bytes("Crues à Porto Alegre\n\nLa rivière Guaíba a atteint 5,3 mètres vendredi ; 15 000 "
+                      "personnes ont quitté leurs maisons, a indiqué la défense civile brésilienne.".encode("cp1252"))
+    page = tmp_path / "pt.xhtml"
+    page.write_text(FLOOD_HTML, encoding="utf-8")
+    left, right = resolve(str(latin), None), resolve(str(page), None)
+    assert left.title == "Crues à Porto Alegre" and "rivière Guaíba" in left.text
+    assert "Guaíba" in right.text and "<p>" not in right.text
+    ingested = {r.origin: r for r in read_paths([str(tmp_path)])}
+    assert ingested[str(latin)].title == left.title and ingested[str(page)].html == FLOOD_HTML
+    result = CliRunner().invoke(main, ["compare", str(latin), str(page), "--json"])
     assert result.exit_code == 0, result.output

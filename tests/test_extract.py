@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.extract import Extracted, count_words, extract, hostname, normalise_text, parse_datetime
+from storyline.extract import Extracted, count_words, extract, normalise_text, parse_datetime
 from storyline.sources import read_paths
 from storyline.types import RawRecord, Rejection
 
@@ -31,7 +31,8 @@ def test_html_main_text_without_nav_cookies_comments():
     assert len(paragraphs) == 5
     assert paragraphs[0].startswith("The Eastgate harbour bridge reopened")
     assert paragraphs[-1].endswith("expected to take two years.")
-    for noise in ("cookies", "Subscribe", "Most read", "seagull77", "nightmare", "All rights reserved", "Leave a reply"):
+    for noise in ("cookies", "Subscribe", "Most read", "seagull77", "nightmare", "All rights reserved",
+                  "Leave a reply"):
         assert noise not in result.text
     assert result.published == datetime(2024, 3, 14, 6, 45, tzinfo=UTC)
     assert result.source == "The Coastal Ledger"
@@ -128,11 +129,6 @@ def test_unparseable_published_is_none_not_rejection():
     assert isinstance(result, Extracted) and result.published is None
 
 
-def test_hostname():
-    assert hostname("https://WWW.Example.com:8080/p") == "example.com"
-    assert hostname(None) is None and hostname("http://[bad") is None
-
-
 @given(st.text())
 def test_normalise_text_invariants(text):
     out = normalise_text(text)
@@ -145,3 +141,17 @@ def test_normalise_text_invariants(text):
 def test_count_words_limit(text, limit):
     assert count_words(text) == len(text.split())
     assert count_words(text, limit) == min(len(text.split()), limit)
+
+
+def test_a_title_repeated_as_the_first_paragraph_goes_whatever_its_punctuation():
+    """One meaning of "the same words" for extract and compare (it used to be two that disagreed)."""
+    from storyline.extract import same_words
+    from storyline.similarity import compare
+
+    html = ("<html><head><title>Ceasefire agreed in northern province talks</title></head><body><article>"
+            "<p>CEASEFIRE AGREED IN NORTHERN PROVINCE TALKS.</p><p>Negotiators for both sides agreed a ceasefire "
+            "in the northern province on Tuesday after three days of talks in the capital.</p></article></body></html>")
+    result = extract(RawRecord(origin="p.html", html=html))
+    assert result.text.startswith("Negotiators")
+    assert same_words("Ceasefire agreed.", "ceasefire  AGREED") and not same_words("Ceasefire agreed", "Ceasefire")
+    assert compare("Ceasefire agreed in talks.", "ceasefire agreed in talks", encoder=None).overall == 1.0

@@ -1,4 +1,4 @@
-"""Readers: every input kind, every rejection reason, strict mode, encodings, streaming."""
+"""Readers: every input kind, every rejection reason, encodings, streaming (strict mode: test_errors.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ ARTICLE_FR = (
 
 
 def jsonl(path: Path, *objects: object) -> Path:
-    path.write_text("".join((o if isinstance(o, str) else json.dumps(o, ensure_ascii=False)) + "\n" for o in objects), "utf-8")
+    lines = ((o if isinstance(o, str) else json.dumps(o, ensure_ascii=False)) + "\n" for o in objects)
+    path.write_text("".join(lines), "utf-8")
     return path
 
 
@@ -79,22 +80,6 @@ def test_too_long_line_is_skipped_and_stream_continues(tmp_path):
     found = items(path, max_bytes=1000)
     assert reasons(found) == ["too_long", "ok"]
     assert found[1].origin == f"{path}:2"
-
-
-def test_strict_names_file_line_and_hint(tmp_path):
-    path = jsonl(tmp_path / "s.jsonl", {"title": "Fine line here"}, "{oops}")
-    stream = read_paths([str(path)], strict=True)
-    assert next(stream).title == "Fine line here"
-    with pytest.raises(InputError) as err:
-        next(stream)
-    assert f"{path}:2" in err.value.message and "malformed json" in err.value.message
-    assert "--strict" in err.value.hint and err.value.exit_code == 2
-
-
-def test_strict_raises_for_a_bad_file(tmp_path):
-    (tmp_path / "notes.csv").write_text("a,b\n")
-    with pytest.raises(InputError, match="unsupported file"):
-        items(tmp_path, strict=True)
 
 
 def test_missing_path_raises_at_once(tmp_path):
@@ -161,7 +146,8 @@ def test_legacy_encodings_of_other_scripts(tmp_path):
 
 def test_latin1_jsonl_file(tmp_path):
     path = tmp_path / "l1.jsonl"
-    path.write_bytes(json.dumps({"title": "Les élèves fêtent la fin de l'année"}, ensure_ascii=False).encode("latin-1") + b"\n")
+    line = json.dumps({"title": "Les élèves fêtent la fin de l'année"}, ensure_ascii=False)
+    path.write_bytes(line.encode("latin-1") + b"\n")
     (record,) = items(path)
     assert record.title == "Les élèves fêtent la fin de l'année"
 
@@ -242,8 +228,10 @@ def test_hundred_thousand_lines(tmp_path):
 
 
 def test_headline_detection():
-    assert split_headline("Rain floods the coast road\nIt rained all night.") == ("Rain floods the coast road", "It rained all night.")
-    assert split_headline("U.S. troops leave base in Syria\n\nThe pullout began.")[0] == "U.S. troops leave base in Syria"
+    assert split_headline("Rain floods the coast road\nIt rained all night.") == ("Rain floods the coast road",
+                                                                                 "It rained all night.")
+    assert split_headline("U.S. troops leave base in Syria\n\nThe pullout began.")[0] == \
+        "U.S. troops leave base in Syria"
     assert split_headline("It rained. The road flooded.\nMore later.")[0] is None
     assert split_headline("A very long first line " * 20 + "\nbody")[0] is None
     assert split_headline("Only a headline here") == ("Only a headline here", "")

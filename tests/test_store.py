@@ -144,7 +144,7 @@ def test_grow_story_matches_a_full_refresh(batches):
                                          published=_published(day) if day else None))
                 store.insert_article(articles[-1], story_id="s1", similarity=1.0, duplicate_of=None)
             before, after = store.grow_story(
-                "s1", [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles])
+                "s1", [(a.lang, a.source, to_iso(a.published)) for a in articles])  # as writer.py: dated only
             assert after - before == len(articles) and after == n
     grown = store.get_story("s1")
     with store.transaction():
@@ -182,7 +182,8 @@ def test_engine_story_rows_equal_a_full_recompute(tmp_path):
         RawRecord(origin=f"t:{k}", id=f"r{k}", lang="en", source=f"site{k % 3}.example",
                   published=f"2026-03-{1 + k % 5:02d}T10:00:00Z",
                   title=f"Floods in {towns[k % 4]} close the harbour road",
-                  text=f"Heavy rain flooded {towns[k % 4]} on day {k % 5}; crews pumped water from homes near the harbour.")
+                  text=f"Heavy rain flooded {towns[k % 4]} on day {k % 5}; "
+                       "crews pumped water from homes near the harbour.")
         for k in range(30)
     ]
     with Engine(settings.db, settings=settings, encoder=HashingEncoder()) as engine:
@@ -197,3 +198,25 @@ def test_engine_story_rows_equal_a_full_recompute(tmp_path):
                 store.refresh_story(story.id, story.headline, None)
         full = [(s.size, s.first_seen, s.last_seen, s.languages, s.sources) for s in store.list_stories()]
     assert sorted(incremental, key=str) == sorted(full, key=str)
+
+
+def test_every_reader_refuses_a_missing_database_alike_and_creates_none(tmp_path):
+    """Four front doors read a database (CLI, compare, the Python API, briefs): one check, one error type."""
+    from click.testing import CliRunner
+
+    import storyline
+    from storyline.briefs import brief
+    from storyline.cli import main
+    from storyline.errors import NotFoundError
+    from storyline.store import open_existing
+
+    missing = tmp_path / "typo.db"
+    for read in (lambda: open_existing(missing), lambda: storyline.stories(db=str(missing)),
+                 lambda: storyline.brief("s1", db=str(missing)), lambda: brief("s1", db=missing)):
+        with pytest.raises(NotFoundError, match=f"database {missing} does not exist") as err:
+            read()
+        assert err.value.hint
+    for args in (["stories"], ["show", "s1"], ["brief", "s1"], ["compare", "a1", "a2"]):
+        result = CliRunner().invoke(main, [*args, "--db", str(missing)])
+        assert result.exit_code == 2 and f"database {missing} does not exist" in result.stderr, result.output
+    assert not missing.exists()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.sources.urls import canonicalize, host_of, is_tracking_param, try_canonicalize
+from storyline.sources.urls import canonicalize, host_of, is_tracking_param, site_of, try_canonicalize
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,22 @@ def test_canonicalisation_is_idempotent_and_drops_tracking(host, segments, param
     parts = urlsplit(canon)
     assert parts.fragment == ""
     assert not any(is_tracking_param(k) for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+
+
+def test_site_of():
+    assert site_of("https://WWW.Example.com:8080/p") == "example.com"
+    assert site_of("www.example.com/p") == "example.com" and site_of("https://news.example./x") == "news.example"
+    assert site_of(None) is None and site_of("") is None and site_of("http://[bad") is None
+
+
+@pytest.mark.parametrize("url", ["https://WWW.Example.com:8080/p", "http://news.example/a", "https://www.x.org/"])
+def test_one_source_name_from_a_url_everywhere(url):
+    """The ingest's source, the brief's source and the page's link label name a URL's site alike."""
+    from storyline.briefs_facts import source_name
+    from storyline.extract import extract
+    from storyline.types import Article, RawRecord
+    from storyline.web.format import host
+
+    ingested = extract(RawRecord(origin="t", url=url, title="Tram line to open in May", text="The new tram line "
+                                 "across the harbour district opens to passengers in May, the city said."))
+    assert ingested.source == source_name(Article(id="a", title="", text="", url=url)) == host(url) == site_of(url)

@@ -37,18 +37,14 @@ def ingest(paths: Sequence[str] | str, *, db: str = "storyline.db", strict: bool
         return engine.ingest_paths([os.fspath(p) for p in paths], strict=strict)
 
 
-def _existing(db: str) -> str:
-    """``db`` if it can be read: a read never creates an empty database at a mistyped path."""
-    if db != ":memory:" and not os.path.exists(db):
-        raise NotFoundError(f"database {db} does not exist", hint="ingest first: storyline.ingest([...], db=...)")
-    return db
+_NO_DATABASE = "ingest first: storyline.ingest([...], db=...)"
 
 
 def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story]:
     """Stories in ``db``, newest first."""
-    from storyline.store import Store
+    from storyline.store import open_existing
 
-    store = Store(_existing(db))
+    store = open_existing(db, _NO_DATABASE)
     try:
         return store.list_stories(limit=limit)
     finally:
@@ -57,9 +53,9 @@ def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story
 
 def story(story_id: str, *, db: str = "storyline.db") -> Story:
     """One story with its article ids; NotFoundError when absent."""
-    from storyline.store import Store
+    from storyline.store import open_existing
 
-    store = Store(_existing(db))
+    store = open_existing(db, _NO_DATABASE)
     try:
         found = store.get_story(story_id)
     finally:
@@ -73,7 +69,7 @@ def brief(story_id: str, *, db: str = "storyline.db", lang: str | None = None) -
     """The brief of one story: headline, summary, entities, quote groups, single-source claims."""
     from storyline.briefs import brief as build
 
-    return build(story_id, db=_existing(db), lang=lang)
+    return build(story_id, db=db, lang=lang, hint=_NO_DATABASE)
 
 
 def compare(text_a: str, text_b: str, **options) -> PairScore:

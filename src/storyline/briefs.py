@@ -42,8 +42,8 @@ from storyline.briefs_select import (
 from storyline.briefs_text import Unit, split_units
 from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
-from storyline.errors import InputError, NotFoundError
-from storyline.store import Store
+from storyline.errors import NotFoundError
+from storyline.store import Store, open_existing
 from storyline.types import Article, Brief, SummarySentence
 
 __all__ = ["MAX_CLAIMS", "brief", "brief_to_dict", "build_brief", "render"]
@@ -242,11 +242,11 @@ def _quote_group(segments: Sequence[QuoteSegment], articles: dict[str, Article],
     }
 
 
-def brief(story_id: str, *, db: str | Path = "storyline.db", lang: str | None = None) -> Brief:
-    """The brief of ``story_id`` in the database file ``db`` (the Python API's one-liner)."""
-    if str(db) != ":memory:" and not Path(db).exists():
-        raise InputError(f"database {db} does not exist", hint="ingest something first, or pass db=PATH")
-    store = Store(db)
+def brief(story_id: str, *, db: str | Path = "storyline.db", lang: str | None = None,
+          hint: str = "ingest something first, or pass db=PATH") -> Brief:
+    """The brief of ``story_id`` in the database file ``db`` (the Python API's one-liner); ``hint`` is
+    what a missing database's error tells to do."""
+    store = open_existing(db, hint)
     try:
         return build_brief(store, story_id, lang=lang)
     finally:

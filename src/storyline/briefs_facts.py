@@ -8,12 +8,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from storyline.briefs_quotes import strip_glued
+from storyline.dates import to_iso
 from storyline.entities import Entity, extract_entities, name_similarity, normalise_name
+from storyline.sources.urls import site_of
 from storyline.types import Article
 
 __all__ = ["families", "headline", "merge_entities", "source_name", "sources_by_language", "timeline"]
@@ -34,12 +35,7 @@ def source_name(article: Article) -> str:
     >>> source_name(Article(id="a", title="", text="", url="https://www.example.org/x"))
     'example.org'
     """
-    if article.source:
-        return article.source
-    if article.url:
-        host = urlsplit(article.url).hostname or ""
-        return host.removeprefix("www.") or "unknown"
-    return "unknown"
+    return article.source or site_of(article.url) or "unknown"
 
 
 def families(articles: Sequence[Article], duplicate_of: Mapping[str, str | None]) -> list[int]:
@@ -160,14 +156,6 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
     return merged[:limit]
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _display_title(article: Article) -> str:
     if article.title:
         return article.title
@@ -186,7 +174,7 @@ def timeline(articles: Sequence[Article]) -> list[dict[str, Any]]:
 
     return [
         {
-            "time": _iso(a.time), "published": a.published is not None, "article_id": a.id,
+            "time": to_iso(a.time), "published": a.published is not None, "article_id": a.id,
             "source": source_name(a), "lang": a.lang, "title": _display_title(a), "url": a.url,
         }
         for a in sorted(articles, key=lambda a: (a.published is None, when(a), a.id))

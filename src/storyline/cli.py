@@ -7,11 +7,12 @@ import sys
 import click
 
 from storyline import __version__
-from storyline.errors import StorylineError
+from storyline.errors import EXIT_CODES_HELP, StorylineError
 
 
 class _Group(click.Group):
-    """Turns StorylineError into a clear message with its hint and exit code (no traceback)."""
+    """The one error handler of every command: a StorylineError becomes its message, its hint and its
+    exit code (see ``errors.py``), never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -23,7 +24,7 @@ class _Group(click.Group):
             sys.exit(exc.exit_code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="storyline")
 def main() -> None:
     """Storyline: group news articles in any language into stories, with briefs and evidence."""

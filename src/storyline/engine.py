@@ -24,7 +24,7 @@ import numpy as np
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.dedup import DuplicateIndex, is_short
 from storyline.embed import Encoder, get_encoder, option_for
-from storyline.errors import ConfigError, InputError
+from storyline.errors import ConfigError, strict_error
 from storyline.lease import WriterLease
 from storyline.settings import Settings
 from storyline.sources.decode import without_surrogates
@@ -222,7 +222,7 @@ class Engine:
     ) -> IngestReport:
         from storyline.sources import read_paths
 
-        records = read_paths(paths, stdin=stdin, strict=strict, max_bytes=self.settings.max_bytes)
+        records = read_paths(paths, stdin=stdin, max_bytes=self.settings.max_bytes)
         return self.ingest_records(records, strict=strict, progress=progress)
 
     def _check_encoder(self) -> None:
@@ -530,9 +530,7 @@ def _content_hash(title: str, text: str) -> str:
 
 
 def _reject(rejection: Rejection, rejections: list[Rejection], strict: bool) -> None:
+    """Count a rejection, or under ``strict`` stop at it: the one place strict mode is decided."""
     if strict:
-        raise InputError(
-            f"{rejection.origin}: {rejection.reason}" + (f" ({rejection.detail})" if rejection.detail else ""),
-            hint="fix or remove that input, or run without --strict to skip and count it",
-        )
+        raise strict_error(rejection)
     rejections.append(rejection)

@@ -3,8 +3,9 @@
 Explicit record metadata wins over what a page says about itself. Paragraphs are separated by one
 blank line; lines inside a paragraph stay on their own lines (the cleaner judges lines). No network.
 
->>> extract(RawRecord(origin="x", title="Port strike ends", text="Dock workers  return\\r\\n\\r\\n\\r\\nToday."))
-Extracted(title='Port strike ends', text='Dock workers return\\n\\nToday.', published=None, source=None, url=None, unparsed_published=None)
+>>> got = extract(RawRecord(origin="x", title="Port strike ends", text="Dock workers  return\\r\\n\\r\\n\\r\\nToday."))
+>>> got.title, got.text, got.published, got.source, got.url, got.unparsed_published
+('Port strike ends', 'Dock workers return\\n\\nToday.', None, None, None, None)
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from storyline.html_depth import flatten_deep
+from storyline.sources.urls import site_of
 from storyline.types import RawRecord, Rejection
 
 
@@ -44,6 +45,7 @@ _HSPACE = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _EDGE_SPACE = re.compile(r" \n ?|\n ")
 _BLANK_RUN = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\S+")
+_WORD_CHARS = re.compile(r"\w+")
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ALNUM = re.compile(r"[^\W_]")
 _EPOCH = re.compile(r"\d{9,13}(?:\.\d+)?")
@@ -138,21 +140,6 @@ def _plausible(moment: datetime | None) -> datetime | None:
     return moment if moment is not None and 1900 <= moment.year <= 2100 else None
 
 
-def hostname(url: str | None) -> str | None:
-    """The host of ``url`` without "www." (a fallback source name).
-
-    >>> hostname("https://www.example.org/news/1")
-    'example.org'
-    """
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else f"//{url}").hostname
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
-
-
 def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
     """Main text (paragraphs split by blank lines), title, date, site name, host and URL of a page.
 
@@ -174,11 +161,11 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
     paragraphs = [p for p in (_block_text(el) for el in doc.body) if p] if doc.body is not None else []
     if not paragraphs and doc.text:
         paragraphs = [normalise_text(doc.text)]
-    if paragraphs and title and _same_words(paragraphs[0], title):
+    if paragraphs and title and same_words(paragraphs[0], title):
         paragraphs = paragraphs[1:]
     return {
         "text": "\n\n".join(paragraphs), "title": title, "date": doc.date, "url": doc.url,
-        "sitename": doc.sitename, "hostname": hostname(doc.hostname),
+        "sitename": doc.sitename, "hostname": site_of(doc.hostname),
     }
 
 
@@ -191,7 +178,7 @@ def _metadata_only(html: str, url: str | None) -> dict[str, Any]:
         return {"title": ""}
     return {
         "title": normalise_text(meta.title or "").replace("\n", " "), "date": meta.date, "url": meta.url,
-        "sitename": meta.sitename, "hostname": hostname(meta.hostname),
+        "sitename": meta.sitename, "hostname": site_of(meta.hostname),
     }
 
 
@@ -200,7 +187,8 @@ def _block_text(element: Any) -> str:
     if element.tag == "list":
         return "\n".join(filter(None, (_inline_text(item) for item in element.iterchildren("item"))))
     if element.tag == "table":
-        rows = (" | ".join(filter(None, (_inline_text(c) for c in row.iterchildren("cell")))) for row in element.iter("row"))
+        rows = (" | ".join(filter(None, (_inline_text(c) for c in row.iterchildren("cell"))))
+                for row in element.iter("row"))
         return "\n".join(filter(None, rows))
     return _inline_text(element)
 
@@ -223,8 +211,14 @@ def _collect(element: Any, parts: list[str]) -> None:
         parts.append(child.tail or "")
 
 
-def _same_words(a: str, b: str) -> bool:
-    return a.casefold().split() == b.casefold().split()
+def same_words(a: str, b: str) -> bool:
+    """The same text, whatever the case, spacing and punctuation around the words (a title repeated as
+    the first paragraph; one article given twice).
+
+    >>> same_words("Quake hits Aleppo.", "quake  hits aleppo"), same_words("Quake hits", "Quake hit")
+    (True, False)
+    """
+    return _WORD_CHARS.findall(a.casefold()) == _WORD_CHARS.findall(b.casefold())
 
 
 def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
@@ -251,7 +245,7 @@ def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
         or parse_datetime((record.extra or {}).get("feed_published"))
     )
     url = record.url or page.get("url") or None
-    source = (record.source or page.get("sitename") or hostname(url) or page.get("hostname")
+    source = (record.source or page.get("sitename") or site_of(url) or page.get("hostname")
               or record.fallback_source or None)
     given = record.published
     unparsed = None

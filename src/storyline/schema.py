@@ -92,4 +92,12 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE rejections;
     ALTER TABLE rejections_once RENAME TO rejections;
     """,
+    # 5: a story's span is that of its dated articles: an undated article's ingest time is no publication
+    # time (shown and sorted as one, it put undated stories before every dated one); none dated, no span
+    """
+    UPDATE stories SET
+        first_seen = (SELECT MIN(published) FROM articles WHERE articles.story_id = stories.id),
+        last_seen = (SELECT MAX(published) FROM articles WHERE articles.story_id = stories.id)
+    WHERE status != 'merged';
+    """,
 )

@@ -20,7 +20,6 @@ import hashlib
 import json
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from storyline.embed import registry
 from storyline.embed.base import Encoder
 from storyline.entities import Entity, normalise_name
 from storyline.errors import ConfigError, InputError
+from storyline.extract import same_words
 from storyline.pair_features import (
     FEATURES,
     WIDE_CHARS,
@@ -47,8 +47,6 @@ from storyline.pair_features import (
     wide_features,
 )
 from storyline.types import PairScore
-
-_WORD = re.compile(r"\w+")
 
 __all__ = ["FEATURES", "WIDE_FEATURES", "EmbeddedArticle", "PairModel", "compare", "default_encoder",
            "default_wide_encoder", "embed_pair", "joined", "label", "load_model", "pair_features", "semeval_sides",
@@ -208,24 +206,15 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
     lang_b = lang_b or _guess_lang(f"{title_b} {text_b}")
     a, b = embed_pair(encoder, [(title_a, text_a, lang_a), (title_b, text_b, lang_b)])
     feats, sims, names = pair_features(a, b, lang_a != lang_b)
-    # One text twice is one story; the model, fitted on scraped pairs, never saw a true copy.
-    same = _same_words(a.text, b.text)
-    score = 1.0 if same else _cascade_score(feats, model, wide_encoder, a.text, b.text, cascade)
+    # one text twice is one story; the model, fitted on scraped pairs, never saw a true copy
+    copy = same_words(a.text, b.text)
+    score = 1.0 if copy else _cascade_score(feats, model, wide_encoder, a.text, b.text, cascade)
     gap = _date_gap(published_a, published_b)
     overall = min(4.0, score + _date_prior(gap))
     return PairScore(overall=round(overall, 3), cosine=round(feats["cos_whole"], 4),
                      shared_entities=_shared(names, a.numbers, b.numbers),
                      matched_sentences=_matched(sims, a.sentences, b.sentences, max_matched),
                      date_gap_days=None if gap is None else round(gap, 2))
-
-
-def _same_words(x: str, y: str) -> bool:
-    """The same text, whatever the case, spacing and punctuation around the words.
-
-    >>> _same_words("Quake hits Aleppo.", "quake  hits aleppo"), _same_words("Quake hits", "Quake hit")
-    (True, False)
-    """
-    return _WORD.findall(x.casefold()) == _WORD.findall(y.casefold())
 
 
 def _cascade_score(feats: dict[str, float], model: PairModel, wide: Encoder | None, text_a: str, text_b: str,

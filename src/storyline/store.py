@@ -9,27 +9,16 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from storyline.errors import ConfigError, StoreError
+from storyline.dates import from_iso, to_iso, utcnow
+from storyline.errors import ConfigError, NotFoundError, StoreError
 from storyline.schema import MIGRATIONS
 from storyline.types import Article, RemovedLine, Story
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def to_iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def vector_encoder(conn: sqlite3.Connection) -> str | None:
@@ -42,12 +31,13 @@ def _casefold(value: object) -> object:
     return value.casefold() if isinstance(value, str) else value
 
 
-def from_iso(value: str | None) -> datetime | None:
-    """An ISO 8601 string ("Z" allowed) as an aware datetime; a naive one is taken as UTC."""
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def open_existing(path: str | Path, hint: str = "ingest something first (storyline ingest PATH) or pass --db FILE"
+                  ) -> Store:
+    """The database at ``path`` for reading, NotFoundError if there is none: opening creates a database,
+    and a read must not leave an empty one behind at a mistyped path."""
+    if str(path) != ":memory:" and not Path(path).exists():
+        raise NotFoundError(f"database {path} does not exist", hint=hint)
+    return Store(path)
 
 
 class Store:
@@ -63,7 +53,8 @@ class Store:
         folder = Path(self.path).parent
         if self.path != ":memory:" and not self.path.startswith("file:") and not folder.is_dir():
             raise ConfigError(f"cannot create database {self.path}: folder {folder} does not exist",
-                              hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an existing folder")
+                              hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an "
+                                   "existing folder")
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -303,9 +294,9 @@ class Store:
         return cur.rowcount == 1
 
     def refresh_story(self, story_id: str, headline: str, headline_article: str | None) -> None:
-        """Recompute a story's size, span, languages and sources from its articles."""
+        """Recompute a story's size, span (of its dated articles), languages and sources from its articles."""
         rows = self.conn.execute(
-            "SELECT lang, source, COALESCE(published, ingested) FROM articles WHERE story_id=?",
+            "SELECT lang, source, published FROM articles WHERE story_id=?",
             (story_id,),
         ).fetchall()
         times = sorted(t for _, _, t in rows if t)
@@ -324,7 +315,7 @@ class Store:
     def grow_story(
         self, story_id: str, added: Sequence[tuple[str | None, str | None, str | None]]
     ) -> tuple[int, int]:
-        """Fold new members' (lang, source, ISO time) into a story's summary row, without
+        """Fold new members' (lang, source, ISO publication time or None) into a story's summary row, without
         reading its articles: the cost depends on the batch, not on the story's size. A closed story
         that grows is open again (the batch's closing pass closes it anew if it is still past the window).
         Returns the story's (size before, size after).
@@ -425,10 +416,11 @@ class Store:
     def list_stories(
         self, *, limit: int | None = None, offset: int = 0, include_merged: bool = False
     ) -> list[Story]:
+        """Stories newest first by their dated articles; those with none dated after them, newest update first."""
         where = "" if include_merged else "WHERE status != 'merged'"
         sql = (
             f"SELECT {_STORY_COLUMNS} FROM stories {where}"
-            " ORDER BY COALESCE(last_seen, updated) DESC, seq DESC"
+            " ORDER BY last_seen IS NULL, COALESCE(last_seen, updated) DESC, seq DESC"
         )
         params: list[Any] = []
         if limit is not None:

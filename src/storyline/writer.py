@@ -127,7 +127,7 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
         store.bump_counter(WRITES_COUNTER)
         store.insert_rejections((r.origin, r.reason, r.detail) for r in rejections)
         rows = []
-        for item, vector, assignment in zip(prepared, vectors, assignments):
+        for item, vector, assignment in zip(prepared, vectors, assignments, strict=True):
             if assignment.is_new and store.create_story(
                 assignment.story_id, int(assignment.story_id.lstrip("s") or 0)
             ):
@@ -147,7 +147,7 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
             if story_id in full:
                 continue
             before, after = store.grow_story(
-                story_id, [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles]
+                story_id, [(a.lang, a.source, to_iso(a.published)) for a in articles]  # undated: no span
             )
             if before == 0:  # all its members are in this batch: no need to read them back
                 _set_headline(store, story_id, [(a.id, a.title, vector_of[a.id]) for a in articles])

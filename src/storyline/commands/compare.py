@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,14 +20,11 @@ from typing import Protocol
 import click
 import numpy as np
 
-from storyline.errors import InputError, StorylineError
-from storyline.types import Article, PairScore, RawRecord
+from storyline.errors import InputError
+from storyline.types import Article, PairScore, Rejection
 
 __all__ = ["ArticleLookup", "Resolved", "compare_command", "eval_pairs_command", "evaluate_pairs",
            "predict_pairs", "read_pairs", "resolve"]
-
-_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-
 
 class ArticleLookup(Protocol):
     """The part of ``storyline.store.Store`` that ``compare`` needs."""
@@ -52,21 +48,21 @@ class Resolved:
 
 
 def _read_file(path: Path) -> Resolved:
+    """An article file read and decoded as ingest reads it (any charset ingest detects), then extracted."""
     from storyline.extract import extract
-    from storyline.types import Rejection
+    from storyline.settings import Settings
+    from storyline.sources.files import read_document
 
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError(f"{path} is empty", hint="give a text or HTML file with the article in it")
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = ""
-    if not content or "\x00" in content:
-        raise InputError(f"{path} is not a text or HTML file", hint="give a UTF-8 text or HTML file")
-    head = content.lstrip()[:512].lower()
-    is_html = path.suffix.lower() in _HTML_SUFFIXES or head.startswith(("<!doctype", "<html")) or "<body" in head
-    record = RawRecord(origin=str(path), html=content if is_html else None, text=None if is_html else content)
+    record = read_document(str(path), Settings.load().max_bytes)
+    if isinstance(record, Rejection):
+        detail = f" ({record.detail})" if record.detail else ""
+        if record.reason == "empty":
+            raise InputError(f"{path} is empty", hint="give a text or HTML file with the article in it")
+        if record.reason in ("not_text", "bad_encoding"):
+            raise InputError(f"{path} is not a text or HTML file{detail}",
+                             hint="give a text or HTML file (UTF-8, UTF-16 or a legacy charset ingest reads)")
+        raise InputError(f"{path}: {record.reason.replace('_', ' ')}{detail}",
+                         hint="give a text or HTML file ingest would read (see setting max_bytes)")
     got = extract(record)
     if isinstance(got, Rejection):
         raise InputError(f"{path}: no article in it ({got.reason})", hint="give a file with an article's text")
@@ -101,19 +97,9 @@ def resolve(ref: str, lookup: ArticleLookup | Callable[[], ArticleLookup] | None
 
 
 def _open_store(db: str) -> ArticleLookup:
-    if db != ":memory:" and not Path(db).exists():
-        raise InputError(f"database {db} (for article ids and URLs) does not exist",
-                         hint="give an existing file, or ingest first and pass --db FILE for ids and URLs")
-    from storyline.store import Store
+    from storyline.store import open_existing
 
-    return Store(db)
-
-
-def _fail(exc: StorylineError) -> None:
-    click.echo(f"error: {exc.message}", err=True)
-    if exc.hint:
-        click.echo(f"  hint: {exc.hint}", err=True)
-    sys.exit(exc.exit_code)
+    return open_existing(db, hint="give an existing file, or ingest first and pass --db FILE for ids and URLs")
 
 
 def _render(score: PairScore) -> str:
@@ -151,13 +137,9 @@ def compare_command(a: str, b: str, db: str, as_json: bool) -> None:
             store.append(_open_store(Settings.load(db=db).db))
         return store[0]
 
-    try:
-        left, right = resolve(a, lookup), resolve(b, lookup)
-        score = compare(left.text, right.text, title_a=left.title, title_b=right.title, lang_a=left.lang,
-                        lang_b=right.lang, published_a=left.published, published_b=right.published)
-    except StorylineError as exc:
-        _fail(exc)
-        return
+    left, right = resolve(a, lookup), resolve(b, lookup)
+    score = compare(left.text, right.text, title_a=left.title, title_b=right.title, lang_a=left.lang,
+                    lang_b=right.lang, published_a=left.published, published_b=right.published)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(score), ensure_ascii=False, indent=2))
     else:
@@ -257,11 +239,7 @@ def evaluate_pairs(rows: Sequence[dict], encoder=None, workers: int = 1) -> dict
               help="Processes scoring pairs in parallel (the speed figure depends on it).")
 def eval_pairs_command(file: str, as_json: bool, workers: int) -> None:
     """Pearson of the predicted SemEval `overall` with the gold one in FILE (SemEval pairs JSONL)."""
-    try:
-        result = evaluate_pairs(read_pairs(file), workers=workers)
-    except StorylineError as exc:
-        _fail(exc)
-        return
+    result = evaluate_pairs(read_pairs(file), workers=workers)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

@@ -29,15 +29,10 @@ def open_engine(db: str | None, **overrides):
 
 
 def open_store(db: str | None):
-    from storyline.store import Store
+    """The database the user named (flag, env or file), which must exist: the commands here only read."""
+    from storyline.store import open_existing
 
-    settings = Settings.load(db=db)
-    if settings.db != ":memory:" and not Path(settings.db).exists():
-        raise InputError(
-            f"database {settings.db} does not exist",
-            hint="ingest something first (storyline ingest PATH) or pass --db FILE",
-        )
-    return Store(settings.db)
+    return open_existing(Settings.load(db=db).db)
 
 
 def _progress_bar(total: int | None):
@@ -65,7 +60,7 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--strict", is_flag=True, help="Stop at the first bad line (exit code 1).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad input, naming its file and line (exit code 2).")
 @click.option("--encoder", default=None, type=click.Choice(encoder_options()),
               help="Text encoder (default: the one the database was built with; use, the bundled "
                    "multilingual model, for a new database).")
@@ -79,14 +74,7 @@ def ingest(paths, db, strict, encoder, batch_size):
     with open_engine(db, encoder=encoder, batch_size=batch_size) as engine:
         total = _count_inputs(paths) if sys.stderr.isatty() else None  # counting reads the input once more
         with _progress_bar(total) as bar:
-            try:
-                report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
-            except InputError as exc:
-                if strict:
-                    click.echo(f"error: {exc.message}", err=True)
-                    click.echo(f"  hint: {exc.hint}", err=True)
-                    sys.exit(1)
-                raise
+            report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
     click.echo(report.summary())
     if report.seen == 0:
         click.echo("note: the input held no articles (empty files, blank lines or an empty stdin)", err=True)
@@ -103,7 +91,7 @@ def _show_rejections(rejections, total: int, db_path: str, limit: int = 5) -> No
 
 
 def _story_row(story) -> dict:
-    from storyline.store import to_iso
+    from storyline.dates import to_iso
 
     return {
         "id": story.id,
@@ -163,7 +151,7 @@ def _span(first: str | None, last: str | None) -> str:
 @json_option
 def show(story_id, db, as_json):
     """Show one story's articles: language, source, date, title, and near-duplicate links."""
-    from storyline.store import to_iso
+    from storyline.dates import to_iso
 
     store = open_store(db)
     story = store.get_story(story_id)
@@ -234,9 +222,9 @@ def eval_stories(path, as_json, encoder):
     JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_p, pairwise_r, pairwise_f1, n_pred, n_gold,
     docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days, by_lang.
     """
+    from storyline.dates import from_iso
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
-    from storyline.store import from_iso
 
     gold = gold_labels(path)
     with tempfile.TemporaryDirectory() as tmp:

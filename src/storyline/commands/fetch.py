@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from pathlib import Path
 import click
 
 from storyline.embed.registry import options as encoder_options
+from storyline.errors import StorylineError
 from storyline.settings import MAX_PARALLEL_HOSTS, FetchSettings, Settings, parse_size
 from storyline.sources.feeds import Outcome, Tally
 from storyline.types import RawRecord, Rejection
@@ -211,8 +211,7 @@ def fetch_command(urls, refresh, quiet, **flags):
         tally = harvester.fetch_urls(urls, refresh=refresh)
     click.echo(summary(tally, sink))
     if _nothing_fetched(tally):
-        click.echo("error: nothing could be fetched", err=True)
-        sys.exit(1)
+        raise StorylineError("nothing could be fetched")  # exit 1: the work could not be done
 
 
 @click.command("follow")
@@ -242,8 +241,7 @@ def follow_command(feeds, every, once, quiet, **flags):
         tally = harvester.follow(feed_urls, every=interval, once=once, on_round=on_round)
     click.echo(("stopped. " if stop.is_set() else "") + "total: " + summary(tally, sink))
     if _nothing_fetched(tally) and tally.feeds_failed == tally.feeds_polled:
-        click.echo("error: no feed could be read", err=True)
-        sys.exit(1)
+        raise StorylineError("no feed could be read")
 
 
 COMMANDS = [fetch_command, follow_command]

@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from storyline.dates import to_iso
 from storyline.fetch_state import DONE_STATUSES, FetchState, UrlState
 from storyline.sources.hostpool import HostPool
 from storyline.sources.http import FEED_ACCEPT, TRANSIENT_REASONS, Fetcher, Page, page_record
@@ -44,7 +45,7 @@ def _iso(parsed: object) -> str | None:
     if not parsed:
         return None
     try:
-        return datetime(*parsed[:6], tzinfo=UTC).isoformat()  # type: ignore[index]
+        return to_iso(datetime(*parsed[:6], tzinfo=UTC))  # type: ignore[index, misc]
     except (TypeError, ValueError):
         return None
 
@@ -63,7 +64,8 @@ def strip_tags(fragment: str) -> str:
 
 def parse_feed(body: bytes, url: str, content_type: str = "") -> list[FeedItem] | Rejection:
     """The items of an RSS/Atom body, or ``Rejection(reason="bad_feed")`` when nothing usable is in it."""
-    parsed = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
+    parsed = feedparser.parse(body, response_headers={"content-location": url,
+                                                      "content-type": content_type or "application/xml"})
     items = []
     for entry in parsed.entries:
         link = entry.get("link") or None
@@ -237,7 +239,8 @@ class Harvester:
         # article): the page or the limits may have changed; feed items are not, or every poll would
         retry = feed_url is None and known is not None and known.status == "rejected"
         if known is not None and self.state.is_settled(canon) and not refresh and not retry:
-            return _Skip(url, "already_fetched", f"fetched before: {' '.join(filter(None, (known.status, known.reason)))}, {known.last_attempt}", host_of(canon))
+            before = " ".join(filter(None, (known.status, known.reason)))
+            return _Skip(url, "already_fetched", f"fetched before: {before}, {known.last_attempt}", host_of(canon))
         validators = {"etag": known.etag, "last_modified": known.last_modified} if known and refresh else {}
         return _Job(url, canon, known, validators, feed_url, feed_published)
 
@@ -250,12 +253,14 @@ class Harvester:
                 if result.reason == "not_modified" and known is not None:
                     status = known.status
                 self.state.record(job.canon, status, reason=result.reason, detail=result.detail, feed_url=job.feed_url,
-                                  etag=known.etag if known else None, last_modified=known.last_modified if known else None)
+                                  etag=known.etag if known else None,
+                                  last_modified=known.last_modified if known else None)
             return self._skip(tally, job.url, result.reason, result.detail)
         return self._deliver(result, job.canon, tally, job.feed_url, job.feed_published)
 
     def fetch_url(
-        self, url: str, tally: Tally, *, feed_url: str | None = None, feed_published: str | None = None, refresh: bool = False
+        self, url: str, tally: Tally, *, feed_url: str | None = None, feed_published: str | None = None,
+        refresh: bool = False
     ) -> Outcome:
         """Fetch one page in this thread and hand it to the sink; every path ends in exactly one counted outcome."""
         job = self._plan(url, feed_url=feed_url, feed_published=feed_published, refresh=refresh)
@@ -263,7 +268,8 @@ class Harvester:
             return self._skip(tally, job.url, job.reason, job.detail)
         return self._settle(job, self._get(job.url, **job.validators), tally)
 
-    def _deliver(self, page: Page, canon: str, tally: Tally, feed_url: str | None, feed_published: str | None) -> Outcome:
+    def _deliver(self, page: Page, canon: str, tally: Tally, feed_url: str | None,
+                 feed_published: str | None) -> Outcome:
         final = try_canonicalize(page.final_url) or canon
         if final != canon:
             self._this_run.add(final)
@@ -275,7 +281,8 @@ class Harvester:
         record = page_record(page, feed_published)
         if isinstance(record, Rejection):
             for key in {canon, final}:
-                self.state.record(key, "rejected", reason=record.reason, detail=record.detail, final_url=final, feed_url=feed_url)
+                self.state.record(key, "rejected", reason=record.reason, detail=record.detail, final_url=final,
+                                  feed_url=feed_url)
             return self._skip(tally, page.url, record.reason, record.detail)
         outcome = self.sink(record)
         tally.count(outcome, from_engine=True)
@@ -417,7 +424,8 @@ class Harvester:
             self.on_item(key, outcome)
 
     def follow(
-        self, feed_urls: list[str], *, every: float, once: bool = False, on_round: Callable[[int, Tally], None] | None = None
+        self, feed_urls: list[str], *, every: float, once: bool = False,
+        on_round: Callable[[int, Tally], None] | None = None
     ) -> Tally:
         """Poll every feed, then wait ``every`` seconds, until stopped (or after one round with ``once``)."""
         total = Tally()

@@ -1,8 +1,8 @@
 """Readers for local input: JSONL files, .txt and .html files, folders of them, and JSONL on stdin.
 
-Every item becomes a :class:`RawRecord` or a :class:`Rejection`; bad input never raises unless
-``strict`` (then the first bad item raises :class:`InputError` naming file and line). JSONL is
-streamed line by line, so files of any length use constant memory.
+Every item becomes a :class:`RawRecord` or a :class:`Rejection`; bad input never raises (``--strict``
+is the engine's: it stops at the first rejection, whichever stage made it). JSONL is streamed line
+by line, so files of any length use constant memory.
 
 Rejection reasons (the whole vocabulary):
 
@@ -24,11 +24,12 @@ Blank JSONL lines are not records and are skipped without a rejection.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -39,7 +40,7 @@ from storyline.types import RawRecord, Rejection
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 TEXT_SUFFIXES = frozenset({".txt"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})  # the one list: ingest and compare read these as HTML
 SUPPORTED_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
 REJECTION_REASONS = (
     "malformed_json", "bad_field", "empty", "not_text", "too_long", "bad_encoding", "unsupported_file",
@@ -49,19 +50,6 @@ STDIN_NAME = "<stdin>"
 
 _KNOWN_FIELDS = ("text", "html", "title", "id", "url", "source", "published", "lang")
 _BODY_FIELDS = ("text", "html", "title")
-_HINTS = {
-    "malformed_json": "fix or remove the line, or run without --strict to skip and count it",
-    "bad_field": "text, html and title must be JSON strings; fix the line, or run without --strict to skip it",
-    "empty": "give each record a non-empty text, html or title, or run without --strict to skip it",
-    "not_text": "this looks like a binary file; remove it, or run without --strict to skip it",
-    "too_long": "split the input or raise the size limit, or run without --strict to skip it",
-    "bad_encoding": "convert the file to UTF-8 (e.g. iconv -f <encoding> -t utf-8), or run without --strict",
-    "unsupported_file": "inputs are .jsonl, .txt, .html or .htm; remove the file, or run without --strict",
-    "unreadable": "check the file's permissions, or run without --strict to skip it",
-    "broken_link": "fix or remove the symlink, or run without --strict to skip it",
-    "not_a_file": "only regular files are read from a folder; name a FIFO directly to read JSONL from it",
-    "outside_folder": "name the link's target as an input of its own to read it, or run without --strict",
-}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SENTENCE_INSIDE = re.compile(r"\w\w[.!?]\s+\w|[。！？]\S")
 _HEADLINE_MAX_CHARS = 200
@@ -72,7 +60,6 @@ def read_paths(
     paths: Sequence[str],
     *,
     stdin: TextIO | None = None,
-    strict: bool = False,
     max_bytes: int = 1_000_000,
 ) -> Iterator[RawRecord | Rejection]:
     """Records from files, folders (recursive, sorted, hidden entries skipped) and ``-`` (JSONL on stdin).
@@ -85,7 +72,7 @@ def read_paths(
                 f"input not found: {path}",
                 hint="check the path; give files, folders, or - to read JSONL from stdin",
             )
-    return _strict(_read_all(paths, stdin, max_bytes)) if strict else _read_all(paths, stdin, max_bytes)
+    return _read_all(paths, stdin, max_bytes)
 
 
 def _read_all(paths: Sequence[str], stdin: TextIO | None, max_bytes: int) -> Iterator[RawRecord | Rejection]:
@@ -100,18 +87,6 @@ def _read_all(paths: Sequence[str], stdin: TextIO | None, max_bytes: int) -> Ite
                     yield from read_file(file, max_bytes, in_folder=True)
         else:
             yield from read_file(path, max_bytes)
-
-
-def _strict(items: Iterable[RawRecord | Rejection]) -> Iterator[RawRecord]:
-    """Pass records through; turn the first rejection into an InputError that names where and why."""
-    for item in items:
-        if isinstance(item, Rejection):
-            detail = f" ({item.detail})" if item.detail else ""
-            raise InputError(
-                f"{item.origin}: {item.reason.replace('_', ' ')}{detail}",
-                hint=_HINTS.get(item.reason, "fix the input, or run without --strict to skip it"),
-            )
-        yield item
 
 
 def walk_folder(folder: str, _seen: set[str] | None = None, _root: str | None = None) -> Iterator[str | Rejection]:
@@ -137,7 +112,8 @@ def walk_folder(folder: str, _seen: set[str] | None = None, _root: str | None = 
         if entry.is_symlink():
             target = os.path.realpath(entry.path)
             if not os.path.exists(target):
-                yield Rejection(entry.path, "broken_link", f"symlink to {os.readlink(entry.path)}, which does not exist")
+                yield Rejection(entry.path, "broken_link",
+                                f"symlink to {os.readlink(entry.path)}, which does not exist")
                 continue
             if os.path.commonpath([root, target]) != root:
                 yield Rejection(entry.path, "outside_folder", f"symlink to {target}, outside {root}: not followed")
@@ -169,12 +145,13 @@ def read_file(path: str, max_bytes: int, in_folder: bool = False) -> Iterator[Ra
 
 
 def read_document(path: str, max_bytes: int) -> RawRecord | Rejection:
-    """A whole .txt (title from a headline-shaped first line) or .html file as one record."""
+    """A whole .txt (title from a headline-shaped first line) or .html file as one record; a file of
+    another name is HTML if it starts like a page. Bytes are decoded as ingest decodes every file."""
     size = os.path.getsize(path)
     if size > max_bytes:
         return Rejection(path, "too_long", f"{size} bytes > limit {max_bytes}")
     data = Path(path).read_bytes()
-    is_html = Path(path).suffix.lower() in HTML_SUFFIXES
+    is_html = _is_html(path, data)
     declared = _declared_charset(data) if is_html else None
     text = _decoded(path, data, declared)
     if isinstance(text, Rejection):
@@ -185,6 +162,15 @@ def read_document(path: str, max_bytes: int) -> RawRecord | Rejection:
         return RawRecord(origin=path, html=text)
     title, body = split_headline(text)
     return RawRecord(origin=path, title=title, text=body)
+
+
+def _is_html(path: str, data: bytes) -> bool:
+    """HTML by its name (HTML_SUFFIXES), text by its name (.txt), else by how its first bytes look."""
+    suffix = Path(path).suffix.lower()
+    if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
+        return suffix in HTML_SUFFIXES
+    head = data.removeprefix(codecs.BOM_UTF8).lstrip()[:512].lower()
+    return head.startswith((b"<!doctype", b"<html")) or b"<body" in head
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -278,7 +264,8 @@ def _text_lines(stream: IO[Any], name: str, max_bytes: int) -> Iterator[RawRecor
                 yield parse_record(line, f"{name}:{number}")
     except UnicodeDecodeError as exc:  # a text stream cannot skip the bad bytes and go on
         yield Rejection(f"{name}:{number + 1}", "bad_encoding",
-                        f"not valid {exc.encoding} from this line on ({exc.reason}): the rest of the input was not read")
+                        f"not valid {exc.encoding} from this line on ({exc.reason}): "
+                        "the rest of the input was not read")
 
 
 def _jsonl_lines(raw: IO[bytes], name: str, max_bytes: int) -> Iterator[RawRecord | Rejection]:

@@ -121,6 +121,23 @@ def host_of(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+def site_of(url: str | None) -> str | None:
+    """The site a URL belongs to, as a source name: its host, lower-cased, without "www." or a port
+    (None when there is none). A bare host ("www.example.org/x", as page metadata gives it) is read too.
+
+    >>> site_of("https://WWW.Example.org:8080/news/1"), site_of("www.example.org/x"), site_of("http://[bad")
+    ('example.org', 'example.org', None)
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    host = (host or "").rstrip(".").removeprefix("www.")
+    return host or None
+
+
 def try_canonicalize(url: str) -> str | None:
     """``canonicalize`` that answers None for URLs we cannot fetch."""
     try:

@@ -13,7 +13,7 @@ from storyline.web.body import MAX_BODY, read_body
 
 router = APIRouter(prefix="/api", tags=["api"])
 _ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 404, 500)}
-_WRITE_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 401, 403, 413, 415, 422, 500)}
+_WRITE_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 401, 403, 409, 413, 415, 422, 500)}
 _ARTICLE_IN = schemas.ArticleIn.model_json_schema()
 _POST_BODY = {
     "required": True,

@@ -10,13 +10,14 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from storyline.errors import InputError, NotFoundError, StoreError, StorylineError
+from storyline.errors import ConfigError, InputError, NotFoundError, StoreError, StorylineError
 
 log = logging.getLogger("storyline.web")
 BAD_INPUT = 400  # one status for every malformed parameter or body, wherever it is found
 
 _DEFAULT_HINTS = {
     404: "the API is described at /docs; stories are listed at /",
+    409: "the server's settings cannot serve this request; see the server's start-up options",
     405: "see /docs for the methods each path accepts",
     413: "send fewer articles per request",
     500: "this is a bug in Storyline; the server log has the details",
@@ -41,16 +42,21 @@ class RequestRefused(StorylineError):
         self.headers = headers or {}
 
 
+# The HTTP status of each kind of error, most specific first: a user's error is a 4xx with its hint,
+# a database that cannot serve is a 503, and only an error of no kind here is a 500 (a bug).
+_STATUS_BY_KIND: tuple[tuple[type[StorylineError], int], ...] = (
+    (NotFoundError, 404),
+    (InputError, BAD_INPUT),
+    (ConfigError, 409),  # the request meets a setting that cannot serve it (a database built with another encoder)
+    (StoreError, 503),
+)
+
+
 def status_of(exc: StorylineError) -> int:
+    """The HTTP status of a Storyline error (a refusal carries its own)."""
     if isinstance(exc, RequestRefused):
         return exc.status
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, InputError):
-        return BAD_INPUT
-    if isinstance(exc, StoreError):
-        return 503
-    return 500
+    return next((status for kind, status in _STATUS_BY_KIND if isinstance(exc, kind)), 500)
 
 
 def _clip(text: str, limit: int = 80) -> str:

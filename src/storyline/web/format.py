@@ -9,7 +9,8 @@ from urllib.parse import quote, urlencode
 
 from jinja2 import Environment
 
-from storyline.store import from_iso
+from storyline.dates import from_iso
+from storyline.sources.urls import site_of
 
 LANGUAGE_NAMES = {
     "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
@@ -100,16 +101,12 @@ def query_url(path: str, params: Mapping[str, Any], **changes: Any) -> str:
 
 
 def host(url: str | None) -> str:
-    """The site part of a URL, for link labels.
+    """The site part of a URL, for link labels ("" when it has none).
 
     >>> host("https://www.example.org/a/b")
     'example.org'
     """
-    if not url:
-        return ""
-    rest = url.split("://", 1)[-1]
-    site = rest.split("/", 1)[0]
-    return site[4:] if site.startswith("www.") else site
+    return site_of(url) or ""
 
 
 def link(url: str | None) -> str | None:

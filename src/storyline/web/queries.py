@@ -16,19 +16,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
+from storyline.dates import to_iso
 from storyline.errors import InputError
 
 SORTS = {
-    # newest day first, biggest within a day: "the newest and biggest stories first"
-    "recent": "substr(COALESCE(s.last_seen, s.updated), 1, 10) DESC, s.size DESC, s.seq DESC",
-    "latest": "COALESCE(s.last_seen, s.updated) DESC, s.seq DESC",
+    # newest day first, biggest within a day: "the newest and biggest stories first"; by time, the
+    # stories with no dated article (no span) come after the dated ones
+    "recent": "s.last_seen IS NULL, substr(COALESCE(s.last_seen, s.updated), 1, 10) DESC, s.size DESC, s.seq DESC",
+    "latest": "s.last_seen IS NULL, COALESCE(s.last_seen, s.updated) DESC, s.seq DESC",
     "size": "s.size DESC, s.seq DESC",
 }
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SCHEMA = (
-    "CREATE INDEX IF NOT EXISTS web_stories_recent ON stories("
-    "substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
-    "CREATE INDEX IF NOT EXISTS web_stories_latest ON stories(COALESCE(last_seen, updated) DESC, seq DESC)",
+    "DROP INDEX IF EXISTS web_stories_recent",  # the orders before undated stories were sorted apart
+    "DROP INDEX IF EXISTS web_stories_latest",
+    "CREATE INDEX IF NOT EXISTS web_stories_recent_dated ON stories("
+    "last_seen IS NULL, substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
+    "CREATE INDEX IF NOT EXISTS web_stories_latest_dated ON stories("
+    "last_seen IS NULL, COALESCE(last_seen, updated) DESC, seq DESC)",
     "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
     # a page's dated spans (``dated_spans``) read this index alone, not each article of each story
     "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
@@ -92,10 +97,6 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{word}"*' for word in _WORD.findall(text))
 
 
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 _STORY_SELECT = (
     "SELECT s.id, s.headline, s.size, s.languages, s.sources, s.first_seen, s.last_seen,"
     " s.status, s.merged_into, s.updated FROM stories s"
@@ -114,8 +115,8 @@ def story_row(row: Sequence[Any]) -> dict[str, Any]:
 def dated_spans(conn: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, int]]:
     """Per story: (first, last) publication time of its dated articles and how many are undated.
 
-    A story's stored span counts an undated article at its ingest time; shown as is, that time reads
-    as a publication date. One query for a whole page of stories.
+    The count of undated articles is what the stored span (of the dated ones) cannot say. One query
+    for a whole page of stories.
     """
     if not story_ids:
         return {}
@@ -150,10 +151,10 @@ def list_stories(conn: sqlite3.Connection, f: StoryFilter) -> tuple[list[dict[st
         params += [source.casefold() for source in f.sources]
     if f.since is not None:
         where.append("COALESCE(s.last_seen, s.updated) >= ?")
-        params.append(_iso(f.since))
+        params.append(to_iso(f.since))
     if f.until is not None:
         where.append("COALESCE(s.first_seen, s.created) <= ?")
-        params.append(_iso(f.until))
+        params.append(to_iso(f.until))
     query = fts_query(f.q)
     if query:
         where.append(
@@ -195,7 +196,7 @@ def story_article_rows(conn: sqlite3.Connection, story_id: str) -> list[dict[str
         (story_id,),
     )
     keys = ("id", "title", "lang", "source", "url", "time", "duplicate_of", "similarity", "undated")
-    return [{**dict(zip(keys, r)), "undated": bool(r[8])} for r in rows]
+    return [{**dict(zip(keys, r, strict=True)), "undated": bool(r[8])} for r in rows]
 
 
 def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
@@ -209,14 +210,15 @@ def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | N
         return None
     keys = ("id", "title", "text", "url", "source", "published", "lang", "lang_confidence",
             "ingested", "story_id", "duplicate_of", "similarity")
-    found = dict(zip(keys, row[:12]))
+    found = dict(zip(keys, row[:12], strict=True))
     found["removed"] = [{"line": line, "reason": reason} for line, reason in json.loads(row[12])]
     found["extra"] = json.loads(row[13], parse_constant=lambda name: None)  # a stored NaN reads as null
     return found
 
 
-def vector_encoder(conn: sqlite3.Connection, story_id: str) -> str | None:
-    """The name of the encoder that made a story's stored vectors (None if it has none)."""
+def story_vectors_encoder(conn: sqlite3.Connection, story_id: str) -> str | None:
+    """The name of the encoder that made one story's stored vectors (None if it has none); the
+    database's own is ``store.vector_encoder``."""
     row = conn.execute(
         "SELECT v.encoder FROM articles a JOIN vectors v ON v.article_id = a.id WHERE a.story_id = ? LIMIT 1",
         (story_id,),

@@ -23,7 +23,7 @@ class StoryOut(BaseModel):
     status: str
     merged_into: str | None
     updated: str
-    first_published: str | None  # the span of its dated articles (first_seen/last_seen count ingest times)
+    first_published: str | None  # the span of its dated articles (as first_seen/last_seen; None: none dated)
     last_published: str | None
     undated: int  # articles with no publication date
 

@@ -26,7 +26,7 @@ def brief_for(state: AppState, story: dict[str, Any], lang: str | None) -> tuple
 
     def build() -> dict:
         store = state.store()
-        made_by = queries.vector_encoder(store.conn, story["id"])
+        made_by = queries.story_vectors_encoder(store.conn, story["id"])
         # The app's encoder only if it made the stored vectors; else briefs picks the matching one.
         encoder = state.encoder if made_by in (None, state.encoder.name) else None
         return brief_to_dict(build_brief(store, story["id"], lang=lang, encoder=encoder))

@@ -1,0 +1,35 @@
+"""Instants as text: one ISO 8601 form (UTC, "Z") for the database, the JSON outputs and the pages.
+
+Stored times compare as strings only if every writer formats them alike, so there is one formatter.
+
+>>> to_iso(from_iso("2026-03-02T10:00:00+01:00"))
+'2026-03-02T09:00:00Z'
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+__all__ = ["from_iso", "to_iso", "utcnow"]
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """``value`` as ISO 8601 in UTC with a "Z"; a naive datetime is taken as UTC; None stays None."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def from_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 string ("Z" allowed) as an aware datetime; a naive one is taken as UTC."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
