@@ -105,3 +105,12 @@ def test_show_and_stories_print_no_terminal_control_characters(tmp_path):
     for args in (["show", story, "--db", db], ["stories", "--db", db]):
         out = CliRunner().invoke(main, args).stdout
         assert "Src" in out and not any(ch in out for ch in "\x1b\x07"), (args, out)
+
+
+def test_hostile_brief_renders_as_the_golden_files():
+    """Every escape above, byte for byte as before the brief was typed (fixtures/briefs/golden/hostile.*)."""
+    from pathlib import Path
+
+    golden = Path(__file__).parent / "fixtures" / "briefs" / "golden"
+    for fmt, ext in (("text", "txt"), ("md", "md"), ("html", "html")):
+        assert render(hostile_brief(), fmt) == (golden / f"hostile.{ext}").read_text(encoding="utf-8"), fmt
