@@ -19,8 +19,9 @@ from pathlib import Path
 
 from machine import describe as machine
 
-from storyline import briefs_facts, briefs_quotes
 from storyline.briefs import build_brief
+from storyline.briefs import facts as brief_facts
+from storyline.briefs import quotes as brief_quotes
 from storyline.embed import get_encoder
 from storyline.store import Store
 from storyline.types import Article
@@ -113,8 +114,8 @@ def main() -> None:
         cold = time.perf_counter() - start
         warm, memo = [], []
         for n in range(args.repeat):
-            briefs_facts._entities_of.cache_clear()  # as a new process would: only the store's cache helps
-            briefs_quotes._person.cache_clear()
+            brief_facts._entities_of.cache_clear()  # as a new process would: only the store's cache helps
+            brief_quotes._person.cache_clear()
             for runs in (warm, memo):
                 start = time.perf_counter()
                 build_brief(store, "s1", encoder=encoder, lang=["en", "es", "fr", None][n % 4])

@@ -39,7 +39,8 @@ from storyline.evaluation import bcubed, pairwise, story_extent
 CACHE = Path.home() / ".cache" / "storyline" / "calibration"
 # code that runs after an article is prepared (or never during ingest): changing it keeps the cache
 _AFTER_PREPARATION = {"clustering", "web", "commands", "cli.py", "evaluation.py", "similarity.py",
-                      "pair_features.py", "fetch_state.py", "http.py", "feeds.py", "hostpool.py", "deadline.py"}
+                      "pair_features.py", "fetch_state.py", "http.py", "feeds.py", "hostpool.py", "deadline.py",
+                      "briefs"}
 
 
 def prepared_db(path: Path, encoder: str = "use") -> Path:
@@ -51,7 +52,7 @@ def prepared_db(path: Path, encoder: str = "use") -> Path:
     package = Path(storyline.__file__).parent
     code = hashlib.sha256()
     for module in sorted(package.rglob("*.py")):
-        if not _AFTER_PREPARATION.intersection(module.parts) and not module.name.startswith("briefs"):
+        if not _AFTER_PREPARATION.intersection(module.parts):
             code.update(module.read_bytes())
     key = hashlib.sha256(path.read_bytes() + encoder.encode() + code.digest()).hexdigest()[:24]
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -18,10 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from storyline.briefs import build_brief
-from storyline.briefs_quotes import article_quotes
-from storyline.briefs_render import render
-from storyline.briefs_text import sentence_bounds
+from storyline.briefs import build_brief, render
+from storyline.briefs.quotes import article_quotes
+from storyline.briefs.text import sentence_bounds
 from storyline.engine import Engine
 from storyline.sources.files import split_headline
 from storyline.types import RawRecord

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from storyline.briefs_render import render, to_markdown, to_text
+from storyline.briefs.render import render, to_markdown, to_text
 from storyline.types import Brief, SummarySentence
 
 EVIL_ID = "x`<img src=x onerror=alert(1)>`"

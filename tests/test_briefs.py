@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.briefs import brief, brief_to_dict, build_brief
-from storyline.briefs_cache import cached_vectors
-from storyline.briefs_quotes import article_quotes
-from storyline.briefs_render import render
-from storyline.briefs_text import find_quotes, split_units
+from storyline.briefs.cache import cached_vectors
+from storyline.briefs.quotes import article_quotes
+from storyline.briefs.render import render
+from storyline.briefs.text import find_quotes, split_units
 from storyline.embed import HashingEncoder, thresholds_for
 from storyline.engine import Engine
 from storyline.errors import NotFoundError
@@ -90,7 +90,7 @@ def test_speaker_is_the_name_in_the_attribution_clause_without_glued_words():
 
 
 def test_entities_one_clean_name_per_person():
-    from storyline.briefs_facts import merge_entities
+    from storyline.briefs.facts import merge_entities
     from storyline.types import Article
 
     texts = [("en", "Clara Voss, a Lumora spokeswoman, said the firm would appeal. Maria Lind spoke first."),
@@ -173,7 +173,7 @@ def test_single_source_claims(story):
 
 
 def test_claim_carried_in_another_language_by_a_middle_cosine_and_a_shared_number():
-    from storyline.briefs_select import single_source
+    from storyline.briefs.select import single_source
 
     vectors = np.array([[1.0, 0, 0], [0.5, 0.75 ** 0.5, 0], [0, 0, 1.0]], dtype=np.float32)
     families = np.array([0, 1, 0])
@@ -186,7 +186,7 @@ def test_claim_carried_in_another_language_by_a_middle_cosine_and_a_shared_numbe
 
 
 def test_compound_sentence_whose_clauses_other_sources_carry_is_not_single_source():
-    from storyline.briefs_select import carried_in_parts
+    from storyline.briefs.select import carried_in_parts
 
     pool = np.eye(4, dtype=np.float32)  # rows 0, 1: family 0 (the claims); rows 2, 3: family 1
     families = np.array([0, 0, 1, 1])
@@ -235,7 +235,7 @@ def test_summary_tells_each_fact_once_in_the_requested_language(story, lang):
     ("NATO - the alliance - met.", "NATO - the alliance - met."),
 ])
 def test_strip_dateline(text, expected):
-    from storyline.briefs_match import strip_dateline
+    from storyline.briefs.match import strip_dateline
 
     assert strip_dateline(text) == expected
 

@@ -23,8 +23,7 @@ __all__ = ["brief_command"]
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
 def brief_command(story_id, db, lang, fmt, as_json, output):
     """Brief one story: headline, summary, entities, quotes across sources, single-source claims, timeline."""
-    from storyline.briefs import build_brief
-    from storyline.briefs_render import render
+    from storyline.briefs import build_brief, render
 
     if lang is not None and not (len(lang) in (2, 3) and lang.isalpha()):
         raise InputError(f"--lang {lang!r} is not a language code", hint="give an ISO 639-1 code such as en, es or fr")

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyline.briefs_text import find_quotes, paragraphs, sentence_bounds
+from storyline.briefs.text import find_quotes, paragraphs, sentence_bounds
 from storyline.embed.registry import DEFAULT_THRESHOLDS, BriefThresholds
 from storyline.entities import extract_entities, name_similarity
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline.briefs_match import same_fact
+from storyline.briefs.match import same_fact
 from storyline.embed.registry import DEFAULT_THRESHOLDS, BriefThresholds
 
 __all__ = [

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from storyline.briefs_quotes import strip_glued
+from storyline.briefs.quotes import strip_glued
 from storyline.entities import Entity, extract_entities, name_similarity, normalise_name
 from storyline.types import Article
 

@@ -1,7 +1,7 @@
 """Story briefs: what happened, who says what, and where the sources agree or differ, across languages.
 
 A brief is computed from the story's stored article vectors and from sentence embeddings that are
-cached in the store (``briefs_cache``), so only the first brief of a story pays for the encoder.
+cached in the store (``briefs.cache``), so only the first brief of a story pays for the encoder.
 Every sentence it shows is a sentence of one stored (cleaned) article, with that article's id,
 source and language.
 
@@ -26,12 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from storyline.briefs_cache import cached_vectors
-from storyline.briefs_facts import families, headline, merge_entities, source_name, sources_by_language, timeline
-from storyline.briefs_match import clauses, same_fact, strip_dateline
-from storyline.briefs_quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
-from storyline.briefs_render import brief_to_dict, render
-from storyline.briefs_select import (
+from storyline.briefs.cache import cached_vectors
+from storyline.briefs.facts import families, headline, merge_entities, source_name, sources_by_language, timeline
+from storyline.briefs.match import clauses, same_fact, strip_dateline
+from storyline.briefs.quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
+from storyline.briefs.select import (
     Candidate,
     cap_per_family,
     carried_in_parts,
@@ -39,14 +38,14 @@ from storyline.briefs_select import (
     single_source,
     summary_size,
 )
-from storyline.briefs_text import Unit, split_units
+from storyline.briefs.text import Unit, split_units
 from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import InputError, NotFoundError
 from storyline.store import Store
 from storyline.types import Article, Brief, SummarySentence
 
-__all__ = ["MAX_CLAIMS", "brief", "brief_to_dict", "build_brief", "render"]
+__all__ = ["MAX_CLAIMS", "brief", "build_brief", "encoder_for"]
 
 MAX_CLAIMS = 12
 _CLAIM_MIN_WORDS = 6
