@@ -75,7 +75,7 @@ def check(brief) -> int:
         found = any(wanted in ks for ks in claim_keys)
         print(f"{'ok  ' if found else 'FAIL'} single-source claim {name}")
         failures += not found
-    wrong = [c.text for c, ks in zip(brief.single_source_claims, claim_keys) if ks & NOT_CLAIMS]
+    wrong = [c.text for c, ks in zip(brief.single_source_claims, claim_keys, strict=False) if ks & NOT_CLAIMS]
     for text in wrong:
         print(f"FAIL carried by all sources, listed as single-source: {text[:80]}")
     failures += len(wrong)

@@ -70,6 +70,11 @@ def page_section(html: str) -> str:
     return (found.group(1) if found else "(no brief section)") + "\n"
 
 
+def shown_lines(html: str) -> list[str]:
+    """The lines of a page section that show something: a template's blank lines are not compared."""
+    return [line for line in html.splitlines() if line.strip()]
+
+
 def write_all() -> None:
     """Regenerate every golden file (CLI formats and web story pages) from the code as it is now."""
     import httpx

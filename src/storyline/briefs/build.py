@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -43,7 +43,7 @@ from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import InputError, NotFoundError
 from storyline.store import Store
-from storyline.types import Article, Brief, SummarySentence
+from storyline.types import Article, Brief, CitedSentence, QuoteGroup, QuoteVariant
 
 __all__ = ["MAX_CLAIMS", "brief", "build_brief", "encoder_for"]
 
@@ -134,28 +134,28 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
     article_vectors = [_article_vector(a, stored, sentences, vectors, i) for i, a in enumerate(articles)]
     title, _ = headline(articles, article_vectors, lang=lang)
 
-    summary: tuple[SummarySentence, ...] = ()
-    claims: tuple[SummarySentence, ...] = ()
+    summary: tuple[CitedSentence, ...] = ()
+    claims: tuple[CitedSentence, ...] = ()
     if sentences:
         matrix = np.stack([vectors[s.unit.text] for s in sentences])
         fams = np.array([family[s.article] for s in sentences])
         summary = _summary(articles, sentences, matrix, fams, lang, limits)
         grouped = {s.text for g in groups for s in g}
-        segs = [(fam_of[a], seg.text) for a, segs in quotes.items() for seg in segs]
-        segs += [(family[s.article], c) for s in sentences for c in clauses(s.unit.text)]
-        extra = np.stack([vectors[t] for _, t in segs]) if segs else None
-        extra_f = np.array([f for f, _ in segs]) if segs else None
+        pieces = [(fam_of[a], seg.text) for a, own in quotes.items() for seg in own]
+        pieces += [(family[s.article], c) for s in sentences for c in clauses(s.unit.text)]
+        extra = np.stack([vectors[t] for _, t in pieces]) if pieces else None
+        extra_f = np.array([f for f, _ in pieces]) if pieces else None
         rows = [r for r, s in enumerate(sentences)
                 if len(s.unit.text.split()) >= _CLAIM_MIN_WORDS and _prose(s.unit.text)
                 and not any(g in s.unit.text for g in grouped)]
-        quoted = {a: {seg.text for seg in segs} for a, segs in quotes.items()}
+        quoted = {a: {seg.text for seg in own} for a, own in quotes.items()}
         bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
                  for r in rows]
-        texts = [s.unit.text for s in sentences] + [t for _, t in segs]
+        texts = [s.unit.text for s in sentences] + [t for _, t in pieces]
         found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts,
                               thresholds=limits)
-        parts = {r: clauses(sentences[r].unit.text) for r in rows}
-        parts = {r: (np.stack([vectors[c] for c in cl]), cl) for r, cl in parts.items() if cl}
+        split = {r: clauses(sentences[r].unit.text) for r in rows}
+        parts = {r: (np.stack([vectors[c] for c in cl]), cl) for r, cl in split.items() if cl}
         pool = np.vstack([matrix, extra]) if extra is not None else matrix
         pool_f = np.concatenate([fams, extra_f]) if extra_f is not None else fams
         found = carried_in_parts(found, parts, pool, pool_f, fams, texts, thresholds=limits)
@@ -183,9 +183,10 @@ def _distinct(found: Sequence[tuple[int, float, float]], matrix: np.ndarray,
     return kept
 
 
-def _cite(article: Article, text: str) -> SummarySentence:
+def _cite(article: Article, text: str) -> CitedSentence:
     """The sentence as a brief shows it (no dateline or byline in front), with its article."""
-    return SummarySentence(text=strip_dateline(text), article_id=article.id, lang=article.lang, source=source_name(article))
+    return CitedSentence(text=strip_dateline(text), article_id=article.id, source=source_name(article),
+                         lang=article.lang)
 
 
 def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: Sequence[_Sentence],
@@ -200,10 +201,11 @@ def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: 
 
 
 def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix: np.ndarray,
-             fams: np.ndarray, lang: str | None, limits: BriefThresholds) -> tuple[SummarySentence, ...]:
+             fams: np.ndarray, lang: str | None, limits: BriefThresholds) -> tuple[CitedSentence, ...]:
     lo, hi = _SUMMARY_WORDS
     candidates = [
-        Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()), bool(lang and articles[s.article].lang == lang))
+        Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()),
+                  bool(lang and articles[s.article].lang == lang))
         for r, s in enumerate(sentences)
         if lo <= len(s.unit.text.split()) <= hi and _prose(s.unit.text)
     ]
@@ -218,27 +220,25 @@ def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix
     return tuple(_cite(articles[sentences[c.row].article], sentences[c.row].unit.text) for c in chosen)
 
 
-def _quote_group(segments: Sequence[QuoteSegment], articles: dict[str, Article], lang: str | None) -> dict[str, Any]:
+def _quote_group(segments: Sequence[QuoteSegment], articles: dict[str, Article], lang: str | None) -> QuoteGroup:
     """One quotation as each article carries it: variants with article, source, language and speaker."""
     variants = []
     for article_id in dict.fromkeys(s.article_id for s in segments):
         own = sorted((s for s in segments if s.article_id == article_id), key=lambda s: s.index)
         text = own[0].text
-        for prev, seg in zip(own, own[1:]):
+        for prev, seg in pairwise(own):
             text += (" " if seg.index == prev.index + 1 else " … ") + seg.text
         article = articles[article_id]
-        variants.append({
-            "text": text, "article_id": article_id, "source": source_name(article), "lang": article.lang,
-            "speaker": pick_speaker([s.speaker for s in own]),
-        })
-    shown = next((v for v in variants if lang and v["lang"] == lang), variants[0])
-    return {
-        "text": shown["text"],
-        "speaker": pick_speaker([v["speaker"] for v in variants]),
-        "languages": sorted({v["lang"] for v in variants}),
-        "sources": sorted({v["source"] for v in variants}),
-        "variants": variants,
-    }
+        variants.append(QuoteVariant(text=text, article_id=article_id, source=source_name(article),
+                                     lang=article.lang, speaker=pick_speaker([s.speaker for s in own])))
+    shown = next((v for v in variants if lang and v.lang == lang), variants[0])
+    return QuoteGroup(
+        text=shown.text,
+        speaker=pick_speaker([v.speaker for v in variants]),
+        languages=tuple(sorted({v.lang for v in variants})),
+        sources=tuple(sorted({v.source for v in variants})),
+        variants=tuple(variants),
+    )
 
 
 def brief(story_id: str, *, db: str | Path = "storyline.db", lang: str | None = None) -> Brief:

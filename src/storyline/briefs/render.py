@@ -1,14 +1,20 @@
-"""A brief as JSON-ready data (the stable schema of docs/brief-schema.md), text, Markdown or one HTML page."""
+"""A brief as JSON-ready data (the stable schema of docs/brief-schema.md), text, Markdown or one HTML page.
+
+Every format reads the typed ``Brief``. JSON is its fields as they are declared (nested types too),
+after a ``schema`` key, so a field added to a type reaches the JSON, the web API and its schema at once.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
+from datetime import UTC, datetime
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
-from storyline.types import Brief, SummarySentence
+from storyline.types import Brief, TimelineEntry
 
 __all__ = ["FORMATS", "SCHEMA", "brief_to_dict", "plain", "render", "to_html", "to_markdown", "to_text"]
 
@@ -16,30 +22,54 @@ SCHEMA = "storyline.brief/1"
 FORMATS = ("text", "md", "json", "html")
 
 
-def _sentence(s: SummarySentence) -> dict[str, Any]:
-    return {"text": s.text, "article_id": s.article_id, "source": s.source, "lang": s.lang}
+class _Cited(Protocol):
+    """What a shown sentence, quote variant or timeline entry names: its article, source and language."""
+
+    @property
+    def article_id(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def lang(self) -> str: ...
+
+
+class _Said(_Cited, Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+def _iso(value: datetime) -> str:
+    """A time as ISO 8601 UTC with ``Z`` (a naive time is taken as UTC)."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _data(value: object) -> Any:
+    """A brief value as JSON data: a dataclass as an object of its fields in order, tuples as lists, times as ISO."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _data(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {key: _data(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_data(item) for item in value]
+    if isinstance(value, datetime):
+        return _iso(value)
+    return value
 
 
 def brief_to_dict(brief: Brief) -> dict[str, Any]:
     """The brief as plain JSON data; keys and their meaning are documented in docs/brief-schema.md.
 
     >>> d = brief_to_dict(Brief("s1", "Bridge closes", (), (), (), (), (), {"en": ("daily",)}))
-    >>> list(d)
-    ['schema', 'story_id', 'headline', 'summary', 'entities', 'quote_groups', 'single_source_claims', 'timeline', 'sources']
+    >>> list(d)[:5]
+    ['schema', 'story_id', 'headline', 'summary', 'entities']
+    >>> list(d)[5:]
+    ['quote_groups', 'single_source_claims', 'timeline', 'sources']
+    >>> d["sources"]
+    {'en': ['daily']}
     """
-    return {
-        "schema": SCHEMA,
-        "story_id": brief.story_id,
-        "headline": brief.headline,
-        "summary": [_sentence(s) for s in brief.summary],
-        "entities": [dict(e) for e in brief.entities],
-        "quote_groups": [
-            {**dict(g), "variants": [dict(v) for v in g.get("variants", ())]} for g in brief.quote_groups
-        ],
-        "single_source_claims": [_sentence(s) for s in brief.single_source_claims],
-        "timeline": [dict(t) for t in brief.timeline],
-        "sources": {lang: list(names) for lang, names in brief.sources.items()},
-    }
+    return {"schema": SCHEMA, **_data(brief)}
 
 
 # C0/C1 controls (terminal escape sequences) and bidi overrides (text that displays other than it reads)
@@ -56,57 +86,53 @@ def plain(value: Any) -> str:
     return _BREAKS.sub(" ", _CONTROLS.sub("", "" if value is None else str(value)))
 
 
-def _cite(item: dict[str, Any]) -> str:
-    return f"{plain(item.get('source') or 'unknown')} ({plain(item.get('lang'))}) [{plain(item.get('article_id'))}]"
+def _cite(item: _Cited) -> str:
+    return f"{plain(item.source or 'unknown')} ({plain(item.lang)}) [{plain(item.article_id)}]"
 
 
-def _when(value: str | None, published: bool = True) -> str:
+def _when(entry: TimelineEntry) -> str:
     """A timeline time as people read it; an undated article (time = when it was ingested) says so."""
-    if not value or not published:
+    if entry.time is None or not entry.published:
         return "undated"
-    return value[:16].replace("T", " ")
-
-
-def _time_of(t: dict[str, Any]) -> str:
-    return _when(t.get("time"), t.get("published", True))
+    return _iso(entry.time)[:16].replace("T", " ")
 
 
 def to_text(brief: Brief) -> str:
     """Plain text for a terminal: every stored value kept to its line, control characters removed."""
-    d = brief_to_dict(brief)
     p = plain
-    out = [p(d["headline"]) or f"story {p(d['story_id'])}", f"story {p(d['story_id'])} · {len(d['timeline'])} articles · "
-           f"languages: {', '.join(p(k) for k in d['sources']) or '-'}", ""]
-    if d["summary"]:
+    out = [p(brief.headline) or f"story {p(brief.story_id)}",
+           f"story {p(brief.story_id)} · {len(brief.timeline)} articles · "
+           f"languages: {', '.join(p(k) for k in brief.sources) or '-'}", ""]
+    if brief.summary:
         out.append("Summary")
-        for n, s in enumerate(d["summary"], 1):
-            out += [f"  {n}. {p(s['text'])}", f"     — {_cite(s)}"]
+        for n, s in enumerate(brief.summary, 1):
+            out += [f"  {n}. {p(s.text)}", f"     — {_cite(s)}"]
         out.append("")
-    if d["entities"]:
+    if brief.entities:
         out.append("Key entities")
-        for e in d["entities"]:
-            forms = [p(f) for f in e["forms"] if f != e["name"]][:3]
+        for e in brief.entities:
+            forms = [p(f) for f in e.forms if f != e.name][:3]
             also = f"; also {', '.join(forms)}" if forms else ""
-            out.append(f"  {p(e['name'])} ({p(e['kind'])}, {e['count']} mentions in {e['articles']} articles{also})")
+            out.append(f"  {p(e.name)} ({p(e.kind)}, {e.count} mentions in {e.articles} articles{also})")
         out.append("")
-    if d["quote_groups"]:
+    if brief.quote_groups:
         out.append("Quotes across sources")
-        for g in d["quote_groups"]:
-            out.append(f"  {p(g['speaker'] or 'unattributed')} — {len(g['variants'])} articles, "
-                       f"{', '.join(p(x) for x in g['languages'])}")
-            for v in g["variants"]:
-                out.append(f"    “{p(v['text'])}” — {_cite(v)}")
+        for g in brief.quote_groups:
+            out.append(f"  {p(g.speaker or 'unattributed')} — {len(g.variants)} articles, "
+                       f"{', '.join(p(x) for x in g.languages)}")
+            for v in g.variants:
+                out.append(f"    “{p(v.text)}” — {_cite(v)}")
         out.append("")
-    if d["single_source_claims"]:
+    if brief.single_source_claims:
         out.append("Only one source says")
-        for c in d["single_source_claims"]:
-            out += [f"  - {p(c['text'])}", f"    — {_cite(c)}"]
+        for c in brief.single_source_claims:
+            out += [f"  - {p(c.text)}", f"    — {_cite(c)}"]
         out.append("")
     out.append("Timeline")
-    for t in d["timeline"]:
-        out.append(f"  {_time_of(t):<16}  {p(t['lang'])}  {p(t['source'])}: {p(t['title'])} [{p(t['article_id'])}]")
+    for t in brief.timeline:
+        out.append(f"  {_when(t):<16}  {p(t.lang)}  {p(t.source)}: {p(t.title)} [{p(t.article_id)}]")
     out += ["", "Sources"]
-    out += [f"  {p(lang)}: {', '.join(p(n) for n in names)}" for lang, names in d["sources"].items()]
+    out += [f"  {p(lang)}: {', '.join(p(n) for n in names)}" for lang, names in brief.sources.items()]
     return "\n".join(out) + "\n"
 
 
@@ -140,28 +166,34 @@ def _code(value: Any) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _md_cite(item: _Cited) -> str:
+    return f"*{_md(item.source or 'unknown')}* ({_md(item.lang)}, {_code(item.article_id)})"
+
+
 def to_markdown(brief: Brief) -> str:
     """Markdown for notes, issues and wikis; every stored value escaped (text) or fenced (ids)."""
-    d = brief_to_dict(brief)
-    out = [f"# {_md(d['headline']) if d['headline'] else 'story ' + _md(d['story_id'])}", "",
-           f"Story {_code(d['story_id'])} · {len(d['timeline'])} articles · {', '.join(_md(k) for k in d['sources'])}", ""]
-    cite = lambda i: f"*{_md(i.get('source') or 'unknown')}* ({_md(i['lang'])}, {_code(i['article_id'])})"  # noqa: E731
-    if d["summary"]:
-        out += ["## Summary", ""] + [f"{n}. {_md(s['text'])} — {cite(s)}" for n, s in enumerate(d["summary"], 1)] + [""]
-    if d["entities"]:
-        out += ["## Key entities", "", ", ".join(f"**{_md(e['name'])}** ({int(e['articles'])})" for e in d["entities"]), ""]
-    if d["quote_groups"]:
+    title = _md(brief.headline) if brief.headline else "story " + _md(brief.story_id)
+    out = [f"# {title}", "", f"Story {_code(brief.story_id)} · {len(brief.timeline)} articles · "
+           f"{', '.join(_md(k) for k in brief.sources)}", ""]
+    if brief.summary:
+        out += ["## Summary", ""]
+        out += [f"{n}. {_md(s.text)} — {_md_cite(s)}" for n, s in enumerate(brief.summary, 1)] + [""]
+    if brief.entities:
+        out += ["## Key entities", "", ", ".join(f"**{_md(e.name)}** ({int(e.articles)})" for e in brief.entities), ""]
+    if brief.quote_groups:
         out += ["## Quotes across sources", ""]
-        for g in d["quote_groups"]:
-            out += [f"**{_md(g['speaker'] or 'unattributed')}**", ""]
-            out += [f"> {_md(v['text'])} — {cite(v)}\n>" for v in g["variants"]]
+        for g in brief.quote_groups:
+            out += [f"**{_md(g.speaker or 'unattributed')}**", ""]
+            out += [f"> {_md(v.text)} — {_md_cite(v)}\n>" for v in g.variants]
             out.append("")
-    if d["single_source_claims"]:
-        out += ["## Only one source says", ""] + [f"- {_md(c['text'])} — {cite(c)}" for c in d["single_source_claims"]] + [""]
+    if brief.single_source_claims:
+        out += ["## Only one source says", ""]
+        out += [f"- {_md(c.text)} — {_md_cite(c)}" for c in brief.single_source_claims] + [""]
     out += ["## Timeline", "", "| time | lang | source | title | article |", "|---|---|---|---|---|"]
-    out += [f"| {_md(_time_of(t))} | {_md(t['lang'])} | {_md(t['source'])} | {_md(t['title'])} | {_code(t['article_id'])} |"
-            for t in d["timeline"]]
-    out += ["", "## Sources", ""] + [f"- **{_md(lang)}**: {', '.join(_md(x) for x in n)}" for lang, n in d["sources"].items()]
+    out += [f"| {_md(_when(t))} | {_md(t.lang)} | {_md(t.source)} | {_md(t.title)} | {_code(t.article_id)} |"
+            for t in brief.timeline]
+    out += ["", "## Sources", ""]
+    out += [f"- **{_md(lang)}**: {', '.join(_md(x) for x in n)}" for lang, n in brief.sources.items()]
     return "\n".join(out) + "\n"
 
 
@@ -176,43 +208,48 @@ ul,ol{padding-left:1.3rem}li{margin:.35rem 0}.chips span{display:inline-block;ma
 border-radius:1rem;background:#eee}table{border-collapse:collapse;width:100%;font-size:.9rem}
 td{border-top:1px solid #e3e3e3;padding:.25rem .3rem;vertical-align:top;overflow-wrap:anywhere}
 @media (max-width:30rem){body{font-size:15px}main{padding:.6rem}}
-"""
+"""  # noqa: E501 (the page's style, kept as it ships)
+
+
+def _e(value: object) -> str:
+    return escape(str(value if value is not None else ""))
+
+
+def _html_cite(item: _Cited) -> str:
+    return (f'<span class="cite"><span class="lang">{_e(item.lang)}</span> {_e(item.source or "unknown")}'
+            f' · <code>{_e(item.article_id)}</code></span>')
+
+
+def _said(item: _Said) -> str:
+    return f'<span lang="{_e(item.lang)}">{_e(item.text)}</span> {_html_cite(item)}'
 
 
 def to_html(brief: Brief) -> str:
     """One self-contained HTML page: inline CSS, no scripts, every text escaped, readable on a phone."""
-    d = brief_to_dict(brief)
-    e = lambda v: escape(str(v if v is not None else ""))  # noqa: E731
-
-    def cite(i: dict[str, Any]) -> str:
-        return (f'<span class="cite"><span class="lang">{e(i["lang"])}</span> {e(i.get("source") or "unknown")}'
-                f' · <code>{e(i["article_id"])}</code></span>')
-
-    def said(i: dict[str, Any]) -> str:
-        return f'<span lang="{e(i["lang"])}">{e(i["text"])}</span> {cite(i)}'
-
-    title = e(d["headline"] or f"story {d['story_id']}")
-    body = [f"<h1>{title}</h1>", f'<p class="meta">story {e(d["story_id"])} · {len(d["timeline"])} articles · '
-            f'{e(", ".join(d["sources"]))}</p>']
-    if d["summary"]:
-        body += ["<h2>Summary</h2><ol>"] + [f"<li>{said(s)}</li>" for s in d["summary"]] + ["</ol>"]
-    if d["entities"]:
-        chips = "".join(f'<span title="{e(x["kind"])}: {e(", ".join(x["forms"]))}">{e(x["name"])} '
-                        f'<small>{x["articles"]}</small></span>' for x in d["entities"])
+    e = _e
+    title = e(brief.headline or f"story {brief.story_id}")
+    body = [f"<h1>{title}</h1>", f'<p class="meta">story {e(brief.story_id)} · {len(brief.timeline)} articles · '
+            f'{e(", ".join(brief.sources))}</p>']
+    if brief.summary:
+        body += ["<h2>Summary</h2><ol>"] + [f"<li>{_said(s)}</li>" for s in brief.summary] + ["</ol>"]
+    if brief.entities:
+        chips = "".join(f'<span title="{e(x.kind)}: {e(", ".join(x.forms))}">{e(x.name)} '
+                        f"<small>{x.articles}</small></span>" for x in brief.entities)
         body.append(f'<h2>Key entities</h2><p class="chips">{chips}</p>')
-    if d["quote_groups"]:
+    if brief.quote_groups:
         body.append("<h2>Quotes across sources</h2>")
-        for g in d["quote_groups"]:
-            body.append(f'<div class="group"><div class="speaker">{e(g["speaker"] or "unattributed")}</div>')
-            body += [f'<blockquote lang="{e(v["lang"])}">{e(v["text"])}</blockquote>{cite(v)}' for v in g["variants"]]
+        for g in brief.quote_groups:
+            body.append(f'<div class="group"><div class="speaker">{e(g.speaker or "unattributed")}</div>')
+            body += [f'<blockquote lang="{e(v.lang)}">{e(v.text)}</blockquote>{_html_cite(v)}' for v in g.variants]
             body.append("</div>")
-    if d["single_source_claims"]:
-        body += ["<h2>Only one source says</h2><ul>"] + [f"<li>{said(c)}</li>" for c in d["single_source_claims"]] + ["</ul>"]
-    rows = "".join(f'<tr><td>{e(_time_of(t))}</td><td><span class="lang">{e(t["lang"])}</span></td>'
-                   f'<td>{e(t["source"])}</td><td lang="{e(t["lang"])}">{e(t["title"])}</td></tr>' for t in d["timeline"])
+    if brief.single_source_claims:
+        body += ["<h2>Only one source says</h2><ul>"]
+        body += [f"<li>{_said(c)}</li>" for c in brief.single_source_claims] + ["</ul>"]
+    rows = "".join(f'<tr><td>{e(_when(t))}</td><td><span class="lang">{e(t.lang)}</span></td>'
+                   f'<td>{e(t.source)}</td><td lang="{e(t.lang)}">{e(t.title)}</td></tr>' for t in brief.timeline)
     body.append(f"<h2>Timeline</h2><table>{rows}</table>")
     body += ["<h2>Sources</h2><ul>"] + [f'<li><span class="lang">{e(lang)}</span> {e(", ".join(n))}</li>'
-                                        for lang, n in d["sources"].items()] + ["</ul>"]
+                                        for lang, n in brief.sources.items()] + ["</ul>"]
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title><style>{_CSS}</style></head><body><main>\n"

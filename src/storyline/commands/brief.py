@@ -35,7 +35,8 @@ def brief_command(story_id, db, lang, fmt, as_json, output):
         if story is not None and story.merged_into:
             click.echo(f"note: story {story_id} was merged into {story.merged_into}; showing that story", err=True)
         if story is not None and lang and not story.merged_into and lang.lower() not in story.languages:
-            click.echo(f"note: no article of story {story_id} is in {lang.lower()!r} (it has {', '.join(story.languages)}); "
+            click.echo(f"note: no article of story {story_id} is in {lang.lower()!r} "
+                       f"(it has {', '.join(story.languages)}); "
                        "the brief picks from the languages it has", err=True)
         brief = build_brief(store, story_id, lang=lang.lower() if lang else None)
     finally:
