@@ -23,7 +23,7 @@ from storyline.briefs.quotes import article_quotes
 from storyline.briefs.text import sentence_bounds
 from storyline.engine import Engine
 from storyline.sources.files import split_headline
-from storyline.types import RawRecord
+from storyline.types import Brief, RawRecord
 
 SEEDS = Path("/work/shared/data/seeds")
 # Quote groups that must exist: each a set of variants (Spanish, English) that must share one group.
@@ -59,17 +59,17 @@ def records(folder: Path) -> list[RawRecord]:
     return out
 
 
-def check(brief) -> int:
+def check(brief: Brief) -> int:
     failures = 0
     for name, wanted in GROUPS.items():
         hit = next((g for g in brief.quote_groups
-                    if wanted <= set().union(*(keys_of(v["text"]) for v in g["variants"]))), None)
+                    if wanted <= set().union(*(keys_of(v.text) for v in g.variants))), None)
         if hit is None:
             print(f"FAIL quote group {name!r} not found")
             failures += 1
         else:
-            print(f"ok   quote group {name!r}: {', '.join(hit['sources'])} ({', '.join(hit['languages'])}), "
-                  f"speaker {hit['speaker']}")
+            print(f"ok   quote group {name!r}: {', '.join(hit.sources)} ({', '.join(hit.languages)}), "
+                  f"speaker {hit.speaker}")
     claim_keys = [keys_of(c.text) for c in brief.single_source_claims]
     for name, wanted in CLAIMS.items():
         found = any(wanted in ks for ks in claim_keys)
