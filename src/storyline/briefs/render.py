@@ -36,6 +36,8 @@ class _Cited(Protocol):
 
 
 class _Said(_Cited, Protocol):
+    """A cited item with words of its own (a summary sentence or a claim)."""
+
     @property
     def text(self) -> str: ...
 
