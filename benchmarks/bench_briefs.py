@@ -19,8 +19,9 @@ from pathlib import Path
 
 from machine import describe as machine
 
-from storyline import briefs_facts, briefs_quotes
 from storyline.briefs import build_brief
+from storyline.briefs import facts as brief_facts
+from storyline.briefs import quotes as brief_quotes
 from storyline.embed import get_encoder
 from storyline.store import Store
 from storyline.types import Article
@@ -41,7 +42,8 @@ TEMPLATES = {
         "Insurers estimated that damage in {p} could exceed {n} million euros if the wall gave way.",
     ],
     "es": [
-        "Unos {n} vecinos de {p} tuvieron que abandonar sus casas después de que los ingenieros hallaran una grieta en la presa.",
+        "Unos {n} vecinos de {p} tuvieron que abandonar sus casas después de que los ingenieros hallaran una grieta "
+        "en la presa.",
         '"No vamos a correr ningún riesgo con la vida de la gente", dijo {w} en {p} el {d}.',
         "Los autobuses llevaron a {n} familias a polideportivos de {p}, donde voluntarios instalaron camas.",
         '"La grieta mide {k} metros y sigue creciendo", afirmó el ingeniero {w}.',
@@ -61,7 +63,8 @@ TEMPLATES = {
         "La police a fermé {k} routes autour de {p} et installé des barrages dans la vallée.",
     ],
 }
-DAYS = {"en": ["Monday", "Tuesday", "Wednesday"], "es": ["lunes", "martes", "miércoles"], "fr": ["lundi", "mardi", "mercredi"]}
+DAYS = {"en": ["Monday", "Tuesday", "Wednesday"], "es": ["lunes", "martes", "miércoles"],
+        "fr": ["lundi", "mardi", "mercredi"]}
 TITLES = {"en": "Dam crack forces thousands from homes in {p}", "es": "Una grieta en la presa obliga a evacuar {p}",
           "fr": "Une fissure dans le barrage force l'évacuation de {p}"}
 
@@ -90,7 +93,7 @@ def build_store(path: Path, articles: list[Article], encoder) -> Store:
     vectors = encoder.encode([a.full_text for a in articles])
     with store.transaction():
         store.create_story("s1", 1)
-        for article, vector in zip(articles, vectors):
+        for article, vector in zip(articles, vectors, strict=True):
             store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)
             store.insert_vector(article.id, encoder.name, vector)
         store.refresh_story("s1", articles[0].title, articles[0].id)
@@ -113,8 +116,8 @@ def main() -> None:
         cold = time.perf_counter() - start
         warm, memo = [], []
         for n in range(args.repeat):
-            briefs_facts._entities_of.cache_clear()  # as a new process would: only the store's cache helps
-            briefs_quotes._person.cache_clear()
+            brief_facts._entities_of.cache_clear()  # as a new process would: only the store's cache helps
+            brief_quotes._person.cache_clear()
             for runs in (warm, memo):
                 start = time.perf_counter()
                 build_brief(store, "s1", encoder=encoder, lang=["en", "es", "fr", None][n % 4])
@@ -122,7 +125,8 @@ def main() -> None:
         cached = store.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
         store.close()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
-    print(f"story: {len(articles)} articles (en/es/fr), {sum(len(a.text) for a in articles) // len(articles)} chars each,"
+    chars = sum(len(a.text) for a in articles) // len(articles)
+    print(f"story: {len(articles)} articles (en/es/fr), {chars} chars each,"
           f" {cached} cached sentence/quote vectors (encoder {encoder.name})")
     print(f"first brief (encodes and caches): {cold:.2f} s")
     print(f"cached brief (sentence vectors from the store, fresh process memo): median {statistics.median(warm):.3f} s,"

@@ -39,7 +39,8 @@ from storyline.evaluation import bcubed, pairwise, story_extent
 CACHE = Path.home() / ".cache" / "storyline" / "calibration"
 # code that runs after an article is prepared (or never during ingest): changing it keeps the cache
 _AFTER_PREPARATION = {"clustering", "web", "commands", "cli.py", "evaluation.py", "similarity.py",
-                      "pair_features.py", "fetch_state.py", "http.py", "feeds.py", "hostpool.py", "deadline.py"}
+                      "pair_features.py", "fetch_state.py", "http.py", "feeds.py", "hostpool.py", "deadline.py",
+                      "briefs"}
 
 
 def prepared_db(path: Path, encoder: str = "use") -> Path:
@@ -51,7 +52,7 @@ def prepared_db(path: Path, encoder: str = "use") -> Path:
     package = Path(storyline.__file__).parent
     code = hashlib.sha256()
     for module in sorted(package.rglob("*.py")):
-        if not _AFTER_PREPARATION.intersection(module.parts) and not module.name.startswith("briefs"):
+        if not _AFTER_PREPARATION.intersection(module.parts):
             code.update(module.read_bytes())
     key = hashlib.sha256(path.read_bytes() + encoder.encode() + code.digest()).hexdigest()[:24]
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -162,7 +163,7 @@ def run(params: StoryParams, data: Dataset) -> list[str]:
     clusterer = StoryClusterer(params)
     story_of: dict[str, str] = {}
     assigned = []
-    for item, original in zip(data.items, _duplicates(data)):
+    for item, original in zip(data.items, _duplicates(data), strict=False):
         if original is not None and original in story_of:
             story_id = clusterer.add_to(item, clusterer.resolve(story_of[original])).story_id
         else:
@@ -208,7 +209,7 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
         return _TEACHER[key]
     clusterer = StoryClusterer(params)
     xs, ys = [], []
-    for item, label, original in zip(data.items, data.gold, _duplicates(data)):
+    for item, label, original in zip(data.items, data.gold, _duplicates(data), strict=False):
         gold_id = f"g:{label}"
         if original is None:  # a near-duplicate never meets the model: it follows its original
             for story_id, x in clusterer.evidence(item):
@@ -358,7 +359,8 @@ def main() -> None:
     for d in datasets + held_out:
         for w in windows:
             thr, res = plain[d.name][w]
-            lines.append(f"| {d.name} | plain centroid cosine, {w:g}-day window, best threshold for this set ({thr:.2f}) | {fmt(res)} |")
+            lines.append(f"| {d.name} | plain centroid cosine, {w:g}-day window, "
+                         f"best threshold for this set ({thr:.2f}) | {fmt(res)} |")
         if d in held_out:
             lines.append(f"| {d.name} | model (shipped params), held out: never fitted on | {fmt(allfit[d.name])} |")
         elif d.name in loo:
@@ -382,7 +384,7 @@ def main() -> None:
     for name, (params, _) in loo.items():
         lines.append(f"- test {name}: threshold {params.threshold}, merge {params.merge_threshold}, "
                      f"follow-up names {params.followup_names}, "
-                     f"weights {dict(zip(FEATURES, params.weights))}, bias {params.bias}")
+                     f"weights {dict(zip(FEATURES, params.weights, strict=False))}, bias {params.bias}")
     lines += ["", "Shipped parameters:", "", "```json", json.dumps(final.to_json(), indent=1), "```", ""]
     report = "\n".join(lines)
     print(report)
@@ -423,7 +425,7 @@ def speed_check(stories: int = 100_000, per_story: int = 2, active: int = 1000, 
                 items.append(StoryItem(
                     article_id=f"a{chunk + k}-{j}", vector=v / np.linalg.norm(v), lang="en",
                     time=datetime.fromtimestamp(start + (chunk + k) * spacing + j * spacing * 3, tz=UTC),
-                    title=" ".join([names[(chunk + k) % 2000]] + list(words[:9])),
+                    title=" ".join([names[(chunk + k) % 2000], *words[:9]]),
                     text=" ".join(words[9:]), source=None))
         items.sort(key=lambda it: it.time)
         t0 = time.perf_counter()

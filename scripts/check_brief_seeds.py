@@ -18,13 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from storyline.briefs import build_brief
-from storyline.briefs_quotes import article_quotes
-from storyline.briefs_render import render
-from storyline.briefs_text import sentence_bounds
+from storyline.briefs import build_brief, render
+from storyline.briefs.quotes import article_quotes
+from storyline.briefs.text import sentence_bounds
 from storyline.engine import Engine
 from storyline.sources.files import split_headline
-from storyline.types import RawRecord
+from storyline.types import Brief, RawRecord
 
 SEEDS = Path("/work/shared/data/seeds")
 # Quote groups that must exist: each a set of variants (Spanish, English) that must share one group.
@@ -60,23 +59,23 @@ def records(folder: Path) -> list[RawRecord]:
     return out
 
 
-def check(brief) -> int:
+def check(brief: Brief) -> int:
     failures = 0
     for name, wanted in GROUPS.items():
         hit = next((g for g in brief.quote_groups
-                    if wanted <= set().union(*(keys_of(v["text"]) for v in g["variants"]))), None)
+                    if wanted <= set().union(*(keys_of(v.text) for v in g.variants))), None)
         if hit is None:
             print(f"FAIL quote group {name!r} not found")
             failures += 1
         else:
-            print(f"ok   quote group {name!r}: {', '.join(hit['sources'])} ({', '.join(hit['languages'])}), "
-                  f"speaker {hit['speaker']}")
+            print(f"ok   quote group {name!r}: {', '.join(hit.sources)} ({', '.join(hit.languages)}), "
+                  f"speaker {hit.speaker}")
     claim_keys = [keys_of(c.text) for c in brief.single_source_claims]
     for name, wanted in CLAIMS.items():
         found = any(wanted in ks for ks in claim_keys)
         print(f"{'ok  ' if found else 'FAIL'} single-source claim {name}")
         failures += not found
-    wrong = [c.text for c, ks in zip(brief.single_source_claims, claim_keys) if ks & NOT_CLAIMS]
+    wrong = [c.text for c, ks in zip(brief.single_source_claims, claim_keys, strict=False) if ks & NOT_CLAIMS]
     for text in wrong:
         print(f"FAIL carried by all sources, listed as single-source: {text[:80]}")
     failures += len(wrong)

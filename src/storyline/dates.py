@@ -18,13 +18,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def to_iso(value: datetime | None) -> str | None:
-    """``value`` as ISO 8601 in UTC with a "Z"; a naive datetime is taken as UTC; None stays None."""
+def as_utc(value: datetime | None) -> datetime | None:
+    """``value`` in UTC; a naive datetime is taken as UTC; None stays None."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """``value`` as ISO 8601 in UTC with a "Z"; a naive datetime is taken as UTC; None stays None."""
+    utc = as_utc(value)
+    return None if utc is None else utc.isoformat().replace("+00:00", "Z")
 
 
 def from_iso(value: str | None) -> datetime | None:

@@ -57,7 +57,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     """,
-    # 2: sentence and quote embeddings of articles, cached for briefs (storyline.briefs_cache)
+    # 2: sentence and quote embeddings of articles, cached for briefs (storyline.briefs.cache)
     """
     CREATE TABLE sentences (
         article_id TEXT NOT NULL,

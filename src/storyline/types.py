@@ -105,25 +105,75 @@ class Assignment:
 
 
 @dataclass(frozen=True)
-class SummarySentence:
+class CitedSentence:
+    """A sentence a brief shows (summary or single-source claim): verbatim text of one stored article."""
+
     text: str
     article_id: str
+    source: str
     lang: str
-    source: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryEntity:
+    """A person, place or organisation merged across a story's articles, languages and spellings."""
+
+    name: str  # the most used form (forms in the preferred language count double)
+    key: str  # the canonical key ("Siria" and "Syria" share one)
+    kind: str  # place, org, topic or name
+    count: int  # mentions in all articles
+    articles: int  # how many articles name it
+    languages: tuple[str, ...]  # those articles' languages, sorted
+    forms: tuple[str, ...]  # up to six surface forms, most used first
+
+
+@dataclass(frozen=True)
+class QuoteVariant:
+    """One quotation as one article carries it: its matched sentences joined (" … " marks a gap)."""
+
+    text: str
+    article_id: str
+    source: str
+    lang: str
+    speaker: str | None
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    """One quotation carried by two or more source families, in any languages."""
+
+    text: str  # the variant in the preferred language, else the first
+    speaker: str | None  # the speaker most variants name
+    languages: tuple[str, ...]
+    sources: tuple[str, ...]
+    variants: tuple[QuoteVariant, ...]  # one per article
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One article of a story on its timeline."""
+
+    time: datetime | None  # UTC: the publication time when ``published``, else when it was ingested
+    published: bool
+    article_id: str
+    source: str
+    lang: str
+    title: str
+    url: str | None
 
 
 @dataclass(frozen=True)
 class Brief:
-    """What a story says, with every sentence traceable to its article."""
+    """What a story says, with every sentence traceable to its article (JSON: docs/brief-schema.md)."""
 
     story_id: str
     headline: str
-    summary: tuple[SummarySentence, ...]
-    entities: tuple[Mapping[str, Any], ...]
-    quote_groups: tuple[Mapping[str, Any], ...]
-    single_source_claims: tuple[SummarySentence, ...]
-    timeline: tuple[Mapping[str, Any], ...]
-    sources: Mapping[str, tuple[str, ...]]
+    summary: tuple[CitedSentence, ...]
+    entities: tuple[StoryEntity, ...]
+    quote_groups: tuple[QuoteGroup, ...]
+    single_source_claims: tuple[CitedSentence, ...]
+    timeline: tuple[TimelineEntry, ...]
+    sources: Mapping[str, tuple[str, ...]]  # language -> its sources, sorted; languages with most sources first
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,7 @@ __all__ = ["brief_command"]
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
 def brief_command(story_id, db, lang, fmt, as_json, output):
     """Brief one story: headline, summary, entities, quotes across sources, single-source claims, timeline."""
-    from storyline.briefs import build_brief
-    from storyline.briefs_render import render
+    from storyline.briefs import build_brief, render
 
     if lang is not None and not (len(lang) in (2, 3) and lang.isalpha()):
         raise InputError(f"--lang {lang!r} is not a language code", hint="give an ISO 639-1 code such as en, es or fr")
@@ -36,7 +35,8 @@ def brief_command(story_id, db, lang, fmt, as_json, output):
         if story is not None and story.merged_into:
             click.echo(f"note: story {story_id} was merged into {story.merged_into}; showing that story", err=True)
         if story is not None and lang and not story.merged_into and lang.lower() not in story.languages:
-            click.echo(f"note: no article of story {story_id} is in {lang.lower()!r} (it has {', '.join(story.languages)}); "
+            click.echo(f"note: no article of story {story_id} is in {lang.lower()!r} "
+                       f"(it has {', '.join(story.languages)}); "
                        "the brief picks from the languages it has", err=True)
         brief = build_brief(store, story_id, lang=lang.lower() if lang else None)
     finally:

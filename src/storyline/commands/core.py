@@ -125,7 +125,7 @@ def stories(db, as_json, limit):
     if not rows:
         click.echo("no stories yet: run `storyline ingest PATH` first")
         return
-    from storyline.briefs_render import plain  # stored text as one line, no terminal control characters
+    from storyline.briefs import plain  # stored text as one line, no terminal control characters
 
     for row in rows:
         span = _span(row["first_published"], row["last_published"])
@@ -178,7 +178,7 @@ def show(story_id, db, as_json):
     if as_json:
         click.echo(json.dumps({"id": story.id, "articles": articles}, ensure_ascii=False, indent=2))
         return
-    from storyline.briefs_render import plain  # stored text as one line, no terminal control characters
+    from storyline.briefs import plain  # stored text as one line, no terminal control characters
 
     click.echo(f"story {plain(story.id)}: {plain(story.headline)}")
     plural = "s" if len(articles) != 1 else ""

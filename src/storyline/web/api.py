@@ -75,7 +75,8 @@ async def list_stories(
 def get_story(request: Request, story_id: str,
               lang: str | None = Query(None, description="Preferred language of the brief")) -> JSONResponse:
     """One story with its articles and its brief (summary, entities, quote groups, claims, timeline)."""
-    return JSONResponse(views.story_detail(request.app.state.storyline, story_id, lang=lang))
+    detail = views.story_detail(request.app.state.storyline, story_id, lang=lang)
+    return JSONResponse(views.story_json(detail))
 
 
 @router.get("/articles/{article_id:path}", response_model=schemas.ArticleOut, responses=_ERRORS)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, get_type_hints
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from storyline.briefs.render import SCHEMA
+from storyline.types import Brief
 
 
 class ErrorOut(BaseModel):
@@ -48,9 +52,25 @@ class StoryArticle(BaseModel):
     undated: bool
 
 
+def _brief_model() -> type[BaseModel]:
+    """The brief's JSON (docs/brief-schema.md) as a model: ``schema``, then the fields of ``Brief`` as declared,
+    its nested dataclasses documented as they are. Derived from the type, so the API schema cannot drift from it."""
+    hints = get_type_hints(Brief)
+    declared: dict[str, Any] = {f.name: (hints[f.name], ...) for f in fields(Brief)}
+    version = Field(..., alias="schema", description=f'the schema version, "{SCHEMA}"')
+    return create_model("BriefOut", __doc__="A story's brief (docs/brief-schema.md).", schema_=(str, version),
+                        **declared)
+
+
+if TYPE_CHECKING:
+    BriefOut = BaseModel
+else:
+    BriefOut = _brief_model()
+
+
 class StoryDetail(StoryOut):
     articles: list[StoryArticle]
-    brief: dict[str, Any] | None
+    brief: BriefOut | None
     brief_error: str | None
     note: str | None  # "merged into s58" for a merged story (its articles are listed there)
 

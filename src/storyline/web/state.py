@@ -18,6 +18,7 @@ import numpy as np
 from storyline.embed.base import Encoder
 from storyline.settings import Settings
 from storyline.store import Store
+from storyline.types import Brief
 from storyline.web import queries
 
 
@@ -52,7 +53,7 @@ class AppState:
         self._lock = threading.Lock()
         self._engine_lock = threading.Lock()
         self._search_lock = threading.Lock()
-        self._briefs: OrderedDict[tuple, dict] = OrderedDict()
+        self._briefs: OrderedDict[tuple, Brief] = OrderedDict()
         self._indexed = -1  # article version the search index is known to cover
         first = Store(self.db_path)  # runs the store's migrations once, before any worker thread
         queries.ensure_schema(first.conn)
@@ -126,7 +127,7 @@ class AppState:
             return self._engine.ingest_records(records)
 
     # ---------- briefs ----------
-    def cached_brief(self, key: tuple, build: Callable[[], dict]) -> dict:
+    def cached_brief(self, key: tuple, build: Callable[[], Brief]) -> Brief:
         """The brief for ``key`` (story id, size, update time, lang), built once while it stays unchanged."""
         with self._lock:
             if key in self._briefs:

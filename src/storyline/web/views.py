@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from storyline.errors import InputError, NotFoundError
-from storyline.types import Rejection
+from storyline.types import Brief, Rejection
 from storyline.web import checks, queries
 from storyline.web.state import AppState
 
@@ -16,20 +16,20 @@ log = logging.getLogger("storyline.web")
 MAX_ITEMS = 1000  # articles per POST: bigger batches belong in `storyline ingest`
 
 
-def brief_for(state: AppState, story: dict[str, Any], lang: str | None) -> tuple[dict | None, str | None]:
-    """The story's brief as a dict (cached while the story is unchanged), or None and why not."""
+def brief_for(state: AppState, story: dict[str, Any], lang: str | None) -> tuple[Brief | None, str | None]:
+    """The story's brief (cached while the story is unchanged), or None and why not."""
     try:
-        from storyline.briefs import brief_to_dict, build_brief
+        from storyline.briefs import build_brief
     except ImportError:
         return None, "story briefs are not available in this installation"
     key = (story["id"], story["size"], story["updated"], lang)
 
-    def build() -> dict:
+    def build() -> Brief:
         store = state.store()
         made_by = queries.story_vectors_encoder(store.conn, story["id"])
         # The app's encoder only if it made the stored vectors; else briefs picks the matching one.
         encoder = state.encoder if made_by in (None, state.encoder.name) else None
-        return brief_to_dict(build_brief(store, story["id"], lang=lang, encoder=encoder))
+        return build_brief(store, story["id"], lang=lang, encoder=encoder)
 
     try:
         return state.cached_brief(key, build), None
@@ -40,7 +40,9 @@ def brief_for(state: AppState, story: dict[str, Any], lang: str | None) -> tuple
 
 def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
                  with_brief: bool = True) -> dict[str, Any]:
-    """A story row, its articles and its brief. Raises NotFoundError for an unknown id."""
+    """A story row, its articles and its ``Brief`` (for pages; the API sends ``story_json`` of it).
+
+    Raises NotFoundError for an unknown id."""
     conn = state.store().conn
     story = queries.get_story_row(conn, story_id)
     if story is None:
@@ -56,6 +58,16 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
     if with_brief and detail["articles"]:
         detail["brief"], detail["brief_error"] = brief_for(state, story, lang)
     return detail
+
+
+def story_json(detail: dict[str, Any]) -> dict[str, Any]:
+    """A story detail as the API answers it: the brief as its JSON data (docs/brief-schema.md)."""
+    brief = detail["brief"]
+    if brief is None:
+        return detail
+    from storyline.briefs import brief_to_dict
+
+    return {**detail, "brief": brief_to_dict(brief)}
 
 
 def article_detail(state: AppState, article_id: str) -> dict[str, Any]:

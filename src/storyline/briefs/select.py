@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline.briefs_match import same_fact
+from storyline.briefs.match import same_fact
 from storyline.embed.registry import DEFAULT_THRESHOLDS, BriefThresholds
 
 __all__ = [
@@ -177,7 +177,7 @@ def carried_in_parts(found: Sequence[tuple[int, float, float]],
         if not len(other):
             out.append(item)
             continue
-        all_texts = list(own) + [texts[i] for i in other]
+        all_texts = list(own) + [texts[int(i)] for i in other]
         n = len(own)
         same = same_fact(vecs @ pool[other].T, all_texts, list(range(n)), list(range(n, len(all_texts))),
                          thresholds=thresholds)
@@ -195,7 +195,7 @@ def cap_per_family(found: Sequence[tuple[int, float, float]], families: np.ndarr
     """
     share = max(2, limit // max(1, len(set(families.tolist()))))
     taken: dict[int, int] = {}
-    out = []
+    out: list[tuple[int, float, float]] = []
     for item in found:
         family = int(families[item[0]])
         if taken.get(family, 0) < share and len(out) < limit:

@@ -13,6 +13,7 @@ quotation, so a quote one paper runs as one sentence can meet its translation sp
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = ["Quote", "Unit", "find_quotes", "paragraphs", "quote_segments", "sentence_bounds", "split_units"]
@@ -29,9 +30,12 @@ _OPEN_BEFORE = frozenset(" \t([{—–-:;/")
 _END_PUNCT = ".!?…。！？؟"
 _CLOSE_TRAIL = "\"'”’»›」』)]"
 # Abbreviations whose full stop does not end a sentence.
-_ABBREV = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "no", "nr", "mme", "mlle", "sra", "srta", "dra", "art", "hr", "fr", "bzw", "ca", "etc", "av", "pres", "dept", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
-)
+_ABBREV = frozenset([
+    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "st", "jr", "sr",
+    "inc", "ltd", "co", "corp", "vs", "no", "nr", "mme", "mlle", "sra", "srta", "dra", "art", "hr", "fr", "bzw",
+    "ca", "etc", "av", "pres", "dept", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec"
+])
 _MAX_UNIT_CHARS = 600
 
 
@@ -126,7 +130,7 @@ def _abbreviation_before(text: str, dot: int) -> bool:
     return token.lower() in _ABBREV
 
 
-def sentence_bounds(text: str, protected: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def sentence_bounds(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """(start, end) of the sentences of one paragraph; no break falls inside a ``protected`` span."""
     bounds: list[tuple[int, int]] = []
     begin = 0

@@ -7,15 +7,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
-from storyline.briefs_quotes import strip_glued
-from storyline.dates import to_iso
+from storyline.briefs.quotes import strip_glued
+from storyline.dates import as_utc
 from storyline.entities import Entity, extract_entities, name_similarity, normalise_name
 from storyline.sources.urls import site_of
-from storyline.types import Article
+from storyline.types import Article, StoryEntity, TimelineEntry
 
 __all__ = ["families", "headline", "merge_entities", "source_name", "sources_by_language", "timeline"]
 
@@ -23,10 +22,20 @@ _MAX_ENTITY_KEYS = 200
 _NAME_MATCH = 0.85
 _HEADLINE_CHARS = 160
 # Capitalised words that open sentences or name dates: not entities on their own, not part of names.
-_OPENERS = frozenset(["but", "also", "and", "so", "yet", "however", "then", "still", "pero", "también", "y", "mais", "aussi", "et", "aber", "auch", "und", "ma", "anche", "e", "mas"])
-_CALENDAR = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "januar", "februar", "marz", "juni", "juli", "oktober", "dezember", "today", "yesterday", "tomorrow"]
-)
+_OPENERS = frozenset([
+    "but", "also", "and", "so", "yet", "however", "then", "still", "pero", "también", "y", "mais", "aussi", "et",
+    "aber", "auch", "und", "ma", "anche", "e", "mas"
+])
+_CALENDAR = frozenset([
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "lunes", "martes",
+    "miercoles", "jueves", "viernes", "sabado", "domingo", "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "lundi", "mardi", "mercredi", "jeudi",
+    "vendredi", "samedi", "dimanche", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+    "septembre", "octobre", "novembre", "decembre", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+    "samstag", "sonntag", "januar", "februar", "marz", "juni", "juli", "oktober", "dezember", "today", "yesterday",
+    "tomorrow"
+])
 
 
 def source_name(article: Article) -> str:
@@ -98,7 +107,7 @@ def _entities_of(text: str, lang: str) -> tuple[Entity, ...]:
     return tuple(filter(None, (_tidy(e, text) for e in extract_entities(text, lang=lang))))
 
 
-def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limit: int = 15) -> list[dict[str, Any]]:
+def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limit: int = 15) -> list[StoryEntity]:
     """Entities of all articles merged across languages and spellings, most widely carried first.
 
     Same canonical key ("Siria" / "Syria") merges; other proper names merge when one's spelling
@@ -140,18 +149,18 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
         surfaces: Counter = Counter()
         for k in group:
             surfaces.update(forms[k])
-        merged.append({
-            "name": surfaces.most_common(1)[0][0],
-            "key": head,
-            "kind": kinds[head],
-            "count": sum(mentions[k] for k in group),
-            "articles": len(ids),
-            "languages": sorted({langs[i] for i in ids}),
-            "forms": [s for s, _ in surfaces.most_common(6)],
-        })
-    merged.sort(key=lambda e: (-e["articles"], -e["count"], e["name"]))
+        merged.append(StoryEntity(
+            name=surfaces.most_common(1)[0][0],
+            key=head,
+            kind=kinds[head],
+            count=sum(mentions[k] for k in group),
+            articles=len(ids),
+            languages=tuple(sorted({langs[i] for i in ids})),
+            forms=tuple(s for s, _ in surfaces.most_common(6)),
+        ))
+    merged.sort(key=lambda e: (-e.articles, -e.count, e.name))
     if len(articles) >= 3:
-        widely = [e for e in merged if e["articles"] >= 2]
+        widely = [e for e in merged if e.articles >= 2]
         merged = widely if len(widely) >= 3 else merged
     return merged[:limit]
 
@@ -163,7 +172,7 @@ def _display_title(article: Article) -> str:
     return first if len(first) <= _HEADLINE_CHARS else first[: _HEADLINE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def timeline(articles: Sequence[Article]) -> list[dict[str, Any]]:
+def timeline(articles: Sequence[Article]) -> list[TimelineEntry]:
     """The dated articles in publication order, then the undated ones (``published`` false, ``time`` when
     they were ingested) in the order they arrived: an ingest time never sits among publication times."""
     far = datetime.max.replace(tzinfo=UTC)
@@ -173,10 +182,8 @@ def timeline(articles: Sequence[Article]) -> list[dict[str, Any]]:
         return far if t is None else (t if t.tzinfo else t.replace(tzinfo=UTC))
 
     return [
-        {
-            "time": to_iso(a.time), "published": a.published is not None, "article_id": a.id,
-            "source": source_name(a), "lang": a.lang, "title": _display_title(a), "url": a.url,
-        }
+        TimelineEntry(time=as_utc(a.time), published=a.published is not None, article_id=a.id,
+                      source=source_name(a), lang=a.lang, title=_display_title(a), url=a.url)
         for a in sorted(articles, key=lambda a: (a.published is None, when(a), a.id))
     ]
 
@@ -190,7 +197,8 @@ def sources_by_language(articles: Sequence[Article]) -> dict[str, tuple[str, ...
     return {lang: tuple(sorted(by_lang[lang])) for lang in ordered}
 
 
-def headline(articles: Sequence[Article], vectors: Sequence[np.ndarray], *, lang: str | None = None) -> tuple[str, str | None]:
+def headline(articles: Sequence[Article], vectors: Sequence[np.ndarray], *,
+             lang: str | None = None) -> tuple[str, str | None]:
     """(headline, article id): the most central article's title, in ``lang`` when one exists.
 
     Articles in the preferred language are tried first; a titled article beats an untitled one,

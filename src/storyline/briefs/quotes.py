@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyline.briefs_text import find_quotes, paragraphs, sentence_bounds
+from storyline.briefs.text import find_quotes, paragraphs, sentence_bounds
 from storyline.embed.registry import DEFAULT_THRESHOLDS, BriefThresholds
 from storyline.entities import extract_entities, name_similarity
 
@@ -101,13 +101,24 @@ def _person(name: str) -> str | None:
 
 
 # Titles before a name ("Governor Lucía Moreno"): the speaker is the person.
-_TITLES = frozenset(["mayor", "governor", "president", "minister", "senator", "chief", "engineer", "dr", "mr", "mrs", "ms", "prof", "general", "secretary", "spokesman", "spokeswoman", "sheriff", "judge", "commissioner", "gen", "sen", "rep", "gov", "presidente", "ministro", "ministra", "alcalde", "alcaldesa", "gobernador", "gobernadora", "président", "présidente", "ministre", "maire", "gouverneur", "gouverneure", "präsident", "präsidentin", "minister", "ministerin", "bürgermeister", "vicepresident", "vice-president", "vicepresidente", "vicepresidenta", "vice-presidente", "vice-président", "vice-présidente", "vizepräsident", "vizepräsidentin", "portavoz", "portavoce", "porte-parole", "porta-voz", "sprecher", "sprecherin", "commissaire", "commissario", "commissaria", "comisario", "comisaria", "comissário", "comissária", "kommissar", "kommissarin", "director", "directora", "directeur", "directrice", "direttore", "diretor"])
+_TITLES = frozenset([
+    "mayor", "governor", "president", "minister", "senator", "chief", "engineer", "dr", "mr", "mrs", "ms", "prof",
+    "general", "secretary", "spokesman", "spokeswoman", "sheriff", "judge", "commissioner", "gen", "sen", "rep",
+    "gov", "presidente", "ministro", "ministra", "alcalde", "alcaldesa", "gobernador", "gobernadora", "président",
+    "présidente", "ministre", "maire", "gouverneur", "gouverneure", "präsident", "präsidentin", "minister",
+    "ministerin", "bürgermeister", "vicepresident", "vice-president", "vicepresidente", "vicepresidenta",
+    "vice-presidente", "vice-président", "vice-présidente", "vizepräsident", "vizepräsidentin", "portavoz",
+    "portavoce", "porte-parole", "porta-voz", "sprecher", "sprecherin", "commissaire", "commissario", "commissaria",
+    "comisario", "comisaria", "comissário", "comissária", "kommissar", "kommissarin", "director", "directora",
+    "directeur", "directrice", "direttore", "diretor"
+])
 # Role nouns that end compounds ("Unternehmenssprecher", "Vizepräsidentin"): glued to a name, not part of it.
 _ROLE_ENDINGS = ("sprecher", "sprecherin", "präsident", "präsidentin", "minister", "ministerin", "kommissar",
                  "kommissarin", "direktor", "direktorin", "chef", "chefin", "leiter", "leiterin", "vorsitzender",
                  "vorsitzende", "sekretär", "sekretärin", "berater", "beraterin", "kanzler", "kanzlerin",
                  "betreiber", "betreiberin", "spokesman", "spokeswoman", "spokesperson")
-_NOT_SPEAKERS = frozenset(["the", "this", "that", "these", "but", "and", "mais", "pero", "aber", "however", "also", "in", "on"])
+_NOT_SPEAKERS = frozenset(["the", "this", "that", "these", "but", "and", "mais", "pero", "aber", "however", "also",
+                           "in", "on"])
 
 
 def _after_verb_name(after: str, context: str) -> str | None:
@@ -122,8 +133,8 @@ def _after_verb_name(after: str, context: str) -> str | None:
     clause = after[verb.end():verb.end() + 120]
     stop = _CLAUSE_END.search(clause)
     clause = clause[:stop.start()] if stop else clause
-    names = [_clean(m.group(0), context) for m in _NAME_RE.finditer(clause) if _person(m.group(0))]
-    names = [n for n in names if n]
+    cleaned = [_clean(m.group(0), context) for m in _NAME_RE.finditer(clause) if _person(m.group(0))]
+    names = [n for n in cleaned if n]
     return next((n for n in names if len(n.split()) >= 2), names[0] if names else None)
 
 
@@ -292,7 +303,7 @@ def group_quotes(
             rows, cols = np.nonzero(sims >= threshold)
             scored = sorted(
                 ((float(sims[r, c]) - join_penalty * (len(units[a][r]) + len(units[b][c]) - 2), r, c)
-                 for r, c in zip(rows, cols)),
+                 for r, c in zip(rows, cols, strict=True)),
                 reverse=True,
             )
             used_a: set[int] = set()

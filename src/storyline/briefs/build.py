@@ -1,7 +1,7 @@
 """Story briefs: what happened, who says what, and where the sources agree or differ, across languages.
 
 A brief is computed from the story's stored article vectors and from sentence embeddings that are
-cached in the store (``briefs_cache``), so only the first brief of a story pays for the encoder.
+cached in the store (``briefs.cache``), so only the first brief of a story pays for the encoder.
 Every sentence it shows is a sentence of one stored (cleaned) article, with that article's id,
 source and language.
 
@@ -21,17 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from storyline.briefs_cache import cached_vectors
-from storyline.briefs_facts import families, headline, merge_entities, source_name, sources_by_language, timeline
-from storyline.briefs_match import clauses, same_fact, strip_dateline
-from storyline.briefs_quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
-from storyline.briefs_render import brief_to_dict, render
-from storyline.briefs_select import (
+from storyline.briefs.cache import cached_vectors
+from storyline.briefs.facts import families, headline, merge_entities, source_name, sources_by_language, timeline
+from storyline.briefs.match import clauses, same_fact, strip_dateline
+from storyline.briefs.quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
+from storyline.briefs.select import (
     Candidate,
     cap_per_family,
     carried_in_parts,
@@ -39,14 +38,14 @@ from storyline.briefs_select import (
     single_source,
     summary_size,
 )
-from storyline.briefs_text import Unit, split_units
+from storyline.briefs.text import Unit, split_units
 from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import NotFoundError
 from storyline.store import Store, open_existing
-from storyline.types import Article, Brief, SummarySentence
+from storyline.types import Article, Brief, CitedSentence, QuoteGroup, QuoteVariant
 
-__all__ = ["MAX_CLAIMS", "brief", "brief_to_dict", "build_brief", "render"]
+__all__ = ["MAX_CLAIMS", "brief", "build_brief", "encoder_for"]
 
 MAX_CLAIMS = 12
 _CLAIM_MIN_WORDS = 6
@@ -135,28 +134,28 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
     article_vectors = [_article_vector(a, stored, sentences, vectors, i) for i, a in enumerate(articles)]
     title, _ = headline(articles, article_vectors, lang=lang)
 
-    summary: tuple[SummarySentence, ...] = ()
-    claims: tuple[SummarySentence, ...] = ()
+    summary: tuple[CitedSentence, ...] = ()
+    claims: tuple[CitedSentence, ...] = ()
     if sentences:
         matrix = np.stack([vectors[s.unit.text] for s in sentences])
         fams = np.array([family[s.article] for s in sentences])
         summary = _summary(articles, sentences, matrix, fams, lang, limits)
         grouped = {s.text for g in groups for s in g}
-        segs = [(fam_of[a], seg.text) for a, segs in quotes.items() for seg in segs]
-        segs += [(family[s.article], c) for s in sentences for c in clauses(s.unit.text)]
-        extra = np.stack([vectors[t] for _, t in segs]) if segs else None
-        extra_f = np.array([f for f, _ in segs]) if segs else None
+        pieces = [(fam_of[a], seg.text) for a, own in quotes.items() for seg in own]
+        pieces += [(family[s.article], c) for s in sentences for c in clauses(s.unit.text)]
+        extra = np.stack([vectors[t] for _, t in pieces]) if pieces else None
+        extra_f = np.array([f for f, _ in pieces]) if pieces else None
         rows = [r for r, s in enumerate(sentences)
                 if len(s.unit.text.split()) >= _CLAIM_MIN_WORDS and _prose(s.unit.text)
                 and not any(g in s.unit.text for g in grouped)]
-        quoted = {a: {seg.text for seg in segs} for a, segs in quotes.items()}
+        quoted = {a: {seg.text for seg in own} for a, own in quotes.items()}
         bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
                  for r in rows]
-        texts = [s.unit.text for s in sentences] + [t for _, t in segs]
+        texts = [s.unit.text for s in sentences] + [t for _, t in pieces]
         found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts,
                               thresholds=limits)
-        parts = {r: clauses(sentences[r].unit.text) for r in rows}
-        parts = {r: (np.stack([vectors[c] for c in cl]), cl) for r, cl in parts.items() if cl}
+        split = {r: clauses(sentences[r].unit.text) for r in rows}
+        parts = {r: (np.stack([vectors[c] for c in cl]), cl) for r, cl in split.items() if cl}
         pool = np.vstack([matrix, extra]) if extra is not None else matrix
         pool_f = np.concatenate([fams, extra_f]) if extra_f is not None else fams
         found = carried_in_parts(found, parts, pool, pool_f, fams, texts, thresholds=limits)
@@ -184,9 +183,10 @@ def _distinct(found: Sequence[tuple[int, float, float]], matrix: np.ndarray,
     return kept
 
 
-def _cite(article: Article, text: str) -> SummarySentence:
+def _cite(article: Article, text: str) -> CitedSentence:
     """The sentence as a brief shows it (no dateline or byline in front), with its article."""
-    return SummarySentence(text=strip_dateline(text), article_id=article.id, lang=article.lang, source=source_name(article))
+    return CitedSentence(text=strip_dateline(text), article_id=article.id, source=source_name(article),
+                         lang=article.lang)
 
 
 def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: Sequence[_Sentence],
@@ -201,10 +201,11 @@ def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: 
 
 
 def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix: np.ndarray,
-             fams: np.ndarray, lang: str | None, limits: BriefThresholds) -> tuple[SummarySentence, ...]:
+             fams: np.ndarray, lang: str | None, limits: BriefThresholds) -> tuple[CitedSentence, ...]:
     lo, hi = _SUMMARY_WORDS
     candidates = [
-        Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()), bool(lang and articles[s.article].lang == lang))
+        Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()),
+                  bool(lang and articles[s.article].lang == lang))
         for r, s in enumerate(sentences)
         if lo <= len(s.unit.text.split()) <= hi and _prose(s.unit.text)
     ]
@@ -219,27 +220,25 @@ def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix
     return tuple(_cite(articles[sentences[c.row].article], sentences[c.row].unit.text) for c in chosen)
 
 
-def _quote_group(segments: Sequence[QuoteSegment], articles: dict[str, Article], lang: str | None) -> dict[str, Any]:
+def _quote_group(segments: Sequence[QuoteSegment], articles: dict[str, Article], lang: str | None) -> QuoteGroup:
     """One quotation as each article carries it: variants with article, source, language and speaker."""
     variants = []
     for article_id in dict.fromkeys(s.article_id for s in segments):
         own = sorted((s for s in segments if s.article_id == article_id), key=lambda s: s.index)
         text = own[0].text
-        for prev, seg in zip(own, own[1:]):
+        for prev, seg in pairwise(own):
             text += (" " if seg.index == prev.index + 1 else " … ") + seg.text
         article = articles[article_id]
-        variants.append({
-            "text": text, "article_id": article_id, "source": source_name(article), "lang": article.lang,
-            "speaker": pick_speaker([s.speaker for s in own]),
-        })
-    shown = next((v for v in variants if lang and v["lang"] == lang), variants[0])
-    return {
-        "text": shown["text"],
-        "speaker": pick_speaker([v["speaker"] for v in variants]),
-        "languages": sorted({v["lang"] for v in variants}),
-        "sources": sorted({v["source"] for v in variants}),
-        "variants": variants,
-    }
+        variants.append(QuoteVariant(text=text, article_id=article_id, source=source_name(article),
+                                     lang=article.lang, speaker=pick_speaker([s.speaker for s in own])))
+    shown = next((v for v in variants if lang and v.lang == lang), variants[0])
+    return QuoteGroup(
+        text=shown.text,
+        speaker=pick_speaker([v.speaker for v in variants]),
+        languages=tuple(sorted({v.lang for v in variants})),
+        sources=tuple(sorted({v.source for v in variants})),
+        variants=tuple(variants),
+    )
 
 
 def brief(story_id: str, *, db: str | Path = "storyline.db", lang: str | None = None,

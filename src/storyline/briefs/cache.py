@@ -65,15 +65,15 @@ def cached_vectors(
             stale.append(article_id)
     missing = sorted({text for a in stale for _, text, _ in wanted[a] if text not in vectors})
     if missing:
-        vectors.update(zip(missing, encode_sorted(encoder, missing)))
+        vectors.update(zip(missing, encode_sorted(encoder, missing), strict=True))
     if stale:
         with store.transaction():
             for article_id in stale:
                 seen: set[str] = set()
-                rows = []
+                fresh: list[tuple[str, str, str | None, np.ndarray]] = []
                 for kind, text, speaker in wanted[article_id]:
                     if text not in seen:
                         seen.add(text)
-                        rows.append((kind, text, speaker, vectors[text]))
-                store.replace_sentences(article_id, encoder.name, rows)
+                        fresh.append((kind, text, speaker, vectors[text]))
+                store.replace_sentences(article_id, encoder.name, fresh)
     return vectors
