@@ -1,11 +1,12 @@
-"""The assignment stage: arrival order, and near-duplicates routed to their original's story."""
+"""The assignment stage: arrival order, and near-duplicates routed to their original's story (time order: prepare)."""
 
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from storyline.assign import arrival_order, assign_in_order, oldest_first, story_item, usable_time
+from storyline.assign import arrival_order, assign_in_order, story_item
 from storyline.clustering import StoryItem, StoryParams
+from storyline.prepare import oldest_first, usable_time
 from storyline.types import Article, Assignment
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)

@@ -1,27 +1,21 @@
 """The assignment stage: the order articles meet the clusterer, and where near-duplicates go.
 
-The engine assigns each batch oldest first, and a near-duplicate joins the story of the article it
-copies without meeting the model. The calibration script replays files through these same functions,
-so its figures are the ones the engine gives.
+The engine assigns each batch oldest first (:func:`storyline.prepare.oldest_first`), and a
+near-duplicate joins the story of the article it copies without meeting the model. The calibration
+script replays files through these same functions, so its figures are the ones the engine gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import TypeVar
 
 import numpy as np
 
 from storyline.clustering import StoryItem
 from storyline.clustering.protocol import Clusterer
+from storyline.prepare import When, oldest_first, usable_time
 from storyline.types import Article, Assignment
-
-# A publication date further than this after the article's ingest is wrong ("2099"): stored, not used.
-FUTURE_SLACK = timedelta(days=1)
-
-When = TypeVar("When", datetime, float)
 
 
 @dataclass(frozen=True)
@@ -32,16 +26,6 @@ class Assigned:
     merges: tuple[tuple[str, str], ...]
 
 
-def usable_time(article: Article) -> datetime | None:
-    """The publication time the clusterer may use: none for a date over a day after the article was
-    ingested (a wrong date, "2099"), which would otherwise move the story clock ahead and close every
-    open story. The date itself is stored as given."""
-    published = article.published
-    if published is None or article.ingested is None or published <= article.ingested + FUTURE_SLACK:
-        return published
-    return None
-
-
 def story_item(article: Article, vector: np.ndarray) -> StoryItem:
     """What the clusterer sees of an article (the calibration script builds its data with it too)."""
     return StoryItem(
@@ -49,18 +33,6 @@ def story_item(article: Article, vector: np.ndarray) -> StoryItem:
         # only a real publication time is evidence: ingest time of an old file says nothing
         time=usable_time(article), title=article.title, text=article.text, source=article.source,
     )
-
-
-def oldest_first(times: Sequence[When | None]) -> list[int]:
-    """Positions in a batch by time, undated ones keeping their place among the dated: a folder or feed
-    in any order then meets the stories of its time, not ones a newer article closed.
-
-    >>> oldest_first([5.0, None, 1.0, 2.0])
-    [2, 1, 3, 0]
-    """
-    dated = [(t, i) for i, t in enumerate(times) if t is not None]
-    slots = iter(i for _, i in sorted(dated, key=lambda pair: pair[0]))
-    return [i if t is None else next(slots) for i, t in enumerate(times)]
 
 
 def arrival_order(numbers: Sequence[int], times: Sequence[When | None], batch_size: int) -> list[int]:

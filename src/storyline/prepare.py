@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 import numpy as np
 
-from storyline.assign import oldest_first, usable_time
 from storyline.clean import Cleaned, clean_many
 from storyline.dedup import DuplicateIndex, is_short
 from storyline.embed import Encoder
@@ -24,6 +24,10 @@ from storyline.types import Article, RawRecord, Rejection
 
 # A `lang` value that is no language code is kept in extra, cut to this length.
 GIVEN_LANG_CHARS = 50
+# A publication date further than this after the article's ingest is wrong ("2099"): stored, not used.
+FUTURE_SLACK = timedelta(days=1)
+
+When = TypeVar("When", datetime, float)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,28 @@ class Prepared:
     article: Article
     signature: np.ndarray
     duplicate_of: str | None = None
+
+
+def usable_time(article: Article) -> datetime | None:
+    """The publication time the clusterer may use: none for a date over a day after the article was
+    ingested (a wrong date, "2099"), which would otherwise move the story clock ahead and close every
+    open story. The date itself is stored as given."""
+    published = article.published
+    if published is None or article.ingested is None or published <= article.ingested + FUTURE_SLACK:
+        return published
+    return None
+
+
+def oldest_first(times: Sequence[When | None]) -> list[int]:
+    """Positions in a batch by time, undated ones keeping their place among the dated: a folder or feed
+    in any order then meets the stories of its time, not ones a newer article closed.
+
+    >>> oldest_first([5.0, None, 1.0, 2.0])
+    [2, 1, 3, 0]
+    """
+    dated = [(t, i) for i, t in enumerate(times) if t is not None]
+    slots = iter(i for _, i in sorted(dated, key=lambda pair: pair[0]))
+    return [i if t is None else next(slots) for i, t in enumerate(times)]
 
 
 def content_hash(title: str, text: str) -> str:
