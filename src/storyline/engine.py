@@ -257,7 +257,8 @@ class Engine:
             return (self.store.counter(WRITES_COUNTER) != self._generation
                     or self.store.last_story_number() != self.story_ids.last)
 
-    def _ingest_records(self, records, *, strict: bool, progress) -> IngestReport:
+    def _ingest_records(self, records: Iterable[RawRecord | Rejection], *, strict: bool,
+                        progress: Callable[[int], None] | None) -> IngestReport:
         self._check_encoder()
         report = IngestReport()
         started = time.perf_counter()
