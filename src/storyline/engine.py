@@ -1,5 +1,10 @@
 """Wires the stages: read → extract → clean → language → dedup → embed → assign → store.
 
+The stages are functions over typed batch values in :mod:`storyline.prepare` (extract and id checks,
+clean, language, near-duplicates) and :mod:`storyline.assign` (arrival order, near-duplicate routing);
+this module runs them batch by batch, times them, and keeps the state between batches: the dedup
+index, the clusterer, the story counter, and the batch in flight.
+
 Work goes in batches (the encoder is batched); each batch is written in one transaction, so a
 killed run resumes without losing or duplicating articles. On a database file, a batch is written
 by a background thread (its own connection) while the next batch is prepared: one batch at most is
