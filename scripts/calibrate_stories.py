@@ -16,8 +16,9 @@ Each encoder has its own parameters (its cosines live on another scale): `--enco
 writes params/stories-e5.json and benchmarks/CALIBRATION-e5.md.
 Each file is first ingested by the engine itself (extraction, cleaning, language detection, near-
 duplicates, vectors), and the online runs replay its arrival order, so the calibrated figures are the
-ones `storyline eval stories` reports. Those databases are cached under ~/.cache/storyline/calibration
-(never in the repo), keyed by file, encoder and the code that prepares articles.
+ones `storyline eval stories` reports: the arrival order and the near-duplicate routing are the
+engine's own functions (storyline.assign). Those databases are cached under ~/.cache/storyline/calibration
+(never in the repo), keyed by file, encoder and the code that prepares articles (prepared_code.py).
 """
 
 from __future__ import annotations
@@ -31,30 +32,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from prepared_code import code_digest
 from sklearn.linear_model import LogisticRegression
 
+from storyline.assign import arrival_order, assign_in_order, story_item
 from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams, params_file
 from storyline.evaluation import bcubed, pairwise, story_extent
 
 CACHE = Path.home() / ".cache" / "storyline" / "calibration"
-# code that runs after an article is prepared (or never during ingest): changing it keeps the cache
-_AFTER_PREPARATION = {"clustering", "web", "commands", "cli.py", "evaluation.py", "similarity.py",
-                      "pair_features.py", "fetch_state.py", "http.py", "feeds.py", "hostpool.py", "deadline.py",
-                      "briefs"}
 
 
 def prepared_db(path: Path, encoder: str = "use") -> Path:
     """The file ingested by the engine itself (extraction, cleaning, language, near-duplicates, vectors)
     into a database cached by file content, encoder and the code that prepares articles: the model is
     calibrated on exactly what it will see."""
-    import storyline
-
-    package = Path(storyline.__file__).parent
-    code = hashlib.sha256()
-    for module in sorted(package.rglob("*.py")):
-        if not _AFTER_PREPARATION.intersection(module.parts):
-            code.update(module.read_bytes())
-    key = hashlib.sha256(path.read_bytes() + encoder.encode() + code.digest()).hexdigest()[:24]
+    key = hashlib.sha256(path.read_bytes() + encoder.encode() + code_digest()).hexdigest()[:24]
     CACHE.mkdir(parents=True, exist_ok=True)
     db = CACHE / f"{encoder}-{path.stem}-{key}.db"
     if db.exists():
@@ -73,23 +65,6 @@ def prepared_db(path: Path, encoder: str = "use") -> Path:
         engine.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     partial.rename(db)
     return db
-
-
-def _arrival_order(lines: list[int], times: list[float | None], batch: int) -> list[int]:
-    """Positions in the order the engine assigns them: batches of ``batch`` input lines, each oldest
-    first with undated articles keeping their place (as ``engine._oldest_first`` does).
-
-    >>> _arrival_order([1, 2, 3, 4], [5.0, None, 1.0, 2.0], batch=3)
-    [2, 1, 0, 3]
-    """
-    out: list[int] = []
-    chunks: dict[int, list[int]] = {}
-    for position, line in enumerate(lines):
-        chunks.setdefault((line - 1) // batch, []).append(position)
-    for _, positions in sorted(chunks.items()):
-        dated = iter(sorted((p for p in positions if times[p] is not None), key=lambda p: times[p]))
-        out += [p if times[p] is None else next(dated) for p in positions]
-    return out
 
 
 ENCODER_LINES = {
@@ -128,7 +103,6 @@ class Dataset:
     model, as in the engine, and are scored like every article)."""
 
     def __init__(self, path: Path, use_time: bool = True, encoder: str = "use") -> None:
-        from storyline.engine import story_item
         from storyline.evaluation import gold_labels
         from storyline.settings import Settings
         from storyline.store import Store
@@ -150,7 +124,7 @@ class Dataset:
         if not use_time:
             items = [replace(item, time=None) for item in items]
         times = [None if it.time is None else it.time.timestamp() for it in items]
-        order = _arrival_order([line for line, _, _ in rows], times, Settings().batch_size)
+        order = arrival_order([line for line, _, _ in rows], times, Settings().batch_size)
         self.name = path.stem
         self.items = [items[i].with_keys() for i in order]  # keys once, as the engine prepares them
         self.gold = [gold[rows[i][0]] for i in order]
@@ -158,28 +132,17 @@ class Dataset:
 
 
 def run(params: StoryParams, data: Dataset) -> list[str]:
-    """Online assignment in arrival order, near-duplicates joining their original's story as in the
-    engine; the predicted story id of each item."""
-    clusterer = StoryClusterer(params)
-    story_of: dict[str, str] = {}
-    assigned = []
-    for item, original in zip(data.items, _duplicates(data), strict=False):
-        if original is not None and original in story_of:
-            story_id = clusterer.add_to(item, clusterer.resolve(story_of[original])).story_id
-        else:
-            story_id = clusterer.learn_one(item).story_id
-        story_of[item.article_id] = story_id
-        assigned.append(story_id)
-    final: dict[str, str] = {}
-    for absorbed, into in clusterer.pop_merges():
-        final[absorbed] = into
+    """Online assignment in arrival order, near-duplicates joining their original's story, by the
+    engine's own assignment function; the predicted story id of each item, merges applied."""
+    assigned = assign_in_order(StoryClusterer(params), data.items, _duplicates(data), range(len(data.items)))
+    final = dict(assigned.merges)
 
     def resolve(story_id: str) -> str:
         while story_id in final:
             story_id = final[story_id]
         return story_id
 
-    return [resolve(s) for s in assigned]
+    return [resolve(a.story_id) for a in assigned.assignments]
 
 
 def _duplicates(data: Dataset) -> list[str | None]:
@@ -209,7 +172,7 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
         return _TEACHER[key]
     clusterer = StoryClusterer(params)
     xs, ys = [], []
-    for item, label, original in zip(data.items, data.gold, _duplicates(data), strict=False):
+    for item, label, original in zip(data.items, data.gold, _duplicates(data), strict=True):
         gold_id = f"g:{label}"
         if original is None:  # a near-duplicate never meets the model: it follows its original
             for story_id, x in clusterer.evidence(item):
@@ -384,7 +347,7 @@ def main() -> None:
     for name, (params, _) in loo.items():
         lines.append(f"- test {name}: threshold {params.threshold}, merge {params.merge_threshold}, "
                      f"follow-up names {params.followup_names}, "
-                     f"weights {dict(zip(FEATURES, params.weights, strict=False))}, bias {params.bias}")
+                     f"weights {dict(zip(FEATURES, params.weights, strict=True))}, bias {params.bias}")
     lines += ["", "Shipped parameters:", "", "```json", json.dumps(final.to_json(), indent=1), "```", ""]
     report = "\n".join(lines)
     print(report)

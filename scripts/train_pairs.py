@@ -8,7 +8,8 @@ cascade band: the middle CASCADE_SHARE of the USE model's predictions on the tra
 ``compare`` asks e5. Its CV figure comes from the same procedure inside each fold.
 
 Reports GroupKFold cross-validated Pearson (overall and per language pair): pairs that share an
-article are always in the same fold. Only tree arrays (numbers) are written, never texts.
+article are always in the same fold. Only tree arrays (numbers) are written, never texts, in the
+versioned schema of storyline.pair_model (the one the scorer reads).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,8 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
 from storyline.embed import get_encoder
+from storyline.pair_model import Cascade, PairModel, Tree
+from storyline.pair_model import Ridge as RidgeLine
 from storyline.similarity import (
     FEATURES,
     WIDE_CHARS,
@@ -140,21 +144,22 @@ def cached(path: str | None, compute) -> np.ndarray:
     return x
 
 
-def export(models: tuple, names: tuple[str, ...], blend: float) -> dict:
+def export(models: tuple, names: tuple[str, ...], blend: float) -> PairModel:
+    """The fitted trees and ridge line as the scorer's model (numbers rounded to 6 decimals)."""
     model, scaler, ridge = models
-    trees = []
-    for est in model.estimators_[:, 0]:
-        t = est.tree_
-        trees.append({
-            "left": t.children_left.tolist(), "right": t.children_right.tolist(),
-            "feature": [max(0, int(f)) for f in t.feature],
-            "threshold": [round(float(v), 6) for v in t.threshold],
-            "value": [round(float(v), 6) for v in t.value[:, 0, 0]],
-        })
-    return {"features": list(names), "init": float(model.init_.constant_[0][0]),
-            "learning_rate": model.learning_rate, "trees": trees, "blend": blend,
-            "ridge": {"mean": scaler.mean_.round(6).tolist(), "scale": scaler.scale_.round(6).tolist(),
-                      "coef": ridge.coef_.round(6).tolist(), "intercept": round(float(ridge.intercept_), 6)}}
+    trees = tuple(
+        Tree(left=tuple(t.children_left.tolist()), right=tuple(t.children_right.tolist()),
+             feature=tuple(max(0, int(f)) for f in t.feature),
+             threshold=tuple(round(float(v), 6) for v in t.threshold),
+             value=tuple(round(float(v), 6) for v in t.value[:, 0, 0]))
+        for t in (est.tree_ for est in model.estimators_[:, 0])
+    )
+    return PairModel(
+        features=tuple(names), init=float(model.init_.constant_[0][0]), learning_rate=model.learning_rate,
+        trees=trees, blend=blend,
+        ridge=RidgeLine(tuple(scaler.mean_.round(6).tolist()), tuple(scaler.scale_.round(6).tolist()),
+                    tuple(ridge.coef_.round(6).tolist()), round(float(ridge.intercept_), 6)),
+    )
 
 
 def main() -> None:
@@ -166,7 +171,8 @@ def main() -> None:
     parser.add_argument("--features", metavar="NPY", help="cache the feature matrix here (numbers only)")
     parser.add_argument("--wide-features", metavar="NPY", help="cache the e5 feature columns here")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in open(args.pairs, encoding="utf-8") if line.strip()]
+    with open(args.pairs, encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
     start = time.time()
     use = get_encoder("use", threads=1)
     x = cached(args.features, lambda: features(rows, use))
@@ -180,18 +186,20 @@ def main() -> None:
     print(f"features for {len(rows)} pairs in {time.time() - start:.0f}s", file=sys.stderr)
     baseline = round(float(np.corrcoef(-x[:, FEATURES.index("cos_whole")], y)[0, 1]), 4)
     cv = cross_validate(x, y, article_groups(rows), lang_pairs, args.folds, blend)
-    params = export(fit(x, y), names, blend)
-    params["cv"] = {**cv, "n": len(rows), "raw_cosine_pearson": baseline}
-    params["trained_on"] = trained_on(rows)
+    figures = {**cv, "n": len(rows), "raw_cosine_pearson": baseline}
+    cascade = None
     if args.wide:
-        params["cv"]["raw_e5_head_pearson"] = round(float(np.corrcoef(-x[:, names.index("e5_head")], y)[0, 1]), 4)
+        figures["raw_e5_head_pearson"] = round(float(np.corrcoef(-x[:, names.index("e5_head")], y)[0, 1]), 4)
         lo, hi = band(fit(use_x, y), use_x)
-        params["cascade"] = {"share": CASCADE_SHARE, "band": [lo, hi], "head_chars": WIDE_CHARS,
-                             "cv": cross_validate_cascade(use_x, x, y, article_groups(rows), lang_pairs, args.folds)}
-        print(json.dumps({"cascade": params["cascade"]}, indent=2))
+        cascade = Cascade(CASCADE_SHARE, (lo, hi), WIDE_CHARS,
+                          cross_validate_cascade(use_x, x, y, article_groups(rows), lang_pairs, args.folds))
+    model = replace(export(fit(x, y), names, blend), cv=figures, trained_on=tuple(trained_on(rows)), cascade=cascade)
+    written = model.to_json()
+    if cascade is not None:
+        print(json.dumps({"cascade": written["cascade"]}, indent=2))
     out = args.out or str(PARAMS / ("pairs-e5.json" if args.wide else "pairs.json"))
-    Path(out).write_text(json.dumps(params, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(json.dumps(params["cv"], indent=2))
+    Path(out).write_text(json.dumps(written, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -29,12 +29,6 @@ def _calibration(cache: Path):
     return module
 
 
-def test_arrival_order_sorts_each_batch_oldest_first_and_keeps_undated_in_place():
-    cal = _calibration(Path("."))
-    assert cal._arrival_order([1, 2, 3, 4], [5.0, None, 1.0, 2.0], batch=3) == [2, 1, 0, 3]
-    assert cal._arrival_order([1, 2, 3], [None, None, None], batch=2) == [0, 1, 2]
-
-
 def test_calibration_scores_the_demo_corpus_as_eval_stories_does(tmp_path):
     cal = _calibration(tmp_path)
     data = cal.Dataset(DEMO)

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.clean import Cleaned, clean, clean_many
-from storyline.clean_rules import is_headline_shaped, line_reason
+from storyline.clean import Cleaned, clean, clean_many, is_headline_shaped, line_reason
 from storyline.embed import HashingEncoder
 from storyline.types import RemovedLine
 
@@ -215,7 +214,8 @@ def use_encoder():
 @pytest.mark.slow
 def test_real_encoder_finds_off_topic_headline(use_encoder):
     text = (
-        "Las lluvias torrenciales dejaron al menos tres muertos en el sur de Valencia, según informó la Generalitat.\n\n"
+        "Las lluvias torrenciales dejaron al menos tres muertos en el sur de Valencia, "
+        "según informó la Generalitat.\n\n"
         "El servicio de emergencias mantiene la alerta roja y pide a la población que no viaje por carretera.\n\n"
         "El Real Madrid ficha a un joven delantero brasileño por cuarenta millones\n\n"
         "Más de 2.000 vecinos fueron evacuados de sus casas durante la noche por la crecida del río Júcar.\n\n"

@@ -97,7 +97,7 @@ def test_every_article_in_one_story_and_ids_never_reused(seed, n, merge):
         else:
             assert a.story_id in seen_ids and a.story_id not in absorbed
         owner[item.article_id] = a.story_id
-        for old, into in clusterer.pop_merges():
+        for old, into in a.merged:  # the assignment names the stories it joined together
             absorbed.add(old)
             owner = {k: (into if v == old else v) for k, v in owner.items()}
         assert not absorbed & set(clusterer.active_story_ids())
@@ -111,8 +111,9 @@ def test_replay_with_add_to_rebuilds_the_same_state(merge):
     items = _stream(11, 120, topics=8, hours_apart=0.5)
     first, rest = items[:80], items[80:]
     original = StoryClusterer(params)
-    recorded = {it.article_id: original.learn_one(it).story_id for it in first}
-    for old, into in original.pop_merges():  # what the store does with a merge
+    assigned = [original.learn_one(it) for it in first]
+    recorded = {a.article_id: a.story_id for a in assigned}
+    for old, into in (merge for a in assigned for merge in a.merged):  # what the store does with a merge
         recorded = {k: (into if v == old else v) for k, v in recorded.items()}
 
     replayed = StoryClusterer(params)
@@ -265,7 +266,7 @@ def test_out_of_order_arrivals_join_only_stories_within_their_window(seed, n, ke
         item = _item(i, centres[rng.integers(4)], rng, title="Port strike", hours=when)
         before = dict(span)
         a = clusterer.learn_one(item)
-        for old, into in clusterer.pop_merges():
+        for old, into in a.merged:
             span[into] = (min(span[old][0], span[into][0]), max(span[old][1], span[into][1]))
             before[into] = (min(before[old][0], before[into][0]), max(before[old][1], before[into][1]))
             del span[old]
@@ -369,3 +370,29 @@ def test_candidates_are_the_nearest_stories_whose_event_is_within_the_window(see
         else:  # the sketch may miss a near one, never picks one out of the window
             assert set(found) <= {sid for sid, _ in held} | set(clusterer._owner.values())
         clusterer.learn_one(item)
+
+
+def test_a_merge_is_named_by_the_assignment_that_made_it_and_the_absorbed_id_resolves():
+    rng = np.random.default_rng(3)
+    topic = _topic_vectors(3, 1)[0]
+    clusterer = StoryClusterer(StoryParams(threshold=0.3, merge_threshold=0.3))
+    clusterer.add_to(_item(0, topic, rng, title="Harbour strike in Antwerp"), "s1")
+    clusterer.add_to(_item(1, topic, rng, title="Harbour strike in Antwerp"), "s2")
+    bridge = clusterer.learn_one(_item(2, topic, rng, title="Harbour strike in Antwerp"))
+    assert len(bridge.merged) == 1
+    absorbed, into = bridge.merged[0]
+    assert {absorbed, into} == {"s1", "s2"} and bridge.story_id == into
+    assert clusterer.active_story_ids() == [into]
+    assert clusterer.add_to(_item(3, topic, rng), absorbed).story_id == into  # a later batch may name it
+    assert clusterer.learn_one(_item(4, topic, rng, title="Harbour strike in Antwerp")).merged == ()
+
+
+def test_the_clusterer_counts_its_own_ids_past_the_reserved_ones_and_an_emptied_one_goes_on():
+    rng = np.random.default_rng(5)
+    centres = _topic_vectors(5, 3)
+    clusterer = StoryClusterer()
+    clusterer.reserve_ids(["s9", "g:gold"])
+    assert clusterer.learn_one(_item(0, centres[0], rng)).story_id == "s10"
+    emptied = clusterer.emptied()
+    assert emptied.active_story_ids() == [] and emptied.params is clusterer.params
+    assert emptied.learn_one(_item(1, centres[1], rng)).story_id == "s11"  # no id is issued twice

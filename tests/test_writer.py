@@ -56,7 +56,8 @@ def _engine(path, background: bool) -> Engine:
 def _contents(path) -> dict:
     with sqlite3.connect(path) as conn:
         return {
-            "articles": conn.execute("SELECT id, story_id, duplicate_of, similarity FROM articles ORDER BY seq").fetchall(),
+            "articles": conn.execute("SELECT id, story_id, duplicate_of, similarity FROM articles"
+                                     " ORDER BY seq").fetchall(),
             "stories": conn.execute("SELECT id, size, first_seen, last_seen, languages, sources, status, headline,"
                                     " headline_article, merged_into FROM stories ORDER BY seq").fetchall(),
             "lineage": conn.execute("SELECT story_id, kind, other_id FROM story_lineage ORDER BY rowid").fetchall(),
@@ -72,7 +73,7 @@ def _summary(report) -> tuple:
 
 def _new_engine(path, background: bool) -> Engine:
     engine = _engine(path, background)
-    engine.clusterer.new_story_id = engine._new_story_id  # the engine's stable ids, as by default
+    engine.clusterer.new_story_id = engine.story_ids  # the engine's story counter, as by default
     return engine
 
 
@@ -184,23 +185,21 @@ class _ScriptedClusterer:
     """Stories by the title's first word ("s1", "s2"); the article titled "bridge" merges s1 into s2.
     Records where near-copies were sent."""
 
-    params = None
+    params = StoryParams()
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
-        self.merges: list[tuple[str, str]] = []
         self.copies_sent_to: list[str] = []
 
     def learn_one(self, item):
         from storyline.types import Assignment
 
-        story = item.title.split()[0]
+        story, merged = item.title.split()[0], ()
         if story == "bridge":
-            self.merges.append(("s1", "s2"))
-            story = "s2"
+            story, merged = "s2", (("s1", "s2"),)
         is_new = story not in self.seen
         self.seen.add(story)
-        return Assignment(item.article_id, story, 1.0, is_new)
+        return Assignment(item.article_id, story, 1.0, is_new, merged=merged)
 
     def add_to(self, item, story_id):
         from storyline.types import Assignment
@@ -208,9 +207,11 @@ class _ScriptedClusterer:
         self.copies_sent_to.append(story_id)
         return Assignment(item.article_id, story_id, 1.0, False)
 
-    def pop_merges(self):
-        merges, self.merges = self.merges, []
-        return merges
+    def active_story_ids(self):
+        return sorted(self.seen)
+
+    def emptied(self):
+        return _ScriptedClusterer()
 
 
 @pytest.mark.parametrize("background", [False, True])

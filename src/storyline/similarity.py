@@ -17,11 +17,9 @@ asks it only for the pairs whose USE score falls in that model's band of doubt (
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
@@ -46,43 +44,12 @@ from storyline.pair_features import (
     split_sentences,
     wide_features,
 )
+from storyline.pair_model import PairModel
 from storyline.types import PairScore
 
 __all__ = ["FEATURES", "WIDE_FEATURES", "EmbeddedArticle", "PairModel", "compare", "default_encoder",
            "default_wide_encoder", "embed_pair", "joined", "label", "load_model", "pair_features", "semeval_sides",
            "split_sentences", "wide_features"]
-
-
-@dataclass(frozen=True)
-class PairModel:
-    """Gradient-boosted trees blended with a ridge line, read from JSON; predictions clipped to 1..4.
-
-    ``(1 - blend) * (init + rate * sum(tree(x))) + blend * (intercept + coef . (x - mean) / scale)``
-    """
-
-    features: tuple[str, ...]
-    init: float
-    rate: float
-    trees: tuple[Mapping[str, Sequence[float]], ...]
-    ridge_mean: tuple[float, ...]
-    ridge_scale: tuple[float, ...]
-    ridge_coef: tuple[float, ...]
-    ridge_intercept: float
-    blend: float
-    band: tuple[float, float] | None = None  # where the USE model is unsure (its prediction scale)
-
-    def predict(self, feats: Mapping[str, float]) -> float:
-        x = [feats[name] for name in self.features]
-        boosted = self.init
-        for tree in self.trees:
-            node = 0
-            left, right, feature, threshold = tree["left"], tree["right"], tree["feature"], tree["threshold"]
-            while left[node] != -1:
-                node = left[node] if x[feature[node]] <= threshold[node] else right[node]
-            boosted += self.rate * tree["value"][node]
-        linear = self.ridge_intercept + sum(
-            c * (v - m) / s for c, v, m, s in zip(self.ridge_coef, x, self.ridge_mean, self.ridge_scale, strict=False))
-        return min(4.0, max(1.0, (1 - self.blend) * boosted + self.blend * linear))
 
 
 def pair_params_file(role: str) -> str:
@@ -97,16 +64,10 @@ def load_model(path: str | None = None, *, wide: bool = False) -> PairModel:
     """The regressor from ``path``, or the shipped one of the registry's PAIRS encoder (PAIRS_WIDE's if ``wide``)."""
     if path is None:
         name = pair_params_file(registry.PAIRS_WIDE if wide else registry.PAIRS)
-        raw = resources.files("storyline.params").joinpath(name).read_text(encoding="utf-8")
-    else:
-        with open(path, encoding="utf-8") as fh:
-            raw = fh.read()
-    d = json.loads(raw)
-    ridge = d["ridge"]
-    band = d.get("cascade", {}).get("band")
-    return PairModel(tuple(d["features"]), float(d["init"]), float(d["learning_rate"]), tuple(d["trees"]),
-                     tuple(ridge["mean"]), tuple(ridge["scale"]), tuple(ridge["coef"]),
-                     float(ridge["intercept"]), float(d["blend"]), tuple(map(float, band)) if band else None)
+        return PairModel.parse(resources.files("storyline.params").joinpath(name).read_text(encoding="utf-8"),
+                               f"storyline/params/{name}")
+    with open(path, encoding="utf-8") as fh:
+        return PairModel.parse(fh.read(), path)
 
 
 @lru_cache(maxsize=2)
@@ -243,8 +204,7 @@ def pair_key(row: Mapping) -> str | None:
 @lru_cache(maxsize=1)
 def training_keys() -> frozenset[str]:
     """The pair keys the shipped USE model was fitted on (empty for a model file without them)."""
-    raw = resources.files("storyline.params").joinpath(pair_params_file(registry.PAIRS)).read_text(encoding="utf-8")
-    return frozenset(json.loads(raw).get("trained_on", ()))
+    return frozenset(_shipped_model(False).trained_on)
 
 
 def _has_wide_model() -> bool:

@@ -95,13 +95,15 @@ class Story:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Where one article went: its story, how similar it was to it, and whether the story is new."""
+    """Where one article went: its story, how similar it was to it, whether the story is new, and the
+    stories it joined together on the way (``merged``: (absorbed, into) pairs, in order)."""
 
     article_id: str
     story_id: str
     similarity: float
     is_new: bool
     duplicate_of: str | None = None
+    merged: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

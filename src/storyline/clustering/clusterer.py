@@ -15,9 +15,8 @@ order) still finds the stories of its time.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from statistics import median
 
@@ -36,13 +35,13 @@ from storyline.clustering.conflict import (
 from storyline.clustering.item import StoryItem, item_keys
 from storyline.clustering.keys import DocFreq, overlap
 from storyline.clustering.params import StoryParams
+from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.types import Assignment
 
 _SECONDS_PER_DAY = 86400.0
 _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
 _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
-_COUNTER_ID = re.compile(r"^s(\d+)$")
 
 def _timestamp(time: datetime | None) -> float | None:
     return None if time is None else time.timestamp()
@@ -51,9 +50,9 @@ def _timestamp(time: datetime | None) -> float | None:
 class StoryClusterer:
     """Online, time-aware story assignment with stable ids (default ids "s1", "s2", ...)."""
 
-    def __init__(self, params: StoryParams | None = None, new_story_id: Callable[[], str] | None = None) -> None:
+    def __init__(self, params: StoryParams | None = None, new_story_id: NewStoryId | None = None) -> None:
         self.params = params if params is not None else StoryParams.load()
-        self.new_story_id = new_story_id
+        self.new_story_id: NewStoryId = new_story_id if new_story_id is not None else StoryIds()
         self._weights = np.asarray(self.params.weights, dtype=np.float64)
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
@@ -69,14 +68,14 @@ class StoryClusterer:
         # story id -> (documents seen, the core's names with their IDF, IDF total)
         self._core_idf: dict[str, tuple[int, dict[str, float], float]] = {}
         self._seq = 0
-        self._counter = 0
         self._newest: float | None = None
-        self._merges: list[tuple[str, str]] = []
+        self._absorbed: dict[str, str] = {}  # merged story id -> the story it went into (one entry per merge)
 
     # -- public contract -------------------------------------------------------------------
 
     def learn_one(self, item: StoryItem) -> Assignment:
-        """Assign one article: join the most probable story of its event if the probability clears the threshold."""
+        """Assign one article: join the most probable story of its event if the probability clears the threshold.
+        Other stories it clears ``merge_threshold`` for are merged with it: the assignment names them."""
         stamp = _timestamp(item.time)
         self._advance(stamp)
         keys = self._keys(item)
@@ -86,15 +85,17 @@ class StoryClusterer:
             self._add(story, item, stamp, keys)
             return Assignment(item.article_id, story.id, 1.0, True)
         _, cosine, story = scored[0]
+        merged: list[tuple[str, str]] = []
         for prob, _, other in scored[1:]:
             if prob >= self.params.merge_threshold:
-                story = self._merge(other, story) if other.size <= story.size else self._merge(story, other)
+                absorbed, story = (other, story) if other.size <= story.size else (story, other)
+                merged.append((absorbed.id, self._merge(absorbed, story).id))
         self._add(story, item, stamp, keys)
-        return Assignment(item.article_id, story.id, cosine, False)
+        return Assignment(item.article_id, story.id, cosine, False, merged=tuple(merged))
 
     def add_to(self, item: StoryItem, story_id: str) -> Assignment:
         """Force an article into a story (near-duplicates, replay); a closed or unknown story is (re)opened.
-        An id a merge since the last ``pop_merges`` absorbed names the story it went into."""
+        An id a merge absorbed names the story it went into."""
         story_id = self.resolve(story_id)
         stamp = _timestamp(item.time)
         self._advance(stamp)
@@ -109,23 +110,19 @@ class StoryClusterer:
         return Assignment(item.article_id, story_id, cosine, is_new)
 
     def resolve(self, story_id: str) -> str:
-        """The story ``story_id`` now is, following the merges not yet popped (in order, so chains resolve)."""
-        for absorbed, into in self._merges:
-            if absorbed == story_id:
-                story_id = into
+        """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
+        while story_id in self._absorbed:
+            story_id = self._absorbed[story_id]
         return story_id
-
-    def pop_merges(self) -> list[tuple[str, str]]:
-        """(absorbed, into) story merges since the last call: an article that strongly matched both joined them."""
-        merges, self._merges = self._merges, []
-        return merges
 
     def reserve_ids(self, story_ids: Iterable[str]) -> None:
         """Mark story ids as taken (on restart: every id in the store, merged ones too) so none is reissued."""
-        for story_id in story_ids:
-            match = _COUNTER_ID.match(story_id)
-            if match:
-                self._counter = max(self._counter, int(match.group(1)))
+        if isinstance(self.new_story_id, StoryIds):
+            self.new_story_id.reserve(story_ids)
+
+    def emptied(self) -> StoryClusterer:
+        """A clusterer with these parameters and this id source, holding no stories."""
+        return StoryClusterer(self.params, new_story_id=self.new_story_id)
 
     def active_story_ids(self) -> list[str]:
         """Ids of the stories still open to new articles (their event within reach of the newest time seen)."""
@@ -329,10 +326,7 @@ class StoryClusterer:
     # -- state ------------------------------------------------------------------------------
 
     def _next_id(self) -> str:
-        if self.new_story_id is not None:
-            return self.new_story_id()
-        self._counter += 1
-        return f"s{self._counter}"
+        return self.new_story_id()
 
     def _open(self, story_id: str, item: StoryItem) -> StoryState:
         dim = item.vector.shape[0]
@@ -429,7 +423,7 @@ class StoryClusterer:
         for lang, count in absorbed.langs.items():
             into.langs[lang] = into.langs.get(lang, 0) + count
         self._close(absorbed.id)
-        self._merges.append((absorbed.id, into.id))
+        self._absorbed[absorbed.id] = into.id
         return into
 
     def _advance(self, stamp: float | None) -> None:

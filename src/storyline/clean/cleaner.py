@@ -1,7 +1,7 @@
 """Take the noise extractors leave inside an article body out, and say why for every line removed.
 
 The text is judged line by line (paragraphs are separated by blank lines and kept as "\\n\\n").
-First each line on its own (:func:`storyline.clean_rules.line_reason`), then repetition, then
+First each line on its own (:func:`storyline.clean.rules.line_reason`), then repetition, then
 the headline-shaped lines that sit alone among full paragraphs: an English Title Case headline
 that shares little vocabulary with the article is another story's headline; with an encoder,
 such lines whose embedding is far from the article body are off topic. When unsure, a line stays.
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.clean_rules import (
+from storyline.clean.rules import (
     is_headline_shaped,
     is_paragraph,
     is_title_case,
@@ -80,11 +80,11 @@ class _Draft:
 
     def result(self) -> Cleaned:
         paragraphs: dict[int, list[str]] = {}
-        for para, line, reason in zip(self.paragraph_of, self.lines, self.reasons):
+        for para, line, reason in zip(self.paragraph_of, self.lines, self.reasons, strict=True):
             if reason is None:
                 paragraphs.setdefault(para, []).append(line)
         removed = tuple(
-            RemovedLine(line, reason) for line, reason in zip(self.lines, self.reasons) if reason
+            RemovedLine(line, reason) for line, reason in zip(self.lines, self.reasons, strict=True) if reason
         )
         return Cleaned("\n\n".join("\n".join(p) for p in paragraphs.values()), removed)
 
@@ -192,7 +192,7 @@ def _judge_with_encoder(drafts: Sequence[_Draft], encoder: Encoder) -> None:
         n = len(draft.candidates)
         cosines = vectors[row + 1 : row + 1 + n] @ body
         row += 1 + n
-        for i, cos in zip(draft.candidates, cosines):
+        for i, cos in zip(draft.candidates, cosines, strict=True):
             if cos < off_topic:
                 draft.reasons[i] = "off_topic"
 

@@ -45,7 +45,8 @@ EXACT: dict[str, tuple[str, ...]] = {
         "you might also like", "back to top", "next article", "previous article", "next story",
         "previous story", "read more", "read next", "read also", "see also", "see more",
         "home", "menu", "skip to content", "tags", "topics", "scroll down for video",
-        "play video", "video", "watch video", "scroll below for video", "return to top", "watch", "listen", "listen to this article",
+        "play video", "video", "watch video", "scroll below for video", "return to top", "watch", "listen",
+        "listen to this article",
         "more on this story", "in other news", "editor's picks", "don't miss",
         # es
         "últimas noticias", "lo último", "más noticias", "noticias relacionadas",
@@ -84,7 +85,8 @@ EXACT: dict[str, tuple[str, ...]] = {
         "advertisement", "advertisement continue reading the main story",
         "continue reading the main story", "story continues below", "article continues below",
         "story continues below advertisement", "advertisement - continue reading below",
-        "continue reading below", "media playback is unsupported on your device", "ad", "ads", "sponsored", "sponsored content",
+        "continue reading below", "media playback is unsupported on your device", "ad", "ads", "sponsored",
+        "sponsored content",
         "publicidad", "publicidade", "publicité", "anzeige", "werbung", "pubblicità",
         "advertentie", "all rights reserved", "(c) all rights reserved",
         "todos los derechos reservados", "tous droits réservés", "alle rechte vorbehalten",
@@ -100,7 +102,7 @@ EXACT: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# The line starts with this phrase; only short lines are tested (see clean_rules).
+# The line starts with this phrase; only short lines are tested (see storyline.clean.rules).
 PREFIX: dict[str, tuple[str, ...]] = {
     "comment_form": (
         "your email address will not be published", "your email will not be published",
@@ -130,7 +132,8 @@ PREFIX: dict[str, tuple[str, ...]] = {
         "download our app", "download the app", "get our newsletter", "join our", "we pay for your stories",
         "do you have a story for", "support our journalism", "become a member",
         "to continue reading", "read the full story", "send your comments",
-        "e-mail this page", "email this page", "printer-friendly", "print this page", "read the full article", "get the latest",
+        "e-mail this page", "email this page", "printer-friendly", "print this page", "read the full article",
+        "get the latest",
         "haz clic aquí", "haga clic aquí", "pincha aquí", "clic aquí", "suscríbete", "suscríbase",
         "síguenos en", "regístrate", "descarga la app", "descarga nuestra app", "únete a nuestro",
         "cliquez ici", "abonnez-vous", "inscrivez-vous", "suivez-nous", "téléchargez l'application",
@@ -153,7 +156,8 @@ PREFIX: dict[str, tuple[str, ...]] = {
         "schlagworte:", "themen:", "assuntos:", "tags relacionadas", "argomenti:", "onderwerpen:",
     ),
     "boilerplate": (
-        "all rights reserved", "copyright ©", "media playback is unsupported", "copyright (c)", "© copyright", "we use cookies",
+        "all rights reserved", "copyright ©", "media playback is unsupported", "copyright (c)", "© copyright",
+        "we use cookies",
         "this site uses cookies", "this website uses cookies", "please enable javascript",
         "javascript is disabled", "please turn off your ad blocker", "utilizamos cookies",
         "este sitio utiliza cookies", "nous utilisons des cookies", "ce site utilise des cookies",
@@ -194,5 +198,8 @@ ACTION_LABELS: tuple[str, ...] = (
 
 # Words that may sit in a line made only of share buttons ("Share | Tweet | Email").
 SHARE_TOKENS: frozenset[str] = frozenset(
-    ["share", "shares", "tweet", "facebook", "twitter", "x", "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "email", "e-mail", "mail", "print", "copy", "link", "messenger", "flipboard", "compartir", "compartilhar", "partager", "teilen", "condividi", "delen", "imprimir", "imprimer", "drucken", "stampa", "afdrukken", "enviar", "envoyer", "sms"]
+    ["share", "shares", "tweet", "facebook", "twitter", "x", "whatsapp", "linkedin", "pinterest", "reddit",
+     "telegram", "email", "e-mail", "mail", "print", "copy", "link", "messenger", "flipboard", "compartir",
+     "compartilhar", "partager", "teilen", "condividi", "delen", "imprimir", "imprimer", "drucken", "stampa",
+     "afdrukken", "enviar", "envoyer", "sms"]
 )

@@ -3,14 +3,14 @@
 Everything here looks at one line (plus, for shape, nothing else); the cleaner adds context
 (neighbours, repetition, the article's vocabulary, embeddings). Rules are patterns that hold in
 any language — a short ALL-CAPS label and a colon before a headline, a credit at the end of a
-caption, a line made only of share buttons — backed by phrase lists in :mod:`clean_vocab`.
+caption, a line made only of share buttons — backed by phrase lists in :mod:`storyline.clean.vocab`.
 """
 
 from __future__ import annotations
 
 import re
 
-from storyline.clean_vocab import ACTION_LABELS, EXACT, PREFIX, SHARE_TOKENS, TEASER_LABELS
+from storyline.clean.vocab import ACTION_LABELS, EXACT, PREFIX, SHARE_TOKENS, TEASER_LABELS
 
 # Characters that end a sentence; a closing quote or bracket ends one only after one of these.
 _TERMINAL = ".!?…。！？؟।"
@@ -60,7 +60,8 @@ _AGENCY = rf"{_NL}(?:{_AGENCIES}){_NR}"
 _CREDIT_TAIL = re.compile(
     rf"(?:{_NL}(?:{_CREDIT_WORDS})\s*:\s*[^!?:]{{0,60}}|©[^.!?]{{0,60}}|"
     rf"[(\[](?:(?:{_CREDIT_WORDS})\s*:?\s*)?[^()\[\]]{{0,40}}{_AGENCY}[^()\[\]]{{0,30}}[)\]]|"
-    rf"{_AGENCY}(?:\s+photo)?\s*/\s*[^.!?/]{{0,40}}|/\s*{_AGENCY}|{_NL}via\s+{_AGENCY}|{_NL}getty images|{_NL}shutterstock)"
+    rf"{_AGENCY}(?:\s+photo)?\s*/\s*[^.!?/]{{0,40}}|/\s*{_AGENCY}|{_NL}via\s+{_AGENCY}|"
+    rf"{_NL}getty images|{_NL}shutterstock)"
     r"(?:\s*,\s*file)?\s*$",
     re.IGNORECASE,
 )
@@ -68,7 +69,9 @@ _CREDIT_TAIL_CHARS = 120  # longer than any credit the pattern can match
 _CREDIT_HINT = re.compile(r"[:©)\]/]|getty|shutterstock", re.IGNORECASE)  # every credit has one
 # "Photo: Jane Doe/Reuters", "Foto: dpa", "Bild: Keystone".
 _CREDIT_HEAD = re.compile(
-    rf"^(?:(?:{_CREDIT_WORDS}|source|fuente|quelle|fonte|bron)(?:\s+credit)?\s*:\s*\S|(?:image|media) (?:copyright|caption)\b)", re.IGNORECASE
+    rf"^(?:(?:{_CREDIT_WORDS}|source|fuente|quelle|fonte|bron)(?:\s+credit)?\s*:\s*\S"
+    r"|(?:image|media) (?:copyright|caption)\b)",
+    re.IGNORECASE,
 )
 # A caption that opens with its credit: "GETTY Max Verstappen swerved…", "AFP Angela Merkel at…".
 _AGENCY_HEAD = re.compile(rf"^(?:{_AGENCIES})(?::|\s)\s*\S", re.IGNORECASE)
@@ -132,7 +135,9 @@ def is_headline_shaped(line: str) -> bool:
 
 
 _FUNCTION_WORDS = frozenset(
-    ["to", "of", "in", "for", "on", "at", "and", "the", "a", "an", "with", "over", "after", "as", "by", "from", "is", "are", "be", "into", "up", "out", "vs", "amid", "about", "against", "says", "said", "will", "can", "new"]
+    ["to", "of", "in", "for", "on", "at", "and", "the", "a", "an", "with", "over", "after", "as", "by",
+     "from", "is", "are", "be", "into", "up", "out", "vs", "amid", "about", "against", "says", "said", "will",
+     "can", "new"]
 )
 
 

@@ -1,0 +1,85 @@
+"""Which of storyline's modules shape the articles an ingest prepares: the calibration cache's key.
+
+An ingest prepares articles (read, extract, clean, language, near-duplicates, vectors, storage) and then
+assigns them to stories. The calibration script caches prepared databases and replays the assignment
+itself, so its cache must change with every module that prepares, and only those. They are found from
+the import statements (lazy ones in functions too): everything ``storyline.engine`` imports, directly or
+not, short of the assignment stage. A new module the preparation uses is covered without anyone listing
+it; :func:`leaks` tells whether the preparation reached into the assignment stage, which would make
+leaving it out wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import storyline
+
+PACKAGE = Path(storyline.__file__).parent
+ENGINE = "storyline.engine"
+# the assignment stage: it runs after an article is prepared, and its code never changes prepared data
+AFTER_PREPARATION = ("storyline.assign", "storyline.clustering")
+
+
+def module_file(name: str) -> Path | None:
+    """The file of a storyline module or package, or None if there is none (a name imported from it)."""
+    parts = name.split(".")[1:]
+    for candidate in (PACKAGE.joinpath(*parts).with_suffix(".py") if parts else None,
+                      PACKAGE.joinpath(*parts, "__init__.py")):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+@cache
+def imports_of(name: str) -> frozenset[str]:
+    """The storyline modules a module imports anywhere in its code (``from pkg import module`` too)."""
+    path = module_file(name)
+    if path is None:
+        return frozenset()
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return frozenset(m for m in found if m.split(".")[0] == "storyline" and module_file(m) is not None)
+
+
+def _after_preparation(name: str) -> bool:
+    return any(name == stage or name.startswith(stage + ".") for stage in AFTER_PREPARATION)
+
+
+def preparation_modules() -> list[str]:
+    """The modules an ingest runs to prepare articles, sorted: the engine and what it imports, directly
+    or not, short of the assignment stage."""
+    seen: set[str] = set()
+    todo = [ENGINE]
+    while todo:
+        name = todo.pop()
+        if name in seen or _after_preparation(name):
+            continue
+        seen.add(name)
+        todo.extend(imports_of(name))
+    return sorted(seen)
+
+
+def leaks() -> list[tuple[str, str]]:
+    """(module, assignment-stage module it imports) for every preparation module but the engine that
+    imports the assignment stage: then that stage could change prepared data, and the key must cover it."""
+    return [(name, imported) for name in preparation_modules() if name != ENGINE
+            for imported in sorted(imports_of(name)) if _after_preparation(imported)]
+
+
+def code_digest() -> bytes:
+    """A digest of the preparation modules' source: the part of the cache key that follows the code."""
+    digest = hashlib.sha256()
+    for name in preparation_modules():
+        path = module_file(name)
+        assert path is not None  # preparation_modules names files only
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()

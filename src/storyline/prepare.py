@@ -1,0 +1,217 @@
+"""Preparing a batch of records into articles: extract and check ids, clean, keep what is long
+enough, tell the language, find near-duplicates. Each stage is a small function over typed batch
+values; the engine wires and times them. No stage reads settings or the store: what it needs is
+passed in (the store's content hashes as a lookup function).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+import numpy as np
+
+from storyline.clean import Cleaned, clean_many
+from storyline.dedup import DuplicateIndex, is_short
+from storyline.embed import Encoder
+from storyline.extract import Extracted, count_words, extract
+from storyline.language import SAMPLE_CHARS, detect, given_code
+from storyline.sources.decode import without_surrogates
+from storyline.types import Article, RawRecord, Rejection
+
+# A `lang` value that is no language code is kept in extra, cut to this length.
+GIVEN_LANG_CHARS = 50
+# A publication date further than this after the article's ingest is wrong ("2099"): stored, not used.
+FUTURE_SLACK = timedelta(days=1)
+
+When = TypeVar("When", datetime, float)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A record that extracted to an article, with an id of its own and the hash of its content."""
+
+    record: RawRecord
+    extracted: Extracted
+    article_id: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The extract stage's result: accepted records, rejections (the readers' too), and the counts."""
+
+    accepted: tuple[Accepted, ...]
+    rejections: tuple[Rejection, ...]
+    already_stored: int  # the same article (id and content) is stored, or earlier in the batch
+    repaired_surrogates: int  # records holding lone UTF-16 surrogates, replaced by U+FFFD
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """The clean stage's result: the records long enough after cleaning, each with its cleaned text."""
+
+    kept: tuple[tuple[Accepted, Cleaned], ...]
+    rejections: tuple[Rejection, ...]
+
+
+@dataclass(frozen=True)
+class Articles:
+    """The language stage's result: the articles, and what was noted about their given fields."""
+
+    articles: tuple[Article, ...]
+    bad_lang_codes: int  # a given `lang` that is no language code (kept in extra.lang_given)
+    unparsed_dates: int  # a given `published` no parser read (kept in extra.published_unparsed)
+    future_dates: int  # dated over a day after ingest: stored, not used as time evidence
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to encode and assign: its MinHash signature, and the article it copies if any."""
+
+    article: Article
+    signature: np.ndarray
+    duplicate_of: str | None = None
+
+
+def usable_time(article: Article) -> datetime | None:
+    """The publication time the clusterer may use: none for a date over a day after the article was
+    ingested (a wrong date, "2099"), which would otherwise move the story clock ahead and close every
+    open story. The date itself is stored as given."""
+    published = article.published
+    if published is None or article.ingested is None or published <= article.ingested + FUTURE_SLACK:
+        return published
+    return None
+
+
+def oldest_first(times: Sequence[When | None]) -> list[int]:
+    """Positions in a batch by time, undated ones keeping their place among the dated: a folder or feed
+    in any order then meets the stories of its time, not ones a newer article closed.
+
+    >>> oldest_first([5.0, None, 1.0, 2.0])
+    [2, 1, 3, 0]
+    """
+    dated = [(t, i) for i, t in enumerate(times) if t is not None]
+    slots = iter(i for _, i in sorted(dated, key=lambda pair: pair[0]))
+    return [i if t is None else next(slots) for i, t in enumerate(times)]
+
+
+def content_hash(title: str, text: str) -> str:
+    """The hash that tells the same article from another: words of title and text, case and spacing aside."""
+    normalised = " ".join(f"{title}\n{text}".split()).lower()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def identify(record: RawRecord, extracted: Extracted, stored_hash: Callable[[str], str | None],
+             batch_ids: set[str]) -> Accepted | Rejection | None:
+    """The record's article id (given, else made from its content), checked: None when this very
+    article is stored already (or, id made from content, earlier in the batch); a ``duplicate_id``
+    rejection when the id names a different article."""
+    digest = content_hash(extracted.title, extracted.text)
+    given = record.id not in (None, "")
+    article_id = str(record.id) if given else f"a{digest[:16]}"
+    stored = stored_hash(article_id)
+    if stored == digest or (article_id in batch_ids and not given):
+        return None
+    if stored is not None or article_id in batch_ids:
+        return Rejection(record.origin, "duplicate_id", f"id {article_id!r} is already used by a different article")
+    return Accepted(record, extracted, article_id, digest)
+
+
+def extract_batch(batch: Iterable[RawRecord | Rejection], *, min_words: int,
+                  stored_hash: Callable[[str], str | None]) -> Extraction:
+    """Extract every record (lone surrogates repaired first) and check its id."""
+    accepted: list[Accepted] = []
+    rejections: list[Rejection] = []
+    already_stored = repaired_surrogates = 0
+    batch_ids: set[str] = set()
+    for record in batch:
+        if isinstance(record, Rejection):
+            rejections.append(record)
+            continue
+        record, repaired = without_surrogates(record)
+        repaired_surrogates += repaired > 0
+        extracted = extract(record, min_words=min_words)
+        outcome = extracted if isinstance(extracted, Rejection) else identify(record, extracted, stored_hash, batch_ids)
+        if outcome is None:
+            already_stored += 1
+        elif isinstance(outcome, Rejection):
+            rejections.append(outcome)
+        else:
+            batch_ids.add(outcome.article_id)
+            accepted.append(outcome)
+    return Extraction(tuple(accepted), tuple(rejections), already_stored, repaired_surrogates)
+
+
+def clean_batch(accepted: Sequence[Accepted], *, min_words: int, encoder: Encoder | None) -> Cleaning:
+    """Clean every text (``encoder``: also judge headline-shaped lines by their embedding) and reject
+    the articles left with fewer than ``min_words`` words."""
+    cleaned = clean_many([(a.extracted.text, a.extracted.title, a.record.lang) for a in accepted], encoder=encoder)
+    kept: list[tuple[Accepted, Cleaned]] = []
+    rejections: list[Rejection] = []
+    for item, clean in zip(accepted, cleaned, strict=True):
+        if count_words(f"{item.extracted.title} {clean.text}", min_words) < min_words:
+            rejections.append(Rejection(item.record.origin, "too_short",
+                                        f"fewer than {min_words} words after cleaning (setting min_words)"))
+        else:
+            kept.append((item, clean))
+    return Cleaning(tuple(kept), tuple(rejections))
+
+
+def language_of(given: str | None, title: str, text: str) -> tuple[str, float, bool]:
+    """(code, confidence, whether a given value was no language code): a valid given code is taken
+    as it is, else the language is detected from the title and the start of the text."""
+    code = given_code(given) if given else None
+    if code is not None:
+        return code, 1.0, False
+    lang, confidence = detect(f"{title}\n{text[:SAMPLE_CHARS]}")
+    return lang, confidence, bool(given)
+
+
+def to_article(item: Accepted, clean: Cleaned, now: datetime) -> tuple[Article, bool]:
+    """The article of a cleaned record, and whether its given `lang` was no language code. Given values
+    no parser read are kept in ``extra`` beside the record's own fields."""
+    record, ex = item.record, item.extracted
+    lang, confidence, bad_lang = language_of(record.lang, ex.title, clean.text)
+    extra = dict(record.extra)
+    if bad_lang:
+        extra["lang_given"] = str(record.lang)[:GIVEN_LANG_CHARS]
+    if ex.unparsed_published is not None:
+        extra["published_unparsed"] = ex.unparsed_published
+    article = Article(
+        id=item.article_id, title=ex.title, text=clean.text, url=ex.url, source=ex.source,
+        published=ex.published, lang=lang, lang_confidence=round(float(confidence), 4),
+        ingested=now, content_hash=item.content_hash, origin=record.origin, removed=clean.removed, extra=extra,
+    )
+    return article, bad_lang
+
+
+def to_articles(kept: Sequence[tuple[Accepted, Cleaned]], now: datetime) -> Articles:
+    """The articles of a batch, ingested ``now``, with the counts of given values set aside."""
+    articles, bad_lang_codes = [], 0
+    for item, clean in kept:
+        article, bad_lang = to_article(item, clean, now)
+        articles.append(article)
+        bad_lang_codes += bad_lang
+    return Articles(
+        tuple(articles), bad_lang_codes,
+        unparsed_dates=sum(1 for item, _ in kept if item.extracted.unparsed_published is not None),
+        future_dates=sum(1 for a in articles if a.published is not None and usable_time(a) is None),
+    )
+
+
+def find_duplicates(articles: Sequence[Article], index: DuplicateIndex) -> tuple[tuple[Prepared, ...], list[int]]:
+    """Each article's signature and the earlier article it copies, if any, found and added to ``index``
+    oldest first (as assignment goes), so a copy published later than its original is the duplicate.
+    Returns the prepared articles in batch order, and that order."""
+    signatures = [index.signature(article.full_text) for article in articles]
+    order = oldest_first([usable_time(article) for article in articles])
+    originals: dict[int, str | None] = {}
+    for i in order:
+        originals[i] = index.find(signatures[i], short=is_short(articles[i].full_text))
+        index.add(articles[i].id, signatures[i], originals[i])
+    prepared = tuple(Prepared(a, s, originals[i]) for i, (a, s) in enumerate(zip(articles, signatures, strict=True)))
+    return prepared, order

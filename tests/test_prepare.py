@@ -1,0 +1,82 @@
+"""Preparing a batch: extraction with id checks, cleaning, language and the article's given fields, near-duplicates."""
+
+from datetime import UTC, datetime
+
+from storyline.clean import Cleaned
+from storyline.dedup import DuplicateIndex
+from storyline.extract import Extracted
+from storyline.prepare import (
+    Accepted,
+    clean_batch,
+    content_hash,
+    extract_batch,
+    find_duplicates,
+    identify,
+    to_article,
+    to_articles,
+)
+from storyline.types import Article, RawRecord, Rejection
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+TEXT = "Heavy rain floods the old town of Valmare on Monday, and the river keeps rising tonight."
+
+
+def _extracted(text: str = TEXT, unparsed: str | None = None) -> Extracted:
+    return Extracted(title="Floods in Valmare", text=text, published=None, source=None, url=None,
+                     unparsed_published=unparsed)
+
+
+def test_identify_tells_a_stored_article_from_a_different_one_with_its_id():
+    record, ex = RawRecord(origin="f:1", id="a1", text=TEXT), _extracted()
+    digest = content_hash(ex.title, ex.text)
+    assert identify(record, ex, {"a1": digest}.get, set()) is None  # this very article: already stored
+    taken = identify(record, ex, {"a1": "other"}.get, set())
+    assert isinstance(taken, Rejection) and taken.reason == "duplicate_id"
+    fresh = identify(record, ex, {}.get, set())
+    assert isinstance(fresh, Accepted) and fresh.article_id == "a1" and fresh.content_hash == digest
+    unnamed = RawRecord(origin="f:2", text=TEXT)
+    made = identify(unnamed, ex, {}.get, set())
+    assert isinstance(made, Accepted) and made.article_id == f"a{digest[:16]}"
+    assert identify(unnamed, ex, {}.get, {made.article_id}) is None  # the same content earlier in the batch
+
+
+def test_extract_batch_counts_every_record_once():
+    records = [
+        Rejection("f:0", "malformed_json"),
+        RawRecord(origin="f:1", id="a1", text=TEXT),
+        RawRecord(origin="f:2", id="a1", text=TEXT + " Other."),  # the same id for another article
+        RawRecord(origin="f:3", text="Cut \ud83d " + TEXT),
+        RawRecord(origin="f:4", text="Cut \ud83d " + TEXT),  # the same content again: counted as stored
+    ]
+    extraction = extract_batch(records, min_words=3, stored_hash={}.get)
+    assert [a.record.origin for a in extraction.accepted] == ["f:1", "f:3"]
+    assert [r.reason for r in extraction.rejections] == ["malformed_json", "duplicate_id"]
+    assert extraction.already_stored == 1 and extraction.repaired_surrogates == 2
+    assert "\ufffd" in extraction.accepted[1].extracted.text
+
+
+def test_clean_batch_rejects_what_cleaning_leaves_too_short():
+    short = Accepted(RawRecord(origin="f:1", text="x"), _extracted("READ MORE: Another story"), "a1", "h1")
+    long = Accepted(RawRecord(origin="f:2", text="x"), _extracted(), "a2", "h2")
+    cleaning = clean_batch([short, long], min_words=12, encoder=None)
+    assert [item.article_id for item, _ in cleaning.kept] == ["a2"]
+    assert [(r.origin, r.reason) for r in cleaning.rejections] == [("f:1", "too_short")]
+
+
+def test_to_article_keeps_given_values_no_parser_read_in_a_new_extra():
+    record = RawRecord(origin="f:1", id="a1", text=TEXT, lang="klingon", extra={"feed": "x"})
+    item = Accepted(record, _extracted(unparsed="last tuesday"), "a1", "h1")
+    article, bad_lang = to_article(item, Cleaned(TEXT, ()), NOW)
+    assert bad_lang and article.lang == "en"
+    assert dict(article.extra) == {"feed": "x", "lang_given": "klingon", "published_unparsed": "last tuesday"}
+    assert dict(record.extra) == {"feed": "x"}  # the record's own fields are left as they were
+    counted = to_articles([(item, Cleaned(TEXT, ()))], NOW)
+    assert (counted.bad_lang_codes, counted.unparsed_dates, counted.future_dates) == (1, 1, 0)
+
+
+def test_a_copy_published_later_is_the_duplicate_whatever_its_place_in_the_batch():
+    later = Article(id="copy", title="Floods in Valmare", text=TEXT, published=datetime(2026, 3, 2, tzinfo=UTC))
+    first = Article(id="orig", title="Floods in Valmare", text=TEXT, published=datetime(2026, 3, 1, tzinfo=UTC))
+    prepared, order = find_duplicates([later, first], DuplicateIndex())
+    assert order == [1, 0]
+    assert [(p.article.id, p.duplicate_of) for p in prepared] == [("copy", "orig"), ("orig", None)]
