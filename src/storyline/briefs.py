@@ -43,7 +43,7 @@ from storyline.briefs_text import Unit, split_units
 from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import NotFoundError
-from storyline.store import Store, open_existing
+from storyline.storage import Store, open_existing
 from storyline.types import Article, Brief, SummarySentence
 
 __all__ = ["MAX_CLAIMS", "brief", "brief_to_dict", "build_brief", "render"]

@@ -25,10 +25,9 @@ from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_bla
 from storyline.dedup import DuplicateIndex, is_short
 from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, strict_error
-from storyline.lease import WriterLease
 from storyline.settings import Settings
 from storyline.sources.decode import without_surrogates
-from storyline.store import Store, utcnow
+from storyline.storage import open_store, utcnow
 from storyline.types import Article, Assignment, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
@@ -147,7 +146,7 @@ class Engine:
         clusterer: StoryClusterer | None = None,
     ) -> None:
         self.settings = settings or Settings(db=str(db_path))
-        self.store = Store(db_path)
+        self.store = open_store(db_path)
         self.encoder = encoder or get_encoder(replace(self.settings, db=str(db_path)).resolved_encoder())
         self._story_counter = 0  # the next story ids; read with the rest of the state by _restore
         self._written_counter = 0  # the counter the store holds once the batches handed over are written
@@ -244,7 +243,7 @@ class Engine:
         """Ingest a stream of raw records (and count the rejections readers already made), holding the
         database's writer lease throughout: another process's ingest waits for this one, and this one
         first takes in whatever other processes stored since this engine last looked."""
-        with WriterLease(self.store.path, timeout=self.writer_wait):
+        with self.store.writer_lease(timeout=self.writer_wait):
             if self._stale():
                 self._resync()
             try:
