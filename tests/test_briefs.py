@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -331,7 +332,8 @@ def test_cache_encodes_only_new_texts(tmp_path):
     wanted["h1"].append(("quote", "We want fair pay", "Eva Lind"))
     cached_vectors(engine.store, Spy(), wanted)
     assert calls == [1, 1]
-    rows = engine.store.conn.execute("SELECT kind, speaker FROM sentences ORDER BY idx").fetchall()
+    with sqlite3.connect(engine.store.path) as conn:
+        rows = conn.execute("SELECT kind, speaker FROM sentences ORDER BY idx").fetchall()
     assert rows == [("sentence", None), ("quote", "Eva Lind")]
 
 

@@ -27,14 +27,16 @@ class FetchRows(Connected):
     _fetch_tables_ready = False
 
     def _fetch_tables(self) -> None:
-        """Create the fetch tables once per store, if they are missing."""
+        """Create the fetch tables if they are missing; once per store, unless made inside a caller's
+        transaction (which may still roll them back)."""
         if self._fetch_tables_ready:
             return
+        joined = self._conn.in_transaction
         with self.own_transaction():
             for statement in FETCH_SCHEMA.split(";"):
                 if statement.strip():
                     self._conn.execute(statement)
-        self._fetch_tables_ready = True
+        self._fetch_tables_ready = not joined
 
     def fetch_url_state(self, url: str) -> UrlState | None:
         """The stored state of a canonical URL, if any."""
