@@ -21,7 +21,11 @@ from storyline.storage.sqlite.search import SearchRows
 from storyline.storage.sqlite.stories import StoryRows
 
 
-def _casefold(value: object) -> object:
+_SqlValue = str | bytes | int | float | None
+
+
+def _casefold(value: _SqlValue) -> _SqlValue:
+    """SQL ``casefold(x)``: Unicode case folding of text; other values as they are."""
     return value.casefold() if isinstance(value, str) else value
 
 
