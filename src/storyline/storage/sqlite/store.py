@@ -20,7 +20,6 @@ from storyline.storage.sqlite.rejections import RejectionRows, SentenceRows
 from storyline.storage.sqlite.search import SearchRows
 from storyline.storage.sqlite.stories import StoryRows
 
-
 _SqlValue = str | bytes | int | float | None
 
 
