@@ -54,6 +54,17 @@ def _add(store: Store, story_id: str, seq: int, *articles: Article, encoder: str
         store.grow_story(story_id, [(a.lang, a.source, to_iso(a.published or a.ingested)) for a in articles])
 
 
+def test_the_backend_offers_every_method_of_the_protocol(store):
+    from storyline.storage import protocol
+
+    parts = [protocol.Database, protocol.Counters, protocol.ArticleStore, protocol.StoryStore,
+             protocol.RejectionStore, protocol.SentenceStore, protocol.FetchLog, protocol.StoryReads]
+    assert set(protocol.Store.__mro__) >= set(parts)
+    wanted = {name for part in parts for name in vars(part) if not name.startswith("_")}
+    missing = sorted(name for name in wanted if not hasattr(store, name))
+    assert not missing and isinstance(store.path, str)
+
+
 # ---------- migrations ----------
 def test_migrations_run_once_and_reopening_is_idempotent(location):
     first = open_store(location)
