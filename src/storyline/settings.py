@@ -148,9 +148,9 @@ class Settings:
 
 def stored_encoder(db: str) -> str | None:
     """The encoder name of the vectors in the database ``db``, None if it has none (or is no database yet)."""
-    from storyline.storage import stored_encoder as read_stored_encoder
+    from storyline.storage import encoder_at
 
-    return read_stored_encoder(db)
+    return encoder_at(db)
 
 
 def _coerced(current: Any, values: Mapping[str, Any], prefix: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def open_engine(db: str | None, **overrides):
     return Engine(settings.db, settings=settings)
 
 
-def open_store(db: str | None):
+def open_named_store(db: str | None):
     """The database the user named (flag, env or file), which must exist: the commands here only read."""
     from storyline.storage import open_existing
 
@@ -110,7 +110,7 @@ def _story_row(story) -> dict:
 @click.option("--limit", default=None, type=click.IntRange(1, None), help="Show at most this many stories.")
 def stories(db, as_json, limit):
     """List stories, newest first: id, size, languages, sources, time span, headline."""
-    store = open_store(db)
+    store = open_named_store(db)
     rows = [_story_row(story) for story in store.list_stories(limit=limit)]
     spans = store.dated_spans([row["id"] for row in rows])
     store.close()
@@ -151,7 +151,7 @@ def show(story_id, db, as_json):
     """Show one story's articles: language, source, date, title, and near-duplicate links."""
     from storyline.dates import to_iso
 
-    store = open_store(db)
+    store = open_named_store(db)
     story = store.get_story(story_id)
     if story is None:
         raise NotFoundError(f"no story {story_id!r} in {store.path}", hint="list them with `storyline stories`")

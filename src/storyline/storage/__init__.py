@@ -31,7 +31,7 @@ from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlSt
 __all__ = [
     "ArticleRow", "ArticleStore", "ArticleSummary", "Counters", "Database", "FeedState", "FetchLog",
     "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore",
-    "UrlState", "from_iso", "open_existing", "open_store", "stored_encoder", "to_iso", "utcnow",
+    "UrlState", "encoder_at", "from_iso", "open_existing", "open_store", "to_iso", "utcnow",
 ]
 
 _SERVER_SCHEMES = ("postgresql://", "postgres://")
@@ -49,15 +49,15 @@ def open_store(location: str | Path = "storyline.db") -> Store:
     return SqliteStore(text)
 
 
-def stored_encoder(location: str | Path) -> str | None:
+def encoder_at(location: str | Path) -> str | None:
     """The encoder the vectors at ``location`` come from, read without creating or migrating anything;
     None when there are none (or no database yet)."""
     text = str(location)
     if text.startswith(_SERVER_SCHEMES):
         return None
-    from storyline.storage.sqlite import stored_encoder as sqlite_stored_encoder
+    from storyline.storage.sqlite import encoder_in_file
 
-    return sqlite_stored_encoder(text)
+    return encoder_in_file(text)
 
 
 def open_existing(location: str | Path,

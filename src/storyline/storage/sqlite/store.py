@@ -135,7 +135,7 @@ class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows
         return row[0] if row else 0
 
 
-def stored_encoder(path: str) -> str | None:
+def encoder_in_file(path: str) -> str | None:
     """The encoder name of the vectors in the database file ``path``, read without writing anything
     (no migration, no WAL file); None if it has none or is no Storyline database (yet)."""
     if in_memory(path) or not Path(path).is_file():
