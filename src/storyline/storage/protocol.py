@@ -114,10 +114,6 @@ class ArticleStore(Protocol):
 
     def vector_encoder(self) -> str | None: ...
 
-    def vector_encoder_of(self, article_ids: Sequence[str]) -> tuple[str, int] | None:
-        """(encoder name, dimension) of the stored vector of one of ``article_ids``; None if none has one."""
-        ...
-
     def text_start(self, article_id: str, chars: int) -> str: ...
 
 

@@ -141,16 +141,6 @@ class ArticleRows(Connected):
         row = self._conn.execute("SELECT encoder FROM vectors LIMIT 1").fetchone()
         return row[0] if row else None
 
-    def vector_encoder_of(self, article_ids: Sequence[str]) -> tuple[str, int] | None:
-        """(encoder, dimension) of the first stored vector among the first 500 ``article_ids``."""
-        if not article_ids:
-            return None
-        chunk, marks = next(in_chunks(list(article_ids[:500])))
-        row = self._conn.execute(
-            f"SELECT encoder, length(vector) FROM vectors WHERE article_id IN ({marks}) LIMIT 1", chunk
-        ).fetchone()
-        return (row[0], row[1] // 4) if row else None
-
     def text_start(self, article_id: str, chars: int) -> str:
         """The first ``chars`` characters of an article's body."""
         row = self._conn.execute("SELECT substr(text, 1, ?) FROM articles WHERE id=?", (chars, article_id)).fetchone()
