@@ -185,10 +185,10 @@ def test_eval_pairs_bad_files(tmp_path):
 
 
 def test_compare_db_comes_from_env_and_storyline_toml_like_every_command(tmp_path, monkeypatch):
-    from storyline.store import Store
+    from storyline.storage import open_store
 
     db = tmp_path / "named.db"
-    store = Store(db)
+    store = open_store(db)
     store.create_story("s1", 1)
     for article in ARTICLES:
         store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)
