@@ -23,7 +23,7 @@ from storyline.briefs import build_brief
 from storyline.briefs import facts as brief_facts
 from storyline.briefs import quotes as brief_quotes
 from storyline.embed import get_encoder
-from storyline.store import Store
+from storyline.storage import Store, open_store
 from storyline.types import Article
 
 PLACES = ["Sella", "Castrel", "Orvana", "Mirel", "Banta", "Quero", "Lisna", "Tarro"]
@@ -89,7 +89,7 @@ def make_articles(n: int, sentences: int, seed: int = 0) -> list[Article]:
 
 
 def build_store(path: Path, articles: list[Article], encoder) -> Store:
-    store = Store(path)
+    store = open_store(path)
     vectors = encoder.encode([a.full_text for a in articles])
     with store.transaction():
         store.create_story("s1", 1)
@@ -122,7 +122,7 @@ def main() -> None:
                 start = time.perf_counter()
                 build_brief(store, "s1", encoder=encoder, lang=["en", "es", "fr", None][n % 4])
                 runs.append(time.perf_counter() - start)
-        cached = store.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+        cached = sum(len(texts) for texts in store.sentence_vectors([a.id for a in articles], encoder.name).values())
         store.close()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}")
     chars = sum(len(a.text) for a in articles) // len(articles)

@@ -166,10 +166,13 @@ def main() -> None:
 
 
 def _count_stories(db: Path) -> int:
-    import sqlite3
+    from storyline.storage import open_store
 
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT COUNT(*) FROM stories WHERE status != 'merged'").fetchone()[0]
+    store = open_store(db)
+    try:
+        return len(store.list_stories())
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def prepared_db(path: Path, encoder: str = "use") -> Path:
     # the stories of this run are never read: default parameters, so a feature change never blocks it
     with Engine(settings.db, settings=settings, clusterer=StoryClusterer(StoryParams())) as engine:
         engine.ingest_paths([str(path)])
-        engine.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.store.checkpoint()
     partial.rename(db)
     return db
 
@@ -105,15 +105,15 @@ class Dataset:
     def __init__(self, path: Path, use_time: bool = True, encoder: str = "use") -> None:
         from storyline.evaluation import gold_labels
         from storyline.settings import Settings
-        from storyline.store import Store
+        from storyline.storage import open_store
 
         # by line number: the cached database may have been prepared from another spelling of the path
         gold = {int(origin.rsplit(":", 1)[1]): story for origin, story in gold_labels(str(path)).items()}
         db = prepared_db(path, encoder)
         self.key = db.stem + ("" if use_time else "-undated")
-        store = Store(db)
+        store = open_store(db)
         try:
-            rows = store.conn.execute("SELECT id, origin, duplicate_of FROM articles").fetchall()
+            rows = [(a.id, a.origin, a.duplicate_of) for a in store.article_summaries()]
             vectors = store.get_vectors([r[0] for r in rows])
             articles = {r[0]: store.get_article(r[0]) for r in rows}
         finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from storyline.briefs.cache import cached_vectors
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
@@ -34,5 +36,6 @@ def test_cache_encodes_only_new_texts(tmp_path):
     wanted["h1"].append(("quote", "We want fair pay", "Eva Lind"))
     cached_vectors(engine.store, Spy(), wanted)
     assert calls == [1, 1]
-    rows = engine.store.conn.execute("SELECT kind, speaker FROM sentences ORDER BY idx").fetchall()
+    with sqlite3.connect(engine.store.path) as conn:
+        rows = conn.execute("SELECT kind, speaker FROM sentences ORDER BY idx").fetchall()
     assert rows == [("sentence", None), ("quote", "Eva Lind")]

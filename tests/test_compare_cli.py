@@ -35,7 +35,7 @@ KEYS = {"overall", "cosine", "shared_entities", "matched_sentences", "date_gap_d
 
 
 class FakeStore:
-    """An in-memory ArticleLookup, standing in for storyline.store.Store."""
+    """An in-memory ArticleLookup, standing in for storyline.storage.Store."""
 
     def __init__(self, articles):
         self._articles = {a.id: a for a in articles}
@@ -108,10 +108,10 @@ def test_compare_json_keys_and_same_story(files):
 
 
 def test_compare_ids_in_a_real_store(tmp_path):
-    from storyline.store import Store
+    from storyline.storage import open_store
 
     db = tmp_path / "s.db"
-    store = Store(db)
+    store = open_store(db)
     store.create_story("s1", 1)
     for article in ARTICLES:
         store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)
@@ -185,10 +185,10 @@ def test_eval_pairs_bad_files(tmp_path):
 
 
 def test_compare_db_comes_from_env_and_storyline_toml_like_every_command(tmp_path, monkeypatch):
-    from storyline.store import Store
+    from storyline.storage import open_store
 
     db = tmp_path / "named.db"
-    store = Store(db)
+    store = open_store(db)
     store.create_story("s1", 1)
     for article in ARTICLES:
         store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)

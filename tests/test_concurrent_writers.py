@@ -24,7 +24,7 @@ from storyline.engine import Engine
 from storyline.errors import StoreError
 from storyline.lease import WriterLease
 from storyline.settings import Settings
-from storyline.store import Store
+from storyline.storage import open_store
 from storyline.types import RawRecord
 from storyline.writer import write_batch
 
@@ -178,7 +178,7 @@ def test_a_second_writer_waits_naming_the_holder_then_goes_on(tmp_path):
     rows = corpus("a", events=3, per_event=2, seed=6)
     path = write(tmp_path / "a.jsonl", rows)
     db = tmp_path / "x.db"
-    Store(db).close()
+    open_store(db).close()
     with WriterLease(str(db)):
         proc = _ingest(path, db)
         told = threading.Event()
@@ -219,7 +219,7 @@ def test_stories_stored_behind_an_engines_back_are_never_reissued(tmp_path):
     db = tmp_path / "x.db"
     rows = corpus("a", 4, 2, 7)
     with _engine(db) as engine:
-        other = Store(db)
+        other = open_store(db)
         with other.transaction():
             other.create_story("s1", 1)
             other.create_story("s2", 2)

@@ -206,7 +206,7 @@ def test_a_database_refuses_vectors_of_another_encoder(tmp_path):
         with pytest.raises(ConfigError) as err:
             engine.ingest_records(_records(rows[3:]))
         assert "hashing" in err.value.message and "--encoder hashing" in err.value.hint
-        assert engine.store.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 3
+        assert engine.store.count_articles() == 3
 
 
 def test_auto_encoder_is_the_one_the_database_was_built_with(tmp_path):

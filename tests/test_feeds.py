@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from storyline.fetch_state import FetchState
 from storyline.sources.feeds import Harvester, Outcome, Tally, parse_feed
 from storyline.sources.http import Fetcher
+from storyline.storage import open_store
 from storyline.types import RawRecord, Rejection
 from webserver import FIXTURES, Route, WebServer, news_site
 
@@ -50,7 +50,7 @@ def web():
 
 def harvester(db, sink, **kwargs) -> Harvester:
     fetcher = Fetcher(min_interval=0.0, backoff=0.01, timeout=0.5, retries=1, max_bytes=300_000)
-    return Harvester(fetcher, FetchState(sqlite3.connect(db, isolation_level=None)), sink, **kwargs)
+    return Harvester(fetcher, FetchState(open_store(db)), sink, **kwargs)
 
 
 def test_rss_items_are_parsed_with_absolute_links_and_utc_dates() -> None:
@@ -211,7 +211,7 @@ def stuck_route(release: threading.Event, body: str = ARTICLE, **kwargs) -> Rout
 
 def slow_harvester(db, sink, order: list[str]) -> Harvester:
     fetcher = Fetcher(min_interval=0.0, backoff=0.01, timeout=120, retries=0, max_bytes=300_000)
-    return Harvester(fetcher, FetchState(sqlite3.connect(db, isolation_level=None)), sink,
+    return Harvester(fetcher, FetchState(open_store(db)), sink,
                      on_item=lambda url, outcome: order.append(url))
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from storyline.fetch_state import FetchState
+from storyline.storage import open_store
 
 
-def connect(path) -> sqlite3.Connection:
-    return sqlite3.connect(path, isolation_level=None)
+def connect(path):
+    return open_store(path)
 
 
 def test_url_outcomes_survive_a_reopen(tmp_path) -> None:
@@ -18,7 +17,7 @@ def test_url_outcomes_survive_a_reopen(tmp_path) -> None:
     state = FetchState(connect(db))
     state.record("https://n.example/a", "ingested", article_id="a1", etag='"x"', feed_url="https://n.example/rss")
     state.record("https://n.example/b", "failed", reason="http_5xx", detail="HTTP 503")
-    state.conn.close()
+    state.store.close()
 
     again = FetchState(connect(db))
     a = again.get("https://n.example/a")
@@ -49,7 +48,8 @@ def test_article_id_and_first_seen_are_kept_on_update(tmp_path) -> None:
 
 def test_feed_validators_are_kept_when_asked(tmp_path) -> None:
     state = FetchState(connect(tmp_path / "s.db"))
-    state.record_feed("https://n.example/rss", "ok", etag='"v1"', last_modified="Thu, 14 Mar 2024 09:30:00 GMT", items_new=3)
+    state.record_feed("https://n.example/rss", "ok", etag='"v1"', last_modified="Thu, 14 Mar 2024 09:30:00 GMT",
+                      items_new=3)
     state.record_feed("https://n.example/rss", "interrupted", etag='"v2"', keep_validators=True, items_new=1)
     feed = state.feed("https://n.example/rss")
     assert feed.etag == '"v1"' and feed.last_status == "interrupted" and feed.polls == 2 and feed.items_new == 4
@@ -59,19 +59,18 @@ def test_feed_validators_are_kept_when_asked(tmp_path) -> None:
 
 
 def test_writes_join_an_open_transaction_and_roll_back_with_it(tmp_path) -> None:
-    conn = connect(tmp_path / "s.db")
-    state = FetchState(conn)
-    conn.execute("BEGIN")
-    state.record("https://n.example/a", "ingested")
-    conn.execute("ROLLBACK")
+    store = connect(tmp_path / "s.db")
+    state = FetchState(store)
+    with pytest.raises(RuntimeError), store.transaction():
+        state.record("https://n.example/a", "ingested")
+        raise RuntimeError("the caller's transaction fails")
     assert state.get("https://n.example/a") is None
     with pytest.raises(ValueError):
         state.record("https://n.example/a", "maybe")
 
 
-def test_works_on_a_connection_with_implicit_transactions(tmp_path) -> None:
-    conn = sqlite3.connect(tmp_path / "s.db")  # Python's default isolation level
-    state = FetchState(conn)
+def test_a_write_outside_a_transaction_is_committed_at_once(tmp_path) -> None:
+    state = FetchState(connect(tmp_path / "s.db"))
     state.record("https://n.example/a", "rejected", reason="http_404")
-    other = connect(tmp_path / "s.db")
-    assert other.execute("SELECT status FROM fetch_urls").fetchall() == [("rejected",)]
+    other = FetchState(connect(tmp_path / "s.db"))
+    assert other.counts() == {"rejected": 1}

@@ -4,6 +4,7 @@ publication date (issue 16, small ones): CLI `show`/`stories`/`brief`, the JSON 
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from storyline.cli import main
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
-from storyline.store import Store
+from storyline.storage import open_store
 from storyline.types import RawRecord
 from web_corpus import Server, corpus
 
@@ -36,28 +37,31 @@ def db(tmp_path_factory):
                                          title="Volunteers repaint the lighthouse of Capo Varena in three days",
                                          text="Twenty volunteers repainted the old lighthouse of Capo Varena over "
                                               "three days, using paint donated by the shipyard.")])
-    store = Store(path)
-    # one story per event whatever the clusterer made of them (the hashing encoder is no judge of events)
+    # one story per event whatever the clusterer made of them (the hashing encoder is no judge of events):
+    # regrouped by hand in the SQLite file, as no Storyline writer would
     groups = {"t-bridge": ("bridge-en", "bridge-es", "bridge-de"), "t-museum": ("museum-it", "museum-en"),
               "t-chess": ("chess-en",), "t-ferry": ("ferry-dated", "ferry-undated"), "t-note": ("note-undated",),
               "t-orchard": ("orchard-fr",)}
-    with store.transaction():
-        seq = store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM stories").fetchone()[0]
+    with sqlite3.connect(path) as conn:
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM stories").fetchone()[0]
         for n, (sid, members) in enumerate(groups.items(), 1):
-            store.conn.execute("INSERT INTO stories(seq, id, created, updated) VALUES(?, ?, ?, ?)",
-                               (seq + n, sid, "2026-04-16T00:00:00Z", "2026-04-16T00:00:00Z"))
-            store.conn.execute(f"UPDATE articles SET story_id=? WHERE id IN ({','.join('?' * len(members))})",
-                               (sid, *members))
-        store.conn.execute("DELETE FROM stories WHERE id NOT LIKE 't-%'")
+            conn.execute("INSERT INTO stories(seq, id, created, updated) VALUES(?, ?, ?, ?)",
+                         (seq + n, sid, "2026-04-16T00:00:00Z", "2026-04-16T00:00:00Z"))
+            conn.execute(f"UPDATE articles SET story_id=? WHERE id IN ({','.join('?' * len(members))})",
+                         (sid, *members))
+        conn.execute("DELETE FROM stories WHERE id NOT LIKE 't-%'")
         # the undated ones arrived "long ago": shown as if published, they would sort before every dated one
-        store.conn.execute("UPDATE articles SET ingested='2020-01-01T00:00:00Z' WHERE published IS NULL")
+        conn.execute("UPDATE articles SET ingested='2020-01-01T00:00:00Z' WHERE published IS NULL")
+    conn.close()
+    store = open_store(path)
+    with store.transaction():
         for sid in groups:
             store.refresh_story(sid, sid.replace("t-", "story of the "), None)
         # museum's story is merged into chess's, which is merged in turn into bridge's: a chain
         store.merge_story("t-museum", "t-chess")
         store.merge_story("t-chess", "t-bridge")
         store.refresh_story("t-bridge", "story of the bridge", None)
-    story = dict(store.conn.execute("SELECT id, story_id FROM articles").fetchall())
+    story = dict(store.article_story_pairs())
     story["museum-it"] = "t-museum"
     store.close()
     return path, story

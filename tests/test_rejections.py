@@ -11,9 +11,9 @@ import tracemalloc
 
 from storyline.embed import HashingEncoder
 from storyline.engine import REJECTION_SAMPLE, Engine
-from storyline.schema import MIGRATIONS
 from storyline.settings import Settings
-from storyline.store import Store
+from storyline.storage import open_store
+from storyline.storage.sqlite.schema import MIGRATIONS
 
 ENV = dict(os.environ, STORYLINE_ENCODER="hashing")
 
@@ -73,8 +73,9 @@ def test_repeats_stored_by_older_versions_are_folded_on_upgrade(tmp_path):
     conn.executemany("INSERT INTO rejections(origin, reason, detail, at) VALUES(?,?,?,?)", rows)
     conn.commit()
     conn.close()
-    store = Store(path)
-    found = store.conn.execute("SELECT origin, reason, detail, at, times FROM rejections ORDER BY id").fetchall()
+    store = open_store(path)
+    with sqlite3.connect(path) as conn:
+        found = conn.execute("SELECT origin, reason, detail, at, times FROM rejections ORDER BY id").fetchall()
     assert found == [("a.jsonl:1", "malformed_json", "new", "2026-01-02T00:00:00Z", 2),
                      ("a.jsonl:2", "empty", "no text", "2026-01-01T00:00:00Z", 1)]
     assert store.rejection_counts() == {"malformed_json": 1, "empty": 1}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import storyline
-from storyline.store import Store, from_iso
+from storyline.storage import from_iso, open_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "same_kind_shootings.jsonl"
 
@@ -25,9 +25,9 @@ def _stories_of(rows: list[dict], tmp_path: Path, name: str) -> dict[str, str]:
     db = str(tmp_path / f"{name}.db")
     report = storyline.ingest([str(path)], db=db)
     assert report.ingested == len(rows) and not report.rejections
-    store = Store(db)
+    store = open_store(db)
     try:
-        return dict(store.conn.execute("SELECT id, story_id FROM articles").fetchall())
+        return dict(store.article_story_pairs())
     finally:
         store.close()
 

@@ -15,8 +15,8 @@ from storyline.cli import main
 from storyline.dates import to_iso
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
-from storyline.schema import MIGRATIONS
-from storyline.store import Store
+from storyline.storage import open_store
+from storyline.storage.sqlite.schema import MIGRATIONS
 from storyline.types import RawRecord
 from storyline.web.app import create_app
 from web_corpus import corpus
@@ -47,14 +47,16 @@ def test_an_undated_story_has_no_span_and_a_mixed_one_the_span_of_its_dated(db, 
     copy = tmp_path / "copy.db"
     with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
         source.backup(target)
-    store = Store(copy)
+    dated_id = _story_of(copy, "bridge-en")
+    store = open_store(copy)
     try:
         undated = store.get_story(_story_of(copy, "snow-undated"))
         assert undated.first_seen is None and undated.last_seen is None
-        dated_id = _story_of(copy, "bridge-en")
         before = store.get_story(dated_id)
-        with store.transaction():  # an undated article joins a dated story: its span does not move
-            store.conn.execute("UPDATE articles SET story_id = ? WHERE id = 'snow-undated'", (dated_id,))
+        with sqlite3.connect(copy) as conn:  # an undated article joins a dated story: its span does not move
+            conn.execute("UPDATE articles SET story_id = ? WHERE id = 'snow-undated'", (dated_id,))
+        conn.close()
+        with store.transaction():
             store.refresh_story(dated_id, before.headline, None)
         after = store.get_story(dated_id)
         with store.transaction():
@@ -109,7 +111,7 @@ def test_an_older_database_gets_spans_of_dated_articles(tmp_path):
                      (int(sid[1:]), sid, first, last, first, last))
     conn.commit()
     conn.close()
-    store = Store(path)
+    store = open_store(path)
     try:
         spans = {s.id: (to_iso(s.first_seen), to_iso(s.last_seen)) for s in store.list_stories()}
         assert [s.id for s in store.list_stories()] == ["s1", "s2"]

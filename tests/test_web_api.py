@@ -313,12 +313,12 @@ def test_a_long_bad_value_is_quoted_short(client):
 
 
 def test_source_filter_folds_case_beyond_ascii(tmp_path):
-    from storyline.web import queries
+    from storyline.storage import StoryFilter
 
     db = tmp_path / "fold.db"
     row = {"title": "Le pont du Léman rouvre après trois mois de travaux",
            "text": "Le pont du Léman a rouvert lundi matin après trois mois de travaux de renforcement."}
     with Engine(db, encoder=HashingEncoder()) as engine:
         engine.ingest_records([RawRecord(origin="m:1", id="leman-1", source="Écho du Léman", lang="fr", **row)])
-        stories, *_ = queries.list_stories(engine.store.conn, queries.StoryFilter(sources=("ÉCHO DU LÉMAN",)))
+        stories, *_ = engine.store.story_page(StoryFilter(sources=("ÉCHO DU LÉMAN",)))
     assert [s["sources"] for s in stories] == [["Écho du Léman"]]

@@ -162,9 +162,9 @@ def test_an_in_memory_database_is_written_in_the_callers_thread():
 
 
 def test_writer_runs_one_job_at_a_time_and_hands_back_results_and_errors(tmp_path):
-    from storyline.store import Store
+    from storyline.storage import open_store
 
-    Store(tmp_path / "w.db").close()
+    open_store(tmp_path / "w.db").close()
     writer = Writer(str(tmp_path / "w.db"))
     try:
         writer.submit(lambda store, x: (store.count_articles(), x), 7)

@@ -42,7 +42,7 @@ _NO_DATABASE = "ingest first: storyline.ingest([...], db=...)"
 
 def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story]:
     """Stories in ``db``, newest first."""
-    from storyline.store import open_existing
+    from storyline.storage import open_existing
 
     store = open_existing(db, _NO_DATABASE)
     try:
@@ -53,7 +53,7 @@ def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story
 
 def story(story_id: str, *, db: str = "storyline.db") -> Story:
     """One story with its article ids; NotFoundError when absent."""
-    from storyline.store import open_existing
+    from storyline.storage import open_existing
 
     store = open_existing(db, _NO_DATABASE)
     try:

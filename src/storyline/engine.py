@@ -30,10 +30,9 @@ from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.dedup import DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, strict_error
-from storyline.lease import WriterLease
 from storyline.prepare import Prepared, clean_batch, extract_batch, find_duplicates, to_articles
 from storyline.settings import Settings
-from storyline.store import Store, utcnow
+from storyline.storage import open_store, utcnow
 from storyline.types import Assignment, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
@@ -156,7 +155,7 @@ class Engine:
         clusterer: Clusterer | None = None,
     ) -> None:
         self.settings = settings or Settings(db=str(db_path))
-        self.store = Store(db_path)
+        self.store = open_store(db_path)
         self.encoder = encoder or get_encoder(replace(self.settings, db=str(db_path)).resolved_encoder())
         # the story counter: read from the store by _restore; new ids are checked free in the write transaction
         self.story_ids = StoryIds()
@@ -248,7 +247,7 @@ class Engine:
         """Ingest a stream of raw records (and count the rejections readers already made), holding the
         database's writer lease throughout: another process's ingest waits for this one, and this one
         first takes in whatever other processes stored since this engine last looked."""
-        with WriterLease(self.store.path, timeout=self.writer_wait):
+        with self.store.writer_lease(timeout=self.writer_wait):
             if self._stale():
                 self._resync()
             try:

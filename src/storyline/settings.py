@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -148,19 +147,10 @@ class Settings:
 
 
 def stored_encoder(db: str) -> str | None:
-    """The encoder name of the vectors in the database file ``db``, None if it has none (or is no file)."""
-    from storyline.store import vector_encoder
+    """The encoder name of the vectors in the database ``db``, None if it has none (or is no database yet)."""
+    from storyline.storage import encoder_at
 
-    if db == ":memory:" or db.startswith("file:") or not Path(db).is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
-        try:
-            return vector_encoder(conn)
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None  # not a storyline database (yet): the store says so when it opens it
+    return encoder_at(db)
 
 
 def _coerced(current: Any, values: Mapping[str, Any], prefix: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Writing an ingested batch (one transaction), and a background writer: one thread with its own
-SQLite connection stores a batch while the next is prepared.
+store (its own connection) stores a batch while the next is prepared.
 
 SQLite releases the GIL while it works, so most of a batch's write runs on the second core. One job
 at a time: ``submit`` needs the previous job collected with ``wait``, which returns its result or
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from storyline.errors import StoreError
-from storyline.store import Store, to_iso
+from storyline.storage import Store, open_store, to_iso
 
 # Counts the batches written: a writer whose memory reflects fewer must re-read the stories first.
 WRITES_COUNTER = "writes"
@@ -27,18 +27,16 @@ _HEADLINE_SAMPLE = 100
 
 
 def available(store: Store) -> bool:
-    """True if a second connection sees the same database (a file in WAL mode) and this platform can
+    """True if a second store sees the same database (SQLite: a file in WAL mode) and this platform can
     read another thread's CPU clock; otherwise writes stay in the caller's thread."""
-    if not hasattr(time, "pthread_getcpuclockid") or store.path in ("", ":memory:") or store.path.startswith("file:"):
-        return False
-    return str(store.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+    return hasattr(time, "pthread_getcpuclockid") and store.shared_connections()
 
 
 class Writer:
-    """Runs ``job(store, *args)`` calls one at a time on a thread that owns a second connection."""
+    """Runs ``job(store, *args)`` calls one at a time on a thread that owns a second store on ``path``."""
 
     def __init__(self, path: str) -> None:
-        self.store = Store(path)
+        self.store = open_store(path)
         self._cond = threading.Condition()
         self._job: tuple[Callable[..., Any], tuple] | None = None
         self._outcome: tuple[bool, Any, float, float] | None = None  # (ok, result or error, wall s, CPU s)

@@ -42,7 +42,7 @@ from storyline.briefs.text import Unit, split_units
 from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import NotFoundError
-from storyline.store import Store, open_existing
+from storyline.storage import Store, open_existing
 from storyline.types import Article, Brief, CitedSentence, QuoteGroup, QuoteVariant
 
 __all__ = ["MAX_CLAIMS", "brief", "build_brief", "encoder_for"]

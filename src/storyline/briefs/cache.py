@@ -7,27 +7,16 @@ Lookups are by text, so a changed sentence splitter re-encodes only what it cuts
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 
 import numpy as np
 
 from storyline.embed.base import Encoder
+from storyline.storage.protocol import SentenceStore
 
-__all__ = ["SentenceCache", "cached_vectors", "encode_sorted"]
+__all__ = ["cached_vectors", "encode_sorted"]
 
 # USE runs fastest on batches of a few dozen texts of similar length.
 _BATCH = 32
-
-
-class SentenceCache(Protocol):
-    """The part of ``storyline.store.Store`` the cache needs."""
-
-    def sentence_vectors(self, article_ids: Sequence[str], encoder: str) -> dict[str, dict[str, np.ndarray]]: ...
-
-    def replace_sentences(self, article_id: str, encoder: str,
-                          rows: Sequence[tuple[str, str, str | None, np.ndarray]]) -> None: ...
-
-    def transaction(self): ...
 
 
 def encode_sorted(encoder: Encoder, texts: Sequence[str], batch: int = _BATCH) -> np.ndarray:
@@ -46,7 +35,7 @@ def encode_sorted(encoder: Encoder, texts: Sequence[str], batch: int = _BATCH) -
 
 
 def cached_vectors(
-    store: SentenceCache,
+    store: SentenceStore,
     encoder: Encoder,
     wanted: Mapping[str, Sequence[tuple[str, str, str | None]]],
 ) -> dict[str, np.ndarray]:

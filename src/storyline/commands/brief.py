@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from storyline.commands.core import db_option, open_store
+from storyline.commands.core import db_option, open_named_store
 from storyline.errors import InputError
 
 __all__ = ["brief_command"]
@@ -29,7 +29,7 @@ def brief_command(story_id, db, lang, fmt, as_json, output):
         raise InputError(f"--lang {lang!r} is not a language code", hint="give an ISO 639-1 code such as en, es or fr")
     if output:
         _check_writable(output)  # before the work of building the brief
-    store = open_store(db)
+    store = open_named_store(db)
     try:
         story = store.get_story(story_id)
         if story is not None and story.merged_into:

@@ -27,7 +27,7 @@ __all__ = ["ArticleLookup", "Resolved", "compare_command", "eval_pairs_command",
            "predict_pairs", "read_pairs", "resolve"]
 
 class ArticleLookup(Protocol):
-    """The part of ``storyline.store.Store`` that ``compare`` needs."""
+    """The part of ``storyline.storage.Store`` that ``compare`` needs."""
 
     def get_article(self, article_id: str) -> Article | None: ...
 
@@ -97,7 +97,7 @@ def resolve(ref: str, lookup: ArticleLookup | Callable[[], ArticleLookup] | None
 
 
 def _open_store(db: str) -> ArticleLookup:
-    from storyline.store import open_existing
+    from storyline.storage import open_existing
 
     return open_existing(db, hint="give an existing file, or ingest first and pass --db FILE for ids and URLs")
 

@@ -28,9 +28,9 @@ def open_engine(db: str | None, **overrides):
     return Engine(settings.db, settings=settings)
 
 
-def open_store(db: str | None):
+def open_named_store(db: str | None):
     """The database the user named (flag, env or file), which must exist: the commands here only read."""
-    from storyline.store import open_existing
+    from storyline.storage import open_existing
 
     return open_existing(Settings.load(db=db).db)
 
@@ -110,11 +110,9 @@ def _story_row(story) -> dict:
 @click.option("--limit", default=None, type=click.IntRange(1, None), help="Show at most this many stories.")
 def stories(db, as_json, limit):
     """List stories, newest first: id, size, languages, sources, time span, headline."""
-    from storyline.web.queries import dated_spans
-
-    store = open_store(db)
+    store = open_named_store(db)
     rows = [_story_row(story) for story in store.list_stories(limit=limit)]
-    spans = dated_spans(store.conn, [row["id"] for row in rows])
+    spans = store.dated_spans([row["id"] for row in rows])
     store.close()
     for row in rows:  # the span of the dated articles: an ingest time is no publication date
         first, last, undated = spans.get(row["id"], (None, None, 0))
@@ -153,7 +151,7 @@ def show(story_id, db, as_json):
     """Show one story's articles: language, source, date, title, and near-duplicate links."""
     from storyline.dates import to_iso
 
-    store = open_store(db)
+    store = open_named_store(db)
     story = store.get_story(story_id)
     if story is None:
         raise NotFoundError(f"no story {story_id!r} in {store.path}", hint="list them with `storyline stories`")
@@ -236,10 +234,9 @@ def eval_stories(path, as_json, encoder):
                 report = engine.ingest_paths([path], progress=bar.update)
                 elapsed = time.perf_counter() - started
             origin_of, lang_of, time_of = {}, {}, {}
-            for origin, story_id, lang, published in engine.store.conn.execute(
-                    "SELECT origin, story_id, lang, published FROM articles"):
-                origin_of[origin], lang_of[origin] = story_id, lang
-                time_of[origin] = from_iso(published) if published else None
+            for placed in engine.store.article_summaries():
+                origin_of[placed.origin], lang_of[placed.origin] = placed.story_id, placed.lang
+                time_of[placed.origin] = placed.published
     keys = [origin for origin in gold if origin in origin_of]
     gold_labels = [gold[k] for k in keys]
     predicted = [origin_of[k] for k in keys]

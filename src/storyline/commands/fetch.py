@@ -193,7 +193,7 @@ def _harvest(settings: Settings, quiet: bool, stop: threading.Event) -> Iterator
         sink = EngineSink(engine)
         with Fetcher(timeout=polite.timeout, retries=polite.retries, min_interval=polite.delay,
                      max_bytes=polite.max_bytes, stop=stop) as fetcher:
-            yield Harvester(fetcher, FetchState(engine.store.conn), sink, stop=stop, on_item=on_item,
+            yield Harvester(fetcher, FetchState(engine.store), sink, stop=stop, on_item=on_item,
                             workers=polite.parallel), sink
 
 

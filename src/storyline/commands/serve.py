@@ -11,7 +11,7 @@ from storyline.commands.core import db_option
 from storyline.embed.registry import options as encoder_options
 from storyline.errors import ConfigError
 from storyline.settings import Settings, stored_encoder
-from storyline.store import Store
+from storyline.storage import open_store
 
 
 @click.command("serve")
@@ -39,7 +39,8 @@ def serve_command(db, host, port, encoder, token):
     if not _port_free(host, port):
         raise ConfigError(f"port {port} on {host} is in use (another server, or an earlier `storyline serve`)",
                           hint="pass --port with a free port, e.g. --port 8766, or stop the other server")
-    Store(settings.db).close()  # a clear error now (missing folder, not a database) rather than on the first request
+    # a clear error now (missing folder, not a database) rather than on the first request
+    open_store(settings.db).close()
     _check_encoder(settings)
     if not existed:
         click.echo(f"note: {settings.db} did not exist; started an empty database", err=True)

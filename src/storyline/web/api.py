@@ -63,11 +63,11 @@ async def list_stories(
     f = story_filter(q, lang, source, since, until, sort, limit, offset)
     if f.q and state.search_stale():
         await run_in_threadpool(state.sync_search)
-    conn = state.store().conn
-    stories, more = queries.list_stories(conn, f)
+    store = state.store()
+    stories, more = store.story_page(f)
     return JSONResponse({
         "stories": stories, "limit": limit, "offset": offset,
-        "next_offset": offset + limit if more else None, "version": queries.version(conn),
+        "next_offset": offset + limit if more else None, "version": store.content_version(),
     })
 
 
@@ -95,7 +95,7 @@ def compare(request: Request, a: str = Query(..., description="An article id"),
 @router.get("/version", response_model=schemas.VersionOut)
 async def get_version(request: Request) -> JSONResponse:
     """A number that grows when articles arrive: poll it to know when to refresh."""
-    return JSONResponse({"version": queries.version(request.app.state.storyline.store().conn)})
+    return JSONResponse({"version": request.app.state.storyline.store().content_version()})
 
 
 @router.post("/articles", response_model=schemas.IngestOut, responses=_WRITE_ERRORS,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from storyline.web import queries, views
+from storyline.web import views
 from storyline.web.api import Sort, story_filter
 from storyline.web.format import id_path, install_filters
 
@@ -26,9 +26,9 @@ def _list_context(request: Request, q: str, lang: list[str], source: list[str], 
     f = story_filter(q, lang, source, since, until, sort, PAGE_SIZE, offset)
     if f.q:
         state.sync_search()
-    conn = state.store().conn
-    stories, more = queries.list_stories(conn, f)
-    return {"stories": stories, "filter": f, "more": more, "version": queries.version(conn),
+    store = state.store()
+    stories, more = store.story_page(f)
+    return {"stories": stories, "filter": f, "more": more, "version": store.content_version(),
             "next_offset": offset + PAGE_SIZE, "poll_ms": request.app.state.poll_ms}
 
 
@@ -37,7 +37,7 @@ def index(request: Request, q: str = Query("", max_length=500), lang: list[str] 
           source: list[str] = Query([]), since: str | None = None, until: str | None = None,
           sort: Sort = "recent", offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
     context = _list_context(request, q, lang, source, since, until, sort, offset)
-    context["langs"], context["sources"] = queries.known_values(request.app.state.storyline.store().conn)
+    context["langs"], context["sources"] = request.app.state.storyline.store().known_values()
     return templates.TemplateResponse(request, "index.html", context)
 
 

@@ -1,6 +1,6 @@
-"""What one web app shares across requests: a connection per thread, one encoder, one engine, a brief cache.
+"""What one web app shares across requests: a store per thread, one encoder, one engine, a brief cache.
 
-Reads use a SQLite connection per worker thread (WAL lets them run beside the writer). The encoder
+Reads use a store (connection) per worker thread (SQLite's WAL lets them run beside the writer). The encoder
 loads once, on first need, and is called under a lock; the engine is built once and ingests under
 its own lock, so concurrent POSTs queue instead of interleaving batches.
 """
@@ -17,9 +17,8 @@ import numpy as np
 
 from storyline.embed.base import Encoder
 from storyline.settings import Settings
-from storyline.store import Store
+from storyline.storage import Store, open_store
 from storyline.types import Brief
-from storyline.web import queries
 
 
 class LockedEncoder:
@@ -55,8 +54,8 @@ class AppState:
         self._search_lock = threading.Lock()
         self._briefs: OrderedDict[tuple, Brief] = OrderedDict()
         self._indexed = -1  # article version the search index is known to cover
-        first = Store(self.db_path)  # runs the store's migrations once, before any worker thread
-        queries.ensure_schema(first.conn)
+        first = open_store(self.db_path)  # runs the store's migrations once, before any worker thread
+        first.prepare_reads()
         self._local.store = first
         self._stores.append(first)
 
@@ -65,7 +64,7 @@ class AppState:
         """This thread's own Store (connection) on the database."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.db_path)
+            store = open_store(self.db_path)
             self._local.store = store
             with self._lock:
                 self._stores.append(store)
@@ -73,16 +72,16 @@ class AppState:
 
     def search_stale(self) -> bool:
         """Whether articles arrived since the search index was last brought up to date."""
-        return queries.version(self.store().conn) > self._indexed
+        return self.store().content_version() > self._indexed
 
     def sync_search(self) -> int:
         """Bring the text-search index up to date with the articles; a no-op when nothing arrived."""
-        conn = self.store().conn
-        if queries.version(conn) <= self._indexed:
+        store = self.store()
+        if store.content_version() <= self._indexed:
             return 0
         with self._search_lock:
-            seen = queries.version(conn)
-            added = queries.sync_search(conn)
+            seen = store.content_version()
+            added = store.sync_search()
             self._indexed = max(self._indexed, seen)
             return added
 

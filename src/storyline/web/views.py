@@ -8,7 +8,7 @@ from typing import Any
 
 from storyline.errors import InputError, NotFoundError
 from storyline.types import Brief, Rejection
-from storyline.web import checks, queries
+from storyline.web import checks
 from storyline.web.state import AppState
 
 log = logging.getLogger("storyline.web")
@@ -26,7 +26,7 @@ def brief_for(state: AppState, story: dict[str, Any], lang: str | None) -> tuple
 
     def build() -> Brief:
         store = state.store()
-        made_by = queries.story_vectors_encoder(store.conn, story["id"])
+        made_by = store.story_vector_encoder(story["id"])
         # The app's encoder only if it made the stored vectors; else briefs picks the matching one.
         encoder = state.encoder if made_by in (None, state.encoder.name) else None
         return build_brief(store, story["id"], lang=lang, encoder=encoder)
@@ -43,18 +43,18 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
     """A story row, its articles and its ``Brief`` (for pages; the API sends ``story_json`` of it).
 
     Raises NotFoundError for an unknown id."""
-    conn = state.store().conn
-    story = queries.get_story_row(conn, story_id)
+    store = state.store()
+    story = store.story_row(story_id)
     if story is None:
         raise NotFoundError(f"no story {story_id!r}", hint="list stories with GET /api/stories")
     detail = dict(story)
     detail["brief"], detail["brief_error"], detail["note"] = None, None, None
     if story["merged_into"]:  # its articles live in the story it joined: say where, list none here
-        detail["merged_into"] = queries.final_story(conn, story_id)
+        detail["merged_into"] = store.final_story(story_id)
         detail["note"] = f"merged into {detail['merged_into']}"
         detail["articles"] = []
         return detail
-    detail["articles"] = queries.story_article_rows(conn, story_id)
+    detail["articles"] = store.story_article_rows(story_id)
     if with_brief and detail["articles"]:
         detail["brief"], detail["brief_error"] = brief_for(state, story, lang)
     return detail
@@ -71,7 +71,7 @@ def story_json(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def article_detail(state: AppState, article_id: str) -> dict[str, Any]:
-    found = queries.article_row(state.store().conn, article_id)
+    found = state.store().article_row(article_id)
     if found is None:
         raise NotFoundError(f"no article {article_id!r}", hint="article ids are listed in GET /api/stories/{id}")
     return found

@@ -1,4 +1,5 @@
-"""The database schema as versioned migrations: each entry runs once, in order (PRAGMA user_version).
+"""The SQLite schema: versioned migrations (each entry runs once, in order: PRAGMA user_version),
+and the tables and indexes made on first need (fetch state; the web's list indexes and search).
 
 Append new migrations at the end; never edit one that has shipped.
 """
@@ -100,4 +101,49 @@ MIGRATIONS: tuple[str, ...] = (
         last_seen = (SELECT MAX(published) FROM articles WHERE articles.story_id = stories.id)
     WHERE status != 'merged';
     """,
+)
+
+# What the fetcher has seen (storyline.fetch_state); created on first use, all IF NOT EXISTS.
+FETCH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fetch_urls (
+    url           TEXT PRIMARY KEY,
+    status        TEXT NOT NULL,
+    reason        TEXT NOT NULL DEFAULT '',
+    detail        TEXT NOT NULL DEFAULT '',
+    final_url     TEXT,
+    feed_url      TEXT,
+    article_id    TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    first_seen    TEXT NOT NULL,
+    last_attempt  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fetch_urls_status ON fetch_urls(status);
+CREATE TABLE IF NOT EXISTS fetch_feeds (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    last_polled   TEXT,
+    last_status   TEXT NOT NULL DEFAULT '',
+    last_detail   TEXT NOT NULL DEFAULT '',
+    polls         INTEGER NOT NULL DEFAULT 0,
+    items_new     INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+# The story list's indexes and the text-search table (made by ``prepare_reads``; all IF NOT EXISTS, so
+# idempotent, and an ingest that no one reads pays nothing for them).
+READ_SCHEMA: tuple[str, ...] = (
+    "DROP INDEX IF EXISTS web_stories_recent",  # the orders before undated stories were sorted apart
+    "DROP INDEX IF EXISTS web_stories_latest",
+    "CREATE INDEX IF NOT EXISTS web_stories_recent_dated ON stories("
+    "last_seen IS NULL, substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
+    "CREATE INDEX IF NOT EXISTS web_stories_latest_dated ON stories("
+    "last_seen IS NULL, COALESCE(last_seen, updated) DESC, seq DESC)",
+    "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
+    # a page's dated spans (``dated_spans``) read this index alone, not each article of each story
+    "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
+    "title, text, content='', tokenize='unicode61 remove_diacritics 2')",
 )

@@ -1,17 +1,18 @@
-"""The SQLite store: schema versioning, WAL, transactions, lineage."""
+"""The SQLite backend: WAL, schema versioning from older files, and story rows kept by growth equal to
+a full recompute. What every backend must do is in test_contract.py."""
 
 import sqlite3
 from datetime import UTC, datetime
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from storyline.errors import StoreError
-from storyline.store import MIGRATIONS, Store, from_iso, to_iso
-from storyline.types import Article, RemovedLine
+from storyline.storage import open_store, to_iso
+from storyline.storage.sqlite.schema import MIGRATIONS
+from storyline.types import Article
 
 
 def _article(article_id: str, **kw) -> Article:
@@ -23,9 +24,11 @@ def _article(article_id: str, **kw) -> Article:
 
 
 def test_new_database_is_wal_and_at_latest_schema(tmp_path):
-    store = Store(tmp_path / "s.db")
+    store = open_store(tmp_path / "s.db")
     assert store.schema_version() == len(MIGRATIONS)
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.shared_connections()
 
 
 def test_an_older_database_is_migrated_in_place(tmp_path):
@@ -37,18 +40,21 @@ def test_an_older_database_is_migrated_in_place(tmp_path):
     conn.execute("INSERT INTO counters(name, value) VALUES('story', 7)")
     conn.commit()
     conn.close()
-    store = Store(path)
+    store = open_store(path)
     assert store.schema_version() == len(MIGRATIONS)
     assert store.counter("story") == 7
-    indexes = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    with sqlite3.connect(path) as conn:
+        indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "articles_story" in indexes and "articles_hash" not in indexes
 
 
 def test_newer_schema_is_refused_with_hint(tmp_path):
     path = tmp_path / "s.db"
-    Store(path).conn.execute("PRAGMA user_version=99")
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version=99")
     with pytest.raises(StoreError) as err:
-        Store(path)
+        open_store(path)
     assert "schema version 99" in err.value.message and err.value.hint
 
 
@@ -56,70 +62,17 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError):
-        Store(path)
+        open_store(path)
 
 
-def test_article_round_trip_keeps_every_field(tmp_path):
-    store = Store(tmp_path / "s.db")
-    article = _article("a1", url="https://x.example/1", source="x.example",
-                       published=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
-                       removed=(RemovedLine("Leave a Reply", "comment_form"),),
-                       extra={"section": "world"})
-    with store.transaction():
-        store.create_story("s1", 1)
-        store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)
-        store.insert_vector("a1", "test", np.ones(4, dtype=np.float32))
-    assert store.get_article("a1") == article
-    assert store.find_article_by_url("https://x.example/1").id == "a1"
-    assert store.get_vector("a1").tolist() == [1.0] * 4
-    assert store.get_article("nope") is None
 
 
-def test_failed_transaction_writes_nothing(tmp_path):
-    store = Store(tmp_path / "s.db")
-    with pytest.raises(RuntimeError), store.transaction():
-        store.create_story("s1", 1)
-        store.insert_article(_article("a1"), story_id="s1", similarity=1.0, duplicate_of=None)
-        raise RuntimeError("killed")
-    assert store.count_articles() == 0 and store.get_story("s1") is None
 
 
-def test_refresh_and_merge_keep_lineage(tmp_path):
-    store = Store(tmp_path / "s.db")
-    with store.transaction():
-        for n, (sid, lang, src) in enumerate([("s1", "en", "a.example"), ("s2", "es", "b.example")], 1):
-            store.create_story(sid, n)
-            store.insert_article(_article(f"a{n}", lang=lang, source=src), story_id=sid,
-                                 similarity=1.0, duplicate_of=None)
-            store.refresh_story(sid, f"head {n}", f"a{n}")
-        store.merge_story("s2", "s1")
-        store.refresh_story("s1", "head 1", "a1")
-    merged = store.get_story("s1")
-    assert merged.article_ids == ("a1", "a2") and merged.languages == ("en", "es")
-    assert merged.merged_from == ("s2",) and merged.size == 2
-    assert store.get_story("s2").merged_into == "s1"
-    assert [s.id for s in store.list_stories()] == ["s1"]
 
 
-def test_iso_round_trip():
-    moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-    assert to_iso(moment) == "2026-03-02T09:30:00Z"
-    assert from_iso(to_iso(moment)) == moment
-    assert to_iso(None) is None and from_iso(None) is None
 
 
-def test_insert_articles_writes_what_insert_article_writes(tmp_path):
-    store = Store(tmp_path / "s.db")
-    one, many = _article("a1", url="https://x.example/1", extra={"k": 1}), _article("a2", source="y.example")
-    with store.transaction():
-        store.create_story("s1", 1)
-        store.insert_articles(
-            [(one, "s1", 0.5, None, np.ones(4), np.arange(8, dtype=np.uint32)),
-             (many, "s1", 0.9, "a1", np.zeros(4), np.arange(8, dtype=np.uint32) + 1)], "test")
-    assert store.get_article("a1") == one and store.get_article("a2") == many
-    assert store.article_meta("a2") == {"story_id": "s1", "duplicate_of": "a1", "similarity": 0.9}
-    assert store.get_vector("a1").tolist() == [1.0] * 4
-    assert [aid for aid, _, _ in store.iter_minhashes(10)] == ["a1", "a2"]
 
 
 def _published(day: int) -> datetime:
@@ -132,7 +85,7 @@ def _published(day: int) -> datetime:
                                    st.one_of(st.none(), st.integers(1, 28))), min_size=1, max_size=4),
                 min_size=1, max_size=5))
 def test_grow_story_matches_a_full_refresh(batches):
-    store = Store(":memory:")
+    store = open_store(":memory:")
     n = 0
     with store.transaction():
         store.create_story("s1", 1)
@@ -154,20 +107,6 @@ def test_grow_story_matches_a_full_refresh(batches):
         full.size, full.first_seen, full.last_seen, full.languages, full.sources)
 
 
-def test_headline_candidates_are_the_newest_members_without_texts(tmp_path):
-    store = Store(tmp_path / "s.db")
-    with store.transaction():
-        store.create_story("s1", 1)
-        for n in range(1, 6):
-            store.insert_article(_article(f"a{n}"), story_id="s1", similarity=1.0, duplicate_of=None)
-            if n != 4:
-                store.insert_vector(f"a{n}", "test", np.full(4, n, dtype=np.float32))
-        store.set_headline("s1", "Title a5", "a5")
-    rows = store.headline_candidates("s1", 3)
-    assert [(aid, title) for aid, title, _ in rows] == [("a3", "Title a3"), ("a4", "Title a4"), ("a5", "Title a5")]
-    assert rows[1][2] is None and rows[2][2].tolist() == [5.0] * 4
-    assert store.get_story("s1").headline == "Title a5"
-    assert store.text_start("a1", 4) == "Body" and store.text_start("nope", 4) == ""
 
 
 def test_engine_story_rows_equal_a_full_recompute(tmp_path):
@@ -208,7 +147,7 @@ def test_every_reader_refuses_a_missing_database_alike_and_creates_none(tmp_path
     from storyline.briefs import brief
     from storyline.cli import main
     from storyline.errors import NotFoundError
-    from storyline.store import open_existing
+    from storyline.storage import open_existing
 
     missing = tmp_path / "typo.db"
     for read in (lambda: open_existing(missing), lambda: storyline.stories(db=str(missing)),

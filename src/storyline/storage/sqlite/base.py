@@ -1,0 +1,40 @@
+"""What every part of the SQLite backend shares: the connection attribute and small SQL helpers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+
+class Connected:
+    """A part of the SQLite store: its methods run on ``self._conn`` (autocommit; transactions are
+    opened explicitly by ``transaction()`` or ``own_transaction``)."""
+
+    _conn: sqlite3.Connection
+    path: str
+
+    @contextmanager
+    def own_transaction(self) -> Iterator[None]:
+        """A write transaction, or a part of the caller's if one is open."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+
+def in_chunks(ids: Sequence[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """Ids in slices small enough for one ``IN (?, ?, …)`` each, with their placeholders.
+
+    >>> [marks for _, marks in in_chunks(["a", "b", "c"], size=2)]
+    ['?,?', '?']
+    """
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))

@@ -1,0 +1,61 @@
+"""Rejected inputs (``rejections``: one row per input and reason) and the sentence vectors cached for
+briefs (``sentences``) in SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from storyline.dates import to_iso, utcnow
+from storyline.storage.sqlite.base import Connected, in_chunks
+
+# Characters of a rejection's detail that are kept (a whole bad input is no detail)
+DETAIL_CHARS = 2000
+
+
+class RejectionRows(Connected):
+    def insert_rejection(self, origin: str, reason: str, detail: str) -> None:
+        self.insert_rejections([(origin, reason, detail)])
+
+    def insert_rejections(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Store (origin, reason, detail) rejections; one already stored for the same input and reason
+        (a re-run) is updated, its ``times`` counted up, not stored twice."""
+        now = to_iso(utcnow())
+        self._conn.executemany(
+            "INSERT INTO rejections(origin, reason, detail, at) VALUES(?,?,?,?)"
+            " ON CONFLICT(origin, reason) DO UPDATE SET detail=excluded.detail, at=excluded.at, times=times+1",
+            ((origin, reason, detail[:DETAIL_CHARS], now) for origin, reason, detail in rows),
+        )
+
+    def rejection_counts(self) -> dict[str, int]:
+        """How many inputs were rejected for each reason."""
+        return dict(self._conn.execute("SELECT reason, COUNT(*) FROM rejections GROUP BY reason").fetchall())
+
+
+class SentenceRows(Connected):
+    def sentence_vectors(self, article_ids: Sequence[str], encoder: str) -> dict[str, dict[str, np.ndarray]]:
+        """Cached sentence vectors by article, then by sentence text, for one encoder."""
+        found: dict[str, dict[str, np.ndarray]] = {}
+        for chunk, marks in in_chunks(list(article_ids)):
+            rows = self._conn.execute(
+                f"SELECT article_id, text, vector FROM sentences WHERE encoder=? AND article_id IN ({marks})",
+                [encoder, *chunk],
+            )
+            for article_id, text, blob in rows:
+                found.setdefault(article_id, {})[text] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def replace_sentences(
+        self, article_id: str, encoder: str, rows: Sequence[tuple[str, str, str | None, np.ndarray]]
+    ) -> None:
+        """Replace one article's cached sentences: rows of (kind, text, speaker, vector), in order."""
+        self._conn.execute("DELETE FROM sentences WHERE article_id=? AND encoder=?", (article_id, encoder))
+        self._conn.executemany(
+            "INSERT INTO sentences(article_id, encoder, idx, kind, text, speaker, vector)"
+            " VALUES(?,?,?,?,?,?,?)",
+            [
+                (article_id, encoder, idx, kind, text, speaker, np.asarray(vec, dtype=np.float32).tobytes())
+                for idx, (kind, text, speaker, vec) in enumerate(rows)
+            ],
+        )
