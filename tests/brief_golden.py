@@ -37,9 +37,9 @@ def ingest(corpus: str, folder: Path, encoder) -> Path:
 
 def story_ids(db: Path) -> list[str]:
     """The stories with articles, in id order (s1, s2, … s10)."""
-    from storyline.store import Store
+    from storyline.storage import open_store
 
-    store = Store(db)
+    store = open_store(db)
     try:
         ids = {story_id for _, story_id in store.article_story_pairs()}
     finally:
@@ -50,9 +50,9 @@ def story_ids(db: Path) -> list[str]:
 def cli_outputs(corpus: str, db: Path, encoder) -> Iterator[tuple[str, str]]:
     """(file name, text) of every story's brief in every format, with no preferred language and with each of LANGS."""
     from storyline.briefs import build_brief, render
-    from storyline.store import Store
+    from storyline.storage import open_store
 
-    store = Store(db)
+    store = open_store(db)
     try:
         for story_id in story_ids(db):
             for lang in (None, *LANGS[corpus]):

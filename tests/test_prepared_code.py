@@ -27,7 +27,7 @@ def test_the_key_holds_the_preparation_stages_and_leaves_out_what_runs_after(cod
     assert {"storyline.engine", "storyline.prepare", "storyline.clean.cleaner", "storyline.clean.rules",
             "storyline.clean.vocab", "storyline.extract", "storyline.language", "storyline.dedup",
             "storyline.embed.use", "storyline.embed.e5", "storyline.sources.files", "storyline.writer",
-            "storyline.store"} <= modules
+            "storyline.storage.sqlite.store"} <= modules
     assert not {m for m in modules if m.startswith(("storyline.clustering", "storyline.assign", "storyline.briefs",
                                                      "storyline.web", "storyline.commands", "storyline.similarity"))}
 
