@@ -38,3 +38,17 @@ def event_rows() -> list[dict]:
                          "text": text, "source": f"outlet{n}.example",
                          "published": f"2026-03-0{n + 2}T08:00:00Z"})
     return rows
+
+
+def port_strike_engine(db: Path):
+    """An engine on ``db`` (hashing encoder, no model) holding one invented article with a quote."""
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.types import RawRecord
+
+    engine = Engine(db, encoder=HashingEncoder())
+    engine.ingest_records([
+        RawRecord(origin="t:1", id="h1", source="one.example", title="Port strike halts ferries",
+                  text='Dock workers stopped all ferries on Tuesday. "We want fair pay," said union leader Eva Lind.'),
+    ])
+    return engine

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from builders import port_strike_engine
 from storyline.briefs import brief, build_brief
 from storyline.embed import HashingEncoder, thresholds_for
 from storyline.engine import Engine
@@ -122,18 +123,9 @@ def test_second_brief_reads_the_cache(dam_story):
 
 
 # ---------- no model needed ----------
-def _hash_engine(db):
-    engine = Engine(db, encoder=HashingEncoder())
-    engine.ingest_records([
-        RawRecord(origin="t:1", id="h1", source="one.example", title="Port strike halts ferries",
-                  text='Dock workers stopped all ferries on Tuesday. "We want fair pay," said union leader Eva Lind.'),
-    ])
-    return engine
-
-
 def test_brief_api_and_unknown_story(tmp_path):
     db = tmp_path / "h.db"
-    _hash_engine(db).close()
+    port_strike_engine(db).close()
     b = brief("s1", db=db)
     assert b.headline == "Port strike halts ferries" and b.single_source_claims == ()
     assert all(np.isfinite(len(s.text)) for s in b.summary)

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
+from builders import port_strike_engine
 from storyline.briefs.cache import cached_vectors
 from storyline.embed import HashingEncoder
-from storyline.engine import Engine
-from storyline.types import RawRecord
-
-
-def _hash_engine(db):
-    engine = Engine(db, encoder=HashingEncoder())
-    engine.ingest_records([
-        RawRecord(origin="t:1", id="h1", source="one.example", title="Port strike halts ferries",
-                  text='Dock workers stopped all ferries on Tuesday. "We want fair pay," said union leader Eva Lind.'),
-    ])
-    return engine
 
 
 def test_cache_encodes_only_new_texts(tmp_path):
-    engine = _hash_engine(tmp_path / "h.db")
+    engine = port_strike_engine(tmp_path / "h.db")
     calls = []
 
     class Spy(HashingEncoder):
