@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.briefs_text import split_units
+from storyline.briefs.text import split_units
 from storyline.embed import get_encoder, registry
 
 ROOT = Path(__file__).resolve().parents[1]

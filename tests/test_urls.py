@@ -80,7 +80,7 @@ def test_site_of():
 @pytest.mark.parametrize("url", ["https://WWW.Example.com:8080/p", "http://news.example/a", "https://www.x.org/"])
 def test_one_source_name_from_a_url_everywhere(url):
     """The ingest's source, the brief's source and the page's link label name a URL's site alike."""
-    from storyline.briefs_facts import source_name
+    from storyline.briefs.facts import source_name
     from storyline.extract import extract
     from storyline.types import Article, RawRecord
     from storyline.web.format import host
