@@ -235,15 +235,17 @@ class StoryClusterer:
 
     def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
-        window of the article's time, nearest first. Only rows in the window are read: in a long stream
-        most held stories are past it, and reading every centroid costs more than scoring the candidates."""
+        window of the article's time, nearest first. When few held stories are in the window only their
+        rows are read: in a long stream most are past it (kept for follow-ups)."""
         active = len(self._rows)
         if active == 0:
             return []
-        rows = self._in_window(_timestamp(item.time), active)
-        count = active if rows is None else len(rows)
+        far = self._out_of_window(_timestamp(item.time), active)
+        count = active if far is None else active - int(far.sum())
         if count == 0:
             return []
+        # gathering the rows in the window pays when they are few; otherwise read all and mask
+        rows = None if far is None or 2 * count > active else np.flatnonzero(~far)
         with one_blas_thread():
             if count > self.params.prefilter_above:
                 # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
@@ -252,15 +254,21 @@ class StoryClusterer:
                 if self._sketches_stale:
                     self._sketches[:active] = self._centroids[:active] @ projection
                     self._sketches_stale = False
-                sketches = self._sketches[:active] if rows is None else self._sketches[rows]
-                rough = sketches @ (item.vector @ projection)
+                query = item.vector @ projection
                 size = min(_SKETCH_POOL, count)
-                pick = np.argpartition(-rough, size - 1)[:size]
-                rows = pick if rows is None else rows[pick]
+                if rows is None:
+                    rough = self._sketches[:active] @ query
+                    if far is not None:
+                        rough[far] = -np.inf
+                    rows = np.argpartition(-rough, size - 1)[:size]
+                else:
+                    rows = rows[np.argpartition(-(self._sketches[rows] @ query), size - 1)[:size]]
                 sims = self._centroids[rows] @ item.vector
             elif rows is None:
-                rows = np.arange(active)
                 sims = self._centroids[:active] @ item.vector
+                rows = np.arange(active)
+                if far is not None:
+                    rows, sims = rows[~far], sims[~far]
             else:
                 sims = self._centroids[rows] @ item.vector
         return self._top(rows, sims)
@@ -304,14 +312,14 @@ class StoryClusterer:
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist(), strict=True)]
 
-    def _in_window(self, stamp: float | None, active: int) -> np.ndarray | None:
-        """Rows whose event time lies within the window of ``stamp``, ascending (None: every row is)."""
+    def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
+        """Which rows' event time lies farther than the window from ``stamp`` (None: every row is in reach)."""
         if stamp is None:
             return None
         reach = self.params.window_days * _SECONDS_PER_DAY
         with np.errstate(invalid="ignore"):  # undated stories (NaN) are never out of reach
             far = np.abs(self._event[:active] - stamp) > reach
-        return np.flatnonzero(~far) if far.any() else None
+        return far if far.any() else None
 
     def _score(self, item, stamp, keys: WeightedKeys) -> list[tuple[float, float, StoryState]]:
         """(join probability, centroid cosine, story) for each candidate story, most probable first."""
