@@ -151,7 +151,7 @@ def dedup_signatures(stream_path: Path, n: int = 3000) -> dict:
     started = time.perf_counter()
     ours = [minhash(g, 64) for g in grams]
     our_rate = len(grams) / (time.perf_counter() - started)
-    identical = all(np.array_equal(a, b) for a, b in zip(reference, ours))
+    identical = all(np.array_equal(a, b) for a, b in zip(reference, ours, strict=True))
     return {"datasketch_per_s": round(datasketch_rate), "storyline_per_s": round(our_rate),
             "ratio": round(our_rate / datasketch_rate, 2), "identical": identical}
 
@@ -278,7 +278,8 @@ def write_results(results: dict, out: Path = HERE) -> None:
         f"- USE encoding, batches of 64: one process {enc['one_process']} texts/s, with a helper process "
         f"(both cores) {enc['two_processes']} texts/s — **{enc['ratio']}×**",
         f"- MinHash signatures: datasketch MinHash per text {dedup['datasketch_per_s']}/s, storyline's "
-        f"vectorised {dedup['storyline_per_s']}/s — **{dedup['ratio']}×** (identical signatures: {dedup['identical']})", "",
+        f"vectorised {dedup['storyline_per_s']}/s — **{dedup['ratio']}×** "
+        f"(identical signatures: {dedup['identical']})", "",
         f"## Story assignment + store as the stream grows ({scale['points'][-1]['articles_seen']} articles, "
         "content-word hashing encoder)", "",
         f"- cost per article at {ratio['at_stories']} stories seen: {ratio['ms_early']} ms; "
@@ -290,8 +291,10 @@ def write_results(results: dict, out: Path = HERE) -> None:
                      f"{cpu['ms_late']} ms — **ratio {cpu['ratio']}×**")
     lines += [
         f"- assign + store at the end: {round(1000 / scale['points'][-1]['assign_store_ms_per_article'])} articles/s",
-        f"- peak RSS of the scaling run: {scale['peak_rss_mb']} MB; database {scale['db_mb']} MB; {scale['seconds']} s", "",
-        "| articles | stories seen | active | assign ms | store ms | assign+store ms/article | CPU ms/article | RSS MB |",
+        f"- peak RSS of the scaling run: {scale['peak_rss_mb']} MB; database {scale['db_mb']} MB; "
+        f"{scale['seconds']} s", "",
+        "| articles | stories seen | active | assign ms | store ms | assign+store ms/article | CPU ms/article "
+        "| RSS MB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     step = max(1, len(scale["points"]) // 12)
@@ -300,14 +303,16 @@ def write_results(results: dict, out: Path = HERE) -> None:
         shown.append(scale["points"][-1])
     for p in shown:
         lines.append(f"| {p['articles_seen']} | {p['stories_seen']} | {p['active_stories']} | {p['assign_ms']} | "
-                     f"{p['store_ms']} | {p['assign_store_ms_per_article']} | {p.get('assign_store_cpu_ms_per_article', '-')} | "
+                     f"{p['store_ms']} | {p['assign_store_ms_per_article']} | "
+                     f"{p.get('assign_store_cpu_ms_per_article', '-')} | "
                      f"{p['rss_mb']} |")
     if results.get("million"):
         m = results["million"]
         last = m["points"][-1]
         lines += ["", "## One million articles (memory)", "",
-                  f"- {last['articles_seen']} articles, {last['stories_seen']} stories, peak RSS **{m['peak_rss_mb']} MB**, "
-                  f"database {m['db_mb']} MB, {m['seconds']} s; assign+store {last['assign_store_ms_per_article']} ms/article at the end"
+                  f"- {last['articles_seen']} articles, {last['stories_seen']} stories, "
+                  f"peak RSS **{m['peak_rss_mb']} MB**, database {m['db_mb']} MB, {m['seconds']} s; "
+                  f"assign+store {last['assign_store_ms_per_article']} ms/article at the end"
                   + (f" (run on {m['date']}, `--million-only`)" if "date" in m else "")
                   + (f"; load average at start {m['load_start']}, at end {m['load_end']}: its timings are"
                      " those of shared cores, its memory is its own" if "load_end" in m else "")]
@@ -330,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, a few minutes")
     parser.add_argument("--million", action="store_true", help="add the 1,000,000-article memory run")
     parser.add_argument("--million-only", action="store_true",
-                        help="run only the 1,000,000-article memory run, into million.json (picked up by the next report)")
+                        help="run only the 1,000,000-article memory run, into million.json "
+                             "(picked up by the next report)")
     parser.add_argument("--encoder", default="use", help="encoder for the end-to-end run")
     args = parser.parse_args(argv)
     if args.million_only:

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "demo-corpus.jsonl"
 DATA = ROOT / "benchmarks" / "data"
 _SENTENCE = re.compile(r"(?<=[.!?»”\"])\s+(?=[A-ZÀ-Ý«“\"])")
-_SYLLABLES = ["ka", "lo", "mi", "ra", "te", "su", "va", "no", "ri", "de", "la", "be", "zo", "fa", "gu", "ni", "sha", "tor", "vel", "mar", "dan", "ko", "ple"]
+_SYLLABLES = ["ka", "lo", "mi", "ra", "te", "su", "va", "no", "ri", "de", "la", "be", "zo", "fa", "gu", "ni", "sha",
+              "tor", "vel", "mar", "dan", "ko", "ple"]
 VERSION = 2  # bump when the generator changes: cached streams are keyed by it
 MAX_STORY = 60
 SIZE_ALPHA = 2.0  # Pareto shape of story sizes

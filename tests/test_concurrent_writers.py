@@ -140,7 +140,7 @@ def test_two_ingests_of_the_same_file_at_once_store_it_once(tmp_path):
     a = write(tmp_path / "a.jsonl", rows)
     db = tmp_path / "x.db"
     results, _ = _run_together(a, a, db=db)
-    for code, out, err in results:
+    for code, _out, err in results:
         assert code == 0 and "Traceback" not in err and "IntegrityError" not in err, err
     outs = sorted(out for _, out, _ in results)
     assert "ingested 0" in outs[0] and "already stored 100" in outs[0]
@@ -204,9 +204,9 @@ def test_a_second_writer_waits_naming_the_holder_then_goes_on(tmp_path):
 def test_a_writer_given_a_time_limit_gives_up_with_the_holder_named(tmp_path):
     db = tmp_path / "x.db"
     told: list[str] = []
-    with WriterLease(str(db)), pytest.raises(StoreError) as err:
-        with WriterLease(str(db), timeout=0.2, on_wait=told.append):
-            pass
+    with (WriterLease(str(db)), pytest.raises(StoreError) as err,
+          WriterLease(str(db), timeout=0.2, on_wait=told.append)):
+        pass
     assert f"pid {os.getpid()}" in err.value.message and err.value.hint
     assert told and "waiting for another writer" in told[0]
     with WriterLease(str(db), timeout=0.2):  # free again once its holder let go

@@ -119,5 +119,5 @@ def test_index_matches_a_brute_force_search(picks, capacity):
         if earlier:
             assert found is not None
         index.add(f"a{n}", signature, found)
-        window = (window + [(f"a{n}", pick)])[-capacity:]
+        window = [*window, (f"a{n}", pick)][-capacity:]
         assert len(index) == len(window)

@@ -23,8 +23,8 @@ def _records(rows):
 
 def test_every_input_is_counted_once(tmp_path):
     rows = event_rows()
-    records = _records(rows) + [RawRecord(origin="mem:x", text="two words"),
-                                Rejection("file.jsonl:9", "malformed_json", "Expecting value")]
+    records = [*_records(rows), RawRecord(origin="mem:x", text="two words"),
+               Rejection("file.jsonl:9", "malformed_json", "Expecting value")]
     with _engine(tmp_path / "a.db") as engine:
         report = engine.ingest_records(records)
     assert report.ingested == len(rows)
@@ -60,8 +60,9 @@ def test_a_date_no_parser_reads_is_kept_and_reported_not_dropped(tmp_path):
 def _strike_and_orchard(orchard_date: str) -> list[RawRecord]:
     """Two reports of one port strike a day apart (not near-copies) and an unrelated orchard fair between them."""
     return [RawRecord(origin="f:1", id="a", published="2026-03-02T08:00:00Z",
-                      text="Dock workers at the port of Valmare stopped all ferries to Isla Verde on Tuesday, demanding "
-                           "fair pay and safe shifts, and some 2,000 travellers were stranded overnight in the terminal."),
+                      text="Dock workers at the port of Valmare stopped all ferries to Isla Verde on Tuesday, "
+                           "demanding fair pay and safe shifts, and some 2,000 travellers were stranded overnight "
+                           "in the terminal."),
             RawRecord(origin="f:2", id="z", published=orchard_date,
                       text="An orchard festival in the hill town of Castrel drew visitors to taste "
                            "twelve varieties of apple and pear at the weekend market."),
@@ -103,7 +104,8 @@ def test_reingesting_adds_nothing_and_ids_are_kept(tmp_path):
 def test_same_id_with_other_content_is_rejected(tmp_path):
     with _engine(tmp_path / "a.db") as engine:
         engine.ingest_records([RawRecord(origin="m:1", id="x", text="Storm hits the northern coast tonight.")])
-        report = engine.ingest_records([RawRecord(origin="m:2", id="x", text="Completely different words about taxes.")])
+        report = engine.ingest_records([RawRecord(origin="m:2", id="x",
+                                                  text="Completely different words about taxes.")])
     assert report.rejected == {"duplicate_id": 1}
 
 
@@ -157,7 +159,8 @@ def test_a_near_copy_of_an_article_whose_story_was_just_merged_joins_the_merged_
     assert {story for _, story in pairs} == listed
 
 
-words = st.sampled_from(["port", "strike", "flood", "rain", "vote", "minister", "fire", "bridge", "river", "club", "match", "gold"])
+words = st.sampled_from(["port", "strike", "flood", "rain", "vote", "minister", "fire", "bridge", "river", "club",
+                         "match", "gold"])
 
 
 @settings(max_examples=15, deadline=None)
@@ -181,7 +184,7 @@ def test_near_copy_of_an_article_in_a_closed_story_reopens_it(tmp_path):
     copy = dict(original, id="copy", source="mirror.example", published="2026-04-21T08:00:00Z",
                 text=original["text"] + " Mirrored.")
     with _engine(tmp_path / "a.db") as engine:
-        engine.ingest_records(_records([original] + later))
+        engine.ingest_records(_records([original, *later]))
         story = engine.store.story_of(original["id"])
         assert engine.store.get_story(story).status == "closed"
         report = engine.ingest_records(_records([copy]))

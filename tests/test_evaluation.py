@@ -21,8 +21,9 @@ def _pairwise_slow(gold, pred):
 
 def _bcubed_slow(gold, pred):
     n = len(gold)
-    p = sum(sum(1 for j in range(n) if pred[j] == pred[i] and gold[j] == gold[i]) / pred.count(pred[i]) for i in range(n)) / n
-    r = sum(sum(1 for j in range(n) if pred[j] == pred[i] and gold[j] == gold[i]) / gold.count(gold[i]) for i in range(n)) / n
+    both = [sum(1 for j in range(n) if pred[j] == pred[i] and gold[j] == gold[i]) for i in range(n)]
+    p = sum(both[i] / pred.count(pred[i]) for i in range(n)) / n
+    r = sum(both[i] / gold.count(gold[i]) for i in range(n)) / n
     return p, r
 
 
@@ -61,7 +62,7 @@ def test_groups_average_to_the_whole(rows, langs):
 def test_perfect_and_singletons():
     gold = ["a", "a", "b", "c", "c", "c"]
     assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
-    p, r, f = bcubed(gold, list(range(6)))
+    p, r, _f = bcubed(gold, list(range(6)))
     assert p == 1.0 and r == pytest.approx((2 * 0.5 + 1 + 3 / 3) / 6)
     assert pairwise(gold, list(range(6)))[1] == 0.0
 

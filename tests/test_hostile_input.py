@@ -17,13 +17,15 @@ from storyline.settings import Settings
 from storyline.sources import read_paths
 from storyline.types import RawRecord, Rejection
 
-GOOD_LINES = "".join(json.dumps({"title": f"Ferry line {n} resumes service after the storm"}) + "\n" for n in range(1001))
+GOOD_LINES = "".join(json.dumps({"title": f"Ferry line {n} resumes service after the storm"}) + "\n"
+                     for n in range(1001))
 BODY = "The harbour strike ended on Monday after talks between the union and the port authority. " * 4
 
 
 def found(*paths, **kw) -> list[tuple[str, str]]:
     """(origin, reason or 'ok') of everything read."""
-    return [(i.origin, i.reason if isinstance(i, Rejection) else "ok") for i in read_paths([str(p) for p in paths], **kw)]
+    return [(i.origin, i.reason if isinstance(i, Rejection) else "ok")
+            for i in read_paths([str(p) for p in paths], **kw)]
 
 
 def test_one_nul_line_at_the_top_rejects_that_line_not_the_file(tmp_path):
@@ -36,7 +38,8 @@ def test_one_nul_line_at_the_top_rejects_that_line_not_the_file(tmp_path):
 
 def test_one_nul_in_a_long_first_line_rejects_that_line_not_the_file(tmp_path):
     path = tmp_path / "a.jsonl"
-    long_line = json.dumps({"title": "Long one", "text": "Words of a long body. " * 1000}).replace("body", "bo\x00dy", 1)
+    long_line = json.dumps({"title": "Long one", "text": "Words of a long body. " * 1000})
+    long_line = long_line.replace("body", "bo\x00dy", 1)
     path.write_bytes(long_line.encode() + b"\n" + GOOD_LINES.encode())
     items = found(path)
     assert items[0] == (f"{path}:1", "not_text") and len(items) == 1002

@@ -50,7 +50,7 @@ def test_a_stop_drops_the_jobs_not_started_and_keeps_the_one_running() -> None:
         for n in range(4):
             pool.submit("a", n, lambda n=n: started.append(n) or n)
         taken = []
-        for tag, value in pool.results():
+        for _tag, value in pool.results():
             taken.append(value)
             stop.set()  # after the first result: the rest of host a never starts
     assert taken == [0] and started == [0]

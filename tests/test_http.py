@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -111,11 +112,11 @@ def test_per_host_interval() -> None:
 
 def test_crawl_delay_of_robots_txt_is_honoured() -> None:
     robots = "User-agent: Storyline\nCrawl-delay: 1\nDisallow: /private/\n"
-    with WebServer({"/robots.txt": Route(robots, content_type="text/plain"), "/a": Route(ARTICLE)}) as web:
-        with fetcher() as f:
-            started = time.monotonic()
-            f.get(web.url("/a"))
-            elapsed = time.monotonic() - started
+    routes = {"/robots.txt": Route(robots, content_type="text/plain"), "/a": Route(ARTICLE)}
+    with WebServer(routes) as web, fetcher() as f:
+        started = time.monotonic()
+        f.get(web.url("/a"))
+        elapsed = time.monotonic() - started
     assert elapsed >= 0.95
 
 
@@ -212,7 +213,8 @@ def test_responses_that_are_not_articles(web) -> None:
         "/sniffed": Route(ARTICLE, content_type=""),
     })
     with fetcher() as f:
-        results = {path: page_record(f.get(web.url(path))) for path in ("/logo.png", "/feed", "/blank", "/plain", "/sniffed")}
+        results = {path: page_record(f.get(web.url(path)))
+                   for path in ("/logo.png", "/feed", "/blank", "/plain", "/sniffed")}
     assert results["/logo.png"].reason == "not_html"
     assert results["/feed"].reason == "not_html" and "follow" in results["/feed"].detail
     assert results["/blank"].reason == "empty"
@@ -298,7 +300,7 @@ def test_threads_share_one_hosts_robots_and_pace() -> None:
         times = sorted(r.at for r in web.requests)
         assert web.hits("/robots.txt") == 1 and len(times) == 4
     # sent 0.6 s apart; arrival times may wobble on a loaded machine, but never by half of that
-    assert all(later - earlier >= 0.3 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.3 for earlier, later in itertools.pairwise(times))
 
 
 # -- redirects out of http(s) (issue 16, item 11) -------------------------------------------------

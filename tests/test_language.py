@@ -42,9 +42,11 @@ HEADLINES = {
            "Striking nurses reject latest pay offer", "Swimmer breaks world record in relay final"],
     "es": ["El Gobierno aprueba la subida del salario mínimo", "Detenido un hombre por el incendio del monte",
            "La selección femenina gana el bronce en Tokio", "Los precios del alquiler vuelven a subir en Madrid"],
-    "fr": ["Le gouvernement annonce une hausse du prix de l'électricité", "Grève à la SNCF : trafic très perturbé lundi",
+    "fr": ["Le gouvernement annonce une hausse du prix de l'électricité",
+           "Grève à la SNCF : trafic très perturbé lundi",
            "Une nageuse française décroche l'or olympique", "Incendie dans un entrepôt près de Lyon"],
-    "de": ["Bundesregierung beschließt neue Corona-Regeln", "Hochwasser: Tausende Menschen müssen ihre Häuser verlassen",
+    "de": ["Bundesregierung beschließt neue Corona-Regeln",
+           "Hochwasser: Tausende Menschen müssen ihre Häuser verlassen",
            "Deutsche Ruderer holen Silber im Achter", "Streik legt Nahverkehr in München lahm"],
     "pt": ["Governo anuncia novo aumento do salário mínimo", "Chuvas deixam cidades do interior em alerta",
            "Brasileira conquista medalha de ouro no skate", "Inflação volta a subir e preocupa comerciantes"],
@@ -69,7 +71,7 @@ def test_paragraphs(lang):
 def test_short_headlines():
     cases = [(lang, h) for lang, heads in HEADLINES.items() for h in heads]
     found = detect_many([h for _, h in cases])
-    wrong = [(lang, h, got) for (lang, h), (got, _) in zip(cases, found) if got != lang]
+    wrong = [(lang, h, got) for (lang, h), (got, _) in zip(cases, found, strict=True) if got != lang]
     assert len(wrong) <= 1, wrong
 
 

@@ -31,7 +31,8 @@ def db(tmp_path_factory):
         # an undated copy arrives first, the dated original later: one story, its dates mixed
         engine.ingest_records([RawRecord(origin="u:1", id="ferry-undated", title=FERRY[0], text=FERRY[1],
                                          source="Island Notes")])
-        engine.ingest_records([RawRecord(origin="u:2", id="ferry-dated", title=FERRY[0], text=FERRY[1] + " Tickets are free.",
+        engine.ingest_records([RawRecord(origin="u:2", id="ferry-dated", title=FERRY[0],
+                                         text=FERRY[1] + " Tickets are free.",
                                          source="Harbour Herald", published="2026-04-13T07:00:00Z")])
         engine.ingest_records([RawRecord(origin="u:3", id="note-undated", source="Desk",
                                          title="Volunteers repaint the lighthouse of Capo Varena in three days",

@@ -62,7 +62,8 @@ def test_every_offline_line_of_the_use_section_runs(tmp_path):
             name, value = line.split()[1].split("=", 1)
             exported[name] = value
             continue
-        if line.startswith(NEEDS_NETWORK_OR_RUNS_FOREVER) or any(f"&& {n}" in line for n in NEEDS_NETWORK_OR_RUNS_FOREVER):
+        if (line.startswith(NEEDS_NETWORK_OR_RUNS_FOREVER)
+                or any(f"&& {n}" in line for n in NEEDS_NETWORK_OR_RUNS_FOREVER)):
             continue
         prefix = "".join(f"export {k}={v}; " for k, v in exported.items())
         result = run(prefix + line)

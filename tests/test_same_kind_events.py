@@ -67,6 +67,6 @@ def test_a_follow_up_weeks_later_joins_only_on_the_event_s_own_names(rows, tmp_p
              "text": "DAYTON — A 58-year-old man was shot in the arm Tuesday evening on Wayne Avenue, Dayton "
                      "police said.\n\nThe victim, Harold Jessup, told officers he was approached by two men "
                      "near a bus stop. He was treated at Grandview Medical Center. No arrests were made."}
-    story_of = _stories_of(rows + [arrest, other], tmp_path, "followup")
+    story_of = _stories_of([*rows, arrest, other], tmp_path, "followup")
     assert story_of["dayton-arrest"] == story_of["dayton-1"]
     assert story_of["dayton-other"] not in set(story_of[r["id"]] for r in rows)

@@ -21,7 +21,8 @@ ENV = dict(os.environ, STORYLINE_ENCODER="hashing")
 GOOD = {"title": "Dock workers end the harbour strike", "text": "The strike at the port of Valmare ended on Monday."}
 # as a JavaScript dump writes them: an emoji cut in two by a length limit, and stray halves elsewhere
 LINES = [
-    '{"id": "cut", "title": "Ferry service resumes after the storm \\ud83d", "text": "Boats sail again from the pier."}',
+    '{"id": "cut", "title": "Ferry service resumes after the storm \\ud83d", '
+    '"text": "Boats sail again from the pier."}',
     '{"id": "body", "title": "Bridge reopens to traffic", "text": "Cars cross \\udc80 the river again today."}',
     '{"title": "Stray half in an unknown field of the market report", "note": {"k": ["\\ud800"]}}',
     json.dumps({"id": "good", **GOOD}),

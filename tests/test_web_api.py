@@ -26,7 +26,8 @@ def server(tmp_path_factory):
     records = []
     for n, row in enumerate(corpus()):
         extra = {"section": "world"} if row["id"] == "chess-en" else {}
-        text = row["text"] + ("\n\nREAD MORE: Ten things to do in Corvana this weekend" if row["id"] == "chess-en" else "")
+        text = row["text"] + ("\n\nREAD MORE: Ten things to do in Corvana this weekend"
+                              if row["id"] == "chess-en" else "")
         records.append(RawRecord(origin=f"fixture:{n}", id=row["id"], title=row["title"], text=text,
                                  url=row.get("url"), source=row["source"], published=row["published"],
                                  lang=row["lang"], extra=extra))

@@ -54,7 +54,8 @@ def _json(row, n):
     return json.dumps({**row, "id": f"guard-{n}", "title": f"{row['title']} ({n})"})
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", ""])
 def test_bodies_a_page_can_send_without_asking_are_refused(local, content_type):
     before = _version(local.base)
     response = _post(local.base, _json(ROW, 1), **({"content-type": content_type} if content_type else {}))

@@ -77,7 +77,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, STORYLINE_ENCODER=encoder, **(env or {}))
-        self._log = open(log, "w", encoding="utf-8")
+        self._log = open(log, "w", encoding="utf-8")  # noqa: SIM115 -- held while the server runs, closed in stop()
         self._proc = subprocess.Popen(
             [sys.executable, "-c", "from storyline.commands.serve import serve_command; serve_command()",
              "--db", str(db), "--port", str(self.port), "--encoder", encoder, *args],

@@ -12,6 +12,7 @@ the slow server a timeout must bound.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -159,10 +160,8 @@ class WebServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     server._answer(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

@@ -154,7 +154,7 @@ class DuplicateIndex:
                 slots.update((hit,) if isinstance(hit, int) else hit)
         lo = np.searchsorted(self._keys, keys, side="left")
         hi = np.searchsorted(self._keys, keys, side="right")
-        for a, b in zip(lo.tolist(), hi.tolist()):
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
             if b > a:
                 slots.update(self._key_slots[a:b].tolist())
         if not slots:

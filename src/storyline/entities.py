@@ -78,13 +78,19 @@ _SUFFIX = re.compile(r"(?<=\w{2})'[a-zçğışöü]{1,5}\b")
 _ELISION = re.compile(r"\b(?:[ldjmnst]|qu)'(?=\w)", re.IGNORECASE)
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 _SENT_BREAK = re.compile(r"[.!?。！？؟:\n\"“”«»]\s*$")
-_CONNECTORS = frozenset(["de", "del", "la", "le", "van", "von", "der", "den", "al", "el", "bin", "ibn", "da", "di", "du", "dos", "das", "y"])
+_CONNECTORS = frozenset(["de", "del", "la", "le", "van", "von", "der", "den", "al", "el", "bin", "ibn", "da", "di",
+                         "du", "dos", "das", "y"])
 _ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "و", "ف", "ب", "ل", "ك")
 _MAX_ALIAS_TOKENS = 5
 # Longer capitalised runs are Title Case headlines or menus, not names.
 _MAX_NAME_TOKENS = 4
 # Capitalised function words that are never names (German formal address, frequent sentence openers).
-_NOT_NAMES = frozenset(["sie", "ihr", "ihre", "ihrer", "ihren", "ihrem", "ihnen", "the", "a", "an", "this", "that", "in", "on", "at", "it", "he", "she", "we", "they", "i", "you", "el", "la", "los", "las", "un", "una", "en", "por", "para", "le", "les", "une", "des", "il", "elle", "der", "die", "das", "ein", "eine", "er", "es", "wir", "czy", "to", "ci", "w", "na", "bu", "ve", "da", "de"])
+_NOT_NAMES = frozenset([
+    "sie", "ihr", "ihre", "ihrer", "ihren", "ihrem", "ihnen", "the", "a", "an", "this", "that", "in", "on", "at", "it",
+    "he", "she", "we", "they", "i", "you", "el", "la", "los", "las", "un", "una", "en", "por", "para", "le", "les",
+    "une", "des", "il", "elle", "der", "die", "das", "ein", "eine", "er", "es", "wir", "czy", "to", "ci", "w", "na",
+    "bu", "ve", "da", "de",
+])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -154,7 +160,7 @@ def _word_shape(surface: str) -> tuple[str, bool, bool, bool]:
 
 
 def _tokens(text: str) -> list[_Token]:
-    out = []
+    out: list[_Token] = []
     end = 0
     for m in _WORD.finditer(text):
         surface = m.group()
@@ -210,7 +216,7 @@ def _gazetteer_hit(toks: list[_Token], i: int) -> tuple[int, str, str] | None:
         span = toks[i : i + n]
         head = tuple(t.norm for t in span[:-1])
         for form in _variants(span[-1].norm, span[-1].arabic):
-            hit = index.get(head + (form,))
+            hit = index.get((*head, form))
             if hit and _case_ok(hit[2], span):
                 return n, hit[0], hit[1]
     return None

@@ -52,19 +52,19 @@ def bcubed_by(gold: Sequence[Hashable], pred: Sequence[Hashable],
     _check(gold, pred)
     if len(groups) != len(gold):
         raise ValueError(f"gold has {len(gold)} items, groups has {len(groups)}")
-    joint = Counter(zip(pred, gold))
+    joint = Counter(zip(pred, gold, strict=True))
     pred_size, gold_size = Counter(pred), Counter(gold)
     sums: dict[Hashable, list[float]] = {}
-    for c, g, group in zip(pred, gold, groups):
+    for c, g, group in zip(pred, gold, groups, strict=True):
         k = joint[(c, g)]
         acc = sums.setdefault(group, [0.0, 0.0, 0])
         acc[0] += k / pred_size[c]
         acc[1] += k / gold_size[g]
         acc[2] += 1
-    out = {}
+    out: dict[Hashable, tuple[float, float, float, int]] = {}
     for group, (p_sum, r_sum, n) in sums.items():
         p, r = p_sum / n, r_sum / n
-        out[group] = (p, r, _f1(p, r), n)
+        out[group] = (p, r, _f1(p, r), int(n))  # n counts items: a whole number
     return out
 
 
@@ -83,7 +83,7 @@ def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float,
     def pairs(counts) -> int:
         return sum(k * (k - 1) // 2 for k in counts)
 
-    together = pairs(Counter(zip(pred, gold)).values())
+    together = pairs(Counter(zip(pred, gold, strict=True)).values())
     pred_pairs = pairs(Counter(pred).values())
     gold_pairs = pairs(Counter(gold).values())
     precision = together / pred_pairs if pred_pairs else 1.0
@@ -124,7 +124,7 @@ def story_extent(pred: Sequence[Hashable], times: Sequence[datetime | None],
     _check(pred, times)
     first: dict[Hashable, datetime] = {}
     last: dict[Hashable, datetime] = {}
-    for story, time in zip(pred, times):
+    for story, time in zip(pred, times, strict=True):
         if time is not None:
             first[story] = min(first.get(story, time), time)
             last[story] = max(last.get(story, time), time)

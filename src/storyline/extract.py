@@ -112,7 +112,7 @@ def parse_datetime(value: Any) -> datetime | None:
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     for parse in (datetime.fromisoformat, parsedate_to_datetime, *(_strptime(f) for f in _FORMATS)):
         try:
-            return _plausible(_utc(parse(iso)))  # type: ignore[operator]
+            return _plausible(_utc(parse(iso)))
         except (ValueError, TypeError, IndexError, OverflowError):
             continue
     return None
@@ -157,6 +157,7 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
         doc = None
     if doc is None:  # no main text: the page's metadata may still hold a headline
         return {"text": "", **_metadata_only(html, url)}
+    assert not isinstance(doc, dict)  # as_dict=False: trafilatura answers a Document
     title = normalise_text(doc.title or "").replace("\n", " ")
     paragraphs = [p for p in (_block_text(el) for el in doc.body) if p] if doc.body is not None else []
     if not paragraphs and doc.text:

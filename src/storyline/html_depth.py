@@ -17,8 +17,10 @@ DEPTH_LIMIT = 150
 # a tag runs to the first ">" (one quoted in an attribute ends it early: harmless for counting depth,
 # and scanning stays linear on hostile input)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*>")
-_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
-_KEEP_DEEP = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "br"])  # cannot nest in themselves: depth stays bounded
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"])
+# cannot nest in themselves: depth stays bounded
+_KEEP_DEEP = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "br"])
 _RAW_TEXT = frozenset(("script", "style", "textarea", "title"))
 
 

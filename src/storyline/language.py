@@ -113,7 +113,7 @@ def default_identifier() -> Identifier:
             log.warning("language backend %s unavailable: %s", backend.__name__, exc)
     if not backends:
         raise RuntimeError("no language identification backend could be loaded")
-    return ProductIdentifier(*backends) if len(backends) == 2 else backends[0]
+    return ProductIdentifier(backends[0], backends[1]) if len(backends) == 2 else backends[0]
 
 
 def prepare(text: str, max_chars: int = MAX_CHARS) -> str:

@@ -68,7 +68,7 @@ def split_sentences(text: str, max_sentences: int = MAX_SENTENCES, min_chars: in
     return out[:max_sentences]
 
 
-def semeval_sides(row: Mapping) -> list[tuple[str, str, str]]:
+def semeval_sides(row: Mapping) -> list[tuple[str, str, str | None]]:
     """(title, text, lang) of both articles of a SemEval pairs row; a title the text already opens with is dropped.
 
     >>> semeval_sides({"title1": "Storm", "text1": "Storm  Rain.", "lang1": "en",
@@ -150,7 +150,8 @@ def _char_cosine(x: str, y: str, n: int = 4) -> float:
     return dot / norm if norm else 0.0
 
 
-def pair_features(a: EmbeddedArticle, b: EmbeddedArticle, cross_language: bool) -> tuple[dict[str, float], np.ndarray, tuple]:
+def pair_features(a: EmbeddedArticle, b: EmbeddedArticle,
+                  cross_language: bool) -> tuple[dict[str, float], np.ndarray, tuple]:
     """The regressor's features for two embedded articles, plus the sentence-cosine matrix and entity matches."""
     sims = a.sents @ b.sents.T
     best_a, best_b = sims.max(axis=1), sims.max(axis=0)

@@ -44,6 +44,7 @@ class Writer:
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="storyline-writer", daemon=True)
         self._thread.start()
+        assert self._thread.ident is not None  # set by start()
         self._clock = time.pthread_getcpuclockid(self._thread.ident)
 
     def cpu_seconds(self) -> float:
@@ -93,11 +94,13 @@ class Writer:
                 job, args = self._job
                 self._job = None
             started, started_cpu = time.perf_counter(), time.thread_time()
+            ok: bool
+            value: Any
             try:
-                outcome = (True, job(self.store, *args))
+                ok, value = True, job(self.store, *args)
             except BaseException as exc:  # handed to the caller's thread by wait()
-                outcome = (False, exc)
-            outcome += (time.perf_counter() - started, time.thread_time() - started_cpu)
+                ok, value = False, exc
+            outcome = (ok, value, time.perf_counter() - started, time.thread_time() - started_cpu)
             with self._cond:
                 self._outcome = outcome
                 self._cond.notify_all()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import click
 import numpy as np
@@ -85,9 +85,10 @@ def resolve(ref: str, lookup: ArticleLookup | Callable[[], ArticleLookup] | None
         except InputError as exc:
             raise InputError(f"no such file: {ref}, and {exc.message}", hint=exc.hint) from None
     is_url = ref.startswith(("http://", "https://"))
+    store = cast("ArticleLookup | None", lookup)  # a factory, if one was given, has been called above
     article = None
-    if lookup is not None:
-        article = lookup.find_article_by_url(ref) if is_url else lookup.get_article(ref)
+    if store is not None:
+        article = store.find_article_by_url(ref) if is_url else store.get_article(ref)
     if article is None:
         what = "URL" if is_url else "file or article id"
         raise InputError(f"no such {what}: {ref}",

@@ -220,7 +220,6 @@ def eval_stories(path, as_json, encoder):
     JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_p, pairwise_r, pairwise_f1, n_pred, n_gold,
     docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days, by_lang.
     """
-    from storyline.dates import from_iso
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
 
@@ -238,22 +237,23 @@ def eval_stories(path, as_json, encoder):
                 origin_of[placed.origin], lang_of[placed.origin] = placed.story_id, placed.lang
                 time_of[placed.origin] = placed.published
     keys = [origin for origin in gold if origin in origin_of]
-    gold_labels = [gold[k] for k in keys]
+    gold_stories = [gold[k] for k in keys]
     predicted = [origin_of[k] for k in keys]
-    p, r, f1 = bcubed(gold_labels, predicted)
-    by_lang = bcubed_by(gold_labels, predicted, [lang_of[k] for k in keys])
-    pp, pr, pf1 = pairwise(gold_labels, predicted)
+    p, r, f1 = bcubed(gold_stories, predicted)
+    by_lang = bcubed_by(gold_stories, predicted, [lang_of[k] for k in keys])
+    pp, pr, pf1 = pairwise(gold_stories, predicted)
     span, largest, long_stories = story_extent(predicted, [time_of[k] for k in keys])
+    by_lang_out = {lang: {"n": n, "bcubed_p": round(lp, 4), "bcubed_r": round(lr, 4), "bcubed_f1": round(lf, 4)}
+                   for lang, (lp, lr, lf, n) in sorted(by_lang.items(), key=lambda kv: (-kv[1][3], kv[0]))}
     result = {
         "bcubed_p": round(p, 4), "bcubed_r": round(r, 4), "bcubed_f1": round(f1, 4),
         "pairwise_p": round(pp, 4), "pairwise_r": round(pr, 4), "pairwise_f1": round(pf1, 4),
-        "n_pred": len(set(predicted)), "n_gold": len(set(gold_labels)),
+        "n_pred": len(set(predicted)), "n_gold": len(set(gold_stories)),
         "docs_per_s": round(len(keys) / elapsed, 2) if elapsed > 0 else 0.0,
         "n_docs": len(keys), "not_scored": len(gold) - len(keys),
         "longest_span_days": None if span is None else round(span, 1), "largest_story": largest,
         "stories_over_30_days": long_stories,
-        "by_lang": {lang: {"n": n, "bcubed_p": round(lp, 4), "bcubed_r": round(lr, 4), "bcubed_f1": round(lf, 4)}
-                    for lang, (lp, lr, lf, n) in sorted(by_lang.items(), key=lambda kv: (-kv[1][3], kv[0]))},
+        "by_lang": by_lang_out,
     }
     if as_json:
         click.echo(json.dumps(result, indent=2))
@@ -270,7 +270,7 @@ def eval_stories(path, as_json, encoder):
     )
     if len(by_lang) > 1:  # where the errors are: each language's articles scored against the whole clustering
         click.echo("by language (B-cubed F1, articles): " + " · ".join(
-            f"{lang} {v['bcubed_f1']:.3f} ({v['n']})" for lang, v in result["by_lang"].items()))
+            f"{lang} {v['bcubed_f1']:.3f} ({v['n']})" for lang, v in by_lang_out.items()))
 
 
 COMMANDS = [ingest, stories, show, eval_group]

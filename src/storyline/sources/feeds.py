@@ -9,6 +9,7 @@ an outcome in the ``Tally``: ingested, duplicate, or a skip counted by reason.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -336,7 +337,7 @@ class Harvester:
                 known = self.state.feed(key)
                 validators = {"etag": known.etag, "last_modified": known.last_modified} if known else {}
                 pool.submit(host_of(key), _FeedFetch(feed_url, key),
-                            lambda url=feed_url, v=validators: self._get(url, accept=FEED_ACCEPT, **v))
+                            functools.partial(self._get, feed_url, accept=FEED_ACCEPT, **validators))
             for tag, result in pool.results():
                 if isinstance(tag, _FeedFetch):
                     poll = self._read_feed(tag, result, tally, pool)

@@ -31,7 +31,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_REASONS = frozenset({"http_5xx", "http_429", "timeout", "connection_error", "robots_unreachable"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"})
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+                        "text/xml"})
 _ROBOTS_MAX_BYTES = 512 * 1024
 _ROBOTS_RETRY_AFTER = 300.0
 
@@ -164,16 +165,19 @@ class Fetcher:
             return _Robots(None, retry_at, f"robots.txt {exc}")
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             return _Robots(None, retry_at,
-                           f"cannot connect to {host_of(url)} ({type(exc).__name__}): is the address right and the site up?",
+                           f"cannot connect to {host_of(url)} ({type(exc).__name__}): "
+                           "is the address right and the site up?",
                            "connection_error")
         except httpx.TimeoutException as exc:
-            return _Robots(None, retry_at, f"robots.txt: no complete answer within {self.timeout:g}s ({type(exc).__name__})")
+            return _Robots(None, retry_at,
+                           f"robots.txt: no complete answer within {self.timeout:g}s ({type(exc).__name__})")
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return _Robots(None, retry_at, f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300])
         if status >= 500:
             return _Robots(None, retry_at, f"robots.txt answered HTTP {status}")
         if status >= 400:
-            parser.allow_all = True
+            # allow_all is RobotFileParser's own flag (urllib.robotparser sets it on 401/403), missing from typeshed
+            parser.allow_all = True  # type: ignore[attr-defined]
         else:
             parser.parse(bytes(content[:_ROBOTS_MAX_BYTES]).decode("utf-8", "replace").splitlines())
         parser.modified()
@@ -211,7 +215,8 @@ class Fetcher:
         while True:
             verdict = self.robots_verdict(current)
             if verdict is not None:
-                return Rejection(url, verdict.reason, verdict.detail + (f" (after redirect to {current})" if hops else ""))
+                return Rejection(url, verdict.reason,
+                                 verdict.detail + (f" (after redirect to {current})" if hops else ""))
             result = self._get_with_retries(url, current, headers)
             if isinstance(result, str):
                 if len(hops) >= self.max_redirects or result in hops or result == url:
@@ -232,8 +237,9 @@ class Fetcher:
                 if not self._wait_turn(url):
                     return Rejection(origin, "interrupted", "stopped before the request was sent")
                 result, retry_after = self._get_once(origin, url, headers)
-            retryable = isinstance(result, Rejection) and result.reason in ("http_5xx", "http_429", "timeout", "connection_error")
-            if not retryable or attempt == attempts - 1:
+            retryable = isinstance(result, Rejection) and result.reason in (
+                "http_5xx", "http_429", "timeout", "connection_error")
+            if not isinstance(result, Rejection) or not retryable or attempt == attempts - 1:
                 if isinstance(result, Rejection) and retryable:
                     return Rejection(origin, result.reason, f"{result.detail} (after {attempts} attempts)")
                 return result
@@ -250,7 +256,8 @@ class Fetcher:
         except _BadRedirect as exc:
             return Rejection(origin, "bad_redirect", str(exc)), None
         except httpx.TimeoutException as exc:
-            return Rejection(origin, "timeout", f"no complete answer within {self.timeout:g}s ({type(exc).__name__})"), None
+            detail = f"no complete answer within {self.timeout:g}s ({type(exc).__name__})"
+            return Rejection(origin, "timeout", detail), None
         except httpx.TooManyRedirects as exc:
             return Rejection(origin, "too_many_redirects", str(exc)), None
         except (httpx.TransportError, httpx.DecodingError) as exc:
@@ -367,12 +374,12 @@ def decode_body(body: bytes, charset: str | None = None) -> tuple[str, str]:
         if body.startswith(bom):
             return body.decode(name, "replace"), name
     meta = _META_CHARSET.search(body[:4096])
-    candidates = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
-    for name in candidates:
-        if name is None or name.startswith("utf-16"):  # a <meta> cannot truthfully claim UTF-16
+    candidates: list[str | None] = [_codec(charset), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"]
+    for codec in candidates:
+        if codec is None or codec.startswith("utf-16"):  # a <meta> cannot truthfully claim UTF-16
             continue
         try:
-            return body.decode(name), name
+            return body.decode(codec), codec
         except UnicodeDecodeError:
             continue
     from storyline.sources.decode import decode  # the readers' detection: language-aware legacy charsets
@@ -400,7 +407,8 @@ def page_record(page: Page, feed_published: str | None = None) -> RawRecord | Re
         return Rejection(origin, "not_html", "this is an RSS/Atom feed: give it to `storyline follow`")
     head = page.body[:1024].lstrip().lower()
     sniffed_html = head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
-    if media not in HTML_TYPES and media != "text/plain" and not (media in ("", "application/octet-stream") and sniffed_html):
+    if (media not in HTML_TYPES and media != "text/plain"
+            and not (media in ("", "application/octet-stream") and sniffed_html)):
         return Rejection(origin, "not_html", f"content type {media or 'unknown'}")
     text, encoding = decode_body(page.body, page.charset)
     extra = {"feed_published": feed_published, "fetched_url": page.final_url, "encoding": encoding}

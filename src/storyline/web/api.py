@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,8 +12,10 @@ from storyline.web import queries, schemas, views
 from storyline.web.body import MAX_BODY, read_body
 
 router = APIRouter(prefix="/api", tags=["api"])
-_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 404, 500)}
-_WRITE_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 401, 403, 409, 413, 415, 422, 500)}
+_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": schemas.ErrorOut} for status in (400, 404, 500)}
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": schemas.ErrorOut} for status in (400, 401, 403, 409, 413, 415, 422, 500)
+}
 _ARTICLE_IN = schemas.ArticleIn.model_json_schema()
 _POST_BODY = {
     "required": True,

@@ -37,11 +37,12 @@ def load_json(body: bytes) -> Any:
 
     >>> load_json(b'{"score": 1.5}')
     {'score': 1.5}
-    >>> load_json(b'{"score": NaN}')
+    >>> load_json(b'{"score": NaN}')  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
     storyline.errors.InputError: the request body is not valid JSON: NaN is not a JSON number
-      hint: send numbers as finite decimals (NaN and Infinity are not JSON); send one JSON object like {"title": "...", "text": "..."} or a list of them
+      hint: send numbers as finite decimals (NaN and Infinity are not JSON);
+      send one JSON object like {"title": "...", "text": "..."} or a list of them
     """
     try:
         return json.loads(body, parse_constant=_no_constant, parse_float=_finite)

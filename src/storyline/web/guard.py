@@ -131,7 +131,8 @@ class Guard:
         fetch_site = request.headers.get("sec-fetch-site", "").lower()
         if fetch_site in ("cross-site", "same-site"):
             raise errors.RequestRefused(
-                403, "writes from another site's page are refused", "send the request from a script or curl, not a web page")
+                403, "writes from another site's page are refused",
+                "send the request from a script or curl, not a web page")
         origin = request.headers.get("origin")
         if origin is not None and not same_origin(origin, request.headers.get("host", ""), request.url.scheme):
             raise errors.RequestRefused(

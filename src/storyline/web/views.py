@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from storyline.errors import InputError, NotFoundError
-from storyline.types import Brief, Rejection
+from storyline.types import Brief, RawRecord, Rejection
 from storyline.web import checks
 from storyline.web.state import AppState
 
@@ -83,10 +83,10 @@ def compare_articles(state: AppState, a: str, b: str) -> dict[str, Any]:
 
     store = state.store()
     first, second = store.get_article(a), store.get_article(b)
-    for name, article in (("a", first), ("b", second)):
-        if article is None:
-            raise NotFoundError(f"no article {(a if name == 'a' else b)!r} (parameter {name})",
-                                hint="pass two article ids from GET /api/stories/{id}")
+    if first is None:
+        raise NotFoundError(f"no article {a!r} (parameter a)", hint="pass two article ids from GET /api/stories/{id}")
+    if second is None:
+        raise NotFoundError(f"no article {b!r} (parameter b)", hint="pass two article ids from GET /api/stories/{id}")
     use, wide = state.pair_encoders
     score = compare(first.text, second.text, title_a=first.title, title_b=second.title,
                     lang_a=first.lang, lang_b=second.lang, published_a=first.published,
@@ -121,7 +121,7 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
     from storyline.sources.files import parse_record
 
     limit = state.settings.max_bytes  # the same limit as a JSONL line given to `storyline ingest`
-    records = []
+    records: list[RawRecord | Rejection] = []
     for n, item in enumerate(items):
         line = json.dumps(item, ensure_ascii=False)
         # under limit/4 characters no line can be over the limit: most items skip the encoding
