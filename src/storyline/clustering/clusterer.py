@@ -27,7 +27,6 @@ from storyline.clustering.conflict import (
     age_conflict,
     common_keys,
     core_keys,
-    core_weights,
     identity,
     identity_conflict,
     missing_share,
@@ -205,7 +204,8 @@ class StoryClusterer:
         docs = self._df.docs
         cached = self._core_idf.get(story.id)
         if cached is None or docs > 2 * cached[0] + 100:
-            cached = (docs, *core_weights(story.core_keys, self._df.weights(story.core_keys)))
+            weights = self._df.weights(story.core_keys)
+            cached = (docs, weights, math.fsum(weights.values()))
             self._core_idf[story.id] = cached
         return missing_share(cached[1], cached[2], names)
 

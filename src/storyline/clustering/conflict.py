@@ -71,17 +71,10 @@ def core_keys(profile: KeyProfile) -> tuple[str, ...]:
     return tuple(sorted(key for key, count in profile.counts.items() if count >= need))
 
 
-def core_weights(keys: tuple[str, ...], idf: Mapping[str, float]) -> tuple[dict[str, float], float]:
-    """The core's keys with their IDF, and the IDF total: computed once per story, reused per article."""
-    weights = {key: idf[key] for key in keys}
-    return weights, math.fsum(weights.values())
-
-
 def missing_share(weights: Mapping[str, float], total: float, article: Mapping[str, float]) -> float:
     """IDF-weighted share of the core's keys that the article does not carry (0 when the core names nothing).
 
-    >>> weights, total = core_weights(("n:dayto", "n:smith"), {"n:dayto": 3.0, "n:smith": 1.0})
-    >>> missing_share(weights, total, {"n:dayto": 3.0})
+    >>> missing_share({"n:dayto": 3.0, "n:smith": 1.0}, 4.0, {"n:dayto": 3.0})
     0.25
     """
     if total <= 0:
