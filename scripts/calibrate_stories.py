@@ -126,7 +126,7 @@ class Dataset:
         times = [None if it.time is None else it.time.timestamp() for it in items]
         order = arrival_order([line for line, _, _ in rows], times, Settings().batch_size)
         self.name = path.stem
-        self.items = [items[i].with_keys() for i in order]  # keys once, as the engine prepares them
+        self.items = [items[i] for i in order]
         self.gold = [gold[rows[i][0]] for i in order]
         self.duplicate_of = [rows[i][2] for i in order]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from storyline.clustering import StoryItem
+from storyline.clustering import StoryItem, item_keys
 from storyline.clustering.protocol import Clusterer
 from storyline.prepare import When, oldest_first, usable_time
 from storyline.types import Article, Assignment
@@ -27,11 +27,13 @@ class Assigned:
 
 
 def story_item(article: Article, vector: np.ndarray) -> StoryItem:
-    """What the clusterer sees of an article (the calibration script builds its data with it too)."""
+    """What the clusterer sees of an article, its keys included (the calibration script builds its data
+    with it too)."""
     return StoryItem(
         article_id=article.id, vector=np.asarray(vector, dtype=np.float32), lang=article.lang,
         # only a real publication time is evidence: ingest time of an old file says nothing
         time=usable_time(article), title=article.title, text=article.text, source=article.source,
+        keys=item_keys(article.title, article.text, article.lang),
     )
 
 

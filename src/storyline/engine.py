@@ -357,7 +357,7 @@ class Engine:
         vectors = self.encoder.encode([p.article.full_text for p in prepared])
         clock.lap("encode")
         # the keys of each article's lead are per-article work: out of the one-at-a-time assignment
-        items = [story_item(p.article, vector).with_keys() for p, vector in zip(prepared, vectors, strict=True)]
+        items = [story_item(p.article, vector) for p, vector in zip(prepared, vectors, strict=True)]
         clock.lap("keys")
         if self._merges_in_flight_move(prepared):
             self._settle(report)

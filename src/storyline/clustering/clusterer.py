@@ -235,17 +235,16 @@ class StoryClusterer:
 
     def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
-        window of the article's time, nearest first. When few held stories are in the window only their
-        rows are read: in a long stream most are past it (kept for follow-ups)."""
+        window of the article's time, nearest first. Only rows in the window are read: in a long stream
+        most held stories are past it (kept for follow-ups)."""
         active = len(self._rows)
         if active == 0:
             return []
         far = self._out_of_window(_timestamp(item.time), active)
-        count = active if far is None else active - int(far.sum())
+        rows = None if far is None else np.flatnonzero(~far)
+        count = active if rows is None else len(rows)
         if count == 0:
             return []
-        # gathering the rows in the window pays when they are few; otherwise read all and mask
-        rows = None if far is None or 2 * count > active else np.flatnonzero(~far)
         with one_blas_thread():
             if count > self.params.prefilter_above:
                 # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
@@ -254,21 +253,14 @@ class StoryClusterer:
                 if self._sketches_stale:
                     self._sketches[:active] = self._centroids[:active] @ projection
                     self._sketches_stale = False
-                query = item.vector @ projection
+                sketches = self._sketches[:active] if rows is None else self._sketches[rows]
                 size = min(_SKETCH_POOL, count)
-                if rows is None:
-                    rough = self._sketches[:active] @ query
-                    if far is not None:
-                        rough[far] = -np.inf
-                    rows = np.argpartition(-rough, size - 1)[:size]
-                else:
-                    rows = rows[np.argpartition(-(self._sketches[rows] @ query), size - 1)[:size]]
+                pick = np.argpartition(-(sketches @ (item.vector @ projection)), size - 1)[:size]
+                rows = pick if rows is None else rows[pick]
                 sims = self._centroids[rows] @ item.vector
             elif rows is None:
-                sims = self._centroids[:active] @ item.vector
                 rows = np.arange(active)
-                if far is not None:
-                    rows, sims = rows[~far], sims[~far]
+                sims = self._centroids[:active] @ item.vector
             else:
                 sims = self._centroids[rows] @ item.vector
         return self._top(rows, sims)

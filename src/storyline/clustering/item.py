@@ -7,7 +7,7 @@ which must see articles one at a time, only weighs them against the stream.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -42,7 +42,7 @@ def item_keys(title: str, text: str, lang: str) -> ItemKeys:
 class StoryItem:
     """What the clusterer needs of an article (vector: unit-norm embedding of title + body).
 
-    ``keys``: computed by whoever prepares the article (``with_keys``); computed on demand when absent.
+    ``keys``: computed by whoever prepares the article (``item_keys``); computed on demand when absent.
     """
 
     article_id: str
@@ -54,8 +54,3 @@ class StoryItem:
     source: str | None
     keys: ItemKeys | None = None
 
-    def with_keys(self) -> StoryItem:
-        """This item with its keys computed (itself when they already are)."""
-        if self.keys is not None:
-            return self
-        return replace(self, keys=item_keys(self.title, self.text, self.lang))
