@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from storyline.dates import as_utc
 from storyline.html_depth import flatten_deep
 from storyline.sources.urls import site_of
 from storyline.types import RawRecord, Rejection
@@ -101,7 +102,7 @@ def parse_datetime(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return _utc(value)
+        return as_utc(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_epoch(float(value))
     if not isinstance(value, str) or not value.strip():
@@ -112,7 +113,7 @@ def parse_datetime(value: Any) -> datetime | None:
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     for parse in (datetime.fromisoformat, parsedate_to_datetime, *(_strptime(f) for f in _FORMATS)):
         try:
-            return _plausible(_utc(parse(iso)))
+            return _plausible(as_utc(parse(iso)))
         except (ValueError, TypeError, IndexError, OverflowError):
             continue
     return None
@@ -120,10 +121,6 @@ def parse_datetime(value: Any) -> datetime | None:
 
 def _strptime(fmt: str):
     return lambda text: datetime.strptime(text, fmt)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _from_epoch(seconds: float) -> datetime | None:
