@@ -52,3 +52,17 @@ def port_strike_engine(db: Path):
                   text='Dock workers stopped all ferries on Tuesday. "We want fair pay," said union leader Eva Lind.'),
     ])
     return engine
+
+
+def database_at_version(path: Path, version: int):
+    """A SQLite database left at schema ``version`` (the first migrations only), as an older Storyline
+    wrote it: an open connection, for the test to fill before a newer store opens the file."""
+    import sqlite3
+
+    from storyline.storage.sqlite.schema import MIGRATIONS
+
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:version]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version={int(version)}")
+    return conn

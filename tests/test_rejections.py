@@ -9,11 +9,11 @@ import subprocess
 import sys
 import tracemalloc
 
+from builders import database_at_version
 from storyline.embed import HashingEncoder
 from storyline.engine import REJECTION_SAMPLE, Engine
 from storyline.settings import Settings
 from storyline.storage import open_store
-from storyline.storage.sqlite.schema import MIGRATIONS
 
 ENV = dict(os.environ, STORYLINE_ENCODER="hashing")
 
@@ -63,10 +63,7 @@ def test_a_rerun_stores_its_rejections_once_and_counts_the_runs(tmp_path):
 
 def test_repeats_stored_by_older_versions_are_folded_on_upgrade(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:3]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version=3")
+    conn = database_at_version(path, 3)
     rows = [("a.jsonl:1", "malformed_json", "old", "2026-01-01T00:00:00Z"),
             ("a.jsonl:2", "empty", "no text", "2026-01-01T00:00:00Z"),
             ("a.jsonl:1", "malformed_json", "new", "2026-01-02T00:00:00Z")]

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from builders import database_at_version
 from storyline.cli import main
 from storyline.dates import to_iso
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
 from storyline.storage import open_store
-from storyline.storage.sqlite.schema import MIGRATIONS
 from storyline.types import RawRecord
 from storyline.web.app import create_app
 from web_corpus import corpus
@@ -96,10 +96,7 @@ def test_api_and_page_list_undated_stories_after_the_dated(db, sort):
 
 def test_an_older_database_gets_spans_of_dated_articles(tmp_path):
     path = tmp_path / "v4.db"
-    conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:4]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version=4")
+    conn = database_at_version(path, 4)
     article = ("INSERT INTO articles(id, content_hash, title, text, published, lang, lang_confidence, ingested,"
                " origin, story_id, similarity) VALUES(?, '', 't', 'x', ?, 'en', 1, ?, 'o', ?, 1)")
     conn.execute(article, ("a1", "2026-04-14T08:00:00Z", "2026-12-01T00:00:00Z", "s1"))

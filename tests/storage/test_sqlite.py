@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from builders import database_at_version
 from storyline.errors import StoreError
 from storyline.storage import open_store, to_iso
 from storyline.storage.sqlite.schema import MIGRATIONS
@@ -33,10 +34,7 @@ def test_new_database_is_wal_and_at_latest_schema(tmp_path):
 
 def test_an_older_database_is_migrated_in_place(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:2]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version=2")
+    conn = database_at_version(path, 2)
     conn.execute("INSERT INTO counters(name, value) VALUES('story', 7)")
     conn.commit()
     conn.close()
