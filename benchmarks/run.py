@@ -88,6 +88,11 @@ def _head(stream_path: Path, n: int) -> Path:
     return subset
 
 
+# Long enough for the USE encoder to share it with its helper: the model loads here and in the helper
+# before the timed run (a short warm-up left the helper's ~3 s load inside it).
+WARM_UP = ["warm up " * 60] * 16
+
+
 def end_to_end(stream_path: Path, n: int, encoder_name: str = "use") -> dict:
     """One real ingest with the given encoder; every stage timed in the same run."""
     subset = _head(stream_path, n)
@@ -95,7 +100,7 @@ def end_to_end(stream_path: Path, n: int, encoder_name: str = "use") -> dict:
         settings = Settings(db=str(Path(tmp) / "e2e.db"), encoder=encoder_name)
         encoder = get_encoder(encoder_name)
         with Engine(settings.db, settings=settings, encoder=encoder) as engine:
-            engine.encoder.encode(["warm up"] * 64)  # loads the model (and its helper process)
+            engine.encoder.encode(WARM_UP)
             report = engine.ingest_paths([str(subset)])
         getattr(encoder, "close", lambda: None)()
     seconds, cpu = report.stage_seconds, report.stage_cpu_seconds
@@ -191,8 +196,9 @@ def scaling(stream_path: str | Path, chunk: int = 5000, quiet: bool = False, sto
         with Engine(settings.db, settings=settings, encoder=WordHashEncoder()) as engine:
             records = read_paths([str(stream_path)])
             while True:
-                # small chunks at first, so the cost near 1,000 stories is measured there
-                size = min(chunk, 1000) if len(points) < 10 else chunk
+                # small chunks at first, so the cost near 1,000 stories is measured there (chunks of 1,000
+                # put the first point at 1.2k stories, after most of the growth)
+                size = min(chunk, 250) if len(points) < 20 else chunk
                 block = list(islice(records, size))
                 if not block:
                     break
