@@ -76,3 +76,13 @@ def test_unpacked_weights_hold_the_same_arrays_and_fall_back_to_the_packed_file(
     blocker.write_text("x")
     monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(blocker / "cache"))
     assert use_cache.unpacked_weights(packed) == packed
+
+
+def test_a_damaged_weights_copy_loads_usem3s_own_file(tmp_path, monkeypatch, model_path):
+    from storyline.embed.use import USEEncoder
+
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
+    packed = str(Path(model_path).with_name("weights.npz"))
+    use_cache.cache_file(packed, "weights", ".npz").write_bytes(b"PK\x03\x04 not a zip")
+    vectors = USEEncoder(workers=0).encode(["Storm hits coast"])
+    assert vectors.shape == (1, 512)

