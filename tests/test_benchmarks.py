@@ -85,3 +85,10 @@ def test_scaling_stops_soon_after_the_story_target(stream):
     scale = run.scaling(stream, chunk=20, quiet=True, stop_at_stories=10, extra_chunks=1)
     reached = [p["stories_seen"] >= 10 for p in scale["points"]]
     assert reached[-2:] == [True, True] and reached.count(True) == 2
+
+
+def test_the_warm_up_starts_every_encoder_helper():
+    from storyline.embed.use import MIN_PARALLEL_CHARS, _split
+
+    assert sum(map(len, run.WARM_UP)) >= MIN_PARALLEL_CHARS
+    assert all(_split(list(run.WARM_UP), 2))  # the helper gets a share, so its model loads before the timed run

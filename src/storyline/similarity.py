@@ -77,12 +77,14 @@ def _shipped_model(wide: bool = False) -> PairModel:
 
 @lru_cache(maxsize=1)
 def default_encoder() -> Encoder:
-    """The registry's PAIRS encoder (USE), built once per process, on one BLAS thread.
+    """The registry's PAIRS encoder (USE), built once per process, on one BLAS thread, with no helper process.
 
     A pair is a small batch: a second BLAS thread barely helps it, and on a busy machine its
-    spinning costs ten times the CPU. Parallelism belongs to pairs (``evaluate_pairs(workers=)``).
+    spinning costs ten times the CPU. A helper process would load a second model (seconds) for a
+    batch this process encodes in a fraction of that, and in each ``eval pairs`` worker it made
+    four encoding processes on two cores. Parallelism belongs to pairs (``evaluate_pairs(workers=)``).
     """
-    return registry.for_role(registry.PAIRS).build(threads=1)
+    return registry.for_role(registry.PAIRS).build(threads=1, workers=0)
 
 
 @lru_cache(maxsize=1)

@@ -11,8 +11,15 @@ vectors: families, entities, timeline, sources, headline), ``cache`` (sentence v
 store), ``build`` (the brief from a stored story), ``render`` (the output formats).
 """
 
-from storyline.briefs.build import MAX_CLAIMS, brief, build_brief, encoder_for
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from storyline.briefs.render import FORMATS, SCHEMA, brief_to_dict, plain, render, to_html, to_markdown, to_text
+
+if TYPE_CHECKING:
+    from storyline.briefs.build import MAX_CLAIMS, brief, build_brief, encoder_for
 
 __all__ = [
     "FORMATS",
@@ -28,3 +35,13 @@ __all__ = [
     "to_markdown",
     "to_text",
 ]
+
+# ``build`` loads on first use of one of its names: `storyline stories` needs ``plain`` alone, not the
+# entity and quote machinery that building a brief imports.
+_BUILT_BY_BUILD = frozenset({"MAX_CLAIMS", "brief", "build_brief", "encoder_for"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _BUILT_BY_BUILD:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.build"), name)

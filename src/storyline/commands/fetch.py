@@ -15,14 +15,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from storyline.embed.registry import options as encoder_options
 from storyline.errors import StorylineError
 from storyline.settings import MAX_PARALLEL_HOSTS, FetchSettings, Settings, parse_size
-from storyline.sources.feeds import Outcome, Tally
 from storyline.types import RawRecord, Rejection
+
+if TYPE_CHECKING:  # feedparser and httpx load with the command that fetches, not with every command
+    from storyline.sources.feeds import Outcome, Tally
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.I)
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
@@ -70,6 +73,8 @@ class EngineSink:
         self.stories_updated = 0
 
     def __call__(self, item: RawRecord | Rejection) -> Outcome:
+        from storyline.sources.feeds import Outcome
+
         try:
             report = self.engine.ingest_records([item])
         except Exception as exc:  # one bad page must not end a long follow; it is counted and shown

