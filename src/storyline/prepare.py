@@ -105,7 +105,7 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def identity(record: RawRecord, extracted: Extracted) -> Accepted:
+def identity_of(record: RawRecord, extracted: Extracted) -> Accepted:
     """The record's article id (given, else made from its content) and content hash: per-article work,
     unchecked (``check_identity`` compares it with what is stored)."""
     digest = content_hash(extracted.title, extracted.text)
@@ -130,7 +130,7 @@ def check_identity(item: Accepted, stored_hash: Callable[[str], str | None],
 def identify(record: RawRecord, extracted: Extracted, stored_hash: Callable[[str], str | None],
              batch_ids: set[str]) -> Accepted | Rejection | None:
     """The record's article id, checked against the store and the batch (see ``check_identity``)."""
-    return check_identity(identity(record, extracted), stored_hash, batch_ids)
+    return check_identity(identity_of(record, extracted), stored_hash, batch_ids)
 
 
 def extract_record(record: RawRecord | Rejection, *, min_words: int) -> tuple[Accepted | Rejection, bool]:
@@ -142,7 +142,7 @@ def extract_record(record: RawRecord | Rejection, *, min_words: int) -> tuple[Ac
     extracted = extract(record, min_words=min_words)
     if isinstance(extracted, Rejection):
         return extracted, repaired > 0
-    return identity(record, extracted), repaired > 0
+    return identity_of(record, extracted), repaired > 0
 
 
 def check_extractions(outcomes: Iterable[Accepted | Rejection], repaired_surrogates: int,
