@@ -10,7 +10,7 @@ run. What a worker computed for a record the store already holds is dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -78,7 +78,16 @@ def work_records(records: Records, options: WorkOptions, encoder: Encoder, now: 
     }
     too_short = iter(cleaning.rejections)  # clean_batch keeps or rejects each accepted record, in order
     worked = tuple(work_of.get(id(item)) or Worked(None, too_short=next(too_short)) for item in accepted)
-    return WorkedBatch(outcomes, worked, sum(repaired for _, repaired in extracted))
+    return WorkedBatch(tuple(_slim(o) for o in outcomes), worked, sum(repaired for _, repaired in extracted))
+
+
+def _slim(outcome: Accepted | Rejection) -> Accepted | Rejection:
+    """An accepted record without its raw and extracted text, which the engine already has in the article
+    (or never needs): only the ids, origin and date fields travel back."""
+    if isinstance(outcome, Rejection):
+        return outcome
+    return replace(outcome, record=replace(outcome.record, text=None, html=None),
+                   extracted=replace(outcome.extracted, text=""))
 
 
 class RecordFailed(Exception):
