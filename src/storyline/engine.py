@@ -3,7 +3,9 @@
 The stages are functions over typed batch values in :mod:`storyline.prepare` (extract and id checks,
 clean, language, near-duplicates) and :mod:`storyline.assign` (arrival order, near-duplicate routing);
 this module runs them batch by batch, times them, and keeps the state between batches: the dedup
-index, the clusterer, the story counter, and the batch in flight.
+index, the clusterer, the story counter, and the batch in flight. The per-article stages run through a
+preparer (:mod:`storyline.compute`): in this process, or on Dask workers (``--dask``), the engine's
+sequence of stages being the same either way.
 
 Work goes in batches (the encoder is batched); each batch is written in one transaction, so a
 killed run resumes without losing or duplicating articles. On a database file, a batch is written
