@@ -142,7 +142,8 @@ def dask_ingest(stream_path: Path, n: int, warm: int = 64, encoder_name: str = "
     for name in ("dask_local_1", "dask_local_2"):
         for base in ("plain", "plain_one_process"):
             out[f"{name}_vs_{base}"] = round(out[name]["articles_per_s"] / out[base]["articles_per_s"], 2)
-        out[f"{name}_cpu_vs_plain_one_process"] = round(out[name]["cpu_seconds"] / out["plain_one_process"]["cpu_seconds"], 2)
+        base_cpu = out["plain_one_process"]["cpu_seconds"]
+        out[f"{name}_cpu_vs_plain_one_process"] = round(out[name]["cpu_seconds"] / base_cpu, 2)
     out["load_end"] = load_average()
     return out
 
