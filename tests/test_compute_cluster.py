@@ -41,8 +41,9 @@ class FakeClient:
         self.done: list[int] = []
         self.error = error
 
-    def submit(self, function, records, options, now, **kwargs) -> FakeFuture:
+    def submit(self, function, records, options, now, encoder_plugin, **kwargs) -> FakeFuture:
         assert function is cluster.prepare_on_worker and kwargs["pure"] is False
+        assert encoder_plugin == "storyline-encoder:hashing:256"
         self.futures.append(FakeFuture(self, len(self.futures), self.error))
         return self.futures[-1]
 

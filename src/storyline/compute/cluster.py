@@ -84,23 +84,28 @@ def worker_copy(encoder: Encoder) -> Encoder:
 
 class EncoderPlugin(WorkerPlugin):
     """Gives each worker its encoder, loaded once when the plugin is set up there (and on workers that
-    join later)."""
+    join later). One plugin per encoder: ingests with another encoder on the same cluster get their own."""
 
-    name = PLUGIN_NAME
-    idempotent = True  # a second ingest on the same cluster keeps the loaded model
+    idempotent = True  # a second ingest with the same encoder on the same cluster keeps the loaded model
 
     def __init__(self, encoder: Encoder) -> None:
         self.encoder = encoder
+        self.name = plugin_name(encoder)
 
     def setup(self, worker) -> None:
         self.encoder.encode(["warm up"])  # loads the model now, not inside the first batch
 
 
-def prepare_on_worker(records: Records, options: WorkOptions, now: datetime) -> WorkedBatch:
-    """The task a worker runs: one batch's per-article work with the worker's own encoder."""
-    plugin = get_worker().plugins.get(PLUGIN_NAME)
+def plugin_name(encoder: Encoder) -> str:
+    """The name of the plugin holding this encoder on the workers."""
+    return f"{PLUGIN_NAME}:{encoder.name}:{encoder.dim}"
+
+
+def prepare_on_worker(records: Records, options: WorkOptions, now: datetime, encoder_plugin: str) -> WorkedBatch:
+    """The task a worker runs: one batch's per-article work with the worker's copy of the encoder."""
+    plugin = get_worker().plugins.get(encoder_plugin)
     if not isinstance(plugin, EncoderPlugin):
-        raise RuntimeError(f"this worker has no {PLUGIN_NAME} plugin: was it started by another storyline version?")
+        raise RuntimeError(f"this worker has no {encoder_plugin} plugin: was it started by another storyline version?")
     return work_records(records, options, plugin.encoder, now)
 
 
@@ -151,12 +156,13 @@ class DaskPreparer:
         """Submit batches ahead, at most the window's worth unconsumed; yield them in submission order.
         Batches still in flight when the stream stops (an error, ``--strict``) are cancelled."""
         client = self._connect()
-        run_id = uuid.uuid4().hex[:8]
+        run_id, encoder_plugin = uuid.uuid4().hex[:8], plugin_name(self._encoder)
         window: deque[tuple[Records, Future]] = deque()
         try:
             for number, records in enumerate(batches):
-                window.append((records, client.submit(prepare_on_worker, records, options, utcnow(), pure=False,
-                                                      key=f"storyline-batch-{run_id}-{number}")))
+                future = client.submit(prepare_on_worker, records, options, utcnow(), encoder_plugin, pure=False,
+                                       key=f"storyline-batch-{run_id}-{number}")
+                window.append((records, future))
                 if len(window) >= self._window:
                     yield self._pending(*window.popleft())
             while window:
