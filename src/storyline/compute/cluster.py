@@ -34,12 +34,20 @@ except ImportError as missing:  # the plain install: Dask is an extra
 PLUGIN_NAME = "storyline-encoder"
 BATCHES_PER_WORKER = 2  # batches in flight per worker: one running, one queued behind it
 CONNECT_SECONDS = 10.0  # how long to try reaching a scheduler before giving up
-# Dask starts worker processes with MALLOC_TRIM_THRESHOLD_=65536 (memory handed back to the system
-# eagerly): the encoder's numpy arrays then cost about 30 % more CPU (measured: 3.2 s -> 4.2 s for the same
-# batches). Local workers keep the C library's default (see docs/scale.md for workers started by hand), and
-# no statistical profiler sampling their stacks every 10 ms: nothing here reads it.
-LOCAL_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-                       "distributed.worker.profile.enabled": False}
+# How a local cluster runs, measured on 2 cores. Dask starts worker processes with
+# MALLOC_TRIM_THRESHOLD_=65536 (memory handed back to the system eagerly): the encoder's numpy arrays then
+# cost about 30 % more CPU (3.2 s -> 4.2 s for the same batches), so local workers keep the C library's
+# default (docs/scale.md: workers started by hand). Its background checks (a 20 ms event-loop tick, a
+# 10 ms stack profiler, monitors, work stealing) cost an idle worker and scheduler 0.55 CPU s per 10 s,
+# 0.10 s at these intervals; nothing here reads what they gather.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
 _LOCAL = re.compile(r"^local:(\d+)$")
 _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|inproc)://)?[^\s/:]+:\d{1,5}$")
 
@@ -125,10 +133,10 @@ class DaskPreparer:
         where = self.spec.address or f"a local cluster of {self.spec.local_workers} workers"
         try:
             if self.spec.address is None:
-                with dask.config.set(LOCAL_WORKER_CONFIG):
+                with dask.config.set(LOCAL_CLUSTER_CONFIG):
                     self._cluster = LocalCluster(n_workers=self.spec.local_workers, threads_per_worker=1,
                                                  processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-                self._client = Client(self._cluster, set_as_default=False)
+                    self._client = Client(self._cluster, set_as_default=False)
             else:
                 self._client = Client(self.spec.address, timeout=CONNECT_SECONDS, set_as_default=False)
         except Exception as error:  # unreachable, refused, or worker processes that could not start
