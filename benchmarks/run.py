@@ -328,8 +328,6 @@ def write_results(results: dict, out: Path = HERE) -> None:
         lines += [f"Each batch is written on a background thread while the next is prepared: the store row is "
                   f"the time the ingest waited for it; the writer's own time is {e2e['store_writer_per_s']} "
                   "articles/s.", ""]
-    if results.get("dask"):
-        lines += dask_lines(results["dask"])
     lines += [
         f"Assign + store on this process's CPU time (what the code costs, whatever else runs, the background "
         f"writer's included): {e2e.get('assign_plus_store_cpu_per_s', '-')} articles/s.", "",
@@ -339,6 +337,10 @@ def write_results(results: dict, out: Path = HERE) -> None:
         f"- MinHash signatures: datasketch MinHash per text {dedup['datasketch_per_s']}/s, storyline's "
         f"vectorised {dedup['storyline_per_s']}/s — **{dedup['ratio']}×** "
         f"(identical signatures: {dedup['identical']})", "",
+    ]
+    if results.get("dask"):
+        lines += dask_lines(results["dask"])
+    lines += [
         f"## Story assignment + store as the stream grows ({scale['points'][-1]['articles_seen']} articles, "
         "content-word hashing encoder)", "",
         f"- cost per article at {ratio['at_stories']} stories seen: {ratio['ms_early']} ms; "
