@@ -276,7 +276,8 @@ class Engine:
         self._check_encoder()
         report = IngestReport()
         started = time.perf_counter()
-        options = WorkOptions(self.settings.min_words, self.settings.clean_with_encoder, self._dedup.num_perm)
+        options = WorkOptions(self.settings.min_words, self.settings.clean_with_encoder, self._dedup.num_perm,
+                              make_item=story_item)
         try:
             with closing(self.preparer.run(self._batches(records), options)) as pending_batches:
                 for pending in pending_batches:

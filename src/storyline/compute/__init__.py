@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from storyline.clean import Cleaned
-from storyline.clustering import StoryItem
 from storyline.embed import Encoder
 from storyline.prepare import Accepted, Articles, Cleaning, Extraction, Prepared
 from storyline.types import Article, RawRecord, Rejection
@@ -32,6 +31,10 @@ class WorkOptions:
     min_words: int
     clean_with_encoder: bool  # judge headline-shaped lines by their embedding while cleaning
     num_perm: int  # MinHash permutations of the dedup index
+    # what the clusterer sees of an article and its vector, keys included: per-article work, so it runs here
+    # too; the engine passes it in (storyline.assign.story_item), so no preparing module imports the
+    # assignment stage (scripts/prepared_code.py)
+    make_item: Callable[[Article, np.ndarray], Any]
 
 
 class PendingBatch(Protocol):
@@ -49,7 +52,7 @@ class PendingBatch(Protocol):
 
     def vectors(self, prepared: Sequence[Prepared]) -> np.ndarray: ...
 
-    def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[StoryItem]: ...
+    def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[Any]: ...
 
 
 class Preparer(Protocol):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
-from storyline.assign import story_item
 from storyline.clean import Cleaned
-from storyline.clustering import StoryItem
 from storyline.compute import PendingBatch, Records, WorkOptions
 from storyline.dedup import signature
 from storyline.embed import Encoder
@@ -50,9 +49,9 @@ class LocalBatch:
     def vectors(self, prepared: Sequence[Prepared]) -> np.ndarray:
         return self._encoder.encode([p.article.full_text for p in prepared])
 
-    def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[StoryItem]:
+    def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[Any]:
         # the keys of each article's lead are per-article work: out of the one-at-a-time assignment
-        return [story_item(p.article, vector) for p, vector in zip(prepared, vectors, strict=True)]
+        return [self._options.make_item(p.article, vector) for p, vector in zip(prepared, vectors, strict=True)]
 
 
 class LocalPreparer:

@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
-from storyline.assign import story_item
 from storyline.clean import Cleaned
-from storyline.clustering import StoryItem
 from storyline.compute import Records, WorkOptions
 from storyline.dedup import signature
 from storyline.embed import Encoder
@@ -49,7 +47,7 @@ class Worked:
     article: Article | None = None
     bad_lang: bool = False
     signature: np.ndarray | None = None
-    item: StoryItem | None = None
+    item: Any = None  # what the clusterer sees of it (WorkOptions.make_item)
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def work_records(records: Records, options: WorkOptions, encoder: Encoder, now: 
     vectors = encoder.encode([article.full_text for _, _, (article, _) in made])
     work_of = {
         id(item): Worked(cleaned, None, article, bad_lang, signature(article.full_text, options.num_perm),
-                         story_item(article, vector))
+                         options.make_item(article, vector))
         for (item, cleaned, (article, bad_lang)), vector in zip(made, vectors, strict=True)
     }
     too_short = iter(cleaning.rejections)  # clean_batch keeps or rejects each accepted record, in order
@@ -141,7 +139,7 @@ class RemoteBatch:
             return np.zeros((0, self._dim), dtype=np.float32)
         return np.stack([_present(self._by_article[p.article.id].item).vector for p in prepared])
 
-    def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[StoryItem]:
+    def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[Any]:
         return [_present(self._by_article[p.article.id].item) for p in prepared]
 
 
