@@ -116,6 +116,43 @@ def end_to_end(stream_path: Path, n: int, encoder_name: str = "use") -> dict:
     }
 
 
+def dask_ingest(stream_path: Path, n: int, warm: int = 64, encoder_name: str = "use") -> dict:
+    """Ingest throughput of the same input plainly (the encoder with its helper process, as users get it;
+    and on one process, as a Dask worker runs it) and with ``--dask local:1`` / ``local:2``. Each run first
+    ingests ``warm`` other articles into its database, so the model load and the cluster start are left out."""
+    subset = _head(stream_path, warm + n)
+    records = list(read_paths([str(subset)]))
+    one_process = {"workers": 0} if encoder_name == "use" else None  # USE without its helper process
+    runs = {"plain": ("", None), "plain_one_process": ("", one_process),
+            "dask_local_1": ("local:1", None), "dask_local_2": ("local:2", None)}
+    out: dict = {"articles": n, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+                 "load_start": load_average()}
+    for name, (dask, encoder_options) in runs.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(db=str(Path(tmp) / "dask.db"), encoder=encoder_name, dask=dask)
+            encoder = get_encoder(encoder_name, **(encoder_options or {}))
+            with Engine(settings.db, settings=settings, encoder=encoder) as engine:
+                engine.ingest_records(records[:warm])
+                workers_cpu = getattr(engine.preparer, "worker_cpu_seconds", lambda: 0.0)
+                cpu_before = time.process_time() + workers_cpu()
+                report = engine.ingest_records(records[warm:])
+                cpu = time.process_time() + workers_cpu() - cpu_before
+            getattr(encoder, "close", lambda: None)()
+        out[name] = {"articles_per_s": round(report.ingested / report.seconds, 1), "seconds": round(report.seconds, 1),
+                     "stories": report.stories_created,
+                     # this process (driver and, for local:N, the scheduler) plus the workers; the plain run's
+                     # helper process is not counted
+                     "cpu_seconds": None if name == "plain" else round(cpu, 2)}
+        print(f"  {name}: {out[name]}", file=sys.stderr, flush=True)
+    for name in ("dask_local_1", "dask_local_2"):
+        for base in ("plain", "plain_one_process"):
+            out[f"{name}_vs_{base}"] = round(out[name]["articles_per_s"] / out[base]["articles_per_s"], 2)
+        base_cpu = out["plain_one_process"]["cpu_seconds"]
+        out[f"{name}_cpu_vs_plain_one_process"] = round(out[name]["cpu_seconds"] / base_cpu, 2)
+    out["load_end"] = load_average()
+    return out
+
+
 def encoder_processes(stream_path: Path, n: int = 320, batch: int = 64, rounds: int = 3) -> dict:
     """USE texts/s with one process vs. with a helper process (both cores), and one BLAS thread vs two (the
     thread count is chosen by this measurement on the machine as loaded), alternating rounds."""
@@ -255,6 +292,26 @@ def cost_ratio(points: list[dict], low: int = 1000, high: int = 100_000,
             "ratio": round(late / early, 2) if early else None}
 
 
+def dask_lines(dask: dict) -> list[str]:
+    """The RESULTS.md section of ``dask_ingest``."""
+    rows = [("plain (encoder + its helper process)", "plain"), ("plain, encoder on one process", "plain_one_process"),
+            ("`--dask local:1`", "dask_local_1"), ("`--dask local:2`", "dask_local_2")]
+    lines = [f"## Dask: the per-article stages on workers ({dask['articles']} articles, same input, one run each)", "",
+             f"Run on {dask['date']}, {dask['machine']}. Load average at start {dask['load_start']}, "
+             f"at end {dask['load_end']}; model load and cluster start left out (each run first ingests 64 "
+             "other articles).", "",
+             "| run | articles/s | seconds | CPU seconds (all processes) | stories |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {label} | {dask[key]['articles_per_s']} | {dask[key]['seconds']} | "
+              f"{dask[key].get('cpu_seconds') or '-'} | {dask[key]['stories']} |" for label, key in rows]
+    lines += ["", f"- `local:1` vs plain: **{dask['dask_local_1_vs_plain']}×**; vs plain on one encoder process "
+                  f"(what a worker runs): **{dask['dask_local_1_vs_plain_one_process']}×**; CPU time of all its "
+                  f"processes vs that run's: **{dask.get('dask_local_1_cpu_vs_plain_one_process', '-')}×** "
+                  "(immune to the load of other jobs)",
+              f"- `local:2` vs plain: **{dask['dask_local_2_vs_plain']}×** (2 cores: no speed-up expected; the driver "
+              "assigns and stores while the workers prepare)", ""]
+    return lines
+
+
 def write_results(results: dict, out: Path = HERE) -> None:
     """results.json and RESULTS.md in ``out`` (the benchmarks folder by default)."""
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -292,6 +349,10 @@ def write_results(results: dict, out: Path = HERE) -> None:
         f"- MinHash signatures: datasketch MinHash per text {dedup['datasketch_per_s']}/s, storyline's "
         f"vectorised {dedup['storyline_per_s']}/s — **{dedup['ratio']}×** "
         f"(identical signatures: {dedup['identical']})", "",
+    ]
+    if results.get("dask"):
+        lines += dask_lines(results["dask"])
+    lines += [
         f"## Story assignment + store as the stream grows ({scale['points'][-1]['articles_seen']} articles, "
         "content-word hashing encoder)", "",
         f"- cost per article at {ratio['at_stories']} stories seen: {ratio['ms_early']} ms; "
@@ -367,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     print("end to end …", file=sys.stderr)
     results["end_to_end"] = end_to_end(stream_path, n_e2e, args.encoder)
     print(f"  {results['end_to_end']}", file=sys.stderr, flush=True)
+    print("dask …", file=sys.stderr)
+    results["dask"] = dask_ingest(stream_path, 200 if args.quick else 600, encoder_name=args.encoder)
     results["encoder_processes"] = encoder_processes(stream_path)
     results["dedup_signatures"] = dedup_signatures(stream_path)
     results["html_extraction_per_s"] = html_extraction(stream_path, 300)

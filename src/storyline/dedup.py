@@ -74,6 +74,11 @@ def minhash(grams: Iterable[bytes], num_perm: int = 64) -> np.ndarray:
     return (hv[:, None] * a + b).min(axis=0)
 
 
+def signature(text: str, num_perm: int = 64) -> np.ndarray:
+    """A text's MinHash signature: per-article work, so it may be computed away from the index (Dask workers)."""
+    return minhash(shingles(text), num_perm)
+
+
 class DuplicateIndex:
     """Finds the earliest near-copy of a text among recently indexed ones.
 
@@ -121,7 +126,7 @@ class DuplicateIndex:
         self._root: dict[str, str] = {}
 
     def signature(self, text: str) -> np.ndarray:
-        return minhash(shingles(text), self.num_perm)
+        return signature(text, self.num_perm)
 
     def _band_keys(self, signature: np.ndarray) -> np.ndarray:
         """One integer key per LSH band: equal bands give equal keys (a rare false match is re-checked).

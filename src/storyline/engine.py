@@ -3,7 +3,9 @@
 The stages are functions over typed batch values in :mod:`storyline.prepare` (extract and id checks,
 clean, language, near-duplicates) and :mod:`storyline.assign` (arrival order, near-duplicate routing);
 this module runs them batch by batch, times them, and keeps the state between batches: the dedup
-index, the clusterer, the story counter, and the batch in flight.
+index, the clusterer, the story counter, and the batch in flight. The per-article stages run through a
+preparer (:mod:`storyline.compute`): in this process, or on Dask workers (``--dask``), the engine's
+sequence of stages being the same either way.
 
 Work goes in batches (the encoder is batched); each batch is written in one transaction, so a
 killed run resumes without losing or duplicating articles. On a database file, a batch is written
@@ -17,7 +19,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
@@ -27,10 +30,11 @@ import numpy as np
 from storyline.assign import Assigned, assign_in_order, story_item
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
+from storyline.compute import PendingBatch, Records, WorkOptions, open_preparer
 from storyline.dedup import DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, strict_error
-from storyline.prepare import Prepared, clean_batch, extract_batch, find_duplicates, to_articles
+from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
 from storyline.storage import open_store, utcnow
 from storyline.types import Assignment, RawRecord, Rejection
@@ -166,6 +170,11 @@ class Engine:
         self.clusterer: Clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
                                                                 new_story_id=self.story_ids)
         self._dedup = self._new_dedup_index()
+        try:  # where the per-article stages run: here, or on Dask workers (settings.dask)
+            self.preparer = open_preparer(self.settings.dask, self.encoder)
+        except BaseException:
+            self.store.close()
+            raise
         self._restore()
 
     # ---------- state ----------
@@ -206,6 +215,7 @@ class Engine:
                 self.clusterer.add_to(story_item(article, vector), story_id)
 
     def close(self) -> None:
+        self.preparer.close()
         self.store.close()
 
     def __enter__(self) -> Engine:
@@ -266,23 +276,14 @@ class Engine:
         self._check_encoder()
         report = IngestReport()
         started = time.perf_counter()
-        batch: list[RawRecord | Rejection] = []
+        options = WorkOptions(self.settings.min_words, self.settings.clean_with_encoder, self._dedup.num_perm,
+                              make_item=story_item)
         try:
-            for record in records:
-                batch.append(record)
-                if len(batch) >= self.settings.batch_size:
-                    # a full batch: more may follow, so its write can overlap the next one's work
-                    if self._writer is None and self.settings.store_in_background \
-                            and background_writes_available(self.store):
-                        self._writer = Writer(self.store.path)
-                    self._process(batch, report, strict)
+            with closing(self.preparer.run(self._batches(records), options)) as pending_batches:
+                for pending in pending_batches:
+                    self._process(pending, report, strict)
                     if progress:
-                        progress(len(batch))
-                    batch = []
-            if batch:
-                self._process(batch, report, strict)
-                if progress:
-                    progress(len(batch))
+                        progress(len(pending.records))
         except BaseException as error:
             self._finish_writes(report, raise_errors=False)  # what was assigned before the error is kept
             if isinstance(error, Exception):  # an interrupted process is leaving anyway
@@ -291,6 +292,21 @@ class Engine:
         self._finish_writes(report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _batches(self, records: Iterable[RawRecord | Rejection]) -> Iterator[Records]:
+        """The records in batches of ``batch_size``; a full batch means more may follow, so the background
+        writer starts then (its writes overlap the next batch's work)."""
+        batch: list[RawRecord | Rejection] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= self.settings.batch_size:
+                if self._writer is None and self.settings.store_in_background \
+                        and background_writes_available(self.store):
+                    self._writer = Writer(self.store.path)
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     def _finish_writes(self, report: IngestReport, raise_errors: bool = True) -> None:
         """Wait for the last background write (its error is raised here) and stop the writer."""
@@ -333,31 +349,30 @@ class Engine:
             return flight.story_of[article_id]
         return self.store.story_of(article_id)
 
-    def _process(self, records: list[RawRecord | Rejection], report: IngestReport, strict: bool) -> None:
+    def _process(self, pending: PendingBatch, report: IngestReport, strict: bool) -> None:
         """One batch through the stages, each timed: extract and check ids, clean, language, near-duplicates,
-        encode, assign, store (in the background when a writer runs)."""
+        encode, keys (run here or on workers: see storyline.compute), then assign and store (in the background
+        when a writer runs)."""
         writer = self._writer
         clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
-        extraction = extract_batch(records, min_words=self.settings.min_words, stored_hash=self._stored_hash)
+        extraction = pending.extraction(self._stored_hash)  # on Dask: the wait for the workers is timed here
         report.already_stored += extraction.already_stored
         report.repaired_surrogates += extraction.repaired_surrogates
         rejections = _checked(extraction.rejections, strict)
         clock.lap("extract")
-        cleaning = clean_batch(extraction.accepted, min_words=self.settings.min_words,
-                               encoder=self.encoder if self.settings.clean_with_encoder else None)
+        cleaning = pending.cleaning(extraction.accepted)
         rejections += _checked(cleaning.rejections, strict)
         clock.lap("clean")
-        articles = to_articles(cleaning.kept, now=utcnow())
+        articles = pending.articles(cleaning.kept, now=utcnow())
         report.bad_lang_codes += articles.bad_lang_codes
         report.unparsed_dates += articles.unparsed_dates
         report.future_dates += articles.future_dates
         clock.lap("language")
-        prepared, order = find_duplicates(articles.articles, self._dedup)
+        prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles))
         clock.lap("dedup")
-        vectors = self.encoder.encode([p.article.full_text for p in prepared])
+        vectors = pending.vectors(prepared)
         clock.lap("encode")
-        # the keys of each article's lead are per-article work: out of the one-at-a-time assignment
-        items = [story_item(p.article, vector) for p, vector in zip(prepared, vectors, strict=True)]
+        items = pending.items(prepared, vectors)
         clock.lap("keys")
         if self._merges_in_flight_move(prepared):
             self._settle(report)

@@ -105,45 +105,71 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+def identity_of(record: RawRecord, extracted: Extracted) -> Accepted:
+    """The record's article id (given, else made from its content) and content hash: per-article work,
+    unchecked (``check_identity`` compares it with what is stored)."""
+    digest = content_hash(extracted.title, extracted.text)
+    article_id = str(record.id) if record.id not in (None, "") else f"a{digest[:16]}"
+    return Accepted(record, extracted, article_id, digest)
+
+
+def check_identity(item: Accepted, stored_hash: Callable[[str], str | None],
+                   batch_ids: set[str]) -> Accepted | Rejection | None:
+    """The article, checked: None when this very article is stored already (or, id made from content,
+    earlier in the batch); a ``duplicate_id`` rejection when the id names a different article."""
+    given = item.record.id not in (None, "")
+    stored = stored_hash(item.article_id)
+    if stored == item.content_hash or (item.article_id in batch_ids and not given):
+        return None
+    if stored is not None or item.article_id in batch_ids:
+        return Rejection(item.record.origin, "duplicate_id",
+                         f"id {item.article_id!r} is already used by a different article")
+    return item
+
+
 def identify(record: RawRecord, extracted: Extracted, stored_hash: Callable[[str], str | None],
              batch_ids: set[str]) -> Accepted | Rejection | None:
-    """The record's article id (given, else made from its content), checked: None when this very
-    article is stored already (or, id made from content, earlier in the batch); a ``duplicate_id``
-    rejection when the id names a different article."""
-    digest = content_hash(extracted.title, extracted.text)
-    given = record.id not in (None, "")
-    article_id = str(record.id) if given else f"a{digest[:16]}"
-    stored = stored_hash(article_id)
-    if stored == digest or (article_id in batch_ids and not given):
-        return None
-    if stored is not None or article_id in batch_ids:
-        return Rejection(record.origin, "duplicate_id", f"id {article_id!r} is already used by a different article")
-    return Accepted(record, extracted, article_id, digest)
+    """The record's article id, checked against the store and the batch (see ``check_identity``)."""
+    return check_identity(identity_of(record, extracted), stored_hash, batch_ids)
+
+
+def extract_record(record: RawRecord | Rejection, *, min_words: int) -> tuple[Accepted | Rejection, bool]:
+    """One record extracted (lone surrogates repaired first) with its unchecked identity, and whether it
+    needed that repair; a reader's rejection passes through."""
+    if isinstance(record, Rejection):
+        return record, False
+    record, repaired = without_surrogates(record)
+    extracted = extract(record, min_words=min_words)
+    if isinstance(extracted, Rejection):
+        return extracted, repaired > 0
+    return identity_of(record, extracted), repaired > 0
+
+
+def check_extractions(outcomes: Iterable[Accepted | Rejection], repaired_surrogates: int,
+                      stored_hash: Callable[[str], str | None]) -> Extraction:
+    """The extract stage's result from extracted records, in input order: each identity checked against
+    the store and the records before it."""
+    accepted: list[Accepted] = []
+    rejections: list[Rejection] = []
+    already_stored = 0
+    batch_ids: set[str] = set()
+    for outcome in outcomes:
+        checked = outcome if isinstance(outcome, Rejection) else check_identity(outcome, stored_hash, batch_ids)
+        if checked is None:
+            already_stored += 1
+        elif isinstance(checked, Rejection):
+            rejections.append(checked)
+        else:
+            batch_ids.add(checked.article_id)
+            accepted.append(checked)
+    return Extraction(tuple(accepted), tuple(rejections), already_stored, repaired_surrogates)
 
 
 def extract_batch(batch: Iterable[RawRecord | Rejection], *, min_words: int,
                   stored_hash: Callable[[str], str | None]) -> Extraction:
     """Extract every record (lone surrogates repaired first) and check its id."""
-    accepted: list[Accepted] = []
-    rejections: list[Rejection] = []
-    already_stored = repaired_surrogates = 0
-    batch_ids: set[str] = set()
-    for record in batch:
-        if isinstance(record, Rejection):
-            rejections.append(record)
-            continue
-        record, repaired = without_surrogates(record)
-        repaired_surrogates += repaired > 0
-        extracted = extract(record, min_words=min_words)
-        outcome = extracted if isinstance(extracted, Rejection) else identify(record, extracted, stored_hash, batch_ids)
-        if outcome is None:
-            already_stored += 1
-        elif isinstance(outcome, Rejection):
-            rejections.append(outcome)
-        else:
-            batch_ids.add(outcome.article_id)
-            accepted.append(outcome)
-    return Extraction(tuple(accepted), tuple(rejections), already_stored, repaired_surrogates)
+    outcomes = [extract_record(record, min_words=min_words) for record in batch]
+    return check_extractions([o for o, _ in outcomes], sum(r for _, r in outcomes), stored_hash)
 
 
 def clean_batch(accepted: Sequence[Accepted], *, min_words: int, encoder: Encoder | None) -> Cleaning:
@@ -191,23 +217,27 @@ def to_article(item: Accepted, clean: Cleaned, now: datetime) -> tuple[Article, 
 
 def to_articles(kept: Sequence[tuple[Accepted, Cleaned]], now: datetime) -> Articles:
     """The articles of a batch, ingested ``now``, with the counts of given values set aside."""
-    articles, bad_lang_codes = [], 0
-    for item, clean in kept:
-        article, bad_lang = to_article(item, clean, now)
-        articles.append(article)
-        bad_lang_codes += bad_lang
+    return gather_articles(kept, [to_article(item, clean, now) for item, clean in kept])
+
+
+def gather_articles(kept: Sequence[tuple[Accepted, Cleaned]], made: Sequence[tuple[Article, bool]]) -> Articles:
+    """The language stage's result from each kept record's article and whether its given `lang` was no
+    language code (made here or on a worker)."""
+    articles = tuple(article for article, _ in made)
     return Articles(
-        tuple(articles), bad_lang_codes,
+        articles, bad_lang_codes=sum(bad_lang for _, bad_lang in made),
         unparsed_dates=sum(1 for item, _ in kept if item.extracted.unparsed_published is not None),
         future_dates=sum(1 for a in articles if a.published is not None and usable_time(a) is None),
     )
 
 
-def find_duplicates(articles: Sequence[Article], index: DuplicateIndex) -> tuple[tuple[Prepared, ...], list[int]]:
-    """Each article's signature and the earlier article it copies, if any, found and added to ``index``
-    oldest first (as assignment goes), so a copy published later than its original is the duplicate.
-    Returns the prepared articles in batch order, and that order."""
-    signatures = [index.signature(article.full_text) for article in articles]
+def find_duplicates(articles: Sequence[Article], index: DuplicateIndex,
+                    signatures: Sequence[np.ndarray] | None = None) -> tuple[tuple[Prepared, ...], list[int]]:
+    """Each article's signature (computed here unless given) and the earlier article it copies, if any,
+    found and added to ``index`` oldest first (as assignment goes), so a copy published later than its
+    original is the duplicate. Returns the prepared articles in batch order, and that order."""
+    if signatures is None:
+        signatures = [index.signature(article.full_text) for article in articles]
     order = oldest_first([usable_time(article) for article in articles])
     originals: dict[int, str | None] = {}
     for i in order:

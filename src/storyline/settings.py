@@ -92,6 +92,7 @@ class Settings:
     clean_with_encoder: bool = True
     store_in_background: bool = True  # write a batch on a second thread while the next is prepared
     writer_wait: float = 0.0  # seconds a writer waits for another process's ingest to end (0: no limit)
+    dask: str = ""  # per-article stages on Dask workers: a scheduler address or local:N ("": in this process)
     fetch: FetchSettings = FetchSettings()  # politeness of fetch and follow
 
     def with_overrides(self, values: Mapping[str, Any]) -> Settings:

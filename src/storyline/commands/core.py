@@ -66,12 +66,15 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
                    "multilingual model, for a new database).")
 @click.option("--batch-size", default=None, type=click.IntRange(1, 100_000),
               help="Articles per encoder batch (default 64).")
-def ingest(paths, db, strict, encoder, batch_size):
+@click.option("--dask", default=None, metavar="ADDRESS",
+              help="Run extract, clean, language, MinHash and encoding on Dask workers: a scheduler address "
+                   "(tcp://HOST:8786) or local:N for N worker processes here (needs the dask extra).")
+def ingest(paths, db, strict, encoder, batch_size, dask):
     """Ingest articles from PATHS: JSONL files, folders (.txt .html .jsonl), or - for stdin."""
     for path in paths:
         if path != "-" and not Path(path).exists():
             raise InputError(f"{path} does not exist", hint="give a JSONL file, a folder, or - for stdin")
-    with open_engine(db, encoder=encoder, batch_size=batch_size) as engine:
+    with open_engine(db, encoder=encoder, batch_size=batch_size, dask=dask) as engine:
         total = _count_inputs(paths) if sys.stderr.isatty() else None  # counting reads the input once more
         with _progress_bar(total) as bar:
             report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
