@@ -253,9 +253,13 @@ class StoryClusterer:
                 if self._sketches_stale:
                     self._sketches[:active] = self._centroids[:active] @ projection
                     self._sketches_stale = False
-                sketches = self._sketches[:active] if rows is None else self._sketches[rows]
+                # one product over every held row, then the in-window rows' scores: gathering their sketches
+                # first copied most of the matrix for each article (the same ranking, to the last bit or so)
+                scores = self._sketches[:active] @ (item.vector @ projection)
+                if rows is not None:
+                    scores = scores[rows]
                 size = min(_SKETCH_POOL, count)
-                pick = np.argpartition(-(sketches @ (item.vector @ projection)), size - 1)[:size]
+                pick = np.argpartition(-scores, size - 1)[:size]
                 rows = pick if rows is None else rows[pick]
                 sims = self._centroids[rows] @ item.vector
             elif rows is None:
