@@ -372,6 +372,27 @@ def test_candidates_are_the_nearest_stories_whose_event_is_within_the_window(see
         clusterer.learn_one(item)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_sketch_prefilter_ranks_only_the_stories_within_the_window(seed):
+    """The pre-filter scores every held row at once and keeps the in-window rows' scores: its pool is the
+    best-sketched in-window stories, and the shortlist the exactly nearest of that pool."""
+    params = StoryParams(prefilter_above=4, keep_past_window=10_000, shortlist=5, threshold=1.0)
+    clusterer = StoryClusterer(params)
+    reach = params.window_days * 86400
+    for item in _stream(seed=seed, n=400, topics=400, hours_apart=0.5):  # ~290 stories within the window
+        stamp = item.time.timestamp()
+        held = [s for s in clusterer._stories.values() if abs(s.event - stamp) <= reach]
+        if len(held) > 64:  # the sketch pool
+            sketches = clusterer._centroids[[s.row for s in held]] @ clusterer._projection
+            scores = sketches @ (item.vector @ clusterer._projection)
+            pool = [held[i] for i in np.argsort(-scores)[:64]]
+            cosines = [float(clusterer._centroids[s.row] @ item.vector) for s in pool]
+            near = [pool[i].id for i in np.argsort(cosines)[::-1][: params.shortlist]]
+            assert [sid for sid, _ in clusterer._nearest(item)] == near
+        clusterer.learn_one(item)
+    assert len(clusterer._stories) > len(held) > 64
+
+
 def test_a_merge_is_named_by_the_assignment_that_made_it_and_the_absorbed_id_resolves():
     rng = np.random.default_rng(3)
     topic = _topic_vectors(3, 1)[0]

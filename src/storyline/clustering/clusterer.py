@@ -253,9 +253,13 @@ class StoryClusterer:
                 if self._sketches_stale:
                     self._sketches[:active] = self._centroids[:active] @ projection
                     self._sketches_stale = False
-                sketches = self._sketches[:active] if rows is None else self._sketches[rows]
+                # one product over every held row, then the in-window rows' scores: gathering their sketches
+                # first copied most of the matrix for each article (the same ranking, to the last bit or so)
+                scores = self._sketches[:active] @ (item.vector @ projection)
+                if rows is not None:
+                    scores = scores[rows]
                 size = min(_SKETCH_POOL, count)
-                pick = np.argpartition(-(sketches @ (item.vector @ projection)), size - 1)[:size]
+                pick = np.argpartition(-scores, size - 1)[:size]
                 rows = pick if rows is None else rows[pick]
                 sims = self._centroids[rows] @ item.vector
             elif rows is None:
@@ -309,8 +313,9 @@ class StoryClusterer:
         if stamp is None:
             return None
         reach = self.params.window_days * _SECONDS_PER_DAY
-        with np.errstate(invalid="ignore"):  # undated stories (NaN) are never out of reach
-            far = np.abs(self._event[:active] - stamp) > reach
+        # undated stories (NaN) are never out of reach: a comparison with NaN is False, quietly, as in
+        # _advance (no np.errstate here: entering it cost about as much as the comparison)
+        far = np.abs(self._event[:active] - stamp) > reach
         return far if far.any() else None
 
     def _score(self, item, stamp, keys: WeightedKeys) -> list[tuple[float, float, StoryState]]:
