@@ -154,6 +154,36 @@ def search_store(index: SearchIndex, encoder: Encoder | None, query: str, f: Sto
     return rank(index, query, vector, replace(f, q=query), encoder_name=name)
 
 
+def ordered(hits: Sequence[SearchHit], sort: str) -> list[SearchHit]:
+    """Hits in the order asked: "relevance" as ranked, else as the story list sorts (``rows.SORTS``):
+    "recent" newest day then biggest, "latest" last seen first, "size" biggest first; undated last by time.
+
+    >>> rows = [{"id": "a", "size": 1, "last_seen": "2026-03-02T08:00Z", "updated": ""},
+    ...         {"id": "b", "size": 5, "last_seen": None, "updated": "2026-03-09"}]
+    >>> [h.story_id for h in ordered([SearchHit(r["id"], 0.0, None, 1, r) for r in rows], "size")]
+    ['b', 'a']
+    >>> [h.story_id for h in ordered([SearchHit(r["id"], 0.0, None, 1, r) for r in rows], "recent")]
+    ['a', 'b']
+    """
+    if sort == "relevance":
+        return list(hits)
+
+    def when(hit: SearchHit) -> str:
+        return str(hit.row.get("last_seen") or hit.row.get("updated") or "")
+
+    def undated(hit: SearchHit) -> bool:
+        return hit.row.get("last_seen") is None
+
+    by_size = sorted(hits, key=lambda h: -int(h.row.get("size", 0)))
+    if sort == "size":
+        return by_size
+    if sort == "latest":
+        by_time = sorted(hits, key=when, reverse=True)
+        return sorted(by_time, key=undated)
+    by_day = sorted(by_size, key=lambda h: when(h)[:10], reverse=True)
+    return sorted(by_day, key=undated)
+
+
 def filter_of(lang: str | None, since: datetime | None) -> StoryFilter:
     """The filter of ``--lang`` and ``--since``: stories with an article in ``lang``, seen since ``since``."""
     return StoryFilter(langs=(lang.lower(),) if lang else (), since=since)

@@ -11,14 +11,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storyline.embed.base import Encoder
 from storyline.settings import Settings
-from storyline.storage import Store, open_store
+from storyline.storage import Store, StoryFilter, open_store
 from storyline.types import Brief
+
+if TYPE_CHECKING:
+    from storyline.story_search import SearchHit
 
 
 class LockedEncoder:
@@ -85,6 +88,19 @@ class AppState:
             self._indexed = max(self._indexed, seen)
             return added
 
+    def search(self, f: StoryFilter) -> list[SearchHit]:
+        """Every story matching ``f.q`` under ``f``'s filters, best first (storyline.story_search): the
+        index brought up to date, the query encoded once by the app's encoder when it made the stored
+        vectors (else by words only)."""
+        from storyline.story_search import cut_off, search_store
+
+        self.sync_search()
+        store = self.store()
+        stored = store.vector_encoder()
+        wanted = cut_off(stored) is not None and (self._encoder is not None or stored is not None)
+        encoder = self.encoder if wanted and self.encoder.name == stored else None
+        return search_store(store, encoder, f.q, f, stored_encoder=stored)
+
     # ---------- models ----------
     @property
     def encoder(self) -> LockedEncoder:
@@ -138,6 +154,12 @@ class AppState:
             while len(self._briefs) > self.brief_cache_size:
                 self._briefs.popitem(last=False)
         return brief
+
+    def brief_if_cached(self, story: dict[str, Any], lang: str | None = None) -> Brief | None:
+        """The story's brief if it is cached as the story is now (never built here: feeds stay cheap)."""
+        key = (story["id"], story["size"], story["updated"], lang)
+        with self._lock:
+            return self._briefs.get(key)
 
     def close(self) -> None:
         with self._lock:
