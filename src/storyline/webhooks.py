@@ -32,10 +32,12 @@ class Deliverer:
     (the thread opens its own connection); ``fallback``: the store to record through when no second
     connection can open it (``:memory:``)."""
 
-    def __init__(self, path: str, *, fallback: Store, backoff: float = BACKOFF, retries: int = RETRIES,
-                 timeout: float = TIMEOUT) -> None:
+    def __init__(self, path: str, *, fallback: Store, backoff: float | None = None, retries: int | None = None,
+                 timeout: float | None = None) -> None:
         self.path = path
-        self.backoff, self.retries, self.timeout = backoff, retries, timeout
+        self.backoff = BACKOFF if backoff is None else backoff  # the module's values when not given
+        self.retries = RETRIES if retries is None else retries
+        self.timeout = TIMEOUT if timeout is None else timeout
         self.outcomes: Counter[str] = Counter()  # sent / failed in this process
         self._fallback = fallback
         self._queue: queue.Queue[tuple[int, str, dict[str, Any]] | None] = queue.Queue(QUEUE_SIZE)
