@@ -87,7 +87,8 @@ class MeaningRows(SearchRows):
                 rows += self._conn.execute(f"{sql} AND v.story_id IN ({marks})", [*params, *chunk]).fetchall()
         if not rows:
             return StoryVectors((), np.zeros((0, 0), dtype=np.float32))
-        matrix = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, _, blob in rows])
+        # one buffer, one array: far cheaper than stacking thousands of small ones
+        matrix = np.frombuffer(b"".join(blob for _, _, blob in rows), dtype=np.float32).reshape(len(rows), -1)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return StoryVectors(tuple(r[0] for r in rows), matrix / norms, rows[0][1])
