@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import storyline
 from storyline.cli import main
-from storyline.story_search import encoder_for, fuse
+from storyline.story_search import fuse, query_encoder
 
 STORIES = Path(__file__).parent / "fixtures" / "search" / "stories.jsonl"
 
@@ -76,9 +76,9 @@ def test_language_and_since_filters(search_db):
 
 def test_the_query_encoder_is_built_once_per_process(search_db):
     storyline.search("Erdbeben", db=search_db)
-    before = encoder_for.cache_info()
+    before = query_encoder.cache_info()
     storyline.search("地震", db=search_db)
-    after = encoder_for.cache_info()
+    after = query_encoder.cache_info()
     assert after.misses == before.misses and after.hits == before.hits + 1
 
 

@@ -28,10 +28,10 @@ __all__ = [
     "SearchHit",
     "candidates",
     "encode_query",
-    "encoder_for",
     "filter_of",
     "fuse",
     "matching",
+    "query_encoder",
     "rank",
     "search_store",
 ]
@@ -71,7 +71,7 @@ def cut_off(encoder_name: str | None, *, watch: bool = False) -> float | None:
 
 
 @lru_cache(maxsize=2)
-def encoder_for(encoder_name: str) -> Encoder:
+def query_encoder(encoder_name: str) -> Encoder:
     """The encoder that made a database's vectors, built once per process (queries then cost one encode)."""
     return get_encoder(option_for(encoder_name))
 
@@ -202,7 +202,7 @@ def search_database(query: str, *, db: str, lang: str | None = None, since: date
         store.prepare_reads()
         store.sync_search()
         stored = store.vector_encoder()
-        encoder = encoder_for(stored) if stored is not None and cut_off(stored) is not None else None
+        encoder = query_encoder(stored) if stored is not None and cut_off(stored) is not None else None
         hits = search_store(store, encoder, query, filter_of(lang, since), stored_encoder=stored)
     finally:
         store.close()

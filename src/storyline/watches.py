@@ -21,7 +21,7 @@ import numpy as np
 
 from storyline.errors import InputError, NotFoundError
 from storyline.storage import Store, StoryFilter, Watch, WatchHit, open_existing
-from storyline.story_search import cut_off, encoder_for, matching
+from storyline.story_search import cut_off, matching, query_encoder
 from storyline.types import Assignment
 
 log = logging.getLogger("storyline.watches")
@@ -70,7 +70,7 @@ def add_watch(store: Store, query: str, *, encoder_name: str | None, webhook: st
                          hint='give the words to watch for: storyline watch add "port strike"')
     vector = None
     if encoder_name is not None and cut_off(encoder_name, watch=True) is not None:
-        vector = np.asarray(encoder_for(encoder_name).encode([query])[0], dtype=np.float32)
+        vector = np.asarray(query_encoder(encoder_name).encode([query])[0], dtype=np.float32)
     return store.add_watch(query.strip(), lang=lang.lower() if lang else None, webhook=check_webhook(webhook),
                            encoder=encoder_name if vector is not None else None, vector=vector)
 

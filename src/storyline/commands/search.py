@@ -10,7 +10,7 @@ from storyline.commands.core import db_option, json_option
 from storyline.settings import Settings
 
 
-@click.command()
+@click.command("search")
 @click.argument("query")
 @db_option
 @click.option("--lang", default=None, metavar="XX", help="Only stories with an article in this language (ISO 639-1).")
@@ -18,7 +18,7 @@ from storyline.settings import Settings
               help="Only stories seen on or after this ISO date or time (UTC).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="Show at most this many.")
 @json_option
-def search(query, db, lang, since, limit, as_json):
+def search_command(query, db, lang, since, limit, as_json):
     """Find stories about QUERY in any language: its meaning against each story (the database's encoder)
     and its words in the articles, one ranked list (reciprocal-rank fusion)."""
     from storyline.briefs import plain
