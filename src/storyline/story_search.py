@@ -103,12 +103,12 @@ def fuse(by_meaning: Sequence[tuple[str, float]], by_words: Sequence[str]) -> li
     scores: dict[str, float] = {}
     cosine: dict[str, float] = {}
     text_rank: dict[str, int] = {}
-    for rank, (story_id, value) in enumerate(by_meaning, 1):
-        scores[story_id] = scores.get(story_id, 0.0) + 1.0 / (RRF_K + rank)
+    for place, (story_id, value) in enumerate(by_meaning, 1):
+        scores[story_id] = scores.get(story_id, 0.0) + 1.0 / (RRF_K + place)
         cosine[story_id] = value
-    for rank, story_id in enumerate(by_words, 1):
-        scores[story_id] = scores.get(story_id, 0.0) + 1.0 / (RRF_K + rank)
-        text_rank[story_id] = rank
+    for place, story_id in enumerate(by_words, 1):
+        scores[story_id] = scores.get(story_id, 0.0) + 1.0 / (RRF_K + place)
+        text_rank[story_id] = place
     order = sorted(scores, key=lambda s: (-scores[s], -cosine.get(s, -1.0), text_rank.get(s, 1 << 30), s))
     return [(s, scores[s], cosine.get(s), text_rank.get(s)) for s in order]
 

@@ -41,11 +41,12 @@ def changed_stories(store: Store, assignments: Sequence[Assignment]) -> list[Cha
     """The stories ``assignments`` created or grew, under their final ids (a story merged away on the
     way is reported as the one it joined), in the order first touched."""
     kinds: dict[str, str] = {}
+    finals: dict[str, str] = {}  # one lookup per story, not per article
     for assignment in assignments:
         touched = [(assignment.story_id, "new" if assignment.is_new else "grown")]
         touched += [(into, "grown") for _, into in assignment.merged]
         for story_id, kind in touched:
-            final = store.final_story(story_id)
+            final = finals.get(story_id) or finals.setdefault(story_id, store.final_story(story_id))
             if kinds.get(final) != "new":
                 kinds[final] = "new" if kind == "new" and final == story_id else kinds.get(final, kind)
     return [Changed(story_id, kind) for story_id, kind in kinds.items()]
@@ -97,6 +98,7 @@ class Watcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._webhooks: Any = None  # a webhooks.Deliverer, started on the first notice
+        self._prepared = False  # the text index exists (made once per watcher)
 
     def after_ingest(self, assignments: Sequence[Assignment]) -> list[WatchHit]:
         """Record what the watches catch among the stories ``assignments`` created or grew; queue the
@@ -108,7 +110,9 @@ class Watcher:
             return []
         changed = changed_stories(self.store, assignments)
         kinds = {c.story_id: c.kind for c in changed}
-        self.store.prepare_reads()
+        if not self._prepared:
+            self.store.prepare_reads()
+            self._prepared = True
         self.store.sync_search()
         rows = {row["id"]: row for row in self.store.story_rows(list(kinds))}
         caught: list[tuple[int, str, str, int]] = []
