@@ -125,3 +125,29 @@ def test_new_story_shows_up_without_a_reload(site, browser):
     assert "Volcano" in page.locator(f'li.story[data-id="{story_id}"]').inner_text()
     assert time.monotonic() - started < 20
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_search_box_finds_an_english_story_in_spanish_and_offers_its_feed(site, browser, width):
+    import feedparser
+    from playwright.sync_api import expect
+
+    OUTPUT.mkdir(exist_ok=True)
+    chess = _story_of(site, "chess-en")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(site.base + "/")
+    page.fill("input[name=q]", "torneo de ajedrez")  # the story is told in English only
+    expect(page.locator("li.story").first).to_have_attribute("data-id", chess)
+    feed_link = page.locator("li.feeds a.feed")
+    expect(feed_link).to_be_visible()
+    href = feed_link.get_attribute("href")
+    assert href.startswith("/feeds/search.atom?q=torneo")
+    assert _fits_width(page)
+    page.screenshot(path=str(OUTPUT / f"web-search-meaning-{width}.png"), full_page=True)
+    feed = feedparser.parse(httpx.get(site.base + href, timeout=60).content)
+    assert not feed.bozo and feed.version == "atom10"
+    assert feed.entries[0].link.endswith(f"/stories/{chess}")
+    page.click(f'li.story[data-id="{chess}"] a.headline')
+    page.wait_for_url(f"**/stories/{chess}")
+    expect(page.locator(".meta a.feed")).to_have_attribute("href", f"/feeds/story/{chess}.atom")
+    page.close()

@@ -50,6 +50,8 @@ class Request:
     path: str
     headers: Mapping[str, str]
     at: float = 0.0  # time.monotonic() when it arrived
+    method: str = "GET"
+    body: bytes = b""  # what a POST sent
 
 
 def fixture(name: str, **kwargs) -> Route:
@@ -101,8 +103,12 @@ class WebServer:
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path.split("?")[0]
+        body = b""
+        if handler.command == "POST":
+            body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
         with self._lock:
-            self.requests.append(Request(handler.path, dict(handler.headers.items()), time.monotonic()))
+            self.requests.append(Request(handler.path, dict(handler.headers.items()), time.monotonic(),
+                                         handler.command, body))
             route = self.routes.get(path)
             seen = sum(1 for r in self.requests if r.path.split("?")[0] == path)
         if route is None:
@@ -160,6 +166,10 @@ class WebServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    server._answer(self)
+
+            def do_POST(self) -> None:  # a webhook receiver: the body is kept in ``requests``
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     server._answer(self)
 

@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from storyline.errors import InputError, NotFoundError, StorylineError
 from storyline.types import Article, Assignment, Brief, PairScore, RawRecord, Rejection, Story
+
+if TYPE_CHECKING:
+    from storyline.story_search import SearchHit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article", "Assignment", "Brief", "Engine", "InputError", "NotFoundError", "PairScore",
-    "RawRecord", "Rejection", "Story", "StorylineError", "brief", "compare", "ingest", "stories",
+    "RawRecord", "Rejection", "Story", "StorylineError", "brief", "compare", "ingest", "search", "stories",
     "story",
 ]
 
@@ -49,6 +54,20 @@ def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story
         return store.list_stories(limit=limit)
     finally:
         store.close()
+
+
+def search(query: str, *, db: str = "storyline.db", lang: str | None = None, since: datetime | str | None = None,
+           limit: int | None = 20) -> list[SearchHit]:
+    """Stories about ``query`` in any language, best first: by meaning (the query's vector against each
+    story's centroid) and by words (full text), fused by reciprocal rank (see ``storyline.story_search``).
+    ``lang``: only stories with an article in that language; ``since``: seen on or after (ISO date or datetime)."""
+    from storyline.story_search import search_database
+
+    if isinstance(since, str):
+        from storyline.web.queries import parse_when
+
+        since = parse_when(since)
+    return search_database(query, db=db, lang=lang, since=since, limit=limit, hint=_NO_DATABASE)
 
 
 def story(story_id: str, *, db: str = "storyline.db") -> Story:

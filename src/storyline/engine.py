@@ -17,13 +17,14 @@ writer lease (storyline.lease), so processes sharing a database take turns.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
@@ -40,6 +41,11 @@ from storyline.storage import open_store, utcnow
 from storyline.types import Assignment, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
+
+if TYPE_CHECKING:
+    from storyline.watches import Watcher
+
+log = logging.getLogger("storyline.engine")
 
 # Rejections a report keeps as objects: memory must not grow with every bad line of a huge input. It
 # covers one web POST whole (at most 1,000 items).
@@ -61,6 +67,7 @@ class IngestReport:
     bad_lang_codes: int = 0  # a given `lang` that is no language code: detected instead, the value kept in extra
     future_dates: int = 0  # articles dated over a day after their ingest: stored, not used as time evidence
     repaired_surrogates: int = 0  # inputs holding lone UTF-16 surrogates, each replaced by U+FFFD
+    watch_hits: int = 0  # stories the database's watches caught (storyline.watches)
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)  # the first REJECTION_SAMPLE; all are counted
     # in `rejected` and stored in the database's `rejections` table
@@ -103,6 +110,9 @@ class IngestReport:
             line += (f"\nnote: {self.repaired_surrogates} input{'s' if self.repaired_surrogates != 1 else ''} held "
                      "lone UTF-16 surrogates (e.g. \\ud83d, half of an emoji cut in two), which no text can store: "
                      "each was replaced by U+FFFD (�)")
+        if self.watch_hits:
+            line += (f"\nwatches: {self.watch_hits} stor{'ies' if self.watch_hits != 1 else 'y'} caught "
+                     "(storyline watch list)")
         if self.future_dates:
             line += (f"\nnote: {self.future_dates} article{'s' if self.future_dates != 1 else ''} dated more "
                      "than a day after ingest: the dates are stored as given but not used to place them in time")
@@ -167,6 +177,7 @@ class Engine:
         self.writer_wait: float | None = self.settings.writer_wait or None  # seconds; None: as long as it takes
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
+        self._watcher: Watcher | None = None
         self.clusterer: Clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
                                                                 new_story_id=self.story_ids)
         self._dedup = self._new_dedup_index()
@@ -216,6 +227,8 @@ class Engine:
 
     def close(self) -> None:
         self.preparer.close()
+        if self._watcher is not None:  # queued webhook notices get a bounded time to go out
+            self._watcher.close()
         self.store.close()
 
     def __enter__(self) -> Engine:
@@ -261,9 +274,25 @@ class Engine:
             if self._stale():
                 self._resync()
             try:
-                return self._ingest_records(records, strict=strict, progress=progress)
+                report = self._ingest_records(records, strict=strict, progress=progress)
             finally:
                 self._generation = self.store.counter(WRITES_COUNTER)  # its own writes, all landed
+        self._tell_watches(report)
+        return report
+
+    def _tell_watches(self, report: IngestReport) -> None:
+        """Let the database's watches see the stories this ingest created or grew (storyline.watches); a
+        failure there is logged and never fails the ingest, whose articles are stored."""
+        if not report.assignments:
+            return
+        try:
+            if self._watcher is None:
+                from storyline.watches import Watcher
+
+                self._watcher = Watcher(self.store)
+            report.watch_hits += len(self._watcher.after_ingest(report.assignments))
+        except Exception:
+            log.exception("watches: could not match this ingest's stories")
 
     def _stale(self) -> bool:
         """Whether another process wrote batches or stories since this engine's memory was built."""

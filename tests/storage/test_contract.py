@@ -58,7 +58,8 @@ def test_the_backend_offers_every_method_of_the_protocol(store):
     from storyline.storage import protocol
 
     parts = [protocol.Database, protocol.Counters, protocol.ArticleStore, protocol.StoryStore,
-             protocol.RejectionStore, protocol.SentenceStore, protocol.FetchLog, protocol.StoryReads]
+             protocol.RejectionStore, protocol.SentenceStore, protocol.FetchLog, protocol.StoryReads,
+             protocol.SearchIndex, protocol.WatchStore]
     assert set(protocol.Store.__mro__) >= set(parts)
     wanted = {name for part in parts for name in vars(part) if not name.startswith("_")}
     missing = sorted(name for name in wanted if not hasattr(store, name))
@@ -363,6 +364,90 @@ def test_reads_for_pages_and_api(store):
     spans = store.dated_spans(["s1", "s2", "nope"])
     assert spans["s2"] == ("2026-03-04T08:00:00Z", "2026-03-04T08:00:00Z", 0) and "nope" not in spans
     assert store.dated_spans([]) == {}
+
+
+# ---------- search index: story centroids, ranked text, rows by id ----------
+def _add_vectors(store: Store, story_id: str, seq: int, *rows: tuple[Article, list[float]]) -> None:
+    """Store articles in a story with the given vectors."""
+    with store.transaction():
+        store.create_story(story_id, seq)
+        store.insert_articles([(a, story_id, 1.0, None, np.asarray(v, dtype=np.float32), np.arange(8, dtype=np.uint32))
+                               for a, v in rows], "test")
+        store.grow_story(story_id, [(a.lang, a.source, to_iso(a.published or a.ingested)) for a, _ in rows])
+
+
+def _centroids(store: Store, **filters) -> dict[str, list[float]]:
+    found = store.story_vectors(StoryFilter(**filters))
+    return {story_id: [round(float(x), 4) for x in row] for story_id, row in zip(found.ids, found.matrix, strict=True)}
+
+
+def test_story_vectors_are_unit_centroids_once_synced_and_follow_merges(store):
+    store.prepare_reads()
+    _add_vectors(store, "s1", 1, (_article("a1", lang="en"), [1, 0, 0, 0]), (_article("a2", lang="es"), [0, 1, 0, 0]))
+    _add_vectors(store, "s2", 2, (_article("b1", lang="it"), [0, 0, 1, 0]))
+    assert store.story_vectors(StoryFilter()).ids == ()  # not synced yet
+    store.sync_search()
+    assert _centroids(store) == {"s1": [0.7071, 0.7071, 0.0, 0.0], "s2": [0.0, 0.0, 1.0, 0.0]}
+    assert store.story_vectors(StoryFilter()).encoder == "test"
+    assert list(_centroids(store, langs=("es",))) == ["s1"]
+    assert store.story_vectors(StoryFilter(), among=["s2", "nope"]).ids == ("s2",)
+    with store.transaction():
+        store.merge_story("s2", "s1")
+    _add_vectors(store, "s1", 1, (_article("a3", lang="en"), [0, 1, 0, 0]))
+    store.sync_search()
+    assert _centroids(store) == {"s1": [0.4082, 0.8165, 0.4082, 0.0]}  # (1, 2, 1, 0) over its four members
+    store.sync_search()  # nothing new: nothing counted twice
+    assert _centroids(store) == {"s1": [0.4082, 0.8165, 0.4082, 0.0]}
+
+
+def test_text_ranked_orders_stories_by_relevance_under_the_filters(store):
+    store.prepare_reads()
+    _search_corpus(store)
+    _add(store, "s3", 3, _article("q1", title="Strike, strike, strike", text="A port strike and a rail strike.",
+                                  lang="en"))
+    _add(store, "s4", 4, _article("q2", title="Weather", text="A strike of lightning hit a long old tree.", lang="en"))
+    store.sync_search()
+    assert store.text_ranked("strike", StoryFilter(), 10)[0] == "s3"
+    assert set(store.text_ranked("strike", StoryFilter(), 10)) == {"s1", "s3", "s4"}
+    assert store.text_ranked("strike", StoryFilter(), 1) == ["s3"]
+    assert store.text_ranked("strike", StoryFilter(), 10, among=["s4", "s2"]) == ["s4"]
+    assert store.text_ranked("gruas", StoryFilter(langs=("es",)), 10) == ["s1"]
+    assert store.text_ranked("gruas", StoryFilter(langs=("it",)), 10) == []
+    assert store.text_ranked("?!", StoryFilter(), 10) == []
+
+
+def test_story_rows_in_the_order_asked(store):
+    _search_corpus(store)
+    rows = store.story_rows(["s2", "nope", "s1"])
+    assert [r["id"] for r in rows] == ["s2", "s1"] and rows[1]["undated"] == 1
+    assert rows[0] == store.story_row("s2") and store.story_rows([]) == []
+
+
+# ---------- watches ----------
+def test_watches_their_hits_and_deliveries(store):
+    hooked = store.add_watch("port strike", lang="es", webhook="http://127.0.0.1:9/hook", encoder="test",
+                             vector=np.array([1, 0, 0], dtype=np.float32))
+    quiet = store.add_watch("museum", lang=None, webhook=None, encoder=None, vector=None)
+    assert hooked.id != quiet.id
+    listed = store.list_watches()
+    assert [(w.id, w.query, w.lang, w.webhook) for w in listed] == [
+        (hooked.id, "port strike", "es", "http://127.0.0.1:9/hook"), (quiet.id, "museum", None, None)]
+    assert listed[0].vector.tolist() == [1.0, 0.0, 0.0] and listed[1].vector is None
+    hits = store.record_hits([(hooked.id, "s1", "new", 1), (quiet.id, "s2", "grown", 3), (9999, "s3", "new", 1)])
+    assert [(h.watch_id, h.story_id, h.kind, h.size, h.delivery) for h in hits] == [
+        (hooked.id, "s1", "new", 1, "pending"), (quiet.id, "s2", "grown", 3, "none")]  # no watch 9999
+    store.record_delivery(hits[0].id, "failed", 4, "HTTP 500")
+    (failed,) = store.watch_hits(hooked.id)
+    assert (failed.delivery, failed.attempts, failed.error) == ("failed", 4, "HTTP 500")
+    with pytest.raises(ValueError):
+        store.record_delivery(hits[0].id, "lost", 1)
+    store.record_hits([(hooked.id, "s1", "grown", 2)])
+    assert [h.kind for h in store.watch_hits(hooked.id)] == ["grown", "new"]  # newest first
+    assert [h.kind for h in store.watch_hits(hooked.id, limit=1)] == ["grown"]
+    counts = {w.id: (w.hits, w.deliveries) for w in store.list_watches()}
+    assert counts == {hooked.id: (2, {"failed": 1, "pending": 1}), quiet.id: (1, {"none": 1})}
+    assert store.remove_watch(hooked.id) and not store.remove_watch(hooked.id)
+    assert store.watch_hits(hooked.id) == [] and [w.id for w in store.list_watches()] == [quiet.id]
 
 
 # ---------- connections, snapshots and the writer lease ----------

@@ -77,6 +77,11 @@ class EncoderEntry:
     thresholds: BriefThresholds
     roles: frozenset[str]
     factory: Callable[..., Encoder]
+    # Query vector against a story's centroid (benchmarks/THRESHOLDS.md, "Search"): from ``search_cosine``
+    # a story is listed by meaning (ranked, so a loose cut); from ``watch_cosine`` a watch catches it
+    # (each catch is a notice, so a strict one). None: the encoder's vectors carry no meaning across words.
+    search_cosine: float | None = None
+    watch_cosine: float | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -100,10 +105,10 @@ _HASHING_THRESHOLDS = _USE_THRESHOLDS
 ENCODERS: tuple[EncoderEntry, ...] = (
     EncoderEntry(name=USEEncoder.name, option="use", aliases=(), dim=USEEncoder.dim, languages=USE_LANGUAGES,
                  story_params="stories.json", pair_params="pairs.json", thresholds=_USE_THRESHOLDS,
-                 roles=frozenset({DEFAULT, PAIRS}), factory=USEEncoder),
+                 roles=frozenset({DEFAULT, PAIRS}), factory=USEEncoder, search_cosine=0.15, watch_cosine=0.25),
     EncoderEntry(name=E5Encoder.name, option="e5", aliases=(), dim=E5Encoder.dim, languages=None,
                  story_params="stories-e5.json", pair_params="pairs-e5.json", thresholds=_E5_THRESHOLDS,
-                 roles=frozenset({PAIRS_WIDE}), factory=E5Encoder),
+                 roles=frozenset({PAIRS_WIDE}), factory=E5Encoder, search_cosine=0.80, watch_cosine=0.86),
     EncoderEntry(name=HashingEncoder.name, option="hashing", aliases=(), dim=256, languages=None,
                  story_params="stories.json", pair_params=None, thresholds=_HASHING_THRESHOLDS,
                  roles=frozenset(), factory=HashingEncoder),

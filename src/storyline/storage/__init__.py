@@ -21,17 +21,20 @@ from storyline.storage.protocol import (
     FetchLog,
     MemberFacts,
     RejectionStore,
+    SearchIndex,
     SentenceStore,
     Store,
     StoryReads,
     StoryStore,
+    WatchStore,
 )
-from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlState
+from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, StoryVectors, UrlState, Watch, WatchHit
 
 __all__ = [
     "ArticleRow", "ArticleStore", "ArticleSummary", "Counters", "Database", "FeedState", "FetchLog",
-    "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore",
-    "UrlState", "encoder_at", "from_iso", "open_existing", "open_store", "to_iso", "utcnow",
+    "MemberFacts", "RejectionStore", "SearchIndex", "SentenceStore", "Store", "StoryFilter", "StoryReads",
+    "StoryStore", "StoryVectors", "UrlState", "Watch", "WatchHit", "WatchStore", "encoder_at", "from_iso",
+    "open_existing", "open_store", "to_iso", "utcnow",
 ]
 
 _SERVER_SCHEMES = ("postgresql://", "postgres://")

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlState
+from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, StoryVectors, UrlState, Watch, WatchHit
 from storyline.types import Article, Story
 
 # (article, story id, similarity, duplicate_of, vector, MinHash signature): one stored article
@@ -194,7 +194,8 @@ class StoryReads(Protocol):
         ...
 
     def sync_search(self, batch: int = 5000) -> int:
-        """Index articles text search has not seen yet; returns how many were added."""
+        """Index articles search has not seen yet: text search, and their vectors into their stories'
+        centroids (``SearchIndex.story_vectors``); returns how many were added to text search."""
         ...
 
     def story_page(self, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:
@@ -216,6 +217,57 @@ class StoryReads(Protocol):
     def dated_spans(self, story_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, int]]: ...
 
 
+class SearchIndex(Protocol):
+    """What ranked search reads (``storyline.search``): story centroids for meaning, stories ranked by
+    text relevance, and story rows by id. Both indexes are as fresh as the last ``sync_search``.
+    ``f.q``, ``f.sort``, ``f.limit`` and ``f.offset`` are ignored: the caller ranks and pages."""
+
+    def story_vectors(self, f: StoryFilter, among: Sequence[str] | None = None) -> StoryVectors:
+        """Unit centroids of the stories (not merged away) that pass ``f``'s language, source and date
+        filters, only those in ``among`` when given."""
+        ...
+
+    def text_ranked(self, words: str, f: StoryFilter, limit: int,
+                    among: Sequence[str] | None = None) -> list[str]:
+        """Ids of stories one of whose articles holds every word of ``words`` (as word prefixes, accents
+        and case ignored), best text relevance (BM25) first, at most ``limit``; filtered as above."""
+        ...
+
+    def story_rows(self, story_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The rows ``story_row`` gives, for many stories at once, in the order asked (unknown ids left out)."""
+        ...
+
+
+class WatchStore(Protocol):
+    """Saved searches (watches), the stories they caught, and how their webhook notices went."""
+
+    def add_watch(self, query: str, *, lang: str | None, webhook: str | None, encoder: str | None,
+                  vector: np.ndarray | None) -> Watch:
+        """Store a new watch; returns it with its id."""
+        ...
+
+    def list_watches(self) -> list[Watch]:
+        """Every watch, oldest first, with its vector, its hit count and its hits per delivery state."""
+        ...
+
+    def remove_watch(self, watch_id: int) -> bool:
+        """Delete a watch and its hits; False if there was none with that id."""
+        ...
+
+    def record_hits(self, hits: Sequence[tuple[int, str, str, int]]) -> list[WatchHit]:
+        """Store (watch id, story id, kind, size) hits, delivery "pending" for a watch with a webhook
+        and "none" otherwise; returns them with their ids."""
+        ...
+
+    def record_delivery(self, hit_id: int, delivery: str, attempts: int, error: str = "") -> None:
+        """How a hit's webhook notice went (one of ``rows.DELIVERIES``), after ``attempts`` tries."""
+        ...
+
+    def watch_hits(self, watch_id: int, limit: int = 50) -> list[WatchHit]:
+        """A watch's newest ``limit`` hits, newest first."""
+        ...
+
+
 class Store(Database, Counters, ArticleStore, StoryStore, RejectionStore, SentenceStore, FetchLog,
-            StoryReads, Protocol):
+            StoryReads, SearchIndex, WatchStore, Protocol):
     """Everything a backend offers: what ``open_store`` returns."""

@@ -3,10 +3,13 @@ what fetch state looks like. Backends build them; nothing here knows a database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["DONE_STATUSES", "SORTS", "STATUSES", "ArticleSummary", "FeedState", "StoryFilter", "UrlState"]
+import numpy as np
+
+__all__ = ["DELIVERIES", "DONE_STATUSES", "SORTS", "STATUSES", "ArticleSummary", "FeedState", "StoryFilter",
+           "StoryVectors", "UrlState", "Watch", "WatchHit"]
 
 # Orders of the story list: "recent" = newest day first, biggest within a day ("the newest and
 # biggest stories first"); "latest" = last seen first; "size" = biggest first.
@@ -73,3 +76,48 @@ class FeedState:
     last_detail: str
     polls: int
     items_new: int
+
+
+@dataclass(frozen=True)
+class StoryVectors:
+    """Stories' centroids (unit rows, one per id, in the order of ``ids``) from the encoder ``encoder``."""
+
+    ids: tuple[str, ...]
+    matrix: np.ndarray = field(compare=False)
+    encoder: str | None = None
+
+
+# How a watch's webhook notice went: "none" (the watch has no webhook), "pending" (not sent yet),
+# "sent", "failed" (every retry failed; ``error`` says why).
+DELIVERIES = ("none", "pending", "sent", "failed")
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A saved search: the stories it caught are recorded, and sent to ``webhook`` when it has one.
+    ``vector`` is the query's encoding by ``encoder`` (the database's), made once when it was added."""
+
+    id: int
+    query: str
+    lang: str | None
+    webhook: str | None
+    created: str
+    encoder: str | None = None
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    hits: int = 0
+    deliveries: dict[str, int] = field(default_factory=dict, compare=False)  # delivery -> how many hits
+
+
+@dataclass(frozen=True)
+class WatchHit:
+    """A story a watch caught when it was created (``kind`` "new") or grew ("grown") to ``size`` articles."""
+
+    id: int
+    watch_id: int
+    story_id: str
+    kind: str
+    size: int
+    at: str
+    delivery: str
+    attempts: int = 0
+    error: str = ""

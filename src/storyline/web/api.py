@@ -35,15 +35,31 @@ def split_values(values: list[str]) -> tuple[str, ...]:
 
 
 def story_filter(q: str, lang: list[str], source: list[str], since: str | None, until: str | None,
-                 sort: str, limit: int, offset: int) -> queries.StoryFilter:
+                 sort: str | None, limit: int, offset: int) -> queries.StoryFilter:
+    """The filter of a list request. With a query the order is by relevance unless another is asked;
+    without one "relevance" means nothing and the list is by time ("recent")."""
+    q = q.strip()
+    chosen = sort or ("relevance" if q else "recent")
     return queries.StoryFilter(
-        q=q.strip(), langs=tuple(v.lower() for v in split_values(lang)), sources=split_values(source),
+        q=q, langs=tuple(v.lower() for v in split_values(lang)), sources=split_values(source),
         since=queries.parse_when(since), until=queries.parse_when(until, end_of_day=True),
-        sort=sort, limit=limit, offset=offset,
+        sort="recent" if chosen == "relevance" and not q else chosen, limit=limit, offset=offset,
     )
 
 
-Sort = Literal["recent", "latest", "size"]
+def story_list(state: Any, f: queries.StoryFilter) -> tuple[list[dict[str, Any]], bool]:
+    """One page of the story list: with ``f.q`` the hybrid search (storyline.story_search: meaning and
+    words, fused), in ``f.sort`` order; without, the store's list."""
+    if not f.q:
+        return state.store().story_page(f)
+    from storyline.story_search import ordered
+
+    hits = ordered(state.search(f), f.sort)
+    page = hits[f.offset: f.offset + f.limit]
+    return [hit.as_dict() for hit in page], len(hits) > f.offset + f.limit
+
+
+Sort = Literal["relevance", "recent", "latest", "size"]
 
 
 # The list and version endpoints are async on purpose: their one indexed query takes well under a
@@ -51,25 +67,28 @@ Sort = Literal["recent", "latest", "size"]
 @router.get("/stories", response_model=schemas.StoryPage, responses=_ERRORS)
 async def list_stories(
     request: Request,
-    q: str = Query("", max_length=500, description="Words that must all occur in a story's articles"),
+    q: str = Query("", max_length=500, description="What to find, in any language: by meaning (the query's "
+                   "vector against each story's) and by words (all of them in one of its articles)"),
     lang: list[str] = Query([], description="ISO 639-1 codes; a story matches if it has any of them"),
     source: list[str] = Query([], description="Source names; a story matches if it has any of them"),
     since: str | None = Query(None, description="ISO date: stories seen on or after it"),
     until: str | None = Query(None, description="ISO date: stories that began on or before it"),
-    sort: Sort = Query("recent", description="recent: newest day, then biggest; latest; size"),
+    sort: Sort | None = Query(None, description="relevance (the default with q): best match first; recent (the "
+                              "default without): newest day, then biggest; latest; size"),
     limit: int = Query(30, ge=1, le=200),
     offset: int = Query(0, ge=0, le=10_000_000),
 ) -> JSONResponse:
-    """Stories matching the filters, newest and biggest first, one page at a time."""
+    """Stories matching the filters, one page at a time: newest and biggest first, or best match first
+    for a search (``q``), which also answers each story's ``score``, ``cosine`` and ``text_rank``."""
     state = request.app.state.storyline
     f = story_filter(q, lang, source, since, until, sort, limit, offset)
-    if f.q and state.search_stale():
-        await run_in_threadpool(state.sync_search)
-    store = state.store()
-    stories, more = store.story_page(f)
+    if f.q:  # encoding the query and a stale index are work for a thread
+        stories, more = await run_in_threadpool(story_list, state, f)
+    else:
+        stories, more = story_list(state, f)
     return JSONResponse({
         "stories": stories, "limit": limit, "offset": offset,
-        "next_offset": offset + limit if more else None, "version": store.content_version(),
+        "next_offset": offset + limit if more else None, "version": state.store().content_version(),
     })
 
 

@@ -26,7 +26,7 @@ _DEFAULT_HINTS = {
 
 def wants_json(request: Request) -> bool:
     """API paths always get JSON; elsewhere, clients that ask for JSON and not HTML get it."""
-    if request.url.path.startswith("/api"):
+    if request.url.path.startswith(("/api", "/feeds")):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept

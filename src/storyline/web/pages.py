@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from storyline.web import views
-from storyline.web.api import Sort, story_filter
+from storyline.web.api import story_filter, story_list
 from storyline.web.format import id_path, install_filters
 
 router = APIRouter(include_in_schema=False)
@@ -18,16 +18,16 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_filters(templates.env)
 PAGE_SIZE = 30
 POLL_MS = 4000
+# the page's order menu: "" is its default (best match when searching, else newest and biggest first)
+PageSort = Literal["", "relevance", "recent", "latest", "size"]
 
 
 def _list_context(request: Request, q: str, lang: list[str], source: list[str], since: str | None,
-                  until: str | None, sort: str, offset: int) -> dict[str, Any]:
+                  until: str | None, sort: str | None, offset: int) -> dict[str, Any]:
     state = request.app.state.storyline
     f = story_filter(q, lang, source, since, until, sort, PAGE_SIZE, offset)
-    if f.q:
-        state.sync_search()
+    stories, more = story_list(state, f)
     store = state.store()
-    stories, more = store.story_page(f)
     return {"stories": stories, "filter": f, "more": more, "version": store.content_version(),
             "next_offset": offset + PAGE_SIZE, "poll_ms": request.app.state.poll_ms}
 
@@ -35,7 +35,7 @@ def _list_context(request: Request, q: str, lang: list[str], source: list[str], 
 @router.get("/")
 def index(request: Request, q: str = Query("", max_length=500), lang: list[str] = Query([]),
           source: list[str] = Query([]), since: str | None = None, until: str | None = None,
-          sort: Sort = "recent", offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
+          sort: PageSort | None = None, offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
     context = _list_context(request, q, lang, source, since, until, sort, offset)
     context["langs"], context["sources"] = request.app.state.storyline.store().known_values()
     return templates.TemplateResponse(request, "index.html", context)
@@ -44,7 +44,7 @@ def index(request: Request, q: str = Query("", max_length=500), lang: list[str] 
 @router.get("/partials/stories")
 def story_items(request: Request, q: str = Query("", max_length=500), lang: list[str] = Query([]),
                 source: list[str] = Query([]), since: str | None = None, until: str | None = None,
-                sort: Sort = "recent", offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
+                sort: PageSort | None = None, offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
     """The list items alone, for the page's live refresh and search-as-you-type."""
     context = _list_context(request, q, lang, source, since, until, sort, offset)
     response = templates.TemplateResponse(request, "_stories.html", context)

@@ -30,6 +30,11 @@ class StoryOut(BaseModel):
     first_published: str | None  # the span of its dated articles (as first_seen/last_seen; None: none dated)
     last_published: str | None
     undated: int  # articles with no publication date
+    # with a search (q): the fused rank score, the query's cosine to the story (None: not matched by
+    # meaning) and its rank by words (None: not matched by words)
+    score: float | None = None
+    cosine: float | None = None
+    text_rank: int | None = None
 
 
 class StoryPage(BaseModel):

@@ -11,14 +11,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storyline.embed.base import Encoder
 from storyline.settings import Settings
-from storyline.storage import Store, open_store
+from storyline.storage import Store, StoryFilter, StoryVectors, open_store
 from storyline.types import Brief
+
+if TYPE_CHECKING:
+    from storyline.story_search import SearchHit
 
 
 class LockedEncoder:
@@ -34,6 +37,44 @@ class LockedEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             return self.inner.encode(texts)
+
+
+class CentroidCache:
+    """The unfiltered story centroids, kept in memory while no article arrives (``content_version``;
+    stories change only when articles do): a search then costs one matrix product, not a read of every
+    centroid. Shared by the app's threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: tuple[int, StoryVectors] | None = None
+
+    def get(self, store: Store) -> StoryVectors:
+        version = store.content_version()
+        with self._lock:
+            if self._cached is not None and self._cached[0] == version:
+                return self._cached[1]
+        found = store.story_vectors(StoryFilter())
+        with self._lock:
+            self._cached = (version, found)
+        return found
+
+
+class CachedIndex:
+    """One thread's store as search reads it (``SearchIndex``), unfiltered centroids from the shared cache."""
+
+    def __init__(self, store: Store, cache: CentroidCache) -> None:
+        self._store, self._cache = store, cache
+
+    def story_vectors(self, f: StoryFilter, among: Sequence[str] | None = None) -> StoryVectors:
+        if among is not None or f.langs or f.sources or f.since or f.until:
+            return self._store.story_vectors(f, among)
+        return self._cache.get(self._store)
+
+    def text_ranked(self, words: str, f: StoryFilter, limit: int, among: Sequence[str] | None = None) -> list[str]:
+        return self._store.text_ranked(words, f, limit, among)
+
+    def story_rows(self, story_ids: Sequence[str]) -> list[dict[str, Any]]:
+        return self._store.story_rows(story_ids)
 
 
 class AppState:
@@ -54,6 +95,7 @@ class AppState:
         self._search_lock = threading.Lock()
         self._briefs: OrderedDict[tuple, Brief] = OrderedDict()
         self._indexed = -1  # article version the search index is known to cover
+        self._centroids = CentroidCache()
         first = open_store(self.db_path)  # runs the store's migrations once, before any worker thread
         first.prepare_reads()
         self._local.store = first
@@ -84,6 +126,19 @@ class AppState:
             added = store.sync_search()
             self._indexed = max(self._indexed, seen)
             return added
+
+    def search(self, f: StoryFilter) -> list[SearchHit]:
+        """Every story matching ``f.q`` under ``f``'s filters, best first (storyline.story_search): the
+        index brought up to date, the query encoded once by the app's encoder when it made the stored
+        vectors (else by words only)."""
+        from storyline.story_search import cut_off, search_store
+
+        self.sync_search()
+        store = self.store()
+        stored = store.vector_encoder()
+        wanted = cut_off(stored) is not None and (self._encoder is not None or stored is not None)
+        encoder = self.encoder if wanted and self.encoder.name == stored else None
+        return search_store(CachedIndex(store, self._centroids), encoder, f.q, f, stored_encoder=stored)
 
     # ---------- models ----------
     @property
@@ -138,6 +193,12 @@ class AppState:
             while len(self._briefs) > self.brief_cache_size:
                 self._briefs.popitem(last=False)
         return brief
+
+    def brief_if_cached(self, story: dict[str, Any], lang: str | None = None) -> Brief | None:
+        """The story's brief if it is cached as the story is now (never built here: feeds stay cheap)."""
+        key = (story["id"], story["size"], story["updated"], lang)
+        with self._lock:
+            return self._briefs.get(key)
 
     def close(self) -> None:
         with self._lock:

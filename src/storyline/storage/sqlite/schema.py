@@ -101,6 +101,26 @@ MIGRATIONS: tuple[str, ...] = (
         last_seen = (SELECT MAX(published) FROM articles WHERE articles.story_id = stories.id)
     WHERE status != 'merged';
     """,
+    # 6: search by meaning and watches. ``story_vectors`` holds each story's sum of member vectors (its
+    # centroid, unnormalised) and count, filled lazily by ``sync_search`` up to the ``story_vectors``
+    # counter (an article seq); ``watches`` are saved searches, ``watch_hits`` the stories they caught
+    # and how each webhook notice went (delivery: none, pending, sent, failed)
+    """
+    CREATE TABLE story_vectors (
+        story_id TEXT PRIMARY KEY, encoder TEXT NOT NULL, total BLOB NOT NULL, count INTEGER NOT NULL
+    );
+    CREATE TABLE watches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        query TEXT NOT NULL, lang TEXT, webhook TEXT, encoder TEXT, vector BLOB, created TEXT NOT NULL
+    );
+    CREATE TABLE watch_hits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        watch_id INTEGER NOT NULL, story_id TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER NOT NULL,
+        at TEXT NOT NULL, delivery TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX watch_hits_watch ON watch_hits(watch_id, id);
+    """,
 )
 
 # What the fetcher has seen (storyline.fetch_state); created on first use, all IF NOT EXISTS.

@@ -15,7 +15,7 @@ from typing import Any
 
 from storyline.dates import to_iso
 from storyline.storage.rows import StoryFilter
-from storyline.storage.sqlite.base import Connected
+from storyline.storage.sqlite.base import Connected, in_chunks
 from storyline.storage.sqlite.schema import READ_SCHEMA
 
 _ORDER_BY = {
@@ -47,6 +47,29 @@ def _story_dict(row: Sequence[Any]) -> dict[str, Any]:
         "sources": json.loads(row[4]), "first_seen": row[5], "last_seen": row[6],
         "status": row[7], "merged_into": row[8], "updated": row[9],
     }
+
+
+def story_conditions(f: StoryFilter) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (on ``stories s``) and parameters of ``f``'s language, source and date filters;
+    merged stories never pass."""
+    where = ["s.status != 'merged'"]
+    params: list[Any] = []
+    if f.langs:
+        marks = ",".join("?" * len(f.langs))
+        where.append(f"EXISTS (SELECT 1 FROM json_each(s.languages) WHERE value IN ({marks}))")
+        params += list(f.langs)
+    if f.sources:
+        marks = ",".join("?" * len(f.sources))
+        # any case in any script: "el faro mediterráneo" finds "El Faro Mediterráneo" (the store registers casefold)
+        where.append(f"EXISTS (SELECT 1 FROM json_each(s.sources) WHERE casefold(value) IN ({marks}))")
+        params += [source.casefold() for source in f.sources]
+    if f.since is not None:
+        where.append("COALESCE(s.last_seen, s.updated) >= ?")
+        params.append(to_iso(f.since))
+    if f.until is not None:
+        where.append("COALESCE(s.first_seen, s.created) <= ?")
+        params.append(to_iso(f.until))
+    return where, params
 
 
 class SearchRows(Connected):
@@ -103,23 +126,7 @@ class SearchRows(Connected):
 
     def story_page(self, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:
         """One page of stories matching ``f`` and whether more follow (one query: limit + 1 rows)."""
-        where = ["s.status != 'merged'"]
-        params: list[Any] = []
-        if f.langs:
-            marks = ",".join("?" * len(f.langs))
-            where.append(f"EXISTS (SELECT 1 FROM json_each(s.languages) WHERE value IN ({marks}))")
-            params += list(f.langs)
-        if f.sources:
-            marks = ",".join("?" * len(f.sources))
-            # any case in any script: "el faro mediterráneo" finds "El Faro Mediterráneo" (the store registers casefold)
-            where.append(f"EXISTS (SELECT 1 FROM json_each(s.sources) WHERE casefold(value) IN ({marks}))")
-            params += [source.casefold() for source in f.sources]
-        if f.since is not None:
-            where.append("COALESCE(s.last_seen, s.updated) >= ?")
-            params.append(to_iso(f.since))
-        if f.until is not None:
-            where.append("COALESCE(s.first_seen, s.created) <= ?")
-            params.append(to_iso(f.until))
+        where, params = story_conditions(f)
         query = fts_query(f.q)
         if query:
             where.append(
@@ -132,6 +139,14 @@ class SearchRows(Connected):
         sql = f"{_STORY_SELECT} WHERE {' AND '.join(where)} ORDER BY {_ORDER_BY[f.sort]} LIMIT ? OFFSET ?"
         rows = self._conn.execute(sql, [*params, f.limit + 1, f.offset]).fetchall()
         return self._with_dates([_story_dict(r) for r in rows[: f.limit]]), len(rows) > f.limit
+
+    def story_rows(self, story_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The rows ``story_row`` gives, for many stories, in the order asked (unknown ids left out)."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk, marks in in_chunks(list(story_ids)):
+            for row in self._conn.execute(f"{_STORY_SELECT} WHERE s.id IN ({marks})", chunk):
+                found[row[0]] = _story_dict(row)
+        return self._with_dates([found[i] for i in story_ids if i in found])
 
     def story_row(self, story_id: str) -> dict[str, Any] | None:
         """One story as the API lists it, with its dated span."""

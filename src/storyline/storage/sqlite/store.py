@@ -15,10 +15,11 @@ from storyline.errors import ConfigError, StoreError
 from storyline.lease import WriterLease, say_on_stderr
 from storyline.storage.sqlite.articles import ArticleRows
 from storyline.storage.sqlite.fetch_log import FetchRows
+from storyline.storage.sqlite.meaning import MeaningRows
 from storyline.storage.sqlite.migrations import migrate, schema_version
 from storyline.storage.sqlite.rejections import RejectionRows, SentenceRows
-from storyline.storage.sqlite.search import SearchRows
 from storyline.storage.sqlite.stories import StoryRows
+from storyline.storage.sqlite.watches import WatchRows
 
 _SqlValue = str | bytes | int | float | None
 
@@ -33,7 +34,7 @@ def in_memory(path: str) -> bool:
     return path in ("", ":memory:") or path.startswith("file:")
 
 
-class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows, SearchRows):
+class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows, MeaningRows, WatchRows):
     """One SQLite database in WAL mode. Writes go through ``transaction()``.
 
     >>> from storyline.storage.sqlite.schema import MIGRATIONS
