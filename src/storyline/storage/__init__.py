@@ -24,13 +24,14 @@ from storyline.storage.protocol import (
     SentenceStore,
     Store,
     StoryReads,
+    StorylineStore,
     StoryStore,
 )
 from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlState
 
 __all__ = [
     "ArticleRow", "ArticleStore", "ArticleSummary", "Counters", "Database", "FeedState", "FetchLog",
-    "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore",
+    "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore", "StorylineStore",
     "UrlState", "encoder_at", "from_iso", "open_existing", "open_store", "to_iso", "utcnow",
 ]
 

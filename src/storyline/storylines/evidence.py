@@ -1,0 +1,90 @@
+"""Evidence that a story continues a storyline: the rare names (people, places, organisations) they
+share, weighed by how few stories name them; the story's names the storyline lacks count against the
+link (other people, another place); and time: a storyline reaches only so far from its span.
+
+The names are the clusterer's own rare-name keys (``clustering.item.ItemKeys.rare``: capitalised words
+and places, accent-folded and stemmed, common ones left out), so storylines and stories read the same
+evidence and no text is read twice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+DAY = 86_400.0
+
+
+def own_names(counts: Mapping[str, int], size: int, share: float) -> frozenset[str]:
+    """The names a story stands for: those at least ``share`` of its members name (one member: all of its).
+
+    >>> sorted(own_names({"n:dayto": 3, "n:smith": 1, "n:keish": 2}, size=4, share=0.5))
+    ['n:dayto', 'n:keish']
+    >>> sorted(own_names({"n:dayto": 1}, size=1, share=0.25))
+    ['n:dayto']
+    """
+    need = max(1.0, size * share)
+    return frozenset(name for name, count in counts.items() if count >= need)
+
+
+def name_weight(stories_naming: int, stories: int, prior: float) -> float:
+    """Inverse story frequency of a name: a name few stories carry says more about which affair it is.
+
+    >>> name_weight(1, 100, 20.0) > name_weight(30, 100, 20.0) > 0
+    True
+    """
+    return math.log((stories + prior) / (stories_naming + 1.0))
+
+
+def gap_days(first: float | None, last: float | None, line_first: float | None,
+             line_last: float | None) -> float | None:
+    """Days between a story's dated span and a storyline's (0 when they overlap; None when either is undated).
+
+    >>> gap_days(10 * DAY, 12 * DAY, 0.0, 3 * DAY), gap_days(0.0, DAY, 0.0, 5 * DAY), gap_days(None, None, 0.0, 0.0)
+    (7.0, 0.0, None)
+    """
+    if first is None or last is None or line_first is None or line_last is None:
+        return None
+    if first > line_last:
+        return (first - line_last) / DAY
+    if line_first > last:
+        return (line_first - last) / DAY
+    return 0.0
+
+
+@dataclass(frozen=True)
+class LinkEvidence:
+    """How a story meets a storyline: shared own names, the share of the story's name weight they carry,
+    and the time gap in days (None: undated)."""
+
+    shared: int
+    share: float
+    gap: float | None
+
+
+def link_evidence(weights: Mapping[str, float], line_names: Collection[str], gap: float | None) -> LinkEvidence:
+    """The evidence for one story (its own names with their weights) against one storyline's names.
+
+    >>> e = link_evidence({"n:dayto": 2.0, "n:smith": 1.0, "n:keish": 1.0}, {"n:dayto", "n:smith"}, 4.0)
+    >>> e.shared, e.share, e.gap
+    (2, 0.75, 4.0)
+    """
+    total = math.fsum(weights.values())
+    shared = [name for name in weights if name in line_names]
+    share = math.fsum(weights[name] for name in shared) / total if total > 0 else 0.0
+    return LinkEvidence(len(shared), share, gap)
+
+
+def links(evidence: LinkEvidence, min_shared: int, min_share: float, max_gap_days: float) -> bool:
+    """Whether the evidence is enough to call the story a continuation: enough shared names, carrying
+    enough of the story's weight (its other names count against), and near enough in time.
+
+    >>> links(LinkEvidence(2, 0.75, 4.0), 2, 0.5, 120.0), links(LinkEvidence(1, 1.0, 0.0), 2, 0.5, 120.0)
+    (True, False)
+    >>> links(LinkEvidence(3, 0.9, 400.0), 2, 0.5, 120.0), links(LinkEvidence(2, 0.4, None), 2, 0.5, 120.0)
+    (False, False)
+    """
+    if evidence.shared < min_shared or evidence.share < min_share:
+        return False
+    return evidence.gap is None or evidence.gap <= max_gap_days
