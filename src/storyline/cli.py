@@ -35,14 +35,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from storyline.commands import core, fetch
+    from storyline.commands import core, fetch, threads
     from storyline.commands.brief import brief_command
     from storyline.commands.compare import compare_command, eval_pairs_command
     from storyline.commands.serve import serve_command
 
-    for command in [*core.COMMANDS, brief_command, compare_command, *fetch.COMMANDS, serve_command]:
+    for command in [*core.COMMANDS, brief_command, compare_command, *fetch.COMMANDS, *threads.COMMANDS, serve_command]:
         main.add_command(command)
     core.eval_group.add_command(eval_pairs_command, "pairs")
+    core.eval_group.add_command(threads.eval_threads, "threads")
 
 
 _register()

@@ -116,7 +116,7 @@ class _Batch:
     rejections: tuple[Rejection, ...]
     ids_before: int  # the story counter before this batch's new stories, checked free when it is written
     ids_after: int
-    storylines: StorylineUpdate = StorylineUpdate()  # the stories it touched, placed in storylines
+    storylines: StorylineUpdate = field(default_factory=StorylineUpdate)  # the stories it touched, placed in storylines
 
 
 @dataclass

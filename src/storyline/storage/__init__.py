@@ -23,16 +23,16 @@ from storyline.storage.protocol import (
     RejectionStore,
     SentenceStore,
     Store,
-    StoryReads,
     StorylineStore,
+    StoryReads,
     StoryStore,
 )
 from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlState
 
 __all__ = [
     "ArticleRow", "ArticleStore", "ArticleSummary", "Counters", "Database", "FeedState", "FetchLog",
-    "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore", "StorylineStore",
-    "UrlState", "encoder_at", "from_iso", "open_existing", "open_store", "to_iso", "utcnow",
+    "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore",
+    "StorylineStore", "UrlState", "encoder_at", "from_iso", "open_existing", "open_store", "to_iso", "utcnow",
 ]
 
 _SERVER_SCHEMES = ("postgresql://", "postgres://")

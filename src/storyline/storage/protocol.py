@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlState
-from storyline.storylines.values import StoryLink, StorylineEvent, StorylineSummary, StorylineUpdate
+from storyline.storylines.values import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
 from storyline.types import Article, Story
 
 # (article, story id, similarity, duplicate_of, vector, MinHash signature): one stored article

@@ -4,7 +4,7 @@ reads story assignments; it never changes them."""
 
 from storyline.storylines.linker import StorylineLinker, storyline_id
 from storyline.storylines.params import StorylineParams
-from storyline.storylines.values import StoryLink, StorylineEvent, StorylineSummary, StorylineUpdate
+from storyline.storylines.values import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
 
 __all__ = ["StoryLink", "StorylineEvent", "StorylineLinker", "StorylineParams", "StorylineSummary",
            "StorylineUpdate", "storyline_id"]

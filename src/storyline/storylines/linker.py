@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from storyline.clustering import StoryItem, item_keys
 from storyline.storylines.evidence import gap_days, link_evidence, links, name_weight, own_names
 from storyline.storylines.params import StorylineParams
-from storyline.storylines.values import StoryLink, StorylineUpdate
+from storyline.storylines.values import StorylineUpdate, StoryLink
 from storyline.types import Assignment
 
 _NUMBERED = re.compile(r"^L(\d+)$")
@@ -254,10 +254,12 @@ class StorylineLinker:
             if moment is not None:
                 target.first = moment if target.first is None else min(target.first, moment)
                 target.last = moment if target.last is None else max(target.last, moment)
-        if line_of_gone is None or line_of_gone not in self._lines:
+        if line_of_gone is None:
             return
         if target.line is None:
             self._move(into, target, line_of_gone)
+        elif line_of_gone not in self._lines:  # it held only the absorbed story: it goes where that went
+            line_merges.append((line_of_gone, target.line))
         elif target.line != line_of_gone:
             self._merge_lines(target.line, line_of_gone, line_merges)
 

@@ -16,7 +16,7 @@ class StorylineParams:
     against: other people, another place), and it lies within ``max_gap_days`` of the storyline's span."""
 
     min_shared: int = 2
-    min_share: float = 0.5
+    min_share: float = 0.3
     max_gap_days: float = 120.0
     name_share: float = 0.25  # a name is a story's own when at least this share of its members name it
     max_names: int = 40  # a story keeps at most this many names (the most named): bounded rows and memory

@@ -9,7 +9,7 @@ from typing import Any
 
 from storyline.dates import to_iso, utcnow
 from storyline.storage.sqlite.base import Connected
-from storyline.storylines.values import StoryLink, StorylineEvent, StorylineSummary, StorylineUpdate
+from storyline.storylines.values import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
 
 # a storyline's summary: its stories, their articles, dated span, the headline of its biggest story
 _SUMMARY = """
@@ -101,6 +101,6 @@ def _one_line(text: str) -> str:
     flat = " ".join(text.split())
     for end in (". ", "! ", "? "):
         cut = flat.find(end)
-        if 20 <= cut:
+        if cut >= 20:
             return flat[: cut + 1]
     return flat
