@@ -1,0 +1,94 @@
+"""Score storyline parameters on labelled JSONL files: each file is ingested once (in a temporary
+database, through the engine), its batches recorded, and the storyline linker replayed over them for
+each setting in seconds. Prints B-cubed of storylines against the `thread` label (articles without one:
+their `story`), and of the pairs of one thread and two events how many are apart and linked.
+
+Usage: python scripts/score_storylines.py FILE.jsonl [...] [--set KEY=V1,V2 ...]
+e.g.   python scripts/score_storylines.py wikinews.jsonl gva.jsonl --set min_share=0.3,0.5 --set min_shared=2,3
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from storyline.engine import Engine
+from storyline.evaluation import bcubed, gold_labels, thread_pairs
+from storyline.settings import Settings
+from storyline.storylines import StorylineLinker, StorylineParams, StorylineUpdate
+
+
+class _Recorder(StorylineLinker):
+    """Links nothing; keeps each batch's (items, assignments, merges) to replay."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[tuple] = []
+
+    def link(self, items, assignments, merges) -> StorylineUpdate:
+        self.batches.append((list(items), list(assignments), list(merges)))
+        return StorylineUpdate()
+
+
+def record(path: str) -> tuple[list[tuple], dict[str, str]]:
+    """The batches of one ingest of ``path`` and each article's input origin."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "s.db")
+        with Engine(db, settings=Settings.load(db=db)) as engine:
+            recorder = _Recorder()
+            engine.storylines = recorder
+            engine.ingest_paths([path])
+            origin_of = {row.id: row.origin for row in engine.store.article_summaries()}
+    return recorder.batches, origin_of
+
+
+def replay(batches: list[tuple], params: StorylineParams) -> tuple[dict[str, str], dict[str, str]]:
+    """(article -> final story, story -> storyline) under ``params``."""
+    linker = StorylineLinker(params)
+    story_of: dict[str, str] = {}
+    for items, assignments, merges in batches:
+        linker.link(items, assignments, merges)
+        for assignment in assignments:
+            story_of[assignment.article_id] = assignment.story_id
+        for absorbed, into in merges:
+            story_of = {a: (into if s == absorbed else s) for a, s in story_of.items()}
+    return story_of, {s: linker.storyline_of(s) or f"none:{s}" for s in set(story_of.values())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="+")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2")
+    args = parser.parse_args()
+    grid = {key: [json.loads(v) for v in values.split(",")]
+            for key, _, values in (pair.partition("=") for pair in args.set)}
+    recorded = {}
+    for path in args.files:
+        batches, origin_of = record(path)
+        recorded[path] = (batches, origin_of, gold_labels(path), gold_labels(path, "thread")
+                          if any('"thread"' in line for line in open(path, encoding="utf-8")) else {})
+        print(f"recorded {path}: {sum(len(b[0]) for b in batches)} articles", file=sys.stderr)
+    base = StorylineParams.load()
+    for combo in itertools.product(*grid.values()) if grid else [()]:
+        params = replace(base, **dict(zip(grid, combo, strict=True)))
+        cells = []
+        for path, (batches, origin_of, stories, threads) in recorded.items():
+            story_of, line_of = replay(batches, params)
+            keys = [a for a in story_of if origin_of.get(a) in stories]
+            gold_story = [stories[origin_of[a]] for a in keys]
+            gold_thread = [threads.get(origin_of[a], f"story:{stories[origin_of[a]]}") for a in keys]
+            pred_line = [line_of[story_of[a]] for a in keys]
+            p, r, f1 = bcubed(gold_thread, pred_line)
+            fate = thread_pairs(gold_story, gold_thread, [story_of[a] for a in keys], pred_line)
+            linked = f" linked {fate.apart_linked}/{fate.pairs}" if fate.pairs else ""
+            cells.append(f"{Path(path).stem[:14]} P {p:.3f} R {r:.3f} F1 {f1:.3f} ({len(set(pred_line))}){linked}")
+        print(dict(zip(grid, combo, strict=True)), " | ".join(cells))
+
+
+if __name__ == "__main__":
+    main()
