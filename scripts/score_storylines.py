@@ -70,8 +70,8 @@ def main() -> None:
     recorded = {}
     for path in args.files:
         batches, origin_of = record(path)
-        recorded[path] = (batches, origin_of, gold_labels(path), gold_labels(path, "thread")
-                          if any('"thread"' in line for line in open(path, encoding="utf-8")) else {})
+        labelled = '"thread"' in Path(path).read_text(encoding="utf-8")
+        recorded[path] = (batches, origin_of, gold_labels(path), gold_labels(path, "thread") if labelled else {})
         print(f"recorded {path}: {sum(len(b[0]) for b in batches)} articles", file=sys.stderr)
     base = StorylineParams.load()
     for combo in itertools.product(*grid.values()) if grid else [()]:

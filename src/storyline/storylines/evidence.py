@@ -10,7 +10,7 @@ evidence and no text is read twice.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 DAY = 86_400.0
@@ -55,25 +55,13 @@ def gap_days(first: float | None, last: float | None, line_first: float | None,
 
 @dataclass(frozen=True)
 class LinkEvidence:
-    """How a story meets a storyline: shared own names, the share of the story's name weight they carry,
-    and the time gap in days (None: undated)."""
+    """How a story meets a storyline: how many of the story's own names the storyline's stories own too,
+    the share of the story's name weight (``name_weight``) those carry, and the time gap in days (None:
+    undated). The story's names the storyline lacks lower the share: evidence against the link."""
 
     shared: int
     share: float
     gap: float | None
-
-
-def link_evidence(weights: Mapping[str, float], line_names: Collection[str], gap: float | None) -> LinkEvidence:
-    """The evidence for one story (its own names with their weights) against one storyline's names.
-
-    >>> e = link_evidence({"n:dayto": 2.0, "n:smith": 1.0, "n:keish": 1.0}, {"n:dayto", "n:smith"}, 4.0)
-    >>> e.shared, e.share, e.gap
-    (2, 0.75, 4.0)
-    """
-    total = math.fsum(weights.values())
-    shared = [name for name in weights if name in line_names]
-    share = math.fsum(weights[name] for name in shared) / total if total > 0 else 0.0
-    return LinkEvidence(len(shared), share, gap)
 
 
 def links(evidence: LinkEvidence, min_shared: int, min_share: float, max_gap_days: float) -> bool:

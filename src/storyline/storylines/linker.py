@@ -9,12 +9,13 @@ which is also what it writes: a restart reads it back (``restore``) and goes on 
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from storyline.clustering import StoryItem, item_keys
-from storyline.storylines.evidence import gap_days, link_evidence, links, name_weight, own_names
+from storyline.storylines.evidence import LinkEvidence, gap_days, links, name_weight, own_names
 from storyline.storylines.params import StorylineParams
 from storyline.storylines.values import StorylineUpdate, StoryLink
 from storyline.types import Assignment
@@ -52,9 +53,10 @@ class _Story:
 
 
 class _Line:
-    __slots__ = ("first", "last", "names", "stories")
+    __slots__ = ("first", "last", "names", "number", "stories")
 
-    def __init__(self) -> None:
+    def __init__(self, number: int) -> None:
+        self.number = number
         self.stories: set[str] = set()
         self.names: Counter[str] = Counter()  # how many of its stories own each name
         self.first: float | None = None
@@ -117,8 +119,10 @@ class StorylineLinker:
         for story_id in touched:
             story = self._stories[story_id]
             story.step = self.step
-            self._set_own(story_id, story, own_names(story.names, story.size, self.params.name_share))
-            self._place(story_id, story, created, line_merges)
+            # only new evidence can change a placement: a new story, or one whose own names changed
+            if self._set_own(story_id, story, own_names(story.names, story.size, self.params.name_share)) \
+                    or story.line is None:
+                self._place(story_id, story, created, line_merges)
             if story.line is not None:
                 _widen(self._lines[story.line], story.first, story.last)
         dropped = tuple(dict.fromkeys(absorbed for absorbed, _ in merges))
@@ -130,7 +134,7 @@ class StorylineLinker:
         keys = item.keys or item_keys(item.title, item.text, item.lang)
         story.names.update(keys.rare)
         story.size += 1
-        if len(story.names) > self.params.max_names:
+        if len(story.names) > 2 * self.params.max_names:  # pruned now and then, not on every article
             story.names = Counter(dict(_most_named(story.names, self.params.max_names)))
         if item.time is not None:
             moment = item.time.timestamp()
@@ -152,34 +156,46 @@ class StorylineLinker:
             self._merge_lines(story.line, best, line_merges)
 
     def _best_line(self, story: _Story) -> str | None:
-        """The storyline (other than its own) the story continues best, if any continues enough."""
+        """The storyline (other than its own) the story continues best, if any continues enough: the
+        largest share of the story's name weight, the older storyline on a tie."""
         params = self.params
         if len(story.own) < params.min_shared:
             return None
-        counts: Counter[str] = Counter()
-        for name in story.own:
-            lines = self._index.get(name, ())
-            if len(lines) <= _MAX_CANDIDATES_PER_NAME:
-                counts.update(lines)
-        counts.pop(story.line or "", None)
         held = len(self._stories)
-        weights = {name: name_weight(self._naming[name], held, params.prior_stories) for name in story.own}
-        best, best_share = None, 0.0
-        for line_id, shared in sorted(counts.items(), key=lambda kv: storyline_number(kv[0])):
-            if shared < params.min_shared:
+        # sorted: the sums below add in one order in every process, so a restart decides as the run did
+        weights = [(name, name_weight(self._naming[name], held, params.prior_stories)) for name in sorted(story.own)]
+        total = math.fsum(weight for _, weight in weights)
+        shared: dict[str, list] = {}  # storyline -> [shared names, their weight]
+        for name, weight in weights:
+            lines = self._index.get(name, ())
+            if len(lines) > _MAX_CANDIDATES_PER_NAME:
+                continue
+            for line_id in lines:
+                hit = shared.get(line_id)
+                if hit is None:
+                    shared[line_id] = [1, weight]
+                else:
+                    hit[0] += 1
+                    hit[1] += weight
+        shared.pop(story.line or "", None)
+        best, best_key = None, (0.0, 0)
+        for line_id, (count, weight) in shared.items():
+            if count < params.min_shared or total <= 0:
                 continue
             line = self._lines[line_id]
-            evidence = link_evidence(weights, line.names, gap_days(story.first, story.last, line.first, line.last))
+            evidence = LinkEvidence(count, weight / total, gap_days(story.first, story.last, line.first, line.last))
+            key = (evidence.share, -line.number)
             if links(evidence, params.min_shared, params.min_share, params.max_gap_days) \
-                    and evidence.share > best_share:
-                best, best_share = line_id, evidence.share
+                    and (best is None or key > best_key):
+                best, best_key = line_id, key
         return best
 
     # ---------- bookkeeping ----------
-    def _set_own(self, story_id: str, story: _Story, own: frozenset[str]) -> None:
-        """Change the names a story stands for, in its storyline's counts and the name index too."""
+    def _set_own(self, story_id: str, story: _Story, own: frozenset[str]) -> bool:
+        """Change the names a story stands for, in its storyline's counts and the name index too; False
+        when they are the same."""
         if own == story.own:
-            return
+            return False
         line = self._lines.get(story.line) if story.line else None
         for name in story.own - own:
             self._naming[name] -= 1
@@ -192,6 +208,7 @@ class StorylineLinker:
             if line is not None:
                 self._name(story.line or "", line, name)
         story.own = own
+        return True
 
     def _name(self, line_id: str, line: _Line, name: str) -> None:
         line.names[name] += 1
@@ -212,7 +229,9 @@ class StorylineLinker:
         if story.line == line_id:
             return
         self._leave(story_id, story)
-        line = self._lines.setdefault(line_id, _Line())
+        line = self._lines.get(line_id)
+        if line is None:
+            line = self._lines[line_id] = _Line(storyline_number(line_id))
         line.stories.add(story_id)
         for name in story.own:
             self._name(line_id, line, name)
@@ -233,7 +252,7 @@ class StorylineLinker:
 
     def _merge_lines(self, one: str, other: str, line_merges: list[tuple[str, str]]) -> None:
         """The younger storyline joins the older: its stories move, the merge is recorded."""
-        into, absorbed = sorted((one, other), key=storyline_number)
+        into, absorbed = sorted((one, other), key=lambda line_id: self._lines[line_id].number)
         for story_id in sorted(self._lines[absorbed].stories):
             self._move(story_id, self._stories[story_id], into)
         line_merges.append((absorbed, into))
@@ -265,7 +284,7 @@ class StorylineLinker:
 
     def _row(self, story_id: str) -> StoryLink:
         story = self._stories[story_id]
-        return StoryLink(story_id, story.line or "", tuple(_most_named(story.names, self.params.max_names)),
+        return StoryLink(story_id, story.line or "", tuple(_most_named(story.names, 2 * self.params.max_names)),
                          story.size, story.first, story.last, story.step)
 
     def _forget_oldest(self) -> None:

@@ -19,7 +19,7 @@ class StorylineParams:
     min_share: float = 0.3
     max_gap_days: float = 120.0
     name_share: float = 0.25  # a name is a story's own when at least this share of its members name it
-    max_names: int = 40  # a story keeps at most this many names (the most named): bounded rows and memory
+    max_names: int = 40  # past twice this many names, a story keeps only this many (the most named)
     prior_stories: float = 20.0  # name weights start as if this many stories were seen (idf on a young stream)
     max_held: int = 50_000  # stories held in memory; the least recently changed are forgotten first
 
