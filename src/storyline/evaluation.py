@@ -92,9 +92,9 @@ def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float,
     return precision, recall, _f1(precision, recall)
 
 
-def gold_labels(path: str, field: str = "story") -> dict[str, str]:
+def gold_labels(path: str, field: str = "story", required: bool = True) -> dict[str, str]:
     """Gold label (``field``: the story, or the thread) per input origin ("path:line"), as the JSONL reader
-    names them."""
+    names them; an InputError when no line has one, unless not ``required``."""
     if not Path(path).exists():
         raise InputError(f"{path} does not exist", hint=f"give a JSONL file with a `{field}` field per line")
     gold: dict[str, str] = {}
@@ -108,7 +108,7 @@ def gold_labels(path: str, field: str = "story") -> dict[str, str]:
                 continue
             if isinstance(row, dict) and row.get(field) is not None:
                 gold[f"{path}:{number}"] = str(row[field])
-    if not gold:
+    if not gold and required:
         raise InputError(f"{path} has no line with a `{field}` label", hint="eval needs gold labels")
     return gold
 

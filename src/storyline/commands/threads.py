@@ -62,7 +62,7 @@ def eval_threads(path, as_json, encoder):
     from storyline.evaluation import bcubed, gold_labels, thread_pairs
 
     stories = gold_labels(path)
-    labelled = gold_labels(path, "thread")
+    labelled = gold_labels(path, "thread", required=False)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.load(db=str(Path(tmp) / "eval.db"), encoder=encoder)
         with Engine(settings.db, settings=settings) as engine, _progress_bar(len(stories)) as bar:
@@ -85,6 +85,9 @@ def eval_threads(path, as_json, encoder):
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
+    if not labelled:
+        click.echo(f"note: {path} has no `thread` labels: each `story` is scored as a thread of its own "
+                   "(what linking stories costs in precision)")
 
     def share(n: int) -> str:
         return f"{n / fate.pairs:.1%}" if fate.pairs else "-"
