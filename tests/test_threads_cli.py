@@ -52,3 +52,13 @@ def test_eval_threads_scores_storylines_against_labelled_threads(tmp_path):
     # the affair's 6 articles in three events: 12 pairs of two events, all apart in one storyline
     assert (result["thread_pairs"], result["apart_linked"], result["merged"]) == (12, 12, 0)
     assert "apart and linked 100.0%" in run("eval", "threads", str(both))
+
+
+def test_the_brief_of_an_event_ends_with_the_events_before_and_after_it(db):
+    text = run("brief", "s2", "--db", db)
+    assert text.rstrip().endswith("  before: s1  Police raid Bellmont port authority over dredging contracts\n"
+                                  "  next:   s3  Lena Varga resigns as port commissioner")
+    assert "Storyline L1 (event 2 of 3)" in text
+    assert "- next: **s3** Lena Varga resigns as port commissioner" in run("brief", "s2", "--db", db, "--format", "md")
+    assert "Storyline" not in run("brief", "s4", "--db", db)  # a storyline of one event: nothing around it
+    assert "storyline" not in json.loads(run("brief", "s2", "--db", db, "--json"))  # the schema stays as it is

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from storyline.errors import NotFoundError
 from storyline.storage import Store
+from storyline.storylines.neighbours import story_place
 from storyline.web.format import id_path
 
 
@@ -77,19 +78,8 @@ def storyline_detail(store: Store, storyline_id: str) -> dict[str, Any]:
 
 def story_storyline(store: Store, story_id: str) -> dict[str, Any] | None:
     """The storyline of a story, with the events before and after it (None when it has none)."""
-    line_id = store.storyline_of(story_id)
-    if line_id is None:
-        return None
-    events = store.storyline_events(line_id)
-    at = next((n for n, e in enumerate(events) if e.story_id == story_id), None)
-    if at is None:
-        return None
-
-    def neighbour(n: int) -> dict[str, str] | None:
-        return {"story_id": events[n].story_id, "headline": events[n].headline} if 0 <= n < len(events) else None
-
-    return {"id": line_id, "events": len(events), "position": at + 1, "previous": neighbour(at - 1),
-            "next": neighbour(at + 1)}
+    place = story_place(store, story_id)
+    return None if place is None else asdict(place)
 
 
 @api_router.get("/storylines", response_model=StorylineList)
