@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import pickle
 import sys
 import tempfile
 from dataclasses import replace
@@ -47,6 +48,22 @@ def record(path: str) -> tuple[list[tuple], dict[str, str]]:
     return recorder.batches, origin_of
 
 
+def recorded_once(path: str, cache: str | None) -> tuple[list[tuple], dict[str, str]]:
+    """``record(path)``, kept in ``cache`` (keyed by the file's name, size and time) when one is given."""
+    if cache is None:
+        return record(path)
+    stat = Path(path).stat()
+    kept = Path(cache) / f"{Path(path).stem}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    if kept.exists():
+        with kept.open("rb") as handle:
+            return pickle.load(handle)
+    result = record(path)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with kept.open("wb") as handle:
+        pickle.dump(result, handle)
+    return result
+
+
 def replay(batches: list[tuple], params: StorylineParams) -> tuple[dict[str, str], dict[str, str]]:
     """(article -> final story, story -> storyline) under ``params``."""
     linker = StorylineLinker(params)
@@ -60,16 +77,40 @@ def replay(batches: list[tuple], params: StorylineParams) -> tuple[dict[str, str
     return story_of, {s: linker.storyline_of(s) or f"none:{s}" for s in set(story_of.values())}
 
 
+def split_pairs(gold_thread: list[str], pred_story: list[str], pred_line: list[str]) -> tuple[int, int]:
+    """Pairs of one gold thread that story assignment put in two stories, and how many of them one
+    storyline joins again (a late trial, a rising toll: what storylines are for).
+
+    >>> split_pairs(["t", "t", "t", "u"], ["s1", "s2", "s3", "s3"], ["L1", "L1", "L2", "L2"])
+    (3, 1)
+    """
+    from collections import Counter
+
+    split = rejoined = 0
+    by_thread: dict[str, list[int]] = {}
+    for i, thread in enumerate(gold_thread):
+        by_thread.setdefault(thread, []).append(i)
+    for members in by_thread.values():
+        n = len(members)
+        same_story = sum(k * (k - 1) // 2 for k in Counter(pred_story[i] for i in members).values())
+        same_line = sum(k * (k - 1) // 2 for k in Counter(pred_line[i] for i in members).values())
+        split += n * (n - 1) // 2 - same_story
+        rejoined += same_line - same_story  # a story lies in one storyline: its pairs are in both counts
+    return split, rejoined
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2")
+    parser.add_argument("--cache", default=None, metavar="DIR",
+                        help="keep each file's recorded ingest here (pickles), so the next run skips the ingest")
     args = parser.parse_args()
     grid = {key: [json.loads(v) for v in values.split(",")]
             for key, _, values in (pair.partition("=") for pair in args.set)}
     recorded = {}
     for path in args.files:
-        batches, origin_of = record(path)
+        batches, origin_of = recorded_once(path, args.cache)
         labelled = '"thread"' in Path(path).read_text(encoding="utf-8")
         recorded[path] = (batches, origin_of, gold_labels(path), gold_labels(path, "thread") if labelled else {})
         print(f"recorded {path}: {sum(len(b[0]) for b in batches)} articles", file=sys.stderr)
@@ -86,6 +127,8 @@ def main() -> None:
             p, r, f1 = bcubed(gold_thread, pred_line)
             fate = thread_pairs(gold_story, gold_thread, [story_of[a] for a in keys], pred_line)
             linked = f" linked {fate.apart_linked}/{fate.pairs}" if fate.pairs else ""
+            split, rejoined = split_pairs(gold_thread, [story_of[a] for a in keys], pred_line)
+            linked += f" split {rejoined}/{split}"
             cells.append(f"{Path(path).stem[:14]} P {p:.3f} R {r:.3f} F1 {f1:.3f} ({len(set(pred_line))}){linked}")
         print(dict(zip(grid, combo, strict=True)), " | ".join(cells))
 
