@@ -20,8 +20,9 @@ import storyline
 
 PACKAGE = Path(storyline.__file__).parent
 ENGINE = "storyline.engine"
-# the assignment stage: it runs after an article is prepared, and its code never changes prepared data
-AFTER_PREPARATION = ("storyline.assign", "storyline.clustering")
+# the assignment stage (stories, then the storylines above them): it runs after an article is prepared, and
+# its code never changes prepared data
+AFTER_PREPARATION = ("storyline.assign", "storyline.clustering", "storyline.storylines")
 
 
 def module_file(name: str) -> Path | None:

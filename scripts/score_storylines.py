@@ -99,6 +99,22 @@ def split_pairs(gold_thread: list[str], pred_story: list[str], pred_line: list[s
     return split, rejoined
 
 
+def umbrella(gold_thread: list[str], pred_story: list[str], pred_line: list[str]) -> str:
+    """How much of the largest gold thread (OG2021's Games guides) its biggest story and its biggest
+    storyline hold.
+
+    >>> umbrella(["t", "t", "t", "u"], ["s1", "s2", "s2", "s3"], ["L1", "L1", "L1", "L2"])
+    ' biggest thread (3): story 67%, storyline 100%'
+    """
+    from collections import Counter
+
+    top, size = Counter(gold_thread).most_common(1)[0]
+    members = [i for i, thread in enumerate(gold_thread) if thread == top]
+    in_story = Counter(pred_story[i] for i in members).most_common(1)[0][1]
+    in_line = Counter(pred_line[i] for i in members).most_common(1)[0][1]
+    return f" biggest thread ({size}): story {in_story / size:.0%}, storyline {in_line / size:.0%}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+")
@@ -128,7 +144,7 @@ def main() -> None:
             fate = thread_pairs(gold_story, gold_thread, [story_of[a] for a in keys], pred_line)
             linked = f" linked {fate.apart_linked}/{fate.pairs}" if fate.pairs else ""
             split, rejoined = split_pairs(gold_thread, [story_of[a] for a in keys], pred_line)
-            linked += f" split {rejoined}/{split}"
+            linked += f" split {rejoined}/{split}" + umbrella(gold_thread, [story_of[a] for a in keys], pred_line)
             cells.append(f"{Path(path).stem[:14]} P {p:.3f} R {r:.3f} F1 {f1:.3f} ({len(set(pred_line))}){linked}")
         print(dict(zip(grid, combo, strict=True)), " | ".join(cells))
 

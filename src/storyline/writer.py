@@ -19,7 +19,7 @@ import numpy as np
 
 from storyline.errors import StoreError
 from storyline.storage import Store, open_store, to_iso
-from storyline.storylines import StorylineUpdate
+from storyline.storage.rows import StorylineUpdate
 
 # Counts the batches written: a writer whose memory reflects fewer must re-read the stories first.
 WRITES_COUNTER = "writes"

@@ -15,8 +15,7 @@ import pytest
 
 from storyline.errors import StoreError
 from storyline.fetch_state import FetchState
-from storyline.storage import Store, StoryFilter, from_iso, open_store, to_iso
-from storyline.storylines import StorylineUpdate, StoryLink
+from storyline.storage import Store, StoryFilter, StorylineUpdate, StoryLink, from_iso, open_store, to_iso
 from storyline.types import Article, RemovedLine
 
 BACKENDS = ["sqlite"]

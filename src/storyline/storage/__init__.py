@@ -27,12 +27,44 @@ from storyline.storage.protocol import (
     StoryReads,
     StoryStore,
 )
-from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlState
+from storyline.storage.rows import (
+    ArticleSummary,
+    FeedState,
+    StoryFilter,
+    StorylineEvent,
+    StorylineSummary,
+    StorylineUpdate,
+    StoryLink,
+    UrlState,
+)
 
 __all__ = [
-    "ArticleRow", "ArticleStore", "ArticleSummary", "Counters", "Database", "FeedState", "FetchLog",
-    "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore",
-    "StorylineStore", "UrlState", "encoder_at", "from_iso", "open_existing", "open_store", "to_iso", "utcnow",
+    "ArticleRow",
+    "ArticleStore",
+    "ArticleSummary",
+    "Counters",
+    "Database",
+    "FeedState",
+    "FetchLog",
+    "MemberFacts",
+    "RejectionStore",
+    "SentenceStore",
+    "Store",
+    "StoryFilter",
+    "StoryLink",
+    "StoryReads",
+    "StoryStore",
+    "StorylineEvent",
+    "StorylineStore",
+    "StorylineSummary",
+    "StorylineUpdate",
+    "UrlState",
+    "encoder_at",
+    "from_iso",
+    "open_existing",
+    "open_store",
+    "to_iso",
+    "utcnow",
 ]
 
 _SERVER_SCHEMES = ("postgresql://", "postgres://")

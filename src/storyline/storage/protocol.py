@@ -16,8 +16,16 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlState
-from storyline.storylines.values import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
+from storyline.storage.rows import (
+    ArticleSummary,
+    FeedState,
+    StoryFilter,
+    StorylineEvent,
+    StorylineSummary,
+    StorylineUpdate,
+    StoryLink,
+    UrlState,
+)
 from storyline.types import Article, Story
 
 # (article, story id, similarity, duplicate_of, vector, MinHash signature): one stored article

@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from storyline.clustering import StoryItem, item_keys
+from storyline.storage.rows import StorylineUpdate, StoryLink
 from storyline.storylines.evidence import LinkEvidence, gap_days, links, name_weight, own_names
 from storyline.storylines.params import StorylineParams
-from storyline.storylines.values import StorylineUpdate, StoryLink
 from storyline.types import Assignment
 
 _NUMBERED = re.compile(r"^L(\d+)$")

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.dates import to_iso, utcnow
+from storyline.storage.rows import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
 from storyline.storage.sqlite.base import Connected
-from storyline.storylines.values import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
 
 # a storyline's summary: its stories, their articles, dated span, the headline of its biggest story
 _SUMMARY = """
