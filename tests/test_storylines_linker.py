@@ -16,8 +16,8 @@ PARAMS = StorylineParams(min_shared=2, min_share=0.3, max_gap_days=120.0, name_s
                          prior_stories=20.0, max_held=1000)
 
 
-def _item(article_id: str, names: set[str], day: float) -> StoryItem:
-    keys = ItemKeys(words=frozenset(), names=frozenset(names), ages=frozenset(), rare=frozenset(names))
+def _item(article_id: str, names: set[str], day: float, ages: frozenset[int] = frozenset()) -> StoryItem:
+    keys = ItemKeys(words=frozenset(), names=frozenset(names), ages=ages, rare=frozenset(names))
     return StoryItem(article_id, np.zeros(4, dtype=np.float32), "en", START + timedelta(days=day), "", "", None, keys)
 
 
@@ -84,3 +84,14 @@ def test_a_restored_linker_goes_on_as_the_one_that_never_stopped():
     nxt = ("a9", "s4", {"n:xa", "n:xb", "n:zz"}, 12)
     assert _batch(restored, nxt) == _batch(going, nxt)
     assert restored.storyline_of("s4") == "L1" and restored.last_number == going.last_number == 2
+
+
+def test_other_victims_ages_count_against_a_link():
+    """Two shootings in one neighbourhood a week apart name the same street and police sergeant, but
+    their victims' ages differ: two storylines. A third report giving the first victim's age joins."""
+    linker = StorylineLinker(PARAMS)
+    shared = {"n:teleg", "n:sobra", "n:uptow"}
+    linker.link([_item("a1", shared | {"n:katie"}, 0, frozenset({38}))], [Assignment("a1", "s1", 1.0, True)], [])
+    linker.link([_item("a2", shared | {"n:graff"}, 8, frozenset({17, 44}))], [Assignment("a2", "s2", 1.0, True)], [])
+    linker.link([_item("a3", shared | {"n:court"}, 12, frozenset({38}))], [Assignment("a3", "s3", 1.0, True)], [])
+    assert [linker.storyline_of(s) for s in ("s1", "s2", "s3")] == ["L1", "L2", "L1"]

@@ -2,15 +2,16 @@
 share, weighed by how few stories name them; the story's names the storyline lacks count against the
 link (other people, another place); and time: a storyline reaches only so far from its span.
 
-The names are the clusterer's own rare-name keys (``clustering.item.ItemKeys.rare``: capitalised words
-and places, accent-folded and stemmed, common ones left out), so storylines and stories read the same
-evidence and no text is read twice.
+Ages count against too: a story and a storyline that both give victims' ages, none in common, are
+other victims' (another event's thread). The names and ages are the clusterer's own keys
+(``clustering.item.ItemKeys``: rare names are capitalised words and places, accent-folded and stemmed,
+common ones left out), so storylines and stories read the same evidence and no text is read twice.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 DAY = 86_400.0
@@ -26,6 +27,34 @@ def own_names(counts: Mapping[str, int], size: int, share: float) -> frozenset[s
     """
     need = max(1.0, size * share)
     return frozenset(name for name, count in counts.items() if count >= need)
+
+
+_AGE = "age:"
+
+
+def age_key(age: int) -> str:
+    """An age a story gives, kept beside its names (so it is counted, stored and restored with them).
+
+    >>> age_key(23), is_age("age:23"), is_age("n:dayto")
+    ('age:23', True, False)
+    """
+    return f"{_AGE}{age}"
+
+
+def is_age(key: str) -> bool:
+    return key.startswith(_AGE)
+
+
+def ages_conflict(ages: Collection[str], line_keys: Collection[str]) -> bool:
+    """Evidence against: the story and the storyline both give ages and none agree (other victims).
+
+    >>> ages_conflict({"age:23"}, {"n:dayto", "age:41"}), ages_conflict({"age:23"}, {"age:23", "age:41"})
+    (True, False)
+    >>> ages_conflict({"age:23"}, {"n:dayto"})
+    False
+    """
+    line_ages = [key for key in line_keys if is_age(key)]
+    return bool(ages) and bool(line_ages) and not any(age in ages for age in line_ages)
 
 
 def name_weight(stories_naming: int, stories: int, prior: float) -> float:

@@ -16,7 +16,16 @@ from collections.abc import Iterable, Sequence
 
 from storyline.clustering import StoryItem, item_keys
 from storyline.storage.rows import StorylineUpdate, StoryLink
-from storyline.storylines.evidence import LinkEvidence, gap_days, links, name_weight, own_names
+from storyline.storylines.evidence import (
+    LinkEvidence,
+    age_key,
+    ages_conflict,
+    gap_days,
+    is_age,
+    links,
+    name_weight,
+    own_names,
+)
 from storyline.storylines.params import StorylineParams
 from storyline.types import Assignment
 
@@ -133,6 +142,7 @@ class StorylineLinker:
     def _add_item(self, story: _Story, item: StoryItem) -> None:
         keys = item.keys or item_keys(item.title, item.text, item.lang)
         story.names.update(keys.rare)
+        story.names.update(age_key(age) for age in keys.ages)
         story.size += 1
         if len(story.names) > 2 * self.params.max_names:  # pruned now and then, not on every article
             story.names = Counter(dict(_most_named(story.names, self.params.max_names)))
@@ -159,15 +169,17 @@ class StorylineLinker:
         """The storyline (other than its own) the story continues best, if any continues enough: the
         largest share of the story's name weight, the older storyline on a tie."""
         params = self.params
-        if len(story.own) < params.min_shared:
+        if len(story.own) < params.min_shared:  # ages included: an upper bound of its names
             return None
         held = len(self._stories)
         # sorted: the sums below add in one order in every process, so a restart decides as the run did
-        weights = [(name, name_weight(self._naming[name], held, params.prior_stories)) for name in sorted(story.own)]
+        weights = [(name, name_weight(self._naming[name], held, params.prior_stories))
+                   for name in sorted(story.own) if not is_age(name)]
+        ages = {name for name in story.own if is_age(name)}
         total = math.fsum(weight for _, weight in weights)
         shared: dict[str, list] = {}  # storyline -> [shared names, their weight]
         for name, weight in weights:
-            lines = self._index.get(name, ())
+            lines = self._index.get(name, ())  # ages are in the index too, but never looked up
             if len(lines) > _MAX_CANDIDATES_PER_NAME:
                 continue
             for line_id in lines:
@@ -183,6 +195,8 @@ class StorylineLinker:
             if count < params.min_shared or total <= 0:
                 continue
             line = self._lines[line_id]
+            if ages and ages_conflict(ages, line.names):  # other victims' ages: another event's thread
+                continue
             evidence = LinkEvidence(count, weight / total, gap_days(story.first, story.last, line.first, line.last))
             key = (evidence.share, -line.number)
             if links(evidence, params.min_shared, params.min_share, params.max_gap_days) \

@@ -16,8 +16,8 @@ class StorylineParams:
     against: other people, another place), and it lies within ``max_gap_days`` of the storyline's span."""
 
     min_shared: int = 2
-    min_share: float = 0.3
-    max_gap_days: float = 120.0
+    min_share: float = 0.4
+    max_gap_days: float = 30.0
     name_share: float = 0.25  # a name is a story's own when at least this share of its members name it
     max_names: int = 40  # past twice this many names, a story keeps only this many (the most named)
     prior_stories: float = 20.0  # name weights start as if this many stories were seen (idf on a young stream)
