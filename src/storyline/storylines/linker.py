@@ -31,7 +31,7 @@ from storyline.types import Assignment
 
 _NUMBERED = re.compile(r"^L(\d+)$")
 # a name more storylines than this carry is no lead to candidates (its weight is small anyway)
-_MAX_CANDIDATES_PER_NAME = 200
+_MAX_CANDIDATES_PER_NAME = 50
 
 
 def storyline_id(number: int) -> str:
