@@ -37,8 +37,9 @@ from storyline.embed import get_encoder, normalise  # noqa: E402
 from storyline.engine import Engine  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 from storyline.sources import read_paths  # noqa: E402
+from storyline.storylines import StorylineLinker, StorylineUpdate  # noqa: E402
 
-STAGES = ("extract", "clean", "language", "dedup", "encode", "keys", "assign", "store")
+STAGES = ("extract", "clean", "language", "dedup", "encode", "keys", "assign", "storylines", "store")
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 
 
@@ -222,6 +223,46 @@ def html_extraction(stream_path: Path, n: int) -> float:
     return round(len(pages) / (time.perf_counter() - started), 1)
 
 
+class _NoStorylines(StorylineLinker):
+    """Links nothing and writes nothing: the engine as it was before storylines, for a same-run comparison."""
+
+    def link(self, items, assignments, merges) -> StorylineUpdate:
+        return StorylineUpdate()
+
+
+def storyline_overhead(stream_path: Path, n: int = 6000, rounds: int = 3) -> dict:
+    """What storylines add to story assignment: the same ``n`` articles ingested with and without them
+    (fast stand-in encoder), alternating, ``rounds`` times each; CPU time of this process (the background
+    writer's included). Medians of the rounds."""
+    subset = _head(stream_path, n)
+    cpu: dict[str, list[dict[str, float]]] = {"with": [], "without": []}
+    for _ in range(rounds):
+        for mode in ("without", "with"):
+            with tempfile.TemporaryDirectory() as tmp:
+                settings = Settings(db=str(Path(tmp) / "lines.db"), encoder="bench-words", clean_with_encoder=False)
+                with Engine(settings.db, settings=settings, encoder=WordHashEncoder()) as engine:
+                    if mode == "without":
+                        engine.storylines = _NoStorylines()
+                    report = engine.ingest_paths([str(subset)])
+                    lines = len(engine.store.list_storylines(min_stories=2))
+            took = report.stage_cpu_seconds
+            cpu[mode].append({"assign": took["assign"], "storylines": took["storylines"], "store": took["store"],
+                              "lines": lines})
+
+    def median(mode: str, key: str) -> float:
+        return float(np.median([r[key] for r in cpu[mode]]))
+
+    assign = median("with", "assign")
+    linking = median("with", "storylines")
+    total_with = assign + linking + median("with", "store")
+    total_without = median("without", "assign") + median("without", "store")
+    return {"articles": n, "rounds": rounds, "assign_cpu_s": round(assign, 3), "storylines_cpu_s": round(linking, 3),
+            "linking_share_of_assign": round(linking / assign, 4) if assign else None,
+            "assign_store_cpu_s_without": round(total_without, 3), "assign_store_cpu_s_with": round(total_with, 3),
+            "added_share": round(total_with / total_without - 1, 4) if total_without else None,
+            "storylines_of_two_or_more": int(median("with", "lines"))}
+
+
 def scaling(stream_path: str | Path, chunk: int = 5000, quiet: bool = False, stop_at_stories: int | None = None,
             extra_chunks: int = 2) -> dict:
     """Assign + store cost per article as the number of stories seen grows (fast stand-in encoder).
@@ -253,6 +294,7 @@ def scaling(stream_path: str | Path, chunk: int = 5000, quiet: bool = False, sto
                     "assign_store_cpu_ms_per_article": round(1000 * cpu / max(report.ingested, 1), 3),
                     "assign_ms": round(1000 * report.stage_seconds["assign"] / max(report.ingested, 1), 3),
                     "store_ms": round(1000 * report.stage_seconds["store"] / max(report.ingested, 1), 3),
+                    "storylines_ms": round(1000 * report.stage_seconds["storylines"] / max(report.ingested, 1), 3),
                     "rss_mb": round(peak_rss_mb(), 1),
                 })
                 if not quiet:
@@ -348,8 +390,19 @@ def write_results(results: dict, out: Path = HERE) -> None:
           if "two_threads" in enc else []),
         f"- MinHash signatures: datasketch MinHash per text {dedup['datasketch_per_s']}/s, storyline's "
         f"vectorised {dedup['storyline_per_s']}/s — **{dedup['ratio']}×** "
-        f"(identical signatures: {dedup['identical']})", "",
+        f"(identical signatures: {dedup['identical']})",
     ]
+    if results.get("storylines"):
+        lines_cost = results["storylines"]
+        lines.append(
+            f"- storylines (#20), {lines_cost['articles']} articles ingested with and without them, content-word "
+            f"hashing encoder, CPU medians of {lines_cost['rounds']} alternating rounds: linking "
+            f"{lines_cost['storylines_cpu_s']} s = **{lines_cost['linking_share_of_assign']:.1%} of story assignment** "
+            f"({lines_cost['assign_cpu_s']} s); assign + store {lines_cost['assign_store_cpu_s_without']} s without, "
+            f"{lines_cost['assign_store_cpu_s_with']} s with linking and its writes: "
+            f"**{lines_cost['added_share']:+.1%}** "
+            f"({lines_cost['storylines_of_two_or_more']} storylines of two or more stories)")
+    lines.append("")
     if results.get("dask"):
         lines += dask_lines(results["dask"])
     lines += [
@@ -433,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     results["encoder_processes"] = encoder_processes(stream_path)
     results["dedup_signatures"] = dedup_signatures(stream_path)
     results["html_extraction_per_s"] = html_extraction(stream_path, 300)
+    print("storylines …", file=sys.stderr)
+    results["storylines"] = storyline_overhead(stream_path, 2000 if args.quick else 6000)
+    print(f"  {results['storylines']}", file=sys.stderr, flush=True)
     print("scaling …", file=sys.stderr)
     results["scaling"] = in_child(scaling, str(stream_path), 2000 if args.quick else 5000, False,
                                   None if args.quick else 100_000)

@@ -57,6 +57,7 @@ def test_scaling_points_cost_ratio_and_report(stream, tmp_path):
         "dedup_signatures": run.dedup_signatures(stream, 50), "html_extraction_per_s": run.html_extraction(stream, 5),
         "scaling": scale, "cost_ratio": ratio,
         "cost_ratio_cpu": run.cost_ratio(points, low=10, high=10_000, key="assign_store_cpu_ms_per_article"),
+        "storylines": run.storyline_overhead(stream, 120, rounds=1),
     }
     assert results["cost_ratio_cpu"]["ms_early"] > 0
     assert results["end_to_end"]["assign_plus_store_cpu_per_s"] > 0
@@ -64,6 +65,7 @@ def test_scaling_points_cost_ratio_and_report(stream, tmp_path):
     run.write_results(results, out=tmp_path)
     text = (tmp_path / "RESULTS.md").read_text()
     assert "articles/s" in text and "Load average" in text and "on CPU time" in text
+    assert "of story assignment" in text and results["storylines"]["assign_cpu_s"] > 0
     assert json.loads((tmp_path / "results.json").read_text())["cost_ratio"] == ratio
 
 

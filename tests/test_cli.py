@@ -34,7 +34,7 @@ def test_ingest_stories_show_json(tmp_path, corpus):
                                            "first_published", "last_published", "undated"}
     assert sum(s["size"] for s in stories) == 4
     shown = json.loads(run("show", stories[0]["id"], "--db", db, "--json").stdout)
-    assert set(shown) == {"id", "articles"}
+    assert set(shown) == {"id", "storyline", "articles"}
     assert set(shown["articles"][0]) == {"id", "lang", "source", "published", "title", "duplicate_of"}
     ids = {a["id"] for s in stories for a in json.loads(run("show", s["id"], "--db", db, "--json").stdout)["articles"]}
     assert ids == {r["id"] for r in event_rows()}

@@ -35,17 +35,18 @@ def main() -> None:
 
 
 def _register() -> None:
-    from storyline.commands import core, fetch
+    from storyline.commands import core, fetch, threads
     from storyline.commands.brief import brief_command
     from storyline.commands.compare import compare_command, eval_pairs_command
     from storyline.commands.search import search_command
     from storyline.commands.serve import serve_command
     from storyline.commands.watch import watch_group
 
-    for command in [*core.COMMANDS, brief_command, compare_command, *fetch.COMMANDS, serve_command, search_command,
-                    watch_group]:
+    for command in [*core.COMMANDS, brief_command, compare_command, *fetch.COMMANDS, *threads.COMMANDS, serve_command,
+                    search_command, watch_group]:
         main.add_command(command)
     core.eval_group.add_command(eval_pairs_command, "pairs")
+    core.eval_group.add_command(threads.eval_threads, "threads")
 
 
 _register()

@@ -38,6 +38,7 @@ from storyline.errors import ConfigError, strict_error
 from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
 from storyline.storage import open_store, utcnow
+from storyline.storylines import StorylineLinker, StorylineUpdate
 from storyline.types import Assignment, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
@@ -129,6 +130,7 @@ class _Batch:
     rejections: tuple[Rejection, ...]
     ids_before: int  # the story counter before this batch's new stories, checked free when it is written
     ids_after: int
+    storylines: StorylineUpdate = field(default_factory=StorylineUpdate)  # the stories it touched, placed in storylines
 
 
 @dataclass
@@ -180,6 +182,8 @@ class Engine:
         self._watcher: Watcher | None = None
         self.clusterer: Clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
                                                                 new_story_id=self.story_ids)
+        # the layer above stories: reads each batch's assignments, never changes them
+        self.storylines = StorylineLinker()
         self._dedup = self._new_dedup_index()
         try:  # where the per-article stages run: here, or on Dask workers (settings.dask)
             self.preparer = open_preparer(self.settings.dask, self.encoder)
@@ -200,6 +204,7 @@ class Engine:
         """Rebuild memory from the database after a failed ingest: a batch assigned but never stored must
         not linger in the active stories of an engine that goes on ingesting (the web app's does)."""
         self.clusterer = self.clusterer.emptied()
+        self.storylines = self.storylines.emptied()
         self._dedup = self._new_dedup_index()
         self._restore()
 
@@ -210,6 +215,8 @@ class Engine:
             self._generation = self.store.counter(WRITES_COUNTER)
             self.story_ids.last = self.store.last_story_number()
             self._replay()
+            self.storylines.restore(self.store.storyline_links(self.storylines.params.max_held),
+                                    self.store.last_storyline_number())
 
     def _replay(self) -> None:
         self._dedup.extend(self.store.iter_minhashes(self.settings.dedup_capacity))
@@ -408,6 +415,9 @@ class Engine:
             clock.lap("store")
         batch = self._assign(prepared, vectors, items, order, rejections)
         clock.lap("assign")
+        batch = replace(batch, storylines=self.storylines.link(items, batch.assigned.assignments,
+                                                               batch.assigned.merges))
+        clock.lap("storylines")
         self._store(batch, report)
         clock.lap("store")
 
@@ -445,7 +455,8 @@ class Engine:
     def _write_arguments(self, batch: _Batch) -> tuple:
         """``write_batch``'s arguments after the store: values, never state the next batch changes."""
         return (batch.prepared, batch.vectors, batch.assigned.assignments, batch.assigned.merges, batch.rejections,
-                batch.ids_before, batch.ids_after, self.encoder.name, self.clusterer.params.window_days)
+                batch.ids_before, batch.ids_after, self.encoder.name, self.clusterer.params.window_days,
+                batch.storylines)
 
     def _account(self, batch: _Batch, created: set[str], touched: set[str], report: IngestReport) -> None:
         """Count a stored batch in the report."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta  # noqa: F401 (used by the doctests)
 from pathlib import Path
 
@@ -91,10 +92,11 @@ def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float,
     return precision, recall, _f1(precision, recall)
 
 
-def gold_labels(path: str) -> dict[str, str]:
-    """Gold story per input origin ("path:line"), as the JSONL reader names them."""
+def gold_labels(path: str, field: str = "story", required: bool = True) -> dict[str, str]:
+    """Gold label (``field``: the story, or the thread) per input origin ("path:line"), as the JSONL reader
+    names them; an InputError when no line has one, unless not ``required``."""
     if not Path(path).exists():
-        raise InputError(f"{path} does not exist", hint="give a JSONL file with a `story` field per line")
+        raise InputError(f"{path} does not exist", hint=f"give a JSONL file with a `{field}` field per line")
     gold: dict[str, str] = {}
     with open(path, encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
@@ -104,11 +106,47 @@ def gold_labels(path: str) -> dict[str, str]:
                 row = json.loads(line)
             except ValueError:
                 continue
-            if isinstance(row, dict) and row.get("story") is not None:
-                gold[f"{path}:{number}"] = str(row["story"])
-    if not gold:
-        raise InputError(f"{path} has no line with a `story` label", hint="eval needs gold labels")
+            if isinstance(row, dict) and row.get(field) is not None:
+                gold[f"{path}:{number}"] = str(row[field])
+    if not gold and required:
+        raise InputError(f"{path} has no line with a `{field}` label", hint="eval needs gold labels")
     return gold
+
+
+@dataclass(frozen=True)
+class ThreadPairs:
+    """Pairs of articles of one gold thread but different gold events, and where they ended: apart in two
+    stories of one storyline (what storylines are for), merged into one story, or apart and unlinked."""
+
+    pairs: int
+    apart_linked: int
+    merged: int
+    unlinked: int
+
+
+def thread_pairs(gold_story: Sequence[Hashable], gold_thread: Sequence[Hashable], pred_story: Sequence[Hashable],
+                 pred_line: Sequence[Hashable]) -> ThreadPairs:
+    """Count the article pairs of one thread and two events by their fate (see ``ThreadPairs``).
+
+    >>> thread_pairs(["a", "b", "c"], ["t", "t", "t"], [1, 2, 2], ["L1", "L1", "L1"])
+    ThreadPairs(pairs=3, apart_linked=2, merged=1, unlinked=0)
+    """
+    _check(gold_story, gold_thread)
+    members: dict[Hashable, list[int]] = {}
+    for i, thread in enumerate(gold_thread):
+        members.setdefault(thread, []).append(i)
+    pairs = apart_linked = merged = 0
+    for indexes in members.values():
+        for n, i in enumerate(indexes):
+            for j in indexes[n + 1:]:
+                if gold_story[i] == gold_story[j]:
+                    continue
+                pairs += 1
+                if pred_story[i] == pred_story[j]:
+                    merged += 1
+                elif pred_line[i] == pred_line[j]:
+                    apart_linked += 1
+    return ThreadPairs(pairs, apart_linked, merged, pairs - apart_linked - merged)
 
 
 def story_extent(pred: Sequence[Hashable], times: Sequence[datetime | None],

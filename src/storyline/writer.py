@@ -19,6 +19,7 @@ import numpy as np
 
 from storyline.errors import StoreError
 from storyline.storage import Store, open_store, to_iso
+from storyline.storage.rows import StorylineUpdate
 
 # Counts the batches written: a writer whose memory reflects fewer must re-read the stories first.
 WRITES_COUNTER = "writes"
@@ -107,10 +108,12 @@ class Writer:
 
 
 def write_batch(store: Store, prepared, vectors, assignments, merges, rejections, counter_before: int,
-                story_counter: int, encoder_name: str, window_days: float | None) -> tuple[set[str], set[str]]:
+                story_counter: int, encoder_name: str, window_days: float | None,
+                storylines: StorylineUpdate | None = None) -> tuple[set[str], set[str]]:
     """Write one ingested batch in one transaction: rejections, articles with their vectors and
-    signatures, new, grown and merged stories with their headlines, the story counter, and the
-    closing of stories silent past the window. Returns the stories it (created, touched).
+    signatures, new, grown and merged stories with their headlines, the story counter, the closing of
+    stories silent past the window, and the batch's storyline changes. Returns the stories it (created,
+    touched).
 
     The batch's new story ids are those after ``counter_before``: they are checked free against the
     stored counter inside the transaction, so ids are never issued twice, whatever another process does."""
@@ -162,6 +165,8 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
         newest = max((p.article.time for p in prepared if p.article.time), default=None)
         if window_days and newest:
             store.close_stories_before(newest - timedelta(days=float(window_days)))
+        if storylines:
+            store.save_storylines(storylines)
     return created, touched
 
 

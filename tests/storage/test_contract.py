@@ -15,7 +15,7 @@ import pytest
 
 from storyline.errors import StoreError
 from storyline.fetch_state import FetchState
-from storyline.storage import Store, StoryFilter, from_iso, open_store, to_iso
+from storyline.storage import Store, StoryFilter, StorylineUpdate, StoryLink, from_iso, open_store, to_iso
 from storyline.types import Article, RemovedLine
 
 BACKENDS = ["sqlite"]
@@ -59,7 +59,7 @@ def test_the_backend_offers_every_method_of_the_protocol(store):
 
     parts = [protocol.Database, protocol.Counters, protocol.ArticleStore, protocol.StoryStore,
              protocol.RejectionStore, protocol.SentenceStore, protocol.FetchLog, protocol.StoryReads,
-             protocol.SearchIndex, protocol.WatchStore]
+             protocol.SearchIndex, protocol.WatchStore, protocol.StorylineStore]
     assert set(protocol.Store.__mro__) >= set(parts)
     wanted = {name for part in parts for name in vars(part) if not name.startswith("_")}
     missing = sorted(name for name in wanted if not hasattr(store, name))
@@ -448,6 +448,52 @@ def test_watches_their_hits_and_deliveries(store):
     assert counts == {hooked.id: (2, {"failed": 1, "pending": 1}), quiet.id: (1, {"none": 1})}
     assert store.remove_watch(hooked.id) and not store.remove_watch(hooked.id)
     assert store.watch_hits(hooked.id) == [] and [w.id for w in store.list_watches()] == [quiet.id]
+
+
+# ---------- storylines ----------
+def _link(story_id: str, line_id: str, step: int, size: int = 1) -> StoryLink:
+    return StoryLink(story_id, line_id, (("n:varga", size), ("n:lena", 1)), size, 1.0e9 + step, 1.0e9 + step, step)
+
+
+def test_storylines_round_trip_links_in_change_order(store):
+    assert store.last_storyline_number() == 0 and store.storyline_links(10) == [] and store.storyline_of("s1") is None
+    with store.transaction():
+        store.save_storylines(StorylineUpdate(created=(("L1", 1),), links=(_link("s1", "L1", 1),)))
+    store.save_storylines(StorylineUpdate(created=(("L2", 2),), links=(_link("s2", "L2", 2), _link("s1", "L1", 3, 2))))
+    assert store.last_storyline_number() == 2 and store.storyline_of("s1") == "L1"
+    assert store.storyline_links(10) == [_link("s2", "L2", 2), _link("s1", "L1", 3, 2)]  # oldest change first
+    assert store.storyline_links(1) == [_link("s1", "L1", 3, 2)]
+    assert not StorylineUpdate() and StorylineUpdate(dropped=("s9",))
+
+
+def test_a_storyline_merge_moves_its_stories_and_keeps_where_it_went(store):
+    _add(store, "s1", 1, _article("a1", published=datetime(2026, 4, 1, tzinfo=UTC)))
+    _add(store, "s2", 2, _article("a2", published=datetime(2026, 4, 9, tzinfo=UTC)),
+         _article("a3", published=datetime(2026, 4, 10, tzinfo=UTC)))
+    _add(store, "s3", 3, _article("a4"))
+    store.set_headline("s2", "Varga charged", "a2")
+    store.save_storylines(StorylineUpdate(created=(("L1", 1), ("L2", 2)),
+                                          links=(_link("s1", "L1", 1), _link("s2", "L2", 1), _link("s3", "L2", 1))))
+    store.save_storylines(StorylineUpdate(merges=(("L2", "L1"),), dropped=("s3",)))
+    assert store.storyline_of("s2") == "L1" and store.storyline_of("s3") is None
+    merged = store.get_storyline("L2")
+    assert merged is not None and merged.merged_into == "L1" and merged.stories == 0
+    line = store.get_storyline("L1")
+    assert line is not None and (line.stories, line.articles, line.headline) == (2, 3, "Varga charged")
+    assert (line.first, line.last) == ("2026-04-01T00:00:00Z", "2026-04-10T00:00:00Z")
+    assert [s.id for s in store.list_storylines()] == ["L1"] and store.list_storylines(min_stories=3) == []
+    assert store.get_storyline("L9") is None and store.storyline_events("L9") == []
+    events = store.storyline_events("L1")
+    assert [(e.story_id, e.size, e.languages, e.first) for e in events] == [
+        ("s1", 1, ("en",), "2026-04-01T00:00:00Z"), ("s2", 2, ("en",), "2026-04-09T00:00:00Z")]
+    assert events[1].headline == "Varga charged" and events[1].summary == "Body text here."
+
+
+def test_storyline_writes_roll_back_with_the_callers_transaction(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save_storylines(StorylineUpdate(created=(("L1", 1),), links=(_link("s1", "L1", 1),)))
+        raise RuntimeError("the batch failed")
+    assert store.last_storyline_number() == 0 and store.storyline_of("s1") is None
 
 
 # ---------- connections, snapshots and the writer lease ----------

@@ -168,6 +168,8 @@ def show(story_id, db, as_json):
             click.echo(f"story {story.id}: merged into {target} (its articles are there: storyline show {target})")
         return
     links = store.duplicate_links(story.id)
+    line = store.storyline_of(story.id)
+    events = store.storyline_events(line) if line else []
     # the dated in publication order, then the undated in the order they arrived
     members = sorted(store.story_articles(story.id), key=lambda a: (a.published is None, to_iso(a.published) or ""))
     articles = [
@@ -177,7 +179,7 @@ def show(story_id, db, as_json):
     ]
     store.close()
     if as_json:
-        click.echo(json.dumps({"id": story.id, "articles": articles}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"id": story.id, "storyline": line, "articles": articles}, ensure_ascii=False, indent=2))
         return
     from storyline.briefs import plain  # stored text as one line, no terminal control characters
 
@@ -186,6 +188,10 @@ def show(story_id, db, as_json):
     click.echo(f"  {len(articles)} article{plural}, languages {plain(', '.join(story.languages))}")
     if story.merged_from:
         click.echo(f"  merged from: {plain(', '.join(story.merged_from))}")
+    if line:
+        others = [e.story_id for e in events if e.story_id != story.id]
+        click.echo(f"  storyline {plain(line)}" + (f" with {plain(', '.join(others))} (storyline threads)" if others
+                                                   else " (no other event yet)"))
     for member, a in zip(members, articles, strict=False):
         dup = f"  (near-copy of {plain(a['duplicate_of'])})" if a["duplicate_of"] else ""
         date = (a["published"] or "")[:10] or "undated   "

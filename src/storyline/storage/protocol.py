@@ -16,7 +16,19 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, StoryVectors, UrlState, Watch, WatchHit
+from storyline.storage.rows import (
+    ArticleSummary,
+    FeedState,
+    StoryFilter,
+    StorylineEvent,
+    StorylineSummary,
+    StorylineUpdate,
+    StoryLink,
+    StoryVectors,
+    UrlState,
+    Watch,
+    WatchHit,
+)
 from storyline.types import Article, Story
 
 # (article, story id, similarity, duplicate_of, vector, MinHash signature): one stored article
@@ -268,6 +280,42 @@ class WatchStore(Protocol):
         ...
 
 
+class StorylineStore(Protocol):
+    """Storylines: which storyline each story belongs to, with the facts the online linker resumes from
+    (``storyline.storylines``), merges of storylines, and the reads lists and timelines need."""
+
+    def save_storylines(self, update: StorylineUpdate) -> None:
+        """Write one batch's changes: new storylines, story links (upserted), storyline merges (the absorbed
+        one's stories move to ``into``, the absorbed row keeps ``merged_into``), links of absorbed stories
+        removed. Joins the caller's transaction when one is open."""
+        ...
+
+    def storyline_links(self, last: int) -> list[StoryLink]:
+        """The ``last`` most recently changed links (by ``step``), oldest change first."""
+        ...
+
+    def last_storyline_number(self) -> int:
+        """The highest storyline number stored (0 when none)."""
+        ...
+
+    def storyline_of(self, story_id: str) -> str | None:
+        """The storyline a (not merged) story belongs to, None if it has none."""
+        ...
+
+    def list_storylines(self, *, min_stories: int = 1, limit: int | None = None,
+                        offset: int = 0) -> list[StorylineSummary]:
+        """Storylines not merged away with at least ``min_stories`` stories, the most recently dated first."""
+        ...
+
+    def get_storyline(self, storyline_id: str) -> StorylineSummary | None:
+        """One storyline (a merged one too: its ``merged_into`` says where its stories went)."""
+        ...
+
+    def storyline_events(self, storyline_id: str, summary_chars: int = 200) -> list[StorylineEvent]:
+        """Its stories as a timeline, oldest first (undated last), each with a one-line summary."""
+        ...
+
+
 class Store(Database, Counters, ArticleStore, StoryStore, RejectionStore, SentenceStore, FetchLog,
-            StoryReads, SearchIndex, WatchStore, Protocol):
+            StoryReads, SearchIndex, WatchStore, StorylineStore, Protocol):
     """Everything a backend offers: what ``open_store`` returns."""

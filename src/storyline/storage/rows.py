@@ -8,8 +8,23 @@ from datetime import datetime
 
 import numpy as np
 
-__all__ = ["DELIVERIES", "DONE_STATUSES", "SORTS", "STATUSES", "ArticleSummary", "FeedState", "StoryFilter",
-           "StoryVectors", "UrlState", "Watch", "WatchHit"]
+__all__ = [
+    "DELIVERIES",
+    "DONE_STATUSES",
+    "SORTS",
+    "STATUSES",
+    "ArticleSummary",
+    "FeedState",
+    "StoryFilter",
+    "StoryLink",
+    "StoryVectors",
+    "StorylineEvent",
+    "StorylineSummary",
+    "StorylineUpdate",
+    "UrlState",
+    "Watch",
+    "WatchHit",
+]
 
 # Orders of the story list: "recent" = newest day first, biggest within a day ("the newest and
 # biggest stories first"); "latest" = last seen first; "size" = biggest first.
@@ -121,3 +136,62 @@ class WatchHit:
     delivery: str
     attempts: int = 0
     error: str = ""
+
+
+# ---------- storylines (storyline.storylines): a story's place in a storyline, one batch's changes, reads ----------
+@dataclass(frozen=True)
+class StoryLink:
+    """One story in its storyline, with what the linker knows of the story: how many of its members name
+    each rare name (the people and places that say which affair), its size, and its dated span (epoch
+    seconds; None when no member is dated). ``step``: the linker's count of batches when it last changed."""
+
+    story_id: str
+    storyline_id: str
+    names: tuple[tuple[str, int], ...]
+    size: int
+    first: float | None
+    last: float | None
+    step: int
+
+
+@dataclass(frozen=True)
+class StorylineUpdate:
+    """What one batch changed: storylines started (id, number), stories placed or grown (``links``),
+    storylines merged ((absorbed, into) in order: the absorbed one's stories now belong to ``into``),
+    and stories gone into other stories (``dropped``: their links are removed)."""
+
+    created: tuple[tuple[str, int], ...] = ()
+    links: tuple[StoryLink, ...] = ()
+    merges: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.links or self.merges or self.dropped)
+
+
+@dataclass(frozen=True)
+class StorylineSummary:
+    """A storyline as lists show it: its stories (events), their articles, its dated span (ISO) and the
+    headline of its biggest story. ``merged_into``: set when it joined another storyline."""
+
+    id: str
+    stories: int
+    articles: int
+    first: str | None
+    last: str | None
+    headline: str
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True)
+class StorylineEvent:
+    """One event (story) of a storyline as its timeline shows it: headline, size, languages, dated span
+    (ISO), and a one-line summary (the opening of its headline article)."""
+
+    story_id: str
+    headline: str
+    size: int
+    languages: tuple[str, ...]
+    first: str | None
+    last: str | None
+    summary: str

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from storyline.briefs.render import SCHEMA
 from storyline.types import Brief
+from storyline.web.storylines import StoryStoryline
 
 
 class ErrorOut(BaseModel):
@@ -78,6 +79,7 @@ class StoryDetail(StoryOut):
     brief: BriefOut | None
     brief_error: str | None
     note: str | None  # "merged into s58" for a merged story (its articles are listed there)
+    storyline: StoryStoryline | None  # its storyline, with the events before and after it
 
 
 class RemovedOut(BaseModel):

@@ -10,6 +10,7 @@ from storyline.errors import InputError, NotFoundError
 from storyline.types import Brief, RawRecord, Rejection
 from storyline.web import checks
 from storyline.web.state import AppState
+from storyline.web.storylines import story_storyline
 
 log = logging.getLogger("storyline.web")
 
@@ -52,9 +53,10 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
     if story["merged_into"]:  # its articles live in the story it joined: say where, list none here
         detail["merged_into"] = store.final_story(story_id)
         detail["note"] = f"merged into {detail['merged_into']}"
-        detail["articles"] = []
+        detail["articles"], detail["storyline"] = [], None
         return detail
     detail["articles"] = store.story_article_rows(story_id)
+    detail["storyline"] = story_storyline(store, story_id)
     if with_brief and detail["articles"]:
         detail["brief"], detail["brief_error"] = brief_for(state, story, lang)
     return detail

@@ -121,6 +121,28 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX watch_hits_watch ON watch_hits(watch_id, id);
     """,
+    # 7: storylines — the thread above stories (storyline.storylines): each story's storyline, with the
+    # rare-name counts, size and span the online linker resumes from; merges of storylines are kept
+    """
+    CREATE TABLE storylines (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        merged_into TEXT,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE storyline_stories (
+        story_id TEXT PRIMARY KEY,
+        storyline_id TEXT NOT NULL,
+        names TEXT NOT NULL DEFAULT '[]',
+        size INTEGER NOT NULL,
+        first REAL,
+        last REAL,
+        step INTEGER NOT NULL
+    );
+    CREATE INDEX storyline_stories_line ON storyline_stories(storyline_id);
+    CREATE INDEX storyline_stories_step ON storyline_stories(step);
+    """,
 )
 
 # What the fetcher has seen (storyline.fetch_state); created on first use, all IF NOT EXISTS.

@@ -19,6 +19,7 @@ from storyline.storage.sqlite.meaning import MeaningRows
 from storyline.storage.sqlite.migrations import migrate, schema_version
 from storyline.storage.sqlite.rejections import RejectionRows, SentenceRows
 from storyline.storage.sqlite.stories import StoryRows
+from storyline.storage.sqlite.storylines import StorylineRows
 from storyline.storage.sqlite.watches import WatchRows
 
 _SqlValue = str | bytes | int | float | None
@@ -34,7 +35,8 @@ def in_memory(path: str) -> bool:
     return path in ("", ":memory:") or path.startswith("file:")
 
 
-class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows, MeaningRows, WatchRows):
+class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows, MeaningRows, WatchRows,
+                  StorylineRows):
     """One SQLite database in WAL mode. Writes go through ``transaction()``.
 
     >>> from storyline.storage.sqlite.schema import MIGRATIONS
