@@ -10,6 +10,10 @@ connection. A location is a SQLite file path (or ``:memory:``) or a PostgreSQL U
 
 from __future__ import annotations
 
+import secrets
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from storyline.dates import from_iso, to_iso, utcnow
@@ -32,7 +36,8 @@ from storyline.storage.rows import ArticleSummary, FeedState, StoryFilter, UrlSt
 __all__ = [
     "ArticleRow", "ArticleStore", "ArticleSummary", "Counters", "Database", "FeedState", "FetchLog",
     "MemberFacts", "RejectionStore", "SentenceStore", "Store", "StoryFilter", "StoryReads", "StoryStore",
-    "UrlState", "encoder_at", "from_iso", "is_server", "open_existing", "open_store", "store_exists", "to_iso",
+    "UrlState", "encoder_at", "from_iso", "is_server", "open_existing", "open_store", "scratch_location",
+    "store_exists", "to_iso",
     "utcnow",
 ]
 
@@ -92,6 +97,27 @@ def store_exists(location: str | Path) -> bool:
 
         return on_server(str(location))
     return str(location) == ":memory:" or Path(location).exists()
+
+
+@contextmanager
+def scratch_location(server: str | None = None) -> Iterator[str]:
+    """A fresh, empty database for one run (``eval stories``), removed afterwards: a temporary SQLite
+    file, or with a PostgreSQL URL a new schema ``storyline_scratch_<random>`` there (the URL's
+    ``?schema=`` replaced), dropped with everything in it at the end."""
+    if server is None:
+        with tempfile.TemporaryDirectory() as folder:
+            yield str(Path(folder) / "scratch.db")
+        return
+    if not is_server(server):
+        raise ConfigError(f"--db {server}: a run in a fresh database takes a PostgreSQL URL here",
+                          hint="leave --db out (a temporary SQLite file is used), or pass postgresql://…")
+    from storyline.storage.postgres import drop_schema, with_schema
+
+    location = with_schema(server, f"storyline_scratch_{secrets.token_hex(6)}")
+    try:
+        yield location
+    finally:
+        drop_schema(location)
 
 
 def _postgres_store(url: str, create: bool = True) -> Store:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from storyline.dates import from_iso, to_iso
-from storyline.storage.postgres.base import Connected, no_nul
+from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import ArticleRow
 from storyline.storage.rows import ArticleSummary
 from storyline.types import Article, RemovedLine
@@ -149,17 +149,13 @@ class ArticleRows(Connected):
 
 def _article_values(article: Article, story_id: str, similarity: float, duplicate_of: str | None) -> tuple:
     return (
-        article.id, article.content_hash, no_nul(article.title), no_nul(article.text), _opt(article.url),
-        _opt(article.source), to_iso(article.published), article.lang, article.lang_confidence,
-        to_iso(article.ingested), no_nul(article.origin),
-        no_nul(json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False)),
-        no_nul(json.dumps(dict(article.extra), ensure_ascii=False, default=str)),
+        article.id, article.content_hash, article.title, article.text, article.url,
+        article.source, to_iso(article.published), article.lang, article.lang_confidence,
+        to_iso(article.ingested), article.origin,
+        json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False),
+        json.dumps(dict(article.extra), ensure_ascii=False, default=str),
         duplicate_of, story_id, float(similarity),
     )
-
-
-def _opt(text: str | None) -> str | None:
-    return None if text is None else no_nul(text)
 
 
 def article_from_row(row: Sequence[Any]) -> Article:

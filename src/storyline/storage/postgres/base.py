@@ -22,11 +22,3 @@ class Connected:
         with self._conn.transaction():
             yield
 
-
-def no_nul(text: str) -> str:
-    """``text`` without NUL characters, which PostgreSQL text cannot hold (SQLite keeps them).
-
-    >>> no_nul("a\\x00b")
-    'ab'
-    """
-    return text.replace("\x00", "") if "\x00" in text else text

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.abc import Buffer
+from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 
 from storyline.errors import ConfigError, StoreError
 
@@ -78,6 +80,21 @@ def application_name() -> str:
     return f"storyline pid {os.getpid()}: {' '.join(os.path.basename(a) for a in sys.argv[:3])}"[:63]
 
 
+class _NulFreeText(StrDumperUnknown):
+    """Strings sent without NUL characters, which PostgreSQL text cannot hold (SQLite keeps them): a
+    stored text, a filter or an id with a NUL in it loses the NUL instead of failing the statement."""
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", "") if "\x00" in obj else obj)
+
+
+class _NulFreeBinary(StrBinaryDumper):
+    """The binary-format twin of :class:`_NulFreeText`."""
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", "") if "\x00" in obj else obj)
+
+
 def connect(location: str, target: Target) -> psycopg.Connection:
     """An autocommit connection to ``target``; a clear StoreError when the server cannot be reached."""
     try:
@@ -88,6 +105,8 @@ def connect(location: str, target: Target) -> psycopg.Connection:
             hint="check that the PostgreSQL server runs and the URL's host, port, user and database "
                  "(passwords: PGPASSWORD or ~/.pgpass)",
         ) from exc
+    conn.adapters.register_dumper(str, _NulFreeText)
+    conn.adapters.register_dumper(str, _NulFreeBinary)
     if target.schema is not None:
         conn.execute(f'SET search_path TO "{target.schema}"')
     return conn

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from storyline.storage.postgres.base import Connected, no_nul
+from storyline.storage.postgres.base import Connected
 from storyline.storage.rows import FeedState, UrlState
 
 # Characters of a fetch outcome's detail that are kept
@@ -41,7 +41,7 @@ class FetchRows(Connected):
                  article_id = COALESCE(excluded.article_id, fetch_urls.article_id),
                  etag = excluded.etag, last_modified = excluded.last_modified,
                  attempts = fetch_urls.attempts + 1, last_attempt = excluded.last_attempt""",
-            (url, status, reason, no_nul(detail[:DETAIL_CHARS]), final_url, feed_url, article_id, etag,
+            (url, status, reason, detail[:DETAIL_CHARS], final_url, feed_url, article_id, etag,
              last_modified, now, now),
         )
 
@@ -64,7 +64,7 @@ class FetchRows(Connected):
                  last_detail = excluded.last_detail, polls = fetch_feeds.polls + 1,
                  items_new = fetch_feeds.items_new + excluded.items_new""",
             (url, None if keep_validators else etag, None if keep_validators else last_modified, _now(),
-             status, no_nul(detail[:DETAIL_CHARS]), items_new, keep_validators, keep_validators),
+             status, detail[:DETAIL_CHARS], items_new, keep_validators, keep_validators),
         )
 
     def fetch_status_counts(self) -> dict[str, int]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from storyline.dates import to_iso, utcnow
-from storyline.storage.postgres.base import Connected, no_nul
+from storyline.storage.postgres.base import Connected
 
 # Characters of a rejection's detail that are kept (a whole bad input is no detail)
 DETAIL_CHARS = 2000
@@ -22,7 +22,7 @@ class RejectionRows(Connected):
         """Store (origin, reason, detail) rejections; one already stored for the same input and reason
         (a re-run) is updated, its ``times`` counted up, not stored twice."""
         now = to_iso(utcnow())
-        values = [(no_nul(origin), reason, no_nul(detail[:DETAIL_CHARS]), now) for origin, reason, detail in rows]
+        values = [(origin, reason, detail[:DETAIL_CHARS], now) for origin, reason, detail in rows]
         if not values:
             return
         with self._conn.cursor() as cur:
@@ -62,7 +62,7 @@ class SentenceRows(Connected):
                 "INSERT INTO sentences(article_id, encoder, idx, kind, text, speaker, vector)"
                 " VALUES(%s,%s,%s,%s,%s,%s,%s)",
                 [
-                    (article_id, encoder, idx, kind, no_nul(text), None if speaker is None else no_nul(speaker),
+                    (article_id, encoder, idx, kind, text, speaker,
                      np.asarray(vec, dtype=np.float32).tobytes())
                     for idx, (kind, text, speaker, vec) in enumerate(rows)
                 ],

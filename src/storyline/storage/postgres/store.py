@@ -160,4 +160,16 @@ def store_exists(location: str) -> bool:
         conn.close()
 
 
-__all__ = ["MIGRATIONS", "PostgresStore", "encoder_at_url", "store_exists"]
+def drop_schema(location: str) -> None:
+    """Drop the schema named by ``location``'s ``?schema=`` with all its tables (a scratch run's)."""
+    target = parse_location(location)
+    if target.schema is None:
+        raise StoreError(f"{redact(location)} names no schema of its own to drop")
+    conn = connect(location, target)
+    try:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{target.schema}" CASCADE')
+    finally:
+        conn.close()
+
+
+__all__ = ["MIGRATIONS", "PostgresStore", "drop_schema", "encoder_at_url", "store_exists"]

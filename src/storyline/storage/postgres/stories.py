@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from storyline.dates import from_iso, to_iso, utcnow
-from storyline.storage.postgres.base import Connected, no_nul
+from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import MemberFacts
 from storyline.types import Story
 
@@ -44,7 +44,7 @@ class StoryRows(Connected):
     def _write_summary(self, story_id: str, size: int, first: str | None, last: str | None,
                        languages: Iterable[str], sources: Iterable[str], extra_sql: str = "",
                        extra: tuple = ()) -> None:
-        sources = sorted({no_nul(s) for s in sources})
+        sources = sorted(set(sources))
         self._conn.execute(
             "UPDATE stories SET size=%s, first_seen=%s, last_seen=%s, languages=%s, sources=%s,"
             f" sources_folded=%s, updated=%s{extra_sql} WHERE id=%s",
@@ -61,7 +61,7 @@ class StoryRows(Connected):
         self._write_summary(
             story_id, len(rows), times[0] if times else None, times[-1] if times else None,
             [lang for lang, _, _ in rows if lang], [src for _, src, _ in rows if src],
-            ", headline=%s, headline_article=%s", (no_nul(headline), headline_article),
+            ", headline=%s, headline_article=%s", (headline, headline_article),
         )
 
     def grow_story(self, story_id: str, added: Sequence[MemberFacts]) -> tuple[int, int]:
@@ -101,7 +101,7 @@ class StoryRows(Connected):
     def set_headline(self, story_id: str, headline: str, headline_article: str | None) -> None:
         self._conn.execute(
             "UPDATE stories SET headline=%s, headline_article=%s WHERE id=%s",
-            (no_nul(headline), headline_article, story_id),
+            (headline, headline_article, story_id),
         )
 
     def merge_story(self, absorbed: str, into: str) -> None:
