@@ -77,7 +77,8 @@ def redact(location: str) -> str:
 
 def application_name() -> str:
     """What this process shows in pg_stat_activity (and so to a writer waiting for its lease)."""
-    return f"storyline pid {os.getpid()}: {' '.join(os.path.basename(a) for a in sys.argv[:3])}"[:63]
+    command = " ".join(os.path.basename(redact(arg)) for arg in sys.argv[:3])
+    return f"storyline pid {os.getpid()}: {command}"[:63]
 
 
 class _NulFreeText(StrDumperUnknown):
