@@ -157,3 +157,11 @@ def test_two_ingests_at_once_never_share_ids_or_stories(tmp_path, postgres_url):
     assert all(len(t) == 1 for t in tags.values())
     assert len(numbers) == len(set(numbers)) and store.counter("story") == max(numbers)
     store.close()
+
+
+def test_without_server_binaries_the_tests_skip_saying_what_to_install(monkeypatch):
+    import pg_cluster
+
+    monkeypatch.setattr(pg_cluster, "server_binaries", lambda: None)
+    with pytest.raises(pg_cluster.NoPostgres, match="apt-get install postgresql"):
+        pg_cluster.start_cluster()
