@@ -85,3 +85,24 @@ def test_scaling_stops_soon_after_the_story_target(stream):
     scale = run.scaling(stream, chunk=20, quiet=True, stop_at_stories=10, extra_chunks=1)
     reached = [p["stories_seen"] >= 10 for p in scale["points"]]
     assert reached[-2:] == [True, True] and reached.count(True) == 2
+
+
+def test_store_backends_are_compared_or_skipped_saying_why(stream, monkeypatch):
+    import bench_store
+
+    import pg_cluster
+
+    result = bench_store.compare(stream, 150, rounds=1)  # two full batches: written in the background
+    if "skipped" not in result:
+        assert result["sqlite"]["articles"] == result["postgres"]["articles"] == result["articles"] > 120
+        assert result["sqlite"]["writer_per_s"] > 0 and result["postgres"]["writer_per_s"] > 0
+        assert any("PostgreSQL writes at" in line for line in bench_store.report_lines(result))
+
+    def no_cluster(settings):
+        raise pg_cluster.NoPostgres(pg_cluster.INSTALL_HINT)
+
+    monkeypatch.delenv("STORYLINE_BENCH_POSTGRES", raising=False)
+    monkeypatch.setattr(pg_cluster, "start_cluster", no_cluster)
+    skipped = bench_store.compare(stream, 40, rounds=1)
+    assert "apt-get install postgresql" in skipped["skipped"]
+    assert "not measured" in bench_store.report_lines(skipped)[-1]
