@@ -30,10 +30,17 @@ _ORDER_BY = {
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LONGEST_WORD = 200  # characters; a tsvector word has at most 2 KB
+_POSITIONS_PER_WORD, _LAST_POSITION = 256, 16383  # what a tsvector keeps of a word's positions
 _STORY_SELECT = (
     "SELECT s.id, s.headline, s.size, s.languages, s.sources, s.first_seen, s.last_seen,"
     " s.status, s.merged_into, s.updated FROM stories s"
 )
+
+
+def _plain_words(text: str) -> list[str]:
+    """The words of ``text`` in order: runs of letters and digits, case-folded, without accents."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return [word for word in _WORD.findall(plain) if len(word) <= _LONGEST_WORD]
 
 
 def search_words(text: str) -> list[str]:
@@ -42,8 +49,22 @@ def search_words(text: str) -> list[str]:
     >>> search_words("Grúas en el PUERTO, grúas")
     ['el', 'en', 'gruas', 'puerto']
     """
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-    return sorted({word for word in _WORD.findall(plain) if len(word) <= _LONGEST_WORD})
+    return sorted(set(_plain_words(text)))
+
+
+def search_document(text: str) -> str:
+    """A tsvector literal of ``text``: each word with its positions (how often it occurs counts for
+    relevance; PostgreSQL keeps positions up to 16383, 256 per word).
+
+    >>> search_document("Strike, strike! Port strike")
+    "'port':3 'strike':1,2,4"
+    """
+    positions: dict[str, list[str]] = {}
+    for at, word in enumerate(_plain_words(text), 1):
+        kept = positions.setdefault(word, [])
+        if len(kept) < _POSITIONS_PER_WORD:
+            kept.append(str(min(at, _LAST_POSITION)))
+    return " ".join(f"'{word}':{','.join(at)}" for word, at in sorted(positions.items()))
 
 
 def ts_query(text: str) -> str:
@@ -91,8 +112,8 @@ class SearchRows(Connected):
                 )
                 rows = cur.fetchall()
                 cur.executemany(
-                    "INSERT INTO article_search(seq, doc) VALUES (%s, array_to_tsvector(%s::text[]))",
-                    [(seq, search_words(f"{title}\n{text}")) for seq, title, text in rows],
+                    "INSERT INTO article_search(seq, doc) VALUES (%s, %s::tsvector)",
+                    [(seq, search_document(f"{title}\n{text}")) for seq, title, text in rows],
                 )
             added += len(rows)
             if len(rows) < batch:
