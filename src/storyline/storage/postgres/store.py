@@ -66,8 +66,10 @@ class PostgresStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRo
 
     @contextmanager
     def transaction(self) -> Iterator[PostgresStore]:
-        """``with store.transaction():`` — all or nothing (nested: a savepoint)."""
-        with self._conn.transaction():
+        """``with store.transaction():`` — all or nothing (nested: a savepoint). Statements whose results
+        are not read go to the server together (pipeline mode): a batch's many small writes cost few round
+        trips."""
+        with self._conn.pipeline(), self._conn.transaction():
             yield self
 
     @contextmanager

@@ -15,6 +15,8 @@ from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import MemberFacts
 from storyline.types import Story
 
+# a text array column with the values of a parameter added, each once, in code point order (as Python sorts)
+_UNION = 'ARRAY(SELECT DISTINCT v COLLATE "C" FROM unnest({column} || %({added})s::text[]) AS v ORDER BY 1)'
 _STORY_COLUMNS = "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
 
 
@@ -31,15 +33,15 @@ class StoryRows(Connected):
     def create_story(self, story_id: str, seq: int) -> bool:
         """Create the story, or reopen it if it exists (a closed story can come back); True if new."""
         now = to_iso(utcnow())
-        cur = self._conn.execute(
-            "INSERT INTO stories(seq, id, created, updated) VALUES(%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+        created = self._conn.execute(
+            "INSERT INTO stories(seq, id, created, updated) VALUES(%s,%s,%s,%s) ON CONFLICT DO NOTHING RETURNING 1",
             (seq, story_id, now, now),
-        )
-        if cur.rowcount == 0:
+        ).fetchone() is not None
+        if not created:
             self._conn.execute(
                 "UPDATE stories SET status='active', updated=%s WHERE id=%s AND status='closed'", (now, story_id)
             )
-        return cur.rowcount == 1
+        return created
 
     def _write_summary(self, story_id: str, size: int, first: str | None, last: str | None,
                        languages: Iterable[str], sources: Iterable[str], extra_sql: str = "",
@@ -66,25 +68,26 @@ class StoryRows(Connected):
 
     def grow_story(self, story_id: str, added: Sequence[MemberFacts]) -> tuple[int, int]:
         """Fold new members' (lang, source, ISO time or None) into a story's summary row without reading
-        its articles; a closed story that grows is open again. Returns its (size before, size after)."""
+        its articles, in one statement (one round trip); a closed story that grows is open again.
+        Returns its (size before, size after)."""
+        times = [time for _, _, time in added if time]
+        sources = sorted({source for _, source, _ in added if source})
         row = self._conn.execute(
-            "SELECT size, first_seen, last_seen, languages, sources FROM stories WHERE id=%s", (story_id,)
+            "UPDATE stories SET size = size + %(n)s,"
+            ' first_seen = LEAST(first_seen, %(first)s COLLATE "C"),'
+            ' last_seen = GREATEST(last_seen, %(last)s COLLATE "C"),'
+            f" languages = {_UNION.format(column='languages', added='langs')},"
+            f" sources = {_UNION.format(column='sources', added='sources')},"
+            f" sources_folded = {_UNION.format(column='sources_folded', added='folded')},"
+            " updated = %(now)s, status = CASE status WHEN 'closed' THEN 'active' ELSE status END"
+            " WHERE id = %(id)s RETURNING size",
+            {"n": len(added), "first": min(times, default=None), "last": max(times, default=None),
+             "langs": sorted({lang for lang, _, _ in added if lang}), "sources": sources,
+             "folded": folded(sources), "now": to_iso(utcnow()), "id": story_id},
         ).fetchone()
         if row is None:
             return 0, 0
-        size, first, last = row[0], row[1], row[2]
-        languages, sources = set(row[3]), set(row[4])
-        for lang, source, time in added:
-            if lang:
-                languages.add(lang)
-            if source:
-                sources.add(source)
-            if time:
-                first = time if first is None or time < first else first
-                last = time if last is None or time > last else last
-        self._write_summary(story_id, size + len(added), first, last, languages, sources,
-                            ", status=CASE status WHEN 'closed' THEN 'active' ELSE status END")
-        return size, size + len(added)
+        return row[0] - len(added), row[0]
 
     def headline_candidates(self, story_id: str, last: int) -> list[tuple[str, str, np.ndarray | None]]:
         """(id, title, vector or None) of a story's newest ``last`` members, oldest first; no texts read."""
@@ -118,10 +121,10 @@ class StoryRows(Connected):
         )
 
     def close_stories_before(self, cutoff: datetime) -> int:
-        cur = self._conn.execute(
-            "UPDATE stories SET status='closed' WHERE status='active' AND last_seen < %s", (to_iso(cutoff),)
-        )
-        return cur.rowcount
+        closed = self._conn.execute(
+            "UPDATE stories SET status='closed' WHERE status='active' AND last_seen < %s RETURNING 1", (to_iso(cutoff),)
+        ).fetchall()
+        return len(closed)
 
     def recent_story_ids(self, limit: int | None = None) -> list[str]:
         """Stories not merged away, the most recently updated ``limit`` of them when given, oldest first."""
