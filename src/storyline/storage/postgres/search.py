@@ -85,6 +85,27 @@ def _story_dict(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+def story_conditions(f: StoryFilter) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (on ``stories s``) and parameters of ``f``'s language, source and date filters;
+    merged stories never pass."""
+    where = ["s.status != 'merged'"]
+    params: list[Any] = []
+    if f.langs:
+        where.append("s.languages && %s::text[]")
+        params.append(list(f.langs))
+    if f.sources:
+        # any case in any script: "el faro mediterráneo" finds "El Faro Mediterráneo"
+        where.append("s.sources_folded && %s::text[]")
+        params.append([source.casefold() for source in f.sources])
+    if f.since is not None:
+        where.append("COALESCE(s.last_seen, s.updated) >= %s")
+        params.append(to_iso(f.since))
+    if f.until is not None:
+        where.append("COALESCE(s.first_seen, s.created) <= %s")
+        params.append(to_iso(f.until))
+    return where, params
+
+
 class SearchRows(Connected):
     def prepare_reads(self) -> None:
         """Create the web layer's indexes if they are missing (one process at a time)."""
@@ -138,21 +159,7 @@ class SearchRows(Connected):
 
     def story_page(self, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:
         """One page of stories matching ``f`` and whether more follow (one query: limit + 1 rows)."""
-        where = ["s.status != 'merged'"]
-        params: list[Any] = []
-        if f.langs:
-            where.append("s.languages && %s::text[]")
-            params.append(list(f.langs))
-        if f.sources:
-            # any case in any script: "el faro mediterráneo" finds "El Faro Mediterráneo"
-            where.append("s.sources_folded && %s::text[]")
-            params.append([source.casefold() for source in f.sources])
-        if f.since is not None:
-            where.append("COALESCE(s.last_seen, s.updated) >= %s")
-            params.append(to_iso(f.since))
-        if f.until is not None:
-            where.append("COALESCE(s.first_seen, s.created) <= %s")
-            params.append(to_iso(f.until))
+        where, params = story_conditions(f)
         query = ts_query(f.q)
         if query:
             where.append(
