@@ -93,9 +93,9 @@ def open_existing(location: str | Path,
 def store_exists(location: str | Path) -> bool:
     """Whether a Storyline database is at ``location`` already (a file, or tables on the server)."""
     if is_server(location):
-        from storyline.storage.postgres import store_exists as on_server
+        from storyline.storage.postgres import schema_ready
 
-        return on_server(str(location))
+        return schema_ready(str(location))
     return str(location) == ":memory:" or Path(location).exists()
 
 

@@ -27,7 +27,6 @@ from storyline.storage.postgres.fetch_log import FetchRows
 from storyline.storage.postgres.lease import AdvisoryLease
 from storyline.storage.postgres.migrations import migrate, schema_version
 from storyline.storage.postgres.rejections import RejectionRows, SentenceRows
-from storyline.storage.postgres.schema import MIGRATIONS
 from storyline.storage.postgres.search import SearchRows
 from storyline.storage.postgres.stories import StoryRows
 
@@ -149,7 +148,7 @@ def encoder_at_url(location: str) -> str | None:
         conn.close()
 
 
-def store_exists(location: str) -> bool:
+def schema_ready(location: str) -> bool:
     """Whether Storyline's tables are at ``location`` (False too when no server answers)."""
     target = parse_location(location)
     try:
@@ -174,4 +173,4 @@ def drop_schema(location: str) -> None:
         conn.close()
 
 
-__all__ = ["MIGRATIONS", "PostgresStore", "drop_schema", "encoder_at_url", "store_exists"]
+__all__ = ["PostgresStore", "drop_schema", "encoder_at_url", "schema_ready"]
