@@ -40,21 +40,37 @@ def _stories(location: str) -> tuple[list[tuple[str, str]], list[tuple]]:
         store.close()
 
 
-def test_ingest_of_the_demo_corpus_gives_the_stories_of_sqlite(tmp_path, postgres_url):
+@pytest.fixture(scope="module")
+def sqlite_demo(tmp_path_factory) -> str:
+    """The demo corpus ingested into SQLite (the default encoder), as the runs on PostgreSQL must match."""
+    db = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    run("ingest", str(DEMO), "--db", db, "--batch-size", "16")
+    return db
+
+
+def test_ingest_of_the_demo_corpus_gives_the_stories_of_sqlite(sqlite_demo, postgres_url):
     """`storyline ingest` into PostgreSQL (named by STORYLINE_DB) and into SQLite: the same article →
     story partition, the same story ids and summaries; then the readers work on the URL."""
-    sqlite_db = str(tmp_path / "demo.db")
-    run("ingest", str(DEMO), "--db", sqlite_db, "--batch-size", "16")
     out = run("ingest", str(DEMO), "--batch-size", "16", env={"STORYLINE_DB": postgres_url}).stdout
     assert "ingested" in out
-    assert _stories(postgres_url) == _stories(sqlite_db)
-    assert encoder_at(postgres_url) == encoder_at(sqlite_db) is not None
+    assert _stories(postgres_url) == _stories(sqlite_demo)
+    assert encoder_at(postgres_url) == encoder_at(sqlite_demo) is not None
     listed = json.loads(run("stories", "--db", postgres_url, "--json").stdout)
-    assert listed == json.loads(run("stories", "--db", sqlite_db, "--json").stdout)
+    assert listed == json.loads(run("stories", "--db", sqlite_demo, "--json").stdout)
     biggest = max(listed, key=lambda s: s["size"])["id"]
     shown = run("show", biggest, "--db", postgres_url, "--json").stdout
-    assert shown == run("show", biggest, "--db", sqlite_db, "--json").stdout
+    assert shown == run("show", biggest, "--db", sqlite_demo, "--json").stdout
     assert biggest in run("brief", biggest, "--db", postgres_url).stdout
+
+
+def test_ingest_through_dask_workers_into_postgres_gives_the_stories_of_sqlite(sqlite_demo, postgres_url):
+    """The issue's whole path: the per-article work on a local Dask cluster of two workers, the stories in
+    PostgreSQL, and exactly the stories of the plain SQLite run."""
+    pytest.importorskip("distributed", reason="ingest --dask needs the dask extra: pip install -e '.[test]'")
+    if "--dask" not in run("ingest", "--help").stdout:
+        pytest.skip("this Storyline has no ingest --dask")
+    run("ingest", str(DEMO), "--db", postgres_url, "--batch-size", "16", "--dask", "local:2")
+    assert _stories(postgres_url) == _stories(sqlite_demo)
 
 
 def test_eval_stories_runs_in_a_scratch_schema_it_drops(postgres_url):
