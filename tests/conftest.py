@@ -15,6 +15,26 @@ def corpus(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster for the whole session (tests/pg_cluster.py); the tests that need it
+    are skipped, saying what to install, where none can start."""
+    from pg_cluster import NoPostgres, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except NoPostgres as exc:
+        pytest.skip(f"no PostgreSQL here: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster) -> str:
+    """The URL of a new, empty database in the session's cluster."""
+    return postgres_cluster.new_database()
+
+
+@pytest.fixture(scope="session")
 def dam_story(tmp_path_factory):
     """The multilingual dam story (English, its spam copy, Spanish, French) ingested with the USE encoder,
     as (engine, story id, its brief): briefs/build.py and briefs/render.py tests read it."""

@@ -94,3 +94,24 @@ def test_the_warm_up_starts_every_encoder_helper():
 
     assert sum(map(len, run.WARM_UP)) >= MIN_PARALLEL_CHARS
     assert all(_split(list(run.WARM_UP), 2))  # the helper gets a share, so its model loads before the timed run
+
+
+def test_store_backends_are_compared_or_skipped_saying_why(stream, monkeypatch):
+    import bench_store
+
+    import pg_cluster
+
+    result = bench_store.compare(stream, 150, rounds=1)  # two full batches: written in the background
+    if "skipped" not in result:
+        assert result["sqlite"]["articles"] == result["postgres"]["articles"] == result["articles"] > 120
+        assert result["sqlite"]["writer_per_s"] > 0 and result["postgres"]["writer_per_s"] > 0
+        assert any("PostgreSQL writes at" in line for line in bench_store.report_lines(result))
+
+    def no_cluster(settings):
+        raise pg_cluster.NoPostgres(pg_cluster.INSTALL_HINT)
+
+    monkeypatch.delenv("STORYLINE_BENCH_POSTGRES", raising=False)
+    monkeypatch.setattr(pg_cluster, "start_cluster", no_cluster)
+    skipped = bench_store.compare(stream, 40, rounds=1)
+    assert "apt-get install postgresql" in skipped["skipped"]
+    assert "not measured" in bench_store.report_lines(skipped)[-1]

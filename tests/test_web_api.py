@@ -1,4 +1,5 @@
-"""The JSON API and pages against a real `storyline serve` process on 127.0.0.1 (hashing encoder)."""
+"""The JSON API and pages against a real `storyline serve` process on 127.0.0.1 (hashing encoder), over
+SQLite and over PostgreSQL (a database in the session's test cluster)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from web_corpus import Server, corpus
 HAS_BRIEFS = importlib.util.find_spec("storyline.briefs") is not None
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request, tmp_path_factory):
+    """`storyline serve` over the fixture corpus, once per storage backend (PostgreSQL: a database in the
+    session's test cluster)."""
     folder = tmp_path_factory.mktemp("web")
-    db = folder / "web.db"
+    db = folder / "web.db" if request.param == "sqlite" else request.getfixturevalue("postgres_cluster").new_database()
     records = []
     for n, row in enumerate(corpus()):
         extra = {"section": "world"} if row["id"] == "chess-en" else {}

@@ -1,14 +1,18 @@
-"""All SQL lives in the storage backends: no module outside ``storyline/storage/`` (nor a script or a
-benchmark) holds a connection, runs a statement or spells a SQL statement."""
+"""All SQL lives in the storage backends: no module outside ``storyline/storage/sqlite/`` and
+``storyline/storage/postgres/`` (not the protocol, nor a script or a benchmark) holds a connection,
+runs a statement, imports a database driver or spells a SQL statement."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "storyline"
 STORAGE = PACKAGE / "storage"
+BACKENDS = (STORAGE / "sqlite", STORAGE / "postgres")  # the only homes of SQL
 
 # What only a backend may write: a connection, a statement run, the sqlite3 module, or SQL itself
 # (statements are upper case in this code base; prose like "select the newest" does not match).
@@ -16,15 +20,17 @@ FORBIDDEN = {
     "a connection": re.compile(r"\.conn\b|\b_conn\b|\bconnect\("),
     "a statement run": re.compile(r"\.execute(many|script)?\("),
     "the sqlite3 module": re.compile(r"\bimport sqlite3\b|\bsqlite3\."),
+    "the psycopg driver": re.compile(r"\b(import|from) psycopg\b|\bpsycopg\."),
     "SQL": re.compile(
         r"\bSELECT\b.+\bFROM\b|\bINSERT (OR \w+ )?INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b"
-        r"|\bCREATE (VIRTUAL )?(TABLE|INDEX)\b|\bDROP (TABLE|INDEX)\b|\bPRAGMA\b|\bBEGIN IMMEDIATE\b"
+        r"|\bCREATE (VIRTUAL )?(TABLE|INDEX|SCHEMA)\b|\bDROP (TABLE|INDEX|SCHEMA)\b|\bPRAGMA\b|\bBEGIN IMMEDIATE\b"
+        r"|\bpg_(try_)?advisory"
     ),
 }
 
 
 def _outside_storage() -> list[Path]:
-    files = [p for p in PACKAGE.rglob("*.py") if STORAGE not in p.parents]
+    files = [p for p in PACKAGE.rglob("*.py") if not any(backend in p.parents for backend in BACKENDS)]
     for folder in ("scripts", "benchmarks"):
         files += sorted((ROOT / folder).rglob("*.py"))
     return files
@@ -45,8 +51,21 @@ def test_no_sql_and_no_connection_outside_the_storage_backends():
     assert not found, "move these behind a Store method (storyline/storage):\n" + "\n".join(found)
 
 
-def test_the_check_sees_what_it_looks_for():
-    """The patterns do find the backends' own statements, so the check above can fail."""
-    backend = offences(STORAGE / "sqlite" / "articles.py")
-    assert any(": SQL: " in line for line in backend) and any("a statement run" in line for line in backend)
-    assert any("a connection" in line for line in offences(STORAGE / "sqlite" / "store.py"))
+def test_the_storage_package_outside_its_backends_is_checked_too():
+    checked = set(_outside_storage())
+    assert {STORAGE / "__init__.py", STORAGE / "protocol.py", STORAGE / "rows.py"} <= checked
+    assert not any(backend in path.parents for path in checked for backend in BACKENDS)
+
+
+@pytest.mark.parametrize("backend", [b.name for b in BACKENDS])
+def test_the_check_sees_what_it_looks_for(backend):
+    """The patterns do find each backend's own statements, so the check above can fail."""
+    found = offences(STORAGE / backend / "articles.py")
+    assert any(": SQL: " in line for line in found) and any("a statement run" in line for line in found)
+    assert any("a connection" in line for line in offences(STORAGE / backend / "store.py"))
+
+
+def test_the_check_sees_the_postgres_driver_and_its_locks():
+    found = offences(STORAGE / "postgres" / "lease.py")
+    assert any("the psycopg driver" in line for line in found) and any(": SQL: " in line for line in found)
+    assert any(": SQL: " in line for line in offences(STORAGE / "postgres" / "schema.py"))

@@ -18,7 +18,7 @@ from storyline.fetch_state import FetchState
 from storyline.storage import Store, StoryFilter, StorylineUpdate, StoryLink, from_iso, open_store, to_iso
 from storyline.types import Article, RemovedLine
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -26,6 +26,8 @@ def location(request, tmp_path) -> str:
     """Where a fresh database of the backend lives (opened by ``open_store``)."""
     if request.param == "sqlite":
         return str(tmp_path / "contract.db")
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_url")  # a new database in the session's test cluster
     raise AssertionError(f"no location for backend {request.param}")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from storyline.errors import InputError, NotFoundError
 from storyline.settings import Settings
 
 db_option = click.option(
-    "--db", default=None, metavar="FILE", help="SQLite database (default: storyline.db here)."
+    "--db", default=None, metavar="DB",
+    help="Database: a SQLite file or a postgresql:// URL (default: STORYLINE_DB, else storyline.db here).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
@@ -221,7 +221,10 @@ def eval_group():
 @json_option
 @click.option("--encoder", default=None, type=click.Choice(encoder_options()),
               help="Text encoder (default: use, the bundled multilingual model; hashing is for tests).")
-def eval_stories(path, as_json, encoder):
+@click.option("--db", default=None, metavar="URL",
+              help="Cluster in a fresh schema of this PostgreSQL database (dropped afterwards) instead of "
+                   "a temporary SQLite file.")
+def eval_stories(path, as_json, encoder, db):
     """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it.
 
     Prints B-cubed and pairwise scores, predicted vs gold story counts, speed, and B-cubed per
@@ -231,10 +234,11 @@ def eval_stories(path, as_json, encoder):
     """
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
+    from storyline.storage import scratch_location
 
     gold = gold_labels(path)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.load(db=str(Path(tmp) / "eval.db"), encoder=encoder)
+    with scratch_location(db) as location:
+        settings = Settings.load(db=location, encoder=encoder)
         with Engine(settings.db, settings=settings) as engine:
             engine.encoder.encode(["warm up"])
             with _progress_bar(len(gold)) as bar:

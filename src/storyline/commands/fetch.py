@@ -153,7 +153,8 @@ _FETCH_FLAGS = ("timeout", "retries", "delay", "parallel", "max_size")
 
 def _politeness(func):
     options = [
-        click.option("--db", default=None, metavar="FILE", help="SQLite database (default: storyline.db here)."),
+        click.option("--db", default=None, metavar="DB",
+                     help="Database: a SQLite file or a postgresql:// URL (default: STORYLINE_DB, else storyline.db)."),
         click.option("--encoder", default=None, type=click.Choice(encoder_options()), help="Text encoder."),
         click.option("--timeout", default=None, type=float,
                      help="Seconds one request may take in all, from connecting to its last byte "

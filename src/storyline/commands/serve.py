@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import click
 
@@ -11,7 +10,7 @@ from storyline.commands.core import db_option
 from storyline.embed.registry import options as encoder_options
 from storyline.errors import ConfigError
 from storyline.settings import Settings, stored_encoder
-from storyline.storage import open_store
+from storyline.storage import open_store, store_exists
 
 
 @click.command("serve")
@@ -35,7 +34,7 @@ def serve_command(db, host, port, encoder, token):
     settings = Settings.load(db=db, encoder=encoder)
     if settings.db == ":memory:":
         raise ConfigError("serve needs a database file, not :memory:", hint="pass --db FILE")
-    existed = Path(settings.db).exists()
+    existed = store_exists(settings.db)
     if not _port_free(host, port):
         raise ConfigError(f"port {port} on {host} is in use (another server, or an earlier `storyline serve`)",
                           hint="pass --port with a free port, e.g. --port 8766, or stop the other server")

@@ -1,0 +1,69 @@
+"""Rejected inputs (``rejections``: one row per input and reason) and the sentence vectors cached for
+briefs (``sentences``) in PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from storyline.dates import to_iso, utcnow
+from storyline.storage.postgres.base import Connected
+
+# Characters of a rejection's detail that are kept (a whole bad input is no detail)
+DETAIL_CHARS = 2000
+
+
+class RejectionRows(Connected):
+    def insert_rejection(self, origin: str, reason: str, detail: str) -> None:
+        self.insert_rejections([(origin, reason, detail)])
+
+    def insert_rejections(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Store (origin, reason, detail) rejections; one already stored for the same input and reason
+        (a re-run) is updated, its ``times`` counted up, not stored twice."""
+        now = to_iso(utcnow())
+        values = [(origin, reason, detail[:DETAIL_CHARS], now) for origin, reason, detail in rows]
+        if not values:
+            return
+        with self._conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO rejections(origin, reason, detail, at) VALUES(%s,%s,%s,%s)"
+                " ON CONFLICT (origin, reason) DO UPDATE SET detail=excluded.detail, at=excluded.at,"
+                " times=rejections.times+1",
+                values,
+            )
+
+    def rejection_counts(self) -> dict[str, int]:
+        """How many inputs were rejected for each reason."""
+        rows = self._conn.execute("SELECT reason, COUNT(*) FROM rejections GROUP BY reason")
+        return {reason: int(count) for reason, count in rows}
+
+
+class SentenceRows(Connected):
+    def sentence_vectors(self, article_ids: Sequence[str], encoder: str) -> dict[str, dict[str, np.ndarray]]:
+        """Cached sentence vectors by article, then by sentence text, for one encoder."""
+        found: dict[str, dict[str, np.ndarray]] = {}
+        rows = self._conn.execute(
+            "SELECT article_id, text, vector FROM sentences WHERE encoder=%s AND article_id = ANY(%s::text[])"
+            " ORDER BY article_id, idx",
+            (encoder, list(article_ids)),
+        )
+        for article_id, text, blob in rows:
+            found.setdefault(article_id, {})[text] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def replace_sentences(
+        self, article_id: str, encoder: str, rows: Sequence[tuple[str, str, str | None, np.ndarray]]
+    ) -> None:
+        """Replace one article's cached sentences: rows of (kind, text, speaker, vector), in order."""
+        with self.own_transaction(), self._conn.cursor() as cur:
+            cur.execute("DELETE FROM sentences WHERE article_id=%s AND encoder=%s", (article_id, encoder))
+            cur.executemany(
+                "INSERT INTO sentences(article_id, encoder, idx, kind, text, speaker, vector)"
+                " VALUES(%s,%s,%s,%s,%s,%s,%s)",
+                [
+                    (article_id, encoder, idx, kind, text, speaker,
+                     np.asarray(vec, dtype=np.float32).tobytes())
+                    for idx, (kind, text, speaker, vec) in enumerate(rows)
+                ],
+            )
