@@ -25,13 +25,16 @@ from storyline.storage.postgres.connect import (
 )
 from storyline.storage.postgres.fetch_log import FetchRows
 from storyline.storage.postgres.lease import AdvisoryLease
+from storyline.storage.postgres.meaning import MeaningRows
 from storyline.storage.postgres.migrations import migrate, schema_version
 from storyline.storage.postgres.rejections import RejectionRows, SentenceRows
-from storyline.storage.postgres.search import SearchRows
 from storyline.storage.postgres.stories import StoryRows
+from storyline.storage.postgres.storylines import StorylineRows
+from storyline.storage.postgres.watches import WatchRows
 
 
-class PostgresStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows, SearchRows):
+class PostgresStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows, MeaningRows, WatchRows,
+                    StorylineRows):
     """The Storyline tables in one schema of a PostgreSQL database (``location``: a libpq URL, with
     ``?schema=NAME`` for a schema of its own). ``create=False`` opens only a store that exists
     (NotFoundError otherwise) and leaves nothing behind."""

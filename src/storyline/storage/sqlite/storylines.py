@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.dates import to_iso, utcnow
-from storyline.storage.rows import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
+from storyline.storage.rows import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink, first_sentence
 from storyline.storage.sqlite.base import Connected
 
 # a storyline's summary: its stories, their articles, dated span, the headline of its biggest story
@@ -84,23 +84,9 @@ class StorylineRows(Connected):
             " FROM storyline_stories x JOIN stories s ON s.id = x.story_id"
             " WHERE x.storyline_id=? AND s.status != 'merged'"
             " ORDER BY s.first_seen IS NULL, s.first_seen, s.seq", (summary_chars, storyline_id)).fetchall()
-        return [StorylineEvent(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], _one_line(r[6] or ""))
+        return [StorylineEvent(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], first_sentence(r[6] or ""))
                 for r in rows]
 
 
 def _summary(row: Sequence[Any]) -> StorylineSummary:
     return StorylineSummary(row[0], row[1], row[2], row[3], row[4], row[5] or "", row[6])
-
-
-def _one_line(text: str) -> str:
-    """The first sentence of a text's opening, on one line.
-
-    >>> _one_line("Police arrested a man on Monday. He was held overnight.")
-    'Police arrested a man on Monday.'
-    """
-    flat = " ".join(text.split())
-    for end in (". ", "! ", "? "):
-        cut = flat.find(end)
-        if cut >= 20:
-            return flat[: cut + 1]
-    return flat
