@@ -10,15 +10,14 @@ into the story their articles went to. The engine never writes it, so ingest pay
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from storyline.storage.postgres.connect import LOCK_SEARCH, lock_key
 from storyline.storage.postgres.search import SearchRows, story_conditions, ts_query
 from storyline.storage.rows import StoryFilter, StoryVectors
+from storyline.storage.story_sums import sums_by_story
 
 SYNCED = "story_vectors"  # the counter: the last article seq whose vector is in its story's sum
 
@@ -40,14 +39,7 @@ class MeaningRows(SearchRows):
             rows = self._conn.execute(
                 "SELECT a.seq, a.story_id, v.encoder, v.vector FROM articles a JOIN vectors v ON v.article_id = a.id"
                 " WHERE a.seq > %s ORDER BY a.seq LIMIT %s", (last[0] if last else 0, batch)).fetchall()
-            sums: dict[str, list[Any]] = defaultdict(lambda: [None, None, 0])
-            for _, story_id, encoder, blob in rows:
-                entry = sums[story_id]
-                vector = np.frombuffer(blob, dtype=np.float32)
-                entry[0] = encoder
-                entry[1] = vector.copy() if entry[1] is None else entry[1] + vector
-                entry[2] += 1
-            for story_id, (encoder, total, count) in sums.items():
+            for story_id, (encoder, total, count) in sums_by_story(rows).items():
                 self._add_to_story(story_id, encoder, total, count)
             self._fold_merged()
             if rows:
