@@ -195,17 +195,3 @@ class StorylineEvent:
     first: str | None
     last: str | None
     summary: str
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a text's opening, on one line.
-
-    >>> first_sentence("Police arrested a man on Monday. He was held overnight.")
-    'Police arrested a man on Monday.'
-    """
-    flat = " ".join(text.split())
-    for end in (". ", "! ", "? "):
-        cut = flat.find(end)
-        if cut >= 20:
-            return flat[: cut + 1]
-    return flat

@@ -17,7 +17,7 @@ import numpy as np
 from storyline.storage.postgres.connect import LOCK_SEARCH, lock_key
 from storyline.storage.postgres.search import SearchRows, story_conditions, ts_query
 from storyline.storage.rows import StoryFilter, StoryVectors
-from storyline.storage.story_sums import sums_by_story
+from storyline.storage.stored_form import sums_by_story
 
 SYNCED = "story_vectors"  # the counter: the last article seq whose vector is in its story's sum
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from storyline.dates import from_iso, to_iso
+from storyline.dates import from_iso
 from storyline.storage.protocol import ArticleRow
 from storyline.storage.rows import ArticleSummary
 from storyline.storage.sqlite.base import Connected, in_chunks
-from storyline.types import Article, RemovedLine
+from storyline.storage.stored_form import ARTICLE_COLUMNS, article_from_row, article_values
+from storyline.types import Article
 
-ARTICLE_COLUMNS = (
-    "id, title, text, url, source, published, lang, lang_confidence, ingested, content_hash,"
-    " origin, removed, extra"
-)
 _INSERT_ARTICLE = (
     "INSERT INTO articles(id, content_hash, title, text, url, source, published, lang,"
     " lang_confidence, ingested, origin, removed, extra, duplicate_of, story_id, similarity)"
@@ -30,13 +26,13 @@ class ArticleRows(Connected):
     def insert_article(
         self, article: Article, *, story_id: str, similarity: float, duplicate_of: str | None
     ) -> None:
-        self._conn.execute(_INSERT_ARTICLE, _article_values(article, story_id, similarity, duplicate_of))
+        self._conn.execute(_INSERT_ARTICLE, article_values(article, story_id, similarity, duplicate_of))
 
     def insert_articles(self, rows: Sequence[ArticleRow], encoder: str) -> None:
         """Insert many (article, story id, similarity, duplicate_of, vector, MinHash signature)
         rows with one statement per table (``executemany``): a batch costs far fewer round trips."""
         self._conn.executemany(
-            _INSERT_ARTICLE, [_article_values(a, story, sim, dup) for a, story, sim, dup, _, _ in rows]
+            _INSERT_ARTICLE, [article_values(a, story, sim, dup) for a, story, sim, dup, _, _ in rows]
         )
         self._conn.executemany(
             _INSERT_VECTOR,
@@ -145,25 +141,3 @@ class ArticleRows(Connected):
         """The first ``chars`` characters of an article's body."""
         row = self._conn.execute("SELECT substr(text, 1, ?) FROM articles WHERE id=?", (chars, article_id)).fetchone()
         return row[0] if row else ""
-
-
-def _article_values(article: Article, story_id: str, similarity: float, duplicate_of: str | None) -> tuple:
-    return (
-        article.id, article.content_hash, article.title, article.text, article.url,
-        article.source, to_iso(article.published), article.lang, article.lang_confidence,
-        to_iso(article.ingested), article.origin,
-        json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False),
-        json.dumps(dict(article.extra), ensure_ascii=False, default=str),
-        duplicate_of, story_id, similarity,
-    )
-
-
-def article_from_row(row: Sequence[Any]) -> Article:
-    """An Article from the ``ARTICLE_COLUMNS`` of one row."""
-    return Article(
-        id=row[0], title=row[1], text=row[2], url=row[3], source=row[4],
-        published=from_iso(row[5]), lang=row[6], lang_confidence=row[7],
-        ingested=from_iso(row[8]), content_hash=row[9], origin=row[10],
-        removed=tuple(RemovedLine(line, reason) for line, reason in json.loads(row[11])),
-        extra=json.loads(row[12]),
-    )

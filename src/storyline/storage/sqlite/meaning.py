@@ -17,7 +17,7 @@ import numpy as np
 from storyline.storage.rows import StoryFilter, StoryVectors
 from storyline.storage.sqlite.base import in_chunks
 from storyline.storage.sqlite.search import SearchRows, fts_query, story_conditions
-from storyline.storage.story_sums import sums_by_story
+from storyline.storage.stored_form import sums_by_story
 
 SYNCED = "story_vectors"  # the counter: the last article seq whose vector is in its story's sum
 

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.dates import to_iso, utcnow
-from storyline.storage.rows import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink, first_sentence
+from storyline.storage.rows import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
 from storyline.storage.sqlite.base import Connected
+from storyline.storage.stored_form import first_sentence
 
 # a storyline's summary: its stories, their articles, dated span, the headline of its biggest story
 _SUMMARY = """
