@@ -151,3 +151,27 @@ def test_a_web_post_that_grows_a_story_is_caught(tmp_path):
         assert posted.status_code == 200, posted.text
     (hit,) = _reopen_hits(db, watch.id)
     assert hit.kind in ("grown", "new") and hit.delivery == "none"
+
+
+def test_a_watch_failure_is_reported_and_the_articles_stay_stored(tmp_path, monkeypatch):
+    from storyline import watches
+
+    def broken(self, assignments):
+        raise RuntimeError("watch table unreadable")
+
+    monkeypatch.setattr(watches.Watcher, "after_ingest", broken)
+    with Engine(tmp_path / "w.db", encoder=HashingEncoder()) as engine:
+        report = engine.ingest_records([_record(BRIDGE)])
+        assert engine.store.story_of("bridge-1") is not None
+    assert report.ingested == 1 and report.watch_error == "RuntimeError: watch table unreadable"
+    assert "watches could not be matched" in report.summary() and "articles are stored" in report.summary()
+
+
+def test_closing_an_engine_closes_the_store_even_when_the_preparer_fails(tmp_path, monkeypatch):
+    engine = Engine(tmp_path / "w.db", encoder=HashingEncoder())
+    closed: list[str] = []
+    monkeypatch.setattr(engine.preparer, "close", lambda: (_ for _ in ()).throw(OSError("worker gone")))
+    monkeypatch.setattr(engine.store, "close", lambda: closed.append("store"))
+    with pytest.raises(OSError, match="worker gone"):
+        engine.close()
+    assert closed == ["store"]

@@ -69,6 +69,7 @@ class IngestReport:
     future_dates: int = 0  # articles dated over a day after their ingest: stored, not used as time evidence
     repaired_surrogates: int = 0  # inputs holding lone UTF-16 surrogates, each replaced by U+FFFD
     watch_hits: int = 0  # stories the database's watches caught (storyline.watches)
+    watch_error: str = ""  # why the watches could not be matched (the articles are stored all the same)
     assignments: list[Assignment] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)  # the first REJECTION_SAMPLE; all are counted
     # in `rejected` and stored in the database's `rejections` table
@@ -114,6 +115,9 @@ class IngestReport:
         if self.watch_hits:
             line += (f"\nwatches: {self.watch_hits} stor{'ies' if self.watch_hits != 1 else 'y'} caught "
                      "(storyline watch list)")
+        if self.watch_error:
+            line += (f"\nwarning: the watches could not be matched to this ingest's stories ({self.watch_error}); "
+                     "the articles are stored — `storyline watch list` shows the watches")
         if self.future_dates:
             line += (f"\nnote: {self.future_dates} article{'s' if self.future_dates != 1 else ''} dated more "
                      "than a day after ingest: the dates are stored as given but not used to place them in time")
@@ -233,10 +237,15 @@ class Engine:
                 self.clusterer.add_to(story_item(article, vector), story_id)
 
     def close(self) -> None:
-        self.preparer.close()
-        if self._watcher is not None:  # queued webhook notices get a bounded time to go out
-            self._watcher.close()
-        self.store.close()
+        """Close the preparer, the watcher and the store; each is closed even when an earlier one fails."""
+        try:
+            self.preparer.close()
+        finally:
+            try:
+                if self._watcher is not None:  # queued webhook notices get a bounded time to go out
+                    self._watcher.close()
+            finally:
+                self.store.close()
 
     def __enter__(self) -> Engine:
         return self
@@ -289,7 +298,7 @@ class Engine:
 
     def _tell_watches(self, report: IngestReport) -> None:
         """Let the database's watches see the stories this ingest created or grew (storyline.watches); a
-        failure there is logged and never fails the ingest, whose articles are stored."""
+        failure there is logged and reported (``watch_error``), never failing the ingest, whose articles are stored."""
         if not report.assignments:
             return
         try:
@@ -298,8 +307,9 @@ class Engine:
 
                 self._watcher = Watcher(self.store)
             report.watch_hits += len(self._watcher.after_ingest(report.assignments))
-        except Exception:
+        except Exception as exc:
             log.exception("watches: could not match this ingest's stories")
+            report.watch_error = f"{type(exc).__name__}: {exc}"
 
     def _stale(self) -> bool:
         """Whether another process wrote batches or stories since this engine's memory was built."""
