@@ -28,7 +28,7 @@ import numpy as np
 
 from storyline.briefs.cache import cached_vectors
 from storyline.briefs.facts import families, headline, merge_entities, source_name, sources_by_language, timeline
-from storyline.briefs.match import clauses, same_fact, strip_dateline
+from storyline.briefs.match import clauses, numbers, same_fact, strip_dateline
 from storyline.briefs.quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
 from storyline.briefs.select import (
     Candidate,
@@ -51,6 +51,8 @@ MAX_CLAIMS = 8
 _CLAIM_MIN_WORDS = 6
 # An attributed quotation is a claim by definition: it ranks above plain narration.
 _QUOTE_BONUS = 0.1
+# A claim that states a number (a count, a sum, a date) can be checked: it ranks above a general remark.
+_NUMBER_BONUS = 0.1
 _SUMMARY_WORDS = (6, 70)
 _MIN_SUMMARY = 3
 _SENTENCE_END = tuple(".!?…。！？؟\"'”’»)")
@@ -150,8 +152,8 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
                 if len(s.unit.text.split()) >= _CLAIM_MIN_WORDS and _prose(s.unit.text) and whole_sentence(s.unit.text)
                 and not any(g in s.unit.text for g in grouped)]
         quoted = {a: {seg.text for seg in own} for a, own in quotes.items()}
-        bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
-                 for r in rows]
+        bonus = [(_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0)
+                 + (_NUMBER_BONUS if numbers(sentences[r].unit.text) else 0.0) for r in rows]
         texts = [s.unit.text for s in sentences] + [t for _, t in pieces]
         languages = [articles[s.article].lang for s in sentences] + [by_id[a].lang for a, _ in piece_articles]
         found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts,

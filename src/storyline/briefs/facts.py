@@ -205,12 +205,15 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
     return merged[:limit]
 
 
+_SHORT_FORM = 2  # letters
+
+
 def _fold_short_forms(mentions: Counter, kinds: dict[str, str], where: dict[str, set[str]],
                       forms: dict[str, Counter]) -> None:
-    """A one-word name that is the first or last word of exactly one longer name of the story joins it
-    ("Hu" is "Hu Jintao"), however short; the longer name stays the one shown."""
+    """A one- or two-letter name ("Hu", "Xi"; longer ones merge by spelling, ``name_similarity``) that is the
+    first or last word of exactly one longer name of the story joins it; the longer name is the one shown."""
     names = [k for k in mentions if kinds[k] == "name"]
-    for short in [k for k in names if " " not in k]:
+    for short in [k for k in names if " " not in k and len(k) <= _SHORT_FORM]:
         longer = [k for k in names if " " in k and short in (k.split()[0], k.split()[-1])]
         if len(longer) != 1:
             continue
