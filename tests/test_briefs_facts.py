@@ -27,7 +27,8 @@ def test_no_name_carries_a_weekday_a_common_word_or_two_places():
     found = _names(
         ("en", "Trump called him Animal Assad on Monday. Assad said the attack was an animal act. Lula Monday met "
                "Assad. Lula spoke of Russia."),
-        ("es", "Los estibadores pararon en Barcelona y Tarragona. Lula habló con Assad."),
+        ("es", 'Los estibadores pararon en Barcelona y Tarragona. Lula habló con Assad, al que Trump llamó '
+               '"Animal Assad" en un tuit.'),
         ("en", "Assad and Lula met in Barcelona. Calm returned to Tarragona. Russia watched."))
     assert "Assad" in found and "Lula" in found and "Barcelona" in found and "Tarragona" in found
     assert not {"Animal Assad", "Lula Monday", "Barcelona y Tarragona"} & set(found)

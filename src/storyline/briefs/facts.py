@@ -110,12 +110,21 @@ def _tidy(entity: Entity, context: str = "") -> Entity | None:
 
 
 def _common_word(word: str, rest: str, context: str) -> bool:
-    """``word`` in front of a name is a common word: the text writes it lower-case too, and names ``rest``
-    without it ("Animal Assad" where "animal" and "Assad" also appear; not "New York")."""
-    lower = word.lower()
-    if lower == word or not re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", context):
+    """``word`` in front of a name is a common word, not a first name: the text names ``rest`` without it
+    and writes ``word`` lower-case too, or puts the two in quotation marks as a nickname ("Animal Assad");
+    not "New York", whose "York" never stands alone.
+
+    >>> _common_word("Animal", "Assad", 'Trump llamó "Animal Assad" a su homónimo. Assad dijo que no.')
+    True
+    >>> _common_word("Bashar", "Assad", "Bashar Assad spoke. Assad: no."), _common_word("New", "York", "New York: new")
+    (False, False)
+    """
+    alone = re.search(rf"(?<!{re.escape(word)} ){re.escape(rest)}(?!\w)", context)
+    if word.lower() == word or not alone:
         return False
-    return bool(re.search(rf"(?<!{re.escape(word)} ){re.escape(rest)}(?!\w)", context))
+    if re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", context):
+        return True
+    return bool(re.search(rf"[\"“«„‘]{re.escape(word)} {re.escape(rest)}[\"”»“’]", context))
 
 
 # Words that join two names into one capitalised run ("Barcelona y Tarragona"): two entities, not one.
