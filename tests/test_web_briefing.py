@@ -88,3 +88,17 @@ def test_worker_builds_each_brief_once_and_reports_a_failure():
         assert worker.peek("a") is None  # capacity 2: the oldest built brief went
     finally:
         worker.close()
+
+
+def test_a_post_asks_for_the_briefs_of_the_stories_it_touched(tmp_path):
+    with TestClient(create_app(tmp_path / "post.db", HashingEncoder()), base_url="http://127.0.0.1:8765") as client:
+        posted = client.post("/api/articles", json={"id": "bridge-1", "title": "Varena bridge closes", "text": TEXT,
+                                                    "lang": "en", "source": "Daily"})
+        story_id = posted.json()["assignments"][0]["story_id"]
+        state = client.app.state.storyline
+        story = state.store().story_row(story_id)
+        deadline = time.monotonic() + 30
+        while state.brief_if_cached(story) is None and time.monotonic() < deadline:  # no page asked for it
+            time.sleep(0.05)
+        assert state.brief_if_cached(story) is not None
+        assert client.get(f"/api/stories/{story_id}").json()["brief_status"] == "ready"
