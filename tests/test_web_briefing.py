@@ -102,3 +102,17 @@ def test_a_post_asks_for_the_briefs_of_the_stories_it_touched(tmp_path):
             time.sleep(0.05)
         assert state.brief_if_cached(story) is not None
         assert client.get(f"/api/stories/{story_id}").json()["brief_status"] == "ready"
+
+
+def test_serve_keeps_the_front_page_briefed_when_another_process_ingests(tmp_path):
+    db = tmp_path / "watch.db"
+    with TestClient(create_app(db, HashingEncoder(), warm_up=True), base_url="http://127.0.0.1:8765") as client:
+        with Engine(db, encoder=HashingEncoder()) as engine:  # as `storyline ingest` would, beside the server
+            report = engine.ingest_records([RawRecord(origin="t:1", id="bridge-1", title="Varena bridge closes",
+                                                      text=TEXT, lang="en", source="Daily")])
+        state = client.app.state.storyline
+        story = state.store().story_row(report.assignments[0].story_id)
+        deadline = time.monotonic() + 60
+        while state.brief_if_cached(story) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert state.brief_if_cached(story) is not None  # built before any reader asked

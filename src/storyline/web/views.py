@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterable
 from typing import Any
 
 from storyline.errors import InputError, NotFoundError
+from storyline.storage import StoryFilter
 from storyline.types import Brief, RawRecord, Rejection
 from storyline.web import checks
 from storyline.web.state import AppState
@@ -16,6 +18,8 @@ from storyline.web.storylines import story_storyline
 log = logging.getLogger("storyline.web")
 
 MAX_ITEMS = 1000  # articles per POST: bigger batches belong in `storyline ingest`
+FRONT_PAGE = 30  # stories whose briefs `storyline serve` keeps built: the story list's first page
+BRIEF_WATCH_SECONDS = 5.0  # how often `storyline serve` looks for new articles to brief
 
 
 def brief_for(state: AppState, story: dict[str, Any], lang: str | None,
@@ -49,6 +53,29 @@ def prepare_briefs(state: AppState, story_ids: Iterable[str]) -> None:
         story = store.story_row(story_id)
         if story is not None and not story["merged_into"] and story["size"]:
             brief_for(state, story, None)
+
+
+def prepare_front_page(state: AppState, limit: int = FRONT_PAGE) -> int:
+    """Ask for the briefs of the stories on the list's first page (newest first): what readers open next,
+    whichever process (``ingest``, ``fetch``, ``follow``, a POST) added their articles. Returns how many."""
+    rows, _ = state.store().story_page(StoryFilter(limit=limit))
+    wanted = [row["id"] for row in rows if row["size"]]
+    prepare_briefs(state, wanted)
+    return len(wanted)
+
+
+def watch_for_briefs(state: AppState, stop: threading.Event, every: float = BRIEF_WATCH_SECONDS) -> None:
+    """Until ``stop``: whenever articles arrived (``content_version``), ask for the front page's briefs."""
+    seen = -1
+    while not stop.is_set():
+        try:
+            version = state.store().content_version()
+            if version != seen:
+                prepare_front_page(state)
+                seen = version
+        except Exception:  # a failed round only means the next page view asks for its brief itself
+            log.exception("preparing briefs failed")
+        stop.wait(every)
 
 
 def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
