@@ -213,17 +213,17 @@ def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix
              grouped_quotes: Collection[str] = (), claimed: Collection[str] = ()) -> tuple[CitedSentence, ...]:
     """What happened in 3 to 7 whole sentences, event facts (no quotation) before what people said. No
     sentence is shown twice: one carrying a quotation the quote groups show is left to them, and a
-    single-source claim (``claimed``, in any of its copies) to its list, while at least three other sentences remain."""
+    single-source claim (``claimed``, in any of its copies) to its list, each while three others remain."""
     lo, hi = _SUMMARY_WORDS
     candidates = [
         Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()),
                   bool(lang and articles[s.article].lang == lang))
         for r, s in enumerate(sentences)
         if lo <= len(s.unit.text.split()) <= hi and _prose(s.unit.text) and whole_sentence(s.unit.text)
-        and not any(q in s.unit.text for q in grouped_quotes)
     ]
-    unclaimed = [c for c in candidates if sentences[c.row].unit.text not in claimed]
-    candidates = unclaimed if len(unclaimed) >= _MIN_SUMMARY else candidates
+    for shown_elsewhere in (lambda text: any(q in text for q in grouped_quotes), lambda text: text in claimed):
+        rest = [c for c in candidates if not shown_elsewhere(sentences[c.row].unit.text)]
+        candidates = rest if len(rest) >= _MIN_SUMMARY else candidates
     if not candidates:
         candidates = [Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()))
                       for r, s in enumerate(sentences)]
