@@ -93,7 +93,8 @@ def write_all() -> None:
                 (GOLDEN / name).write_text(text, encoding="utf-8")
             server = AppServer(create_app(db, encoder))
             try:
-                for story_id in story_ids(db):
+                for story_id in story_ids(db):  # the brief built in the background, then the page that shows it
+                    httpx.get(f"{server.base}/api/stories/{story_id}", params={"wait": 120}, timeout=150)
                     page = httpx.get(f"{server.base}/stories/{story_id}", timeout=120).text
                     (GOLDEN / f"{corpus}-{story_id}.page.html").write_text(page_section(page), encoding="utf-8")
             finally:

@@ -62,12 +62,23 @@ def test_single_source_claims(dam_story):
 def test_summary_size_coverage_and_traceability(dam_story):
     engine, _, b = dam_story
     assert 3 <= len(b.summary) <= 7
-    assert {s.lang for s in b.summary} == {"en", "es", "fr"}
+    # every language is heard: in the summary, or in the quotes and claims it leaves to their sections
+    shown = list(b.summary) + list(b.single_source_claims) + [v for g in b.quote_groups for v in g.variants]
+    assert {s.lang for s in shown} == {"en", "es", "fr"} and len({s.lang for s in b.summary}) >= 2
     for s in list(b.summary) + list(b.single_source_claims):
         article = engine.store.get_article(s.article_id)
         assert s.text in article.text and s.lang == article.lang and s.source == article.source
     texts = [s.text for s in b.summary]
     assert len(set(texts)) == len(texts)
+
+
+def test_no_sentence_is_shown_in_two_sections(dam_story):
+    _, _, b = dam_story
+    summary = [s.text for s in b.summary]
+    assert not set(summary) & {c.text for c in b.single_source_claims}
+    quoted = [v.text for g in b.quote_groups for v in g.variants]
+    assert not [s for s in summary if any(q in s for q in quoted)]  # a grouped quotation is shown once
+    assert not any("«" in s or "“" in s or '"' in s for s in summary[:1])  # the event first, then what was said
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])

@@ -40,7 +40,7 @@ def test_web_api_and_story_page_show_the_golden_brief(corpus_db, encoder):
     server = AppServer(create_app(db, encoder))
     try:
         for story_id in story_ids(db):
-            detail = httpx.get(f"{server.base}/api/stories/{story_id}", timeout=120).json()
+            detail = httpx.get(f"{server.base}/api/stories/{story_id}", params={"wait": 120}, timeout=150).json()
             assert detail["brief"] == json.loads((GOLDEN / f"{corpus}-{story_id}.json").read_text("utf-8")), story_id
             page = httpx.get(f"{server.base}/stories/{story_id}", timeout=120).text
             golden = (GOLDEN / f"{corpus}-{story_id}.page.html").read_text("utf-8")

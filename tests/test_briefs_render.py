@@ -215,3 +215,16 @@ def test_json_of_a_real_story_is_its_types(dam_story):
     assert b.quote_groups and b.single_source_claims and b.entities
     data = brief_to_dict(b)
     assert_json_is_the_type(b, {k: v for k, v in data.items() if k != "schema"})
+
+
+def test_markdown_and_html_link_each_cited_article_to_its_address():
+    said = CitedSentence(text="The port reopened.", article_id="a1", source="Courier", lang="en")
+    other = CitedSentence(text="Le port a rouvert.", article_id="a2", source="Le Jour", lang="fr")
+    timeline = tuple(TimelineEntry(time=None, published=False, article_id=i, source="x", lang="en", title="T",
+                                   url=url)
+                     for i, url in [("a1", "https://courier.example/port?id=1"), ("a2", "javascript:alert(1)")])
+    brief = Brief("s1", "Port", (said, other), (), (), (said,), timeline, {"en": ("Courier",)})
+    md, html = to_markdown(brief), render(brief, "html")
+    assert "The port reopened. — *Courier* (en, `a1`) [article](https://courier.example/port?id=1)" in md
+    assert '<a href="https://courier.example/port?id=1" rel="noopener noreferrer"><code>a1</code></a>' in html
+    assert "javascript:" not in md and "javascript:" not in html  # only http(s) addresses are linked

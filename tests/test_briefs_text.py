@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.briefs.text import find_quotes, split_units
+from storyline.briefs.text import MAX_ARTICLE_CHARS, clip_article, find_quotes, split_units, whole_sentence
+from storyline.types import Article
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -39,3 +40,28 @@ def test_units_cover_the_text_and_never_cut_a_quotation(pieces):
     assert "".join(u.text for u in units).replace(" ", "") == "".join(text.split())
     for unit in units:
         assert unit.text.count("«") == unit.text.count("»")
+
+
+@pytest.mark.parametrize("text, whole", [
+    (", the of the People's Republic of China had lunch today with the of Brazil, , at the palace.", False),
+    ("The President of China had lunch today with the President of Brazil at the palace.", True),
+    ("had lunch today with the of Brazil.", False),
+    ("The talks , which began on Monday, ended.", False),
+    ("El presidente chino almorzó con Lula en Brasilia.", True),
+    ("« Nous partirons demain », a-t-il dit.", True),
+    ("2,000 people left their homes.", True),
+    ("中国国家主席周一与巴西总统共进午餐。", True),
+])
+def test_whole_sentence_refuses_fragments_with_words_cut_out(text, whole):
+    assert whole_sentence(text) is whole
+
+
+def test_a_huge_article_is_clipped_at_a_paragraph_before_its_sentences_are_cut():
+    paragraph = "The port strike entered its third day on Monday. " * 20
+    article = Article(id="big", title="Strike", text="\n\n".join([paragraph.strip()] * 120))  # ~120,000 chars
+    clipped = clip_article(article)
+    assert len(article.text) > 100_000 and len(clipped.text) <= MAX_ARTICLE_CHARS
+    assert clipped.text.endswith("Monday.") and article.text.startswith(clipped.text)
+    assert len(split_units(clipped.text)) < 250
+    short = Article(id="s", title="t", text="Short.")
+    assert clip_article(short) is short

@@ -113,7 +113,7 @@ def test_text_query_matches_words_in_any_language_ignoring_accents(client):
 
 def test_story_detail_has_articles_and_brief(client):
     story_id = story_of(client, "bridge-en")
-    detail = client.get(f"/api/stories/{story_id}").json()
+    detail = client.get(f"/api/stories/{story_id}", params={"wait": 120}).json()
     assert detail["id"] == story_id
     assert "bridge-en" in {a["id"] for a in detail["articles"]}
     assert {"id", "title", "lang", "source", "url", "time", "duplicate_of"} <= set(detail["articles"][0])

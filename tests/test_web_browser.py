@@ -35,6 +35,10 @@ def site(tmp_path_factory):
     with Engine(db, encoder=get_encoder("use")) as engine:
         engine.ingest_records([RawRecord(origin=f"fixture:{n}", **row) for n, row in enumerate(corpus())])
     server = Server(db, "use", folder / "server.log")
+    for story in {a["story_id"] for a in (httpx.get(f"{server.base}/api/articles/{row['id']}", timeout=30).json()
+                                          for row in corpus())}:
+        # briefs built in the background, as after an ingest through the app
+        httpx.get(f"{server.base}/api/stories/{story}", params={"wait": 120}, timeout=150)
     yield server
     server.stop()
 
@@ -151,3 +155,38 @@ def test_search_box_finds_an_english_story_in_spanish_and_offers_its_feed(site, 
     page.wait_for_url(f"**/stories/{chess}")
     expect(page.locator(".meta a.feed")).to_have_attribute("href", f"/feeds/story/{chess}.atom")
     page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_reading_language_is_chosen_on_the_page_and_remembered(site, browser, width):
+    """The story page's language menu shows the brief in the chosen language (built in the background and
+    filled in when ready), and the choice holds on the next visit without ``?lang=`` in the address."""
+    from playwright.sync_api import expect
+
+    OUTPUT.mkdir(exist_ok=True)
+    bridge = _story_of(site, "bridge-en")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site.base}/stories/{bridge}")
+    menu = page.locator("#reading-lang")
+    expect(menu).to_be_visible()
+    assert menu.input_value() == ""  # as written
+    assert sorted(menu.locator("option").evaluate_all("els => els.map(e => e.value)")) == ["", "de", "en", "es"]
+    page.select_option("#reading-lang", "es")
+    page.wait_for_load_state()
+    expect(page.locator("#brief")).to_have_attribute("data-status", "ready", timeout=120_000)
+    quote = page.locator(".quote-group").first
+    expect(page.locator("#reading-lang")).to_have_value("es")
+    assert "?lang=" not in page.url
+    assert any(c["name"] == "storyline_lang" and c["value"] == "es" for c in context.cookies())
+    assert page.evaluate("localStorage.getItem('storyline_lang')") == "es"
+    assert quote.locator("blockquote").count() == 3
+    page.goto(f"{site.base}/stories/{bridge}")  # a later visit: the choice is remembered
+    expect(page.locator("#reading-lang")).to_have_value("es")
+    expect(page.locator("#brief")).to_have_attribute("data-status", "ready", timeout=120_000)
+    assert _fits_width(page)
+    page.screenshot(path=str(OUTPUT / f"web-story-language-{width}.png"), full_page=True)
+    page.select_option("#reading-lang", "")  # back to the languages the articles were written in
+    page.wait_for_load_state()
+    expect(page.locator("#reading-lang")).to_have_value("")
+    context.close()

@@ -63,7 +63,7 @@ def test_a_grown_story_is_a_new_entry_with_its_brief_summary_once_cached(client)
                 "cracking walls. The seismological institute said the tremor lasted about forty seconds.",
         "published": "2026-05-04T09:30:00Z"})
     assert posted.json()["assignments"][0]["story_id"] == story
-    client.get(f"/stories/{story}")  # the story page builds (and caches) its brief
+    client.get(f"/api/stories/{story}", params={"wait": 60})  # the brief worker builds (and keeps) its brief
     after = feedparser.parse(client.get("/feeds/search.atom", params={"q": "Marisca"}).content).entries[0]
     assert after.id != before.id and "2 articles" in after.title
     assert after.summary != before.summary and "Marisca" in after.summary  # the brief's summary sentences

@@ -19,7 +19,7 @@ source and language.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -28,7 +28,7 @@ import numpy as np
 
 from storyline.briefs.cache import cached_vectors
 from storyline.briefs.facts import families, headline, merge_entities, source_name, sources_by_language, timeline
-from storyline.briefs.match import clauses, same_fact, strip_dateline
+from storyline.briefs.match import clauses, numbers, same_fact, strip_dateline
 from storyline.briefs.quotes import QuoteSegment, article_quotes, group_quotes, match_units, pick_speaker, unit_text
 from storyline.briefs.select import (
     Candidate,
@@ -38,7 +38,7 @@ from storyline.briefs.select import (
     single_source,
     summary_size,
 )
-from storyline.briefs.text import Unit, split_units
+from storyline.briefs.text import Unit, clip_article, find_quotes, split_units, whole_sentence
 from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import NotFoundError
@@ -47,11 +47,14 @@ from storyline.types import Article, Brief, CitedSentence, QuoteGroup, QuoteVari
 
 __all__ = ["MAX_CLAIMS", "brief", "build_brief", "encoder_for"]
 
-MAX_CLAIMS = 12
+MAX_CLAIMS = 8
 _CLAIM_MIN_WORDS = 6
 # An attributed quotation is a claim by definition: it ranks above plain narration.
 _QUOTE_BONUS = 0.1
+# A claim that states a number (a count, a sum, a date) can be checked: it ranks above a general remark.
+_NUMBER_BONUS = 0.1
 _SUMMARY_WORDS = (6, 70)
+_MIN_SUMMARY = 3
 _SENTENCE_END = tuple(".!?…。！？؟\"'”’»)")
 
 
@@ -103,7 +106,7 @@ def _prose(text: str) -> bool:
 def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder: Encoder | None = None) -> Brief:
     """The brief of one story (raises NotFoundError for an unknown id); ``lang`` is the preferred language."""
     story_id = _resolve(store, story_id)
-    articles = store.story_articles(story_id)
+    articles = [clip_article(a) for a in store.story_articles(story_id)]
     if not articles:
         story = store.get_story(story_id)
         return Brief(story_id, story.headline if story else "", (), (), (), (), (), {})
@@ -139,28 +142,33 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
     if sentences:
         matrix = np.stack([vectors[s.unit.text] for s in sentences])
         fams = np.array([family[s.article] for s in sentences])
-        summary = _summary(articles, sentences, matrix, fams, lang, limits)
         grouped = {s.text for g in groups for s in g}
-        pieces = [(fam_of[a], seg.text) for a, own in quotes.items() for seg in own]
-        pieces += [(family[s.article], c) for s in sentences for c in clauses(s.unit.text)]
+        piece_articles = [(a, seg.text) for a, own in quotes.items() for seg in own]
+        piece_articles += [(ids[s.article], c) for s in sentences for c in clauses(s.unit.text)]
+        pieces = [(fam_of[a], t) for a, t in piece_articles]
         extra = np.stack([vectors[t] for _, t in pieces]) if pieces else None
         extra_f = np.array([f for f, _ in pieces]) if pieces else None
         rows = [r for r, s in enumerate(sentences)
-                if len(s.unit.text.split()) >= _CLAIM_MIN_WORDS and _prose(s.unit.text)
+                if len(s.unit.text.split()) >= _CLAIM_MIN_WORDS and _prose(s.unit.text) and whole_sentence(s.unit.text)
                 and not any(g in s.unit.text for g in grouped)]
         quoted = {a: {seg.text for seg in own} for a, own in quotes.items()}
-        bonus = [_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0
-                 for r in rows]
+        bonus = [(_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0)
+                 + (_NUMBER_BONUS if numbers(sentences[r].unit.text) else 0.0) for r in rows]
         texts = [s.unit.text for s in sentences] + [t for _, t in pieces]
+        languages = [articles[s.article].lang for s in sentences] + [by_id[a].lang for a, _ in piece_articles]
         found = single_source(matrix, fams, rows, extra=extra, extra_families=extra_f, bonus=bonus, texts=texts,
-                              thresholds=limits)
+                              languages=languages, thresholds=limits)
         split = {r: clauses(sentences[r].unit.text) for r in rows}
         parts = {r: (np.stack([vectors[c] for c in cl]), cl) for r, cl in split.items() if cl}
         pool = np.vstack([matrix, extra]) if extra is not None else matrix
         pool_f = np.concatenate([fams, extra_f]) if extra_f is not None else fams
         found = carried_in_parts(found, parts, pool, pool_f, fams, texts, thresholds=limits)
-        claims = tuple(_cite(articles[sentences[r].article], sentences[r].unit.text)
-                       for r, _, _ in cap_per_family(_distinct(found, matrix, limits.same_claim), fams, MAX_CLAIMS))
+        claim_rows = [r for r, _, _ in cap_per_family(_distinct(found, matrix, limits.same_claim), fams, MAX_CLAIMS)]
+        summary = _summary(articles, sentences, matrix, fams, lang, limits, grouped,
+                           {sentences[r].unit.text for r in claim_rows})
+        shown = {c.text for c in summary}  # a sentence the summary had to keep is not listed twice
+        claims = tuple(c for c in (_cite(articles[sentences[r].article], sentences[r].unit.text) for r in claim_rows)
+                       if c.text not in shown)
     return Brief(
         story_id=story_id,
         headline=title,
@@ -201,14 +209,21 @@ def _article_vector(article: Article, stored: dict[str, np.ndarray], sentences: 
 
 
 def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix: np.ndarray,
-             fams: np.ndarray, lang: str | None, limits: BriefThresholds) -> tuple[CitedSentence, ...]:
+             fams: np.ndarray, lang: str | None, limits: BriefThresholds,
+             grouped_quotes: Collection[str] = (), claimed: Collection[str] = ()) -> tuple[CitedSentence, ...]:
+    """What happened in 3 to 7 whole sentences, event facts (no quotation) before what people said. No
+    sentence is shown twice: one carrying a quotation the quote groups show is left to them, and a
+    single-source claim (``claimed``, in any of its copies) to its list, each while three others remain."""
     lo, hi = _SUMMARY_WORDS
     candidates = [
         Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()),
                   bool(lang and articles[s.article].lang == lang))
         for r, s in enumerate(sentences)
-        if lo <= len(s.unit.text.split()) <= hi and _prose(s.unit.text)
+        if lo <= len(s.unit.text.split()) <= hi and _prose(s.unit.text) and whole_sentence(s.unit.text)
     ]
+    for shown_elsewhere in (lambda text: any(q in text for q in grouped_quotes), lambda text: text in claimed):
+        rest = [c for c in candidates if not shown_elsewhere(sentences[c.row].unit.text)]
+        candidates = rest if len(rest) >= _MIN_SUMMARY else candidates
     if not candidates:
         candidates = [Candidate(r, int(fams[r]), s.position, len(s.unit.text.split()))
                       for r, s in enumerate(sentences)]
@@ -217,6 +232,7 @@ def _summary(articles: Sequence[Article], sentences: Sequence[_Sentence], matrix
     texts = [s.unit.text for s in sentences]
     same = same_fact(matrix[rows] @ matrix[rows].T, texts, rows, rows, thresholds=limits)
     chosen = select_summary(matrix, fams, candidates, k, same=same, thresholds=limits)
+    chosen.sort(key=lambda c: bool(find_quotes(sentences[c.row].unit.text)))  # stable: facts, then sayings
     return tuple(_cite(articles[sentences[c.row].article], sentences[c.row].unit.text) for c in chosen)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from storyline.briefs.quotes import strip_glued
 from storyline.dates import as_utc
-from storyline.entities import Entity, extract_entities, name_similarity, normalise_name
+from storyline.entities import Entity, extract_entities, gazetteer_key, name_similarity, normalise_name
 from storyline.sources.urls import site_of
 from storyline.types import Article, StoryEntity, TimelineEntry
 
@@ -80,12 +80,16 @@ def families(articles: Sequence[Article], duplicate_of: Mapping[str, str | None]
 
 def _tidy(entity: Entity, context: str = "") -> Entity | None:
     """A name without sentence-opening words ("But Assad" -> "Assad"), role nouns glued in front
-    ("Unternehmenssprecher Daniel Okafor"), or a possessive ending; None for dates ("Also Thursday").
+    ("Unternehmenssprecher Daniel Okafor"), a common word in front ("Animal Assad": "animal" is written
+    lower-case in the text and "Assad" stands alone there), dates or lower-case words behind ("Lula
+    Monday" -> "Lula"), or a possessive ending; None for dates ("Also Thursday").
 
     >>> _tidy(Entity("But Assad", "but assad", "name")).key, _tidy(Entity("Also Thursday", "also thursday", "name"))
     ('assad', None)
-    >>> _tidy(Entity("Spain's", "spain", "place")).text
-    'Spain'
+    >>> _tidy(Entity("Spain's", "spain", "place")).text, _tidy(Entity("Lula Monday", "lula monday", "name")).text
+    ('Spain', 'Lula')
+    >>> _tidy(Entity("Animal Assad", "animal assad", "name"), "He called Animal Assad an animal. Assad denied it.").text
+    'Assad'
     """
     text = re.sub(r"['’]s$", "", entity.text) if len(entity.text) > 4 else entity.text
     if entity.kind == "name":
@@ -94,6 +98,10 @@ def _tidy(entity: Entity, context: str = "") -> Entity | None:
             words.pop(0)
         if all(normalise_name(w) in _CALENDAR | _OPENERS for w in words):
             return None
+        while len(words) > 1 and (normalise_name(words[-1]) in _CALENDAR or words[-1][0].islower()):
+            words.pop()
+        while len(words) > 1 and _common_word(words[0], " ".join(words[1:]), context):
+            words.pop(0)
         text = strip_glued(" ".join(words), context)
     if text == entity.text:
         return entity
@@ -101,10 +109,49 @@ def _tidy(entity: Entity, context: str = "") -> Entity | None:
     return Entity(text, key, entity.kind, entity.count)
 
 
+def _common_word(word: str, rest: str, context: str) -> bool:
+    """``word`` in front of a name is a common word, not a first name: the text names ``rest`` without it
+    and writes ``word`` lower-case too, or puts the two in quotation marks as a nickname ("Animal Assad");
+    not "New York", whose "York" never stands alone.
+
+    >>> _common_word("Animal", "Assad", 'Trump llamó "Animal Assad" a su homónimo. Assad dijo que no.')
+    True
+    >>> _common_word("Bashar", "Assad", "Bashar Assad spoke. Assad: no."), _common_word("New", "York", "New York: new")
+    (False, False)
+    """
+    alone = re.search(rf"(?<!{re.escape(word)} ){re.escape(rest)}(?!\w)", context)
+    if word.lower() == word or not alone:
+        return False
+    if re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", context):
+        return True
+    return bool(re.search(rf"[\"“«„‘]{re.escape(word)} {re.escape(rest)}[\"”»“’]", context))
+
+
+# Words that join two names into one capitalised run ("Barcelona y Tarragona"): two entities, not one.
+_COORDINATED = re.compile(r"\s+(?:y|e|i|und|and|et|og|en)\s+")
+
+
+def _split_coordinated(entity: Entity) -> list[Entity]:
+    """A run of two names joined by "and" as its two names (a place if the gazetteer knows it).
+
+    >>> [(e.text, e.kind) for e in _split_coordinated(Entity("Barcelona y Tarragona", "barcelona y tarragona", "name"))]
+    [('Barcelona', 'name'), ('Tarragona', 'name')]
+    """
+    if entity.kind != "name" or not _COORDINATED.search(entity.text):
+        return [entity]
+    out = []
+    for part in _COORDINATED.split(entity.text):
+        if part and part[0].isupper():
+            known = gazetteer_key(part)
+            out.append(Entity(part, known or normalise_name(part), "place" if known else "name", entity.count))
+    return out or [entity]
+
+
 @lru_cache(maxsize=4096)
 def _entities_of(text: str, lang: str) -> tuple[Entity, ...]:
     """Tidied entities of one article text (memoised: a long-running app briefs the same articles often)."""
-    return tuple(filter(None, (_tidy(e, text) for e in extract_entities(text, lang=lang))))
+    found = [part for e in extract_entities(text, lang=lang) for part in _split_coordinated(e)]
+    return tuple(filter(None, (_tidy(e, text) for e in found)))
 
 
 def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limit: int = 15) -> list[StoryEntity]:
@@ -125,6 +172,7 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
             where[entity.key].add(article.id)
             weight = 2 if lang and article.lang == lang else 1
             forms[entity.key][entity.text] += entity.count * weight
+    _fold_short_forms(mentions, kinds, where, forms)
     langs = {a.id: a.lang for a in articles}
     keys = sorted(mentions, key=lambda k: (-len(where[k]), -mentions[k], k))[:_MAX_ENTITY_KEYS]
     heads: list[str] = []
@@ -149,10 +197,11 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
         surfaces: Counter = Counter()
         for k in group:
             surfaces.update(forms[k])
+        name, kind = _shown_as(surfaces, kinds[head])
         merged.append(StoryEntity(
-            name=surfaces.most_common(1)[0][0],
+            name=name,
             key=head,
-            kind=kinds[head],
+            kind=kind,
             count=sum(mentions[k] for k in group),
             articles=len(ids),
             languages=tuple(sorted({langs[i] for i in ids})),
@@ -163,6 +212,64 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
         widely = [e for e in merged if e.articles >= 2]
         merged = widely if len(widely) >= 3 else merged
     return merged[:limit]
+
+
+_SHORT_FORM = 2  # letters
+
+
+def _fold_short_forms(mentions: Counter, kinds: dict[str, str], where: dict[str, set[str]],
+                      forms: dict[str, Counter]) -> None:
+    """A one- or two-letter name ("Hu", "Xi"; longer ones merge by spelling, ``name_similarity``) that is the
+    first or last word of exactly one longer name of the story joins it; the longer name is the one shown."""
+    names = [k for k in mentions if kinds[k] == "name"]
+    for short in [k for k in names if " " not in k and len(k) <= _SHORT_FORM]:
+        longer = [k for k in names if " " in k and short in (k.split()[0], k.split()[-1])]
+        if len(longer) != 1:
+            continue
+        full = longer[0]
+        mentions[full] += mentions.pop(short)
+        where[full] |= where.pop(short)
+        for surface in forms.pop(short):
+            forms[full][surface] += 0  # a spelling it goes by, never the one shown
+        kinds.pop(short)
+
+
+# Nationality words: the gazetteer files "Russian" under Russia, but the adjective names people, not the place.
+_DEMONYM_ENDINGS = ("ian", "ians", "ish", "ese", "ean", "eans", "ans", "ch", "i", "is", "er", "ische", "ischen")
+
+
+def _demonym(surface: str) -> bool:
+    """A place's adjective ("Russian", "French", "ruso", "russische"), not its name ("Russia", "Paris").
+
+    >>> [_demonym(w) for w in ("Russian", "French", "ruso", "Russia", "Iran", "Paris", "Israeli")]
+    [True, True, True, False, False, False, True]
+    """
+    if not surface or surface[0].islower():
+        return bool(surface)  # languages that write place names capitalised write their adjectives lower-case
+    norm = normalise_name(surface)
+    key = gazetteer_key(surface)
+    return bool(key) and norm.endswith(_DEMONYM_ENDINGS) and norm not in _place_names(key)
+
+
+@lru_cache(maxsize=512)
+def _place_names(key: str) -> frozenset[str]:
+    """The normalised names (not adjectives) of a gazetteer place: its first alias and its key."""
+    from storyline.gazetteer import entries
+
+    for k, _, aliases in entries():
+        if k == key:
+            return frozenset({normalise_name(aliases[0]), normalise_name(k)})
+    return frozenset({key})
+
+
+def _shown_as(surfaces: Counter, kind: str) -> tuple[str, str]:
+    """The name and kind an entity is shown by: its most used spelling, but a place by its name over its
+    adjective ("Russia" for "Russia" and "Russian"), and a place seen only as an adjective as a nationality."""
+    ranked = [s for s, _ in surfaces.most_common()]
+    if kind != "place" or not _demonym(ranked[0]):
+        return ranked[0], kind
+    named = [s for s in ranked if not _demonym(s) and surfaces[s] > 0]
+    return (named[0], kind) if named else (ranked[0], "nationality")
 
 
 def _display_title(article: Article) -> str:

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from storyline.dates import to_iso
 from storyline.types import Brief, TimelineEntry
 
-__all__ = ["FORMATS", "SCHEMA", "brief_to_dict", "plain", "render", "to_html", "to_markdown", "to_text"]
+__all__ = ["FORMATS", "SCHEMA", "article_links", "brief_to_dict", "plain", "render", "to_html", "to_markdown",
+           "to_text"]
 
 SCHEMA = "storyline.brief/1"
 FORMATS = ("text", "md", "json", "html")
@@ -165,32 +166,51 @@ def _code(value: Any) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _md_cite(item: _Cited) -> str:
-    return f"*{_md(item.source or 'unknown')}* ({_md(item.lang)}, {_code(item.article_id)})"
+_LINKABLE = re.compile(r"https?://[^\s<>()\[\]`\\\"']+", re.IGNORECASE)
+
+
+def article_links(brief: Brief) -> dict[str, str]:
+    """Article id -> its web address (from the timeline), for the addresses safe to link: http(s) only,
+    none of the characters that could end a Markdown link or an HTML attribute.
+
+    >>> from storyline.types import TimelineEntry
+    >>> t = [TimelineEntry(None, False, "a1", "x", "en", "T", "https://x.example/a?b=1"),
+    ...      TimelineEntry(None, False, "a2", "x", "en", "T", "javascript:alert(1)")]
+    >>> article_links(Brief("s1", "", (), (), (), (), tuple(t), {}))
+    {'a1': 'https://x.example/a?b=1'}
+    """
+    return {t.article_id: t.url for t in brief.timeline if t.url and _LINKABLE.fullmatch(t.url)}
+
+
+def _md_cite(item: _Cited, links: Mapping[str, str]) -> str:
+    link = f" [article]({links[item.article_id]})" if item.article_id in links else ""
+    return f"*{_md(item.source or 'unknown')}* ({_md(item.lang)}, {_code(item.article_id)}){link}"
 
 
 def to_markdown(brief: Brief) -> str:
-    """Markdown for notes, issues and wikis; every stored value escaped (text) or fenced (ids)."""
+    """Markdown for notes, issues and wikis; every stored value escaped (text) or fenced (ids); each cited
+    article linked to its web address when it has one."""
+    links = article_links(brief)
     title = _md(brief.headline) if brief.headline else "story " + _md(brief.story_id)
     out = [f"# {title}", "", f"Story {_code(brief.story_id)} · {len(brief.timeline)} articles · "
            f"{', '.join(_md(k) for k in brief.sources)}", ""]
     if brief.summary:
         out += ["## Summary", ""]
-        out += [f"{n}. {_md(s.text)} — {_md_cite(s)}" for n, s in enumerate(brief.summary, 1)] + [""]
+        out += [f"{n}. {_md(s.text)} — {_md_cite(s, links)}" for n, s in enumerate(brief.summary, 1)] + [""]
     if brief.entities:
         out += ["## Key entities", "", ", ".join(f"**{_md(e.name)}** ({int(e.articles)})" for e in brief.entities), ""]
     if brief.quote_groups:
         out += ["## Quotes across sources", ""]
         for g in brief.quote_groups:
             out += [f"**{_md(g.speaker or 'unattributed')}**", ""]
-            out += [f"> {_md(v.text)} — {_md_cite(v)}\n>" for v in g.variants]
+            out += [f"> {_md(v.text)} — {_md_cite(v, links)}\n>" for v in g.variants]
             out.append("")
     if brief.single_source_claims:
         out += ["## Only one source says", ""]
-        out += [f"- {_md(c.text)} — {_md_cite(c)}" for c in brief.single_source_claims] + [""]
+        out += [f"- {_md(c.text)} — {_md_cite(c, links)}" for c in brief.single_source_claims] + [""]
     out += ["## Timeline", "", "| time | lang | source | title | article |", "|---|---|---|---|---|"]
-    out += [f"| {_md(_when(t))} | {_md(t.lang)} | {_md(t.source)} | {_md(t.title)} | {_code(t.article_id)} |"
-            for t in brief.timeline]
+    out += [f"| {_md(_when(t))} | {_md(t.lang)} | {_md(t.source)} | {_md(t.title)} | {_code(t.article_id)}"
+            + (f" [link]({links[t.article_id]})" if t.article_id in links else "") + " |" for t in brief.timeline]
     out += ["", "## Sources", ""]
     out += [f"- **{_md(lang)}**: {', '.join(_md(x) for x in n)}" for lang, n in brief.sources.items()]
     return "\n".join(out) + "\n"
@@ -214,23 +234,28 @@ def _e(value: object) -> str:
     return escape(str(value if value is not None else ""))
 
 
-def _html_cite(item: _Cited) -> str:
-    return (f'<span class="cite"><span class="lang">{_e(item.lang)}</span> {_e(item.source or "unknown")}'
-            f' · <code>{_e(item.article_id)}</code></span>')
+def _html_cite(item: _Cited, links: Mapping[str, str]) -> str:
+    article = f"<code>{_e(item.article_id)}</code>"
+    if item.article_id in links:
+        article = f'<a href="{_e(links[item.article_id])}" rel="noopener noreferrer">{article}</a>'
+    source = _e(item.source or "unknown")
+    return f'<span class="cite"><span class="lang">{_e(item.lang)}</span> {source} · {article}</span>'
 
 
-def _said(item: _Said) -> str:
-    return f'<span lang="{_e(item.lang)}">{_e(item.text)}</span> {_html_cite(item)}'
+def _said(item: _Said, links: Mapping[str, str]) -> str:
+    return f'<span lang="{_e(item.lang)}">{_e(item.text)}</span> {_html_cite(item, links)}'
 
 
 def to_html(brief: Brief) -> str:
-    """One self-contained HTML page: inline CSS, no scripts, every text escaped, readable on a phone."""
+    """One self-contained HTML page: inline CSS, no scripts, every text escaped, readable on a phone; each
+    cited article linked to its web address when it has one."""
     e = _e
+    links = article_links(brief)
     title = e(brief.headline or f"story {brief.story_id}")
     body = [f"<h1>{title}</h1>", f'<p class="meta">story {e(brief.story_id)} · {len(brief.timeline)} articles · '
             f'{e(", ".join(brief.sources))}</p>']
     if brief.summary:
-        body += ["<h2>Summary</h2><ol>"] + [f"<li>{_said(s)}</li>" for s in brief.summary] + ["</ol>"]
+        body += ["<h2>Summary</h2><ol>"] + [f"<li>{_said(s, links)}</li>" for s in brief.summary] + ["</ol>"]
     if brief.entities:
         chips = "".join(f'<span title="{e(x.kind)}: {e(", ".join(x.forms))}">{e(x.name)} '
                         f"<small>{x.articles}</small></span>" for x in brief.entities)
@@ -239,13 +264,15 @@ def to_html(brief: Brief) -> str:
         body.append("<h2>Quotes across sources</h2>")
         for g in brief.quote_groups:
             body.append(f'<div class="group"><div class="speaker">{e(g.speaker or "unattributed")}</div>')
-            body += [f'<blockquote lang="{e(v.lang)}">{e(v.text)}</blockquote>{_html_cite(v)}' for v in g.variants]
+            body += [f'<blockquote lang="{e(v.lang)}">{e(v.text)}</blockquote>{_html_cite(v, links)}'
+                     for v in g.variants]
             body.append("</div>")
     if brief.single_source_claims:
         body += ["<h2>Only one source says</h2><ul>"]
-        body += [f"<li>{_said(c)}</li>" for c in brief.single_source_claims] + ["</ul>"]
-    rows = "".join(f'<tr><td>{e(_when(t))}</td><td><span class="lang">{e(t.lang)}</span></td>'
-                   f'<td>{e(t.source)}</td><td lang="{e(t.lang)}">{e(t.title)}</td></tr>' for t in brief.timeline)
+        body += [f"<li>{_said(c, links)}</li>" for c in brief.single_source_claims] + ["</ul>"]
+    rows = "".join(f'<tr><td>{e(_when(t))}</td><td><span class="lang">{e(t.lang)}</span></td><td>{e(t.source)}</td>'
+                   f'<td lang="{e(t.lang)}">{_linked(e(t.title), links.get(t.article_id))}</td></tr>'
+                   for t in brief.timeline)
     body.append(f"<h2>Timeline</h2><table>{rows}</table>")
     body += ["<h2>Sources</h2><ul>"] + [f'<li><span class="lang">{e(lang)}</span> {e(", ".join(n))}</li>'
                                         for lang, n in brief.sources.items()] + ["</ul>"]
@@ -253,6 +280,10 @@ def to_html(brief: Brief) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title><style>{_CSS}</style></head><body><main>\n"
             + "\n".join(body) + "\n</main></body></html>\n")
+
+
+def _linked(html: str, url: str | None) -> str:
+    return f'<a href="{_e(url)}" rel="noopener noreferrer">{html}</a>' if url else html
 
 
 def _json(brief: Brief) -> str:

@@ -18,6 +18,7 @@ __all__ = [
     "Candidate",
     "cap_per_family",
     "carried_in_parts",
+    "claim_cutoffs",
     "select_summary",
     "single_source",
     "summary_size",
@@ -130,13 +131,15 @@ def _family_centroid(vectors: np.ndarray, families: np.ndarray) -> np.ndarray:
 def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int], *,
                   extra: np.ndarray | None = None, extra_families: np.ndarray | None = None,
                   bonus: Sequence[float] | None = None, texts: Sequence[str] | None = None,
+                  languages: Sequence[str] | None = None,
                   thresholds: BriefThresholds = DEFAULT_THRESHOLDS) -> list[tuple[int, float, float]]:
     """(row, best cosine to other families, rank score) of each of ``rows`` no other family carries.
 
     Other families are searched in all ``vectors`` and in ``extra`` (e.g. the single sentences of
     quotations, so a long quoted passage meets its pieces). With ``texts`` (of ``vectors`` then
     ``extra``) a sentence of another family also carries a row when ``same_fact`` says so (a middle
-    cosine backed by a shared number or name), not only above ``thresholds.claim``. Best first: most
+    cosine backed by a shared number or name), not only above ``thresholds.claim``, or, with ``languages``
+    (of ``vectors`` then ``extra``), above the cut-off of the two sentences' language pair. Best first: most
     distinctive (low best cosine) plus most on the story (cosine to the centroid) plus ``bonus``.
     """
     if len(set(families.tolist())) < 2 or not rows:
@@ -145,7 +148,7 @@ def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]
     if extra is not None and extra_families is not None and len(extra):
         pool, pool_families = np.vstack([vectors, extra]), np.concatenate([families, extra_families])
     sims = vectors[list(rows)] @ pool.T
-    carried = sims >= thresholds.claim
+    carried = sims >= claim_cutoffs([languages[r] for r in rows] if languages else None, languages, thresholds)
     if texts is not None:
         carried |= same_fact(sims, texts, list(rows), list(range(len(pool))), thresholds=thresholds)
     centroid = _family_centroid(vectors, families)
@@ -157,6 +160,25 @@ def single_source(vectors: np.ndarray, families: np.ndarray, rows: Sequence[int]
             extra_score = bonus[n] if bonus is not None else 0.0
             out.append((row, best, (1.0 - best) + float(vectors[row] @ centroid) + extra_score))
     return sorted(out, key=lambda item: -item[2])
+
+
+def claim_cutoffs(row_languages: Sequence[str] | None, col_languages: Sequence[str] | None,
+                  thresholds: BriefThresholds) -> np.ndarray | float:
+    """The single-source cut-off of each (row, column) sentence pair by their languages; ``claim`` alone
+    when languages are not given.
+
+    >>> from storyline.embed.registry import thresholds_for
+    >>> claim_cutoffs(["en", "de"], ["en", "es"], thresholds_for("use-m3")).tolist()
+    [[0.6, 0.58], [0.53, 0.52]]
+    """
+    if row_languages is None or col_languages is None:
+        return thresholds.claim
+    names = sorted(set(row_languages) | set(col_languages))
+    table = np.array([[thresholds.claim_between(a, b) for b in names] for a in names])
+    index = {name: i for i, name in enumerate(names)}
+    rows = np.array([index[x] for x in row_languages], dtype=int)
+    cols = np.array([index[x] for x in col_languages], dtype=int)
+    return table[np.ix_(rows, cols)]
 
 
 def carried_in_parts(found: Sequence[tuple[int, float, float]],

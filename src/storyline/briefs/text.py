@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["Quote", "Unit", "find_quotes", "paragraphs", "sentence_bounds", "split_units"]
+from storyline.types import Article
+
+__all__ = ["MAX_ARTICLE_CHARS", "Quote", "Unit", "clip_article", "find_quotes", "paragraphs", "sentence_bounds",
+           "split_units", "whole_sentence"]
 
 # Opening mark -> the marks that may close it (German „…“ and ‚…‘, Swedish ”…”, reversed »…«).
 _CLOSERS: dict[str, str] = {
@@ -37,6 +40,9 @@ _ABBREV = frozenset([
     "oct", "nov", "dec"
 ])
 _MAX_UNIT_CHARS = 600
+# A brief reads an article's first 12,000 characters (about 80 sentences; a long news article's lead and
+# body): a 100,000-character page would otherwise cost a thousand sentence encodings on its first brief.
+MAX_ARTICLE_CHARS = 12_000
 
 
 @dataclass(frozen=True)
@@ -181,3 +187,50 @@ def split_units(text: str) -> list[Unit]:
             else:
                 units.append(Unit(piece, number, len(units)))
     return units
+
+
+def clip_article(article: Article, limit: int = MAX_ARTICLE_CHARS) -> Article:
+    r"""The article with its text cut to ``limit`` characters at a paragraph (else sentence, else word)
+    break; shorter articles are returned as they are.
+
+    >>> a = Article(id="a", title="t", text="First one.\n\nSecond paragraph is long. " + "x " * 50)
+    >>> clip_article(a, 40).text
+    'First one.'
+    """
+    text = article.text or ""
+    if len(text) <= limit:
+        return article
+    head = text[:limit]
+    for mark in ("\n", ". ", " "):
+        cut = head.rfind(mark)
+        if cut > limit // 4:
+            head = head[: cut + (1 if mark == ". " else 0)]
+            break
+    return replace(article, text=head.rstrip())
+
+
+# Signs of a sentence with words cut out of it (links or names removed by a scraper): ", ," or "( )", a
+# determiner before punctuation or a preposition ("the of the People's Republic", "with the of Brazil").
+_GAPPED = re.compile(
+    r"[,;:]\s*[,;:]|\(\s*\)|\s[,;:.]|\b(?:the|a|an)\s+(?:of|to|in|at|on|with|by|for|and|the|a|an)\b|"
+    r"\b(?:the|an?|el|la|los|las|le|les|der|die|das|il|lo|o|a)\s*[,;:]",
+    re.IGNORECASE,
+)
+
+
+def whole_sentence(text: str) -> bool:
+    """Whether ``text`` reads as a whole sentence: it opens like one (a capital, a digit, a quotation
+    mark; any letter in a script without case) and shows no gap where words were cut out.
+
+    >>> whole_sentence(", the of the People's Republic of China had lunch today with the of Brazil, , at the palace.")
+    False
+    >>> whole_sentence("Hu Jintao had lunch with Lula."), whole_sentence("«Nous partirons», a-t-il dit.")
+    (True, True)
+    >>> whole_sentence("and then the talks resumed."), whole_sentence("会谈于周一恢复。")
+    (False, True)
+    """
+    stripped = text.strip()
+    first = next((c for c in stripped if c.isalnum()), "")
+    if not first or first.islower() or stripped[0] in ",;:)]}.-–—…":
+        return False
+    return not _GAPPED.search(stripped)

@@ -61,6 +61,22 @@ class BriefThresholds:
     redundant: float  # a summary sentence this close to a chosen one repeats it
     same_claim: float  # two single-source claims this close say one thing twice
     off_topic: float  # clean: a lone headline-shaped line below this cosine to its body is off topic
+    # One fact told in two languages scores lower than in one: the ``claim`` cut-off per language pair
+    # (("de-es", 0.52), codes sorted), and for pairs not measured; none: ``claim`` everywhere.
+    claim_across: tuple[tuple[str, float], ...] = ()
+    claim_across_other: float | None = None
+
+    def claim_between(self, a: str | None, b: str | None) -> float:
+        """The single-source cut-off between a sentence in language ``a`` and one in ``b``.
+
+        >>> t = BriefThresholds(0.5, 0.0, 0.6, 0.4, 0.5, 0.6, 0.6, 0.75, 0.9, 0.1, (("de-es", 0.52),), 0.55)
+        >>> t.claim_between("es", "de"), t.claim_between("en", "it"), t.claim_between("en", "en")
+        (0.52, 0.55, 0.6)
+        """
+        if not a or not b or a == b or self.claim_across_other is None:
+            return self.claim
+        pair = "-".join(sorted((a, b)))
+        return next((cut for name, cut in self.claim_across if name == pair), self.claim_across_other)
 
 
 @dataclass(frozen=True)
@@ -94,8 +110,12 @@ class EncoderEntry:
 
 
 # Measured on the brief fixture and the seeds, and on the clean corpus: see benchmarks/THRESHOLDS.md.
+# Claims across languages: benchmarks/claim_pairs.py (THRESHOLDS.md, "Claims across languages").
 _USE_THRESHOLDS = BriefThresholds(quote=0.55, join_penalty=0.04, fact=0.6, supported=0.4, named=0.5, agree=0.6,
-                                  claim=0.6, redundant=0.75, same_claim=0.9, off_topic=0.12)
+                                  claim=0.6, redundant=0.75, same_claim=0.9, off_topic=0.12,
+                                  claim_across=(("de-en", 0.53), ("de-es", 0.52), ("de-fr", 0.53), ("en-es", 0.58),
+                                                ("en-fr", 0.6), ("es-fr", 0.57)),
+                                  claim_across_other=0.55)
 # e5's cosines crowd into 0.8 - 0.95: USE's cut-offs mapped to the same share of sentence pairs, then checked.
 _E5_THRESHOLDS = BriefThresholds(quote=0.87, join_penalty=0.01, fact=0.88, supported=0.85, named=0.87, agree=0.88,
                                  claim=0.88, redundant=0.91, same_claim=0.96, off_topic=0.80)

@@ -60,6 +60,7 @@ def story_list(state: Any, f: queries.StoryFilter) -> tuple[list[dict[str, Any]]
 
 
 Sort = Literal["relevance", "recent", "latest", "size"]
+MAX_BRIEF_WAIT = 120.0  # seconds a client may ask GET /api/stories/{id} to wait for a brief
 
 
 # The list and version endpoints are async on purpose: their one indexed query takes well under a
@@ -94,9 +95,13 @@ async def list_stories(
 
 @router.get("/stories/{story_id:path}", response_model=schemas.StoryDetail, responses=_ERRORS)
 def get_story(request: Request, story_id: str,
-              lang: str | None = Query(None, description="Preferred language of the brief")) -> JSONResponse:
-    """One story with its articles and its brief (summary, entities, quote groups, claims, timeline)."""
-    detail = views.story_detail(request.app.state.storyline, story_id, lang=lang)
+              lang: str | None = Query(None, description="Preferred language of the brief"),
+              wait: float = Query(0, ge=0, le=MAX_BRIEF_WAIT, description="Seconds to wait for a brief that is "
+                                  "still being built (default: answer at once, with brief_status pending)"),
+              ) -> JSONResponse:
+    """One story with its articles and its brief (summary, entities, quote groups, claims, timeline) when it
+    is built; a brief not built yet is built in the background (``brief_status``: ``pending``)."""
+    detail = views.story_detail(request.app.state.storyline, story_id, lang=lang, wait=wait)
     return JSONResponse(views.story_json(detail))
 
 

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from storyline import __version__
 from storyline.embed.base import Encoder
-from storyline.web import api, errors, feeds, pages, storylines
+from storyline.web import api, errors, feeds, pages, storylines, views
 from storyline.web.guard import Guard
 from storyline.web.state import AppState
 
@@ -29,7 +29,8 @@ def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: 
     """An app over the database at ``db_path`` (created if missing).
 
     ``encoder`` serves briefs, comparisons and ingest (default: the one settings name, loaded on
-    first need); ``warm_up`` loads it and fills the search index in the background at start-up.
+    first need); ``warm_up`` loads it and fills the search index in the background at start-up, and
+    keeps the briefs of the story list's first page built as articles arrive (from any process).
     ``poll_ms`` is how often open pages check for new stories. ``bind`` is the address served (on
     loopback only loopback Host names are answered) and ``token``, when given, is needed for every
     write (see ``web/guard.py``).
@@ -38,9 +39,13 @@ def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
         if warm_up:
             threading.Thread(target=_warm_up, args=(state,), name="storyline-warm-up", daemon=True).start()
+            threading.Thread(target=views.watch_for_briefs, args=(state, stop), name="storyline-brief-watch",
+                             daemon=True).start()
         yield
+        stop.set()
         state.close()
 
     app = FastAPI(

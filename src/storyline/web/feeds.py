@@ -8,8 +8,8 @@
 
 The summary of a search entry is what is cheap: the brief's summary when the app has that brief cached
 (someone opened the story since it last changed), else the headline with the story's size, languages and
-sources; a brief is never built for a search feed (one is seconds for a big story). A story feed builds
-its one brief, as the story page does, and caches it.
+sources; a brief is never built for a search feed (one is seconds for a big story). A story feed asks for
+its one brief, as the story page does, and shows it once the brief worker has built it (web/briefing.py).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,9 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_filters(templates.env)
 PAGE_SIZE = 30
+# The cookie the story page's language menu sets (static/app.js), read when the URL names no ?lang=.
+READING_COOKIE = "storyline_lang"
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
 POLL_MS = 4000
 # the page's order menu: "" is its default (best match when searching, else newest and biggest first)
 PageSort = Literal["", "relevance", "recent", "latest", "size"]
@@ -53,12 +57,24 @@ def story_items(request: Request, q: str = Query("", max_length=500), lang: list
     return response
 
 
+def reading_language(request: Request, lang: str | None) -> str | None:
+    """The language a reader asked for: ``?lang=`` (empty: as written), else the page's remembered choice
+    (the ``READING_COOKIE`` cookie the language menu sets), else none. Only a language code is taken."""
+    chosen = lang if lang is not None else request.cookies.get(READING_COOKIE)
+    chosen = (chosen or "").strip().lower()
+    return chosen if _LANG_CODE.fullmatch(chosen) else None
+
+
 @router.get("/stories/{story_id:path}")
-def story_page(request: Request, story_id: str, lang: str | None = None) -> Response:
-    detail = views.story_detail(request.app.state.storyline, story_id, lang=lang)
+def story_page(request: Request, story_id: str, lang: str | None = Query(None, max_length=12)) -> Response:
+    """A story with its brief as far as it is built (the rest is marked as coming; the page never waits)."""
+    chosen = reading_language(request, lang)
+    detail = views.story_detail(request.app.state.storyline, story_id, lang=chosen)
     if detail["merged_into"]:
         return RedirectResponse(f"/stories/{id_path(detail['merged_into'])}", status_code=307)
-    return templates.TemplateResponse(request, "story.html", {"story": detail, "brief": detail["brief"]})
+    langs = sorted({*detail["languages"], *([chosen] if chosen else [])})
+    return templates.TemplateResponse(request, "story.html", {
+        "story": detail, "brief": detail["brief"], "reading_lang": chosen, "reading_langs": langs})
 
 
 @router.get("/articles/{article_id:path}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -78,6 +78,9 @@ class StoryDetail(StoryOut):
     articles: list[StoryArticle]
     brief: BriefOut | None
     brief_error: str | None
+    # ready; pending (being built in the background: ask again, or pass ?wait=SECONDS); failed; unavailable;
+    # none (no articles, or merged)
+    brief_status: Literal["ready", "pending", "failed", "unavailable", "none"]
     note: str | None  # "merged into s58" for a merged story (its articles are listed there)
     storyline: StoryStoryline | None  # its storyline, with the events before and after it
 

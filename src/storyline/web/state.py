@@ -1,4 +1,4 @@
-"""What one web app shares across requests: a store per thread, one encoder, one engine, a brief cache.
+"""What one web app shares across requests: a store per thread, one encoder, one engine, a brief worker.
 
 Reads use a store (connection) per worker thread (SQLite's WAL lets them run beside the writer). The encoder
 loads once, on first need, and is called under a lock; the engine is built once and ingests under
@@ -8,7 +8,6 @@ its own lock, so concurrent POSTs queue instead of interleaving batches.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from storyline.embed.base import Encoder
 from storyline.settings import Settings
 from storyline.storage import Store, StoryFilter, StoryVectors, open_store
 from storyline.types import Brief
+from storyline.web.briefing import BriefState, BriefWorker
 
 if TYPE_CHECKING:
     from storyline.story_search import SearchHit
@@ -93,7 +93,7 @@ class AppState:
         self._lock = threading.Lock()
         self._engine_lock = threading.Lock()
         self._search_lock = threading.Lock()
-        self._briefs: OrderedDict[tuple, Brief] = OrderedDict()
+        self.briefs = BriefWorker(brief_cache_size)
         self._indexed = -1  # article version the search index is known to cover
         self._centroids = CentroidCache()
         first = open_store(self.db_path)  # runs the store's migrations once, before any worker thread
@@ -181,26 +181,20 @@ class AppState:
             return self._engine.ingest_records(records)
 
     # ---------- briefs ----------
-    def cached_brief(self, key: tuple, build: Callable[[], Brief]) -> Brief:
-        """The brief for ``key`` (story id, size, update time, lang), built once while it stays unchanged."""
-        with self._lock:
-            if key in self._briefs:
-                self._briefs.move_to_end(key)
-                return self._briefs[key]
-        brief = build()
-        with self._lock:
-            self._briefs[key] = brief
-            while len(self._briefs) > self.brief_cache_size:
-                self._briefs.popitem(last=False)
-        return brief
+    def brief_state(self, key: tuple, build: Callable[[], Brief], wait: float = 0.0) -> BriefState:
+        """The brief for ``key`` (story id, size, update time, lang) as it is now: ready, or asked of the
+        brief worker (built once while the story stays unchanged) and waited for up to ``wait`` seconds."""
+        state = self.briefs.ask(key, build)
+        if state.status == "pending" and wait > 0:
+            state = self.briefs.wait(key, wait)
+        return state
 
     def brief_if_cached(self, story: dict[str, Any], lang: str | None = None) -> Brief | None:
-        """The story's brief if it is cached as the story is now (never built here: feeds stay cheap)."""
-        key = (story["id"], story["size"], story["updated"], lang)
-        with self._lock:
-            return self._briefs.get(key)
+        """The story's brief if it is built as the story is now (never built here: feeds stay cheap)."""
+        return self.briefs.peek((story["id"], story["size"], story["updated"], lang))
 
     def close(self) -> None:
+        self.briefs.close()
         with self._lock:
             stores, self._stores = self._stores, []
         for store in stores:

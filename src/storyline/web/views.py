@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections.abc import Iterable
 from typing import Any
 
 from storyline.errors import InputError, NotFoundError
+from storyline.storage import StoryFilter
 from storyline.types import Brief, RawRecord, Rejection
 from storyline.web import checks
 from storyline.web.state import AppState
@@ -15,41 +18,78 @@ from storyline.web.storylines import story_storyline
 log = logging.getLogger("storyline.web")
 
 MAX_ITEMS = 1000  # articles per POST: bigger batches belong in `storyline ingest`
+FRONT_PAGE = 30  # stories whose briefs `storyline serve` keeps built: the story list's first page
+BRIEF_WATCH_SECONDS = 5.0  # how often `storyline serve` looks for new articles to brief
 
 
-def brief_for(state: AppState, story: dict[str, Any], lang: str | None) -> tuple[Brief | None, str | None]:
-    """The story's brief (cached while the story is unchanged), or None and why not."""
+def brief_for(state: AppState, story: dict[str, Any], lang: str | None,
+              wait: float = 0.0) -> tuple[Brief | None, str | None, str]:
+    """The story's brief if it is built as the story is now, else None and why not, and its status:
+    ``ready``, ``pending`` (asked of the app's brief worker; waited for up to ``wait`` seconds),
+    ``failed`` or ``unavailable``. A request never builds a brief itself."""
     try:
         from storyline.briefs import build_brief
     except ImportError:
-        return None, "story briefs are not available in this installation"
+        return None, "story briefs are not available in this installation", "unavailable"
     key = (story["id"], story["size"], story["updated"], lang)
 
     def build() -> Brief:
-        store = state.store()
+        store = state.store()  # the brief worker's own connection
         made_by = store.story_vector_encoder(story["id"])
         # The app's encoder only if it made the stored vectors; else briefs picks the matching one.
         encoder = state.encoder if made_by in (None, state.encoder.name) else None
         return build_brief(store, story["id"], lang=lang, encoder=encoder)
 
-    try:
-        return state.cached_brief(key, build), None
-    except Exception as exc:  # a brief that fails must not take the story page down with it
-        log.exception("brief for story %s failed", story["id"])
-        return None, f"the brief could not be built: {type(exc).__name__}: {exc}"
+    found = state.brief_state(key, build, wait)
+    if found.status == "pending":
+        return None, "The brief is being written; it appears here when ready.", "pending"
+    return found.brief, found.error, found.status
+
+
+def prepare_briefs(state: AppState, story_ids: Iterable[str]) -> None:
+    """Ask the brief worker for the briefs of stories that just changed, so a reader finds them ready."""
+    store = state.store()
+    for story_id in dict.fromkeys(story_ids):
+        story = store.story_row(story_id)
+        if story is not None and not story["merged_into"] and story["size"]:
+            brief_for(state, story, None)
+
+
+def prepare_front_page(state: AppState, limit: int = FRONT_PAGE) -> int:
+    """Ask for the briefs of the stories on the list's first page (newest first): what readers open next,
+    whichever process (``ingest``, ``fetch``, ``follow``, a POST) added their articles. Returns how many."""
+    rows, _ = state.store().story_page(StoryFilter(limit=limit))
+    wanted = [row["id"] for row in rows if row["size"]]
+    prepare_briefs(state, wanted)
+    return len(wanted)
+
+
+def watch_for_briefs(state: AppState, stop: threading.Event, every: float = BRIEF_WATCH_SECONDS) -> None:
+    """Until ``stop``: whenever articles arrived (``content_version``), ask for the front page's briefs."""
+    seen = -1
+    while not stop.is_set():
+        try:
+            version = state.store().content_version()
+            if version != seen:
+                prepare_front_page(state)
+                seen = version
+        except Exception:  # a failed round only means the next page view asks for its brief itself
+            log.exception("preparing briefs failed")
+        stop.wait(every)
 
 
 def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
-                 with_brief: bool = True) -> dict[str, Any]:
-    """A story row, its articles and its ``Brief`` (for pages; the API sends ``story_json`` of it).
-
-    Raises NotFoundError for an unknown id."""
+                 with_brief: bool = True, wait: float = 0.0) -> dict[str, Any]:
+    """A story row, its articles and its ``Brief`` when ready (for pages; the API sends ``story_json``
+    of it); ``brief_status`` says whether it is ``ready`` or still ``pending`` (waited for up to ``wait``
+    seconds). Raises NotFoundError for an unknown id."""
     store = state.store()
     story = store.story_row(story_id)
     if story is None:
         raise NotFoundError(f"no story {story_id!r}", hint="list stories with GET /api/stories")
     detail = dict(story)
     detail["brief"], detail["brief_error"], detail["note"] = None, None, None
+    detail["brief_status"] = "none"
     if story["merged_into"]:  # its articles live in the story it joined: say where, list none here
         detail["merged_into"] = store.final_story(story_id)
         detail["note"] = f"merged into {detail['merged_into']}"
@@ -58,7 +98,7 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
     detail["articles"] = store.story_article_rows(story_id)
     detail["storyline"] = story_storyline(store, story_id)
     if with_brief and detail["articles"]:
-        detail["brief"], detail["brief_error"] = brief_for(state, story, lang)
+        detail["brief"], detail["brief_error"], detail["brief_status"] = brief_for(state, story, lang, wait)
     return detail
 
 
@@ -134,6 +174,7 @@ def ingest_items(state: AppState, items: list[Any], origin: str) -> dict[str, An
             records.append(parse_record(line, f"{origin}:{n}"))
     records, warnings = checks.review(records)  # fields not used as given are reported
     report = state.ingest(records)
+    prepare_briefs(state, (x.story_id for x in report.assignments))
     rejected_items = {_item_number(r.origin) for r in report.rejections}
     return {
         "ingested": report.ingested,

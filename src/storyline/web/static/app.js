@@ -64,3 +64,60 @@
     form.addEventListener("change", () => { clearTimeout(timer); search(); });
   }
 })();
+
+// Story page: the reading-language menu (remembered in localStorage and a cookie the server reads), and a
+// brief still being written filled in when it is ready (the page itself never waits for it).
+(function () {
+  "use strict";
+  const view = document.querySelector(".story-view");
+  if (!view) return;
+  const KEY = "storyline_lang";
+  const menu = document.getElementById("reading-lang");
+
+  function remember(lang) {
+    try { localStorage.setItem(KEY, lang); } catch (err) { /* private mode: the cookie still holds it */ }
+    document.cookie = KEY + "=" + encodeURIComponent(lang) + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+
+  if (menu) {
+    const button = menu.form && menu.form.querySelector("button");
+    if (button) button.hidden = true;  // with script the choice applies at once
+    menu.addEventListener("change", () => {
+      remember(menu.value);
+      const url = new URL(location.href);
+      url.searchParams.delete("lang");
+      location.assign(url.pathname + (url.search || ""));
+    });
+    // a choice kept in localStorage but not (or no longer) in the cookie: restore the cookie, show the page in it
+    let saved = null;
+    try { saved = localStorage.getItem(KEY); } catch (err) { saved = null; }
+    const inCookie = document.cookie.split("; ").some((c) => c.startsWith(KEY + "="));
+    if (saved !== null && !inCookie && !new URL(location.href).searchParams.has("lang")) {
+      remember(saved);
+      if (saved !== menu.value) location.reload();
+    }
+  }
+
+  const brief = document.getElementById("brief");
+  if (!brief || brief.dataset.status !== "pending") return;
+  let delay = 1000;
+  async function check() {
+    try {
+      const response = await fetch(location.href, { cache: "no-store" });
+      if (response.ok) {
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = page.getElementById("brief");
+        if (fresh && fresh.dataset.status !== "pending") {
+          brief.replaceWith(document.importNode(fresh, true));
+          const title = page.querySelector(".story-view h1");
+          const mine = view.querySelector("h1");
+          if (title && mine) mine.textContent = title.textContent;
+          return;
+        }
+      }
+    } catch (err) { /* the server may be busy or restarting: try again */ }
+    delay = Math.min(delay * 1.5, 8000);
+    setTimeout(check, delay);
+  }
+  setTimeout(check, delay);
+})();
