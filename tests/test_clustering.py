@@ -225,6 +225,23 @@ def test_one_blas_thread_nests_and_restores():
     assert clustering._BLAS_DEPTH == 0
 
 
+def test_one_blas_thread_sets_the_limit_once_however_deeply_nested(monkeypatch):
+    """Entered once per article inside the engine's own entry: only the outermost entry may set the limit."""
+    from storyline.clustering import blas
+
+    with blas.one_blas_thread():  # the controller exists from here on
+        pass
+    assert blas._BLAS is not None
+    limits = []
+    real_limit = blas._BLAS.limit
+    monkeypatch.setattr(blas._BLAS, "limit", lambda **kw: limits.append(kw) or real_limit(**kw))
+    with blas.one_blas_thread():
+        for _ in range(3):
+            with blas.one_blas_thread():
+                pass
+    assert limits == [{"limits": 1, "user_api": "blas"}] and blas._BLAS_DEPTH == 0
+
+
 def test_a_late_article_finds_the_story_of_its_own_time():
     """An archive in any order: an article older than the clock by more than the window still meets the
     stories of its time (they stay in memory until `keep_past_window` are held), never newer ones."""
@@ -388,7 +405,7 @@ def test_the_sketch_prefilter_ranks_only_the_stories_within_the_window(seed):
             pool = [held[i] for i in np.argsort(-scores)[:64]]
             cosines = [float(clusterer._centroids[s.row] @ item.vector) for s in pool]
             near = [pool[i].id for i in np.argsort(cosines)[::-1][: params.shortlist]]
-            assert [sid for sid, _ in clusterer._nearest(item)] == near
+            assert [sid for sid, _ in clusterer._nearest(item, stamp)] == near
         clusterer.learn_one(item)
     assert len(clusterer._stories) > len(held) > 64
 

@@ -1,6 +1,8 @@
 """Lexical and name keys, online IDF and story overlap."""
 
+import math
 import re
+from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,3 +110,34 @@ def test_no_upper_case_letter_or_digit_lies_past_the_planes_the_name_pattern_sca
     from storyline.clustering.keys import _CASED_PLANES_END
 
     assert not any(chr(cp).isupper() or chr(cp).isdigit() for cp in range(_CASED_PLANES_END, 0x110000))
+
+
+def _idf_by_definition(counts: dict[str, int], docs: int, key: str, prior_docs: float = 20.0,
+                       common: frozenset[str] = frozenset()) -> float:
+    """IDF as DocFreq defines it, from the counts alone."""
+    prior = prior_docs / 2 if key in common or key.partition(":")[2] in common else 0.0
+    return math.log(docs + prior_docs) - math.log(counts.get(key, 0) + prior + 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.sampled_from(["en:a", "en:b", "n:c", "#12", "en:police"]), max_size=4), max_size=12))
+def test_idf_weights_equal_the_definition_after_any_adds(batches):
+    """The weights' fast path (log table, remembered priors) equals the definition to the last bit, after any
+    sequence of adds: story assignment's partitions depend on it."""
+    common = frozenset({"police"})
+    df, counts = DocFreq(common=common), Counter()
+    keys = ["en:a", "en:b", "n:c", "#12", "en:police", "en:unseen"]
+    for batch in batches:
+        assert df.weights(keys) == {k: _idf_by_definition(counts, df.docs, k, common=common) for k in keys}
+        df.add(batch)
+        counts.update(batch)
+    assert df.weights(keys) == {k: _idf_by_definition(counts, df.docs, k, common=common) for k in keys}
+
+
+def test_a_pruned_key_weighs_like_an_unseen_one():
+    df = DocFreq(max_keys=3)
+    df.add({"a", "b"})
+    before = df.weights(["b"])["b"]  # count 1
+    df.add({"a", "c"})
+    df.add({"a", "d"})  # prunes: "b" is forgotten, so it weighs like an unseen key again
+    assert df.weights(["b"])["b"] == math.log(df.docs + df.prior_docs) > before

@@ -180,8 +180,10 @@ def _set_headline(store: Store, story_id: str, members: list[tuple[str, str, np.
     titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]
     headline, headline_id = "", None
     if titled:
-        matrix = np.stack([vec for _, _, vec in titled])
-        best = int(np.argmax(matrix @ matrix.mean(axis=0)))
+        best = 0  # a story's first member is its headline: most stories start with one article in a batch
+        if len(titled) > 1:
+            matrix = np.stack([vec for _, _, vec in titled])
+            best = int(np.argmax(matrix @ matrix.mean(axis=0)))
         headline, headline_id = titled[best][1], titled[best][0]
     elif members:
         headline_id = members[0][0]

@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from itertools import accumulate
 from statistics import median
 
 import numpy as np
@@ -142,10 +143,11 @@ class StoryClusterer:
     def evidence(self, item: StoryItem) -> list[tuple[str, np.ndarray]]:
         """(story id, evidence vector; see FEATURES) for each story the model would score, for calibration."""
         keys = self._keys(item)
-        candidates = self._candidates(item, keys.identity)
+        stamp = _timestamp(item.time)
+        candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
-        x = self._evidence(item, _timestamp(item.time), keys, candidates)
+        x = self._evidence(item, stamp, keys, candidates)
         return [(story_id, x[i]) for i, (story_id, _) in enumerate(candidates)]
 
     def _evidence(self, item: StoryItem, stamp: float | None, keys: WeightedKeys,
@@ -192,7 +194,7 @@ class StoryClusterer:
         x[:, 0] = [cosine for _, cosine in candidates]
         # the best-matching kept member of each story: one product over all their members
         sims = np.concatenate([story.members for story in stories]) @ vector
-        starts = np.cumsum([0] + [story.members.shape[0] for story in stories[:-1]])
+        starts = list(accumulate([story.members.shape[0] for story in stories[:-1]], initial=0))
         x[:, 1] = np.maximum.reduceat(sims, starts)
         x[:, 12] = self._cores[[story.row for story in stories]] @ vector
         return x
@@ -224,23 +226,24 @@ class StoryClusterer:
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the stories the model scores: the nearest by centroid cosine within the window, and
         follow-up candidates beyond it that share the story's own names."""
-        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity)]
+        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity, _timestamp(item.time))]
 
-    def _candidates(self, item: StoryItem, rare: frozenset[str]) -> list[tuple[str, float]]:
-        """(story id, centroid cosine) of the stories to score: near ones, then follow-up ones."""
+    def _candidates(self, item: StoryItem, rare: frozenset[str], stamp: float | None) -> list[tuple[str, float]]:
+        """(story id, centroid cosine) of the stories to score: near ones, then follow-up ones (``stamp``: the
+        item's time as a timestamp, computed once per article)."""
         floor = self.params.min_cosine  # names alone never make a story of two unrelated texts
-        near = [(story_id, cosine) for story_id, cosine in self._nearest(item) if cosine >= floor]
-        followups = self._followups(item, rare, {story_id for story_id, _ in near})
+        near = [(story_id, cosine) for story_id, cosine in self._nearest(item, stamp) if cosine >= floor]
+        followups = self._followups(item, rare, {story_id for story_id, _ in near}, stamp)
         return near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
 
-    def _nearest(self, item: StoryItem) -> list[tuple[str, float]]:
+    def _nearest(self, item: StoryItem, stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
         window of the article's time, nearest first. Only rows in the window are read: in a long stream
         most held stories are past it (kept for follow-ups)."""
         active = len(self._rows)
         if active == 0:
             return []
-        far = self._out_of_window(_timestamp(item.time), active)
+        far = self._out_of_window(stamp, active)
         rows = None if far is None else np.flatnonzero(~far)
         count = active if rows is None else len(rows)
         if count == 0:
@@ -269,11 +272,11 @@ class StoryClusterer:
                 sims = self._centroids[rows] @ item.vector
         return self._top(rows, sims)
 
-    def _followups(self, item: StoryItem, rare: frozenset[str], seen: set[str]) -> list[tuple[str, float]]:
+    def _followups(self, item: StoryItem, rare: frozenset[str], seen: set[str],
+                   stamp: float | None) -> list[tuple[str, float]]:
         """Stories whose event lies beyond the window but within ``followup_days`` of the article, that
         share at least ``followup_names`` of their own rare names with it (found through the name index)."""
         p = self.params
-        stamp = _timestamp(item.time)
         if stamp is None or p.followup_days <= p.window_days:
             return []
         shared: Counter[str] = Counter()
@@ -320,7 +323,7 @@ class StoryClusterer:
 
     def _score(self, item, stamp, keys: WeightedKeys) -> list[tuple[float, float, StoryState]]:
         """(join probability, centroid cosine, story) for each candidate story, most probable first."""
-        candidates = self._candidates(item, keys.identity)
+        candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
         logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias

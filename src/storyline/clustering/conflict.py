@@ -79,7 +79,7 @@ def missing_share(weights: Mapping[str, float], total: float, article: Mapping[s
     """
     if total <= 0:
         return 0.0
-    found = math.fsum(weights[key] for key in weights.keys() & article.keys())
+    found = math.fsum([weights[key] for key in weights.keys() & article.keys()])
     return max(0.0, total - found) / total
 
 
