@@ -71,7 +71,7 @@ def _svg(chart: Chart) -> str:
     summary = (f"Articles over time by language: {total} dated original articles in {n} steps of "
                f"{chart.step}, at most {chart.peak} in one step")
     return (f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-label="{e(summary)}" '
-            f'font-size="{FONT}" fill="#444" style="display:block;max-width:30rem;height:auto">'
+            f'font-size="{FONT}" fill="currentColor" style="display:block;max-width:30rem;height:auto">'
             + "".join(out) + "</svg>")
 
 
