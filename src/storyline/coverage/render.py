@@ -6,6 +6,7 @@ characters; Markdown syntax escaped, ids fenced; HTML escaped.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
@@ -14,7 +15,7 @@ from storyline.briefs.render import _code, _md, plain
 from storyline.coverage.svg import chart_html
 from storyline.coverage.types import Coverage, LanguageCoverage, Reporter
 
-__all__ = ["coverage_html", "coverage_lines", "coverage_markdown", "totals_line"]
+__all__ = ["coverage_html", "coverage_lines", "coverage_markdown", "totals_line", "with_coverage"]
 
 
 def _when(t: datetime) -> str:
@@ -117,3 +118,18 @@ def coverage_html(c: Coverage) -> str:
                  + (f" and {g.more} more" if g.more else "") + "</li>" for g in b.languages]
         body.append("</ul>")
     return "".join(body) + "</section>"
+
+
+def with_coverage(rendered: str, fmt: str, coverage: Coverage) -> str:
+    """A rendered brief (``briefs.render``) with the story's coverage added: a last section in text and
+    Markdown, a section before the end of the HTML page, a ``coverage`` key in JSON."""
+    if fmt == "json":
+        from storyline.coverage import coverage_to_dict
+
+        data = json.loads(rendered)
+        return json.dumps({**data, "coverage": coverage_to_dict(coverage)}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        head, end, tail = rendered.rpartition("</main>")
+        return f"{head}{coverage_html(coverage)}\n{end}{tail}" if end else rendered
+    lines = coverage_markdown(coverage) if fmt == "md" else coverage_lines(coverage)
+    return rendered.rstrip("\n") + "\n\n" + "\n".join(lines).rstrip("\n") + "\n"
