@@ -1,6 +1,6 @@
 """The coverage chart drawn server-side as inline SVG (no script, no external file): stacked bars of
 original articles per language over time, a legend and a caption. One drawing for the story page and
-the HTML brief; it scales to its box (``viewBox``), from a 320 px phone to a laptop (at most 30rem wide).
+the HTML brief; it scales to its box (``viewBox``), from a 320 px phone to a laptop (at most 26rem wide).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _svg(chart: Chart) -> str:
     summary = (f"Articles over time by language: {total} dated original articles in {n} steps of "
                f"{chart.step}, at most {chart.peak} in one step")
     return (f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-label="{e(summary)}" '
-            f'font-size="{FONT}" fill="currentColor" style="display:block;max-width:30rem;height:auto">'
+            f'font-size="{FONT}" fill="currentColor" style="display:block;max-width:26rem;height:auto">'
             + "".join(out) + "</svg>")
 
 
