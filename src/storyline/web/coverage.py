@@ -29,7 +29,7 @@ page_router = APIRouter(include_in_schema=False)
 _ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (400, 404, 500)}
 
 
-def install_filters(env: Environment) -> None:
+def install_coverage_filters(env: Environment) -> None:
     """The template filters coverage needs: ``chart`` (the drawn chart, languages named) and ``totals``."""
     from storyline.web.format import language
 

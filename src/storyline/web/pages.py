@@ -16,7 +16,7 @@ from storyline.web.format import id_path, install_filters
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_filters(templates.env)
-coverage.install_filters(templates.env)
+coverage.install_coverage_filters(templates.env)
 PAGE_SIZE = 30
 POLL_MS = 4000
 # the page's order menu: "" is its default (best match when searching, else newest and biggest first)
