@@ -20,7 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-WIDTHS = [1280, 360]
+WIDTHS = [1280, 320]
 
 
 @pytest.fixture(scope="module")

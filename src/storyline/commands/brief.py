@@ -47,9 +47,9 @@ def brief_command(story_id, db, lang, fmt, as_json, output):
     finally:
         store.close()
     text = render(brief, "json" if as_json else fmt)
+    text = with_coverage(text, "json" if as_json else fmt, coverage)  # sources, copies, chart, blind spots
     if place is not None and place.events > 1 and not as_json and fmt in ("text", "md"):  # JSON, HTML: as they were
         text = text.rstrip("\n") + "\n\n" + "\n".join(place_lines(place, markdown=fmt == "md")) + "\n"
-    text = with_coverage(text, "json" if as_json else fmt, coverage)  # sources, copies, chart, blind spots
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")
