@@ -61,6 +61,7 @@ def test_the_story_page_shows_coverage_chart_blind_spots_and_links_entities(clie
     bridge = _story_of(client, "bridge-en")
     page = client.get(f"/stories/{bridge}").text
     assert 'class="coverage"' in page and "3 articles (+1 near-copy counted with its original)" in page
+    assert ">3 articles + 1 copy</span>" in page  # the page's header counts the copy once too
     assert page.count('class="bar"') == 3 and "<svg" in page and "Valley Weather" in page
     assert 'href="/entities/marta%20olsen"' in page
 

@@ -58,7 +58,7 @@ def chart(found: Sequence[Original]) -> Chart:
     order = tuple(sorted(totals, key=lambda lang: (-totals[lang], lang)))
     bars = []
     for n in range(max(counts) + 1):
-        here = counts.get(n, Counter())
-        bars.append(ChartBar(start + n * step, start + (n + 1) * step,
-                             tuple(LangCount(lang, here[lang]) for lang in order if here[lang]), sum(here.values())))
+        here = counts.get(n)
+        found = tuple(LangCount(lang, here[lang]) for lang in order if here[lang]) if here else ()
+        bars.append(ChartBar(start + n * step, start + (n + 1) * step, found, sum(c.articles for c in found)))
     return Chart(name, tuple(bars), order, max(b.total for b in bars), undated)
