@@ -3,6 +3,7 @@ story page's coverage section, GET /api/entities/{key} and the entity page, over
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote
 
 import pytest
@@ -57,9 +58,19 @@ def test_the_story_detail_carries_the_same_coverage_and_unknown_ids_are_404(clie
     assert "coverage" in spec["components"]["schemas"]["StoryDetail"]["properties"]
 
 
+def _page_with_brief(client, path: str, seconds: float = 60) -> str:
+    """The page once its brief is in it (an app may write briefs in the background and show them later)."""
+    deadline = time.monotonic() + seconds
+    page = client.get(path).text
+    while 'class="chips"' not in page and time.monotonic() < deadline:
+        time.sleep(0.2)
+        page = client.get(path).text
+    return page
+
+
 def test_the_story_page_shows_coverage_chart_blind_spots_and_links_entities(client):
     bridge = _story_of(client, "bridge-en")
-    page = client.get(f"/stories/{bridge}").text
+    page = _page_with_brief(client, f"/stories/{bridge}")
     assert 'class="coverage"' in page and "3 articles (+1 near-copy counted with its original)" in page
     assert ">3 articles + 1 copy</span>" in page  # the page's header counts the copy once too
     assert page.count('class="bar"') == 3 and "<svg" in page and "Valley Weather" in page
