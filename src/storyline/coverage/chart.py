@@ -59,6 +59,6 @@ def chart(found: Sequence[Original]) -> Chart:
     bars = []
     for n in range(max(counts) + 1):
         here = counts.get(n)
-        found = tuple(LangCount(lang, here[lang]) for lang in order if here[lang]) if here else ()
-        bars.append(ChartBar(start + n * step, start + (n + 1) * step, found, sum(c.articles for c in found)))
+        stack = tuple(LangCount(lang, here[lang]) for lang in order if here[lang]) if here else ()
+        bars.append(ChartBar(start + n * step, start + (n + 1) * step, stack, sum(c.articles for c in stack)))
     return Chart(name, tuple(bars), order, max(b.total for b in bars), undated)

@@ -22,8 +22,8 @@ def _when(t: datetime) -> str:
     return t.strftime("%Y-%m-%d %H:%M")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 def totals_line(c: Coverage) -> str:
@@ -33,10 +33,10 @@ def totals_line(c: Coverage) -> str:
     >>> totals_line(coverage_of("s1", []))
     '0 articles from 0 sources in 0 languages'
     """
-    copies = f" (+{_plural(c.copies, 'near-copy')} counted with {'its' if c.copies == 1 else 'their'} original)" \
-        if c.copies else ""
+    copies = (f" (+{_plural(c.copies, 'near-copy', 'near-copies')} counted with "
+              f"{'its' if c.copies == 1 else 'their'} original)") if c.copies else ""
     return (f"{_plural(c.articles, 'article')}{copies} from {_plural(c.sources, 'source')} "
-            f"in {_plural(len(c.languages), 'language')}").replace("near-copys", "near-copies")
+            f"in {_plural(len(c.languages), 'language')}")
 
 
 def _sources(lang: LanguageCoverage, quote: Callable[[str], str]) -> str:
