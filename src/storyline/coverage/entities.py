@@ -108,8 +108,10 @@ def entity_page(store: Store, key: str) -> EntityPage | None:
     rows.sort(key=lambda r: r.get("last_published") is None)
     forms: Counter = Counter()
     kinds: Counter = Counter()
+    names: Counter = Counter()  # each story's own name for it (its most used spelling there), by articles
     for entity in found.values():
         kinds[entity.kind] += entity.articles
+        names[entity.name] += entity.articles
         for rank, form in enumerate(entity.forms):
             forms[form] += entity.articles * (len(entity.forms) - rank)  # earlier forms are the more used
     stories = tuple(
@@ -120,5 +122,6 @@ def entity_page(store: Store, key: str) -> EntityPage | None:
     if not stories:
         return None
     languages = tuple(sorted({lang for s in stories for lang in s.entity_languages}))
-    ordered = tuple(f for f, _ in forms.most_common(_MAX_FORMS))
-    return EntityPage(key, ordered[0], kinds.most_common(1)[0][0], ordered, languages, stories, len(candidates))
+    name = names.most_common(1)[0][0]
+    ordered = (name, *(f for f, _ in forms.most_common(_MAX_FORMS) if f != name))[:_MAX_FORMS]
+    return EntityPage(key, name, kinds.most_common(1)[0][0], ordered, languages, stories, len(candidates))
