@@ -368,6 +368,21 @@ def test_reads_for_pages_and_api(store):
     assert store.dated_spans([]) == {}
 
 
+def test_active_sources_count_dated_named_articles_in_the_span_per_source_and_language(store):
+    day = datetime(2026, 3, 2, tzinfo=UTC)
+    _add(store, "s1", 1, _article("w1", source="Wire", published=day),
+         _article("w2", source="Wire", published=day + timedelta(hours=5)),
+         _article("w3", source="Wire", lang="es", published=day + timedelta(hours=6)),
+         _article("t1", source="Tribune", published=day + timedelta(days=1)),  # the last instant counts
+         _article("late", source="Late", published=day + timedelta(days=1, seconds=1)),
+         _article("nameless", published=day), _article("undated", source="Undated"))
+    store.prepare_reads()  # with the index, and without it (below): the same answer
+    found = store.active_sources(day, day + timedelta(days=1))
+    assert [(a.source, a.lang, a.articles) for a in found] == [("Wire", "en", 2), ("Tribune", "en", 1),
+                                                               ("Wire", "es", 1)]
+    assert store.active_sources(day + timedelta(days=3), day + timedelta(days=4)) == []
+
+
 # ---------- search index: story centroids, ranked text, rows by id ----------
 def _add_vectors(store: Store, story_id: str, seq: int, *rows: tuple[Article, list[float]]) -> None:
     """Store articles in a story with the given vectors."""

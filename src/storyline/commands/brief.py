@@ -24,6 +24,8 @@ __all__ = ["brief_command"]
 def brief_command(story_id, db, lang, fmt, as_json, output):
     """Brief one story: headline, summary, entities, quotes across sources, single-source claims, timeline."""
     from storyline.briefs import build_brief, render
+    from storyline.coverage import story_coverage
+    from storyline.coverage.render import with_coverage
     from storyline.storylines.neighbours import place_lines, story_place
 
     if lang is not None and not (len(lang) in (2, 3) and lang.isalpha()):
@@ -41,9 +43,11 @@ def brief_command(story_id, db, lang, fmt, as_json, output):
                        "the brief picks from the languages it has", err=True)
         brief = build_brief(store, story_id, lang=lang.lower() if lang else None)
         place = story_place(store, brief.story_id)
+        coverage = story_coverage(store, brief.story_id)
     finally:
         store.close()
     text = render(brief, "json" if as_json else fmt)
+    text = with_coverage(text, "json" if as_json else fmt, coverage)  # sources, copies, chart, blind spots
     if place is not None and place.events > 1 and not as_json and fmt in ("text", "md"):  # JSON, HTML: as they were
         text = text.rstrip("\n") + "\n\n" + "\n".join(place_lines(place, markdown=fmt == "md")) + "\n"
     if output:

@@ -37,6 +37,7 @@ from storyline.storage.protocol import (
 from storyline.storage.rows import (
     ArticleSummary,
     FeedState,
+    SourceActivity,
     StoryFilter,
     StorylineEvent,
     StorylineSummary,
@@ -60,6 +61,7 @@ __all__ = [
     "RejectionStore",
     "SearchIndex",
     "SentenceStore",
+    "SourceActivity",
     "Store",
     "StoryFilter",
     "StoryLink",

@@ -19,6 +19,7 @@ import numpy as np
 from storyline.storage.rows import (
     ArticleSummary,
     FeedState,
+    SourceActivity,
     StoryFilter,
     StorylineEvent,
     StorylineSummary,
@@ -227,6 +228,11 @@ class StoryReads(Protocol):
     def known_values(self) -> tuple[list[str], list[str]]: ...
 
     def dated_spans(self, story_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, int]]: ...
+
+    def active_sources(self, since: datetime, until: datetime) -> list[SourceActivity]:
+        """Per named source and language, how many articles were published from ``since`` to ``until``
+        (both included; undated articles and articles with no source left out), most articles first."""
+        ...
 
 
 class SearchIndex(Protocol):

@@ -15,6 +15,7 @@ __all__ = [
     "STATUSES",
     "ArticleSummary",
     "FeedState",
+    "SourceActivity",
     "StoryFilter",
     "StoryLink",
     "StoryVectors",
@@ -59,6 +60,16 @@ class ArticleSummary:
     lang: str
     published: datetime | None
     duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class SourceActivity:
+    """How many articles one source published in one language over a span of time (``Store.active_sources``):
+    what a story's blind spots are read from."""
+
+    source: str
+    lang: str
+    articles: int
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from storyline import __version__
 from storyline.embed.base import Encoder
-from storyline.web import api, errors, feeds, pages, storylines, views
+from storyline.web import api, coverage, errors, feeds, pages, storylines, views
 from storyline.web.guard import Guard
 from storyline.web.state import AppState
 
@@ -73,6 +73,8 @@ def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: 
     app.include_router(feeds.router)
     app.include_router(storylines.api_router)
     app.include_router(storylines.page_router)
+    app.include_router(coverage.api_router)
+    app.include_router(coverage.page_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from storyline.web import views
+from storyline.web import coverage, views
 from storyline.web.api import story_filter, story_list
 from storyline.web.format import id_path, install_filters
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_filters(templates.env)
+coverage.install_coverage_filters(templates.env)
 PAGE_SIZE = 30
 # The cookie the story page's language menu sets (static/app.js), read when the URL names no ?lang=.
 READING_COOKIE = "storyline_lang"

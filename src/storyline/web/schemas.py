@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_type_hints
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from storyline.briefs.render import SCHEMA
+from storyline.coverage import Coverage
 from storyline.types import Brief
 from storyline.web.storylines import StoryStoryline
 
@@ -83,6 +84,7 @@ class StoryDetail(StoryOut):
     brief_status: Literal["ready", "pending", "failed", "unavailable", "none"]
     note: str | None  # "merged into s58" for a merged story (its articles are listed there)
     storyline: StoryStoryline | None  # its storyline, with the events before and after it
+    coverage: Coverage | None  # sources by language, copies, first reporter, chart, blind spots (None: merged)
 
 
 class RemovedOut(BaseModel):

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from storyline.coverage import coverage_to_dict, story_coverage
 from storyline.errors import InputError, NotFoundError
 from storyline.storage import StoryFilter
 from storyline.types import Brief, RawRecord, Rejection
@@ -93,9 +94,10 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
     if story["merged_into"]:  # its articles live in the story it joined: say where, list none here
         detail["merged_into"] = store.final_story(story_id)
         detail["note"] = f"merged into {detail['merged_into']}"
-        detail["articles"], detail["storyline"] = [], None
+        detail["articles"], detail["storyline"], detail["coverage"] = [], None, None
         return detail
     detail["articles"] = store.story_article_rows(story_id)
+    detail["coverage"] = story_coverage(store, story_id)
     detail["storyline"] = story_storyline(store, story_id)
     if with_brief and detail["articles"]:
         detail["brief"], detail["brief_error"], detail["brief_status"] = brief_for(state, story, lang, wait)
@@ -104,6 +106,8 @@ def story_detail(state: AppState, story_id: str, *, lang: str | None = None,
 
 def story_json(detail: dict[str, Any]) -> dict[str, Any]:
     """A story detail as the API answers it: the brief as its JSON data (docs/brief-schema.md)."""
+    coverage = detail.get("coverage")
+    detail = {**detail, "coverage": coverage_to_dict(coverage) if coverage is not None else None}
     brief = detail["brief"]
     if brief is None:
         return detail

@@ -156,4 +156,6 @@ READ_SCHEMA: tuple[str, ...] = (
     "(last_seen IS NULL), COALESCE(last_seen, updated) DESC, seq DESC)",
     "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
     "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
+    # the sources active over a story's span (``active_sources``, a story's blind spots) read this index alone
+    "CREATE INDEX IF NOT EXISTS web_articles_when ON articles(published, source, lang)",
 )

@@ -14,13 +14,14 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from storyline.dates import to_iso
 from storyline.storage.postgres.base import Connected
 from storyline.storage.postgres.connect import LOCK_SEARCH, lock_key
 from storyline.storage.postgres.schema import READ_SCHEMA
-from storyline.storage.rows import StoryFilter
+from storyline.storage.rows import SourceActivity, StoryFilter
 
 _ORDER_BY = {
     # by time, the stories with no dated article (no span) come after the dated ones
@@ -148,6 +149,16 @@ class SearchRows(Connected):
             "SELECT story_id, MIN(published), MAX(published), COUNT(*) - COUNT(published) FROM articles"
             " WHERE story_id = ANY(%s::text[]) GROUP BY story_id", (list(story_ids),))
         return {r[0]: (r[1], r[2], int(r[3])) for r in rows}
+
+    def active_sources(self, since: datetime, until: datetime) -> list[SourceActivity]:
+        """Per named source and language, the articles published from ``since`` to ``until`` (both included),
+        most first: one query on the ``web_articles_when`` index (published, source, lang) alone."""
+        rows = self._conn.execute(
+            "SELECT source, lang, COUNT(*) FROM articles WHERE published >= %s AND published <= %s"
+            " AND source IS NOT NULL GROUP BY source, lang ORDER BY COUNT(*) DESC, source, lang",
+            (to_iso(since), to_iso(until)),
+        )
+        return [SourceActivity(source=r[0], lang=r[1], articles=int(r[2])) for r in rows]
 
     def _with_dates(self, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``."""

@@ -186,6 +186,8 @@ READ_SCHEMA: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
     # a page's dated spans (``dated_spans``) read this index alone, not each article of each story
     "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
+    # the sources active over a story's span (``active_sources``, a story's blind spots) read this index alone
+    "CREATE INDEX IF NOT EXISTS web_articles_when ON articles(published, source, lang)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
     "title, text, content='', tokenize='unicode61 remove_diacritics 2')",
 )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from storyline.dates import to_iso
-from storyline.storage.rows import StoryFilter
+from storyline.storage.rows import SourceActivity, StoryFilter
 from storyline.storage.sqlite.base import Connected, in_chunks
 from storyline.storage.sqlite.schema import READ_SCHEMA
 
@@ -115,6 +116,16 @@ class SearchRows(Connected):
             f"SELECT story_id, MIN(published), MAX(published), COUNT(*) - COUNT(published) FROM articles"
             f" WHERE story_id IN ({marks}) GROUP BY story_id", list(story_ids))
         return {r[0]: (r[1], r[2], int(r[3])) for r in rows}
+
+    def active_sources(self, since: datetime, until: datetime) -> list[SourceActivity]:
+        """Per named source and language, the articles published from ``since`` to ``until`` (both included),
+        most first: one query on the ``web_articles_when`` index (published, source, lang) alone."""
+        rows = self._conn.execute(
+            "SELECT source, lang, COUNT(*) FROM articles WHERE published >= ? AND published <= ?"
+            " AND source IS NOT NULL GROUP BY source, lang ORDER BY COUNT(*) DESC, source, lang",
+            (to_iso(since), to_iso(until)),
+        )
+        return [SourceActivity(source=r[0], lang=r[1], articles=int(r[2])) for r in rows]
 
     def _with_dates(self, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``."""

@@ -1,0 +1,87 @@
+"""Coverage and entities on the web: ``/api/coverage/{story id}``, ``/api/entities/{key}`` (JSON) and the
+entity page ``/entities/{key}`` (its stories across languages, with its merged spellings). The story page
+and ``/api/stories/{id}`` carry the coverage too (``views.story_detail``). Reads only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from jinja2 import Environment
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from storyline.coverage import Coverage, coverage_to_dict, story_coverage
+from storyline.coverage.entities import EntityPage, EntityStory, entity_page
+from storyline.coverage.render import totals_line
+from storyline.coverage.svg import chart_html
+from storyline.errors import NotFoundError
+from storyline.web.schemas import ErrorOut
+from storyline.web.state import AppState
+
+api_router = APIRouter(prefix="/api", tags=["api"])
+page_router = APIRouter(include_in_schema=False)
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (400, 404, 500)}
+
+
+def install_coverage_filters(env: Environment) -> None:
+    """The template filters coverage needs: ``chart`` (the drawn chart, languages named) and ``totals``."""
+    from storyline.web.format import language
+
+    env.filters.update(chart=lambda chart: Markup(chart_html(chart, language)), totals=totals_line)
+
+
+def coverage_for(state: AppState, story_id: str) -> Coverage:
+    """The coverage of a story (a merged one: of the story its articles joined). Raises NotFoundError."""
+    store = state.store()
+    if store.story_row(story_id) is None:
+        raise NotFoundError(f"no story {story_id!r}", hint="list stories with GET /api/stories")
+    return story_coverage(store, store.final_story(story_id))
+
+
+def entity_for(state: AppState, key: str) -> EntityPage:
+    """The stories that name an entity (``key`` as a story's brief gives it). Raises NotFoundError."""
+    state.sync_search()  # the page finds candidate stories by text search
+    found = entity_page(state.store(), key)
+    if found is None:
+        raise NotFoundError(f"no story names the entity {key!r}",
+                            hint="entity keys are the `key` of a brief's entities (GET /api/stories/{id})")
+    return found
+
+
+class EntityOut(BaseModel):
+    key: str
+    name: str  # its most used spelling
+    kind: str  # place, org, topic or name
+    forms: list[str]  # every spelling merged into it, most used first
+    languages: list[str]  # the languages of the articles that name it
+    stories: list[EntityStory]  # newest first, undated last
+    checked: int  # candidate stories read (best text matches first)
+
+
+@api_router.get("/coverage/{story_id:path}", response_model=Coverage, responses=_ERRORS)
+def get_coverage(request: Request, story_id: str) -> JSONResponse:
+    """A story's coverage: sources by language, originals and the near-copies credited to them (copies
+    counted once in every total), who reported first, articles over time by language (``chart``), and
+    the sources active in its window that did not carry it (``blind_spots``)."""
+    return JSONResponse(coverage_to_dict(coverage_for(request.app.state.storyline, story_id)))
+
+
+@api_router.get("/entities/{key:path}", response_model=EntityOut, responses=_ERRORS)
+async def get_entity(request: Request, key: str) -> JSONResponse:
+    """The stories that name an entity, across languages, with every spelling merged into it."""
+    found = await run_in_threadpool(entity_for, request.app.state.storyline, key)
+    return JSONResponse(asdict(found))
+
+
+@page_router.get("/entities/{key:path}")
+async def entity_view(request: Request, key: str) -> Response:
+    from storyline.web.pages import templates
+
+    found = await run_in_threadpool(entity_for, request.app.state.storyline, key)
+    return templates.TemplateResponse(request, "entity.html", {"entity": found})
