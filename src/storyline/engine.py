@@ -38,8 +38,9 @@ from storyline.errors import ConfigError, strict_error
 from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
 from storyline.storage import open_store, utcnow
+from storyline.storage.stored_form import as_stored
 from storyline.storylines import StorylineLinker, StorylineUpdate
-from storyline.types import Assignment, RawRecord, Rejection
+from storyline.types import Article, Assignment, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
 
@@ -323,7 +324,7 @@ class Engine:
         report = IngestReport()
         started = time.perf_counter()
         options = WorkOptions(self.settings.min_words, self.settings.clean_with_encoder, self._dedup.num_perm,
-                              make_item=story_item)
+                              make_item=stored_item)
         try:
             with closing(self.preparer.run(self._batches(records), options)) as pending_batches:
                 for pending in pending_batches:
@@ -416,7 +417,7 @@ class Engine:
         clock.lap("language")
         prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles))
         clock.lap("dedup")
-        vectors = pending.vectors(prepared)
+        vectors = as_stored(pending.vectors(prepared))  # as the store gives them back to a resumed run
         clock.lap("encode")
         items = pending.items(prepared, vectors)
         clock.lap("keys")
@@ -504,6 +505,12 @@ class _StageClock:
         self._totals[stage] += now - self._last
         self._cpu_totals[stage] += now_cpu - self._last_cpu
         self._last, self._last_cpu = now, now_cpu
+
+
+def stored_item(article: Article, vector: np.ndarray) -> StoryItem:
+    """What the clusterer sees of an article, its vector at the stored precision: a run resumed from the
+    database replays the very numbers this one assigned with."""
+    return story_item(article, as_stored(vector))
 
 
 def _checked(rejections: tuple[Rejection, ...], strict: bool) -> tuple[Rejection, ...]:

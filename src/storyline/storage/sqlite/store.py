@@ -18,6 +18,7 @@ from storyline.storage.sqlite.fetch_log import FetchRows
 from storyline.storage.sqlite.meaning import MeaningRows
 from storyline.storage.sqlite.migrations import migrate, schema_version
 from storyline.storage.sqlite.rejections import RejectionRows, SentenceRows
+from storyline.storage.sqlite.schema import PAGE_SIZE
 from storyline.storage.sqlite.stories import StoryRows
 from storyline.storage.sqlite.storylines import StorylineRows
 from storyline.storage.sqlite.watches import WatchRows
@@ -54,6 +55,7 @@ class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows
                 hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an existing folder")
         try:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file's; an existing one keeps its own
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA busy_timeout=10000")
