@@ -1,6 +1,6 @@
 """Database bytes per article (issue #21): a headline stream and a full-text stream ingested into fresh
 SQLite files, each file's size (after folding in its write-ahead log) over its articles, and the tables
-that take the room (SQLite's ``dbstat``).
+that take the room (``Store.space_by_table``).
 
     python benchmarks/bench_dbsize.py [STREAM.jsonl ...]   # prints JSON; default: the synthetic stream
 
@@ -12,7 +12,6 @@ the stored bytes depend on the dimension, not on the model.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -38,13 +37,6 @@ def records(path: Path, n: int, headlines: bool) -> Iterator[RawRecord | Rejecti
         yield replace(record, text="") if headlines and isinstance(record, RawRecord) else record
 
 
-def tables(db: str) -> dict[str, int]:
-    """Bytes of each table and index of a SQLite file (whole pages), biggest first."""
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
-    return {name: int(size) for name, size in rows}
-
-
 def measure(path: Path, n: int, headlines: bool) -> dict:
     """Ingest ``n`` rows of ``path`` into a fresh database: bytes per article, whole file and by table."""
     from run import WordHashEncoder  # the bench's fast stand-in encoder
@@ -56,8 +48,8 @@ def measure(path: Path, n: int, headlines: bool) -> dict:
             report = engine.ingest_records(records(path, n, headlines))
             engine.store.checkpoint()
             articles = engine.store.count_articles()
+            by_table = engine.store.space_by_table()
         size = Path(db).stat().st_size
-        by_table = tables(db)
     return {"stream": path.name, "kind": "headlines" if headlines else "full_text", "articles": articles,
             "stories": report.stories_created, "bytes": size, "bytes_per_article": round(size / max(articles, 1)),
             "tables_per_article": {name: round(b / max(articles, 1)) for name, b in list(by_table.items())[:6]}}

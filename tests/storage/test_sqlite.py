@@ -48,13 +48,12 @@ def test_an_older_database_is_migrated_in_place(tmp_path):
 
 
 def _as_written_before_migration_8(path) -> None:
-    """Rewrite a database's article and sentence vectors as float32 bytes, its version 7: the file an older
-    Storyline left (the same values, so what it shows must come back unchanged)."""
+    """Rewrite a database's article vectors as float32 bytes, its version 7: the file an older Storyline left
+    (the same values, so what it shows must come back unchanged)."""
     with sqlite3.connect(path) as conn:
-        for table in ("vectors", "sentences"):
-            rows = conn.execute(f"SELECT rowid, vector FROM {table}").fetchall()
-            conn.executemany(f"UPDATE {table} SET vector=? WHERE rowid=?",
-                             [(np.frombuffer(blob, "<f2").astype("<f4").tobytes(), rowid) for rowid, blob in rows])
+        rows = conn.execute("SELECT rowid, vector FROM vectors").fetchall()
+        conn.executemany("UPDATE vectors SET vector=? WHERE rowid=?",
+                         [(np.frombuffer(blob, "<f2").astype("<f4").tobytes(), rowid) for rowid, blob in rows])
         conn.execute("PRAGMA user_version=7")
 
 
@@ -87,7 +86,7 @@ def test_a_schema_7_database_keeps_its_stories_and_brief_through_the_float16_mig
         again = store.get_vectors(list(vectors))
         assert all(np.array_equal(again[a], v) for a, v in vectors.items())
         assert build_brief(store, story_id, encoder=HashingEncoder()) == brief
-    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {2 * 256}}
+    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {4 * 256}}  # briefs' cache: float32
 
 
 def test_newer_schema_is_refused_with_hint(tmp_path):

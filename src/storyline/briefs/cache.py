@@ -12,7 +12,6 @@ import numpy as np
 
 from storyline.embed.base import Encoder
 from storyline.storage.protocol import SentenceStore
-from storyline.storage.stored_form import as_stored
 
 __all__ = ["cached_vectors", "encode_sorted"]
 
@@ -55,8 +54,7 @@ def cached_vectors(
             stale.append(article_id)
     missing = sorted({text for a in stale for _, text, _ in wanted[a] if text not in vectors})
     if missing:
-        # at the stored precision from the start: a warm brief reads back exactly what the cold one used
-        vectors.update(zip(missing, as_stored(encode_sorted(encoder, missing)), strict=True))
+        vectors.update(zip(missing, encode_sorted(encoder, missing), strict=True))
     if stale:
         with store.transaction():
             for article_id in stale:

@@ -44,34 +44,37 @@ def article_values(article: Article, story_id: str, similarity: float, duplicate
     )
 
 
-# The precision of a stored article or sentence vector (schema 8 on; float32 before): half the bytes, so a
-# 512-dimension row fits a quarter of a 4 KB page, not a whole one. Its rounding moves a cosine by ~1e-4.
+# The precision of a stored article vector (schema 8 on; float32 before): half the bytes, so a 512-dimension
+# row fits a quarter of a 4 KB page, not a whole one. Its rounding moves a cosine by ~1e-4 (every labelled
+# set's partition unchanged: benchmarks/RESULTS.md).
 VECTOR_DTYPE = np.dtype("<f2")
+# Sentence vectors cached for briefs stay float32: at float16 the demo's brief cites the other of two
+# near-copies for one sentence (a tie the rounding breaks the other way), and briefs must not change.
+SENTENCE_DTYPE = np.dtype("<f4")
 
 
-def vector_blob(vector: np.ndarray) -> bytes:
-    """The stored bytes of an article or sentence vector (``VECTOR_DTYPE``)."""
-    return np.asarray(vector, dtype=np.float32).astype(VECTOR_DTYPE).tobytes()
+def vector_blob(vector: np.ndarray, dtype: np.dtype = VECTOR_DTYPE) -> bytes:
+    """The stored bytes of a vector (an article's by default)."""
+    return np.asarray(vector, dtype=np.float32).astype(dtype).tobytes()
 
 
-def vector_from_blob(blob: bytes) -> np.ndarray:
-    """A stored vector back as float32, exactly ``as_stored`` of the vector written.
+def vector_from_blob(blob: bytes, dtype: np.dtype = VECTOR_DTYPE) -> np.ndarray:
+    """A stored vector back as float32: for an article's, exactly ``as_stored`` of the vector written.
 
     >>> vector_from_blob(vector_blob(np.array([0.1, -1.0], np.float32))).tolist()
     [0.0999755859375, -1.0]
     """
-    return np.frombuffer(blob, dtype=VECTOR_DTYPE).astype(np.float32)
+    return np.frombuffer(blob, dtype=dtype).astype(np.float32)
 
 
 def as_stored(vectors: np.ndarray) -> np.ndarray:
-    """Vectors (float32) rounded to the stored precision: what the database gives back for them. The engine
-    and the brief cache work on these from the start, so a resumed run or a warm brief sees the very numbers
-    the first one saw."""
+    """Article vectors (float32) rounded to the stored precision: what the database gives back for them. The
+    engine assigns with these from the start, so a resumed run replays the very numbers the first one used."""
     return np.asarray(vectors, dtype=np.float32).astype(VECTOR_DTYPE).astype(np.float32)
 
 
 def float16_blob(float32_blob: bytes) -> bytes:
-    """A vector stored before schema 8 (float32 bytes) in today's stored form (migration 8 converts them).
+    """An article vector stored before schema 8 (float32 bytes) in today's stored form (migration 8).
 
     >>> vector_from_blob(float16_blob(np.array([0.5, 2.0], np.float32).tobytes())).tolist()
     [0.5, 2.0]

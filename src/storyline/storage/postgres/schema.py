@@ -154,8 +154,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX storyline_stories_line ON storyline_stories(storyline_id);
     CREATE INDEX storyline_stories_step ON storyline_stories(step);
     """,
-    # 4: article and sentence vectors stored as float16, not float32 (SQLite's migration 8): the old rows
-    # converted in place
+    # 4: article vectors stored as float16, not float32 (SQLite's migration 8): the old rows converted in place
     vectors_to_float16,
 )
 

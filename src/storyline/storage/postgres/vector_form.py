@@ -1,5 +1,5 @@
-"""PostgreSQL's migration 4 (SQLite's 8): article and sentence vectors from float32 bytes to today's stored
-form (``storage.stored_form``: float16). The server has no such cast, so the rows are read, converted in
+"""PostgreSQL's migration 4 (SQLite's 8): article vectors from float32 bytes to today's stored form
+(``storage.stored_form``: float16). The server has no such cast, so the rows are read, converted in
 Python and written back, in slices by key: memory stays flat however many rows there are."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from storyline.storage.stored_form import float16_blob
 
 _SLICE = 2000
 # (table, its key columns): each table's rows are visited in key order, one slice after another
-_TABLES = (("vectors", ("article_id",)), ("sentences", ("article_id", "encoder", "idx")))
+_TABLES = (("vectors", ("article_id",)),)
 
 
 def vectors_to_float16(conn: psycopg.Connection) -> None:
-    """Convert every stored vector of ``vectors`` and ``sentences`` (inside the migration's transaction)."""
+    """Convert every stored vector of ``vectors`` (inside the migration's transaction)."""
     for table, key in _TABLES:
         columns = ", ".join(key)
         matches = " AND ".join(f"{column} = %s" for column in key)

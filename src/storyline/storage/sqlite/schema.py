@@ -147,30 +147,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX storyline_stories_line ON storyline_stories(storyline_id);
     CREATE INDEX storyline_stories_step ON storyline_stories(step);
     """,
-    # 8: article and sentence vectors stored as float16 (storage.stored_form.VECTOR_DTYPE), not float32: a
-    # 512-dimension row of 2 KB took a whole 4 KB page. Each table is copied converted (``float16_vector``,
-    # registered by ``migrations.migrate``), so the new rows are packed; the old pages go to the free list,
-    # which later writes reuse (``VACUUM`` hands them back to the disk at once)
+    # 8: article vectors stored as float16 (storage.stored_form.VECTOR_DTYPE), not float32: a 512-dimension
+    # row of 2 KB took a whole 4 KB page. The table is copied converted (``float16_vector``, registered by
+    # ``migrations.migrate``), so the new rows are packed; the old pages go to the free list, which later
+    # writes reuse (``VACUUM`` hands them back to the disk at once)
     """
     CREATE TABLE vectors_f16 (article_id TEXT PRIMARY KEY, encoder TEXT NOT NULL, vector BLOB NOT NULL);
     INSERT INTO vectors_f16(article_id, encoder, vector)
         SELECT article_id, encoder, float16_vector(vector) FROM vectors ORDER BY rowid;
     DROP TABLE vectors;
     ALTER TABLE vectors_f16 RENAME TO vectors;
-    CREATE TABLE sentences_f16 (
-        article_id TEXT NOT NULL,
-        encoder TEXT NOT NULL,
-        idx INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        speaker TEXT,
-        vector BLOB NOT NULL,
-        PRIMARY KEY (article_id, encoder, idx)
-    );
-    INSERT INTO sentences_f16(article_id, encoder, idx, kind, text, speaker, vector)
-        SELECT article_id, encoder, idx, kind, text, speaker, float16_vector(vector) FROM sentences ORDER BY rowid;
-    DROP TABLE sentences;
-    ALTER TABLE sentences_f16 RENAME TO sentences;
     """,
 )
 

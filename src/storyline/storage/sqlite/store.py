@@ -113,6 +113,14 @@ class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows
         """Fold the write-ahead log into the database file and empty it (so the file alone is whole)."""
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def space_by_table(self) -> dict[str, int]:
+        """Bytes of each table and index (whole pages, SQLite's ``dbstat``), biggest first."""
+        try:
+            rows = self._conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC, 1")
+        except sqlite3.OperationalError:  # an SQLite built without dbstat: nothing to tell
+            return {}
+        return {name: int(size) for name, size in rows}
+
     # ---------- counters ----------
     def set_counter(self, name: str, value: int) -> None:
         """Raise a counter to ``value``; a counter never goes backwards."""
