@@ -30,7 +30,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_dbsize  # noqa: E402
 import bench_store  # noqa: E402
+import cli_memory  # noqa: E402
 import synth  # noqa: E402
 from machine import describe as machine  # noqa: E402
 
@@ -454,6 +456,8 @@ def write_results(results: dict, out: Path = HERE) -> None:
             lines.append(f"- once the active window is full ({cap} active stories, {flat['at_stories']} seen): "
                          f"{flat['ms_early']} ms → {flat['ms_late']} ms at {flat['final_stories']} stories, "
                          f"**ratio {flat['ratio']}×** (closed stories cost nothing per new article)")
+    lines += bench_dbsize.report_lines(results.get("db_size"))
+    lines += cli_memory.report_lines(results.get("cli_memory"))
     lines += bench_store.report_lines(results.get("store_backends"))
     (out / "RESULTS.md").write_text("\n".join(lines) + "\n")
 
@@ -501,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
         results["million"] = in_child(scaling, str(synth.write(1_000_000)), 20_000)
     elif (HERE / "million.json").exists():
         results["million"] = json.loads((HERE / "million.json").read_text())
+    print("database size, CLI memory …", file=sys.stderr)
+    results["db_size"] = bench_dbsize.compare([stream_path], 2000 if args.quick else 8000)
+    results["cli_memory"] = cli_memory.measure(synth.write(20_000 if args.quick else 100_000))
     print("store backends …", file=sys.stderr)
     results["store_backends"] = bench_store.compare(stream_path, 400 if args.quick else 2000)
     print(f"  {results['store_backends']}", file=sys.stderr, flush=True)

@@ -222,3 +222,32 @@ def test_auto_encoder_is_the_one_the_database_was_built_with(tmp_path):
     with Engine(path, settings=auto) as engine:  # no encoder given: it must not load USE for a hashing database
         assert engine.encoder.name == "hashing"
         engine.ingest_records(_records(event_rows()[2:4]))
+
+
+def test_an_ingest_that_keeps_no_assignments_counts_them_and_holds_none(tmp_path):
+    rows = event_rows()
+    with _engine(tmp_path / "a.db") as engine:
+        report = engine.ingest_records(_records(rows), keep_assignments=False)
+        stored = engine.store.count_articles()
+    assert report.assignments == [] and report.ingested == stored == len(rows) and report.stories_created > 0
+
+
+def test_the_cli_ingest_keeps_counts_not_every_assignment(tmp_path, monkeypatch):
+    """``storyline ingest`` of a long stream must not hold one Assignment per article (#21: ~276 MB at 1M)."""
+    from click.testing import CliRunner
+
+    from builders import write_jsonl
+    from storyline.cli import main
+
+    reports = []
+    ingest_paths = Engine.ingest_paths
+
+    def spy(self, *args, **kwargs):
+        reports.append(ingest_paths(self, *args, **kwargs))
+        return reports[-1]
+
+    monkeypatch.setattr(Engine, "ingest_paths", spy)
+    source = write_jsonl(tmp_path / "in.jsonl", event_rows())
+    result = CliRunner().invoke(main, ["ingest", str(source), "--db", str(tmp_path / "c.db"), "--encoder", "hashing"])
+    assert result.exit_code == 0, result.output
+    assert reports[0].ingested == len(event_rows()) and reports[0].assignments == []

@@ -8,13 +8,15 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyline import webhooks
 from storyline.cli import main
 from storyline.embed import HashingEncoder, get_encoder
 from storyline.engine import Engine
-from storyline.types import RawRecord
-from storyline.watches import add_watch
+from storyline.types import Assignment, RawRecord
+from storyline.watches import TouchedStories, add_watch, changed_stories
 from webserver import Route, WebServer
 
 QUAKE = [
@@ -175,3 +177,50 @@ def test_closing_an_engine_closes_the_store_even_when_the_preparer_fails(tmp_pat
     with pytest.raises(OSError, match="worker gone"):
         engine.close()
     assert closed == ["store"]
+
+
+def _changed_by_assignments(final_story, assignments) -> list[tuple[str, str]]:
+    """The stories an ingest changed, as they were found from every assignment before #21 (the reference)."""
+    kinds: dict[str, str] = {}
+    for assignment in assignments:
+        touched = [(assignment.story_id, "new" if assignment.is_new else "grown")]
+        touched += [(into, "grown") for _, into in assignment.merged]
+        for story_id, kind in touched:
+            final = final_story(story_id)
+            if kinds.get(final) != "new":
+                kinds[final] = "new" if kind == "new" and final == story_id else kinds.get(final, kind)
+    return list(kinds.items())
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=2)),
+                max_size=12),
+       st.dictionaries(st.integers(0, 5), st.integers(0, 5)))
+def test_the_touched_stories_give_what_every_assignment_gave(steps, merged_into):
+    """A long ingest keeps one entry per story for its watches, not its assignments: the same stories, kinds
+    and order. A story is new at its first assignment; ``merged_into`` says where merged stories went."""
+    seen: set[str] = set()
+    assignments = []
+    for n, (story, merges) in enumerate(steps):
+        story_id = f"s{story}"
+        assignments.append(Assignment(f"a{n}", story_id, 1.0, story_id not in seen,
+                                      merged=tuple((f"s{a}", f"s{b}") for a, b in merges)))
+        seen.add(story_id)
+        seen.update(f"s{b}" for _, b in merges)
+
+    class Finals:
+        def final_story(self, story_id: str) -> str:
+            return f"s{merged_into.get(int(story_id[1:]), int(story_id[1:]))}"
+
+    touched = TouchedStories()
+    touched.add(assignments)
+    found = [(c.story_id, c.kind) for c in changed_stories(Finals(), touched)]  # type: ignore[arg-type]
+    assert found == _changed_by_assignments(Finals().final_story, assignments)
+
+
+def test_a_cli_sized_ingest_that_keeps_no_assignments_still_tells_the_watches(tmp_path):
+    engine = Engine(tmp_path / "w.db", encoder=HashingEncoder())
+    engine.ingest_records([_record(BRIDGE)])
+    add_watch(engine.store, "earthquake", encoder_name=engine.encoder.name)
+    report = engine.ingest_records([_record(QUAKE[0], 1), _record(QUAKE[1], 2)], keep_assignments=False)
+    engine.close()
+    assert report.assignments == [] and report.watch_hits == 1

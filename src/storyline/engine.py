@@ -38,13 +38,14 @@ from storyline.errors import ConfigError, strict_error
 from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
 from storyline.storage import open_store, utcnow
+from storyline.storage.stored_form import as_stored
 from storyline.storylines import StorylineLinker, StorylineUpdate
-from storyline.types import Assignment, RawRecord, Rejection
+from storyline.types import Article, Assignment, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
 
 if TYPE_CHECKING:
-    from storyline.watches import Watcher
+    from storyline.watches import TouchedStories, Watcher
 
 log = logging.getLogger("storyline.engine")
 
@@ -70,7 +71,11 @@ class IngestReport:
     repaired_surrogates: int = 0  # inputs holding lone UTF-16 surrogates, each replaced by U+FFFD
     watch_hits: int = 0  # stories the database's watches caught (storyline.watches)
     watch_error: str = ""  # why the watches could not be matched (the articles are stored all the same)
+    # every article's assignment, when the ingest keeps them (``keep_assignments``; the CLI's ingest of a
+    # stream of any length keeps counts only); the stories touched, for the watches, when the database has some
     assignments: list[Assignment] = field(default_factory=list)
+    keep_assignments: bool = True
+    touched: TouchedStories | None = None
     rejections: list[Rejection] = field(default_factory=list)  # the first REJECTION_SAMPLE; all are counted
     # in `rejected` and stored in the database's `rejections` table
     seconds: float = 0.0
@@ -261,11 +266,12 @@ class Engine:
         stdin: TextIO | None = None,
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
+        keep_assignments: bool = True,
     ) -> IngestReport:
         from storyline.sources import read_paths
 
         records = read_paths(paths, stdin=stdin, max_bytes=self.settings.max_bytes)
-        return self.ingest_records(records, strict=strict, progress=progress)
+        return self.ingest_records(records, strict=strict, progress=progress, keep_assignments=keep_assignments)
 
     def _check_encoder(self) -> None:
         """Refuse to add vectors of another encoder: their cosines to the stored stories mean nothing."""
@@ -282,15 +288,18 @@ class Engine:
         *,
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
+        keep_assignments: bool = True,
     ) -> IngestReport:
         """Ingest a stream of raw records (and count the rejections readers already made), holding the
         database's writer lease throughout: another process's ingest waits for this one, and this one
-        first takes in whatever other processes stored since this engine last looked."""
+        first takes in whatever other processes stored since this engine last looked. Without
+        ``keep_assignments`` the report counts, its memory flat however long the stream."""
         with self.store.writer_lease(timeout=self.writer_wait):
             if self._stale():
                 self._resync()
             try:
-                report = self._ingest_records(records, strict=strict, progress=progress)
+                report = self._ingest_records(records, strict=strict, progress=progress,
+                                              report=IngestReport(keep_assignments=keep_assignments))
             finally:
                 self._generation = self.store.counter(WRITES_COUNTER)  # its own writes, all landed
         self._tell_watches(report)
@@ -299,14 +308,14 @@ class Engine:
     def _tell_watches(self, report: IngestReport) -> None:
         """Let the database's watches see the stories this ingest created or grew (storyline.watches); a
         failure there is logged and reported (``watch_error``), never failing the ingest, whose articles are stored."""
-        if not report.assignments:
+        if not report.ingested:
             return
         try:
-            if self._watcher is None:
-                from storyline.watches import Watcher
+            from storyline.watches import TouchedStories, Watcher
 
+            if self._watcher is None:
                 self._watcher = Watcher(self.store)
-            report.watch_hits += len(self._watcher.after_ingest(report.assignments))
+            report.watch_hits += len(self._watcher.after_ingest(report.touched or TouchedStories()))
         except Exception as exc:
             log.exception("watches: could not match this ingest's stories")
             report.watch_error = f"{type(exc).__name__}: {exc}"
@@ -318,12 +327,15 @@ class Engine:
                     or self.store.last_story_number() != self.story_ids.last)
 
     def _ingest_records(self, records: Iterable[RawRecord | Rejection], *, strict: bool,
-                        progress: Callable[[int], None] | None) -> IngestReport:
+                        progress: Callable[[int], None] | None, report: IngestReport) -> IngestReport:
         self._check_encoder()
-        report = IngestReport()
+        if self.store.list_watches():  # what the watches need of this ingest: its stories, not its articles
+            from storyline.watches import TouchedStories
+
+            report.touched = TouchedStories()
         started = time.perf_counter()
         options = WorkOptions(self.settings.min_words, self.settings.clean_with_encoder, self._dedup.num_perm,
-                              make_item=story_item)
+                              make_item=stored_item)
         try:
             with closing(self.preparer.run(self._batches(records), options)) as pending_batches:
                 for pending in pending_batches:
@@ -416,7 +428,7 @@ class Engine:
         clock.lap("language")
         prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles))
         clock.lap("dedup")
-        vectors = pending.vectors(prepared)
+        vectors = as_stored(pending.vectors(prepared))  # as the store gives them back to a resumed run
         clock.lap("encode")
         items = pending.items(prepared, vectors)
         clock.lap("keys")
@@ -477,7 +489,10 @@ class Engine:
         report.duplicates += sum(1 for p in batch.prepared if p.duplicate_of)
         report.stories_created += len(created)
         report.stories_updated += len(touched - created)
-        report.assignments.extend(batch.assigned.assignments)
+        if report.keep_assignments:
+            report.assignments.extend(batch.assigned.assignments)
+        if report.touched is not None:
+            report.touched.add(batch.assigned.assignments)
         for rejection in batch.rejections:
             report.rejected[rejection.reason] += 1
         room = REJECTION_SAMPLE - len(report.rejections)
@@ -504,6 +519,12 @@ class _StageClock:
         self._totals[stage] += now - self._last
         self._cpu_totals[stage] += now_cpu - self._last_cpu
         self._last, self._last_cpu = now, now_cpu
+
+
+def stored_item(article: Article, vector: np.ndarray) -> StoryItem:
+    """What the clusterer sees of an article, its vector at the stored precision: a run resumed from the
+    database replays the very numbers this one assigned with."""
+    return story_item(article, as_stored(vector))
 
 
 def _checked(rejections: tuple[Rejection, ...], strict: bool) -> tuple[Rejection, ...]:

@@ -12,8 +12,8 @@ stored with the hit and shown by ``storyline watch list``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,7 +26,7 @@ from storyline.types import Assignment
 
 log = logging.getLogger("storyline.watches")
 
-__all__ = ["Changed", "Watcher", "add_watch", "changed_stories", "notice", "remove_watch"]
+__all__ = ["Changed", "TouchedStories", "Watcher", "add_watch", "changed_stories", "notice", "remove_watch"]
 
 
 @dataclass(frozen=True)
@@ -37,18 +37,34 @@ class Changed:
     kind: str
 
 
-def changed_stories(store: Store, assignments: Sequence[Assignment]) -> list[Changed]:
-    """The stories ``assignments`` created or grew, under their final ids (a story merged away on the
-    way is reported as the one it joined), in the order first touched."""
+@dataclass
+class TouchedStories:
+    """The stories an ingest's assignments touched, in the order first touched, each with whether it was
+    created then: one entry per story, not per article, so an ingest of millions keeps what watches need
+    without its assignments. A story is created by its first assignment (nothing touches it before)."""
+
+    created: dict[str, bool] = field(default_factory=dict)
+
+    def add(self, assignments: Iterable[Assignment]) -> None:
+        for assignment in assignments:
+            self.created[assignment.story_id] = self.created.get(assignment.story_id, False) or assignment.is_new
+            for _, into in assignment.merged:
+                self.created.setdefault(into, False)
+
+
+def changed_stories(store: Store, touched: TouchedStories | Sequence[Assignment]) -> list[Changed]:
+    """The stories created or grown (``touched``, or the assignments that touched them), under their final
+    ids, in the order first touched: a story merged away on the way is reported as the one it joined, with
+    the kind of the first story that led to it; a story created and never merged away is new."""
+    if not isinstance(touched, TouchedStories):
+        summary = TouchedStories()
+        summary.add(touched)
+        touched = summary
     kinds: dict[str, str] = {}
-    finals: dict[str, str] = {}  # one lookup per story, not per article
-    for assignment in assignments:
-        touched = [(assignment.story_id, "new" if assignment.is_new else "grown")]
-        touched += [(into, "grown") for _, into in assignment.merged]
-        for story_id, kind in touched:
-            final = finals.get(story_id) or finals.setdefault(story_id, store.final_story(story_id))
-            if kinds.get(final) != "new":
-                kinds[final] = "new" if kind == "new" and final == story_id else kinds.get(final, kind)
+    for story_id, created in touched.created.items():
+        final = store.final_story(story_id)  # one lookup per story, not per article
+        if final not in kinds or (created and final == story_id):
+            kinds[final] = "new" if created else kinds.get(final, "grown")
     return [Changed(story_id, kind) for story_id, kind in kinds.items()]
 
 
@@ -100,15 +116,15 @@ class Watcher:
         self._webhooks: Any = None  # a webhooks.Deliverer, started on the first notice
         self._prepared = False  # the text index exists (made once per watcher)
 
-    def after_ingest(self, assignments: Sequence[Assignment]) -> list[WatchHit]:
-        """Record what the watches catch among the stories ``assignments`` created or grew; queue the
-        notices. Cheap when nothing changed or no watch exists (one read)."""
-        if not assignments:
+    def after_ingest(self, touched: TouchedStories | Sequence[Assignment]) -> list[WatchHit]:
+        """Record what the watches catch among the stories an ingest created or grew (``touched``, or its
+        assignments); queue the notices. Cheap when nothing changed or no watch exists (one read)."""
+        if not (touched.created if isinstance(touched, TouchedStories) else touched):
             return []
         watches = self.store.list_watches()
         if not watches:
             return []
-        changed = changed_stories(self.store, assignments)
+        changed = changed_stories(self.store, touched)
         kinds = {c.story_id: c.kind for c in changed}
         if not self._prepared:
             self.store.prepare_reads()

@@ -25,6 +25,7 @@ from storyline.storage.rows import StorylineUpdate
 WRITES_COUNTER = "writes"
 # Headline choice reads member vectors; past this many members, the newest ones speak for the story.
 _HEADLINE_SAMPLE = 100
+_HEADLINE_TIE = 1e-4  # centrality scores closer than this are a tie
 
 
 def available(store: Store) -> bool:
@@ -183,7 +184,10 @@ def _set_headline(store: Store, story_id: str, members: list[tuple[str, str, np.
         best = 0  # a story's first member is its headline: most stories start with one article in a batch
         if len(titled) > 1:
             matrix = np.stack([vec for _, _, vec in titled])
-            best = int(np.argmax(matrix @ matrix.mean(axis=0)))
+            scores = matrix @ matrix.mean(axis=0)
+            # the oldest of the titles within rounding of the best: float16 vectors (storage.stored_form) move a
+            # score by ~1e-5, and must not decide a tie (a story of two is always one)
+            best = int(np.flatnonzero(scores >= scores.max() - _HEADLINE_TIE)[0])
         headline, headline_id = titled[best][1], titled[best][0]
     elif members:
         headline_id = members[0][0]

@@ -115,6 +115,14 @@ def test_article_round_trip_keeps_every_field(store):
     assert store.hash_of("a1") == "h-a1" and store.hash_of("nope") is None
 
 
+def test_the_space_of_each_table_is_told_biggest_first(store):
+    _add(store, "s1", 1, *[_article(f"a{n}", text="Body text here. " * 50) for n in range(40)])
+    store.checkpoint()
+    space = store.space_by_table()
+    assert space["articles"] > 0 and space["vectors"] > 0
+    assert list(space.values()) == sorted(space.values(), reverse=True)
+
+
 def test_a_batch_of_articles_keeps_order_links_vectors_and_signatures(store):
     one, two = _article("a1", url="https://x.example/1", extra={"k": 1}), _article("a2", source="y.example")
     with store.transaction():

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pytest
 
@@ -99,6 +100,40 @@ def test_reading_a_missing_store_creates_nothing(postgres_url):
         open_existing(postgres_url)
     with psycopg.connect(postgres_url) as conn:
         assert conn.execute("SELECT to_regclass('storyline_migrations')").fetchone() == (None,)
+
+
+def test_vectors_stored_as_float32_are_converted_by_migration_4(postgres_url):
+    """A schema left at version 3 (float32 vectors, as before #21) opens with the same article vectors, now
+    float16; the briefs' sentence vectors stay as they were."""
+    from datetime import UTC, datetime
+
+    from storyline.storage.postgres.schema import MIGRATIONS
+    from storyline.types import Article
+
+    store = open_store(postgres_url)
+    rng = np.random.default_rng(0)
+    vectors = {f"a{n}": rng.normal(size=8).astype(np.float32) for n in range(5)}
+    with store.transaction():
+        store.create_story("s1", 1)
+        store.insert_articles([(Article(id=a, title=a, text="Body.", lang="en", content_hash=a, origin=f"t:{a}",
+                                        ingested=datetime(2026, 3, 1, tzinfo=UTC)), "s1", 1.0, None, v,
+                                np.arange(4, dtype=np.uint32)) for a, v in vectors.items()], "test")
+        store.replace_sentences("a1", "test", [("sentence", "One.", None, vectors["a2"])])
+    store.close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # as a Storyline before migration 4 wrote it
+        for a, v in vectors.items():
+            conn.execute("UPDATE vectors SET vector=%s WHERE article_id=%s", (v.tobytes(), a))
+        conn.execute("DELETE FROM storyline_migrations WHERE version=4")
+    store = open_store(postgres_url)
+    try:
+        assert store.schema_version() == len(MIGRATIONS)
+        found = store.get_vectors(list(vectors))
+        assert all(np.allclose(found[a], v, atol=1e-3) and not np.array_equal(found[a], v) for a, v in vectors.items())
+        assert np.array_equal(store.sentence_vectors(["a1"], "test")["a1"]["One."], vectors["a2"])  # kept float32
+    finally:
+        store.close()
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT DISTINCT length(vector) FROM vectors").fetchall() == [(16,)]
 
 
 def test_an_unreachable_server_is_a_clear_error(tmp_path):

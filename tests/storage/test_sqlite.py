@@ -4,12 +4,13 @@ a full recompute. What every backend must do is in test_contract.py."""
 import sqlite3
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from builders import database_at_version
+from builders import database_at_version, event_rows
 from storyline.errors import StoreError
 from storyline.storage import open_store, to_iso
 from storyline.storage.sqlite.schema import MIGRATIONS
@@ -44,6 +45,48 @@ def test_an_older_database_is_migrated_in_place(tmp_path):
     with sqlite3.connect(path) as conn:
         indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "articles_story" in indexes and "articles_hash" not in indexes
+
+
+def _as_written_before_migration_8(path) -> None:
+    """Rewrite a database's article vectors as float32 bytes, its version 7: the file an older Storyline left
+    (the same values, so what it shows must come back unchanged)."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT rowid, vector FROM vectors").fetchall()
+        conn.executemany("UPDATE vectors SET vector=? WHERE rowid=?",
+                         [(np.frombuffer(blob, "<f2").astype("<f4").tobytes(), rowid) for rowid, blob in rows])
+        conn.execute("PRAGMA user_version=7")
+
+
+def _vector_bytes(path) -> dict[str, set[int]]:
+    with sqlite3.connect(path) as conn:
+        return {table: {n for (n,) in conn.execute(f"SELECT DISTINCT length(vector) FROM {table}")}
+                for table in ("vectors", "sentences")}
+
+
+def test_a_schema_7_database_keeps_its_stories_and_brief_through_the_float16_migration(tmp_path):
+    from storyline.briefs import build_brief
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.types import RawRecord
+
+    path = tmp_path / "old.db"
+    with Engine(path, encoder=HashingEncoder()) as engine:
+        engine.ingest_records([RawRecord(origin=f"t:{k}", **{f: v for f, v in row.items() if f != "story"})
+                               for k, row in enumerate(event_rows())])
+        stories = [(s.id, s.size, s.headline) for s in engine.store.list_stories()]
+        story_id = max(stories, key=lambda s: s[1])[0]
+        brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
+        vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
+    _as_written_before_migration_8(path)
+    assert _vector_bytes(path) == {"vectors": {4 * 256}, "sentences": {4 * 256}}
+    with Engine(path, encoder=HashingEncoder()) as engine:
+        store = engine.store
+        assert store.schema_version() == len(MIGRATIONS)
+        assert [(s.id, s.size, s.headline) for s in store.list_stories()] == stories
+        again = store.get_vectors(list(vectors))
+        assert all(np.array_equal(again[a], v) for a, v in vectors.items())
+        assert build_brief(store, story_id, encoder=HashingEncoder()) == brief
+    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {4 * 256}}  # briefs' cache: float32
 
 
 def test_newer_schema_is_refused_with_hint(tmp_path):

@@ -77,7 +77,8 @@ def ingest(paths, db, strict, encoder, batch_size, dask):
     with open_engine(db, encoder=encoder, batch_size=batch_size, dask=dask) as engine:
         total = _count_inputs(paths) if sys.stderr.isatty() else None  # counting reads the input once more
         with _progress_bar(total) as bar:
-            report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update)
+            # counts, not every article's assignment: memory stays flat over a stream of any length
+            report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update, keep_assignments=False)
     click.echo(report.summary())
     if report.seen == 0:
         click.echo("note: the input held no articles (empty files, blank lines or an empty stdin)", err=True)
@@ -243,7 +244,7 @@ def eval_stories(path, as_json, encoder, db):
             engine.encoder.encode(["warm up"])
             with _progress_bar(len(gold)) as bar:
                 started = time.perf_counter()
-                report = engine.ingest_paths([path], progress=bar.update)
+                report = engine.ingest_paths([path], progress=bar.update, keep_assignments=False)
                 elapsed = time.perf_counter() - started
             origin_of, lang_of, time_of = {}, {}, {}
             for placed in engine.store.article_summaries():

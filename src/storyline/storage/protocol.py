@@ -61,6 +61,10 @@ class Database(Protocol):
         """Make the stored file(s) whole on disk now (SQLite: fold the write-ahead log in)."""
         ...
 
+    def space_by_table(self) -> dict[str, int]:
+        """Bytes each table and index takes, biggest first (what to shrink; benchmarks/bench_dbsize.py)."""
+        ...
+
     def shared_connections(self) -> bool:
         """True if a second store opened on ``path`` sees the same database and may write while this
         one reads (so a background writer thread can have its own)."""

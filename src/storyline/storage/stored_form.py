@@ -1,5 +1,6 @@
-"""The stored form both backends share, in Python: an article to and from its columns, a story's summed
-member vectors, an event's first sentence. One home for it, whatever SQL wrote or read the rows."""
+"""The stored form both backends share, in Python: an article to and from its columns, a vector to and from
+its bytes, a story's summed member vectors, an event's first sentence. One home for it, whatever SQL wrote
+or read the rows."""
 
 from __future__ import annotations
 
@@ -43,17 +44,55 @@ def article_values(article: Article, story_id: str, similarity: float, duplicate
     )
 
 
-def sums_by_story(rows: Iterable[tuple[Any, str, str, bytes]]) -> dict[str, tuple[str, np.ndarray, int]]:
-    """(seq, story id, encoder, float32 vector bytes) rows → story id: (encoder, sum of vectors, count).
+# The precision of a stored article vector (schema 8 on; float32 before): half the bytes, so a 512-dimension
+# row fits a quarter of a 4 KB page, not a whole one. Its rounding moves a cosine by ~1e-4 (every labelled
+# set's partition unchanged: benchmarks/RESULTS.md).
+VECTOR_DTYPE = np.dtype("<f2")
+# Sentence vectors cached for briefs stay float32: at float16 the demo's brief cites the other of two
+# near-copies for one sentence (a tie the rounding breaks the other way), and briefs must not change.
+SENTENCE_DTYPE = np.dtype("<f4")
 
-    >>> one, two = np.ones(2, np.float32).tobytes(), np.full(2, 2, np.float32).tobytes()
+
+def vector_blob(vector: np.ndarray, dtype: np.dtype = VECTOR_DTYPE) -> bytes:
+    """The stored bytes of a vector (an article's by default)."""
+    return np.asarray(vector, dtype=np.float32).astype(dtype).tobytes()
+
+
+def vector_from_blob(blob: bytes, dtype: np.dtype = VECTOR_DTYPE) -> np.ndarray:
+    """A stored vector back as float32: for an article's, exactly ``as_stored`` of the vector written.
+
+    >>> vector_from_blob(vector_blob(np.array([0.1, -1.0], np.float32))).tolist()
+    [0.0999755859375, -1.0]
+    """
+    return np.frombuffer(blob, dtype=dtype).astype(np.float32)
+
+
+def as_stored(vectors: np.ndarray) -> np.ndarray:
+    """Article vectors (float32) rounded to the stored precision: what the database gives back for them. The
+    engine assigns with these from the start, so a resumed run replays the very numbers the first one used."""
+    return np.asarray(vectors, dtype=np.float32).astype(VECTOR_DTYPE).astype(np.float32)
+
+
+def float16_blob(float32_blob: bytes) -> bytes:
+    """An article vector stored before schema 8 (float32 bytes) in today's stored form (migration 8).
+
+    >>> vector_from_blob(float16_blob(np.array([0.5, 2.0], np.float32).tobytes())).tolist()
+    [0.5, 2.0]
+    """
+    return vector_blob(np.frombuffer(float32_blob, dtype="<f4"))
+
+
+def sums_by_story(rows: Iterable[tuple[Any, str, str, bytes]]) -> dict[str, tuple[str, np.ndarray, int]]:
+    """(seq, story id, encoder, stored vector bytes) rows → story id: (encoder, float32 sum of vectors, count).
+
+    >>> one, two = vector_blob(np.ones(2)), vector_blob(np.full(2, 2))
     >>> sums = sums_by_story([(1, "s1", "use", one), (2, "s1", "use", two), (3, "s2", "use", one)])
     >>> {k: (e, v.tolist(), n) for k, (e, v, n) in sums.items()}
     {'s1': ('use', [3.0, 3.0], 2), 's2': ('use', [1.0, 1.0], 1)}
     """
     sums: dict[str, tuple[str, np.ndarray, int]] = {}
     for _, story_id, encoder, blob in rows:
-        vector = np.frombuffer(blob, dtype=np.float32)
+        vector = vector_from_blob(blob)
         found = sums.get(story_id)
         sums[story_id] = (encoder, vector.copy(), 1) if found is None else (encoder, found[1] + vector, found[2] + 1)
     return sums

@@ -1,5 +1,5 @@
 """Articles, their vectors and MinHash signatures in PostgreSQL (tables ``articles``, ``vectors``,
-``minhashes``); vectors and signatures are float32/uint32 bytes, as in SQLite."""
+``minhashes``); vectors and signatures are stored as in SQLite (``stored_form``: float16, uint32 bytes)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from storyline.dates import from_iso
 from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import ArticleRow
 from storyline.storage.rows import ArticleSummary
-from storyline.storage.stored_form import ARTICLE_COLUMNS, article_from_row, article_values
+from storyline.storage.stored_form import (
+    ARTICLE_COLUMNS,
+    article_from_row,
+    article_values,
+    vector_blob,
+    vector_from_blob,
+)
 from storyline.types import Article
 
 _INSERT_ARTICLE = (
@@ -40,7 +46,7 @@ class ArticleRows(Connected):
             )
             cur.executemany(
                 _INSERT_VECTOR,
-                [(a.id, encoder, np.asarray(v, dtype=np.float32).tobytes()) for a, _, _, _, v, _ in rows],
+                [(a.id, encoder, vector_blob(v)) for a, _, _, _, v, _ in rows],
             )
             cur.executemany(
                 "INSERT INTO minhashes(article_id, signature) VALUES(%s,%s)"
@@ -49,7 +55,7 @@ class ArticleRows(Connected):
             )
 
     def insert_vector(self, article_id: str, encoder: str, vector: np.ndarray) -> None:
-        self._conn.execute(_INSERT_VECTOR, (article_id, encoder, np.asarray(vector, dtype=np.float32).tobytes()))
+        self._conn.execute(_INSERT_VECTOR, (article_id, encoder, vector_blob(vector)))
 
     def hash_of(self, article_id: str) -> str | None:
         found = self._conn.execute("SELECT content_hash FROM articles WHERE id=%s", (article_id,)).fetchone()
@@ -80,13 +86,13 @@ class ArticleRows(Connected):
 
     def get_vector(self, article_id: str) -> np.ndarray | None:
         found = self._conn.execute("SELECT vector FROM vectors WHERE article_id=%s", (article_id,)).fetchone()
-        return np.frombuffer(found[0], dtype=np.float32) if found else None
+        return vector_from_blob(found[0]) if found else None
 
     def get_vectors(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
         rows = self._conn.execute(
             "SELECT article_id, vector FROM vectors WHERE article_id = ANY(%s::text[])", (list(article_ids),)
         )
-        return {article_id: np.frombuffer(blob, dtype=np.float32) for article_id, blob in rows}
+        return {article_id: vector_from_blob(blob) for article_id, blob in rows}
 
     def iter_minhashes(self, last: int) -> Iterator[tuple[str, np.ndarray, str | None]]:
         """The newest ``last`` signatures, oldest first, with each article's duplicate link."""

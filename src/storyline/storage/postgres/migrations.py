@@ -40,6 +40,10 @@ def migrate(conn: psycopg.Connection, schema: str, shown: str, *, create_schema:
             conn.execute(_VERSIONS)
             locked = schema_version(conn)
             if locked < len(MIGRATIONS):
-                conn.execute(MIGRATIONS[locked])  # many statements, no parameters: the simple query protocol
+                step = MIGRATIONS[locked]
+                if callable(step):
+                    step(conn)
+                else:
+                    conn.execute(step)  # many statements, no parameters: the simple query protocol
                 conn.execute("INSERT INTO storyline_migrations(version, applied) VALUES (%s, %s)",
                              (locked + 1, to_iso(utcnow())))

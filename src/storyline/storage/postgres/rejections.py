@@ -9,6 +9,7 @@ import numpy as np
 
 from storyline.dates import to_iso, utcnow
 from storyline.storage.postgres.base import Connected
+from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob, vector_from_blob
 
 # Characters of a rejection's detail that are kept (a whole bad input is no detail)
 DETAIL_CHARS = 2000
@@ -49,7 +50,7 @@ class SentenceRows(Connected):
             (encoder, list(article_ids)),
         )
         for article_id, text, blob in rows:
-            found.setdefault(article_id, {})[text] = np.frombuffer(blob, dtype=np.float32)
+            found.setdefault(article_id, {})[text] = vector_from_blob(blob, SENTENCE_DTYPE)
         return found
 
     def replace_sentences(
@@ -63,7 +64,7 @@ class SentenceRows(Connected):
                 " VALUES(%s,%s,%s,%s,%s,%s,%s)",
                 [
                     (article_id, encoder, idx, kind, text, speaker,
-                     np.asarray(vec, dtype=np.float32).tobytes())
+                     vector_blob(vec, SENTENCE_DTYPE))
                     for idx, (kind, text, speaker, vec) in enumerate(rows)
                 ],
             )

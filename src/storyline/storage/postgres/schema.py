@@ -4,15 +4,24 @@ rows of ``storyline_migrations``), and the indexes the web's reads make on first
 Migration 1 is the SQLite schema as its migrations 1–5 left it, with the fetch tables and the
 text-search table in it from the start. Times stay ISO text (as in SQLite, so they sort and show
 the same); ids and times compare byte-wise (``COLLATE "C"``) whatever the server's locale. Vectors and
-MinHash signatures are float32/uint32 bytes (``bytea``), as in SQLite. Append new migrations at the
-end; never edit one that has shipped.
+MinHash signatures are stored as in SQLite (``bytea``; ``storage.stored_form``). A migration is SQL, or a
+function of the connection for what SQL cannot do. Append new migrations at the end; never edit one that
+has shipped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import psycopg
+
+from storyline.storage.postgres.vector_form import vectors_to_float16
+
 _C = 'TEXT COLLATE "C"'
 
-MIGRATIONS: tuple[str, ...] = (
+Migration = str | Callable[[psycopg.Connection], None]
+
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: the core schema, fetch state and text search
     f"""
     CREATE TABLE articles (
@@ -145,6 +154,8 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX storyline_stories_line ON storyline_stories(storyline_id);
     CREATE INDEX storyline_stories_step ON storyline_stories(step);
     """,
+    # 4: article vectors stored as float16, not float32 (SQLite's migration 8): the old rows converted in place
+    vectors_to_float16,
 )
 
 # The story list's indexes (made by ``prepare_reads``; IF NOT EXISTS, so idempotent, and an ingest that

@@ -91,6 +91,14 @@ class PostgresStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRo
     def checkpoint(self) -> None:
         """Nothing to do: a committed transaction is the server's to keep."""
 
+    def space_by_table(self) -> dict[str, int]:
+        """Bytes of each table (its TOAST data included) and index of the store's schema, biggest first."""
+        rows = self._conn.execute(
+            "SELECT c.relname, pg_relation_size(c.oid) + COALESCE(pg_relation_size(c.reltoastrelid), 0)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i') ORDER BY 2 DESC, 1").fetchall()
+        return {name: int(size) for name, size in rows}
+
     def shared_connections(self) -> bool:
         """True: every connection sees the same database, and readers never block the writer."""
         return True

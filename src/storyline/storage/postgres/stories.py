@@ -13,6 +13,7 @@ import numpy as np
 from storyline.dates import from_iso, to_iso, utcnow
 from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import MemberFacts
+from storyline.storage.stored_form import vector_from_blob
 from storyline.types import Story
 
 # a text array column with the values of a parameter added, each once, in code point order (as Python sorts)
@@ -97,7 +98,7 @@ class StoryRows(Connected):
             (story_id, last),
         ).fetchall()
         return [
-            (aid, title, None if blob is None else np.frombuffer(blob, dtype=np.float32))
+            (aid, title, None if blob is None else vector_from_blob(blob))
             for aid, title, blob in reversed(rows)
         ]
 

@@ -11,7 +11,13 @@ from storyline.dates import from_iso
 from storyline.storage.protocol import ArticleRow
 from storyline.storage.rows import ArticleSummary
 from storyline.storage.sqlite.base import Connected, in_chunks
-from storyline.storage.stored_form import ARTICLE_COLUMNS, article_from_row, article_values
+from storyline.storage.stored_form import (
+    ARTICLE_COLUMNS,
+    article_from_row,
+    article_values,
+    vector_blob,
+    vector_from_blob,
+)
 from storyline.types import Article
 
 _INSERT_ARTICLE = (
@@ -36,7 +42,7 @@ class ArticleRows(Connected):
         )
         self._conn.executemany(
             _INSERT_VECTOR,
-            [(a.id, encoder, np.asarray(v, dtype=np.float32).tobytes()) for a, _, _, _, v, _ in rows],
+            [(a.id, encoder, vector_blob(v)) for a, _, _, _, v, _ in rows],
         )
         self._conn.executemany(
             "INSERT OR REPLACE INTO minhashes(article_id, signature) VALUES(?,?)",
@@ -44,7 +50,7 @@ class ArticleRows(Connected):
         )
 
     def insert_vector(self, article_id: str, encoder: str, vector: np.ndarray) -> None:
-        self._conn.execute(_INSERT_VECTOR, (article_id, encoder, np.asarray(vector, dtype=np.float32).tobytes()))
+        self._conn.execute(_INSERT_VECTOR, (article_id, encoder, vector_blob(vector)))
 
     def hash_of(self, article_id: str) -> str | None:
         found = self._conn.execute("SELECT content_hash FROM articles WHERE id=?", (article_id,)).fetchone()
@@ -75,7 +81,7 @@ class ArticleRows(Connected):
 
     def get_vector(self, article_id: str) -> np.ndarray | None:
         found = self._conn.execute("SELECT vector FROM vectors WHERE article_id=?", (article_id,)).fetchone()
-        return np.frombuffer(found[0], dtype=np.float32) if found else None
+        return vector_from_blob(found[0]) if found else None
 
     def get_vectors(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -84,7 +90,7 @@ class ArticleRows(Connected):
                 f"SELECT article_id, vector FROM vectors WHERE article_id IN ({marks})", chunk
             )
             for article_id, blob in rows:
-                found[article_id] = np.frombuffer(blob, dtype=np.float32)
+                found[article_id] = vector_from_blob(blob)
         return found
 
     def iter_minhashes(self, last: int) -> Iterator[tuple[str, np.ndarray, str | None]]:

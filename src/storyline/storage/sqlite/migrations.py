@@ -6,6 +6,7 @@ import sqlite3
 
 from storyline.errors import StoreError
 from storyline.storage.sqlite.schema import MIGRATIONS
+from storyline.storage.stored_form import float16_blob
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -15,6 +16,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection, path: str) -> None:
     """Run the migrations this database lacks, one transaction each. The version is read again
     inside the transaction: another process opening the same new file may have just run it."""
+    conn.create_function("float16_vector", 1, float16_blob, deterministic=True)  # migration 8's conversion
     while True:
         version = schema_version(conn)
         if version > len(MIGRATIONS):

@@ -9,6 +9,7 @@ import numpy as np
 
 from storyline.dates import to_iso, utcnow
 from storyline.storage.sqlite.base import Connected, in_chunks
+from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob, vector_from_blob
 
 # Characters of a rejection's detail that are kept (a whole bad input is no detail)
 DETAIL_CHARS = 2000
@@ -43,7 +44,7 @@ class SentenceRows(Connected):
                 [encoder, *chunk],
             )
             for article_id, text, blob in rows:
-                found.setdefault(article_id, {})[text] = np.frombuffer(blob, dtype=np.float32)
+                found.setdefault(article_id, {})[text] = vector_from_blob(blob, SENTENCE_DTYPE)
         return found
 
     def replace_sentences(
@@ -55,7 +56,7 @@ class SentenceRows(Connected):
             "INSERT INTO sentences(article_id, encoder, idx, kind, text, speaker, vector)"
             " VALUES(?,?,?,?,?,?,?)",
             [
-                (article_id, encoder, idx, kind, text, speaker, np.asarray(vec, dtype=np.float32).tobytes())
+                (article_id, encoder, idx, kind, text, speaker, vector_blob(vec, SENTENCE_DTYPE))
                 for idx, (kind, text, speaker, vec) in enumerate(rows)
             ],
         )

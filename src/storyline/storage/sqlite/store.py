@@ -18,6 +18,7 @@ from storyline.storage.sqlite.fetch_log import FetchRows
 from storyline.storage.sqlite.meaning import MeaningRows
 from storyline.storage.sqlite.migrations import migrate, schema_version
 from storyline.storage.sqlite.rejections import RejectionRows, SentenceRows
+from storyline.storage.sqlite.schema import PAGE_SIZE
 from storyline.storage.sqlite.stories import StoryRows
 from storyline.storage.sqlite.storylines import StorylineRows
 from storyline.storage.sqlite.watches import WatchRows
@@ -54,6 +55,7 @@ class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows
                 hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an existing folder")
         try:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file's; an existing one keeps its own
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA busy_timeout=10000")
@@ -110,6 +112,14 @@ class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file and empty it (so the file alone is whole)."""
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def space_by_table(self) -> dict[str, int]:
+        """Bytes of each table and index (whole pages, SQLite's ``dbstat``), biggest first."""
+        try:
+            rows = self._conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC, 1")
+        except sqlite3.OperationalError:  # an SQLite built without dbstat: nothing to tell
+            return {}
+        return {name: int(size) for name, size in rows}
 
     # ---------- counters ----------
     def set_counter(self, name: str, value: int) -> None:

@@ -12,6 +12,7 @@ import numpy as np
 from storyline.dates import from_iso, to_iso, utcnow
 from storyline.storage.protocol import MemberFacts
 from storyline.storage.sqlite.base import Connected
+from storyline.storage.stored_form import vector_from_blob
 from storyline.types import Story
 
 _STORY_COLUMNS = "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
@@ -91,7 +92,7 @@ class StoryRows(Connected):
             (story_id, last),
         ).fetchall()
         return [
-            (aid, title, None if blob is None else np.frombuffer(blob, dtype=np.float32))
+            (aid, title, None if blob is None else vector_from_blob(blob))
             for aid, title, blob in reversed(rows)
         ]
 
