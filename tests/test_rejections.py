@@ -11,7 +11,8 @@ import tracemalloc
 
 from builders import database_at_version
 from storyline.embed import HashingEncoder
-from storyline.engine import REJECTION_SAMPLE, Engine
+from storyline.engine import Engine
+from storyline.ingest_report import REJECTION_SAMPLE
 from storyline.settings import Settings
 from storyline.storage import open_store
 
