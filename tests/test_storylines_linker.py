@@ -95,3 +95,74 @@ def test_other_victims_ages_count_against_a_link():
     linker.link([_item("a2", shared | {"n:graff"}, 8, frozenset({17, 44}))], [Assignment("a2", "s2", 1.0, True)], [])
     linker.link([_item("a3", shared | {"n:court"}, 12, frozenset({38}))], [Assignment("a3", "s3", 1.0, True)], [])
     assert [linker.storyline_of(s) for s in ("s1", "s2", "s3")] == ["L1", "L2", "L1"]
+
+
+def _weighed_in_full(linker: StorylineLinker, story) -> str | None:
+    """The rule as first written: every storyline sharing a name weighed (the linker prunes: same answer)."""
+    import math
+
+    from storyline.storylines.evidence import LinkEvidence, ages_conflict, gap_days, is_age, links, name_weight
+
+    params = linker.params
+    if len(story.own) < params.min_shared:
+        return None
+    held = len(linker._stories)
+    weights = [(name, name_weight(linker._naming[name], held, params.prior_stories))
+               for name in sorted(story.own) if not is_age(name)]
+    ages = {name for name in story.own if is_age(name)}
+    total = math.fsum(weight for _, weight in weights)
+    shared: dict[str, list] = {}
+    for name, weight in weights:
+        lines = linker._index.get(name, set())
+        if len(lines) > 50:
+            continue
+        for line_id in lines:
+            hit = shared.setdefault(line_id, [0, 0.0])
+            hit[0], hit[1] = hit[0] + 1, hit[1] + weight
+    shared.pop(story.line or "", None)
+    best, best_key = None, (0.0, 0)
+    for line_id, (count, weight) in shared.items():
+        if count < params.min_shared or total <= 0:
+            continue
+        line = linker._lines[line_id]
+        if ages and ages_conflict(ages, set(line.names) | set(line.ages)):
+            continue
+        evidence = LinkEvidence(count, weight / total, gap_days(story.first, story.last, line.first, line.last))
+        if links(evidence, params.min_shared, params.min_share, params.max_gap_days) \
+                and (best is None or (evidence.share, -line.number) > best_key):
+            best, best_key = line_id, (evidence.share, -line.number)
+    return best
+
+
+def test_the_pruned_search_picks_what_weighing_every_candidate_picks():
+    """Only storylines that can reach ``min_share`` are weighed (the cost target of #20): on a random stream
+    of names drawn from a small vocabulary (many candidates per story), every placement is the same."""
+    import random
+
+    rng = random.Random(7)
+    vocabulary = [f"n:{k}" for k in range(60)]
+    params = StorylineParams(min_shared=2, min_share=0.4, max_gap_days=30.0, name_share=0.25, max_names=40,
+                             prior_stories=20.0, max_held=1000)
+
+    class Checked(StorylineLinker):
+        decisions = 0
+
+        def _best_line(self, story):
+            chosen = super()._best_line(story)
+            assert chosen == _weighed_in_full(self, story)
+            Checked.decisions += chosen is not None
+            return chosen
+
+    linker = Checked(params)
+    article = 0
+    for day in range(40):
+        placed, items = [], []
+        for _ in range(12):
+            article += 1
+            story = f"s{rng.randrange(1, 6 * (day + 2))}"
+            names = set(rng.sample(vocabulary[:20], 2) + rng.sample(vocabulary, rng.randrange(1, 6)))
+            ages = frozenset(rng.sample(range(18, 30), 1)) if rng.random() < 0.2 else frozenset()
+            items.append(_item(f"a{article}", names, day + rng.random(), ages))
+            placed.append(Assignment(f"a{article}", story, 1.0, False))
+        linker.link(items, placed, ())
+    assert Checked.decisions > 50  # the stream links often: the comparison was not vacuous

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 
 from storyline.clustering import StoryItem, item_keys
 from storyline.storage.rows import StorylineUpdate, StoryLink
@@ -23,7 +24,8 @@ from storyline.storylines.evidence import (
     gap_days,
     is_age,
     links,
-    name_weight,
+    name_weights,
+    names_and_ages,
     own_names,
 )
 from storyline.storylines.params import StorylineParams
@@ -32,6 +34,7 @@ from storyline.types import Assignment
 _NUMBERED = re.compile(r"^L(\d+)$")
 # a name more storylines than this carry is no lead to candidates (its weight is small anyway)
 _MAX_CANDIDATES_PER_NAME = 50
+_NO_LINES: frozenset[str] = frozenset()
 
 
 def storyline_id(number: int) -> str:
@@ -49,7 +52,7 @@ def storyline_number(line_id: str) -> int:
 
 
 class _Story:
-    __slots__ = ("first", "last", "line", "names", "own", "size", "step")
+    __slots__ = ("first", "last", "line", "names", "own", "own_ages", "own_names", "size", "step")
 
     def __init__(self) -> None:
         self.names: Counter[str] = Counter()
@@ -58,16 +61,20 @@ class _Story:
         self.last: float | None = None
         self.line: str | None = None
         self.own: frozenset[str] = frozenset()
+        # ``own`` split once when it changes, not on every placement: names in one fixed order, and ages
+        self.own_names: tuple[str, ...] = ()
+        self.own_ages: frozenset[str] = frozenset()
         self.step = 0
 
 
 class _Line:
-    __slots__ = ("first", "last", "names", "number", "stories")
+    __slots__ = ("ages", "first", "last", "names", "number", "stories")
 
     def __init__(self, number: int) -> None:
         self.number = number
         self.stories: set[str] = set()
-        self.names: Counter[str] = Counter()  # how many of its stories own each name
+        self.names: dict[str, int] = {}  # how many of its stories own each name
+        self.ages: dict[str, int] = {}  # how many of its stories own each age (apart: the age test reads only these)
         self.first: float | None = None
         self.last: float | None = None
 
@@ -81,7 +88,7 @@ class StorylineLinker:
         self.step = 0
         self._stories: dict[str, _Story] = {}
         self._lines: dict[str, _Line] = {}
-        self._index: dict[str, set[str]] = {}  # name -> storylines whose stories own it
+        self._index: dict[str, set[str]] = {}  # name (not age) -> storylines whose stories own it
         self._naming: Counter[str] = Counter()  # name -> held stories owning it
 
     # ---------- state ----------
@@ -142,7 +149,8 @@ class StorylineLinker:
     def _add_item(self, story: _Story, item: StoryItem) -> None:
         keys = item.keys or item_keys(item.title, item.text, item.lang)
         story.names.update(keys.rare)
-        story.names.update(age_key(age) for age in keys.ages)
+        if keys.ages:
+            story.names.update(age_key(age) for age in keys.ages)
         story.size += 1
         if len(story.names) > 2 * self.params.max_names:  # pruned now and then, not on every article
             story.names = Counter(dict(_most_named(story.names, self.params.max_names)))
@@ -171,33 +179,31 @@ class StorylineLinker:
         params = self.params
         if len(story.own) < params.min_shared:  # ages included: an upper bound of its names
             return None
-        held = len(self._stories)
-        # sorted: the sums below add in one order in every process, so a restart decides as the run did
-        weights = [(name, name_weight(self._naming[name], held, params.prior_stories))
-                   for name in sorted(story.own) if not is_age(name)]
-        ages = {name for name in story.own if is_age(name)}
-        total = math.fsum(weight for _, weight in weights)
-        shared: dict[str, list] = {}  # storyline -> [shared names, their weight]
-        for name, weight in weights:
-            lines = self._index.get(name, ())  # ages are in the index too, but never looked up
-            if len(lines) > _MAX_CANDIDATES_PER_NAME:
-                continue
-            for line_id in lines:
-                hit = shared.get(line_id)
-                if hit is None:
-                    shared[line_id] = [1, weight]
-                else:
-                    hit[0] += 1
-                    hit[1] += weight
-        shared.pop(story.line or "", None)
+        held, naming, index = len(self._stories), self._naming, self._index
+        # in sorted order: the sums below add in one order in every process, so a restart decides as the run did
+        weights = name_weights([naming[name] for name in story.own_names], held, params.prior_stories)
+        total = math.fsum(weights)
+        if total <= 0:
+            return None
+        leads = [(weight, lines) for name, weight in zip(story.own_names, weights, strict=True)
+                 if len(lines := index.get(name, _NO_LINES)) <= _MAX_CANDIDATES_PER_NAME]
+        candidates = _able_to_reach(leads, params.min_share * total)
+        candidates.discard(story.line or "")
+        if not candidates:
+            return None
+        shared: dict[str, float] = {}  # storyline -> the weight of the names it shares, added in name order
+        for weight, lines in leads:
+            for line_id in candidates.intersection(lines):
+                shared[line_id] = shared.get(line_id, 0.0) + weight
         best, best_key = None, (0.0, 0)
-        for line_id, (count, weight) in shared.items():
-            if count < params.min_shared or total <= 0:
-                continue
+        # ``share < min_share`` is what ``links`` refuses first: most candidates stop here, before any evidence
+        for line_id, share in [(line_id, weight / total) for line_id, weight in shared.items()
+                               if weight / total >= params.min_share]:
             line = self._lines[line_id]
-            if ages and ages_conflict(ages, line.names):  # other victims' ages: another event's thread
+            if story.own_ages and ages_conflict(story.own_ages, line.ages):  # other victims' ages: another thread
                 continue
-            evidence = LinkEvidence(count, weight / total, gap_days(story.first, story.last, line.first, line.last))
+            count = sum(1 for _, lines in leads if line_id in lines)
+            evidence = LinkEvidence(count, share, gap_days(story.first, story.last, line.first, line.last))
             key = (evidence.share, -line.number)
             if links(evidence, params.min_shared, params.min_share, params.max_gap_days) \
                     and (best is None or key > best_key):
@@ -211,32 +217,52 @@ class StorylineLinker:
         if own == story.own:
             return False
         line = self._lines.get(story.line) if story.line else None
+        naming = self._naming
         for name in story.own - own:
-            self._naming[name] -= 1
-            if self._naming[name] <= 0:
-                del self._naming[name]
+            left = naming[name] - 1
+            if left > 0:
+                naming[name] = left
+            else:
+                del naming[name]
             if line is not None:
                 self._unname(story.line or "", line, name)
         for name in own - story.own:
-            self._naming[name] += 1
+            naming[name] = naming.get(name, 0) + 1
             if line is not None:
                 self._name(story.line or "", line, name)
         story.own = own
+        story.own_names, story.own_ages = names_and_ages(own)
         return True
 
     def _name(self, line_id: str, line: _Line, name: str) -> None:
-        line.names[name] += 1
-        self._index.setdefault(name, set()).add(line_id)
+        if is_age(name):
+            line.ages[name] = line.ages.get(name, 0) + 1
+        else:
+            self._name_all(line_id, line, (name,))
+
+    def _name_all(self, line_id: str, line: _Line, names: Iterable[str]) -> None:
+        """Count names (not ages) in a storyline, and index it under each."""
+        counts, index = line.names, self._index
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+            lines = index.get(name)
+            if lines is None:
+                index[name] = {line_id}
+            else:
+                lines.add(line_id)
 
     def _unname(self, line_id: str, line: _Line, name: str) -> None:
-        line.names[name] -= 1
-        if line.names[name] <= 0:
-            del line.names[name]
-            lines = self._index.get(name)
-            if lines is not None:
-                lines.discard(line_id)
-                if not lines:
-                    del self._index[name]
+        counts = line.ages if is_age(name) else line.names
+        left = counts[name] - 1
+        if left > 0:
+            counts[name] = left
+            return
+        del counts[name]
+        lines = self._index.get(name)
+        if lines is not None:
+            lines.discard(line_id)
+            if not lines:
+                del self._index[name]
 
     def _move(self, story_id: str, story: _Story, line_id: str) -> None:
         """Put a story in a storyline (out of its previous one)."""
@@ -247,8 +273,9 @@ class StorylineLinker:
         if line is None:
             line = self._lines[line_id] = _Line(storyline_number(line_id))
         line.stories.add(story_id)
-        for name in story.own:
-            self._name(line_id, line, name)
+        self._name_all(line_id, line, story.own_names)
+        for age in story.own_ages:
+            line.ages[age] = line.ages.get(age, 0) + 1
         story.line = line_id
         _widen(line, story.first, story.last)
 
@@ -298,8 +325,9 @@ class StorylineLinker:
 
     def _row(self, story_id: str) -> StoryLink:
         story = self._stories[story_id]
-        return StoryLink(story_id, story.line or "", tuple(_most_named(story.names, 2 * self.params.max_names)),
-                         story.size, story.first, story.last, story.step)
+        limit = 2 * self.params.max_names  # passed only for a moment, after stories merged: sorted only then
+        names = tuple(story.names.items()) if len(story.names) <= limit else tuple(_most_named(story.names, limit))
+        return StoryLink(story_id, story.line or "", names, story.size, story.first, story.last, story.step)
 
     def _forget_oldest(self) -> None:
         """Past ``max_held`` stories, forget the least recently changed (their rows stay stored)."""
@@ -325,6 +353,29 @@ def _final_stories(merges: Sequence[tuple[str, str]]) -> dict[str, str]:
                 final[story_id] = into
         final[absorbed] = final.get(into, into)
     return final
+
+
+def _able_to_reach(leads: Sequence[tuple[float, AbstractSet[str]]], need: float) -> set[str]:
+    """The storylines that could gather ``need`` of weight from ``leads`` (a name's weight, the storylines
+    owning it): a storyline none of the heaviest names lead to has at most the lighter names' weight. Most
+    candidates come only from light, common names: they are never weighed.
+
+    >>> sorted(_able_to_reach([(3.0, {"L1"}), (1.0, {"L2", "L3"}), (0.5, {"L3", "L4"})], 1.2))
+    ['L1', 'L2', 'L3']
+    >>> sorted(_able_to_reach([(3.0, {"L1"}), (1.0, {"L2", "L3"}), (0.5, {"L3", "L4"})], 2.0))
+    ['L1']
+    """
+    margin = need * (1.0 - 1e-9)  # the sums are floats added in another order: never cut one that reaches
+    heaviest_first = sorted(leads, key=lambda lead: -lead[0])
+    rest = [0.0] * (len(heaviest_first) + 1)  # rest[k]: the weight of the names after the k heaviest
+    for k in range(len(heaviest_first) - 1, -1, -1):
+        rest[k] = rest[k + 1] + heaviest_first[k][0]
+    reachable: set[str] = set()
+    for k, (_, lines) in enumerate(heaviest_first):
+        if rest[k] < margin:
+            break
+        reachable |= lines
+    return reachable
 
 
 def _most_named(names: Counter[str], limit: int) -> list[tuple[str, int]]:

@@ -3,7 +3,6 @@ with the facts the linker resumes from). Summaries and timelines read the ``stor
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ from storyline.dates import to_iso, utcnow
 from storyline.storage.postgres.base import Connected
 from storyline.storage.rows import StorylineEvent, StorylineSummary, StorylineUpdate, StoryLink
 from storyline.storage.stored_form import first_sentence
+from storyline.storage.storyline_form import LINK_COLUMNS, link_from_row, link_values
 
 # a storyline's summary: its stories, their articles, dated span, the headline of its biggest story
 _SUMMARY = """
@@ -40,12 +40,10 @@ class StorylineRows(Connected):
                 cur.execute("DELETE FROM storyline_stories WHERE story_id = ANY(%s::text[])", (list(update.dropped),))
             if update.links:
                 cur.executemany(
-                    "INSERT INTO storyline_stories(story_id, storyline_id, names, size, first, last, step)"
-                    " VALUES(%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (story_id) DO UPDATE SET"
-                    " storyline_id=excluded.storyline_id, names=excluded.names, size=excluded.size,"
+                    f"INSERT INTO storyline_stories({LINK_COLUMNS}) VALUES(%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (story_id)"
+                    " DO UPDATE SET storyline_id=excluded.storyline_id, names=excluded.names, size=excluded.size,"
                     " first=excluded.first, last=excluded.last, step=excluded.step",
-                    [(r.story_id, r.storyline_id, json.dumps(r.names, ensure_ascii=False), r.size, r.first, r.last,
-                      r.step) for r in update.links])
+                    [link_values(r) for r in update.links])
             touched = {r.storyline_id for r in update.links} | {into for _, into in update.merges}
             if touched:
                 cur.execute("UPDATE storylines SET updated=%s WHERE id = ANY(%s::text[])", (now, sorted(touched)))
@@ -53,10 +51,8 @@ class StorylineRows(Connected):
     def storyline_links(self, last: int) -> list[StoryLink]:
         """The ``last`` most recently changed stories' links, oldest change first (what a linker restores)."""
         rows = self._conn.execute(
-            "SELECT story_id, storyline_id, names, size, first, last, step FROM storyline_stories"
-            " ORDER BY step DESC, story_id LIMIT %s", (last,)).fetchall()
-        return [StoryLink(r[0], r[1], tuple((name, int(count)) for name, count in json.loads(r[2])), r[3], r[4],
-                          r[5], r[6]) for r in reversed(rows)]
+            f"SELECT {LINK_COLUMNS} FROM storyline_stories ORDER BY step DESC, story_id LIMIT %s", (last,)).fetchall()
+        return [link_from_row(r) for r in reversed(rows)]
 
     def last_storyline_number(self) -> int:
         row = self._conn.execute("SELECT MAX(seq) FROM storylines").fetchone()
