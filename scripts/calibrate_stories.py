@@ -183,9 +183,10 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
     return _TEACHER[key]
 
 
-def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=print) -> StoryParams:
-    """Fit the weights on the training sets, then pick the follow-up names, join and merge thresholds by
-    the worst training set's F1 relative to its reference."""
+def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=print,
+        c_reg: float = C_REG) -> StoryParams:
+    """Fit the weights on the training sets (L2 strength 1 / ``c_reg``), then pick the follow-up names, join
+    and merge thresholds by the worst training set's F1 relative to its reference."""
 
     def worst(params: StoryParams) -> float:
         return min(score(params, d)["F1"] - refs[d.name] for d in train)
@@ -199,7 +200,7 @@ def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=pri
             x, y = teacher_forced(params, data)
             xs.append(x), ys.append(y), ws.append(np.full(len(y), 1.0 / len(y)))
         x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
-        model = LogisticRegression(C=C_REG, max_iter=3000).fit(x, y, sample_weight=w * len(y) / len(train))
+        model = LogisticRegression(C=c_reg, max_iter=3000).fit(x, y, sample_weight=w * len(y) / len(train))
         fitted = replace(
             params,
             weights=tuple(round(float(v), 4) for v in model.coef_[0]),
@@ -261,6 +262,8 @@ def main() -> None:
     ap.add_argument("--encoder", choices=["use", "e5"], default="use", help="the encoder to calibrate for")
     ap.add_argument("--holdout", action="append", default=[], type=Path, metavar="FILE",
                     help="a labelled file only reported, never fitted on (repeatable)")
+    ap.add_argument("--c-reg", type=float, nargs="+", default=[C_REG], metavar="C",
+                    help="L2 strengths to try (inverse): the one with the best worst held-out margin is fitted on all")
     ap.add_argument("--skip-loo", action="store_true",
                     help="fit on all sets only (no leave-one-dataset-out figures): a quicker refit")
     ap.add_argument("--write", action="store_true",
@@ -275,17 +278,23 @@ def main() -> None:
 
     refs = {d.name: reference(d) for d in datasets + held_out}
     print("references (plain clusterer, best threshold and window):", {k: round(v, 3) for k, v in refs.items()})
-    print("leave-one-dataset-out:")
-    loo = {}
-    for held in [] if args.skip_loo else datasets:
-        train = [d for d in datasets if d is not held]
-        print(f"  fit on {[d.name for d in train]}, test on {held.name}")
-        params = fit(base, train, refs)
-        loo[held.name] = (params, score(params, held))
-        print(f"  -> {held.name}: {loo[held.name][1]}")
+    loo_by_c: dict[float, dict[str, tuple[StoryParams, dict]]] = {}
+    for c_reg in [] if args.skip_loo else args.c_reg:
+        print(f"leave-one-dataset-out, C {c_reg}:")
+        loo_by_c[c_reg] = {}
+        for held in datasets:
+            train = [d for d in datasets if d is not held]
+            print(f"  fit on {[d.name for d in train]}, test on {held.name}")
+            params = fit(base, train, refs, c_reg=c_reg)
+            loo_by_c[c_reg][held.name] = (params, score(params, held))
+            print(f"  -> {held.name}: {loo_by_c[c_reg][held.name][1]}")
+    # the L2 strength whose fits generalise best: the worst held-out set relative to its reference
+    c_reg = max(loo_by_c, key=lambda c: min(r["F1"] - refs[n] for n, (_, r) in loo_by_c[c].items()),
+                default=args.c_reg[0])
+    loo = loo_by_c.get(c_reg, {})
 
-    print("all-fit:")
-    final = fit(base, datasets, refs)
+    print(f"all-fit, C {c_reg}:")
+    final = fit(base, datasets, refs, c_reg=c_reg)
     allfit = {d.name: score(final, d) for d in datasets + held_out}
     merged = {m: {d.name: score(replace(final, merge_threshold=m), d) for d in datasets + held_out}
               for m in MERGE_THRESHOLDS}
@@ -337,6 +346,14 @@ def main() -> None:
               "Shipped parameters, F1 minus the reference: "
               + ", ".join(f"{name} {margin:+.3f}" for name, margin in margins.items())
               + f"; worst {min(margins.values()):+.3f}.", ""]
+    if loo_by_c:
+        lines += [f"L2 strength (logistic C) chosen by leave-one-dataset-out: C {c_reg} (tried "
+                  f"{', '.join(str(c) for c in loo_by_c)}; the best worst held-out F1 minus reference wins).", ""]
+        for c, results in loo_by_c.items():
+            worst_loo = min(r["F1"] - refs[n] for n, (_, r) in results.items())
+            lines.append(f"- C {c}: " + ", ".join(f"{n} {r['F1']:.3f}" for n, (_, r) in results.items())
+                         + f"; worst held-out margin {worst_loo:+.3f}")
+        lines.append("")
     for name, (langs, count, res_all, res_loo) in extra.items():
         lines.append(
             f"Articles in languages the encoder does not cover ({', '.join(langs)}; {count} in {name}), "
