@@ -232,8 +232,9 @@ def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=pri
                 tried.append((worst(candidate), candidate))
                 log(f"    names {names}, threshold {threshold}, merge {merge}: worst-set margin {tried[-1][0]:+.3f}")
     top = max(margin for margin, _ in tried)
-    # a wrong join costs a reader more than a missed one: among ties, the most demanding threshold
-    margin, best = max(((m, p) for m, p in tried if m >= top - TIE),
+    # a wrong join costs a reader more than a missed one: among ties, the most demanding threshold, but never one
+    # that leaves a set below its reference when another does not
+    margin, best = max(((m, p) for m, p in tried if m >= top - TIE and (m >= 0 or top < 0)),
                        key=lambda t: (t[1].threshold, t[0]))
     log(f"    chosen: worst-set margin {margin:+.3f} (best {top:+.3f}), threshold {best.threshold}, "
         f"merge {best.merge_threshold}, follow-up names {best.followup_names}")
