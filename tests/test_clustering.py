@@ -337,6 +337,28 @@ def test_a_follow_up_beyond_the_window_joins_only_on_the_story_s_own_rare_names(
     assert clusterer.learn_one(trial).story_id == first.story_id
 
 
+
+def test_a_follow_up_past_the_window_has_evidence_of_its_own():
+    """Within the window the time gap is the evidence; a follow-up's gap is capped at the window, and how far
+    past the window it lies and how alike it is to the event's core are features of their own: a trial
+    months later is the event told again, a new event of the same people is not."""
+    rng = np.random.default_rng(13)
+    topic = _topic_vectors(13, 1)[0]
+    params = StoryParams(window_days=3.0, followup_days=365.0, followup_names=1)
+    clusterer = StoryClusterer(params)
+    text = "Marcus Whitlow was shot outside a store on Peoria Avenue, police said."
+    clusterer.learn_one(_days(_item(0, topic, rng), 0, "Man killed in Tulsa", text))
+    column = FEATURES.index("followup_gap")
+    near = clusterer.evidence(_days(_item(1, topic, rng), 2, "Tulsa shooting", text))
+    late = clusterer.evidence(_days(_item(2, topic, rng), 90, "Trial opens", text))
+    assert near[0][1][column] == 0.0
+    assert late[0][1][column] == pytest.approx(np.log1p(87.0))
+    assert late[0][1][FEATURES.index("log_gap")] == pytest.approx(np.log1p(3.0))
+    # a follow-up must be the event told again: its core cosine counts once more, for follow-ups only
+    core = FEATURES.index("cos_core")
+    assert near[0][1][FEATURES.index("followup_cos")] == 0.0 < near[0][1][core]
+    assert late[0][1][FEATURES.index("followup_cos")] == late[0][1][core] > 0.5
+
 _NAMED = [
     ("Gunman kills two in Dayton", "Police in Dayton said Keisha Monroe, 27, was shot on Elm Street."),
     ("Dayton shooting: suspect arrested", "Officers arrested a 31-year-old man after the Dayton shooting."),

@@ -162,10 +162,10 @@ class StoryClusterer:
         for story in stories:
             same = story.langs.get(item.lang, 0)
             if stamp is None or story.event is None:
-                gap, unknown = p.unknown_gap_days, 1.0
-            else:  # a follow-up that carries the core's names counts as in the window
-                gap = min(abs(stamp - story.event) / _SECONDS_PER_DAY, p.window_days)
-                unknown = 0.0
+                gap, unknown, beyond = p.unknown_gap_days, 1.0, 0.0
+            else:  # a follow-up's gap within the window is the window's; how far past it is its own evidence
+                days = abs(stamp - story.event) / _SECONDS_PER_DAY
+                gap, unknown, beyond = min(days, p.window_days), 0.0, max(0.0, days - p.window_days)
             log_gap = math.log1p(gap)
             # log-scaled: missing a few of the core's names is common in one event's coverage, missing
             # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
@@ -189,6 +189,8 @@ class StoryClusterer:
                 missing * headline,
                 math.log1p(self._own_names(story, keys)),
                 0.0 if headline else identity_conflict(keys.identity, story.identity),
+                math.log1p(beyond),
+                1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
             ))
         x = np.array(rows)
         x[:, 0] = [cosine for _, cosine in candidates]
@@ -197,6 +199,7 @@ class StoryClusterer:
         starts = list(accumulate([story.members.shape[0] for story in stories[:-1]], initial=0))
         x[:, 1] = np.maximum.reduceat(sims, starts)
         x[:, 12] = self._cores[[story.row for story in stories]] @ vector
+        x[:, 19] *= x[:, 12]
         return x
 
     def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
