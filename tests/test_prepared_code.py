@@ -70,3 +70,14 @@ def test_the_digest_follows_preparation_code_only(code, tmp_path, monkeypatch):
         f.write("\n# a phrase list changes what cleaning leaves\n")
     assert code.code_digest() != before
     code.imports_of.cache_clear()
+
+
+def test_imports_only_the_type_checker_sees_are_no_leak(code):
+    import ast
+
+    tree = ast.parse("from typing import TYPE_CHECKING\nimport storyline.prepare\nif TYPE_CHECKING:\n"
+                     "    from storyline.watches import Watcher\nelse:\n    import storyline.dedup\n"
+                     "def f():\n    from storyline.assign import story_item\n")
+    imported = {n.module if isinstance(n, ast.ImportFrom) else n.names[0].name
+                for n in code._run_nodes(tree) if isinstance(n, (ast.Import, ast.ImportFrom))}
+    assert imported == {"typing", "storyline.prepare", "storyline.dedup", "storyline.assign"}
