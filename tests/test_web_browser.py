@@ -7,28 +7,22 @@ Screenshots go to test-output/ at the repository root.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
+from browser_kit import OUTPUT, fits_width, launched_chromium, require_browser, story_of
 from storyline.embed import get_encoder
 from storyline.engine import Engine
 from storyline.types import RawRecord
 from web_corpus import Server, corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = Path("/usr/bin/chromium")
-OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need /usr/bin/chromium (apt-get install chromium; .ci/run does it)")
-    pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    require_browser()
     folder = tmp_path_factory.mktemp("browser")
     db = folder / "site.db"
     # The real multilingual encoder: the quote group spans English, Spanish and German.
@@ -45,27 +39,15 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
-
-
-def _story_of(site, article_id: str) -> str:
-    return httpx.get(f"{site.base}/api/articles/{article_id}", timeout=30).json()["story_id"]
-
-
-def _fits_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_search_open_story_and_read_quotes_across_languages(site, browser):
     from playwright.sync_api import expect
 
     OUTPUT.mkdir(exist_ok=True)
-    bridge = _story_of(site, "bridge-en")
+    bridge = story_of(site.base, "bridge-en")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site.base + "/")
     assert page.locator("li.story").count() >= 4
@@ -94,20 +76,20 @@ def test_search_open_story_and_read_quotes_across_languages(site, browser):
     page.screenshot(path=str(OUTPUT / "web-story-1280.png"), full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})
-    assert _fits_width(page)
+    assert fits_width(page)
     box = group.locator(".variant").nth(1).bounding_box()
     first = group.locator(".variant").first.bounding_box()
     assert box["y"] > first["y"]  # side by side on a laptop, stacked on a phone
     page.screenshot(path=str(OUTPUT / "web-story-390.png"), full_page=True)
     page.goto(site.base + "/")
-    assert _fits_width(page)
+    assert fits_width(page)
     page.screenshot(path=str(OUTPUT / "web-list-390.png"), full_page=True)
     page.close()
 
 
 def test_quote_variants_sit_side_by_side_on_a_laptop(site, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{site.base}/stories/{_story_of(site, 'bridge-en')}")
+    page.goto(f"{site.base}/stories/{story_of(site.base, 'bridge-en')}")
     boxes = [page.locator(".quote-group .variant").nth(i).bounding_box() for i in range(2)]
     assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[1]["x"] > boxes[0]["x"]
     page.close()
@@ -137,7 +119,7 @@ def test_search_box_finds_an_english_story_in_spanish_and_offers_its_feed(site, 
     from playwright.sync_api import expect
 
     OUTPUT.mkdir(exist_ok=True)
-    chess = _story_of(site, "chess-en")
+    chess = story_of(site.base, "chess-en")
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(site.base + "/")
     page.fill("input[name=q]", "torneo de ajedrez")  # the story is told in English only
@@ -146,7 +128,7 @@ def test_search_box_finds_an_english_story_in_spanish_and_offers_its_feed(site, 
     expect(feed_link).to_be_visible()
     href = feed_link.get_attribute("href")
     assert href.startswith("/feeds/search.atom?q=torneo")
-    assert _fits_width(page)
+    assert fits_width(page)
     page.screenshot(path=str(OUTPUT / f"web-search-meaning-{width}.png"), full_page=True)
     feed = feedparser.parse(httpx.get(site.base + href, timeout=60).content)
     assert not feed.bozo and feed.version == "atom10"
@@ -164,7 +146,7 @@ def test_reading_language_is_chosen_on_the_page_and_remembered(site, browser, wi
     from playwright.sync_api import expect
 
     OUTPUT.mkdir(exist_ok=True)
-    bridge = _story_of(site, "bridge-en")
+    bridge = story_of(site.base, "bridge-en")
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"{site.base}/stories/{bridge}")
@@ -184,7 +166,7 @@ def test_reading_language_is_chosen_on_the_page_and_remembered(site, browser, wi
     page.goto(f"{site.base}/stories/{bridge}")  # a later visit: the choice is remembered
     expect(page.locator("#reading-lang")).to_have_value("es")
     expect(page.locator("#brief")).to_have_attribute("data-status", "ready", timeout=120_000)
-    assert _fits_width(page)
+    assert fits_width(page)
     page.screenshot(path=str(OUTPUT / f"web-story-language-{width}.png"), full_page=True)
     page.select_option("#reading-lang", "")  # back to the languages the articles were written in
     page.wait_for_load_state()

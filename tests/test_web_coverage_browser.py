@@ -4,11 +4,9 @@ playwright. Screenshots go to test-output/ (the ones in docs/screenshots/ were t
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import httpx
 import pytest
 
+from browser_kit import OUTPUT, fits_width, launched_chromium, require_browser, story_of
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
 from storyline.types import RawRecord
@@ -16,18 +14,12 @@ from web_corpus import Server
 from web_coverage_corpus import coverage_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = Path("/usr/bin/chromium")
-OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 WIDTHS = [1280, 320]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need /usr/bin/chromium (apt-get install chromium; .ci/run does it)")
-    pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    require_browser()
     folder = tmp_path_factory.mktemp("coverage-browser")
     db = folder / "site.db"
     with Engine(db, encoder=HashingEncoder()) as engine:
@@ -39,27 +31,15 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
-
-
-def _story_of(site, article_id: str) -> str:
-    return httpx.get(f"{site.base}/api/articles/{article_id}", timeout=30).json()["story_id"]
-
-
-def _fits_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_coverage_chart_is_drawn_and_readable(site, browser, width):
     OUTPUT.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(f"{site.base}/stories/{_story_of(site, 'bridge-en')}")
+    page.goto(f"{site.base}/stories/{story_of(site.base, 'bridge-en')}")
     section = page.locator("section.coverage")
     assert "3 articles (+1 near-copy counted with its original)" in section.locator(".coverage-totals").inner_text()
     assert "Harbour Herald" in section.locator(".first-reporter").inner_text()
@@ -72,7 +52,7 @@ def test_the_coverage_chart_is_drawn_and_readable(site, browser, width):
     tick = chart.locator("text.tick").first.bounding_box()
     assert tick["height"] >= 9  # axis labels readable at this width (CSS px)
     assert "Valley Weather" in section.locator(".blind-spots").inner_text()
-    assert _fits_width(page)
+    assert fits_width(page)
     page.screenshot(path=str(OUTPUT / f"coverage-story-{width}.png"), full_page=True)
     section.screenshot(path=str(OUTPUT / f"coverage-section-{width}.png"))
     page.close()
@@ -81,7 +61,7 @@ def test_the_coverage_chart_is_drawn_and_readable(site, browser, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_entity_chip_opens_its_page_with_its_stories_and_spellings(site, browser, width):
     OUTPUT.mkdir(exist_ok=True)
-    bridge, chess = _story_of(site, "bridge-en"), _story_of(site, "chess-en")
+    bridge, chess = story_of(site.base, "bridge-en"), story_of(site.base, "chess-en")
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(f"{site.base}/stories/{bridge}")
     page.locator(".entities a.chip", has_text="Corvana").first.click()
@@ -90,7 +70,7 @@ def test_an_entity_chip_opens_its_page_with_its_stories_and_spellings(site, brow
     stories = page.locator(".entity-stories li.story")
     assert [stories.nth(i).get_attribute("data-id") for i in range(stories.count())] == [bridge, chess]
     assert page.locator(".entity-view > .meta .badge.lang").all_text_contents() == ["de", "en", "es"]
-    assert _fits_width(page)
+    assert fits_width(page)
     page.screenshot(path=str(OUTPUT / f"entity-page-{width}.png"), full_page=True)
     page.locator(".entity-stories a.headline").nth(1).click()
     page.wait_for_url(f"**/stories/{chess}")

@@ -10,15 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from browser_kit import OUTPUT, fits_width, launched_chromium, require_browser
 from storyline.embed import get_encoder
 from storyline.engine import Engine
 from web_corpus import Server
 
 FIXTURES = Path(__file__).parent / "fixtures" / "storylines"
-CHROMIUM = Path("/usr/bin/chromium")
-OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -55,31 +52,27 @@ def test_a_story_detail_names_its_storyline_and_the_events_around_it(site):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_storyline_page_shows_the_timeline_and_leads_to_the_next_event(site):
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need /usr/bin/chromium (apt-get install chromium; .ci/run does it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    require_browser()
+    from playwright import sync_api
+
     OUTPUT.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 800})
-            page.goto(site.base + "/storylines")
-            page.click("li.storyline-item a")
-            page.wait_for_url("**/storylines/L1")
-            events = page.locator("li.event")
-            sync_api.expect(events).to_have_count(3)
-            assert "Police raid Bellmont" in events.nth(0).inner_text()
-            assert events.nth(2).locator(".badge.lang").all_text_contents() == ["en"]
-            assert "Lena Varga resigned" in events.nth(2).locator(".summary-line").inner_text()
-            page.screenshot(path=str(OUTPUT / "storyline-page-1100.png"), full_page=True)
-            events.nth(1).locator("h3 a").click()  # the second event's own page
-            page.wait_for_url("**/stories/s2")
-            assert "event 2 of 3" in page.locator("nav.storyline-nav").inner_text()
-            page.click("nav.storyline-nav a.next")
-            page.wait_for_url("**/stories/s3")
-            assert page.locator("nav.storyline-nav a.next").count() == 0
-            page.set_viewport_size({"width": 380, "height": 800})  # a phone: the timeline fits the width
-            page.goto(site.base + "/storylines/L1")
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1100, "height": 800})
+        page.goto(site.base + "/storylines")
+        page.click("li.storyline-item a")
+        page.wait_for_url("**/storylines/L1")
+        events = page.locator("li.event")
+        sync_api.expect(events).to_have_count(3)
+        assert "Police raid Bellmont" in events.nth(0).inner_text()
+        assert events.nth(2).locator(".badge.lang").all_text_contents() == ["en"]
+        assert "Lena Varga resigned" in events.nth(2).locator(".summary-line").inner_text()
+        page.screenshot(path=str(OUTPUT / "storyline-page-1100.png"), full_page=True)
+        events.nth(1).locator("h3 a").click()  # the second event's own page
+        page.wait_for_url("**/stories/s2")
+        assert "event 2 of 3" in page.locator("nav.storyline-nav").inner_text()
+        page.click("nav.storyline-nav a.next")
+        page.wait_for_url("**/stories/s3")
+        assert page.locator("nav.storyline-nav a.next").count() == 0
+        page.set_viewport_size({"width": 380, "height": 800})  # a phone: the timeline fits the width
+        page.goto(site.base + "/storylines/L1")
+        assert fits_width(page)
