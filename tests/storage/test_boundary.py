@@ -1,6 +1,7 @@
-"""All SQL lives in the storage backends: no module outside ``storyline/storage/sqlite/`` and
-``storyline/storage/postgres/`` (not the protocol, nor a script or a benchmark) holds a connection,
-runs a statement, imports a database driver or spells a SQL statement."""
+"""All SQL lives in the storage backends: no module outside ``storyline/storage/sqlite/``,
+``storyline/storage/postgres/`` and the statements both run (``storyline/storage/portable/``) — not the
+protocol, nor a script or a benchmark — holds a connection, runs a statement, imports a database driver or
+spells a SQL statement."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "storyline"
 STORAGE = PACKAGE / "storage"
-BACKENDS = (STORAGE / "sqlite", STORAGE / "postgres")  # the only homes of SQL
+BACKENDS = (STORAGE / "sqlite", STORAGE / "postgres")
+SQL_HOMES = (*BACKENDS, STORAGE / "portable")  # the only homes of SQL: the backends and what both run
 
 # What only a backend may write: a connection, a statement run, the sqlite3 module, or SQL itself
 # (statements are upper case in this code base; prose like "select the newest" does not match).
@@ -30,7 +32,7 @@ FORBIDDEN = {
 
 
 def _outside_storage() -> list[Path]:
-    files = [p for p in PACKAGE.rglob("*.py") if not any(backend in p.parents for backend in BACKENDS)]
+    files = [p for p in PACKAGE.rglob("*.py") if not any(home in p.parents for home in SQL_HOMES)]
     for folder in ("scripts", "benchmarks"):
         files += sorted((ROOT / folder).rglob("*.py"))
     return files
@@ -54,7 +56,7 @@ def test_no_sql_and_no_connection_outside_the_storage_backends():
 def test_the_storage_package_outside_its_backends_is_checked_too():
     checked = set(_outside_storage())
     assert {STORAGE / "__init__.py", STORAGE / "protocol.py", STORAGE / "rows.py"} <= checked
-    assert not any(backend in path.parents for path in checked for backend in BACKENDS)
+    assert not any(home in path.parents for path in checked for home in SQL_HOMES)
 
 
 @pytest.mark.parametrize("backend", [b.name for b in BACKENDS])

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 
+from storyline.storage.portable import Portable
 
-class Connected:
+
+class Connected(Portable):
     """A part of the PostgreSQL store: its methods run on ``self._conn`` (autocommit; transactions are
     opened by ``transaction()`` or ``own_transaction``)."""
 
     _conn: psycopg.Connection
     path: str
     schema: str
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
+        """A shared statement (storage.portable): its ``?`` placeholders become psycopg's ``%s``."""
+        return self._conn.execute(sql.replace("?", "%s"), params)
 
     @contextmanager
     def own_transaction(self) -> Iterator[None]:

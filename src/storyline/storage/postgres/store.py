@@ -14,6 +14,7 @@ from psycopg.pq import TransactionStatus
 
 from storyline.errors import NotFoundError, StoreError
 from storyline.lease import say_on_stderr
+from storyline.storage.portable.watches import WatchRows
 from storyline.storage.postgres.articles import ArticleRows
 from storyline.storage.postgres.connect import (
     LOCK_STORY_IDS,
@@ -30,7 +31,6 @@ from storyline.storage.postgres.migrations import migrate, schema_version
 from storyline.storage.postgres.rejections import RejectionRows, SentenceRows
 from storyline.storage.postgres.stories import StoryRows
 from storyline.storage.postgres.storylines import StorylineRows
-from storyline.storage.postgres.watches import WatchRows
 
 
 class PostgresStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows, MeaningRows, WatchRows,

@@ -5,14 +5,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
+
+from storyline.storage.portable import Portable
 
 
-class Connected:
+class Connected(Portable):
     """A part of the SQLite store: its methods run on ``self._conn`` (autocommit; transactions are
     opened explicitly by ``transaction()`` or ``own_transaction``)."""
 
     _conn: sqlite3.Connection
     path: str
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """A shared statement (storage.portable): SQLite reads its ``?`` placeholders as they are."""
+        return self._conn.execute(sql, params)
 
     @contextmanager
     def own_transaction(self) -> Iterator[None]:

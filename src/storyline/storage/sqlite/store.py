@@ -13,6 +13,7 @@ from pathlib import Path
 
 from storyline.errors import ConfigError, StoreError
 from storyline.lease import WriterLease, say_on_stderr
+from storyline.storage.portable.watches import WatchRows
 from storyline.storage.sqlite.articles import ArticleRows
 from storyline.storage.sqlite.fetch_log import FetchRows
 from storyline.storage.sqlite.meaning import MeaningRows
@@ -21,7 +22,6 @@ from storyline.storage.sqlite.rejections import RejectionRows, SentenceRows
 from storyline.storage.sqlite.schema import PAGE_SIZE
 from storyline.storage.sqlite.stories import StoryRows
 from storyline.storage.sqlite.storylines import StorylineRows
-from storyline.storage.sqlite.watches import WatchRows
 
 _SqlValue = str | bytes | int | float | None
 
