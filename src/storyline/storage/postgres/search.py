@@ -15,10 +15,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from storyline.storage.portable.schema import READ_INDEXES
 from storyline.storage.portable.search import ListField, StoryReads
 from storyline.storage.postgres.base import Connected
 from storyline.storage.postgres.connect import LOCK_SEARCH, lock_key
-from storyline.storage.postgres.schema import READ_SCHEMA
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LONGEST_WORD = 200  # characters; a tsvector word has at most 2 KB
@@ -81,7 +81,7 @@ class SearchRows(Connected, StoryReads):
         """Create the web layer's indexes if they are missing (one process at a time)."""
         with self._conn.transaction():
             self._conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", lock_key(LOCK_SEARCH, self.schema))
-            for statement in READ_SCHEMA:
+            for statement in READ_INDEXES:
                 self._conn.execute(statement)
 
     def sync_search(self, batch: int = 5000) -> int:
