@@ -8,13 +8,14 @@ import pytest
 from storyline.storage.portable import Portable, text_list
 from storyline.storage.portable.articles import ArticleReads
 from storyline.storage.portable.meaning import MeaningReads
+from storyline.storage.portable.rejections import RejectionReads, SentenceReads
 from storyline.storage.portable.search import StoryReads
 from storyline.storage.portable.storylines import StorylineReads
 from storyline.storage.portable.watches import WatchRows
 from storyline.storage.postgres.store import PostgresStore
 from storyline.storage.sqlite.store import SqliteStore
 
-SHARED = (ArticleReads, StoryReads, MeaningReads, StorylineReads, WatchRows)
+SHARED = (ArticleReads, StoryReads, MeaningReads, StorylineReads, RejectionReads, SentenceReads, WatchRows)
 HOOKS = {"run", "own_transaction", "ids_in", "lists_hold_any", "text_match"}  # what each backend supplies
 
 
@@ -41,7 +42,7 @@ def test_the_shared_reads_cover_what_was_twice_written():
     """The reads of articles, stories, centroids and storylines all live here (a guard against drift)."""
     names = {name for _, name in _shared_methods()}
     assert {"get_vectors", "articles_of_stories", "story_page", "story_rows", "story_vectors",
-            "list_storylines", "storyline_events", "list_watches"} <= names
+            "list_storylines", "storyline_events", "list_watches", "sentence_vectors", "rejection_counts"} <= names
 
 
 def test_a_text_list_reads_json_text_and_arrays_alike():
