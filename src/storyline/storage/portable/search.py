@@ -1,14 +1,14 @@
 """The reads the story list, pages and API need, each one SQL statement (no per-row queries): one piece of
-SQL for both backends. What differs stays in each backend behind two hooks: how a story's list of
-languages or sources is searched (``lists_hold_any``) and its text search (``text_match``); so do
-``prepare_reads`` and ``sync_search``, which build each backend's own search index."""
+SQL for both backends. What differs stays in each backend behind small hooks: how a story's list of
+languages or sources is searched (``lists_hold_any``) and its text search (``search_query`` and
+``ARTICLE_HITS``); so do ``prepare_reads`` and ``sync_search``, which build each backend's search index."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from storyline.dates import to_iso
 from storyline.storage.portable import Portable, text_list
@@ -43,10 +43,18 @@ class StoryReads(Portable):
         case-folded: ``values`` come folded), and its parameters."""
         raise NotImplementedError
 
+    # the articles ``a`` that hold every word of one text query (a ``?``): the text-search index joined to them
+    ARTICLE_HITS: ClassVar[str]
+
+    def search_query(self, words: str) -> str:
+        """The backend's text query for ``words``: every word, as a word prefix ("" when none is left)."""
+        raise NotImplementedError
+
     def text_match(self, words: str) -> tuple[str, list[Any]] | None:
         """A condition on ``stories s``: one of its articles holds every word of ``words`` (as a word
         prefix), and its parameters; None when ``words`` has no word to search for."""
-        raise NotImplementedError
+        query = self.search_query(words)
+        return (f"s.id IN (SELECT a.story_id FROM {self.ARTICLE_HITS})", [query]) if query else None
 
     def story_conditions(self, f: StoryFilter) -> tuple[list[str], list[Any]]:
         """The WHERE conditions (on ``stories s``) and parameters of ``f``'s language, source and date

@@ -65,17 +65,15 @@ def ts_query(text: str) -> str:
 
 
 class SearchRows(Connected, StoryReads):
+    ARTICLE_HITS = "article_search x JOIN articles a ON a.seq = x.seq WHERE x.doc @@ ?::tsquery"
+
     def lists_hold_any(self, field: ListField, values: Sequence[str]) -> tuple[str, list[Any]]:
         """Array overlap; sources against ``sources_folded``, the case-folded copy the store keeps."""
         column = "sources_folded" if field == "sources" else field
         return f"s.{column} && ?::text[]", [list(values)]
 
-    def text_match(self, words: str) -> tuple[str, list[Any]] | None:
-        query = ts_query(words)
-        if not query:
-            return None
-        return ("s.id IN (SELECT a.story_id FROM article_search x JOIN articles a ON a.seq = x.seq"
-                " WHERE x.doc @@ ?::tsquery)", [query])
+    def search_query(self, words: str) -> str:
+        return ts_query(words)
 
     def prepare_reads(self) -> None:
         """Create the web layer's indexes if they are missing (one process at a time)."""

@@ -30,6 +30,8 @@ def fts_query(text: str) -> str:
 
 
 class SearchRows(Connected, StoryReads):
+    ARTICLE_HITS = "article_search x JOIN articles a ON a.seq = x.rowid WHERE article_search MATCH ?"
+
     def lists_hold_any(self, field: ListField, values: Sequence[str]) -> tuple[str, list[Any]]:
         """The stored JSON list, one element at a time; sources through ``casefold`` (the store registers
         it: SQLite's own lower() and NOCASE fold ASCII only)."""
@@ -37,12 +39,8 @@ class SearchRows(Connected, StoryReads):
         element = "casefold(value)" if field == "sources" else "value"
         return f"EXISTS (SELECT 1 FROM json_each(s.{field}) WHERE {element} IN ({marks}))", list(values)
 
-    def text_match(self, words: str) -> tuple[str, list[Any]] | None:
-        query = fts_query(words)
-        if not query:
-            return None
-        return ("s.id IN (SELECT a.story_id FROM article_search x JOIN articles a ON a.seq = x.rowid"
-                " WHERE article_search MATCH ?)", [query])
+    def search_query(self, words: str) -> str:
+        return fts_query(words)
 
     def prepare_reads(self) -> None:
         """Create the web layer's indexes and search table if they are missing."""
