@@ -5,7 +5,7 @@ that take the room (``Store.space_by_table``).
     python benchmarks/bench_dbsize.py [STREAM.jsonl ...]   # prints JSON; default: the synthetic stream
 
 A headline stream is each row's title alone (feeds that carry no bodies); a full-text stream the rows as
-they are. The vectors come from the content-word hashing encoder of ``run.py`` (512 dimensions, as USE):
+they are. The vectors come from the content-word hashing encoder of ``bench_kit.py`` (512 dimensions, as USE):
 the stored bytes depend on the dimension, not on the model.
 """
 
@@ -39,7 +39,7 @@ def records(path: Path, n: int, headlines: bool) -> Iterator[RawRecord | Rejecti
 
 def measure(path: Path, n: int, headlines: bool) -> dict:
     """Ingest ``n`` rows of ``path`` into a fresh database: bytes per article, whole file and by table."""
-    from run import WordHashEncoder  # the bench's fast stand-in encoder
+    from bench_kit import WordHashEncoder  # the bench's fast stand-in encoder
 
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "size.db")

@@ -69,7 +69,7 @@ def ingest_once(location: str, subset: Path, encoder) -> dict:
 def compare(stream_path: Path, n: int, rounds: int = 2) -> dict:
     """SQLite and PostgreSQL on the first ``n`` articles of the stream; ``skipped`` says why when no
     PostgreSQL could be had."""
-    from run import WordHashEncoder
+    from bench_kit import WordHashEncoder
 
     from pg_cluster import NoPostgres
 
@@ -114,8 +114,8 @@ def report_lines(result: dict | None) -> list[str]:
 
 def main(argv: list[str]) -> int:
     import synth
+    from bench_kit import load_average
     from machine import describe
-    from run import load_average
 
     count = int(argv[0]) if argv else 2000
     started, load = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), load_average()

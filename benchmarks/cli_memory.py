@@ -1,10 +1,10 @@
 """Peak memory of ``storyline ingest`` itself over a long stream (#21): the CLI command's own code, one
-ingest of one file, not the chunked harness of ``run.py``'s scaling runs.
+ingest of one file, not the chunked harness of the scaling runs (``scaling.py``).
 
     python benchmarks/cli_memory.py 100000      # prints JSON: peak RSS, RSS as the articles grow, database size
 
 The command runs in a child process as ``storyline ingest STREAM --db DB --encoder bench-words``, with the
-content-word hashing encoder of ``run.py`` registered for it (the model would take many hours over a
+content-word hashing encoder of ``bench_kit.py`` registered for it (the model would take many hours over a
 million articles on these cores) and ``STORYLINE_CLEAN_WITH_ENCODER=0``, as the scaling runs. The parent
 samples the child's resident memory and the articles stored every few seconds.
 """
@@ -112,7 +112,7 @@ def child(stream: str, db: str) -> int:
     import io
     from dataclasses import replace
 
-    from run import WordHashEncoder, peak_rss_mb
+    from bench_kit import WordHashEncoder, peak_rss_mb
 
     from storyline.embed import registry
 

@@ -90,7 +90,7 @@ def set_digests() -> None:
 
 def synth_digest(n: int) -> None:
     import synth
-    from run import WordHashEncoder
+    from bench_kit import WordHashEncoder
 
     from storyline.engine import Engine
     from storyline.settings import Settings

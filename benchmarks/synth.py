@@ -19,8 +19,10 @@ from __future__ import annotations
 import argparse
 import heapq
 import json
+import os
 import random
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -129,15 +131,23 @@ def stream(n: int, *, seed: int = 7, days: float = 42.0, start: datetime | None 
 
 
 def write(n: int, path: Path | None = None, seed: int = 7, days: float = 42.0) -> Path:
-    """Write the stream once (cached by size and seed) and return its path."""
+    """Write the stream once (cached by size and seed) and return its path.
+
+    Processes may write the same stream at once (two benchmarks started together): each writes a file
+    of its own name and renames it into place, which is atomic, so the stream is never read half-written
+    and a rival's rename never fails; the content is the same whoever renames last.
+    """
     path = path or DATA / f"stream-v{VERSION}-{n}-s{seed}-d{days:g}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        partial = path.with_suffix(".partial")
-        with partial.open("w", encoding="utf-8") as handle:
-            for row in stream(n, seed=seed, days=days):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        partial.rename(path)
+        partial = path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:12]}.partial")
+        try:
+            with partial.open("x", encoding="utf-8") as handle:
+                for row in stream(n, seed=seed, days=days):
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)  # gone once renamed; left only by a failed write
     return path
 
 

@@ -425,6 +425,34 @@ def test_story_vectors_are_unit_centroids_once_synced_and_follow_merges(store):
     assert _centroids(store) == {"s1": [0.4082, 0.8165, 0.4082, 0.0]}
 
 
+def test_story_vectors_come_oldest_story_first_whatever_order_they_were_summed(store):
+    """Equal scores rank alike on both backends: the centroids come in story order, not in table order."""
+    store.prepare_reads()
+    _add_vectors(store, "later", 2, (_article("l1"), [1, 0, 0, 0]))  # summed first
+    _add_vectors(store, "earlier", 1, (_article("e1"), [1, 0, 0, 0]))
+    store.sync_search()
+    assert store.story_vectors(StoryFilter()).ids == ("earlier", "later")
+    assert store.story_vectors(StoryFilter(), among=["later", "earlier"]).ids == ("earlier", "later")
+
+
+def test_reads_of_many_ids_find_them_all_in_one_order(store):
+    """More ids than one SQLite statement takes parameters for (it reads them in slices)."""
+    many = 1200
+    with store.transaction():
+        for n in range(many):
+            store.create_story(f"s{n}", n + 1)
+        store.insert_articles([(_article(f"a{n}"), f"s{n}", 1.0, None, np.full(4, n, dtype=np.float32),
+                                np.arange(8, dtype=np.uint32)) for n in reversed(range(many))], "test")
+    store.prepare_reads()
+    store.sync_search()
+    ids = [f"s{n}" for n in range(many)]
+    assert len(store.get_vectors([f"a{n}" for n in range(many)])) == many
+    assert [s for s, _ in store.articles_of_stories(ids)] == [f"s{n}" for n in reversed(range(many))]
+    assert [r["id"] for r in store.story_rows(ids[::-1])] == ids[::-1]
+    assert len(store.dated_spans(ids)) == many
+    assert store.story_vectors(StoryFilter(), among=ids[::-1]).ids == tuple(ids)
+
+
 def test_text_ranked_orders_stories_by_relevance_under_the_filters(store):
     store.prepare_reads()
     _search_corpus(store)

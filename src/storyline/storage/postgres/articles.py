@@ -1,23 +1,19 @@
-"""Articles, their vectors and MinHash signatures in PostgreSQL (tables ``articles``, ``vectors``,
-``minhashes``); vectors and signatures are stored as in SQLite (``stored_form``: float16, uint32 bytes)."""
+"""Articles, their vectors and MinHash signatures written in PostgreSQL (tables ``articles``, ``vectors``,
+``minhashes``); vectors and signatures are stored as in SQLite (``stored_form``: float16, uint32 bytes), and
+what is read back is shared with it (storage.portable.articles)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
-from storyline.dates import from_iso
+from storyline.storage.portable.articles import ArticleReads
 from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import ArticleRow
-from storyline.storage.rows import ArticleSummary
 from storyline.storage.stored_form import (
-    ARTICLE_COLUMNS,
-    article_from_row,
     article_values,
     vector_blob,
-    vector_from_blob,
 )
 from storyline.types import Article
 
@@ -32,7 +28,9 @@ _INSERT_VECTOR = (
 )
 
 
-class ArticleRows(Connected):
+class ArticleRows(Connected, ArticleReads):
+    """The writes; the reads are shared (storage.portable.articles)."""
+
     def insert_article(
         self, article: Article, *, story_id: str, similarity: float, duplicate_of: str | None
     ) -> None:
@@ -56,94 +54,3 @@ class ArticleRows(Connected):
 
     def insert_vector(self, article_id: str, encoder: str, vector: np.ndarray) -> None:
         self._conn.execute(_INSERT_VECTOR, (article_id, encoder, vector_blob(vector)))
-
-    def hash_of(self, article_id: str) -> str | None:
-        found = self._conn.execute("SELECT content_hash FROM articles WHERE id=%s", (article_id,)).fetchone()
-        return found[0] if found else None
-
-    def get_article(self, article_id: str) -> Article | None:
-        found = self._conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id=%s", (article_id,)).fetchone()
-        return article_from_row(found) if found else None
-
-    def find_article_by_url(self, url: str) -> Article | None:
-        found = self._conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE url=%s ORDER BY seq LIMIT 1", (url,)
-        ).fetchone()
-        return article_from_row(found) if found else None
-
-    def article_meta(self, article_id: str) -> dict[str, Any] | None:
-        """Story, duplicate link and similarity of one article."""
-        row = self._conn.execute(
-            "SELECT story_id, duplicate_of, similarity FROM articles WHERE id=%s", (article_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        return {"story_id": row[0], "duplicate_of": row[1], "similarity": row[2]}
-
-    def story_of(self, article_id: str) -> str | None:
-        meta = self.article_meta(article_id)
-        return meta["story_id"] if meta else None
-
-    def get_vector(self, article_id: str) -> np.ndarray | None:
-        found = self._conn.execute("SELECT vector FROM vectors WHERE article_id=%s", (article_id,)).fetchone()
-        return vector_from_blob(found[0]) if found else None
-
-    def get_vectors(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        rows = self._conn.execute(
-            "SELECT article_id, vector FROM vectors WHERE article_id = ANY(%s::text[])", (list(article_ids),)
-        )
-        return {article_id: vector_from_blob(blob) for article_id, blob in rows}
-
-    def iter_minhashes(self, last: int) -> Iterator[tuple[str, np.ndarray, str | None]]:
-        """The newest ``last`` signatures, oldest first, with each article's duplicate link."""
-        rows = self._conn.execute(
-            "SELECT * FROM (SELECT a.seq, m.article_id, m.signature, a.duplicate_of FROM minhashes m"
-            " JOIN articles a ON a.id = m.article_id ORDER BY a.seq DESC LIMIT %s) AS newest ORDER BY seq",
-            (last,),
-        ).fetchall()
-        for _, article_id, blob, duplicate_of in rows:
-            yield article_id, np.frombuffer(blob, dtype=np.uint32), duplicate_of
-
-    def story_articles(self, story_id: str) -> list[Article]:
-        rows = self._conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id=%s ORDER BY seq", (story_id,)
-        )
-        return [article_from_row(r) for r in rows]
-
-    def articles_of_stories(self, story_ids: Iterable[str]) -> list[tuple[str, Article]]:
-        """(story id, article) of the given stories in arrival order (for rebuilding the clusterer)."""
-        rows = self._conn.execute(
-            f"SELECT story_id, {ARTICLE_COLUMNS} FROM articles WHERE story_id = ANY(%s::text[]) ORDER BY seq",
-            (list(story_ids),),
-        )
-        return [(r[0], article_from_row(r[1:])) for r in rows]
-
-    def duplicate_links(self, story_id: str) -> dict[str, str | None]:
-        rows = self._conn.execute("SELECT id, duplicate_of FROM articles WHERE story_id=%s", (story_id,))
-        return {article_id: duplicate_of for article_id, duplicate_of in rows}
-
-    def count_articles(self) -> int:
-        row = self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()
-        return int(row[0]) if row else 0
-
-    def article_story_pairs(self) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self._conn.execute("SELECT id, story_id FROM articles ORDER BY seq")]
-
-    def article_summaries(self) -> list[ArticleSummary]:
-        """Every article's origin, story, language, date and duplicate link, in arrival order."""
-        rows = self._conn.execute(
-            "SELECT id, origin, story_id, lang, published, duplicate_of FROM articles ORDER BY seq"
-        )
-        return [ArticleSummary(r[0], r[1], r[2], r[3], from_iso(r[4]), r[5]) for r in rows]
-
-    def vector_encoder(self) -> str | None:
-        """The encoder the stored vectors come from (None while there are none): one per database."""
-        row = self._conn.execute("SELECT encoder FROM vectors LIMIT 1").fetchone()
-        return row[0] if row else None
-
-    def text_start(self, article_id: str, chars: int) -> str:
-        """The first ``chars`` characters of an article's body."""
-        row = self._conn.execute(
-            "SELECT substr(text, 1, %s::integer) FROM articles WHERE id=%s", (chars, article_id)
-        ).fetchone()
-        return row[0] if row else ""

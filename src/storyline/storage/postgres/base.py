@@ -29,3 +29,8 @@ class Connected(Portable):
         with self._conn.transaction():
             yield
 
+    def ids_in(self, column: str, ids: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+        """One ``column = ANY(array)`` for all the ids: one parameter, however many."""
+        if ids:
+            yield f"{column} = ANY(?::text[])", [list(ids)]
+

@@ -1,6 +1,6 @@
-"""What ranked search reads in PostgreSQL: stories' centroids (``story_vectors``) and stories ranked by
-text relevance (``ts_rank`` over ``article_search``: how often the words occur, against the article's
-length; SQLite ranks by BM25, a relative of it).
+"""Ranked search in PostgreSQL: the stories' centroids (``story_vectors``) kept up to date, and stories
+ranked by text relevance (``ts_rank`` over ``article_search``: how often the words occur, against the
+article's length; SQLite ranks by BM25, a relative of it); the centroids are read by storage.portable.meaning.
 
 ``story_vectors`` holds, per story, the sum of its members' (unit) vectors and their count. It is filled
 lazily, like the text index: ``sync_search`` adds the vectors of articles past the ``story_vectors``
@@ -14,15 +14,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from storyline.storage.portable.meaning import MeaningReads
 from storyline.storage.postgres.connect import LOCK_SEARCH, lock_key
-from storyline.storage.postgres.search import SearchRows, story_conditions, ts_query
-from storyline.storage.rows import StoryFilter, StoryVectors
+from storyline.storage.postgres.search import SearchRows, ts_query
+from storyline.storage.rows import StoryFilter
 from storyline.storage.stored_form import sums_by_story
 
 SYNCED = "story_vectors"  # the counter: the last article seq whose vector is in its story's sum
 
 
-class MeaningRows(SearchRows):
+class MeaningRows(SearchRows, MeaningReads):
     def sync_search(self, batch: int = 5000) -> int:
         """Bring text search and the story centroids up to date; returns articles added to text search."""
         added = super().sync_search(batch)
@@ -71,38 +72,21 @@ class MeaningRows(SearchRows):
             if into != story_id:
                 self._add_to_story(into, encoder, np.frombuffer(blob, dtype=np.float32), count)
 
-    def story_vectors(self, f: StoryFilter, among: Sequence[str] | None = None) -> StoryVectors:
-        """Unit centroids of the stories passing ``f``'s filters (those in ``among`` when given)."""
-        where, params = story_conditions(f)
-        if among is not None:
-            where.append("v.story_id = ANY(%s::text[])")
-            params.append(list(among))
-        rows = self._conn.execute(
-            "SELECT v.story_id, v.encoder, v.total FROM story_vectors v JOIN stories s ON s.id = v.story_id"
-            f" WHERE {' AND '.join(where)} ORDER BY s.seq", params).fetchall()
-        if not rows:
-            return StoryVectors((), np.zeros((0, 0), dtype=np.float32))
-        # one buffer, one array: far cheaper than stacking thousands of small ones
-        matrix = np.frombuffer(b"".join(blob for _, _, blob in rows), dtype=np.float32).reshape(len(rows), -1)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return StoryVectors(tuple(r[0] for r in rows), matrix / norms, rows[0][1])
-
     def text_ranked(self, words: str, f: StoryFilter, limit: int,
                     among: Sequence[str] | None = None) -> list[str]:
         """Stories with an article holding every word of ``words``, the best-ranked article's first."""
         query = ts_query(words)
         if not query:
             return []
-        where, params = story_conditions(f)
+        where, params = self.story_conditions(f)
         if among is not None:
-            where.append("a.story_id = ANY(%s::text[])")
+            where.append("a.story_id = ANY(?::text[])")
             params.append(list(among))
-        rows = self._conn.execute(
-            "WITH q AS (SELECT %s::tsquery AS query)"
+        rows = self.run(  # ? placeholders: the filter conditions are the shared ones (storage.portable.search)
+            "WITH q AS (SELECT ?::tsquery AS query)"
             " SELECT a.story_id, MAX(ts_rank(x.doc, q.query, 1)) AS best FROM q, article_search x"
             " JOIN articles a ON a.seq = x.seq JOIN stories s ON s.id = a.story_id"
             f" WHERE x.doc @@ q.query AND {' AND '.join(where)}"
-            " GROUP BY a.story_id ORDER BY best DESC, MIN(s.seq) LIMIT %s",
+            " GROUP BY a.story_id ORDER BY best DESC, MIN(s.seq) LIMIT ?",
             [query, *params, limit]).fetchall()
         return [r[0] for r in rows]

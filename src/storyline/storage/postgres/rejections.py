@@ -1,5 +1,5 @@
 """Rejected inputs (``rejections``: one row per input and reason) and the sentence vectors cached for
-briefs (``sentences``) in PostgreSQL."""
+briefs (``sentences``) written in PostgreSQL; what is read back is shared (storage.portable.rejections)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from storyline.dates import to_iso, utcnow
+from storyline.storage.portable.rejections import RejectionReads, SentenceReads
 from storyline.storage.postgres.base import Connected
-from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob, vector_from_blob
+from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob
 
 # Characters of a rejection's detail that are kept (a whole bad input is no detail)
 DETAIL_CHARS = 2000
 
 
-class RejectionRows(Connected):
+class RejectionRows(Connected, RejectionReads):
     def insert_rejection(self, origin: str, reason: str, detail: str) -> None:
         self.insert_rejections([(origin, reason, detail)])
 
@@ -34,25 +35,8 @@ class RejectionRows(Connected):
                 values,
             )
 
-    def rejection_counts(self) -> dict[str, int]:
-        """How many inputs were rejected for each reason."""
-        rows = self._conn.execute("SELECT reason, COUNT(*) FROM rejections GROUP BY reason")
-        return {reason: int(count) for reason, count in rows}
 
-
-class SentenceRows(Connected):
-    def sentence_vectors(self, article_ids: Sequence[str], encoder: str) -> dict[str, dict[str, np.ndarray]]:
-        """Cached sentence vectors by article, then by sentence text, for one encoder."""
-        found: dict[str, dict[str, np.ndarray]] = {}
-        rows = self._conn.execute(
-            "SELECT article_id, text, vector FROM sentences WHERE encoder=%s AND article_id = ANY(%s::text[])"
-            " ORDER BY article_id, idx",
-            (encoder, list(article_ids)),
-        )
-        for article_id, text, blob in rows:
-            found.setdefault(article_id, {})[text] = vector_from_blob(blob, SENTENCE_DTYPE)
-        return found
-
+class SentenceRows(Connected, SentenceReads):
     def replace_sentences(
         self, article_id: str, encoder: str, rows: Sequence[tuple[str, str, str | None, np.ndarray]]
     ) -> None:

@@ -1,5 +1,6 @@
 """The PostgreSQL schema: versioned migrations (each entry runs once, in order; the versions run are
-rows of ``storyline_migrations``), and the indexes the web's reads make on first need.
+rows of ``storyline_migrations``); the indexes the web's reads make on first need are shared with SQLite
+(storage.portable.schema).
 
 Migration 1 is the SQLite schema as its migrations 1–5 left it, with the fetch tables and the
 text-search table in it from the start. Times stay ISO text (as in SQLite, so they sort and show
@@ -156,17 +157,4 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     # 4: article vectors stored as float16, not float32 (SQLite's migration 8): the old rows converted in place
     vectors_to_float16,
-)
-
-# The story list's indexes (made by ``prepare_reads``; IF NOT EXISTS, so idempotent, and an ingest that
-# no one reads pays nothing for them).
-READ_SCHEMA: tuple[str, ...] = (
-    "CREATE INDEX IF NOT EXISTS web_stories_recent_dated ON stories("
-    "(last_seen IS NULL), substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
-    "CREATE INDEX IF NOT EXISTS web_stories_latest_dated ON stories("
-    "(last_seen IS NULL), COALESCE(last_seen, updated) DESC, seq DESC)",
-    "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
-    "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
-    # the sources active over a story's span (``active_sources``, a story's blind spots) read this index alone
-    "CREATE INDEX IF NOT EXISTS web_articles_when ON articles(published, source, lang)",
 )

@@ -35,6 +35,11 @@ class Connected(Portable):
             raise
         self._conn.execute("COMMIT")
 
+    def ids_in(self, column: str, ids: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+        """One ``column IN (?, …)`` per slice of 500 ids (SQLite caps a statement's parameters)."""
+        for chunk, marks in in_chunks(ids):
+            yield f"{column} IN ({marks})", chunk
+
 
 def in_chunks(ids: Sequence[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
     """Ids in slices small enough for one ``IN (?, ?, …)`` each, with their placeholders.

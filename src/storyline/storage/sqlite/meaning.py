@@ -1,5 +1,5 @@
-"""What ranked search reads in SQLite: stories' centroids (``story_vectors``) and stories ranked by text
-relevance (BM25 over ``article_search``).
+"""Ranked search in SQLite: the stories' centroids (``story_vectors``) kept up to date, and stories ranked by
+text relevance (BM25 over ``article_search``); the centroids are read by storage.portable.meaning.
 
 ``story_vectors`` holds, per story, the sum of its members' (unit) vectors and their count. It is filled
 lazily, like the text index: ``sync_search`` adds the vectors of articles past the ``story_vectors``
@@ -10,19 +10,18 @@ into the story their articles went to. The engine never writes it, so ingest pay
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
-from storyline.storage.rows import StoryFilter, StoryVectors
-from storyline.storage.sqlite.base import in_chunks
-from storyline.storage.sqlite.search import SearchRows, fts_query, story_conditions
+from storyline.storage.portable.meaning import MeaningReads
+from storyline.storage.rows import StoryFilter
+from storyline.storage.sqlite.search import SearchRows, fts_query
 from storyline.storage.stored_form import sums_by_story
 
 SYNCED = "story_vectors"  # the counter: the last article seq whose vector is in its story's sum
 
 
-class MeaningRows(SearchRows):
+class MeaningRows(SearchRows, MeaningReads):
     def sync_search(self, batch: int = 5000) -> int:
         """Bring text search and the story centroids up to date; returns articles added to text search."""
         added = super().sync_search(batch)
@@ -67,43 +66,23 @@ class MeaningRows(SearchRows):
             if into != story_id:
                 self._add_to_story(into, encoder, np.frombuffer(blob, dtype=np.float32), count)
 
-    def story_vectors(self, f: StoryFilter, among: Sequence[str] | None = None) -> StoryVectors:
-        """Unit centroids of the stories passing ``f``'s filters (those in ``among`` when given)."""
-        where, params = story_conditions(f)
-        sql = ("SELECT v.story_id, v.encoder, v.total FROM story_vectors v JOIN stories s ON s.id = v.story_id"
-               f" WHERE {' AND '.join(where)}")
-        rows: list[Any] = []
-        if among is None:
-            rows = self._conn.execute(sql, params).fetchall()
-        else:
-            for chunk, marks in in_chunks(list(among)):
-                rows += self._conn.execute(f"{sql} AND v.story_id IN ({marks})", [*params, *chunk]).fetchall()
-        if not rows:
-            return StoryVectors((), np.zeros((0, 0), dtype=np.float32))
-        # one buffer, one array: far cheaper than stacking thousands of small ones
-        matrix = np.frombuffer(b"".join(blob for _, _, blob in rows), dtype=np.float32).reshape(len(rows), -1)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return StoryVectors(tuple(r[0] for r in rows), matrix / norms, rows[0][1])
-
     def text_ranked(self, words: str, f: StoryFilter, limit: int,
                     among: Sequence[str] | None = None) -> list[str]:
         """Stories with an article holding every word of ``words``, best BM25 of their articles first."""
         query = fts_query(words)
         if not query:
             return []
-        where, params = story_conditions(f)
+        where, params = self.story_conditions(f)
         # the BM25 ranks are taken in a materialised step of their own: FTS5 computes them only there
         sql = ("WITH hits AS MATERIALIZED (SELECT rowid AS seq, rank AS score FROM article_search"
                " WHERE article_search MATCH ?)"
                " SELECT a.story_id, MIN(hits.score) AS best FROM hits JOIN articles a ON a.seq = hits.seq"
                f" JOIN stories s ON s.id = a.story_id WHERE {' AND '.join(where)}")
         found: list[tuple[float, str]] = []
-        chunks = [(None, "")] if among is None else list(in_chunks(list(among)))
-        for chunk, marks in chunks:
-            extra = "" if chunk is None else f" AND a.story_id IN ({marks})"
-            rows = self._conn.execute(f"{sql}{extra} GROUP BY a.story_id ORDER BY best, MIN(s.seq) LIMIT ?",
-                                      [query, *params, *(chunk or []), limit]).fetchall()
+        chunks = [("", [])] if among is None else [(f" AND {c}", ids) for c, ids in self.ids_in("a.story_id", among)]
+        for extra, ids in chunks:
+            rows = self.run(f"{sql}{extra} GROUP BY a.story_id ORDER BY best, MIN(s.seq) LIMIT ?",
+                            [query, *params, *ids, limit]).fetchall()
             found += [(r[1], r[0]) for r in rows]
         found.sort(key=lambda pair: pair[0])
         return [story_id for _, story_id in found[:limit]]

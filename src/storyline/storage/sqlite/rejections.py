@@ -1,5 +1,5 @@
 """Rejected inputs (``rejections``: one row per input and reason) and the sentence vectors cached for
-briefs (``sentences``) in SQLite."""
+briefs (``sentences``) written in SQLite; what is read back is shared (storage.portable.rejections)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from storyline.dates import to_iso, utcnow
-from storyline.storage.sqlite.base import Connected, in_chunks
-from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob, vector_from_blob
+from storyline.storage.portable.rejections import RejectionReads, SentenceReads
+from storyline.storage.sqlite.base import Connected
+from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob
 
 # Characters of a rejection's detail that are kept (a whole bad input is no detail)
 DETAIL_CHARS = 2000
 
 
-class RejectionRows(Connected):
+class RejectionRows(Connected, RejectionReads):
     def insert_rejection(self, origin: str, reason: str, detail: str) -> None:
         self.insert_rejections([(origin, reason, detail)])
 
@@ -29,24 +30,8 @@ class RejectionRows(Connected):
             ((origin, reason, detail[:DETAIL_CHARS], now) for origin, reason, detail in rows),
         )
 
-    def rejection_counts(self) -> dict[str, int]:
-        """How many inputs were rejected for each reason."""
-        return dict(self._conn.execute("SELECT reason, COUNT(*) FROM rejections GROUP BY reason").fetchall())
 
-
-class SentenceRows(Connected):
-    def sentence_vectors(self, article_ids: Sequence[str], encoder: str) -> dict[str, dict[str, np.ndarray]]:
-        """Cached sentence vectors by article, then by sentence text, for one encoder."""
-        found: dict[str, dict[str, np.ndarray]] = {}
-        for chunk, marks in in_chunks(list(article_ids)):
-            rows = self._conn.execute(
-                f"SELECT article_id, text, vector FROM sentences WHERE encoder=? AND article_id IN ({marks})",
-                [encoder, *chunk],
-            )
-            for article_id, text, blob in rows:
-                found.setdefault(article_id, {})[text] = vector_from_blob(blob, SENTENCE_DTYPE)
-        return found
-
+class SentenceRows(Connected, SentenceReads):
     def replace_sentences(
         self, article_id: str, encoder: str, rows: Sequence[tuple[str, str, str | None, np.ndarray]]
     ) -> None:

@@ -6,6 +6,8 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+from storyline.storage.portable.schema import READ_INDEXES
+
 # The page size of a new database file (SQLite's default is 4096): a vector row (1 KB) or a full-text article
 # row (2–4 KB) packs into 8 KB pages with far less left unused (measured in benchmarks/bench_dbsize.py).
 PAGE_SIZE = 8192
@@ -189,20 +191,12 @@ CREATE TABLE IF NOT EXISTS fetch_feeds (
 );
 """
 
-# The story list's indexes and the text-search table (made by ``prepare_reads``; all IF NOT EXISTS, so
-# idempotent, and an ingest that no one reads pays nothing for them).
+# The story list's indexes (shared: storage.portable.schema) and the text-search table (made by
+# ``prepare_reads``; all IF NOT EXISTS, so idempotent, and an ingest that no one reads pays nothing for them).
 READ_SCHEMA: tuple[str, ...] = (
     "DROP INDEX IF EXISTS web_stories_recent",  # the orders before undated stories were sorted apart
     "DROP INDEX IF EXISTS web_stories_latest",
-    "CREATE INDEX IF NOT EXISTS web_stories_recent_dated ON stories("
-    "last_seen IS NULL, substr(COALESCE(last_seen, updated), 1, 10) DESC, size DESC, seq DESC)",
-    "CREATE INDEX IF NOT EXISTS web_stories_latest_dated ON stories("
-    "last_seen IS NULL, COALESCE(last_seen, updated) DESC, seq DESC)",
-    "CREATE INDEX IF NOT EXISTS web_stories_size ON stories(size DESC, seq DESC)",
-    # a page's dated spans (``dated_spans``) read this index alone, not each article of each story
-    "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
-    # the sources active over a story's span (``active_sources``, a story's blind spots) read this index alone
-    "CREATE INDEX IF NOT EXISTS web_articles_when ON articles(published, source, lang)",
+    *READ_INDEXES,
     "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
     "title, text, content='', tokenize='unicode61 remove_diacritics 2')",
 )
