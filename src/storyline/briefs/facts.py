@@ -16,7 +16,7 @@ from storyline.entities import Entity, extract_entities, gazetteer_key, name_sim
 from storyline.sources.urls import site_of
 from storyline.types import Article, StoryEntity, TimelineEntry
 
-__all__ = ["families", "headline", "merge_entities", "source_name", "sources_by_language", "timeline"]
+__all__ = ["copy_originals", "families", "headline", "merge_entities", "source_name", "sources_by_language", "timeline"]
 
 _MAX_ENTITY_KEYS = 200
 _NAME_MATCH = 0.85
@@ -279,10 +279,17 @@ def _display_title(article: Article) -> str:
     return first if len(first) <= _HEADLINE_CHARS else first[: _HEADLINE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def timeline(articles: Sequence[Article]) -> list[TimelineEntry]:
+def timeline(articles: Sequence[Article], duplicate_of: Mapping[str, str | None] | None = None) -> list[TimelineEntry]:
     """The dated articles in publication order, then the undated ones (``published`` false, ``time`` when
-    they were ingested) in the order they arrived: an ingest time never sits among publication times."""
+    they were ingested) in the order they arrived: an ingest time never sits among publication times.
+    ``duplicate_of`` (article id -> the article it near-copies) marks each copy with its original.
+
+    >>> arts = [Article(id=i, title=i, text="", source=s) for i, s in [("a", "wire"), ("b", "blog"), ("c", "blog2")]]
+    >>> [(t.article_id, t.copy_of) for t in timeline(arts, {"b": "a", "c": "b"})]
+    [('a', None), ('b', 'a'), ('c', 'a')]
+    """
     far = datetime.max.replace(tzinfo=UTC)
+    original = copy_originals(articles, duplicate_of or {})
 
     def when(a: Article) -> datetime:
         t = a.time
@@ -290,9 +297,22 @@ def timeline(articles: Sequence[Article]) -> list[TimelineEntry]:
 
     return [
         TimelineEntry(time=as_utc(a.time), published=a.published is not None, article_id=a.id,
-                      source=source_name(a), lang=a.lang, title=_display_title(a), url=a.url)
+                      source=source_name(a), lang=a.lang, title=_display_title(a), url=a.url,
+                      copy_of=original.get(a.id))
         for a in sorted(articles, key=lambda a: (a.published is None, when(a), a.id))
     ]
+
+
+def copy_originals(articles: Sequence[Article], duplicate_of: Mapping[str, str | None]) -> dict[str, str]:
+    """Near-copy id -> its original's id, as coverage credits them (``coverage.facts.originals``: copies
+    of copies lead to the first original; a copy whose original is not in the story is an original here)."""
+    from storyline.coverage.facts import originals
+    from storyline.coverage.types import Piece
+
+    if not any(duplicate_of.get(a.id) for a in articles):
+        return {}
+    pieces = [Piece(a.id, source_name(a), a.lang, None, "", duplicate_of.get(a.id)) for a in articles]
+    return {c.article_id: o.article_id for o in originals(pieces) for c in o.copies}
 
 
 def sources_by_language(articles: Sequence[Article]) -> dict[str, tuple[str, ...]]:

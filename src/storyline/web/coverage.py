@@ -14,8 +14,10 @@ from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from storyline.briefs.credits import credit
 from storyline.coverage import Coverage, coverage_to_dict, story_coverage
 from storyline.coverage.entities import EntityPage, EntityStory, entity_page
+from storyline.coverage.facts import copied_by
 from storyline.coverage.render import totals_line
 from storyline.coverage.svg import chart_html
 from storyline.errors import NotFoundError
@@ -33,7 +35,27 @@ def install_coverage_filters(env: Environment) -> None:
     """The template filters coverage needs: ``chart`` (the drawn chart, languages named) and ``totals``."""
     from storyline.web.format import language
 
-    env.filters.update(chart=lambda chart: Markup(chart_html(chart, language)), totals=totals_line)
+    env.filters.update(chart=lambda chart: Markup(chart_html(chart, language)), totals=totals_line,
+                       credited=credited_sources)
+
+
+def credited_sources(sources: list[str], coverage: Coverage | None) -> list[str]:
+    """A story's sources as its page lists them: with near-copies, each source with original articles and
+    the sources that copied it ("Telegraph (+ copied by spam.blog)"), as the brief's Sources list names them;
+    a source that only carried copies is named there, not on its own. Without copies: ``sources`` as stored.
+
+    >>> from storyline.coverage import coverage_of, Piece
+    >>> c = coverage_of("s1", [Piece("a", "Wire", "en", None, ""), Piece("b", "blog", "en", None, "", "a")])
+    >>> credited_sources(["Wire", "blog"], c)
+    ['Wire (+ copied by blog)']
+    """
+    if coverage is None or not coverage.copies:
+        return list(sources)
+    copiers: dict[str, set[str]] = {}
+    for lang in coverage.languages:
+        for s in lang.sources:
+            copiers.setdefault(s.source, set()).update(copied_by(coverage.copied, s.source, lang.lang))
+    return [credit(source, tuple(sorted(by))) for source, by in copiers.items()]
 
 
 def coverage_for(state: AppState, story_id: str) -> Coverage:
