@@ -16,7 +16,8 @@ from storyline.entities import Entity, extract_entities, gazetteer_key, name_sim
 from storyline.sources.urls import site_of
 from storyline.types import Article, StoryEntity, TimelineEntry
 
-__all__ = ["copy_originals", "families", "headline", "merge_entities", "source_name", "sources_by_language", "timeline"]
+__all__ = ["article_entities", "copy_originals", "demonym", "families", "headline", "merge_entities", "place_names",
+           "source_name", "sources_by_language", "timeline"]
 
 _MAX_ENTITY_KEYS = 200
 _NAME_MATCH = 0.85
@@ -154,6 +155,12 @@ def _entities_of(text: str, lang: str) -> tuple[Entity, ...]:
     return tuple(filter(None, (_tidy(e, text) for e in found)))
 
 
+def article_entities(article: Article) -> tuple[Entity, ...]:
+    """The tidied entities of one article (title and text), each with its surface form and count, as
+    ``merge_entities`` reads them."""
+    return _entities_of(f"{article.title}\n{article.text}", article.lang)
+
+
 def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limit: int = 15) -> list[StoryEntity]:
     """Entities of all articles merged across languages and spellings, most widely carried first.
 
@@ -165,7 +172,7 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
     where: dict[str, set[str]] = defaultdict(set)
     forms: dict[str, Counter] = defaultdict(Counter)
     for article in articles:
-        found: Sequence[Entity] = _entities_of(f"{article.title}\n{article.text}", article.lang)
+        found: Sequence[Entity] = article_entities(article)
         for entity in found:
             mentions[entity.key] += entity.count
             kinds.setdefault(entity.key, entity.kind)
@@ -238,21 +245,21 @@ def _fold_short_forms(mentions: Counter, kinds: dict[str, str], where: dict[str,
 _DEMONYM_ENDINGS = ("ian", "ians", "ish", "ese", "ean", "eans", "ans", "ch", "i", "is", "er", "ische", "ischen")
 
 
-def _demonym(surface: str) -> bool:
+def demonym(surface: str) -> bool:
     """A place's adjective ("Russian", "French", "ruso", "russische"), not its name ("Russia", "Paris").
 
-    >>> [_demonym(w) for w in ("Russian", "French", "ruso", "Russia", "Iran", "Paris", "Israeli")]
+    >>> [demonym(w) for w in ("Russian", "French", "ruso", "Russia", "Iran", "Paris", "Israeli")]
     [True, True, True, False, False, False, True]
     """
     if not surface or surface[0].islower():
         return bool(surface)  # languages that write place names capitalised write their adjectives lower-case
     norm = normalise_name(surface)
     key = gazetteer_key(surface)
-    return bool(key) and norm.endswith(_DEMONYM_ENDINGS) and norm not in _place_names(key)
+    return bool(key) and norm.endswith(_DEMONYM_ENDINGS) and norm not in place_names(key)
 
 
 @lru_cache(maxsize=512)
-def _place_names(key: str) -> frozenset[str]:
+def place_names(key: str) -> frozenset[str]:
     """The normalised names (not adjectives) of a gazetteer place: its first alias and its key."""
     from storyline.gazetteer import entries
 
@@ -266,9 +273,9 @@ def _shown_as(surfaces: Counter, kind: str) -> tuple[str, str]:
     """The name and kind an entity is shown by: its most used spelling, but a place by its name over its
     adjective ("Russia" for "Russia" and "Russian"), and a place seen only as an adjective as a nationality."""
     ranked = [s for s, _ in surfaces.most_common()]
-    if kind != "place" or not _demonym(ranked[0]):
+    if kind != "place" or not demonym(ranked[0]):
         return ranked[0], kind
-    named = [s for s in ranked if not _demonym(s) and surfaces[s] > 0]
+    named = [s for s in ranked if not demonym(s) and surfaces[s] > 0]
     return (named[0], kind) if named else (ranked[0], "nationality")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from jinja2 import Environment
@@ -66,10 +66,11 @@ def coverage_for(state: AppState, story_id: str) -> Coverage:
     return story_coverage(store, store.final_story(story_id))
 
 
-def entity_for(state: AppState, key: str) -> EntityPage:
-    """The stories that name an entity (``key`` as a story's brief gives it). Raises NotFoundError."""
+def entity_for(state: AppState, key: str, lang: str | None = None) -> EntityPage:
+    """The stories that name an entity (``key`` as a story's brief gives it), titled for a reader of
+    ``lang``. Raises NotFoundError."""
     state.sync_search()  # the page finds candidate stories by text search
-    found = entity_page(state.store(), key)
+    found = entity_page(state.store(), key, lang)
     if found is None:
         raise NotFoundError(f"no story names the entity {key!r}",
                             hint="entity keys are the `key` of a brief's entities (GET /api/stories/{id})")
@@ -78,7 +79,7 @@ def entity_for(state: AppState, key: str) -> EntityPage:
 
 class EntityOut(BaseModel):
     key: str
-    name: str  # its most used spelling
+    name: str  # a proper name, in the reading language (?lang=) when its stories use one, else the most used
     kind: str  # place, org, topic or name
     forms: list[str]  # every spelling merged into it, most used first
     languages: list[str]  # the languages of the articles that name it
@@ -95,15 +96,20 @@ def get_coverage(request: Request, story_id: str) -> JSONResponse:
 
 
 @api_router.get("/entities/{key:path}", response_model=EntityOut, responses=_ERRORS)
-async def get_entity(request: Request, key: str) -> JSONResponse:
-    """The stories that name an entity, across languages, with every spelling merged into it."""
-    found = await run_in_threadpool(entity_for, request.app.state.storyline, key)
+async def get_entity(request: Request, key: str, lang: str | None = Query(None, max_length=12)) -> JSONResponse:
+    """The stories that name an entity, across languages, with every spelling merged into it; ``lang``
+    (a language code) names it as that language's articles do, when they name it."""
+    from storyline.web.pages import reading_language
+
+    chosen = reading_language(request, lang) if lang is not None else None  # the API reads no cookie
+    found = await run_in_threadpool(entity_for, request.app.state.storyline, key, chosen)
     return JSONResponse(asdict(found))
 
 
 @page_router.get("/entities/{key:path}")
-async def entity_view(request: Request, key: str) -> Response:
-    from storyline.web.pages import templates
+async def entity_view(request: Request, key: str, lang: str | None = Query(None, max_length=12)) -> Response:
+    """An entity's page, titled in the reading language (``?lang=``, else the language menu's choice)."""
+    from storyline.web.pages import reading_language, templates
 
-    found = await run_in_threadpool(entity_for, request.app.state.storyline, key)
+    found = await run_in_threadpool(entity_for, request.app.state.storyline, key, reading_language(request, lang))
     return templates.TemplateResponse(request, "entity.html", {"entity": found})
