@@ -111,5 +111,8 @@ async def entity_view(request: Request, key: str, lang: str | None = Query(None,
     """An entity's page, titled in the reading language (``?lang=``, else the language menu's choice)."""
     from storyline.web.pages import reading_language, templates
 
-    found = await run_in_threadpool(entity_for, request.app.state.storyline, key, reading_language(request, lang))
-    return templates.TemplateResponse(request, "entity.html", {"entity": found})
+    chosen = reading_language(request, lang)
+    found = await run_in_threadpool(entity_for, request.app.state.storyline, key, chosen)
+    langs = sorted({*found.languages, *([chosen] if chosen else [])})
+    return templates.TemplateResponse(request, "entity.html",
+                                      {"entity": found, "reading_lang": chosen, "reading_langs": langs})
