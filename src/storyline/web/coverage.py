@@ -36,17 +36,17 @@ def install_coverage_filters(env: Environment) -> None:
     from storyline.web.format import language
 
     env.filters.update(chart=lambda chart: Markup(chart_html(chart, language)), totals=totals_line,
-                       credited=credited_sources)
+                       credited=sources_line)
 
 
-def credited_sources(sources: list[str], coverage: Coverage | None) -> list[str]:
+def sources_line(sources: list[str], coverage: Coverage | None) -> list[str]:
     """A story's sources as its page lists them: with near-copies, each source with original articles and
     the sources that copied it ("Telegraph (+ copied by spam.blog)"), as the brief's Sources list names them;
     a source that only carried copies is named there, not on its own. Without copies: ``sources`` as stored.
 
     >>> from storyline.coverage import coverage_of, Piece
     >>> c = coverage_of("s1", [Piece("a", "Wire", "en", None, ""), Piece("b", "blog", "en", None, "", "a")])
-    >>> credited_sources(["Wire", "blog"], c)
+    >>> sources_line(["Wire", "blog"], c)
     ['Wire (+ copied by blog)']
     """
     if coverage is None or not coverage.copies:
