@@ -39,7 +39,7 @@ def hostile_brief() -> Brief:
         single_source_claims=(said,),
         timeline=(TimelineEntry(time=datetime(2026, 4, 14, 8, tzinfo=UTC), published=True, article_id=EVIL_ID,
                                 source=EVIL_SOURCE, lang=EVIL_LANG, title="Title | with pipe\n| forged | row |",
-                                url=None),),
+                                url=None, copy_of=None),),
         sources={EVIL_LANG: (EVIL_SOURCE,)},
     )
 
@@ -140,7 +140,8 @@ def test_json_schema_keys(dam_story):
     assert set(data["summary"][0]) == {"text", "article_id", "source", "lang"}
     assert set(data["quote_groups"][0]) == {"text", "speaker", "languages", "sources", "variants"}
     assert set(data["quote_groups"][0]["variants"][0]) == {"text", "article_id", "source", "lang", "speaker"}
-    assert set(data["timeline"][0]) == {"time", "published", "article_id", "source", "lang", "title", "url"}
+    assert set(data["timeline"][0]) == {"time", "published", "article_id", "source", "lang", "title", "url",
+                                        "copy_of"}
     assert data == brief_to_dict(b)
 
 
@@ -221,7 +222,7 @@ def test_markdown_and_html_link_each_cited_article_to_its_address():
     said = CitedSentence(text="The port reopened.", article_id="a1", source="Courier", lang="en")
     other = CitedSentence(text="Le port a rouvert.", article_id="a2", source="Le Jour", lang="fr")
     timeline = tuple(TimelineEntry(time=None, published=False, article_id=i, source="x", lang="en", title="T",
-                                   url=url)
+                                   url=url, copy_of=None)
                      for i, url in [("a1", "https://courier.example/port?id=1"), ("a2", "javascript:alert(1)")])
     brief = Brief("s1", "Port", (said, other), (), (), (said,), timeline, {"en": ("Courier",)})
     md, html = to_markdown(brief), render(brief, "html")

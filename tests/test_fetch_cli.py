@@ -222,3 +222,17 @@ def test_politeness_from_the_environment_is_checked_like_the_flags(tmp_path) -> 
     result = CliRunner().invoke(main, ["fetch", "http://127.0.0.1:9/", "--db", str(tmp_path / "x.db")],
                                 env={"STORYLINE_FETCH_MAX_SIZE": "huge", "STORYLINE_ENCODER": "hashing"})
     assert result.exit_code == 2 and "not a size" in result.output and not (tmp_path / "x.db").exists()
+
+
+def test_fetch_and_follow_brief_the_stories_they_grew_when_asked(web, feeds_file, tmp_path) -> None:
+    db = tmp_path / "x.db"
+    fetched = run("fetch", web.url("/news/valdmar-port-reopens"), "--db", str(db), "--briefs", "3", *FAST)
+    assert fetched.returncode == 0, fetched.stderr
+    assert fetched.stdout.strip().splitlines()[-1].startswith("briefed 1 story in ")
+    followed = run("follow", str(feeds_file), "--once", "--db", str(db), "--briefs", "2", *FAST)
+    assert followed.returncode == 0, followed.stderr
+    lines = followed.stdout.strip().splitlines()
+    briefed = [n for n, line in enumerate(lines) if line.startswith("briefed 2 stories in ")]
+    assert briefed and lines[briefed[0] - 1].startswith("round 1") and lines[-1].startswith("total:")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(DISTINCT article_id) FROM sentences").fetchone()[0] >= 2

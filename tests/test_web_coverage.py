@@ -77,6 +77,20 @@ def test_the_story_page_shows_coverage_chart_blind_spots_and_links_entities(clie
     assert 'href="/entities/marta%20olsen"' in page
 
 
+def test_the_story_page_and_api_credit_the_copy_to_its_original(client):
+    """Issue 19: the page's sources line and the brief's timeline count the copy once, with its original."""
+    bridge = _story_of(client, "bridge-en")
+    page = _page_with_brief(client, f"/stories/{bridge}")
+    sources = page.split('<p class="sources">', 1)[1].split("</p>", 1)[0]
+    assert "Harbour Herald (+ copied by Copycat Blog)" in sources
+    assert sources.count("Copycat Blog") == 1  # named with the source it copied, not on its own
+    timeline = page.split('<section class="timeline">', 1)[1].split("</section>", 1)[0]
+    assert timeline.count('class="dup"') == 1 and 'href="/articles/bridge-en" title="near-copy of bridge-en' in timeline
+    entries = client.get(f"/api/stories/{bridge}", params={"wait": 60}).json()["brief"]["timeline"]
+    assert {t["article_id"]: t["copy_of"] for t in entries}["bridge-copy"] == "bridge-en"
+    assert sum(t["copy_of"] is None for t in entries) == 3
+
+
 def test_an_entity_lists_its_stories_across_languages_with_its_spellings(client):
     bridge, chess = _story_of(client, "bridge-en"), _story_of(client, "chess-en")
     olsen = client.get("/api/entities/marta%20olsen").json()
@@ -89,3 +103,22 @@ def test_an_entity_lists_its_stories_across_languages_with_its_spellings(client)
     missing = client.get(f"/api/entities/{quote('no such name')}")
     assert missing.status_code == 404 and "key" in missing.json()["hint"]
     assert client.get("/entities/nobody").status_code == 404
+
+
+def test_the_entity_page_and_api_are_titled_in_the_reading_language(tmp_path):
+    """Issue 19: "Germany" (or "Deutschland" for a German reader), never the adjective "tedesco"."""
+    from test_coverage_entities import PORT_PLAN
+
+    db = tmp_path / "names.db"
+    with Engine(db, encoder=HashingEncoder()) as engine:
+        engine.ingest_records([RawRecord(origin=f"t:{n}", id=i, lang=lang, source=src, title=title, text=text,
+                                         published=f"2026-04-20T0{n}:00:00Z")
+                               for n, (i, lang, src, title, text) in enumerate(PORT_PLAN)])
+    with TestClient(create_app(db, HashingEncoder()), base_url="http://127.0.0.1:8765") as http:
+        assert http.get("/api/entities/germany").json()["name"] == "Germany"
+        assert http.get("/api/entities/germany", params={"lang": "de"}).json()["name"] == "Deutschland"
+        page = http.get("/entities/germany").text
+        assert "<h1>Germany <span" in page and '<span class="chip form">tedesco</span>' in page
+        http.cookies.set("storyline_lang", "de")  # the language menu's remembered choice
+        assert "<h1>Deutschland <span" in http.get("/entities/germany").text
+        assert "<h1>Germany <span" in http.get("/entities/germany", params={"lang": ""}).text

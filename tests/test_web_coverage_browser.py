@@ -10,6 +10,7 @@ from browser_kit import OUTPUT, fits_width, launched_chromium, require_browser, 
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
 from storyline.types import RawRecord
+from test_coverage_entities import PORT_PLAN
 from web_corpus import Server
 from web_coverage_corpus import coverage_corpus
 
@@ -24,6 +25,10 @@ def site(tmp_path_factory):
     db = folder / "site.db"
     with Engine(db, encoder=HashingEncoder()) as engine:
         engine.ingest_records([RawRecord(origin=f"fixture:{n}", **row) for n, row in enumerate(coverage_corpus())])
+        # a week later, Germany named as "Germany", "German", "Deutschland" and (most often) "tedesco"
+        engine.ingest_records([RawRecord(origin=f"plan:{n}", id=i, lang=lang, source=src, title=title, text=text,
+                                         published=f"2026-04-20T0{n}:00:00Z")
+                               for n, (i, lang, src, title, text) in enumerate(PORT_PLAN)])
     server = Server(db, "hashing", folder / "server.log")
     yield server
     server.stop()
@@ -75,3 +80,55 @@ def test_an_entity_chip_opens_its_page_with_its_stories_and_spellings(site, brow
     page.locator(".entity-stories a.headline").nth(1).click()
     page.wait_for_url(f"**/stories/{chess}")
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_story_page_credits_the_copy_to_its_original(site, browser, width):
+    """Issue 19: the sources line names the copier with the source it copied; the timeline marks the copy
+    and links it to its original; both readable without sideways scrolling."""
+    from playwright.sync_api import expect
+
+    OUTPUT.mkdir(exist_ok=True)
+    bridge = story_of(site.base, "bridge-en")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{site.base}/stories/{bridge}")
+    sources = page.locator(".story-view > p.sources")
+    expect(sources).to_be_visible()
+    assert "Harbour Herald (+ copied by Copycat Blog)" in sources.inner_text()
+    assert sources.inner_text().count("Copycat Blog") == 1
+    expect(page.locator("#brief")).to_have_attribute("data-status", "ready", timeout=120_000)
+    copy = page.locator(".timeline a.dup")
+    assert copy.count() == 1 and copy.inner_text() == "copy" and copy.is_visible()
+    assert copy.bounding_box()["x"] + copy.bounding_box()["width"] <= width
+    assert fits_width(page)
+    page.screenshot(path=str(OUTPUT / f"story-copies-{width}.png"), full_page=True)
+    copy.click()
+    page.wait_for_url("**/articles/bridge-en")
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_entity_page_is_titled_in_the_reading_language_chosen_on_it(site, browser, width):
+    """Issue 19: "Germany", never the adjective "tedesco"; "Deutschland" once German is chosen in the page's
+    menu, remembered on the next visit; the other spellings listed."""
+    from playwright.sync_api import expect
+
+    OUTPUT.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site.base}/entities/germany")
+    title = page.locator(".entity-view h1")
+    assert title.inner_text().startswith("Germany")
+    forms = page.locator(".forms .chip.form").all_text_contents()
+    assert "tedesco" in forms and "Deutschland" in forms
+    page.select_option("#reading-lang", "de")
+    expect(title).to_contain_text("Deutschland", timeout=30_000)
+    assert any(c["name"] == "storyline_lang" and c["value"] == "de" for c in context.cookies())
+    assert "Germany" in page.locator(".forms").inner_text()  # the other spellings stay listed
+    assert fits_width(page)
+    page.screenshot(path=str(OUTPUT / f"entity-reading-language-{width}.png"), full_page=True)
+    page.goto(f"{site.base}/entities/germany")  # a later visit: the choice is remembered
+    assert page.locator(".entity-view h1").inner_text().startswith("Deutschland")
+    page.select_option("#reading-lang", "")
+    expect(page.locator(".entity-view h1")).to_contain_text("Germany", timeout=30_000)
+    context.close()

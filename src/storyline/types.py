@@ -162,6 +162,9 @@ class TimelineEntry:
     lang: str
     title: str
     url: str | None
+    # A near-copy's original (copies of copies lead to the first one); None for an original. A copy is
+    # counted once, with its original, in every total a brief shows.
+    copy_of: str | None
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,8 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
     ids = [a.id for a in articles]
     encoder = encoder or encoder_for(store, ids)
     limits = thresholds_for(encoder.name)
-    family = families(articles, store.duplicate_links(story_id))
+    links = store.duplicate_links(story_id)
+    family = families(articles, links)
     sentences = _sentences(articles)
     quotes = {a.id: article_quotes(a.id, a.text) for a in articles}
     wanted: dict[str, list[tuple[str, str, str | None]]] = {a.id: [] for a in articles}
@@ -176,7 +177,7 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
         entities=tuple(merge_entities(articles, lang=lang)),
         quote_groups=quote_groups,
         single_source_claims=claims,
-        timeline=tuple(timeline(articles)),
+        timeline=tuple(timeline(articles, links)),
         sources=sources_by_language(articles),
     )
 

@@ -16,7 +16,8 @@ from storyline.entities import Entity, extract_entities, gazetteer_key, name_sim
 from storyline.sources.urls import site_of
 from storyline.types import Article, StoryEntity, TimelineEntry
 
-__all__ = ["families", "headline", "merge_entities", "source_name", "sources_by_language", "timeline"]
+__all__ = ["article_entities", "copy_originals", "demonym", "families", "headline", "merge_entities", "place_names",
+           "source_name", "sources_by_language", "timeline"]
 
 _MAX_ENTITY_KEYS = 200
 _NAME_MATCH = 0.85
@@ -154,6 +155,12 @@ def _entities_of(text: str, lang: str) -> tuple[Entity, ...]:
     return tuple(filter(None, (_tidy(e, text) for e in found)))
 
 
+def article_entities(article: Article) -> tuple[Entity, ...]:
+    """The tidied entities of one article (title and text), each with its surface form and count, as
+    ``merge_entities`` reads them."""
+    return _entities_of(f"{article.title}\n{article.text}", article.lang)
+
+
 def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limit: int = 15) -> list[StoryEntity]:
     """Entities of all articles merged across languages and spellings, most widely carried first.
 
@@ -165,7 +172,7 @@ def merge_entities(articles: Sequence[Article], *, lang: str | None = None, limi
     where: dict[str, set[str]] = defaultdict(set)
     forms: dict[str, Counter] = defaultdict(Counter)
     for article in articles:
-        found: Sequence[Entity] = _entities_of(f"{article.title}\n{article.text}", article.lang)
+        found: Sequence[Entity] = article_entities(article)
         for entity in found:
             mentions[entity.key] += entity.count
             kinds.setdefault(entity.key, entity.kind)
@@ -238,21 +245,21 @@ def _fold_short_forms(mentions: Counter, kinds: dict[str, str], where: dict[str,
 _DEMONYM_ENDINGS = ("ian", "ians", "ish", "ese", "ean", "eans", "ans", "ch", "i", "is", "er", "ische", "ischen")
 
 
-def _demonym(surface: str) -> bool:
+def demonym(surface: str) -> bool:
     """A place's adjective ("Russian", "French", "ruso", "russische"), not its name ("Russia", "Paris").
 
-    >>> [_demonym(w) for w in ("Russian", "French", "ruso", "Russia", "Iran", "Paris", "Israeli")]
+    >>> [demonym(w) for w in ("Russian", "French", "ruso", "Russia", "Iran", "Paris", "Israeli")]
     [True, True, True, False, False, False, True]
     """
     if not surface or surface[0].islower():
         return bool(surface)  # languages that write place names capitalised write their adjectives lower-case
     norm = normalise_name(surface)
     key = gazetteer_key(surface)
-    return bool(key) and norm.endswith(_DEMONYM_ENDINGS) and norm not in _place_names(key)
+    return bool(key) and norm.endswith(_DEMONYM_ENDINGS) and norm not in place_names(key)
 
 
 @lru_cache(maxsize=512)
-def _place_names(key: str) -> frozenset[str]:
+def place_names(key: str) -> frozenset[str]:
     """The normalised names (not adjectives) of a gazetteer place: its first alias and its key."""
     from storyline.gazetteer import entries
 
@@ -266,9 +273,9 @@ def _shown_as(surfaces: Counter, kind: str) -> tuple[str, str]:
     """The name and kind an entity is shown by: its most used spelling, but a place by its name over its
     adjective ("Russia" for "Russia" and "Russian"), and a place seen only as an adjective as a nationality."""
     ranked = [s for s, _ in surfaces.most_common()]
-    if kind != "place" or not _demonym(ranked[0]):
+    if kind != "place" or not demonym(ranked[0]):
         return ranked[0], kind
-    named = [s for s in ranked if not _demonym(s) and surfaces[s] > 0]
+    named = [s for s in ranked if not demonym(s) and surfaces[s] > 0]
     return (named[0], kind) if named else (ranked[0], "nationality")
 
 
@@ -279,10 +286,17 @@ def _display_title(article: Article) -> str:
     return first if len(first) <= _HEADLINE_CHARS else first[: _HEADLINE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def timeline(articles: Sequence[Article]) -> list[TimelineEntry]:
+def timeline(articles: Sequence[Article], duplicate_of: Mapping[str, str | None] | None = None) -> list[TimelineEntry]:
     """The dated articles in publication order, then the undated ones (``published`` false, ``time`` when
-    they were ingested) in the order they arrived: an ingest time never sits among publication times."""
+    they were ingested) in the order they arrived: an ingest time never sits among publication times.
+    ``duplicate_of`` (article id -> the article it near-copies) marks each copy with its original.
+
+    >>> arts = [Article(id=i, title=i, text="", source=s) for i, s in [("a", "wire"), ("b", "blog"), ("c", "blog2")]]
+    >>> [(t.article_id, t.copy_of) for t in timeline(arts, {"b": "a", "c": "b"})]
+    [('a', None), ('b', 'a'), ('c', 'a')]
+    """
     far = datetime.max.replace(tzinfo=UTC)
+    original = copy_originals(articles, duplicate_of or {})
 
     def when(a: Article) -> datetime:
         t = a.time
@@ -290,9 +304,22 @@ def timeline(articles: Sequence[Article]) -> list[TimelineEntry]:
 
     return [
         TimelineEntry(time=as_utc(a.time), published=a.published is not None, article_id=a.id,
-                      source=source_name(a), lang=a.lang, title=_display_title(a), url=a.url)
+                      source=source_name(a), lang=a.lang, title=_display_title(a), url=a.url,
+                      copy_of=original.get(a.id))
         for a in sorted(articles, key=lambda a: (a.published is None, when(a), a.id))
     ]
+
+
+def copy_originals(articles: Sequence[Article], duplicate_of: Mapping[str, str | None]) -> dict[str, str]:
+    """Near-copy id -> its original's id, as coverage credits them (``coverage.facts.originals``: copies
+    of copies lead to the first original; a copy whose original is not in the story is an original here)."""
+    from storyline.coverage.facts import originals
+    from storyline.coverage.types import Piece
+
+    if not any(duplicate_of.get(a.id) for a in articles):
+        return {}
+    pieces = [Piece(a.id, source_name(a), a.lang, None, "", duplicate_of.get(a.id)) for a in articles]
+    return {c.article_id: o.article_id for o in originals(pieces) for c in o.copies}
 
 
 def sources_by_language(articles: Sequence[Article]) -> dict[str, tuple[str, ...]]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from html import escape
 from typing import Any, Protocol
 
+from storyline.briefs.credits import credit, credited_sources, size_line
 from storyline.dates import to_iso
 from storyline.types import Brief, TimelineEntry
 
@@ -101,7 +102,7 @@ def to_text(brief: Brief) -> str:
     """Plain text for a terminal: every stored value kept to its line, control characters removed."""
     p = plain
     out = [p(brief.headline) or f"story {p(brief.story_id)}",
-           f"story {p(brief.story_id)} · {len(brief.timeline)} articles · "
+           f"story {p(brief.story_id)} · {size_line(brief)} · "
            f"languages: {', '.join(p(k) for k in brief.sources) or '-'}", ""]
     if brief.summary:
         out.append("Summary")
@@ -130,9 +131,10 @@ def to_text(brief: Brief) -> str:
         out.append("")
     out.append("Timeline")
     for t in brief.timeline:
-        out.append(f"  {_when(t):<16}  {p(t.lang)}  {p(t.source)}: {p(t.title)} [{p(t.article_id)}]")
+        copy = f" (copy of [{p(t.copy_of)}])" if t.copy_of else ""
+        out.append(f"  {_when(t):<16}  {p(t.lang)}  {p(t.source)}: {p(t.title)} [{p(t.article_id)}]{copy}")
     out += ["", "Sources"]
-    out += [f"  {p(lang)}: {', '.join(p(n) for n in names)}" for lang, names in brief.sources.items()]
+    out += [f"  {p(x.lang)}: {', '.join(credit(s, c, p) for s, c in x.sources)}" for x in credited_sources(brief)]
     return "\n".join(out) + "\n"
 
 
@@ -174,8 +176,8 @@ def article_links(brief: Brief) -> dict[str, str]:
     none of the characters that could end a Markdown link or an HTML attribute.
 
     >>> from storyline.types import TimelineEntry
-    >>> t = [TimelineEntry(None, False, "a1", "x", "en", "T", "https://x.example/a?b=1"),
-    ...      TimelineEntry(None, False, "a2", "x", "en", "T", "javascript:alert(1)")]
+    >>> t = [TimelineEntry(None, False, "a1", "x", "en", "T", "https://x.example/a?b=1", None),
+    ...      TimelineEntry(None, False, "a2", "x", "en", "T", "javascript:alert(1)", None)]
     >>> article_links(Brief("s1", "", (), (), (), (), tuple(t), {}))
     {'a1': 'https://x.example/a?b=1'}
     """
@@ -192,7 +194,7 @@ def to_markdown(brief: Brief) -> str:
     article linked to its web address when it has one."""
     links = article_links(brief)
     title = _md(brief.headline) if brief.headline else "story " + _md(brief.story_id)
-    out = [f"# {title}", "", f"Story {_code(brief.story_id)} · {len(brief.timeline)} articles · "
+    out = [f"# {title}", "", f"Story {_code(brief.story_id)} · {size_line(brief)} · "
            f"{', '.join(_md(k) for k in brief.sources)}", ""]
     if brief.summary:
         out += ["## Summary", ""]
@@ -210,9 +212,11 @@ def to_markdown(brief: Brief) -> str:
         out += [f"- {_md(c.text)} — {_md_cite(c, links)}" for c in brief.single_source_claims] + [""]
     out += ["## Timeline", "", "| time | lang | source | title | article |", "|---|---|---|---|---|"]
     out += [f"| {_md(_when(t))} | {_md(t.lang)} | {_md(t.source)} | {_md(t.title)} | {_code(t.article_id)}"
-            + (f" [link]({links[t.article_id]})" if t.article_id in links else "") + " |" for t in brief.timeline]
+            + (f" [link]({links[t.article_id]})" if t.article_id in links else "")
+            + (f" copy of {_code(t.copy_of)}" if t.copy_of else "") + " |" for t in brief.timeline]
     out += ["", "## Sources", ""]
-    out += [f"- **{_md(lang)}**: {', '.join(_md(x) for x in n)}" for lang, n in brief.sources.items()]
+    out += [f"- **{_md(x.lang)}**: {', '.join(credit(s, c, _md) for s, c in x.sources)}"
+            for x in credited_sources(brief)]
     return "\n".join(out) + "\n"
 
 
@@ -252,7 +256,7 @@ def to_html(brief: Brief) -> str:
     e = _e
     links = article_links(brief)
     title = e(brief.headline or f"story {brief.story_id}")
-    body = [f"<h1>{title}</h1>", f'<p class="meta">story {e(brief.story_id)} · {len(brief.timeline)} articles · '
+    body = [f"<h1>{title}</h1>", f'<p class="meta">story {e(brief.story_id)} · {size_line(brief)} · '
             f'{e(", ".join(brief.sources))}</p>']
     if brief.summary:
         body += ["<h2>Summary</h2><ol>"] + [f"<li>{_said(s, links)}</li>" for s in brief.summary] + ["</ol>"]
@@ -271,11 +275,13 @@ def to_html(brief: Brief) -> str:
         body += ["<h2>Only one source says</h2><ul>"]
         body += [f"<li>{_said(c, links)}</li>" for c in brief.single_source_claims] + ["</ul>"]
     rows = "".join(f'<tr><td>{e(_when(t))}</td><td><span class="lang">{e(t.lang)}</span></td><td>{e(t.source)}</td>'
-                   f'<td lang="{e(t.lang)}">{_linked(e(t.title), links.get(t.article_id))}</td></tr>'
-                   for t in brief.timeline)
+                   f'<td lang="{e(t.lang)}">{_linked(e(t.title), links.get(t.article_id))}'
+                   + (f' <small class="copy">copy of <code>{e(t.copy_of)}</code></small>' if t.copy_of else "")
+                   + "</td></tr>" for t in brief.timeline)
     body.append(f"<h2>Timeline</h2><table>{rows}</table>")
-    body += ["<h2>Sources</h2><ul>"] + [f'<li><span class="lang">{e(lang)}</span> {e(", ".join(n))}</li>'
-                                        for lang, n in brief.sources.items()] + ["</ul>"]
+    body += ["<h2>Sources</h2><ul>"] + [f'<li><span class="lang">{e(x.lang)}</span> '
+                                        f'{", ".join(credit(s, c, e) for s, c in x.sources)}</li>'
+                                        for x in credited_sources(brief)] + ["</ul>"]
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title><style>{_CSS}</style></head><body><main>\n"

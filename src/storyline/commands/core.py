@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from storyline.commands.ahead import briefs_option, report_briefs
 from storyline.embed.registry import options as encoder_options
 from storyline.errors import InputError, NotFoundError
 from storyline.settings import Settings
@@ -69,17 +70,22 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 @click.option("--dask", default=None, metavar="ADDRESS",
               help="Run extract, clean, language, MinHash and encoding on Dask workers: a scheduler address "
                    "(tcp://HOST:8786) or local:N for N worker processes here (needs the dask extra).")
-def ingest(paths, db, strict, encoder, batch_size, dask):
+@briefs_option
+def ingest(paths, db, strict, encoder, batch_size, dask, briefs):
     """Ingest articles from PATHS: JSONL files, folders (.txt .html .jsonl), or - for stdin."""
+    from storyline.storage import utcnow
+
     for path in paths:
         if path != "-" and not Path(path).exists():
             raise InputError(f"{path} does not exist", hint="give a JSONL file, a folder, or - for stdin")
+    started = utcnow()
     with open_engine(db, encoder=encoder, batch_size=batch_size, dask=dask) as engine:
         total = _count_inputs(paths) if sys.stderr.isatty() else None  # counting reads the input once more
         with _progress_bar(total) as bar:
             # counts, not every article's assignment: memory stays flat over a stream of any length
             report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update, keep_assignments=False)
-    click.echo(report.summary())
+        click.echo(report.summary())
+        report_briefs(engine.store, started, briefs, engine.encoder)
     if report.seen == 0:
         click.echo("note: the input held no articles (empty files, blank lines or an empty stdin)", err=True)
     _show_rejections(report.rejections, sum(report.rejected.values()), engine.store.path)

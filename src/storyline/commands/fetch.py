@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from storyline.commands.ahead import briefs_option, report_briefs
 from storyline.embed.registry import options as encoder_options
 from storyline.errors import StorylineError
 from storyline.settings import MAX_PARALLEL_HOSTS, FetchSettings, Settings, parse_size
@@ -208,14 +209,20 @@ def _harvest(settings: Settings, quiet: bool, stop: threading.Event) -> Iterator
 @click.option("--refresh", is_flag=True,
               help="Fetch URLs seen before again (conditional GET: unchanged pages are skipped).")
 @_politeness
-def fetch_command(urls, refresh, quiet, **flags):
+@briefs_option
+def fetch_command(urls, refresh, quiet, briefs, **flags):
     """Download the web pages at URLS (several hosts at a time), extract their articles and ingest them
     (each URL at most once)."""
+    from storyline.storage import utcnow
+
     settings = _settings(flags)
     stop = threading.Event()
+    started = utcnow()
     with _stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.fetch_urls(urls, refresh=refresh)
-    click.echo(summary(tally, sink))
+        click.echo(summary(tally, sink))
+        if not stop.is_set():
+            report_briefs(sink.engine.store, started, briefs, sink.engine.encoder)
     if _nothing_fetched(tally):
         raise StorylineError("nothing could be fetched")  # exit 1: the work could not be done
 
@@ -225,7 +232,8 @@ def fetch_command(urls, refresh, quiet, **flags):
 @click.option("--every", default="10m", show_default=True, help="Time between polls: 30s, 10m, 1h (at least 10s).")
 @click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
 @_politeness
-def follow_command(feeds, every, once, quiet, **flags):
+@briefs_option
+def follow_command(feeds, every, once, quiet, briefs, **flags):
     """Poll the RSS/Atom feeds listed in FEEDS (one URL a line) and ingest new items, until Ctrl-C."""
     try:
         interval = parse_duration(every)
@@ -238,10 +246,17 @@ def follow_command(feeds, every, once, quiet, **flags):
     settings = _settings(flags)
     stop = threading.Event()
 
+    from storyline.storage import utcnow
+
+    round_started = [utcnow()]
+
     def on_round(number: int, tally: Tally) -> None:
         when = datetime.now().strftime("%H:%M:%S")
         tail = "" if once or stop.is_set() else f"; next poll in {every}"
         click.echo(f"round {number} ({when}): {summary(tally)}{tail}")
+        if not stop.is_set():  # each round's grown stories, before the wait for the next poll
+            report_briefs(sink.engine.store, round_started[0], briefs, sink.engine.encoder)
+        round_started[0] = utcnow()
 
     with _stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.follow(feed_urls, every=interval, once=once, on_round=on_round)

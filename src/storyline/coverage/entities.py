@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storyline.coverage.names import page_title
 from storyline.entities import gazetteer_key, normalise_name
 from storyline.gazetteer import entries
 from storyline.storage import Store, StoryFilter
@@ -44,8 +45,9 @@ class EntityStory:
 
 @dataclass(frozen=True)
 class EntityPage:
-    """An entity across stories: its most used name, kind, every spelling merged into it (most used
-    first), the languages it is named in, and its stories, newest first (undated last)."""
+    """An entity across stories: its name (a proper name in the reading language when its stories use one:
+    ``names.page_title``), kind, every spelling merged into it (the name first, then the most used), the
+    languages it is named in, and its stories, newest first (undated last)."""
 
     key: str
     name: str
@@ -84,9 +86,21 @@ def _merged(articles: Sequence[Article]) -> list[StoryEntity]:
     return merge_entities(articles, limit=10_000)
 
 
-def entity_page(store: Store, key: str) -> EntityPage | None:
-    """The stories that name the entity ``key`` (a ``StoryEntity.key``), None when none does. The text
-    search index must be up to date (``Store.sync_search``)."""
+def _spelled(articles: Sequence[Article], entity: StoryEntity, into: dict[str, Counter]) -> None:
+    """Count, per language, how the ``articles`` of one story spell ``entity`` (its merged forms)."""
+    from storyline.briefs.facts import article_entities
+
+    forms = set(entity.forms)
+    for article in articles:
+        for found in article_entities(article):
+            if found.text in forms or found.key == entity.key:
+                into.setdefault(article.lang, Counter())[found.text] += found.count
+
+
+def entity_page(store: Store, key: str, lang: str | None = None) -> EntityPage | None:
+    """The stories that name the entity ``key`` (a ``StoryEntity.key``), None when none does; titled for a
+    reader of ``lang`` (a language code, or None). The text search index must be up to date
+    (``Store.sync_search``)."""
     key = key.strip()
     candidates: list[str] = []
     for words in spellings_to_search(key):
@@ -97,10 +111,12 @@ def entity_page(store: Store, key: str) -> EntityPage | None:
     for story_id, article in store.articles_of_stories(candidates):
         by_story[story_id].append(article)
     found: dict[str, StoryEntity] = {}
+    spelled: dict[str, Counter] = {}
     for story_id in candidates:
         match = next((e for e in _merged(by_story[story_id]) if names_entity(e, key)), None)
         if match is not None:
             found[story_id] = match
+            _spelled(by_story[story_id], match, spelled)
     if not found:
         return None
     rows = [r for r in store.story_rows(list(found)) if not r.get("merged_into")]
@@ -122,6 +138,10 @@ def entity_page(store: Store, key: str) -> EntityPage | None:
     if not stories:
         return None
     languages = tuple(sorted({lang for s in stories for lang in s.entity_languages}))
-    name = names.most_common(1)[0][0]
+    title = page_title(key, spelled, lang)
+    name = title or names.most_common(1)[0][0]
+    kind = kinds.most_common(1)[0][0]
+    if title and kind == "nationality":
+        kind = "place"  # named by the place now, not by its adjective ("Germany", not "tedesco")
     ordered = (name, *(f for f, _ in forms.most_common(_MAX_FORMS) if f != name))[:_MAX_FORMS]
-    return EntityPage(key, name, kinds.most_common(1)[0][0], ordered, languages, stories, len(candidates))
+    return EntityPage(key, name, kind, ordered, languages, stories, len(candidates))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from storyline.coverage.types import Copy, LanguageCoverage, Original, Piece, Reporter, SourceCount
 
-__all__ = ["first_reporter", "languages", "originals"]
+__all__ = ["copied_by", "first_reporter", "languages", "originals"]
 
 _HOPS = 50  # a copy of a copy of …: followed this far to the original (a cycle stops there too)
 
@@ -81,3 +81,15 @@ def languages(found: Sequence[Original]) -> tuple[LanguageCoverage, ...]:
         out.append(LanguageCoverage(lang, len(own), len(copies_by_lang.get(lang, [])), sources, copiers,
                                     first_reporter(own)))
     return tuple(sorted(out, key=lambda c: (-c.articles, -len(c.sources), c.lang)))
+
+
+def copied_by(found: Sequence[Original], source: str, lang: str) -> tuple[str, ...]:
+    """The other sources that carried near-copies of ``source``'s original articles in ``lang`` (sorted): who
+    a brief's Sources list and a story page credit the source with being copied by.
+
+    >>> a, b = Piece("a", "Telegraph", "en", None, "x"), Piece("b", "spam.blog", "en", None, "x", duplicate_of="a")
+    >>> copied_by(originals([a, b]), "Telegraph", "en"), copied_by(originals([a, b]), "spam.blog", "en")
+    (('spam.blog',), ())
+    """
+    return tuple(sorted({c.source for o in found if o.source == source and o.lang == lang for c in o.copies}
+                        - {source}))

@@ -7,15 +7,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from jinja2 import Environment
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from storyline.briefs.credits import credit
 from storyline.coverage import Coverage, coverage_to_dict, story_coverage
 from storyline.coverage.entities import EntityPage, EntityStory, entity_page
+from storyline.coverage.facts import copied_by
 from storyline.coverage.render import totals_line
 from storyline.coverage.svg import chart_html
 from storyline.errors import NotFoundError
@@ -33,7 +35,27 @@ def install_coverage_filters(env: Environment) -> None:
     """The template filters coverage needs: ``chart`` (the drawn chart, languages named) and ``totals``."""
     from storyline.web.format import language
 
-    env.filters.update(chart=lambda chart: Markup(chart_html(chart, language)), totals=totals_line)
+    env.filters.update(chart=lambda chart: Markup(chart_html(chart, language)), totals=totals_line,
+                       credited=sources_line)
+
+
+def sources_line(sources: list[str], coverage: Coverage | None) -> list[str]:
+    """A story's sources as its page lists them: with near-copies, each source with original articles and
+    the sources that copied it ("Telegraph (+ copied by spam.blog)"), as the brief's Sources list names them;
+    a source that only carried copies is named there, not on its own. Without copies: ``sources`` as stored.
+
+    >>> from storyline.coverage import coverage_of, Piece
+    >>> c = coverage_of("s1", [Piece("a", "Wire", "en", None, ""), Piece("b", "blog", "en", None, "", "a")])
+    >>> sources_line(["Wire", "blog"], c)
+    ['Wire (+ copied by blog)']
+    """
+    if coverage is None or not coverage.copies:
+        return list(sources)
+    copiers: dict[str, set[str]] = {}
+    for lang in coverage.languages:
+        for s in lang.sources:
+            copiers.setdefault(s.source, set()).update(copied_by(coverage.copied, s.source, lang.lang))
+    return [credit(source, tuple(sorted(by))) for source, by in copiers.items()]
 
 
 def coverage_for(state: AppState, story_id: str) -> Coverage:
@@ -44,10 +66,11 @@ def coverage_for(state: AppState, story_id: str) -> Coverage:
     return story_coverage(store, store.final_story(story_id))
 
 
-def entity_for(state: AppState, key: str) -> EntityPage:
-    """The stories that name an entity (``key`` as a story's brief gives it). Raises NotFoundError."""
+def entity_for(state: AppState, key: str, lang: str | None = None) -> EntityPage:
+    """The stories that name an entity (``key`` as a story's brief gives it), titled for a reader of
+    ``lang``. Raises NotFoundError."""
     state.sync_search()  # the page finds candidate stories by text search
-    found = entity_page(state.store(), key)
+    found = entity_page(state.store(), key, lang)
     if found is None:
         raise NotFoundError(f"no story names the entity {key!r}",
                             hint="entity keys are the `key` of a brief's entities (GET /api/stories/{id})")
@@ -56,7 +79,7 @@ def entity_for(state: AppState, key: str) -> EntityPage:
 
 class EntityOut(BaseModel):
     key: str
-    name: str  # its most used spelling
+    name: str  # a proper name, in the reading language (?lang=) when its stories use one, else the most used
     kind: str  # place, org, topic or name
     forms: list[str]  # every spelling merged into it, most used first
     languages: list[str]  # the languages of the articles that name it
@@ -73,15 +96,23 @@ def get_coverage(request: Request, story_id: str) -> JSONResponse:
 
 
 @api_router.get("/entities/{key:path}", response_model=EntityOut, responses=_ERRORS)
-async def get_entity(request: Request, key: str) -> JSONResponse:
-    """The stories that name an entity, across languages, with every spelling merged into it."""
-    found = await run_in_threadpool(entity_for, request.app.state.storyline, key)
+async def get_entity(request: Request, key: str, lang: str | None = Query(None, max_length=12)) -> JSONResponse:
+    """The stories that name an entity, across languages, with every spelling merged into it; ``lang``
+    (a language code) names it as that language's articles do, when they name it."""
+    from storyline.web.pages import reading_language
+
+    chosen = reading_language(request, lang) if lang is not None else None  # the API reads no cookie
+    found = await run_in_threadpool(entity_for, request.app.state.storyline, key, chosen)
     return JSONResponse(asdict(found))
 
 
 @page_router.get("/entities/{key:path}")
-async def entity_view(request: Request, key: str) -> Response:
-    from storyline.web.pages import templates
+async def entity_view(request: Request, key: str, lang: str | None = Query(None, max_length=12)) -> Response:
+    """An entity's page, titled in the reading language (``?lang=``, else the language menu's choice)."""
+    from storyline.web.pages import reading_language, templates
 
-    found = await run_in_threadpool(entity_for, request.app.state.storyline, key)
-    return templates.TemplateResponse(request, "entity.html", {"entity": found})
+    chosen = reading_language(request, lang)
+    found = await run_in_threadpool(entity_for, request.app.state.storyline, key, chosen)
+    langs = sorted({*found.languages, *([chosen] if chosen else [])})
+    return templates.TemplateResponse(request, "entity.html",
+                                      {"entity": found, "reading_lang": chosen, "reading_langs": langs})

@@ -65,11 +65,11 @@
   }
 })();
 
-// Story page: the reading-language menu (remembered in localStorage and a cookie the server reads), and a
-// brief still being written filled in when it is ready (the page itself never waits for it).
+// Story and entity pages: the reading-language menu (remembered in localStorage and a cookie the server
+// reads), and a brief still being written filled in when it is ready (the page itself never waits for it).
 (function () {
   "use strict";
-  const view = document.querySelector(".story-view");
+  const view = document.querySelector(".story-view, .entity-view");
   if (!view) return;
   const KEY = "storyline_lang";
   const menu = document.getElementById("reading-lang");
