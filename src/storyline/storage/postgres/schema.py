@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from storyline.storage.postgres.vector_form import vectors_to_float16
+from storyline.storage.postgres.vector_form import sentences_to_float16, vectors_to_float16
 
 _C = 'TEXT COLLATE "C"'
 
@@ -156,6 +156,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     # 4: article vectors stored as float16, not float32 (SQLite's migration 8): the old rows converted in place
     vectors_to_float16,
+    # 5: briefs' cached sentence vectors stored as float16 too (SQLite's migration 9), converted in place
+    sentences_to_float16,
 )
 
 # The story list's indexes (made by ``prepare_reads``; IF NOT EXISTS, so idempotent, and an ingest that
