@@ -58,8 +58,8 @@ _MIN_SUMMARY = 3
 _SENTENCE_END = tuple(".!?…。！？؟\"'”’»)")
 # A brief reads about this many sentences of a story, spread evenly over its articles (each its lead: news
 # states its facts first), but never fewer than _LEAD_SENTENCES of each: the first brief's cost is the encoder's,
-# so it stays bounded however many articles a story has (a 20-article story: 12 sentences each). Quotations
-# are read whole wherever they stand (their pieces are short).
+# and it stays flat up to 30 articles (a 20-article story: 12 sentences each; a 4-article one: 60, all of
+# them). Quotations are read whole wherever they stand (their pieces are short; quote groups match them).
 _STORY_SENTENCES = 240
 _LEAD_SENTENCES = 8
 
@@ -89,10 +89,17 @@ def _resolve(store: Store, story_id: str) -> str:
 
 def encoder_for(store: Store, article_ids: Sequence[str]) -> Encoder:
     """The encoder that made the story's stored vectors (so sentence and article vectors agree), by the
-    name the database records (one encoder per database); the registry's default while it has none."""
-    from storyline.embed import get_encoder
+    name the database records (one encoder per database); the registry's default while it has none.
 
-    return get_encoder(store.vector_encoder() if article_ids else None)
+    It encodes in this process alone: a brief encodes a few hundred texts at most (``sentences_read``), and
+    a helper process would take longer to start (its imports, its model) than its share of them."""
+    import inspect
+
+    from storyline.embed.registry import default_entry, lookup
+
+    name = store.vector_encoder() if article_ids else None
+    entry = default_entry() if name is None else lookup(name)
+    return entry.build(**({"workers": 0} if "workers" in inspect.signature(entry.factory).parameters else {}))
 
 
 def sentences_read(n_articles: int) -> int:
