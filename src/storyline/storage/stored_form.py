@@ -50,7 +50,7 @@ def article_values(article: Article, story_id: str, similarity: float, duplicate
 VECTOR_DTYPE = np.dtype("<f2")
 # Sentence vectors cached for briefs, float16 too (schema 9 on; float32 before): a briefed article's cache rows
 # are most of a database that serves briefs. A brief uses the rounded vectors from its first build on
-# (``as_stored``), so the first brief and every later one agree.
+# (``briefs.cache``), so the first brief and every later one agree.
 SENTENCE_DTYPE = VECTOR_DTYPE
 
 
