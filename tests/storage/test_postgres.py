@@ -18,6 +18,7 @@ import pytest
 from storyline.errors import NotFoundError, StoreError
 from storyline.storage import encoder_at, open_existing, open_store, scratch_location, store_exists
 from storyline.storage.postgres.connect import with_schema
+from storyline.storage.stored_form import as_stored
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-corpus.jsonl"
@@ -104,7 +105,7 @@ def test_reading_a_missing_store_creates_nothing(postgres_url):
 
 def test_vectors_stored_as_float32_are_converted_by_migration_4(postgres_url):
     """A schema left at version 3 (float32 vectors, as before #21) opens with the same article vectors, now
-    float16; the briefs' sentence vectors stay as they were."""
+    float16; so are the briefs' sentence vectors (migration 5), the same numbers rounded."""
     from datetime import UTC, datetime
 
     from storyline.storage.postgres.schema import MIGRATIONS
@@ -123,17 +124,44 @@ def test_vectors_stored_as_float32_are_converted_by_migration_4(postgres_url):
     with psycopg.connect(postgres_url, autocommit=True) as conn:  # as a Storyline before migration 4 wrote it
         for a, v in vectors.items():
             conn.execute("UPDATE vectors SET vector=%s WHERE article_id=%s", (v.tobytes(), a))
-        conn.execute("DELETE FROM storyline_migrations WHERE version=4")
+        conn.execute("UPDATE sentences SET vector=%s", (vectors["a2"].tobytes(),))
+        conn.execute("DELETE FROM storyline_migrations WHERE version >= 4")
     store = open_store(postgres_url)
     try:
         assert store.schema_version() == len(MIGRATIONS)
         found = store.get_vectors(list(vectors))
         assert all(np.allclose(found[a], v, atol=1e-3) and not np.array_equal(found[a], v) for a, v in vectors.items())
-        assert np.array_equal(store.sentence_vectors(["a1"], "test")["a1"]["One."], vectors["a2"])  # kept float32
+        assert np.array_equal(store.sentence_vectors(["a1"], "test")["a1"]["One."], as_stored(vectors["a2"]))
     finally:
         store.close()
     with psycopg.connect(postgres_url) as conn:
         assert conn.execute("SELECT DISTINCT length(vector) FROM vectors").fetchall() == [(16,)]
+
+
+def test_sentence_vectors_stored_as_float32_are_converted_by_migration_5(postgres_url):
+    """A schema left at version 4 (briefs' sentence vectors float32) opens with the same sentence vectors in
+    float16 rows: the numbers a brief reads back are the float16 rounding of the cached ones."""
+    from storyline.storage.postgres.schema import MIGRATIONS
+
+    store = open_store(postgres_url)
+    rng = np.random.default_rng(1)
+    rows = [("sentence", f"Line {n}.", None, rng.normal(size=8).astype(np.float32)) for n in range(5)]
+    store.replace_sentences("a1", "test", rows)
+    store.close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # as a Storyline before migration 5 wrote it
+        for idx, (*_, vector) in enumerate(rows):
+            conn.execute("UPDATE sentences SET vector=%s WHERE article_id='a1' AND idx=%s", (vector.tobytes(), idx))
+        conn.execute("DELETE FROM storyline_migrations WHERE version=5")
+        assert conn.execute("SELECT DISTINCT length(vector) FROM sentences").fetchall() == [(32,)]
+    store = open_store(postgres_url)
+    try:
+        assert store.schema_version() == len(MIGRATIONS)
+        found = store.sentence_vectors(["a1"], "test")["a1"]
+        assert all(np.array_equal(found[text], as_stored(vector)) for _, text, _, vector in rows)
+    finally:
+        store.close()
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT DISTINCT length(vector) FROM sentences").fetchall() == [(16,)]
 
 
 def test_an_unreachable_server_is_a_clear_error(tmp_path):

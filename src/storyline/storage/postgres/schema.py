@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from storyline.storage.postgres.vector_form import vectors_to_float16
+from storyline.storage.postgres.vector_form import sentences_to_float16, vectors_to_float16
 
 _C = 'TEXT COLLATE "C"'
 
@@ -157,4 +157,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     # 4: article vectors stored as float16, not float32 (SQLite's migration 8): the old rows converted in place
     vectors_to_float16,
+    # 5: briefs' cached sentence vectors stored as float16 too (SQLite's migration 9), converted in place
+    sentences_to_float16,
 )

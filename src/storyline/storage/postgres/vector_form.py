@@ -1,6 +1,7 @@
-"""PostgreSQL's migration 4 (SQLite's 8): article vectors from float32 bytes to today's stored form
-(``storage.stored_form``: float16). The server has no such cast, so the rows are read, converted in
-Python and written back, in slices by key: memory stays flat however many rows there are."""
+"""PostgreSQL's migrations 4 and 5 (SQLite's 8 and 9): article vectors, then briefs' cached sentence vectors,
+from float32 bytes to today's stored form (``storage.stored_form``: float16). The server has no such cast, so
+the rows are read, converted in Python and written back, in slices by key: memory stays flat however many
+rows there are."""
 
 from __future__ import annotations
 
@@ -10,12 +11,22 @@ from storyline.storage.stored_form import float16_blob
 
 _SLICE = 2000
 # (table, its key columns): each table's rows are visited in key order, one slice after another
-_TABLES = (("vectors", ("article_id",)),)
+_VECTORS = (("vectors", ("article_id",)),)
+_SENTENCES = (("sentences", ("article_id", "encoder", "idx")),)
 
 
 def vectors_to_float16(conn: psycopg.Connection) -> None:
     """Convert every stored vector of ``vectors`` (inside the migration's transaction)."""
-    for table, key in _TABLES:
+    _to_float16(conn, _VECTORS)
+
+
+def sentences_to_float16(conn: psycopg.Connection) -> None:
+    """Convert every cached sentence vector of ``sentences`` (inside the migration's transaction)."""
+    _to_float16(conn, _SENTENCES)
+
+
+def _to_float16(conn: psycopg.Connection, tables: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+    for table, key in tables:
         columns = ", ".join(key)
         matches = " AND ".join(f"{column} = %s" for column in key)
         after: tuple | None = None

