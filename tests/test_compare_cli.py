@@ -240,6 +240,12 @@ def _child_processes_after_scoring(row: dict) -> list[int]:
     return children
 
 
+def _threads_of_pools() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return sorted({int(pool["num_threads"]) for pool in threadpool_info()})
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process table from /proc")
 def test_an_eval_pairs_worker_starts_no_encoder_helper_of_its_own():
     """Issue #21: each of the two `eval pairs` workers started a USE helper for a long pair (four encoding
@@ -252,3 +258,4 @@ def test_an_eval_pairs_worker_starts_no_encoder_helper_of_its_own():
     long_pair = _row(1, "en", FLOOD_EN * 15, "pt", FLOOD_PT * 15, 1.0)  # over the helper's 3,000-character floor
     with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_warm_worker) as pool:
         assert pool.submit(_child_processes_after_scoring, long_pair).result() == []
+        assert pool.submit(_threads_of_pools).result() == [1]  # the workers are the parallelism
