@@ -253,9 +253,9 @@ def test_an_eval_pairs_worker_starts_no_encoder_helper_of_its_own():
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    from storyline.commands.compare import _warm_worker
+    from storyline.commands.compare import _start_pool_worker
 
     long_pair = _row(1, "en", FLOOD_EN * 15, "pt", FLOOD_PT * 15, 1.0)  # over the helper's 3,000-character floor
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_warm_worker) as pool:
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_start_pool_worker) as pool:
         assert pool.submit(_child_processes_after_scoring, long_pair).result() == []
         assert pool.submit(_threads_of_pools).result() == [1]  # the workers are the parallelism
