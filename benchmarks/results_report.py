@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import bench_dbsize
+import bench_pairs
 import bench_store
 import cli_memory
 from scaling import cost_ratio
@@ -136,4 +137,5 @@ def write_results(results: dict, out: Path = HERE) -> None:
     lines += bench_dbsize.report_lines(results.get("db_size"))
     lines += cli_memory.report_lines(results.get("cli_memory"))
     lines += bench_store.report_lines(results.get("store_backends"))
+    lines += bench_pairs.report_lines(results.get("pairs"))
     (out / "RESULTS.md").write_text("\n".join(lines) + "\n")

@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_dbsize  # noqa: E402
+import bench_pairs  # noqa: E402
 import bench_store  # noqa: E402
 import cli_memory  # noqa: E402
 import synth  # noqa: E402
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     print("store backends …", file=sys.stderr)
     results["store_backends"] = bench_store.compare(stream_path, 400 if args.quick else 2000)
     print(f"  {results['store_backends']}", file=sys.stderr, flush=True)
+    results["pairs"] = bench_pairs.measure(quick=args.quick)
     results["load_end"] = load_average()
     write_results(results)
     print((HERE / "RESULTS.md").read_text())

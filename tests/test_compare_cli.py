@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 
 import numpy as np
@@ -219,3 +220,42 @@ def test_compare_reads_files_as_ingest_does(tmp_path):
     assert ingested[str(latin)].title == left.title and ingested[str(page)].html == FLOOD_HTML
     result = CliRunner().invoke(main, ["compare", str(latin), str(page), "--json"])
     assert result.exit_code == 0, result.output
+
+
+def _child_processes_after_scoring(row: dict) -> list[int]:
+    """Score ``row`` in this (pool worker) process, then list the processes it started (Linux /proc)."""
+    from pathlib import Path
+
+    from storyline.commands.compare import _score_row
+
+    _score_row(row)
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid():
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _threads_of_pools() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return sorted({int(pool["num_threads"]) for pool in threadpool_info()})
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process table from /proc")
+def test_an_eval_pairs_worker_starts_no_encoder_helper_of_its_own():
+    """Issue #21: each of the two `eval pairs` workers started a USE helper for a long pair (four encoding
+    processes on two cores, two more model loads); the workers are the only encoding processes now."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from storyline.commands.compare import _start_pool_worker
+
+    long_pair = _row(1, "en", FLOOD_EN * 15, "pt", FLOOD_PT * 15, 1.0)  # over the helper's 3,000-character floor
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_start_pool_worker) as pool:
+        assert pool.submit(_child_processes_after_scoring, long_pair).result() == []
+        assert pool.submit(_threads_of_pools).result() == [1]  # the workers are the parallelism

