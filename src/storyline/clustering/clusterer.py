@@ -191,7 +191,6 @@ class StoryClusterer:
                 0.0 if headline else identity_conflict(keys.identity, story.identity),
                 math.log1p(beyond),
                 1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
-                0.0 if headline else story.core_words.missing(item.lang, keys.words, self._df),
             ))
         x = np.array(rows)
         x[:, 0] = [cosine for _, cosine in candidates]
@@ -381,7 +380,6 @@ class StoryClusterer:
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
         if story.core_names.members < self.params.core_size:
             self._grow_core(story, vector, stamp, keys)
-            story.core_words.add(item.lang, keys.words)
         self._df.add(keys.words.keys() | keys.names.keys())
         norm = math.sqrt(story.total.dot(story.total))  # what np.linalg.norm computes, without its overhead
         story.cohesion = norm / story.size

@@ -29,7 +29,6 @@ FEATURES = (
     "identity_conflict",  # article and core each name rare people or places, none in common (bodies only)
     "followup_gap",  # log(1 + days past the window) for a follow-up: months later needs more than one shared name
     "followup_cos",  # cos_core for a follow-up beyond the window: the same event told again, not the same people
-    "missing_core_words",  # -log(1.02 - share of the core's same-language words the article lacks): what happened
 )
 
 
@@ -46,7 +45,7 @@ class StoryParams:
     """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
 
     weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0)
+                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0)
     bias: float = -8.0
     threshold: float = 0.5
     merge_threshold: float = 1.01  # above 1: never merge

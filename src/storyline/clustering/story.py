@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from storyline.clustering.eventwords import CoreWords
 from storyline.clustering.keys import KeyProfile
 
 
@@ -22,7 +21,6 @@ class StoryState:
         "core_names",
         "core_times",
         "core_total",
-        "core_words",
         "event",
         "id",
         "identity",
@@ -49,7 +47,6 @@ class StoryState:
         self.core_names = KeyProfile()
         self.core_keys: tuple[str, ...] = ()  # names at least half the core carries
         self.core_times: list[float] = []
-        self.core_words = CoreWords()  # what happened, in the core's languages (evidence against a new event)
         self.ages: Counter[int] = Counter()  # ages the core gives
         self.event: float | None = None  # median time of the dated core members
         self.identity: frozenset[str] = frozenset()  # rare names among the core keys
