@@ -93,13 +93,10 @@ def encoder_for(store: Store, article_ids: Sequence[str]) -> Encoder:
 
     It encodes in this process alone: a brief encodes a few hundred texts at most (``sentences_read``), and
     a helper process would take longer to start (its imports, its model) than its share of them."""
-    import inspect
-
     from storyline.embed.registry import default_entry, lookup
 
     name = store.vector_encoder() if article_ids else None
-    entry = default_entry() if name is None else lookup(name)
-    return entry.build(**({"workers": 0} if "workers" in inspect.signature(entry.factory).parameters else {}))
+    return (default_entry() if name is None else lookup(name)).build_in_process()
 
 
 def sentences_read(n_articles: int) -> int:

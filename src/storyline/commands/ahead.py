@@ -51,11 +51,10 @@ def grown_since(store: Store, since: datetime, limit: int) -> list[str]:
     """The stories created or grown since ``since`` (their ``updated`` time), most recently first, at most
     ``limit``; merged-away and empty stories are left out (their articles live in the story they joined)."""
     found = []
-    for story_id in reversed(store.recent_story_ids(limit)):
-        row = store.story_row(story_id)
-        updated = _time(row["updated"]) if row else None
-        if row and row["size"] and not row["merged_into"] and updated is not None and updated >= since:
-            found.append(story_id)
+    for row in store.story_rows(store.recent_story_ids(limit)[::-1]):
+        updated = _time(row["updated"])
+        if row["size"] and not row["merged_into"] and updated is not None and updated >= since:
+            found.append(row["id"])
     return found
 
 

@@ -98,6 +98,9 @@ class EncoderEntry:
     # (each catch is a notice, so a strict one). None: the encoder's vectors carry no meaning across words.
     search_cosine: float | None = None
     watch_cosine: float | None = None
+    # What keeps the encoder in the calling process (no helper processes), for short jobs whose helper would
+    # take longer to start than its share of the texts (a brief): ``build(**dict(in_process))``
+    in_process: tuple[tuple[str, Any], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -107,6 +110,10 @@ class EncoderEntry:
     def build(self, **kwargs: Any) -> Encoder:
         """A new encoder of this kind (``threads``, ``max_chars`` … as its backend takes them)."""
         return self.factory(**kwargs)
+
+    def build_in_process(self) -> Encoder:
+        """A new encoder of this kind that encodes in the calling process alone."""
+        return self.build(**dict(self.in_process))
 
 
 # Measured on the brief fixture and the seeds, and on the clean corpus: see benchmarks/THRESHOLDS.md.
@@ -128,7 +135,8 @@ _HASHING_THRESHOLDS = _USE_THRESHOLDS
 ENCODERS: tuple[EncoderEntry, ...] = (
     EncoderEntry(name=USEEncoder.name, option="use", aliases=(), dim=USEEncoder.dim, languages=USE_LANGUAGES,
                  story_params="stories.json", pair_params="pairs.json", thresholds=_USE_THRESHOLDS,
-                 roles=frozenset({DEFAULT, PAIRS}), factory=USEEncoder, search_cosine=0.15, watch_cosine=0.25),
+                 roles=frozenset({DEFAULT, PAIRS}), factory=USEEncoder, search_cosine=0.15, watch_cosine=0.25,
+                 in_process=(("workers", 0),)),
     EncoderEntry(name=E5Encoder.name, option="e5", aliases=(), dim=E5Encoder.dim, languages=None,
                  story_params="stories-e5.json", pair_params="pairs-e5.json", thresholds=_E5_THRESHOLDS,
                  roles=frozenset({PAIRS_WIDE}), factory=E5Encoder, search_cosine=0.80, watch_cosine=0.86),

@@ -12,6 +12,20 @@ from storyline.storage.portable.schema import READ_INDEXES
 # row (2–4 KB) packs into 8 KB pages with far less left unused (measured in benchmarks/bench_dbsize.py).
 PAGE_SIZE = 8192
 
+# The briefs' sentence cache (migration 2), made again under another name by migration 9
+_SENTENCES_TABLE = """
+    CREATE TABLE {name} (
+        article_id TEXT NOT NULL,
+        encoder TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (article_id, encoder, idx)
+    );
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: the core schema
     """
@@ -65,18 +79,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     """,
     # 2: sentence and quote embeddings of articles, cached for briefs (storyline.briefs.cache)
-    """
-    CREATE TABLE sentences (
-        article_id TEXT NOT NULL,
-        encoder TEXT NOT NULL,
-        idx INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        speaker TEXT,
-        vector BLOB NOT NULL,
-        PRIMARY KEY (article_id, encoder, idx)
-    );
-    """,
+    _SENTENCES_TABLE.format(name="sentences"),
     # 3: nothing looks articles up by content hash (re-ingest checks the hash of the same id), and a
     # random-order index costs every insert a page write once the database outgrows the cache
     """
@@ -163,17 +166,7 @@ MIGRATIONS: tuple[str, ...] = (
     # 9: briefs' cached sentence vectors stored as float16 too (storage.stored_form.SENTENCE_DTYPE), copied
     # converted as migration 8 did the article vectors: a briefed article's cache rows (float32, 2 KB each,
     # about 30 an article) were most of a database that serves briefs
-    """
-    CREATE TABLE sentences_f16 (
-        article_id TEXT NOT NULL,
-        encoder TEXT NOT NULL,
-        idx INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        speaker TEXT,
-        vector BLOB NOT NULL,
-        PRIMARY KEY (article_id, encoder, idx)
-    );
+    _SENTENCES_TABLE.format(name="sentences_f16") + """
     INSERT INTO sentences_f16(article_id, encoder, idx, kind, text, speaker, vector)
         SELECT article_id, encoder, idx, kind, text, speaker, float16_vector(vector) FROM sentences ORDER BY rowid;
     DROP TABLE sentences;
