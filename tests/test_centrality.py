@@ -32,7 +32,7 @@ def test_the_clearly_most_central_vector_wins_whatever_its_place():
 
 
 def test_near_equal_scores_go_to_the_earliest_candidate():
-    rows = np.array([[1.0, 0.0], [0.6, 0.8], [0.9999, 0.012]])  # the first and last all but the same
+    rows = np.array([[1.0, 0.0], [0.6, 0.8], [1.0, 0.003]])  # the first and last all but the same
     scores = _unit(rows) @ _unit(rows).mean(axis=0)
     assert abs(scores[0] - scores[2]) < SCORE_TIE < scores.max() - scores[1]
     assert most_central(rows, among=[2, 0, 1]) == 2
