@@ -125,6 +125,15 @@ def test_store_backends_are_compared_or_skipped_saying_why(stream, monkeypatch):
     assert "not measured" in bench_store.report_lines(skipped)[-1]
 
 
+def test_store_report_keeps_its_hand_written_part(tmp_path):
+    import bench_store
+
+    page = tmp_path / "STORE.md"
+    assert bench_store.kept_tail(page) == []
+    page.write_text(f"# Store backends\nold figures\n\n{bench_store.HAND_WRITTEN}\n## Size\nkept\n", encoding="utf-8")
+    assert bench_store.kept_tail(page) == ["", f"{bench_store.HAND_WRITTEN}\n## Size\nkept"]
+
+
 def test_two_writers_of_one_stream_leave_it_whole(tmp_path, monkeypatch):
     """A rival process writing the same stream meanwhile (here: started from inside the first one's write)
     neither breaks the first one's rename nor leaves a mixed file or a temporary one behind."""

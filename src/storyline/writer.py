@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.centrality import most_central
 from storyline.errors import StoreError
 from storyline.storage import Store, open_store, to_iso
 from storyline.storage.rows import StorylineUpdate
@@ -25,7 +26,6 @@ from storyline.storage.rows import StorylineUpdate
 WRITES_COUNTER = "writes"
 # Headline choice reads member vectors; past this many members, the newest ones speak for the story.
 _HEADLINE_SAMPLE = 100
-_HEADLINE_TIE = 1e-4  # centrality scores closer than this are a tie
 
 
 def available(store: Store) -> bool:
@@ -181,13 +181,9 @@ def _set_headline(store: Store, story_id: str, members: list[tuple[str, str, np.
     titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]
     headline, headline_id = "", None
     if titled:
-        best = 0  # a story's first member is its headline: most stories start with one article in a batch
-        if len(titled) > 1:
-            matrix = np.stack([vec for _, _, vec in titled])
-            scores = matrix @ matrix.mean(axis=0)
-            # the oldest of the titles within rounding of the best: float16 vectors (storage.stored_form) move a
-            # score by ~1e-5, and must not decide a tie (a story of two is always one)
-            best = int(np.flatnonzero(scores >= scores.max() - _HEADLINE_TIE)[0])
+        # a story's first member is its headline: most stories start with one article in a batch; else the oldest
+        # of the most central titles (a tie within ``centrality.SCORE_TIE``: a story of two is always one)
+        best = most_central([vec for _, _, vec in titled]) if len(titled) > 1 else 0
         headline, headline_id = titled[best][1], titled[best][0]
     elif members:
         headline_id = members[0][0]

@@ -18,7 +18,7 @@ import pytest
 from storyline.errors import NotFoundError, StoreError
 from storyline.storage import encoder_at, open_existing, open_store, scratch_location, store_exists
 from storyline.storage.postgres.connect import with_schema
-from storyline.storage.stored_form import as_stored
+from storyline.storage.stored_form import int8_blob, sentence_as_stored, vector_from_blob
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-corpus.jsonl"
@@ -104,8 +104,9 @@ def test_reading_a_missing_store_creates_nothing(postgres_url):
 
 
 def test_vectors_stored_as_float32_are_converted_by_migration_4(postgres_url):
-    """A schema left at version 3 (float32 vectors, as before #21) opens with the same article vectors, now
-    float16; so are the briefs' sentence vectors (migration 5), the same numbers rounded."""
+    """A schema left at version 3 (float32 vectors, as before #21) opens with the same article vectors, rounded
+    to float16 (migration 4), then to today's form (migration 6); the briefs' sentence vectors (migration 5) to
+    float16."""
     from datetime import UTC, datetime
 
     from storyline.storage.postgres.schema import MIGRATIONS
@@ -130,12 +131,13 @@ def test_vectors_stored_as_float32_are_converted_by_migration_4(postgres_url):
     try:
         assert store.schema_version() == len(MIGRATIONS)
         found = store.get_vectors(list(vectors))
-        assert all(np.allclose(found[a], v, atol=1e-3) and not np.array_equal(found[a], v) for a, v in vectors.items())
-        assert np.array_equal(store.sentence_vectors(["a1"], "test")["a1"]["One."], as_stored(vectors["a2"]))
+        assert all(np.array_equal(found[a], vector_from_blob(int8_blob(v.astype("<f2").tobytes())))
+                   for a, v in vectors.items())
+        assert np.array_equal(store.sentence_vectors(["a1"], "test")["a1"]["One."], sentence_as_stored(vectors["a2"]))
     finally:
         store.close()
     with psycopg.connect(postgres_url) as conn:
-        assert conn.execute("SELECT DISTINCT length(vector) FROM vectors").fetchall() == [(16,)]
+        assert conn.execute("SELECT DISTINCT length(vector) FROM vectors").fetchall() == [(8 + 4,)]
 
 
 def test_sentence_vectors_stored_as_float32_are_converted_by_migration_5(postgres_url):
@@ -151,17 +153,65 @@ def test_sentence_vectors_stored_as_float32_are_converted_by_migration_5(postgre
     with psycopg.connect(postgres_url, autocommit=True) as conn:  # as a Storyline before migration 5 wrote it
         for idx, (*_, vector) in enumerate(rows):
             conn.execute("UPDATE sentences SET vector=%s WHERE article_id='a1' AND idx=%s", (vector.tobytes(), idx))
-        conn.execute("DELETE FROM storyline_migrations WHERE version=5")
+        conn.execute("DELETE FROM storyline_migrations WHERE version >= 5")
         assert conn.execute("SELECT DISTINCT length(vector) FROM sentences").fetchall() == [(32,)]
     store = open_store(postgres_url)
     try:
         assert store.schema_version() == len(MIGRATIONS)
         found = store.sentence_vectors(["a1"], "test")["a1"]
-        assert all(np.array_equal(found[text], as_stored(vector)) for _, text, _, vector in rows)
+        assert all(np.array_equal(found[text], sentence_as_stored(vector)) for _, text, _, vector in rows)
     finally:
         store.close()
     with psycopg.connect(postgres_url) as conn:
         assert conn.execute("SELECT DISTINCT length(vector) FROM sentences").fetchall() == [(16,)]
+
+
+def test_article_vectors_stored_as_float16_are_converted_by_migration_6(postgres_url):
+    """A schema left at version 5 (float16 article vectors) opens with them in today's form (a byte per
+    dimension and a scale), within half a step; stories, headlines chosen again from the converted vectors,
+    a brief and the briefs' cache are unchanged."""
+    from builders import event_rows
+    from storyline.briefs import build_brief
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.storage.postgres.schema import MIGRATIONS
+    from storyline.types import RawRecord
+    from storyline.writer import _refresh_headline
+
+    with Engine(postgres_url, encoder=HashingEncoder()) as engine:
+        engine.ingest_records([RawRecord(origin=f"t:{k}", **{f: v for f, v in row.items() if f != "story"})
+                               for k, row in enumerate(event_rows())])
+        stories = [(s.id, s.size, s.headline) for s in engine.store.list_stories()]
+        assert any(size == 2 for _, size, _ in stories)  # a story of two: its titles tie
+        story_id = max(engine.store.list_stories(), key=lambda s: s.size).id
+        brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
+        vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # as a Storyline before migration 6 wrote it
+        cached = conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY 1, 2").fetchall()
+        for a, v in vectors.items():
+            conn.execute("UPDATE vectors SET vector=%s WHERE article_id=%s", (v.astype("<f2").tobytes(), a))
+        conn.execute("DELETE FROM storyline_migrations WHERE version=6")
+        assert conn.execute("SELECT DISTINCT length(vector) FROM vectors").fetchall() == [(2 * 256,)]
+
+    class NoEncoding(HashingEncoder):
+        def encode(self, texts):
+            raise AssertionError(f"encoded {len(texts)} texts: the cache was lost")
+
+    with Engine(postgres_url, encoder=HashingEncoder()) as engine:
+        store = engine.store
+        assert store.schema_version() == len(MIGRATIONS)
+        for story in store.list_stories():
+            _refresh_headline(store, story.id)
+        assert [(s.id, s.size, s.headline) for s in store.list_stories()] == stories
+        found = store.get_vectors(list(vectors))
+        for a, v in vectors.items():
+            old = v.astype("<f2").astype(np.float32)
+            assert np.array_equal(found[a], vector_from_blob(int8_blob(old.astype("<f2").tobytes())))
+            assert np.abs(found[a] - old).max() <= np.abs(old).max() / 254 * 1.0001
+        assert build_brief(store, story_id, encoder=NoEncoding()) == brief
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT DISTINCT length(vector) FROM vectors").fetchall() == [(256 + 4,)]
+        assert conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY 1, 2").fetchall() == cached
 
 
 def test_an_unreachable_server_is_a_clear_error(tmp_path):

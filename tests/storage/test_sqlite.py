@@ -14,6 +14,7 @@ from builders import database_at_version, event_rows
 from storyline.errors import StoreError
 from storyline.storage import open_store, to_iso
 from storyline.storage.sqlite.schema import MIGRATIONS
+from storyline.storage.stored_form import int8_blob, sentence_from_blob, vector_from_blob
 from storyline.types import Article
 
 
@@ -47,15 +48,23 @@ def test_an_older_database_is_migrated_in_place(tmp_path):
     assert "articles_story" in indexes and "articles_hash" not in indexes
 
 
-def _as_written_before_migration(path, version: int, tables: tuple[str, ...] = ("vectors", "sentences")) -> None:
-    """Rewrite a database's vectors of ``tables`` as float32 bytes, its schema ``version``: the file an older
-    Storyline left (the same values, so what it shows must come back unchanged)."""
+_READ = {"vectors": vector_from_blob, "sentences": sentence_from_blob}  # today's stored form of each table
+
+
+def _as_written_before_migration(path, version: int, forms: dict[str, str]) -> None:
+    """Rewrite a database's vectors of each table in ``forms`` in that dtype's bytes (``<f4``, ``<f2``), its
+    schema ``version``: the file an older Storyline left (the same values, as closely as that form holds them)."""
     with sqlite3.connect(path) as conn:
-        for table in tables:
+        for table, dtype in forms.items():
             rows = conn.execute(f"SELECT rowid, vector FROM {table}").fetchall()
             conn.executemany(f"UPDATE {table} SET vector=? WHERE rowid=?",
-                             [(np.frombuffer(blob, "<f2").astype("<f4").tobytes(), rowid) for rowid, blob in rows])
+                             [(_READ[table](blob).astype(dtype).tobytes(), rowid) for rowid, blob in rows])
         conn.execute(f"PRAGMA user_version={int(version)}")
+
+
+def _converted(vector: np.ndarray) -> np.ndarray:
+    """An article vector as migrations 8 and 10 leave it: rounded to float16, then to today's form."""
+    return vector_from_blob(int8_blob(vector.astype("<f2").tobytes()))
 
 
 def _vector_bytes(path) -> dict[str, set[int]]:
@@ -64,7 +73,7 @@ def _vector_bytes(path) -> dict[str, set[int]]:
                 for table in ("vectors", "sentences")}
 
 
-def test_a_schema_7_database_keeps_its_stories_and_brief_through_the_float16_migration(tmp_path):
+def test_a_schema_7_database_keeps_its_stories_and_brief_through_the_vector_migrations(tmp_path):
     from storyline.briefs import build_brief
     from storyline.embed import HashingEncoder
     from storyline.engine import Engine
@@ -78,16 +87,17 @@ def test_a_schema_7_database_keeps_its_stories_and_brief_through_the_float16_mig
         story_id = max(stories, key=lambda s: s[1])[0]
         brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
         vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
-    _as_written_before_migration(path, 7)
+    _as_written_before_migration(path, 7, {"vectors": "<f4", "sentences": "<f4"})
     assert _vector_bytes(path) == {"vectors": {4 * 256}, "sentences": {4 * 256}}
     with Engine(path, encoder=HashingEncoder()) as engine:
         store = engine.store
         assert store.schema_version() == len(MIGRATIONS)
         assert [(s.id, s.size, s.headline) for s in store.list_stories()] == stories
         again = store.get_vectors(list(vectors))
-        assert all(np.array_equal(again[a], v) for a, v in vectors.items())
+        assert all(np.array_equal(again[a], _converted(v)) for a, v in vectors.items())
         assert build_brief(store, story_id, encoder=HashingEncoder()) == brief
-    assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {2 * 256}}  # migration 9: the briefs' cache
+    # migration 10: article vectors a byte per dimension and a scale; migration 9: the briefs' cache float16
+    assert _vector_bytes(path) == {"vectors": {256 + 4}, "sentences": {2 * 256}}
 
 
 def test_a_schema_8_database_keeps_its_brief_and_its_cache_through_the_sentence_migration(tmp_path):
@@ -106,7 +116,7 @@ def test_a_schema_8_database_keeps_its_brief_and_its_cache_through_the_sentence_
         brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
         with sqlite3.connect(path) as conn:
             cached = conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY rowid").fetchall()
-    _as_written_before_migration(path, 8, ("sentences",))
+    _as_written_before_migration(path, 8, {"vectors": "<f2", "sentences": "<f4"})
     assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {4 * 256}}
 
     class NoEncoding(HashingEncoder):
@@ -116,7 +126,48 @@ def test_a_schema_8_database_keeps_its_brief_and_its_cache_through_the_sentence_
     with Engine(path, encoder=HashingEncoder()) as engine:
         assert engine.store.schema_version() == len(MIGRATIONS)
         assert build_brief(engine.store, story_id, encoder=NoEncoding()) == brief
+    assert _vector_bytes(path) == {"vectors": {256 + 4}, "sentences": {2 * 256}}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY rowid").fetchall() == cached
+
+
+def test_a_schema_9_database_keeps_its_stories_and_brief_through_the_int8_migration(tmp_path):
+    """Migration 10: float16 article vectors come back in today's form (a byte per dimension and a scale),
+    within half a step of what was stored; the stories, their headlines and a brief are unchanged, and the
+    briefs' cache (float16 already) is kept as it was, byte for byte."""
+    from storyline.briefs import build_brief
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.types import RawRecord
+    from storyline.writer import _refresh_headline
+
+    path = tmp_path / "old.db"
+    with Engine(path, encoder=HashingEncoder()) as engine:
+        engine.ingest_records([RawRecord(origin=f"t:{k}", **{f: v for f, v in row.items() if f != "story"})
+                               for k, row in enumerate(event_rows())])
+        stories = [(s.id, s.size, s.headline) for s in engine.store.list_stories()]
+        assert any(size == 2 for _, size, _ in stories)  # a story of two: its titles tie
+        story_id = max(engine.store.list_stories(), key=lambda s: s.size).id
+        brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
+        vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
+        with sqlite3.connect(path) as conn:
+            cached = conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY rowid").fetchall()
+    _as_written_before_migration(path, 9, {"vectors": "<f2"})
     assert _vector_bytes(path) == {"vectors": {2 * 256}, "sentences": {2 * 256}}
+    with Engine(path, encoder=HashingEncoder()) as engine:
+        store = engine.store
+        assert store.schema_version() == len(MIGRATIONS)
+        assert [(s.id, s.size, s.headline) for s in store.list_stories()] == stories
+        for story in store.list_stories():  # chosen again from the converted vectors: the same titles
+            _refresh_headline(store, story.id)
+        assert [(s.id, s.size, s.headline) for s in store.list_stories()] == stories
+        again = store.get_vectors(list(vectors))
+        for article_id, vector in vectors.items():
+            old = vector.astype("<f2").astype(np.float32)
+            assert np.array_equal(again[article_id], _converted(vector))
+            assert np.abs(again[article_id] - old).max() <= np.abs(old).max() / 254 * 1.0001
+        assert build_brief(store, story_id, encoder=HashingEncoder()) == brief
+    assert _vector_bytes(path) == {"vectors": {256 + 4}, "sentences": {2 * 256}}
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY rowid").fetchall() == cached
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from storyline.embed.base import Encoder
 from storyline.storage.protocol import SentenceStore
-from storyline.storage.stored_form import SENTENCE_DTYPE
+from storyline.storage.stored_form import sentence_as_stored
 
 __all__ = ["cached_vectors", "encode_sorted"]
 
@@ -43,7 +43,8 @@ def cached_vectors(
     """Vectors of every (kind, text, speaker) wanted per article id, as text -> vector.
 
     Cached texts are read; the rest are encoded once and each touched article's rows rewritten. Fresh vectors
-    are used as the store keeps them (``SENTENCE_DTYPE``), so a later brief reads back the numbers the first used.
+    are used as the store keeps them (``stored_form.sentence_as_stored``), so a later brief reads back the
+    numbers the first used.
     """
     cached = store.sentence_vectors(list(wanted), encoder.name)
     vectors: dict[str, np.ndarray] = {}
@@ -56,7 +57,7 @@ def cached_vectors(
             stale.append(article_id)
     missing = sorted({text for a in stale for _, text, _ in wanted[a] if text not in vectors})
     if missing:
-        encoded = encode_sorted(encoder, missing).astype(SENTENCE_DTYPE).astype(np.float32)
+        encoded = sentence_as_stored(encode_sorted(encoder, missing))
         vectors.update(zip(missing, encoded, strict=True))
     if stale:
         with store.transaction():

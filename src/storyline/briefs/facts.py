@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from storyline.briefs.quotes import strip_glued
+from storyline.centrality import most_central
 from storyline.dates import as_utc
 from storyline.entities import Entity, extract_entities, gazetteer_key, name_similarity, normalise_name
 from storyline.sources.urls import site_of
@@ -336,14 +337,12 @@ def headline(articles: Sequence[Article], vectors: Sequence[np.ndarray], *,
     """(headline, article id): the most central article's title, in ``lang`` when one exists.
 
     Articles in the preferred language are tried first; a titled article beats an untitled one,
-    whose first line then stands in (shortened).
+    whose first line then stands in (shortened). Near-equal scores are a tie, won by the earliest article
+    (``centrality.most_central``; articles come oldest first).
     """
     if not articles:
         return "", None
-    matrix = np.stack(vectors)
-    centroid = matrix.mean(axis=0)
-    central = matrix @ centroid
     pool = [i for i, a in enumerate(articles) if lang and a.lang == lang] or list(range(len(articles)))
     titled = [i for i in pool if articles[i].title]
-    best = max(titled or pool, key=lambda i: central[i])
+    best = most_central(vectors, among=titled or pool)
     return _display_title(articles[best]), articles[best].id

@@ -44,43 +44,102 @@ def article_values(article: Article, story_id: str, similarity: float, duplicate
     )
 
 
-# The precision of a stored article vector (schema 8 on; float32 before): half the bytes, so a 512-dimension
-# row fits a quarter of a 4 KB page, not a whole one. Its rounding moves a cosine by ~1e-4 (every labelled
-# set's partition unchanged: benchmarks/RESULTS.md).
-VECTOR_DTYPE = np.dtype("<f2")
-# Sentence vectors cached for briefs, float16 too (schema 9 on; float32 before): a briefed article's cache rows
-# are most of a database that serves briefs. A brief uses the rounded vectors from its first build on
-# (``briefs.cache``), so the first brief and every later one agree.
-SENTENCE_DTYPE = VECTOR_DTYPE
+# A stored article vector (schema 10 on): one signed byte per dimension and one float32 scale per row, the
+# scale first (``scale * code`` is the value; the largest magnitude takes code ±127). A 512-dimension row is
+# 516 bytes: half of float16 (schemas 8–9), a quarter of float32 (before). Its rounding moves a unit vector's
+# cosine by ~2e-4 (every labelled set's partition unchanged: benchmarks/STORE.md); a choice among near-equal
+# scores leaves ties to a rule of its own (``centrality.SCORE_TIE``), not to the rounding.
+SCALE_DTYPE = np.dtype("<f4")
+CODE_DTYPE = np.dtype("i1")
+_PEAK_CODE = 127
+# The form before schema 10 (article vectors in schemas 8–9), kept by the briefs' cached sentence vectors
+# (schema 9 on; float32 before): a brief uses the rounded vectors from its first build on (``briefs.cache``),
+# so the first brief and every later one agree.
+FLOAT16 = np.dtype("<f2")
+SENTENCE_DTYPE = FLOAT16
 
 
-def vector_blob(vector: np.ndarray, dtype: np.dtype = VECTOR_DTYPE) -> bytes:
-    """The stored bytes of a vector (an article's by default)."""
-    return np.asarray(vector, dtype=np.float32).astype(dtype).tobytes()
+def _quantised(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(float32 scale per row, int8 codes) of float32 rows: the one rounding every writer and ``as_stored`` use."""
+    peaks = np.abs(matrix).max(axis=1, initial=0.0)
+    scales = (peaks / np.float32(_PEAK_CODE)).astype(np.float32)
+    divisors = np.where(scales > 0, scales, np.float32(1))
+    codes = np.clip(np.rint(matrix / divisors[:, None]), -_PEAK_CODE, _PEAK_CODE).astype(CODE_DTYPE)
+    return scales, codes
 
 
-def vector_from_blob(blob: bytes, dtype: np.dtype = VECTOR_DTYPE) -> np.ndarray:
-    """A stored vector back as float32: for an article's, exactly ``as_stored`` of the vector written.
+def vector_blob(vector: np.ndarray) -> bytes:
+    """The stored bytes of an article vector: its scale, then its codes.
 
-    >>> vector_from_blob(vector_blob(np.array([0.1, -1.0], np.float32))).tolist()
-    [0.0999755859375, -1.0]
+    >>> len(vector_blob(np.ones(512)))
+    516
     """
-    return np.frombuffer(blob, dtype=dtype).astype(np.float32)
+    scales, codes = _quantised(np.asarray(vector, dtype=np.float32).reshape(1, -1))
+    return scales.astype(SCALE_DTYPE).tobytes() + codes.tobytes()
+
+
+def vector_blobs(vectors: Sequence[np.ndarray]) -> list[bytes]:
+    """The stored bytes of a batch of article vectors of one encoder: ``vector_blob`` of each, rounded at once.
+
+    >>> rows = [np.array([0.25, -1.0]), np.array([3.0, 0.1])]
+    >>> vector_blobs(rows) == [vector_blob(row) for row in rows]
+    True
+    """
+    if not len(vectors):
+        return []
+    scales, codes = _quantised(np.stack([np.asarray(v, dtype=np.float32) for v in vectors]))
+    return [scale.tobytes() + row.tobytes() for scale, row in zip(scales.astype(SCALE_DTYPE), codes, strict=True)]
+
+
+def vector_from_blob(blob: bytes) -> np.ndarray:
+    """A stored article vector back as float32: exactly ``as_stored`` of the vector written.
+
+    >>> vector_from_blob(vector_blob(np.array([0.5, -1.0, 0.0], np.float32))).tolist()
+    [0.5039370059967041, -1.0, 0.0]
+    """
+    scale = np.frombuffer(blob, dtype=SCALE_DTYPE, count=1)[0]
+    return np.frombuffer(blob, dtype=CODE_DTYPE, offset=SCALE_DTYPE.itemsize).astype(np.float32) * scale
 
 
 def as_stored(vectors: np.ndarray) -> np.ndarray:
-    """Article vectors (float32) rounded to the stored precision: what the database gives back for them. The
-    engine assigns with these from the start, so a resumed run replays the very numbers the first one used."""
-    return np.asarray(vectors, dtype=np.float32).astype(VECTOR_DTYPE).astype(np.float32)
+    """Article vectors (float32, one or many rows) rounded to the stored form: what the database gives back for
+    them. The engine assigns with these from the start, so a resumed run replays the very numbers the first used."""
+    matrix = np.asarray(vectors, dtype=np.float32)
+    scales, codes = _quantised(matrix.reshape(-1, matrix.shape[-1]))
+    return (codes.astype(np.float32) * scales[:, None]).reshape(matrix.shape)
+
+
+def sentence_blob(vector: np.ndarray) -> bytes:
+    """The stored bytes of a brief's cached sentence vector (float16)."""
+    return np.asarray(vector, dtype=np.float32).astype(SENTENCE_DTYPE).tobytes()
+
+
+def sentence_from_blob(blob: bytes) -> np.ndarray:
+    """A cached sentence vector back as float32: exactly ``sentence_as_stored`` of the vector written."""
+    return np.frombuffer(blob, dtype=SENTENCE_DTYPE).astype(np.float32)
+
+
+def sentence_as_stored(vectors: np.ndarray) -> np.ndarray:
+    """Sentence vectors (float32) rounded as the cache stores them."""
+    return np.asarray(vectors, dtype=np.float32).astype(SENTENCE_DTYPE).astype(np.float32)
 
 
 def float16_blob(float32_blob: bytes) -> bytes:
-    """An article vector stored before schema 8 (float32 bytes) in today's stored form (migration 8).
+    """A vector stored before schema 8 (float32 bytes) in float16 (migrations 8 and 9; schema 8's article form).
 
-    >>> vector_from_blob(float16_blob(np.array([0.5, 2.0], np.float32).tobytes())).tolist()
+    >>> np.frombuffer(float16_blob(np.array([0.5, 2.0], np.float32).tobytes()), FLOAT16).tolist()
     [0.5, 2.0]
     """
-    return vector_blob(np.frombuffer(float32_blob, dtype="<f4"))
+    return np.frombuffer(float32_blob, dtype="<f4").astype(FLOAT16).tobytes()
+
+
+def int8_blob(float16_blob: bytes) -> bytes:
+    """An article vector stored in schemas 8–9 (float16 bytes) in today's stored form (migration 10).
+
+    >>> vector_from_blob(int8_blob(np.array([0.5, -1.0], FLOAT16).tobytes())).tolist()
+    [0.5039370059967041, -1.0]
+    """
+    return vector_blob(np.frombuffer(float16_blob, dtype=FLOAT16))
 
 
 def sums_by_story(rows: Iterable[tuple[Any, str, str, bytes]]) -> dict[str, tuple[str, np.ndarray, int]]:

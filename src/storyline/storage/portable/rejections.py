@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.storage.portable import Portable
-from storyline.storage.stored_form import SENTENCE_DTYPE, vector_from_blob
+from storyline.storage.stored_form import sentence_from_blob
 
 
 class RejectionReads(Portable):
@@ -27,5 +27,5 @@ class SentenceReads(Portable):
                 f"SELECT article_id, text, vector FROM sentences WHERE encoder=? AND {among} ORDER BY article_id, idx",
                 [encoder, *ids])
             for article_id, text, blob in rows:
-                found.setdefault(article_id, {})[text] = vector_from_blob(blob, SENTENCE_DTYPE)
+                found.setdefault(article_id, {})[text] = sentence_from_blob(blob)
         return found

@@ -14,6 +14,7 @@ from storyline.storage.protocol import ArticleRow
 from storyline.storage.stored_form import (
     article_values,
     vector_blob,
+    vector_blobs,
 )
 from storyline.types import Article
 
@@ -44,7 +45,7 @@ class ArticleRows(Connected, ArticleReads):
             )
             cur.executemany(
                 _INSERT_VECTOR,
-                [(a.id, encoder, vector_blob(v)) for a, _, _, _, v, _ in rows],
+                [(a.id, encoder, blob) for (a, *_), blob in zip(rows, vector_blobs([r[4] for r in rows]), strict=True)],
             )
             cur.executemany(
                 "INSERT INTO minhashes(article_id, signature) VALUES(%s,%s)"

@@ -10,7 +10,7 @@ import numpy as np
 from storyline.dates import to_iso, utcnow
 from storyline.storage.portable.rejections import RejectionReads, SentenceReads
 from storyline.storage.postgres.base import Connected
-from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob
+from storyline.storage.stored_form import sentence_blob
 
 # Characters of a rejection's detail that are kept (a whole bad input is no detail)
 DETAIL_CHARS = 2000
@@ -48,7 +48,7 @@ class SentenceRows(Connected, SentenceReads):
                 " VALUES(%s,%s,%s,%s,%s,%s,%s)",
                 [
                     (article_id, encoder, idx, kind, text, speaker,
-                     vector_blob(vec, SENTENCE_DTYPE))
+                     sentence_blob(vec))
                     for idx, (kind, text, speaker, vec) in enumerate(rows)
                 ],
             )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from storyline.storage.postgres.vector_form import sentences_to_float16, vectors_to_float16
+from storyline.storage.postgres.vector_form import sentences_to_float16, vectors_to_float16, vectors_to_int8
 
 _C = 'TEXT COLLATE "C"'
 
@@ -159,4 +159,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     vectors_to_float16,
     # 5: briefs' cached sentence vectors stored as float16 too (SQLite's migration 9), converted in place
     sentences_to_float16,
+    # 6: article vectors stored as a signed byte per dimension and a scale per row (SQLite's migration 10),
+    # converted in place from float16; briefs' sentence vectors stay float16
+    vectors_to_int8,
 )

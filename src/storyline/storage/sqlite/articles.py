@@ -13,6 +13,7 @@ from storyline.storage.sqlite.base import Connected
 from storyline.storage.stored_form import (
     article_values,
     vector_blob,
+    vector_blobs,
 )
 from storyline.types import Article
 
@@ -40,7 +41,7 @@ class ArticleRows(Connected, ArticleReads):
         )
         self._conn.executemany(
             _INSERT_VECTOR,
-            [(a.id, encoder, vector_blob(v)) for a, _, _, _, v, _ in rows],
+            [(a.id, encoder, blob) for (a, *_), blob in zip(rows, vector_blobs([r[4] for r in rows]), strict=True)],
         )
         self._conn.executemany(
             "INSERT OR REPLACE INTO minhashes(article_id, signature) VALUES(?,?)",

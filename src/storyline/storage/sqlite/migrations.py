@@ -6,7 +6,7 @@ import sqlite3
 
 from storyline.errors import StoreError
 from storyline.storage.sqlite.schema import MIGRATIONS
-from storyline.storage.stored_form import float16_blob
+from storyline.storage.stored_form import float16_blob, int8_blob
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -16,7 +16,8 @@ def schema_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection, path: str) -> None:
     """Run the migrations this database lacks, one transaction each. The version is read again
     inside the transaction: another process opening the same new file may have just run it."""
-    conn.create_function("float16_vector", 1, float16_blob, deterministic=True)  # migration 8's conversion
+    conn.create_function("float16_vector", 1, float16_blob, deterministic=True)  # migrations 8 and 9's conversion
+    conn.create_function("int8_vector", 1, int8_blob, deterministic=True)  # migration 10's
     while True:
         version = schema_version(conn)
         if version > len(MIGRATIONS):

@@ -10,7 +10,7 @@ import numpy as np
 from storyline.dates import to_iso, utcnow
 from storyline.storage.portable.rejections import RejectionReads, SentenceReads
 from storyline.storage.sqlite.base import Connected
-from storyline.storage.stored_form import SENTENCE_DTYPE, vector_blob
+from storyline.storage.stored_form import sentence_blob
 
 # Characters of a rejection's detail that are kept (a whole bad input is no detail)
 DETAIL_CHARS = 2000
@@ -41,7 +41,7 @@ class SentenceRows(Connected, SentenceReads):
             "INSERT INTO sentences(article_id, encoder, idx, kind, text, speaker, vector)"
             " VALUES(?,?,?,?,?,?,?)",
             [
-                (article_id, encoder, idx, kind, text, speaker, vector_blob(vec, SENTENCE_DTYPE))
+                (article_id, encoder, idx, kind, text, speaker, sentence_blob(vec))
                 for idx, (kind, text, speaker, vec) in enumerate(rows)
             ],
         )

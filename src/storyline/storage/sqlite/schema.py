@@ -152,7 +152,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX storyline_stories_line ON storyline_stories(storyline_id);
     CREATE INDEX storyline_stories_step ON storyline_stories(step);
     """,
-    # 8: article vectors stored as float16 (storage.stored_form.VECTOR_DTYPE), not float32: a 512-dimension
+    # 8: article vectors stored as float16 (storage.stored_form.FLOAT16), not float32: a 512-dimension
     # row of 2 KB took a whole 4 KB page. The table is copied converted (``float16_vector``, registered by
     # ``migrations.migrate``), so the new rows are packed; the old pages go to the free list, which later
     # writes reuse (``VACUUM`` hands them back to the disk at once)
@@ -171,6 +171,17 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT article_id, encoder, idx, kind, text, speaker, float16_vector(vector) FROM sentences ORDER BY rowid;
     DROP TABLE sentences;
     ALTER TABLE sentences_f16 RENAME TO sentences;
+    """,
+    # 10: article vectors stored as one signed byte per dimension and a float32 scale per row
+    # (storage.stored_form.vector_blob), not float16: a 512-dimension row of 1 KB becomes 516 bytes. Copied
+    # converted (``int8_vector``, registered by ``migrations.migrate``) as migration 8 did; briefs' sentence
+    # vectors stay float16
+    """
+    CREATE TABLE vectors_i8 (article_id TEXT PRIMARY KEY, encoder TEXT NOT NULL, vector BLOB NOT NULL);
+    INSERT INTO vectors_i8(article_id, encoder, vector)
+        SELECT article_id, encoder, int8_vector(vector) FROM vectors ORDER BY rowid;
+    DROP TABLE vectors;
+    ALTER TABLE vectors_i8 RENAME TO vectors;
     """,
 )
 
