@@ -210,6 +210,12 @@ def _embedded(encoder: Encoder, title: str, text: str, lang: str | None, shared:
     return article
 
 
+def forget_recent_articles() -> None:
+    """Empty the recent articles' memory (a CPU measure that must encode every pair)."""
+    with _recent_lock:
+        _recent.clear()
+
+
 def _cascade_score(feats: dict[str, float], model: PairModel, wide: Encoder | None, text_a: str, text_b: str,
                    cascade: bool) -> float:
     """The model's score; with e5, the USE model's score stands where it is sure (outside the band)."""
