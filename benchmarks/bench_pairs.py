@@ -92,9 +92,16 @@ def cpu_per_pair(rows: list[dict], sample: int = 100, wide: bool = True) -> dict
     """CPU milliseconds a pair in this process, on one BLAS thread (stable when the machine is shared), and
     the share of pairs e5 was asked about; ``wide=False``: the USE model alone."""
     from storyline.commands.compare import _warm_worker
-    from storyline.similarity import compare, default_encoder, default_wide_encoder, semeval_sides
+    from storyline.similarity import (
+        compare,
+        default_encoder,
+        default_wide_encoder,
+        forget_recent_articles,
+        semeval_sides,
+    )
 
     _warm_worker()
+    forget_recent_articles()  # articles of an earlier pass are not remembered into this one's CPU
     e5 = default_wide_encoder() if wide else None
     counting = _Counting(e5) if e5 is not None else None
     picked = rows[:: max(1, len(rows) // sample)][:sample]

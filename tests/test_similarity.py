@@ -310,3 +310,43 @@ def test_split_sentences_keeps_every_character(text):
     sentences = split_sentences(text, max_sentences=1000)
     assert "".join(sentences).replace(" ", "") == "".join(text.split())
     assert all(s and s == s.strip() for s in sentences)
+
+
+def test_recent_articles_are_embedded_once_with_the_default_encoder(monkeypatch):
+    """`eval pairs` meets one article in several pairs: its embedding and features are remembered."""
+    rec = _Recording()
+    monkeypatch.setattr(similarity, "default_encoder", lambda: rec)
+    monkeypatch.setattr(similarity, "_recent", type(similarity._recent)())
+    monkeypatch.setattr(similarity, "RECENT_ARTICLES", 2)
+    first = compare(QUAKE_EN, BREAD_PL, lang_a="en", lang_b="pl", wide=False)
+    asked = len(rec.seen)
+    again = compare(QUAKE_EN, BREAD_PL, lang_a="en", lang_b="pl", wide=False)
+    assert again == first and len(rec.seen) == asked  # both sides remembered, the same score
+    compare(QUAKE_EN, FOOTBALL_DE, lang_a="en", lang_b="de", wide=False)  # only the new side is encoded
+    assert set(rec.seen[asked:]) <= set(pair_features.split_sentences(FOOTBALL_DE))
+    assert list(similarity._recent) == [("", QUAKE_EN, "en"), ("", FOOTBALL_DE, "de")]  # the oldest went
+    own = _Recording()
+    compare(QUAKE_EN, BREAD_PL, lang_a="en", lang_b="pl", encoder=own, model=similarity.load_model())
+    assert own.seen  # an encoder of the caller's own is never answered from the default one's memory
+
+
+def test_char_cosine_is_the_cosine_of_log_scaled_four_gram_counts():
+    def reference(x: str, y: str) -> float:  # the former _char_cosine, summed over every 4-gram of x
+        import math
+        from collections import Counter
+
+        grams = []
+        for text in (x, y):
+            flat = " ".join(pair_features._WORDS.findall(text.lower()))
+            grams.append(Counter(flat[i : i + 4] for i in range(len(flat) - 3)))
+        a = {k: 1 + math.log(v) for k, v in grams[0].items()}
+        b = {k: 1 + math.log(v) for k, v in grams[1].items()}
+        dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+        norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+        return dot / norm if norm else 0.0
+
+    texts = [QUAKE_EN, BREAD_PL, FOOTBALL_DE, QUAKE_EN[:300], "", "a b", "Quake QUAKE quake kills"]
+    for x in texts:
+        for y in texts:
+            got = pair_features.char_cosine(pair_features.char_grams(x), pair_features.char_grams(y))
+            assert got == reference(x, y)  # the same float, bit for bit

