@@ -36,6 +36,7 @@ from storyline.clustering.item import StoryItem, item_keys
 from storyline.clustering.keys import DocFreq, overlap
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
+from storyline.clustering.reach import MISSING, MISSING_HEADLINE, NAMES, OWN_NAMES, WORDS, logit_floor, reachable
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.types import Assignment
 
@@ -54,6 +55,8 @@ class StoryClusterer:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id: NewStoryId = new_story_id if new_story_id is not None else StoryIds()
         self._weights = np.asarray(self.params.weights, dtype=np.float64)
+        # the least logit that can join or merge: candidates that cannot reach it skip their key comparisons
+        self._floor = logit_floor(min(self.params.threshold, self.params.merge_threshold))
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -147,13 +150,15 @@ class StoryClusterer:
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
-        x = self._evidence(item, stamp, keys, candidates)
+        x, _ = self._evidence(item, stamp, keys, candidates)
         return [(story_id, x[i]) for i, (story_id, _) in enumerate(candidates)]
 
     def _evidence(self, item: StoryItem, stamp: float | None, keys: WeightedKeys,
-                  candidates: list[tuple[str, float]]) -> np.ndarray:
-        """The evidence matrix (one row per candidate story, one column per feature in FEATURES):
-        the vector products for all candidates at once, the key comparisons story by story."""
+                  candidates: list[tuple[str, float]], floor: float = -math.inf) -> tuple[np.ndarray, list[bool]]:
+        """The evidence matrix (one row per candidate story, one column per feature in FEATURES) and which
+        rows are complete: the vector products for all candidates at once, the time and size evidence
+        story by story, then the key comparisons only for the stories whose logit could still reach
+        ``floor`` (clustering.reach; the others keep 0 in those columns and can be neither joined nor merged)."""
         p = self.params
         stories = [self._stories[story_id] for story_id, _ in candidates]
         vector = item.vector
@@ -167,15 +172,12 @@ class StoryClusterer:
                 days = abs(stamp - story.event) / _SECONDS_PER_DAY
                 gap, unknown, beyond = min(days, p.window_days), 0.0, max(0.0, days - p.window_days)
             log_gap = math.log1p(gap)
-            # log-scaled: missing a few of the core's names is common in one event's coverage, missing
-            # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
-            missing = -math.log(1.02 - self._missing_core(story, keys.names))
             rows.append((
                 0.0,  # cos_centroid, below
                 0.0,  # cos_member, below
-                overlap(keys.words, story.words, same, keys.words_total) if same else 0.0,
+                0.0,  # words, below (keyed)
                 1.0 if same else 0.0,
-                overlap(keys.names, story.names, None, keys.names_total),
+                0.0,  # names, below (keyed)
                 log_gap,
                 unknown,
                 headline,
@@ -184,10 +186,10 @@ class StoryClusterer:
                 story.cohesion,
                 log_gap * headline,
                 0.0,  # cos_core, below
-                missing,
+                0.0,  # missing_core, below (keyed)
                 age_conflict(keys.ages, story.ages),
-                missing * headline,
-                math.log1p(self._own_names(story, keys)),
+                0.0,  # missing_core_headline, below (keyed)
+                0.0,  # own_names, below (keyed)
                 0.0 if headline else identity_conflict(keys.identity, story.identity),
                 math.log1p(beyond),
                 1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
@@ -200,7 +202,24 @@ class StoryClusterer:
         x[:, 1] = np.maximum.reduceat(sims, starts)
         x[:, 12] = self._cores[[story.row for story in stories]] @ vector
         x[:, 19] *= x[:, 12]
-        return x
+        if floor == -math.inf:
+            complete = [True] * len(stories)
+        else:
+            complete = reachable(x @ self._weights + p.bias, self._weights, (x[:, 3] > 0).tolist(),
+                                 [bool(story.core_keys) for story in stories], headline, len(keys.identity), floor)
+        for i, story in enumerate(stories):
+            if not complete[i]:
+                continue
+            same = story.langs.get(item.lang, 0)
+            x[i, WORDS] = overlap(keys.words, story.words, same, keys.words_total) if same else 0.0
+            x[i, NAMES] = overlap(keys.names, story.names, None, keys.names_total)
+            # log-scaled: missing a few of the core's names is common in one event's coverage, missing
+            # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
+            missing = -math.log(1.02 - self._missing_core(story, keys.names))
+            x[i, MISSING] = missing
+            x[i, MISSING_HEADLINE] = missing * headline
+            x[i, OWN_NAMES] = math.log1p(self._own_names(story, keys))
+        return x, complete
 
     def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
         """Share of the core's own names the article lacks, IDF-weighted (IDF refreshed as the stream doubles)."""
@@ -329,8 +348,10 @@ class StoryClusterer:
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
-        logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
+        x, complete = self._evidence(item, stamp, keys, candidates, self._floor)
+        logits = x @ self._weights + self.params.bias
         probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
+        probs[[not done for done in complete]] = 0.0  # below every threshold: never joined, never merged
         order = np.argsort(-probs, kind="stable")
         return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
 
