@@ -3,6 +3,7 @@ then replayed on a fresh clusterer and timed on this process's CPU clock (CPU ms
 
     python benchmarks/assign_replay.py record 20000 /tmp/calls.pkl   # run the engine once, keep its calls
     python benchmarks/assign_replay.py replay /tmp/calls.pkl          # time the calls (run it per branch)
+    valgrind --tool=callgrind python benchmarks/assign_replay.py replay /tmp/calls.pkl --limit 3000
 
 Replaying the same calls on two branches, alternately in one session, compares the assignment code alone
 (no encoder, no store, no preparation); the partition digest printed with it must be the same on both.
@@ -54,14 +55,14 @@ def record(n: int, out: Path) -> None:
     print(f"{len(calls)} calls recorded in {out}")
 
 
-def replay(path: Path, repeat: int) -> None:
+def replay(path: Path, repeat: int, limit: int | None = None) -> None:
     """Replay the recorded calls on a fresh clusterer ``repeat`` times: CPU ms per call, and the partition digest."""
     from bench_kit import WordHashEncoder
     from digests import partition_digest
 
     from storyline.clustering import StoryClusterer, StoryParams
 
-    calls = pickle.loads(path.read_bytes())
+    calls = pickle.loads(path.read_bytes())[:limit]
     params = StoryParams.load(encoder=WordHashEncoder.name)
     for _ in range(repeat):
         clusterer = StoryClusterer(params)
@@ -72,7 +73,7 @@ def replay(path: Path, repeat: int) -> None:
             pairs.append((item.article_id, assignment.story_id))
         cpu = time.process_time() - started
         resolved = [(article, clusterer.resolve(story)) for article, story in pairs]
-        print(f"{len(calls)} calls  {1000 * cpu / len(calls):.3f} CPU ms/article  "
+        print(f"{len(calls)} calls  {1000 * cpu / max(len(calls), 1):.3f} CPU ms/article  "
               f"partition {partition_digest(resolved)}", flush=True)
 
 
@@ -85,11 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     rep = sub.add_parser("replay")
     rep.add_argument("calls", type=Path)
     rep.add_argument("--repeat", type=int, default=1)
+    rep.add_argument("--limit", type=int, default=None, help="only the first N calls (callgrind runs)")
     args = parser.parse_args(argv)
     if args.command == "record":
         record(args.n, args.out)
     else:
-        replay(args.calls, args.repeat)
+        replay(args.calls, args.repeat, args.limit)
     return 0
 
 
