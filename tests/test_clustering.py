@@ -456,3 +456,41 @@ def test_the_clusterer_counts_its_own_ids_past_the_reserved_ones_and_an_emptied_
     emptied = clusterer.emptied()
     assert emptied.active_story_ids() == [] and emptied.params is clusterer.params
     assert emptied.learn_one(_item(1, centres[1], rng)).story_id == "s11"  # no id is issued twice
+
+
+_SKIPPED: list[bool] = []  # whether each candidate the shortcut saw was skipped, over the whole property run
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(5, 80), merge=st.sampled_from([1.01, 0.3]),
+       threshold=st.sampled_from([0.3, 0.6, 0.9]))
+def test_skipping_the_keys_of_hopeless_candidates_changes_no_assignment(seed, n, merge, threshold):
+    """The shortcut (clustering.reach) decides as full evidence does, whatever the thresholds."""
+    import storyline.clustering.clusterer as module
+
+    params = StoryParams(merge_threshold=merge, threshold=threshold, window_days=1.0)
+    rng = np.random.default_rng(seed)
+    centres = _topic_vectors(seed, 8)
+    words = ["Lagos", "Oslo", "Porto", "flood", "final", "bridge", "vaccine", "launch", "Kanin", "Tulsa"]
+    items = [_item(i, centres[rng.integers(8)], rng, title=" ".join(rng.choice(words, 4)), hours=i * 0.4,
+                   noise=float(rng.choice([0.3, 1.5])), text="A 23-year-old man." if i % 3 else "")
+             for i in range(n)]
+    real = module.reachable
+
+    def counted(*args):
+        out = real(*args)
+        _SKIPPED.extend(not done for done in out)
+        return out
+
+    module.reachable = counted
+    try:
+        fast, full = StoryClusterer(params), StoryClusterer(params)
+        full._floor = -np.inf  # every candidate's keys compared
+        for item in items:
+            assert fast.learn_one(item) == full.learn_one(item)
+    finally:
+        module.reachable = real
+
+
+def test_the_shortcut_was_taken_and_also_passed_in_the_property_run():
+    assert any(_SKIPPED) and not all(_SKIPPED)

@@ -182,7 +182,7 @@ class StoryClusterer:
                 unknown,
                 headline,
                 math.log1p(story.size),
-                self._uncomparable(item.lang, story),
+                story.uncomparable(item.lang, p.encoder_languages),
                 story.cohesion,
                 log_gap * headline,
                 0.0,  # cos_core, below
@@ -209,6 +209,7 @@ class StoryClusterer:
                                  [bool(story.core_keys) for story in stories], headline, len(keys.identity), floor)
         for i, story in enumerate(stories):
             if not complete[i]:
+                self._core_weights(story)  # its IDF refresh on the same schedule as without the shortcut
                 continue
             same = story.langs.get(item.lang, 0)
             x[i, WORDS] = overlap(keys.words, story.words, same, keys.words_total) if same else 0.0
@@ -223,27 +224,21 @@ class StoryClusterer:
 
     def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
         """Share of the core's own names the article lacks, IDF-weighted (IDF refreshed as the stream doubles)."""
+        cached = self._core_weights(story)
+        return 0.0 if cached is None else missing_share(cached[1], cached[2], names)
+
+    def _core_weights(self, story: StoryState) -> tuple[int, dict[str, float], float] | None:
+        """The core's names with their IDF as of the last refresh, refreshed here when the stream has doubled.
+        Called for every scored candidate, skipped or not: when a refresh happens must not depend on the shortcut."""
         if not story.core_keys:
-            return 0.0
+            return None
         docs = self._df.docs
         cached = self._core_idf.get(story.id)
         if cached is None or docs > 2 * cached[0] + 100:
             weights = self._df.weights(story.core_keys)
             cached = (docs, weights, math.fsum(weights.values()))
             self._core_idf[story.id] = cached
-        return missing_share(cached[1], cached[2], names)
-
-    def _uncomparable(self, lang: str, story: StoryState) -> float:
-        """Share of the story's members in another language than `lang` where either side is outside the
-        encoder's languages: their cosine to the article says little, in either direction."""
-        if len(story.langs) == 1 and lang in story.langs:  # the common case: nothing to compare across
-            return 0.0
-        known = self.params.encoder_languages
-        if lang in known:
-            blind = sum(n for other, n in story.langs.items() if other != lang and other not in known)
-        else:
-            blind = sum(n for other, n in story.langs.items() if other != lang)
-        return blind / story.size
+        return cached
 
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the stories the model scores: the nearest by centroid cosine within the window, and
