@@ -36,7 +36,6 @@ from storyline.clustering.item import StoryItem, item_keys
 from storyline.clustering.keys import DocFreq, overlap
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
-from storyline.clustering.reach import MISSING, MISSING_HEADLINE, NAMES, OWN_NAMES, WORDS, logit_floor, reachable
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.types import Assignment
 
@@ -55,8 +54,6 @@ class StoryClusterer:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id: NewStoryId = new_story_id if new_story_id is not None else StoryIds()
         self._weights = np.asarray(self.params.weights, dtype=np.float64)
-        # the least logit that can join or merge: candidates that cannot reach it skip their key comparisons
-        self._floor = logit_floor(min(self.params.threshold, self.params.merge_threshold))
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -150,15 +147,13 @@ class StoryClusterer:
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
-        x, _ = self._evidence(item, stamp, keys, candidates)
+        x = self._evidence(item, stamp, keys, candidates)
         return [(story_id, x[i]) for i, (story_id, _) in enumerate(candidates)]
 
     def _evidence(self, item: StoryItem, stamp: float | None, keys: WeightedKeys,
-                  candidates: list[tuple[str, float]], floor: float = -math.inf) -> tuple[np.ndarray, list[bool]]:
-        """The evidence matrix (one row per candidate story, one column per feature in FEATURES) and which
-        rows are complete: the vector products for all candidates at once, the time and size evidence
-        story by story, then the key comparisons only for the stories whose logit could still reach
-        ``floor`` (clustering.reach; the others keep 0 in those columns and can be neither joined nor merged)."""
+                  candidates: list[tuple[str, float]]) -> np.ndarray:
+        """The evidence matrix (one row per candidate story, one column per feature in FEATURES):
+        the vector products for all candidates at once, the key comparisons story by story."""
         p = self.params
         stories = [self._stories[story_id] for story_id, _ in candidates]
         vector = item.vector
@@ -172,24 +167,27 @@ class StoryClusterer:
                 days = abs(stamp - story.event) / _SECONDS_PER_DAY
                 gap, unknown, beyond = min(days, p.window_days), 0.0, max(0.0, days - p.window_days)
             log_gap = math.log1p(gap)
+            # log-scaled: missing a few of the core's names is common in one event's coverage, missing
+            # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
+            missing = -math.log(1.02 - self._missing_core(story, keys.names))
             rows.append((
                 0.0,  # cos_centroid, below
                 0.0,  # cos_member, below
-                0.0,  # words, below (keyed)
+                overlap(keys.words, story.words, same, keys.words_total) if same else 0.0,
                 1.0 if same else 0.0,
-                0.0,  # names, below (keyed)
+                overlap(keys.names, story.names, None, keys.names_total),
                 log_gap,
                 unknown,
                 headline,
                 math.log1p(story.size),
-                story.uncomparable(item.lang, p.encoder_languages),
+                self._uncomparable(item.lang, story),
                 story.cohesion,
                 log_gap * headline,
                 0.0,  # cos_core, below
-                0.0,  # missing_core, below (keyed)
+                missing,
                 age_conflict(keys.ages, story.ages),
-                0.0,  # missing_core_headline, below (keyed)
-                0.0,  # own_names, below (keyed)
+                missing * headline,
+                math.log1p(self._own_names(story, keys)),
                 0.0 if headline else identity_conflict(keys.identity, story.identity),
                 math.log1p(beyond),
                 1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
@@ -202,43 +200,31 @@ class StoryClusterer:
         x[:, 1] = np.maximum.reduceat(sims, starts)
         x[:, 12] = self._cores[[story.row for story in stories]] @ vector
         x[:, 19] *= x[:, 12]
-        if floor == -math.inf:
-            complete = [True] * len(stories)
-        else:
-            complete = reachable(x @ self._weights + p.bias, self._weights, (x[:, 3] > 0).tolist(),
-                                 [bool(story.core_keys) for story in stories], headline, len(keys.identity), floor)
-        for i, story in enumerate(stories):
-            if not complete[i]:
-                self._core_weights(story)  # its IDF refresh on the same schedule as without the shortcut
-                continue
-            same = story.langs.get(item.lang, 0)
-            x[i, WORDS] = overlap(keys.words, story.words, same, keys.words_total) if same else 0.0
-            x[i, NAMES] = overlap(keys.names, story.names, None, keys.names_total)
-            # log-scaled: missing a few of the core's names is common in one event's coverage, missing
-            # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
-            missing = -math.log(1.02 - self._missing_core(story, keys.names))
-            x[i, MISSING] = missing
-            x[i, MISSING_HEADLINE] = missing * headline
-            x[i, OWN_NAMES] = math.log1p(self._own_names(story, keys))
-        return x, complete
+        return x
 
     def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
         """Share of the core's own names the article lacks, IDF-weighted (IDF refreshed as the stream doubles)."""
-        cached = self._core_weights(story)
-        return 0.0 if cached is None else missing_share(cached[1], cached[2], names)
-
-    def _core_weights(self, story: StoryState) -> tuple[int, dict[str, float], float] | None:
-        """The core's names with their IDF as of the last refresh, refreshed here when the stream has doubled.
-        Called for every scored candidate, skipped or not: when a refresh happens must not depend on the shortcut."""
         if not story.core_keys:
-            return None
+            return 0.0
         docs = self._df.docs
         cached = self._core_idf.get(story.id)
         if cached is None or docs > 2 * cached[0] + 100:
             weights = self._df.weights(story.core_keys)
             cached = (docs, weights, math.fsum(weights.values()))
             self._core_idf[story.id] = cached
-        return cached
+        return missing_share(cached[1], cached[2], names)
+
+    def _uncomparable(self, lang: str, story: StoryState) -> float:
+        """Share of the story's members in another language than `lang` where either side is outside the
+        encoder's languages: their cosine to the article says little, in either direction."""
+        if len(story.langs) == 1 and lang in story.langs:  # the common case: nothing to compare across
+            return 0.0
+        known = self.params.encoder_languages
+        if lang in known:
+            blind = sum(n for other, n in story.langs.items() if other != lang and other not in known)
+        else:
+            blind = sum(n for other, n in story.langs.items() if other != lang)
+        return blind / story.size
 
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the stories the model scores: the nearest by centroid cosine within the window, and
@@ -343,10 +329,8 @@ class StoryClusterer:
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
-        x, complete = self._evidence(item, stamp, keys, candidates, self._floor)
-        logits = x @ self._weights + self.params.bias
+        logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
         probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
-        probs[[not done for done in complete]] = 0.0  # below every threshold: never joined, never merged
         order = np.argsort(-probs, kind="stable")
         return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
 
