@@ -118,7 +118,6 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
 
     The batch's new story ids are those after ``counter_before``: they are checked free against the
     stored counter inside the transaction, so ids are never issued twice, whatever another process does."""
-    created: set[str] = set()
     added: dict[str, list] = {}
     vector_of: dict[str, np.ndarray] = {}
     with store.transaction():
@@ -131,12 +130,11 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
             )
         store.bump_counter(WRITES_COUNTER)
         store.insert_rejections((r.origin, r.reason, r.detail) for r in rejections)
+        created = store.create_stories(
+            [(a.story_id, int(a.story_id.lstrip("s") or 0)) for a in assignments if a.is_new]
+        )
         rows = []
         for item, vector, assignment in zip(prepared, vectors, assignments, strict=True):
-            if assignment.is_new and store.create_story(
-                assignment.story_id, int(assignment.story_id.lstrip("s") or 0)
-            ):
-                created.add(assignment.story_id)
             rows.append((item.article, assignment.story_id, float(assignment.similarity),
                          item.duplicate_of, vector, item.signature))
             added.setdefault(assignment.story_id, []).append(item.article)

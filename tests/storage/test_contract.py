@@ -188,6 +188,27 @@ def test_create_grow_refresh_and_reopen_a_story(store):
     assert store.get_story("s1").status == "active"
 
 
+def test_create_stories_makes_a_batch_and_reopens_closed_ones(store):
+    with store.transaction():
+        assert store.create_stories([]) == set()
+        assert store.create_stories([("s1", 1), ("s2", 2)]) == {"s1", "s2"}
+    _add(store, "s1", 1, _article("a1", published=datetime(2026, 3, 2, tzinfo=UTC)))
+    with store.transaction():
+        assert store.close_stories_before(datetime(2026, 3, 9, tzinfo=UTC)) == 1
+    assert store.get_story("s1").status == "closed"
+    with store.transaction():  # one existing closed story, one existing open, two new, one listed twice
+        assert store.create_stories([("s3", 3), ("s1", 1), ("s2", 2), ("s4", 4), ("s3", 3)]) == {"s3", "s4"}
+    assert [store.get_story(s).status for s in ("s1", "s2", "s3", "s4")] == ["active"] * 4
+    assert store.last_story_number() == 4
+
+
+def test_create_stories_reports_only_the_rows_it_made(store):
+    with store.transaction():
+        store.create_stories([("s1", 1)])
+        assert store.create_stories([("s9", 1), ("s2", 2)]) == {"s2"}  # seq 1 is taken: s9 is not made
+    assert store.get_story("s9") is None and store.get_story("s2") is not None
+
+
 def test_merge_keeps_lineage_and_hides_the_absorbed_story(store):
     _add(store, "s1", 1, _article("a1", lang="en", source="a.example"))
     _add(store, "s2", 2, _article("a2", lang="es", source="b.example"))

@@ -33,16 +33,37 @@ def folded(sources: Iterable[str]) -> list[str]:
 class StoryRows(Connected):
     def create_story(self, story_id: str, seq: int) -> bool:
         """Create the story, or reopen it if it exists (a closed story can come back); True if new."""
+        return story_id in self.create_stories([(story_id, seq)])
+
+    def create_stories(self, stories: Sequence[tuple[str, int]]) -> set[str]:
+        """Create each (id, seq) story, or reopen it if it exists and is closed; the ids that were new.
+        One pipelined ``executemany`` per kind of row for the whole batch: few round trips."""
+        seq_of = dict(stories)
+        if not seq_of:
+            return set()
         now = to_iso(utcnow())
-        created = self._conn.execute(
-            "INSERT INTO stories(seq, id, created, updated) VALUES(%s,%s,%s,%s) ON CONFLICT DO NOTHING RETURNING 1",
-            (seq, story_id, now, now),
-        ).fetchone() is not None
-        if not created:
-            self._conn.execute(
-                "UPDATE stories SET status='active', updated=%s WHERE id=%s AND status='closed'", (now, story_id)
+        existing = self._existing_story_ids(list(seq_of))
+        fresh = [story_id for story_id in seq_of if story_id not in existing]
+        with self._conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO stories(seq, id, created, updated) VALUES(%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+                [(seq_of[story_id], story_id, now, now) for story_id in fresh],
             )
-        return created
+            made = cur.rowcount
+            if existing:
+                cur.executemany(
+                    "UPDATE stories SET status='active', updated=%s WHERE id=%s AND status='closed'",
+                    [(now, story_id) for story_id in sorted(existing)],
+                )
+        if fresh and made != len(fresh):  # a seq already taken: those rows were not made
+            fresh = sorted(self._existing_story_ids(fresh))
+        return set(fresh)
+
+    def _existing_story_ids(self, story_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for condition, params in self.ids_in("id", story_ids):
+            found.update(row[0] for row in self.run(f"SELECT id FROM stories WHERE {condition}", params))
+        return found
 
     def _write_summary(self, story_id: str, size: int, first: str | None, last: str | None,
                        languages: Iterable[str], sources: Iterable[str], extra_sql: str = "",

@@ -21,17 +21,35 @@ _STORY_COLUMNS = "id, first_seen, last_seen, languages, sources, status, headlin
 class StoryRows(Connected):
     def create_story(self, story_id: str, seq: int) -> bool:
         """Create the story, or reopen it if it exists (a closed story can come back); True if new."""
+        return story_id in self.create_stories([(story_id, seq)])
+
+    def create_stories(self, stories: Sequence[tuple[str, int]]) -> set[str]:
+        """Create each (id, seq) story, or reopen it if it exists and is closed; the ids that were new.
+        One statement per kind of row for the whole batch (a batch opens hundreds of stories)."""
+        seq_of = dict(stories)
+        if not seq_of:
+            return set()
         now = to_iso(utcnow())
-        cur = self._conn.execute(
+        existing = self._existing_story_ids(list(seq_of))
+        fresh = [story_id for story_id in seq_of if story_id not in existing]
+        before = self._conn.total_changes
+        self._conn.executemany(
             "INSERT OR IGNORE INTO stories(seq, id, created, updated) VALUES(?,?,?,?)",
-            (seq, story_id, now, now),
+            [(seq_of[story_id], story_id, now, now) for story_id in fresh],
         )
-        if cur.rowcount == 0:
-            self._conn.execute(
-                "UPDATE stories SET status='active', updated=? WHERE id=? AND status='closed'",
-                (now, story_id),
-            )
-        return cur.rowcount == 1
+        if self._conn.total_changes - before != len(fresh):  # a seq already taken: those rows were not made
+            fresh = sorted(self._existing_story_ids(fresh))
+        self._conn.executemany(
+            "UPDATE stories SET status='active', updated=? WHERE id=? AND status='closed'",
+            [(now, story_id) for story_id in sorted(existing)],
+        )
+        return set(fresh)
+
+    def _existing_story_ids(self, story_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for condition, params in self.ids_in("id", story_ids):
+            found.update(row[0] for row in self._conn.execute(f"SELECT id FROM stories WHERE {condition}", params))
+        return found
 
     def refresh_story(self, story_id: str, headline: str, headline_article: str | None) -> None:
         """Recompute a story's size, span (of its dated articles), languages and sources from its articles."""
