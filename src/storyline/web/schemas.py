@@ -21,7 +21,8 @@ class ErrorOut(BaseModel):
 class StoryOut(BaseModel):
     id: str
     headline: str
-    size: int
+    size: int  # its articles, a near-copy counted once with its original (coverage.counts)
+    copies: int = 0  # the near-copies beside them
     languages: list[str]
     sources: list[str]
     first_seen: str | None
