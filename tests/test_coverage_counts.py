@@ -96,6 +96,14 @@ def test_the_story_list_cards_say_the_counted_size(site):
     page = site[0].get("/").text
     assert "3 articles + 1 copy" in page and "2 articles + 3 copies" in page
     assert 'data-size="5"' not in page  # the cards' size is the originals' too
+    bridge_card = page[page.index("Ferry workers strike"):]
+    bridge_card = bridge_card[:bridge_card.index("</li>")]
+    listed = bridge_card[bridge_card.index('class="sources">'):]
+    assert listed.index("Harbour Herald") < listed.index("+ 1 copying") and "Copycat Blog" in listed  # in its title
+    assert "Copycat Blog ·" not in listed and "· Copycat Blog" not in listed  # never among the sources named
+    museum = site[0].get("/api/stories", params={"q": "Varena"}).json()["stories"][0]
+    assert museum["sources"] == ["Gazzetta del Lago", "Lakeside Post", *sorted(MIRRORS)]
+    assert museum["copiers"] == sorted(MIRRORS)
 
 
 def test_feeds_title_entries_with_the_counted_size(site):

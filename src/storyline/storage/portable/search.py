@@ -123,12 +123,32 @@ class StoryReads(Portable):
         )
         return [SourceActivity(source=r[0], lang=r[1], articles=int(r[2])) for r in rows]
 
+    def copy_only_sources(self, story_ids: Sequence[str]) -> dict[str, set[str]]:
+        """Per story, the sources that carried only near-copies in it (none of its originals); stories with none
+        left out. One query for a page of stories (ask only for those with copies: it reads their copies)."""
+        found: dict[str, set[str]] = {}
+        for among, params in self.ids_in("c.story_id", list(story_ids)):
+            rows = self.run(
+                "SELECT c.story_id, c.source FROM articles c JOIN articles o ON o.id = c.duplicate_of"
+                f" WHERE {among} AND c.duplicate_of IS NOT NULL AND o.story_id = c.story_id AND c.source IS NOT NULL"
+                " AND NOT EXISTS (SELECT 1 FROM articles x LEFT JOIN articles xo ON xo.id = x.duplicate_of"
+                " WHERE x.story_id = c.story_id AND x.source = c.source"
+                " AND (xo.id IS NULL OR xo.story_id <> x.story_id))", params)
+            for story_id, source in rows:
+                found.setdefault(story_id, set()).add(source)
+        return found
+
     def _with_dates(self, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``."""
+        """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``;
+        a story with near-copies lists the sources of its originals first, then ``copiers``: those that only copied."""
         spans = self.dated_spans([s["id"] for s in stories])
+        copiers = self.copy_only_sources([s["id"] for s in stories if s["copies"]])
         for story in stories:
             first, last, undated = spans.get(story["id"], (None, None, 0))
             story.update(first_published=first, last_published=last, undated=undated)
+            only = sorted(copiers.get(story["id"], set()) & set(story["sources"]))
+            story["sources"] = [x for x in story["sources"] if x not in only] + only
+            story["copiers"] = only
         return stories
 
     def story_page(self, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:
