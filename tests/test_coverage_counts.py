@@ -156,6 +156,8 @@ def test_the_cli_and_the_python_api_count_a_copy_once(site):
     rows = {r["id"]: (r["size"], r["copies"]) for r in json.loads(
         runner.invoke(main, ["stories", "--db", str(db), "--json"]).output)}
     assert rows[museum] == (2, 3) and rows[bridge] == (3, 1)
+    bridge_line = listed.output[listed.output.index("3 art + 1 copy"):]
+    assert "sources: Diario del Puerto, Hafenkurier, Harbour Herald, Copycat Blog" in bridge_line  # copier last
     searched = runner.invoke(main, ["search", "Varena", "--db", str(db)])
     assert "2 art + 3 copies" in searched.output, searched.output
     watched = runner.invoke(main, ["watch", "list", "--db", str(db), "--hits", "5"])

@@ -72,7 +72,14 @@ def size_of(row: Mapping[str, Any]) -> StorySize:
 
 
 def counted_stories(store: Store, stories: Sequence[Story]) -> list[Story]:
-    """``stories`` as the public API gives them: ``size`` their originals, ``copies`` their near-copies (one read)."""
+    """``stories`` as the public API gives them: ``size`` their originals, ``copies`` their near-copies, ``sources``
+    those of their originals first, then those that only copied (one read, a second for stories with copies)."""
     copies = store.story_copies([story.id for story in stories])
-    return [replace(story, size=story.size - copies.get(story.id, 0), copies=copies.get(story.id, 0))
-            for story in stories]
+    copiers = store.copy_only_sources(list(copies))
+    out = []
+    for story in stories:
+        only = copiers.get(story.id, set())
+        sources = tuple(s for s in story.sources if s not in only) + tuple(s for s in story.sources if s in only)
+        out.append(replace(story, size=story.size - copies.get(story.id, 0), copies=copies.get(story.id, 0),
+                           sources=sources))
+    return out
