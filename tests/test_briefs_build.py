@@ -199,3 +199,25 @@ def test_a_big_story_encodes_each_articles_lead_and_every_quotation(tmp_path):
                      for i in range(n) for j in range(cap)}
     assert {f"We will rebuild the wall {i} times" for i in range(n)} <= set(encoded)
     assert all(int(s.text.split()[3]) < cap for s in b.summary)
+
+
+def test_a_near_copy_dated_first_is_never_cited_as_a_claims_source(tmp_path):
+    """Issue 19: "Only one source says" cites the original, never its near-copy, even when the copy (found
+    later, so marked a copy) carries an earlier date and its sentences come first in the story."""
+    import json
+    from pathlib import Path
+
+    from storyline.embed import get_encoder
+
+    rows = [json.loads(line) for line in (Path(__file__).parent / "fixtures" / "briefs" / "dam_story.jsonl").open()]
+    copy = next(r for r in rows if r["id"] == "dam-en-copy")
+    copy["published"] = "2026-03-03T06:00:00Z"  # backdated
+    with Engine(tmp_path / "early.db", encoder=get_encoder("use")) as engine:
+        engine.ingest_records([RawRecord(origin=f"t:{r['id']}", **r) for r in rows if r is not copy])
+        engine.ingest_records([RawRecord(origin="t:copy", **copy)])
+        assert engine.store.article_meta("dam-en-copy")["duplicate_of"] == "dam-en"
+        b = build_brief(engine.store, engine.store.story_of("dam-en"), encoder=engine.encoder)
+    assert b.timeline[0].article_id == "dam-en-copy"  # the copy does come first
+    cited = [c.article_id for c in b.single_source_claims]
+    assert "dam-en-copy" not in cited and "dam-en" in cited
+    assert sum("livestock" in c.text for c in b.single_source_claims) == 1

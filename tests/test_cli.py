@@ -30,8 +30,8 @@ def test_ingest_stories_show_json(tmp_path, corpus):
     out = run("ingest", str(corpus), "--db", db).stdout
     assert "ingested 4" in out and "rejected 0" in out
     stories = json.loads(run("stories", "--db", db, "--json").stdout)
-    assert stories and set(stories[0]) == {"id", "size", "languages", "sources", "first_seen", "last_seen", "headline",
-                                           "first_published", "last_published", "undated"}
+    assert stories and set(stories[0]) == {"id", "size", "copies", "languages", "sources", "first_seen", "last_seen",
+                                           "headline", "first_published", "last_published", "undated"}
     assert sum(s["size"] for s in stories) == 4
     shown = json.loads(run("show", stories[0]["id"], "--db", db, "--json").stdout)
     assert set(shown) == {"id", "storyline", "articles"}

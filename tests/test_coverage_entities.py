@@ -57,6 +57,6 @@ def test_an_entity_page_is_titled_by_a_proper_name_in_the_reading_language(tmp_p
         plain, german, italian = (entity_page(store, "germany", lang) for lang in (None, "de", "it"))
     assert plain is not None and german is not None and italian is not None
     assert (plain.name, plain.kind) == ("Germany", "place")  # never "tedesco", the adjective most used
-    assert german.name == "Deutschland" and italian.name == "Germany"  # no proper Italian name: the place's
+    assert german.name == "Deutschland" and italian.name == "Germania"  # no Italian article names it: the gazetteer
     assert "tedesco" in plain.forms and "Deutschland" in plain.forms  # the other spellings stay listed
     assert german.forms[0] == "Deutschland" and set(german.forms) == set(plain.forms)

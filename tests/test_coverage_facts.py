@@ -65,3 +65,22 @@ def test_a_row_of_the_store_names_its_source_as_briefs_do():
     piece = piece_of_row(row)
     assert piece.source == "herald.example" and piece.time == T0
     assert piece_of_row({**row, "url": None, "time": None}).source == "unknown"
+
+
+def test_the_brief_and_the_story_page_credit_sources_from_one_builder():
+    """``credits_by_language`` is the one home of the Sources list: the brief's and the page's agree."""
+    from storyline.briefs.credits import credited_sources
+    from storyline.coverage import coverage_of
+    from storyline.coverage.facts import credits_by_language
+    from storyline.types import Brief, TimelineEntry
+    from storyline.web.coverage import sources_line
+
+    rows = [("a", "Wire", "en", None), ("b", "blog", "en", "a"), ("c", "Herald", "en", None),
+            ("d", "Diario", "es", None), ("e", "espejo", "es", "d")]
+    pieces = [Piece(i, s, lang, None, "t", c) for i, s, lang, c in rows]
+    timeline = tuple(TimelineEntry(None, False, i, s, lang, "t", None, c) for i, s, lang, c in rows)
+    coverage = coverage_of("s1", pieces)
+    from_brief = credited_sources(Brief("s1", "", (), (), (), (), timeline, {}))
+    assert from_brief == credits_by_language(coverage.languages, coverage.copied)
+    assert sources_line(["Wire", "blog", "Herald", "Diario", "espejo"], coverage) == [
+        "Herald", "Wire (+ copied by blog)", "Diario (+ copied by espejo)"]

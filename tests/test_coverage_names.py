@@ -12,7 +12,15 @@ GERMANY = {"it": Counter({"tedesco": 9, "tedeschi": 2}), "en": Counter({"German"
 
 def test_a_lower_case_adjective_never_titles_a_page_however_often_it_is_used():
     assert page_title("germany", {"it": Counter({"tedesco": 9}), "en": Counter({"Germany": 1})}) == "Germany"
-    assert page_title("germany", GERMANY, "it") == "Germany"  # no proper Italian spelling: the place's name
+    assert page_title("germany", GERMANY, "it") == "Germania"  # no proper Italian spelling: the gazetteer's
+
+
+def test_the_gazetteer_names_the_entity_in_a_language_whose_articles_do_not():
+    assert page_title("germany", {"it": Counter({"tedesco": 3})}, "it") == "Germania"
+    assert page_title("iraq", {"en": Counter({"Iraq": 3})}, "fr") == "Irak"  # no French article at all
+    assert page_title("spain", {"es": Counter({"España": 2})}, "de") == "Spanien"
+    assert page_title("germany", GERMANY, "sv") == "Germany"  # no Swedish name tagged: as before
+    assert page_title("corvana", {"de": Counter({"Corvana": 1})}, "it") == "Corvana"  # not in the gazetteer
 
 
 def test_the_reading_languages_own_spelling_titles_the_page():

@@ -31,7 +31,7 @@ def test_threads_lists_the_storylines_of_several_events_with_their_timeline(db):
     assert [(line["id"], line["stories"], line["articles"]) for line in lines] == [("L1", 3, 6)]
     events = lines[0]["events"]
     assert [e["first"][:10] for e in events] == ["2026-04-01", "2026-04-09", "2026-04-20"]
-    assert set(events[0]) == {"story_id", "headline", "size", "languages", "first", "last", "summary"}
+    assert set(events[0]) == {"story_id", "headline", "size", "copies", "languages", "first", "last", "summary"}
     text = run("threads", "--db", db)
     assert "L1  3 events, 6 art" in text and "2026-04-20" in text
     assert len(json.loads(run("threads", "--db", db, "--json", "--all"))) == 3  # and the flood, the marathon

@@ -117,6 +117,7 @@ def test_the_entity_page_and_api_are_titled_in_the_reading_language(tmp_path):
     with TestClient(create_app(db, HashingEncoder()), base_url="http://127.0.0.1:8765") as http:
         assert http.get("/api/entities/germany").json()["name"] == "Germany"
         assert http.get("/api/entities/germany", params={"lang": "de"}).json()["name"] == "Deutschland"
+        assert http.get("/api/entities/germany", params={"lang": "it"}).json()["name"] == "Germania"  # gazetteer
         page = http.get("/entities/germany").text
         assert "<h1>Germany <span" in page and '<span class="chip form">tedesco</span>' in page
         http.cookies.set("storyline_lang", "de")  # the language menu's remembered choice

@@ -132,3 +132,21 @@ def test_the_entity_page_is_titled_in_the_reading_language_chosen_on_it(site, br
     page.select_option("#reading-lang", "")
     expect(page.locator(".entity-view h1")).to_contain_text("Germany", timeout=30_000)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_story_list_cards_count_a_copy_once_and_never_name_a_copier(site, browser, width):
+    """Issue 19: a card's size counts the near-copy once ("3 articles + 1 copy"), and the source that only
+    copied is not among the sources it names (it is counted: "+ 1 copying", named in the tooltip)."""
+    OUTPUT.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{site.base}/")
+    card = page.locator(f'li.story[data-id="{story_of(site.base, "bridge-en")}"]')
+    assert card.locator(".size").inner_text() == "3 articles + 1 copy"
+    sources = card.locator(".sources")
+    shown = sources.inner_text()
+    assert "Harbour Herald" in shown and "+ 1 copying" in shown and "Copycat Blog" not in shown
+    assert "Copycat Blog" in sources.locator(".copiers").get_attribute("title")
+    assert card.is_visible() and fits_width(page)
+    page.screenshot(path=str(OUTPUT / f"story-list-{width}.png"), full_page=True)
+    page.close()

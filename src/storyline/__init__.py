@@ -46,12 +46,13 @@ _NO_DATABASE = "ingest first: storyline.ingest([...], db=...)"
 
 
 def stories(*, db: str = "storyline.db", limit: int | None = None) -> list[Story]:
-    """Stories in ``db``, newest first."""
+    """Stories in ``db``, newest first; ``size`` counts a near-copy once, with its original (``copies``: how many)."""
+    from storyline.coverage.counts import counted_stories
     from storyline.storage import open_existing
 
     store = open_existing(db, _NO_DATABASE)
     try:
-        return store.list_stories(limit=limit)
+        return counted_stories(store, store.list_stories(limit=limit))
     finally:
         store.close()
 
@@ -71,12 +72,15 @@ def search(query: str, *, db: str = "storyline.db", lang: str | None = None, sin
 
 
 def story(story_id: str, *, db: str = "storyline.db") -> Story:
-    """One story with its article ids; NotFoundError when absent."""
+    """One story with its article ids (near-copies included); ``size`` counts a near-copy once (``copies``: how
+    many); NotFoundError when absent."""
+    from storyline.coverage.counts import counted_stories
     from storyline.storage import open_existing
 
     store = open_existing(db, _NO_DATABASE)
     try:
         found = store.get_story(story_id)
+        found = counted_stories(store, [found])[0] if found is not None else None
     finally:
         store.close()
     if found is None:

@@ -90,7 +90,8 @@ class Story:
     headline: str = ""
     merged_from: tuple[str, ...] = ()
     merged_into: str | None = None
-    size: int = 0
+    size: int = 0  # the store's: its articles, near-copies included; ``storyline.stories()``: copies counted once
+    copies: int = 0  # its near-copies (``storyline.stories()`` and ``storyline.story()`` fill it: coverage.counts)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def notice(watch: Watch, hit: WatchHit, story: dict[str, Any]) -> dict[str, Any]
         "event": f"story.{hit.kind}", "hit_id": hit.id, "at": hit.at,
         "watch": {"id": watch.id, "query": watch.query, "lang": watch.lang},
         "story": {key: story.get(key) for key in
-                  ("id", "headline", "size", "languages", "sources", "first_published", "last_published")},
+                  ("id", "headline", "size", "copies", "languages", "sources", "first_published", "last_published")},
     }
 
 

@@ -39,6 +39,8 @@ from storyline.briefs.select import (
     summary_size,
 )
 from storyline.briefs.text import Unit, clip_article, find_quotes, split_units, whole_sentence
+from storyline.coverage.facts import originals
+from storyline.coverage.types import Piece
 from storyline.embed.base import Encoder
 from storyline.embed.registry import BriefThresholds, thresholds_for
 from storyline.errors import NotFoundError
@@ -170,9 +172,12 @@ def build_brief(store: Store, story_id: str, *, lang: str | None = None, encoder
         pieces = [(fam_of[a], t) for a, t in piece_articles]
         extra = np.stack([vectors[t] for _, t in pieces]) if pieces else None
         extra_f = np.array([f for f, _ in pieces]) if pieces else None
+        # a near-copy's sentence is its original's claim, never a second source's: only originals are cited
+        pieces_of = [Piece(a.id, "", a.lang, None, "", links.get(a.id)) for a in articles]
+        copies = {c.article_id for o in originals(pieces_of) for c in o.copies}
         rows = [r for r, s in enumerate(sentences)
                 if len(s.unit.text.split()) >= _CLAIM_MIN_WORDS and _prose(s.unit.text) and whole_sentence(s.unit.text)
-                and not any(g in s.unit.text for g in grouped)]
+                and not any(g in s.unit.text for g in grouped) and ids[s.article] not in copies]
         quoted = {a: {seg.text for seg in own} for a, own in quotes.items()}
         bonus = [(_QUOTE_BONUS if any(t in sentences[r].unit.text for t in quoted[ids[sentences[r].article]]) else 0.0)
                  + (_NUMBER_BONUS if numbers(sentences[r].unit.text) else 0.0) for r in rows]

@@ -5,32 +5,19 @@ brief's own timeline (``TimelineEntry.copy_of``), so every format of a stored br
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from storyline.coverage.facts import copied_by, languages, originals
-from storyline.coverage.types import Original, Piece
+from storyline.coverage.counts import size_label
+from storyline.coverage.facts import credits_by_language, languages, originals
+from storyline.coverage.types import LanguageSources, Original, Piece
 from storyline.types import Brief
 
 __all__ = ["LanguageSources", "brief_originals", "credit", "credited_sources", "size_line"]
-
-
-@dataclass(frozen=True)
-class LanguageSources:
-    """One language of a brief's Sources list: each source with original articles in it, and the sources
-    that carried near-copies of them (credited to it, not listed on their own)."""
-
-    lang: str
-    sources: tuple[tuple[str, tuple[str, ...]], ...]  # (source, copied by), most original articles first
 
 
 def brief_originals(brief: Brief) -> tuple[Original, ...]:
     """The brief's original articles (timeline order), each with its near-copies."""
     pieces = [Piece(t.article_id, t.source, t.lang, None, t.title, t.copy_of) for t in brief.timeline]
     return originals(pieces)
-
-
-def _plural(n: int, word: str, plural: str) -> str:
-    return f"{n} {word if n == 1 else plural}"
 
 
 def size_line(brief: Brief) -> str:
@@ -42,9 +29,7 @@ def size_line(brief: Brief) -> str:
     '1 article + 1 copy'
     """
     found = brief_originals(brief)
-    copies = sum(len(o.copies) for o in found)
-    line = _plural(len(found), "article", "articles")
-    return line + (f" + {_plural(copies, 'copy', 'copies')}" if copies else "")
+    return size_label(len(found), sum(len(o.copies) for o in found))
 
 
 def credited_sources(brief: Brief) -> tuple[LanguageSources, ...]:
@@ -58,10 +43,7 @@ def credited_sources(brief: Brief) -> tuple[LanguageSources, ...]:
     (LanguageSources(lang='en', sources=(('Herald', ()), ('Wire', ('blog',)))),)
     """
     found = brief_originals(brief)
-    listed = [LanguageSources(lang.lang, tuple((s, copied_by(found, s, lang.lang))
-                                               for s in sorted(x.source for x in lang.sources)))
-              for lang in languages(found) if lang.sources]
-    return tuple(sorted(listed, key=lambda x: (-len(x.sources), x.lang)))  # as ``Brief.sources`` orders them
+    return credits_by_language(languages(found), found)
 
 
 def credit(source: str, copiers: tuple[str, ...], quote: Callable[[str], str] = str) -> str:

@@ -106,6 +106,7 @@ def _story_row(story) -> dict:
     return {
         "id": story.id,
         "size": story.size,
+        "copies": story.copies,
         "languages": list(story.languages),
         "sources": list(story.sources),
         "first_seen": to_iso(story.first_seen),
@@ -121,7 +122,9 @@ def _story_row(story) -> dict:
 def stories(db, as_json, limit):
     """List stories, newest first: id, size, languages, sources, time span, headline."""
     store = open_named_store(db)
-    rows = [_story_row(story) for story in store.list_stories(limit=limit)]
+    from storyline.coverage.counts import counted_stories
+
+    rows = [_story_row(story) for story in counted_stories(store, store.list_stories(limit=limit))]
     spans = store.dated_spans([row["id"] for row in rows])
     store.close()
     for row in rows:  # the span of the dated articles: an ingest time is no publication date
@@ -134,14 +137,16 @@ def stories(db, as_json, limit):
         click.echo("no stories yet: run `storyline ingest PATH` first")
         return
     from storyline.briefs import plain  # stored text as one line, no terminal control characters
+    from storyline.coverage.counts import short_size
 
     for row in rows:
         span = _span(row["first_published"], row["last_published"])
         if row["undated"]:
             span = "undated" if not row["first_published"] else f"{span} (+{row['undated']} undated)"
         sources = plain(", ".join(row["sources"][:4]) + (" …" if len(row["sources"]) > 4 else ""))
+        size = short_size(row["size"], row["copies"])
         click.echo(
-            f"{plain(row['id']):>6}  {row['size']:>3} art  [{plain(' '.join(row['languages']))}]  {span}\n"
+            f"{plain(row['id']):>6}  {size}  [{plain(' '.join(row['languages']))}]  {span}\n"
             f"        {plain(row['headline'])}\n        sources: {sources or '-'}"
         )
 

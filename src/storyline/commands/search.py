@@ -22,6 +22,7 @@ def search_command(query, db, lang, since, limit, as_json):
     """Find stories about QUERY in any language: its meaning against each story (the database's encoder)
     and its words in the articles, one ranked list (reciprocal-rank fusion)."""
     from storyline.briefs import plain
+    from storyline.coverage.counts import short_size
     from storyline.story_search import search_database
     from storyline.web.queries import parse_when
 
@@ -39,5 +40,6 @@ def search_command(query, db, lang, since, limit, as_json):
             found.append(f"meaning {hit.cosine:.2f}")
         if hit.text_rank is not None:
             found.append(f"words #{hit.text_rank}")
-        click.echo(f"{n:>3}. {plain(row['id']):>6}  {row['size']:>3} art  [{plain(' '.join(row['languages']))}]"
+        size = short_size(row["size"], row.get("copies", 0))
+        click.echo(f"{n:>3}. {plain(row['id']):>6}  {size}  [{plain(' '.join(row['languages']))}]"
                    f"  ({', '.join(found)})\n        {plain(row['headline'])}")

@@ -35,12 +35,15 @@ def threads(db, as_json, show_all, limit):
         click.echo("no storylines of two or more events yet (`storyline threads --all` lists single ones)")
         return
     from storyline.briefs import plain  # stored text as one line, no terminal control characters
+    from storyline.coverage.counts import short_size
 
     for line in lines:
-        click.echo(f"{plain(line.id):>6}  {line.stories} events, {line.articles} art  {_span(line.first, line.last)}\n"
+        size = short_size(line.articles, line.copies).strip()
+        click.echo(f"{plain(line.id):>6}  {line.stories} events, {size}  {_span(line.first, line.last)}\n"
                    f"        {plain(line.headline)}")
         for event in events[line.id]:
-            click.echo(f"        {(event.first or 'undated')[:10]}  {plain(event.story_id):>6} ({event.size} art): "
+            size = short_size(event.size, event.copies).strip()
+            click.echo(f"        {(event.first or 'undated')[:10]}  {plain(event.story_id):>6} ({size}): "
                        f"{plain(event.headline)}")
 
 

@@ -41,6 +41,7 @@ class EntityStory:
     articles: int  # its articles that name the entity
     entity_languages: tuple[str, ...]  # the languages of those articles
     forms: tuple[str, ...]  # how they spell it, most used first
+    copies: int = 0  # the story's near-copies, counted once with their originals in ``size``
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def entity_page(store: Store, key: str, lang: str | None = None) -> EntityPage |
     stories = tuple(
         EntityStory(r["id"], r["headline"], r["size"], tuple(r["languages"]), r.get("first_published"),
                     r.get("last_published"), found[r["id"]].count, found[r["id"]].articles,
-                    found[r["id"]].languages, found[r["id"]].forms)
+                    found[r["id"]].languages, found[r["id"]].forms, r.get("copies", 0))
         for r in rows)
     if not stories:
         return None

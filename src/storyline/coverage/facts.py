@@ -9,9 +9,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from storyline.coverage.types import Copy, LanguageCoverage, Original, Piece, Reporter, SourceCount
+from storyline.coverage.types import (
+    Copy,
+    LanguageCoverage,
+    LanguageSources,
+    Original,
+    Piece,
+    Reporter,
+    SourceCount,
+)
 
-__all__ = ["copied_by", "first_reporter", "languages", "originals"]
+__all__ = ["copied_by", "credits_by_language", "first_reporter", "languages", "originals"]
 
 _HOPS = 50  # a copy of a copy of …: followed this far to the original (a cycle stops there too)
 
@@ -93,3 +101,19 @@ def copied_by(found: Sequence[Original], source: str, lang: str) -> tuple[str, .
     """
     return tuple(sorted({c.source for o in found if o.source == source and o.lang == lang for c in o.copies}
                         - {source}))
+
+
+def credits_by_language(by_lang: Sequence[LanguageCoverage], copied: Sequence[Original]) -> tuple[LanguageSources, ...]:
+    """The Sources list a brief and a story page show: per language (most sources first), the sources with original
+    articles in it (sorted), each with the sources that copied them; a source that only copied is named with the one
+    it copied. ``by_lang`` as ``languages`` gives it; ``copied``: the originals (those with copies suffice).
+
+    >>> found = originals([Piece("a", "Wire", "en", None, "x"), Piece("b", "blog", "en", None, "x", duplicate_of="a"),
+    ...                    Piece("c", "Herald", "en", None, "y")])
+    >>> credits_by_language(languages(found), found)
+    (LanguageSources(lang='en', sources=(('Herald', ()), ('Wire', ('blog',)))),)
+    """
+    listed = [LanguageSources(lang.lang, tuple((s, copied_by(copied, s, lang.lang))
+                                               for s in sorted(x.source for x in lang.sources)))
+              for lang in by_lang if lang.sources]
+    return tuple(sorted(listed, key=lambda x: (-len(x.sources), x.lang)))  # as ``Brief.sources`` orders them

@@ -75,6 +75,15 @@ class LanguageCoverage:
 
 
 @dataclass(frozen=True)
+class LanguageSources:
+    """One language of a story's Sources list: each source with original articles in it, and the sources
+    that carried near-copies of them (credited to it, not listed on their own)."""
+
+    lang: str
+    sources: tuple[tuple[str, tuple[str, ...]], ...]  # (source, copied by), sorted by source
+
+
+@dataclass(frozen=True)
 class LangCount:
     lang: str
     articles: int

@@ -235,6 +235,15 @@ class StoryReads(Protocol):
 
     def dated_spans(self, story_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, int]]: ...
 
+    def story_copies(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Per story, its near-copies (articles ``duplicate_of`` another of its articles); stories with none left
+        out. The rows above give ``size`` as originals and ``copies`` already (coverage.counts)."""
+        ...
+
+    def copy_only_sources(self, story_ids: Sequence[str]) -> dict[str, set[str]]:
+        """Per story, the sources that carried only near-copies in it; stories with none left out."""
+        ...
+
     def active_sources(self, since: datetime, until: datetime) -> list[SourceActivity]:
         """Per named source and language, how many articles were published from ``since`` to ``until``
         (both included; undated articles and articles with no source left out), most articles first."""

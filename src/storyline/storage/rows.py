@@ -183,7 +183,8 @@ class StorylineUpdate:
 @dataclass(frozen=True)
 class StorylineSummary:
     """A storyline as lists show it: its stories (events), their articles, its dated span (ISO) and the
-    headline of its biggest story. ``merged_into``: set when it joined another storyline."""
+    headline of its biggest story. ``merged_into``: set when it joined another storyline. ``articles`` count a
+    near-copy once, with its original; ``copies`` are the near-copies beside them."""
 
     id: str
     stories: int
@@ -192,12 +193,14 @@ class StorylineSummary:
     last: str | None
     headline: str
     merged_into: str | None = None
+    copies: int = 0
 
 
 @dataclass(frozen=True)
 class StorylineEvent:
     """One event (story) of a storyline as its timeline shows it: headline, size, languages, dated span
-    (ISO), and a one-line summary (the opening of its headline article)."""
+    (ISO), and a one-line summary (the opening of its headline article). ``size`` counts a near-copy once,
+    with its original; ``copies`` are the near-copies beside them."""
 
     story_id: str
     headline: str
@@ -206,3 +209,4 @@ class StorylineEvent:
     first: str | None
     last: str | None
     summary: str
+    copies: int = 0

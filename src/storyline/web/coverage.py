@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from storyline.briefs.credits import credit
 from storyline.coverage import Coverage, coverage_to_dict, story_coverage
 from storyline.coverage.entities import EntityPage, EntityStory, entity_page
-from storyline.coverage.facts import copied_by
+from storyline.coverage.facts import credits_by_language
 from storyline.coverage.render import totals_line
 from storyline.coverage.svg import chart_html
 from storyline.errors import NotFoundError
@@ -52,9 +52,9 @@ def sources_line(sources: list[str], coverage: Coverage | None) -> list[str]:
     if coverage is None or not coverage.copies:
         return list(sources)
     copiers: dict[str, set[str]] = {}
-    for lang in coverage.languages:
-        for s in lang.sources:
-            copiers.setdefault(s.source, set()).update(copied_by(coverage.copied, s.source, lang.lang))
+    for lang in credits_by_language(coverage.languages, coverage.copied):
+        for source, by in lang.sources:
+            copiers.setdefault(source, set()).update(by)
     return [credit(source, tuple(sorted(by))) for source, by in copiers.items()]
 
 

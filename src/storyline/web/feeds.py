@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from storyline.coverage.counts import size_label
 from storyline.dates import to_iso, utcnow
 from storyline.errors import NotFoundError
 from storyline.story_search import ordered
@@ -127,8 +128,8 @@ def story_summary(story: dict[str, Any], brief: Brief | None) -> str:
         return " ".join(sentence.text for sentence in brief.summary)
     sources = story.get("sources") or []
     more = f" and {len(sources) - 4} more" if len(sources) > 4 else ""
-    size = story.get("size", 0)
-    return (f"{size} article{'s' if size != 1 else ''} in {', '.join(story.get('languages') or []) or '?'}"
+    size = size_label(story.get("size", 0), story.get("copies") or 0)
+    return (f"{size} in {', '.join(story.get('languages') or []) or '?'}"
             + (f" from {', '.join(sources[:4])}{more}" if sources else "") + ".")
 
 
@@ -137,7 +138,7 @@ def _story_entry(request: Request, story: dict[str, Any], brief: Brief | None) -
     headline = (brief.headline if brief is not None and brief.headline else story.get("headline")) or story["id"]
     return FeedEntry(
         id=_tag(request, "story", story["id"], str(story["size"])),
-        title=f"{headline} ({story['size']} article{'s' if story['size'] != 1 else ''})",
+        title=f"{headline} ({size_label(story['size'], story.get('copies') or 0)})",
         link=f"{base}/stories/{id_path(story['id'])}",
         updated=story.get("updated") or to_iso(utcnow()) or "",
         published=story.get("first_published"),

@@ -133,4 +133,6 @@ def id_path(value: str | None) -> str:
 
 def install_filters(env: Environment) -> None:
     env.filters.update(when=when, language=language, host=host, link=link, id_path=id_path)
-    env.globals.update(span=span, story_span=story_span, query_url=query_url)
+    from storyline.coverage.counts import size_label  # every page words a size alike: a near-copy counted once
+
+    env.globals.update(span=span, story_span=story_span, query_url=query_url, size_label=size_label)

@@ -21,9 +21,11 @@ class ErrorOut(BaseModel):
 class StoryOut(BaseModel):
     id: str
     headline: str
-    size: int
+    size: int  # its articles, a near-copy counted once with its original (coverage.counts)
+    copies: int = 0  # the near-copies beside them
     languages: list[str]
-    sources: list[str]
+    sources: list[str]  # the sources of its originals first, then the ``copiers``
+    copiers: list[str] = []  # the sources that only carried near-copies of its articles
     first_seen: str | None
     last_seen: str | None
     status: str

@@ -25,6 +25,7 @@ class StorylineOut(BaseModel):
     last: str | None
     headline: str  # of its biggest event
     merged_into: str | None
+    copies: int = 0  # near-copies, counted once with their originals in ``articles``
 
 
 class StorylineEventOut(BaseModel):
@@ -35,6 +36,7 @@ class StorylineEventOut(BaseModel):
     first: str | None
     last: str | None
     summary: str  # one line: the opening of the event's headline article
+    copies: int = 0  # near-copies, counted once with their originals in ``size``
 
 
 class StorylineList(BaseModel):

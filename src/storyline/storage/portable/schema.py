@@ -15,4 +15,6 @@ READ_INDEXES: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS web_articles_published ON articles(story_id, published)",
     # the sources active over a story's span (``active_sources``, a story's blind spots) read this index alone
     "CREATE INDEX IF NOT EXISTS web_articles_when ON articles(published, source, lang)",
+    # a story's near-copies (``COPIES_OF_STORY``: sizes with a copy counted once) read this small index alone
+    "CREATE INDEX IF NOT EXISTS web_articles_copies ON articles(story_id, duplicate_of) WHERE duplicate_of IS NOT NULL",
 )

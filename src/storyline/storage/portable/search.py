@@ -16,23 +16,32 @@ from storyline.storage.rows import SourceActivity, StoryFilter
 
 ListField = Literal["languages", "sources"]
 
+# The near-copies of story ``s``: its articles that are a ``duplicate_of`` another article of it (each counted
+# once, with its original: coverage.counts). One probe of the partial index ``web_articles_copies`` per story.
+COPIES_OF_STORY = (
+    "(SELECT COUNT(*) FROM articles c JOIN articles o ON o.id = c.duplicate_of"
+    " WHERE c.story_id = s.id AND c.duplicate_of IS NOT NULL AND o.story_id = s.id)"
+)
 _ORDER_BY = {
-    # by time, the stories with no dated article (no span) come after the dated ones
+    # by time, the stories with no dated article (no span) come after the dated ones; the stored size (copies
+    # included) only breaks ties within a day there, where the index serves the order
     "recent": "s.last_seen IS NULL, substr(COALESCE(s.last_seen, s.updated), 1, 10) DESC, s.size DESC, s.seq DESC",
     "latest": "s.last_seen IS NULL, COALESCE(s.last_seen, s.updated) DESC, s.seq DESC",
-    "size": "s.size DESC, s.seq DESC",
+    # "Biggest": by originals, a near-copy counted once
+    "size": f"s.size - {COPIES_OF_STORY} DESC, s.seq DESC",
 }
 _STORY_SELECT = (
-    "SELECT s.id, s.headline, s.size, s.languages, s.sources, s.first_seen, s.last_seen,"
-    " s.status, s.merged_into, s.updated FROM stories s"
+    f"SELECT s.id, s.headline, s.size, s.languages, s.sources, s.first_seen, s.last_seen,"
+    f" s.status, s.merged_into, s.updated, {COPIES_OF_STORY} FROM stories s"
 )
 
 
 def _story_dict(row: Sequence[Any]) -> dict[str, Any]:
-    """A stories row as the API shows it."""
+    """A stories row as the API shows it: ``size`` its originals, ``copies`` the near-copies beside them."""
+    copies = int(row[10])
     return {
-        "id": row[0], "headline": row[1], "size": row[2], "languages": text_list(row[3]),
-        "sources": text_list(row[4]), "first_seen": row[5], "last_seen": row[6],
+        "id": row[0], "headline": row[1], "size": row[2] - copies, "copies": copies,
+        "languages": text_list(row[3]), "sources": text_list(row[4]), "first_seen": row[5], "last_seen": row[6],
         "status": row[7], "merged_into": row[8], "updated": row[9],
     }
 
@@ -96,6 +105,14 @@ class StoryReads(Portable):
             spans.update((r[0], (r[1], r[2], int(r[3]))) for r in rows)
         return spans
 
+    def story_copies(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Per story, its near-copies (those with none left out): what its stored size counts twice."""
+        found: dict[str, int] = {}
+        for among, params in self.ids_in("s.id", list(story_ids)):
+            rows = self.run(f"SELECT s.id, {COPIES_OF_STORY} FROM stories s WHERE {among}", params)
+            found.update((r[0], int(r[1])) for r in rows if r[1])
+        return found
+
     def active_sources(self, since: datetime, until: datetime) -> list[SourceActivity]:
         """Per named source and language, the articles published from ``since`` to ``until`` (both included),
         most first: one query on the ``web_articles_when`` index (published, source, lang) alone."""
@@ -106,12 +123,32 @@ class StoryReads(Portable):
         )
         return [SourceActivity(source=r[0], lang=r[1], articles=int(r[2])) for r in rows]
 
+    def copy_only_sources(self, story_ids: Sequence[str]) -> dict[str, set[str]]:
+        """Per story, the sources that carried only near-copies in it (none of its originals); stories with none
+        left out. One query for a page of stories (ask only for those with copies: it reads their copies)."""
+        found: dict[str, set[str]] = {}
+        for among, params in self.ids_in("c.story_id", list(story_ids)):
+            rows = self.run(
+                "SELECT c.story_id, c.source FROM articles c JOIN articles o ON o.id = c.duplicate_of"
+                f" WHERE {among} AND c.duplicate_of IS NOT NULL AND o.story_id = c.story_id AND c.source IS NOT NULL"
+                " AND NOT EXISTS (SELECT 1 FROM articles x LEFT JOIN articles xo ON xo.id = x.duplicate_of"
+                " WHERE x.story_id = c.story_id AND x.source = c.source"
+                " AND (xo.id IS NULL OR xo.story_id <> x.story_id))", params)
+            for story_id, source in rows:
+                found.setdefault(story_id, set()).add(source)
+        return found
+
     def _with_dates(self, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``."""
+        """Stories with ``first_published``, ``last_published`` (None when no article is dated) and ``undated``;
+        a story with near-copies lists the sources of its originals first, then ``copiers``: those that only copied."""
         spans = self.dated_spans([s["id"] for s in stories])
+        copiers = self.copy_only_sources([s["id"] for s in stories if s["copies"]])
         for story in stories:
             first, last, undated = spans.get(story["id"], (None, None, 0))
             story.update(first_published=first, last_published=last, undated=undated)
+            only = sorted(copiers.get(story["id"], set()) & set(story["sources"]))
+            story["sources"] = [x for x in story["sources"] if x not in only] + only
+            story["copiers"] = only
         return stories
 
     def story_page(self, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:

@@ -7,16 +7,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.storage.portable import Portable, text_list
+from storyline.storage.portable.search import COPIES_OF_STORY
 from storyline.storage.rows import StorylineEvent, StorylineSummary, StoryLink
 from storyline.storage.stored_form import first_sentence
 from storyline.storage.storyline_form import LINK_COLUMNS, link_from_row
 
-# a storyline's summary: its stories, their articles, dated span, the headline of its biggest story
-_SUMMARY = """
+# a storyline's summary: its stories, their articles (stored, copies included), dated span, the headline of
+# its biggest story, and its near-copies (counted once, with their originals: coverage.counts)
+_SUMMARY = f"""
 SELECT l.id, COUNT(s.id), COALESCE(SUM(s.size), 0), MIN(s.first_seen), MAX(s.last_seen),
        (SELECT s2.headline FROM storyline_stories x2 JOIN stories s2 ON s2.id = x2.story_id
         WHERE x2.storyline_id = l.id ORDER BY s2.size DESC, s2.seq LIMIT 1),
-       l.merged_into
+       l.merged_into, COALESCE(SUM({COPIES_OF_STORY}), 0)
 FROM storylines l
 LEFT JOIN storyline_stories x ON x.storyline_id = l.id
 LEFT JOIN stories s ON s.id = x.story_id AND s.status != 'merged'
@@ -59,13 +61,15 @@ class StorylineReads(Portable):
         """A storyline's stories as a timeline: oldest dated first, undated last."""
         rows = self.run(
             "SELECT s.id, s.headline, s.size, s.languages, s.first_seen, s.last_seen,"
-            " (SELECT substr(a.text, 1, CAST(? AS INTEGER)) FROM articles a WHERE a.id = s.headline_article)"
+            " (SELECT substr(a.text, 1, CAST(? AS INTEGER)) FROM articles a WHERE a.id = s.headline_article),"
+            f" {COPIES_OF_STORY}"
             " FROM storyline_stories x JOIN stories s ON s.id = x.story_id"
             " WHERE x.storyline_id=? AND s.status != 'merged'"
             " ORDER BY s.first_seen IS NULL, s.first_seen, s.seq", (summary_chars, storyline_id)).fetchall()
-        return [StorylineEvent(r[0], r[1], r[2], tuple(text_list(r[3])), r[4], r[5], first_sentence(r[6] or ""))
-                for r in rows]
+        return [StorylineEvent(r[0], r[1], r[2] - int(r[7]), tuple(text_list(r[3])), r[4], r[5],
+                               first_sentence(r[6] or ""), int(r[7])) for r in rows]
 
 
 def _summary(row: Sequence[Any]) -> StorylineSummary:
-    return StorylineSummary(row[0], int(row[1]), int(row[2]), row[3], row[4], row[5] or "", row[6])
+    copies = int(row[7])
+    return StorylineSummary(row[0], int(row[1]), int(row[2]) - copies, row[3], row[4], row[5] or "", row[6], copies)
