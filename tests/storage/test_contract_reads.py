@@ -44,6 +44,36 @@ def test_story_page_filters_sorts_and_pages(store):
     assert first["languages"] == ["en", "es"] and first["size"] == 2
 
 
+
+def test_biggest_pages_are_the_full_order_by_originals(store):
+    """Biggest reads stories by stored size and stops early; every page, filtered or not, is the one
+    ordering all stories by originals (copies counted once), then newest story first, would give."""
+    import random
+
+    chance = random.Random(7)
+    truth: dict[str, tuple[int, int, str]] = {}  # story: (originals, seq, language)
+    store.prepare_reads()
+    for seq in range(1, 191):  # the last 70: the biggest by stored size, the smallest by originals
+        originals, copies = (chance.randint(1, 6), chance.choice([0, 0, 0, 1, 2, 5])) if seq <= 120 else (1, 12)
+        lang, story = chance.choice(["en", "es"]), f"s{seq}"
+        members = [_article(f"{story}-{n}", lang=lang) for n in range(originals + copies)]
+        with store.transaction():
+            store.create_story(story, seq)
+            store.insert_articles(
+                [(a, story, 1.0, members[0].id if n >= originals else None, np.full(4, 1.0, dtype=np.float32),
+                  np.arange(8, dtype=np.uint32)) for n, a in enumerate(members)], "test")
+            store.grow_story(story, [(a.lang, a.source, to_iso(a.ingested)) for a in members])
+        truth[story] = (originals, seq, lang)
+    for langs in [(), ("es",)]:
+        ranked = [s for s, (o, seq, lang) in sorted(truth.items(), key=lambda kv: (-kv[1][0], -kv[1][1]))
+                  if not langs or lang in langs]
+        for offset, limit in [(0, 30), (30, 30), (0, 1), (7, 13), (100, 30)]:
+            rows, more = store.story_page(StoryFilter(sort="size", langs=langs, offset=offset, limit=limit))
+            assert [r["id"] for r in rows] == ranked[offset:offset + limit], (langs, offset, limit)
+            assert [r["size"] for r in rows] == [truth[r["id"]][0] for r in rows]
+            assert more == (len(ranked) > offset + limit)
+
+
 def test_text_search_finds_words_any_case_and_accent_once_synced(store):
     store.prepare_reads()
     _search_corpus(store)

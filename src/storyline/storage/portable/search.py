@@ -160,9 +160,28 @@ class StoryReads(Portable):
             params += match[1]
         elif f.q.strip():
             return [], False  # only punctuation: nothing can match
-        sql = f"{_STORY_SELECT} WHERE {' AND '.join(where)} ORDER BY {_ORDER_BY[f.sort]} LIMIT ? OFFSET ?"
-        rows = self.run(sql, [*params, f.limit + 1, f.offset]).fetchall()
+        if f.sort == "size":
+            rows = self._biggest(where, params, f.offset + f.limit + 1)[f.offset:]
+        else:
+            sql = f"{_STORY_SELECT} WHERE {' AND '.join(where)} ORDER BY {_ORDER_BY[f.sort]} LIMIT ? OFFSET ?"
+            rows = self.run(sql, [*params, f.limit + 1, f.offset]).fetchall()
         return self._with_dates([_story_dict(r) for r in rows[: f.limit]]), len(rows) > f.limit
+
+    def _biggest(self, where: list[str], params: list[Any], wanted: int) -> list[Sequence[Any]]:
+        """The first ``wanted`` stories by originals (``_ORDER_BY["size"]``) without counting every story's
+        copies: read by stored size (its index), which bounds the originals from above, until the
+        ``wanted``-th best has more originals than any story still unread can have."""
+        sql = (f"{_STORY_SELECT.replace(' FROM stories s', ', s.seq FROM stories s')}"
+               f" WHERE {' AND '.join(where)} ORDER BY s.size DESC, s.seq DESC LIMIT ? OFFSET ?")
+        best: list[Sequence[Any]] = []
+        chunk, read = max(2 * wanted, 64), 0
+        while True:
+            rows = self.run(sql, [*params, chunk, read]).fetchall()
+            read += len(rows)
+            best = sorted([*best, *rows], key=lambda r: (r[10] - r[2], -r[11]))[:wanted]
+            if len(rows) < chunk or (len(best) == wanted and best[-1][2] - best[-1][10] > rows[-1][2]):
+                return [r[:11] for r in best]
+            chunk *= 2
 
     def story_rows(self, story_ids: Sequence[str]) -> list[dict[str, Any]]:
         """The rows ``story_row`` gives, for many stories, in the order asked (unknown ids left out)."""
