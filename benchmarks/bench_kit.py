@@ -71,3 +71,13 @@ def in_child(function, *args):
     """Run ``function(*args)`` in a fresh (spawned) process: its peak RSS is its own."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(function, args)
+
+
+# A results page below this line is hand-written (dated notes, measurements by hand): regenerating keeps it
+HAND_WRITTEN = "<!-- hand-written below: kept when the benchmark regenerates the part above -->"
+
+
+def kept_tail(path: Path) -> list[str]:
+    """The hand-written part of the page ``path`` (from ``HAND_WRITTEN`` on), or nothing."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return ["", text[text.index(HAND_WRITTEN):].rstrip("\n")] if HAND_WRITTEN in text else []

@@ -112,19 +112,9 @@ def report_lines(result: dict | None) -> list[str]:
             "written on a background thread while the next batch is prepared)."]
 
 
-# STORE.md below this line is hand-written (database size, memory): a regeneration keeps it
-HAND_WRITTEN = "<!-- hand-written below: kept when bench_store.py regenerates the part above -->"
-
-
-def kept_tail(path: Path) -> list[str]:
-    """The hand-written part of ``path`` (from ``HAND_WRITTEN`` on), or nothing."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return ["", text[text.index(HAND_WRITTEN):].rstrip("\n")] if HAND_WRITTEN in text else []
-
-
 def main(argv: list[str]) -> int:
     import synth
-    from bench_kit import load_average
+    from bench_kit import kept_tail, load_average
     from machine import describe
 
     count = int(argv[0]) if argv else 2000

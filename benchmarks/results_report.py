@@ -9,6 +9,7 @@ import bench_dbsize
 import bench_pairs
 import bench_store
 import cli_memory
+from bench_kit import kept_tail
 from scaling import cost_ratio
 
 HERE = Path(__file__).resolve().parent
@@ -138,4 +139,5 @@ def write_results(results: dict, out: Path = HERE) -> None:
     lines += cli_memory.report_lines(results.get("cli_memory"))
     lines += bench_store.report_lines(results.get("store_backends"))
     lines += bench_pairs.report_lines(results.get("pairs"))
-    (out / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    page = out / "RESULTS.md"
+    page.write_text("\n".join([*lines, *kept_tail(page)]) + "\n")

@@ -69,8 +69,10 @@ def test_scaling_points_cost_ratio_and_report(stream, tmp_path):
     assert results["cost_ratio_cpu"]["ms_early"] > 0
     assert results["end_to_end"]["assign_plus_store_cpu_per_s"] > 0
     assert results["dedup_signatures"]["identical"] is True
+    (tmp_path / "RESULTS.md").write_text(f"# old\n\n{bench_kit.HAND_WRITTEN}\n## By hand\nkept\n")
     results_report.write_results(results, out=tmp_path)
     text = (tmp_path / "RESULTS.md").read_text()
+    assert "# old" not in text and text.endswith(f"{bench_kit.HAND_WRITTEN}\n## By hand\nkept\n")
     assert "articles/s" in text and "Load average" in text and "on CPU time" in text
     assert "of story assignment" in text and results["storylines"]["assign_cpu_s"] > 0
     assert json.loads((tmp_path / "results.json").read_text())["cost_ratio"] == ratio
@@ -125,13 +127,11 @@ def test_store_backends_are_compared_or_skipped_saying_why(stream, monkeypatch):
     assert "not measured" in bench_store.report_lines(skipped)[-1]
 
 
-def test_store_report_keeps_its_hand_written_part(tmp_path):
-    import bench_store
-
+def test_a_results_page_keeps_its_hand_written_part(tmp_path):
     page = tmp_path / "STORE.md"
-    assert bench_store.kept_tail(page) == []
-    page.write_text(f"# Store backends\nold figures\n\n{bench_store.HAND_WRITTEN}\n## Size\nkept\n", encoding="utf-8")
-    assert bench_store.kept_tail(page) == ["", f"{bench_store.HAND_WRITTEN}\n## Size\nkept"]
+    assert bench_kit.kept_tail(page) == []
+    page.write_text(f"# Store backends\nold figures\n\n{bench_kit.HAND_WRITTEN}\n## Size\nkept\n", encoding="utf-8")
+    assert bench_kit.kept_tail(page) == ["", f"{bench_kit.HAND_WRITTEN}\n## Size\nkept"]
 
 
 def test_two_writers_of_one_stream_leave_it_whole(tmp_path, monkeypatch):
