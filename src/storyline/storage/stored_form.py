@@ -74,8 +74,7 @@ def vector_blob(vector: np.ndarray) -> bytes:
     >>> len(vector_blob(np.ones(512)))
     516
     """
-    scales, codes = _quantised(np.asarray(vector, dtype=np.float32).reshape(1, -1))
-    return scales.astype(SCALE_DTYPE).tobytes() + codes.tobytes()
+    return vector_blobs([np.ravel(vector)])[0]
 
 
 def vector_blobs(vectors: Sequence[np.ndarray]) -> list[bytes]:
