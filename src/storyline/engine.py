@@ -11,7 +11,11 @@ Work goes in batches (the encoder is batched); each batch is written in one tran
 killed run resumes without losing or duplicating articles. On a database file, a batch is written
 by a background thread (its own connection) while the next batch is prepared: one batch at most is
 in flight, and what the next batch reads of it (content hashes, stories of near-duplicates) comes
-from memory until it lands. One ingest at a time writes to a database: ``ingest_records`` holds its
+from memory until it lands. When the encoder can encode ahead (storyline.embed.ahead: USE's helper
+process), batch N+1 is prepared and its encoding started before batch N is assigned and stored, so
+the helper encodes while this process assigns; batch N+1's id checks then read batch N's content
+hashes from memory too, and an error in preparing batch N+1 first lets batch N go in (as one batch
+at a time would). One ingest at a time writes to a database: ``ingest_records`` holds its
 writer lease (storyline.lease), so processes sharing a database take turns.
 """
 
@@ -19,27 +23,28 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
-from storyline.assign import Assigned, assign_in_order, story_item
+from storyline.assign import assign_in_order, story_item
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
-from storyline.compute import PendingBatch, Records, WorkOptions, open_preparer
+from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
 from storyline.dedup import DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
+from storyline.engine_batches import Batch, Front, InFlight, StageClock
 from storyline.errors import ConfigError, strict_error
 from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
 from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
 from storyline.storage import open_store, utcnow
 from storyline.storage.stored_form import as_stored
-from storyline.storylines import StorylineLinker, StorylineUpdate
+from storyline.storylines import StorylineLinker
 from storyline.types import Article, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
@@ -48,37 +53,6 @@ if TYPE_CHECKING:
     from storyline.watches import Watcher
 
 log = logging.getLogger("storyline.engine")
-
-@dataclass(frozen=True)
-class _Batch:
-    """A batch through every stage but the store: what ``write_batch`` stores and the report counts."""
-
-    prepared: tuple[Prepared, ...]
-    vectors: np.ndarray
-    assigned: Assigned
-    rejections: tuple[Rejection, ...]
-    ids_before: int  # the story counter before this batch's new stories, checked free when it is written
-    ids_after: int
-    storylines: StorylineUpdate = field(default_factory=StorylineUpdate)  # the stories it touched, placed in storylines
-
-
-@dataclass
-class _InFlight:
-    """A batch the background writer is storing, and what the next batch must read of it meanwhile:
-    its content hashes, and each article's story once the batch's merges are applied (as in the store)."""
-
-    batch: _Batch
-    hashes: dict[str, str] = field(init=False)
-    story_of: dict[str, str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
-        self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
-        for absorbed, into in self.batch.assigned.merges:
-            for article_id, story_id in self.story_of.items():
-                if story_id == absorbed:
-                    self.story_of[article_id] = into
-
 
 class Engine:
     """The story engine over one database.
@@ -107,7 +81,8 @@ class Engine:
         self._generation = 0  # the store's count of written batches that this engine's memory reflects
         self.writer_wait: float | None = self.settings.writer_wait or None  # seconds; None: as long as it takes
         self._writer: Writer | None = None
-        self._in_flight: _InFlight | None = None
+        self._in_flight: InFlight | None = None
+        self._waiting: Front | None = None  # prepared, its vectors encoding ahead while the one before is assigned
         self._watcher: Watcher | None = None
         self.clusterer: Clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
                                                                 new_story_id=self.story_ids)
@@ -259,10 +234,19 @@ class Engine:
         try:
             with closing(self.preparer.run(self._batches(records), options)) as pending_batches:
                 for pending in pending_batches:
-                    self._process(pending, report, strict)
-                    if progress:
-                        progress(len(pending.records))
+                    try:
+                        front = self._front(pending, report, strict)
+                    except Exception:  # the batch before it goes in first, as when batches ran one by one
+                        self._finish_waiting(report, progress)
+                        raise
+                    self._finish_waiting(report, progress)
+                    if isinstance(front.vectors, np.ndarray):
+                        self._back(front, report, progress)
+                    else:  # being encoded ahead: assigned once the next batch has started encoding
+                        self._waiting = front
+                self._finish_waiting(report, progress)
         except BaseException as error:
+            self._waiting = None  # never assigned: a resumed run reads it again
             self._finish_writes(report, raise_errors=False)  # what was assigned before the error is kept
             if isinstance(error, Exception):  # an interrupted process is leaving anyway
                 self._resync()
@@ -291,7 +275,7 @@ class Engine:
         writer = self._writer
         if writer is None:
             return
-        clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds)
+        clock = StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds)
         try:
             if writer.busy:
                 self._settle(report)
@@ -314,7 +298,10 @@ class Engine:
         self._account(flight.batch, created, touched, report)
 
     def _stored_hash(self, article_id: str) -> str | None:
-        """Content hash of a stored article, the batch in flight included."""
+        """Content hash of a stored article, the batch in flight and the batch waiting for its vectors included."""
+        waiting = self._waiting
+        if waiting is not None and article_id in waiting.hashes:
+            return waiting.hashes[article_id]
         flight = self._in_flight
         if flight is not None and article_id in flight.hashes:
             return flight.hashes[article_id]
@@ -327,12 +314,12 @@ class Engine:
             return flight.story_of[article_id]
         return self.store.story_of(article_id)
 
-    def _process(self, pending: PendingBatch, report: IngestReport, strict: bool) -> None:
-        """One batch through the stages, each timed: extract and check ids, clean, language, near-duplicates,
-        encode, keys (run here or on workers: see storyline.compute), then assign and store (in the background
-        when a writer runs)."""
+    def _front(self, pending: PendingBatch, report: IngestReport, strict: bool) -> Front:
+        """A batch through the stages before assignment, each timed: extract and check ids, clean, language,
+        near-duplicates, then encode (run here or on workers: see storyline.compute), or only start encoding
+        when the encoder can encode ahead (storyline.embed.ahead)."""
         writer = self._writer
-        clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
+        clock = StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
         extraction = pending.extraction(self._stored_hash)  # on Dask: the wait for the workers is timed here
         report.already_stored += extraction.already_stored
         report.repaired_surrogates += extraction.repaired_surrogates
@@ -348,20 +335,40 @@ class Engine:
         clock.lap("language")
         prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles))
         clock.lap("dedup")
-        vectors = as_stored(pending.vectors(prepared))  # as the store gives them back to a resumed run
+        ahead = pending.vectors_ahead(prepared) if isinstance(pending, EncodesAheadBatch) else None
+        vectors = ahead if ahead is not None else pending.vectors(prepared)
+        clock.lap("encode")
+        return Front(pending, prepared, order, rejections, vectors)
+
+    def _finish_waiting(self, report: IngestReport, progress: Callable[[int], None] | None) -> None:
+        """The batch waiting for its vectors, if any, through the rest of the stages."""
+        front, self._waiting = self._waiting, None
+        if front is not None:
+            self._back(front, report, progress)
+
+    def _back(self, front: Front, report: IngestReport, progress: Callable[[int], None] | None) -> None:
+        """A batch from its vectors on, each stage timed: keys, assign, storylines, and store (in the background
+        when a writer runs)."""
+        writer = self._writer
+        clock = StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
+        prepared, pending = front.prepared, front.pending
+        # as the store gives them back to a resumed run
+        vectors = as_stored(front.vectors if isinstance(front.vectors, np.ndarray) else front.vectors.result())
         clock.lap("encode")
         items = pending.items(prepared, vectors)
         clock.lap("keys")
         if self._merges_in_flight_move(prepared):
             self._settle(report)
             clock.lap("store")
-        batch = self._assign(prepared, vectors, items, order, rejections)
+        batch = self._assign(prepared, vectors, items, front.order, front.rejections)
         clock.lap("assign")
         batch = replace(batch, storylines=self.storylines.link(items, batch.assigned.assignments,
                                                                batch.assigned.merges))
         clock.lap("storylines")
         self._store(batch, report)
         clock.lap("store")
+        if progress:
+            progress(len(pending.records))
 
     def _merges_in_flight_move(self, prepared: Sequence[Prepared]) -> bool:
         """Whether the batch in flight merges stories and a near-duplicate here copies a stored article
@@ -372,7 +379,7 @@ class Engine:
         )
 
     def _assign(self, prepared: tuple[Prepared, ...], vectors: np.ndarray, items: list[StoryItem], order: list[int],
-                rejections: tuple[Rejection, ...]) -> _Batch:
+                rejections: tuple[Rejection, ...]) -> Batch:
         """Each article to a story, oldest first, near-duplicates to their original's story; the batch's
         new story ids are the ones issued since the previous batch."""
         before = self.story_ids.last
@@ -380,9 +387,9 @@ class Engine:
             assigned = assign_in_order(self.clusterer, items, [p.duplicate_of for p in prepared], order,
                                        self._stored_story)
         self.story_ids.reserve(a.story_id for a in assigned.assignments if a.is_new)  # a given clusterer's own ids
-        return _Batch(prepared, vectors, assigned, rejections, before, self.story_ids.last)
+        return Batch(prepared, vectors, assigned, rejections, before, self.story_ids.last)
 
-    def _store(self, batch: _Batch, report: IngestReport) -> None:
+    def _store(self, batch: Batch, report: IngestReport) -> None:
         """Write the batch now, or hand it to the background writer once the previous one landed."""
         writer = self._writer
         if writer is None:
@@ -391,16 +398,16 @@ class Engine:
             return
         if writer.busy:
             self._settle(report)
-        self._in_flight = _InFlight(batch)
+        self._in_flight = InFlight(batch)
         writer.submit(write_batch, *self._write_arguments(batch))
 
-    def _write_arguments(self, batch: _Batch) -> tuple:
+    def _write_arguments(self, batch: Batch) -> tuple:
         """``write_batch``'s arguments after the store: values, never state the next batch changes."""
         return (batch.prepared, batch.vectors, batch.assigned.assignments, batch.assigned.merges, batch.rejections,
                 batch.ids_before, batch.ids_after, self.encoder.name, self.clusterer.params.window_days,
                 batch.storylines)
 
-    def _account(self, batch: _Batch, created: set[str], touched: set[str], report: IngestReport) -> None:
+    def _account(self, batch: Batch, created: set[str], touched: set[str], report: IngestReport) -> None:
         """Count a stored batch in the report."""
         languages = self.encoder.languages
         if languages is not None:
@@ -418,27 +425,6 @@ class Engine:
         room = REJECTION_SAMPLE - len(report.rejections)
         if room > 0:
             report.rejections.extend(batch.rejections[:room])
-
-
-class _StageClock:
-    """Adds the time since the previous lap to a named stage, so one run times every stage:
-    wall time, and this process's CPU time (which other jobs on the machine do not inflate).
-    ``background``: CPU seconds of a thread working alongside (the writer), left out of every
-    stage here because its owner charges them to the stage they belong to."""
-
-    def __init__(self, totals: MutableMapping[str, float], cpu_totals: MutableMapping[str, float],
-                 background: Callable[[], float] | None = None) -> None:
-        self._totals = totals
-        self._cpu_totals = cpu_totals
-        self._background = background or (lambda: 0.0)
-        self._last = time.perf_counter()
-        self._last_cpu = time.process_time() - self._background()
-
-    def lap(self, stage: str) -> None:
-        now, now_cpu = time.perf_counter(), time.process_time() - self._background()
-        self._totals[stage] += now - self._last
-        self._cpu_totals[stage] += now_cpu - self._last_cpu
-        self._last, self._last_cpu = now, now_cpu
 
 
 def stored_item(article: Article, vector: np.ndarray) -> StoryItem:

@@ -1,0 +1,84 @@
+"""The values a batch takes between the engine's stages (storyline.engine), and the clock that times them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyline.assign import Assigned
+from storyline.compute import PendingBatch
+from storyline.embed.ahead import PendingVectors
+from storyline.prepare import Prepared
+from storyline.storylines import StorylineUpdate
+from storyline.types import Rejection
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch through every stage but the store: what ``write_batch`` stores and the report counts."""
+
+    prepared: tuple[Prepared, ...]
+    vectors: np.ndarray
+    assigned: Assigned
+    rejections: tuple[Rejection, ...]
+    ids_before: int  # the story counter before this batch's new stories, checked free when it is written
+    ids_after: int
+    storylines: StorylineUpdate = field(default_factory=StorylineUpdate)  # the stories it touched, placed in storylines
+
+
+@dataclass
+class Front:
+    """A batch through the stages before assignment; its vectors may still be encoding (ahead). What the
+    next batch's id checks read of it meanwhile: its content hashes."""
+
+    pending: PendingBatch
+    prepared: tuple[Prepared, ...]
+    order: list[int]
+    rejections: tuple[Rejection, ...]
+    vectors: np.ndarray | PendingVectors
+    hashes: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hashes = {p.article.id: p.article.content_hash for p in self.prepared}
+
+
+@dataclass
+class InFlight:
+    """A batch the background writer is storing, and what the next batch must read of it meanwhile:
+    its content hashes, and each article's story once the batch's merges are applied (as in the store)."""
+
+    batch: Batch
+    hashes: dict[str, str] = field(init=False)
+    story_of: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
+        self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
+        for absorbed, into in self.batch.assigned.merges:
+            for article_id, story_id in self.story_of.items():
+                if story_id == absorbed:
+                    self.story_of[article_id] = into
+
+
+class StageClock:
+    """Adds the time since the previous lap to a named stage, so one run times every stage:
+    wall time, and this process's CPU time (which other jobs on the machine do not inflate).
+    ``background``: CPU seconds of a thread working alongside (the writer), left out of every
+    stage here because its owner charges them to the stage they belong to."""
+
+    def __init__(self, totals: MutableMapping[str, float], cpu_totals: MutableMapping[str, float],
+                 background: Callable[[], float] | None = None) -> None:
+        self._totals = totals
+        self._cpu_totals = cpu_totals
+        self._background = background or (lambda: 0.0)
+        self._last = time.perf_counter()
+        self._last_cpu = time.process_time() - self._background()
+
+    def lap(self, stage: str) -> None:
+        now, now_cpu = time.perf_counter(), time.process_time() - self._background()
+        self._totals[stage] += now - self._last
+        self._cpu_totals[stage] += now_cpu - self._last_cpu
+        self._last, self._last_cpu = now, now_cpu
