@@ -65,6 +65,7 @@ class AheadShare:
         self.local_rate: float | None = None  # seconds per character, encoding here
         self.helper_rate: float | None = None  # seconds per character, one helper (its round trip)
         self.work_per_text: float = 0.0  # seconds of the caller's other work per text, between batches
+        self.batches = 0  # batches started ahead
         self._work_measured = False
         self._last_start: float | None = None
         self._last_texts = 0
@@ -92,6 +93,7 @@ class AheadShare:
             self.work_per_text = _blend(self.work_per_text if self._work_measured else None, work / self._last_texts)
             self._work_measured = True
         self._last_start, self._last_texts, self._last_chars, self._encoding = now, texts, chars, 0.0
+        self.batches += 1
 
     def encoded_here(self, chars: int, seconds: float) -> None:
         """This process encoded ``chars`` characters in ``seconds``."""
