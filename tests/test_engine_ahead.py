@@ -116,7 +116,7 @@ def test_a_strict_error_in_the_next_batch_keeps_the_batch_before_it(tmp_path):
     records[20] = RawRecord(origin="bad:1", id="bad", text="")  # batch 3 of 8: rejected, strict stops there
     stored = {}
     for name, make in (("plain", _plain_engine), ("ahead", _ahead_engine)):
-        with make(tmp_path / f"{name}.db") as engine, pytest.raises(InputError, match="^bad:1: "):
+        with make(tmp_path / f"{name}.db") as engine, pytest.raises(InputError, match=r"^bad:1: "):
             engine.ingest_records(records, strict=True)
         stored[name] = _contents(tmp_path / f"{name}.db")
     assert len(stored["plain"]["articles"]) > 0
