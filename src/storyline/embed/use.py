@@ -57,6 +57,7 @@ class USEEncoder:
         self.workers = workers
         self._model = None
         self._helpers: list[_Helper] | None = None
+        self._owner = os.getpid()  # the process whose helpers these are (their threads do not survive a fork)
         self.share = AheadShare()  # how much of a batch encoded ahead the helpers take, from measured times
 
     def _load(self):
@@ -65,7 +66,10 @@ class USEEncoder:
         return self._model
 
     def _helpers_ready(self) -> list[_Helper]:
+        if self._helpers is not None and self._owner != os.getpid():  # a forked copy: the helpers are the parent's
+            self._helpers = None
         if self._helpers is None:
+            self._owner = os.getpid()
             count = self.workers if self.workers is not None else (1 if (os.cpu_count() or 1) >= 2 else 0)
             self._helpers = [_Helper(self.threads or 1) for _ in range(count)]
             weakref.finalize(self, _close_all, self._helpers)
