@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         out[f"added_cpu_ms_per_headline_vs_{name}"] = round(1000 * (mid["pipeline"][1] - mid[name][1]) / n, 3)
     share = getattr(encoder, "share", None)
     if share is not None and share.batches:
-        out["helper_share"] = {"last_fraction": round(share.helper_fraction(64, sum(map(len, batches[-2])), 1), 3),
+        out["helper_share"] = {"helpers_took": round(share.helpers_took, 3),
                                "work_ms_per_text": round(1000 * share.work_per_text, 3),
                                "local_us_per_char": round(1e6 * (share.local_rate or 0), 2),
                                "helper_us_per_char": round(1e6 * (share.helper_rate or 0), 2)}

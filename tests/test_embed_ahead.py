@@ -52,6 +52,13 @@ def test_a_pause_between_ingests_counts_at_most_as_the_whole_batchs_encoding():
     assert share.work_per_text <= 2 * 1e-4 * 4000 / 64
 
 
+def test_the_share_taken_is_counted_over_batches():
+    share = AheadShare()
+    share.sent(4000, 4000)
+    share.sent(4000, 2000)
+    assert share.helpers_took == 0.75 and AheadShare().helpers_took == 0.0
+
+
 def test_cut_at_splits_by_characters_in_order():
     texts = ["a" * 10, "b" * 30, "c" * 60]
     assert [cut_at(texts, f) for f in (0.0, 0.1, 0.4, 1.0)] == [0, 1, 2, 3]

@@ -66,6 +66,8 @@ class AheadShare:
         self.helper_rate: float | None = None  # seconds per character, one helper (its round trip)
         self.work_per_text: float = 0.0  # seconds of the caller's other work per text, between batches
         self.batches = 0  # batches started ahead
+        self.chars_ahead = 0  # their characters, and how many of them the helpers took
+        self.chars_to_helpers = 0
         self._work_measured = False
         self._last_start: float | None = None
         self._last_texts = 0
@@ -94,6 +96,16 @@ class AheadShare:
             self._work_measured = True
         self._last_start, self._last_texts, self._last_chars, self._encoding = now, texts, chars, 0.0
         self.batches += 1
+
+    def sent(self, chars: int, to_helpers: int) -> None:
+        """Of a batch started ahead, ``to_helpers`` of its ``chars`` characters went to the helpers."""
+        self.chars_ahead += chars
+        self.chars_to_helpers += to_helpers
+
+    @property
+    def helpers_took(self) -> float:
+        """The fraction of the characters started ahead that the helpers took, so far."""
+        return self.chars_to_helpers / self.chars_ahead if self.chars_ahead else 0.0
 
     def encoded_here(self, chars: int, seconds: float) -> None:
         """This process encoded ``chars`` characters in ``seconds``."""

@@ -103,6 +103,7 @@ class USEEncoder:
             return None
         self.share.started(len(clipped), chars, time.perf_counter())
         cut = cut_at(clipped, 1 - self.share.helper_fraction(len(clipped), chars, len(helpers)))
+        self.share.sent(chars, chars - sum(map(len, clipped[:cut])))
         jobs = [(h.submit(share), share) for h, share in zip(helpers, _split(clipped[cut:], len(helpers)),
                                                              strict=True) if share]
         return _AheadVectors(self, clipped[:cut], jobs)
