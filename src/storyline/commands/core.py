@@ -309,8 +309,9 @@ def eval_stories(path, as_json, encoder, db):
         f"stories: {result['n_pred']} predicted, {result['n_gold']} gold, over {len(keys)} articles"
         + (f" ({result['not_scored']} rejected, not scored)" if result["not_scored"] else "")
         + f"; largest story {largest} articles"
-        + ("" if span is None else f", longest span {span:.0f} days ({long_stories} over 30 days, "
-                                    f"{unlinked} of them without the same names)")
+        + ("" if span is None else f", longest span {span:.0f} days ({long_stories} over 30 days"
+           + (f"; {unlinked} with an article not naming their first month's people and places" if long_stories
+              else "") + ")")
         + f"\nspeed: {result['docs_per_s']} articles/s end to end"
     )
     if len(by_lang) > 1:  # where the errors are: each language's articles scored against the whole clustering
