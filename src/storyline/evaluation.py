@@ -149,7 +149,7 @@ def thread_pairs(gold_story: Sequence[Hashable], gold_thread: Sequence[Hashable]
     return ThreadPairs(pairs, apart_linked, merged, pairs - apart_linked - merged)
 
 
-def unlinked_long_stories(members: Mapping[Hashable, Sequence[tuple[datetime | None, frozenset[str]]]],
+def unlinked_long_stories(members: Mapping[str, Sequence[tuple[datetime | None, frozenset[str]]]],
                           long_days: float = 30.0, shared: int = 2) -> int:
     """How many stories span more than ``long_days`` with an article that shares fewer than ``shared`` rare
     names (people, places) with the story's first ``long_days``: one event's follow-ups name its people and
