@@ -223,3 +223,27 @@ def test_use_with_its_helper_encoding_ahead_and_dying_mid_run_loses_nothing(tmp_
     assert count == 80 and ahead == one_process and len(one_process) >= 5
     with sqlite3.connect(tmp_path / "ahead.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 80
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_a_near_copys_headline_is_read_from_the_batch_waiting_for_its_vectors(tmp_path, ahead):
+    """A boilerplate body under another headline is no copy, its original in the batch just before (not yet
+    assigned when this one is prepared ahead)."""
+    from storyline.engine import Engine
+    from storyline.settings import Settings
+
+    box = ("Get email notifications on our reporters daily! Your notification has been saved. Whenever a "
+           "reporter posts new content, you'll get an email delivered to your inbox with a link to it.")
+    rows = [("marion", "Four injured by gunfire outside Marion nightclub"),
+            ("vortex", "Police: Vortex gunman in custody after a standoff"),
+            ("again", "Four injured by gunfire outside a Marion nightclub")]
+    records = [RawRecord(origin=f"b:{i}", id=i, title=t, text=box, lang="en",
+                         published=f"2026-03-0{k + 1}T08:00:00Z") for k, (i, t) in enumerate(rows)]
+    settings = Settings(db=str(tmp_path / "b.db"), encoder="hashing", batch_size=1)
+    encoder = ThreadedAhead() if ahead else HashingEncoder()
+    with Engine(tmp_path / "b.db", encoder=encoder, settings=settings) as engine:
+        report = engine.ingest_records(records)
+        assert report.duplicates == 1
+        assert engine.store.article_meta("vortex")["duplicate_of"] is None
+        assert engine.store.article_meta("again")["duplicate_of"] == "marion"
+    assert not ahead or encoder.overlapped >= 1  # type: ignore[union-attr]

@@ -80,3 +80,38 @@ def test_a_copy_published_later_is_the_duplicate_whatever_its_place_in_the_batch
     prepared, order = find_duplicates([later, first], DuplicateIndex())
     assert order == [1, 0]
     assert [(p.article.id, p.duplicate_of) for p in prepared] == [("copy", "orig"), ("orig", None)]
+
+
+BOILERPLATE = ("Close Get email notifications on our reporters daily! Your notification has been saved. There was a "
+               "problem saving your notification. Whenever a reporter posts new content, you'll get an email delivered "
+               "to your inbox with a link. Email notifications are only sent once a day, and only if there are new "
+               "matching items.")
+
+
+def test_a_matching_body_under_another_headline_is_boilerplate_not_a_copy():
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    first = Article(id="a", title="Four injured by gunfire outside Marion nightclub", text=BOILERPLATE, published=day)
+    other = Article(id="b", title="Police: Vortex gunman in custody after standoff", text=BOILERPLATE, published=day)
+    again = Article(id="c", title="Four injured by gunfire outside a Marion nightclub", text=BOILERPLATE,
+                    published=day)
+    prepared, _ = find_duplicates([first, other, again], DuplicateIndex())
+    assert [(p.article.id, p.duplicate_of) for p in prepared] == [("a", None), ("b", None), ("c", "a")]
+
+
+def test_a_stored_originals_headline_is_read_through_title_of():
+    index, day = DuplicateIndex(), datetime(2026, 3, 1, tzinfo=UTC)
+    stored = Article(id="old", title="Floods in Valmare", text=BOILERPLATE, published=day)
+    find_duplicates([stored], index)
+    later = [Article(id="new", title="Shooting at a Dayton bar leaves two hurt", text=BOILERPLATE, published=day)]
+    asked: list[str] = []
+
+    def title_of(article_id: str) -> str | None:
+        asked.append(article_id)
+        return {"old": stored.title}.get(article_id)
+
+    prepared, _ = find_duplicates(later, index, title_of=title_of)
+    assert asked == ["old"] and prepared[0].duplicate_of is None
+    copy = [Article(id="copy", title="Floods in Valmare", text=BOILERPLATE, published=day)]
+    assert find_duplicates(copy, index, title_of=title_of)[0][0].duplicate_of == "old"
+    unknown = [Article(id="unknown", title="Anything else entirely", text=BOILERPLATE, published=day)]
+    assert find_duplicates(unknown, index, title_of=lambda _: None)[0][0].duplicate_of == "old"  # no headline: no veto

@@ -46,6 +46,25 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
     return {joined[i : i + 5].encode() for i in range(len(joined) - 4)}
 
 
+def titles_agree(title: str, other: str) -> bool:
+    """Whether two headlines can be one article's: more than half of the shorter one's words (of three
+    letters or more) are in the other, or either has none. A body that matches under a headline that does
+    not is a site's boilerplate (a newsletter box, a paywall notice) around two different reports.
+
+    >>> titles_agree("Man, 23, shot dead in Dayton", "Police: man shot dead in Dayton overnight")
+    True
+    >>> titles_agree("Four injured by gunfire outside Marion nightclub", "Police: Vortex gunman in custody")
+    False
+    >>> titles_agree("", "Anything at all")
+    True
+    """
+    words = {w for w in _WORD.findall(title.lower()) if len(w) >= 3}
+    others = {w for w in _WORD.findall(other.lower()) if len(w) >= 3}
+    if not words or not others:
+        return True
+    return 2 * len(words & others) > min(len(words), len(others))
+
+
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's affine permutations (a, b) for seed 1, built once instead of per signature."""
@@ -149,8 +168,14 @@ class DuplicateIndex:
 
         ``short``: the text is headline-length (see ``is_short``), so the stricter threshold applies.
         """
+        found = self.matches(signature, short=short)
+        return found[0] if found else None
+
+    def matches(self, signature: np.ndarray, *, short: bool = False) -> list[str]:
+        """Every indexed article this signature copies (each as its earliest version), most similar first,
+        the oldest first among equals: the caller may refuse one (``titles_agree``) and take the next."""
         if not self._ids:
-            return None
+            return []
         keys = self._band_keys(signature)
         slots: set[int] = set()
         for key in keys.tolist():
@@ -163,14 +188,19 @@ class DuplicateIndex:
             if b > a:
                 slots.update(self._key_slots[a:b].tolist())
         if not slots:
-            return None
+            return []
         ordered = sorted(slots, key=lambda s: (s - self._next) % len(self._ids))  # oldest first
         similarity = (self._sigs[ordered] == np.asarray(signature, dtype=np.uint32)).mean(axis=1)
-        best = int(np.argmax(similarity))
-        if similarity[best] < (self.short_threshold if short else self.threshold):
-            return None
-        key_id = self._ids[ordered[best]]
-        return self._root.get(key_id, key_id)
+        floor = self.short_threshold if short else self.threshold
+        out: list[str] = []
+        for at in np.argsort(-similarity, kind="stable").tolist():
+            if similarity[at] < floor:
+                break
+            key_id = self._ids[ordered[at]]
+            root = self._root.get(key_id, key_id)
+            if root not in out:
+                out.append(root)
+        return out
 
     def add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None = None) -> None:
         if article_id in self._slot:

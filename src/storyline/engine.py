@@ -13,8 +13,8 @@ by a background thread (its own connection) while the next batch is prepared: on
 in flight, and what the next batch reads of it (content hashes, stories of near-duplicates) comes
 from memory until it lands. When the encoder can encode ahead (storyline.embed.ahead: USE's helper
 process), batch N+1 is prepared and its encoding started before batch N is assigned and stored, so
-the helper encodes while this process assigns; batch N+1's id checks then read batch N's content
-hashes from memory too, and an error in preparing batch N+1 first lets batch N go in (as one batch
+the helper encodes while this process assigns; batch N+1's id and near-copy checks then read batch
+N's content hashes and headlines from memory too, and an error in preparing batch N+1 first lets batch N go in (as one batch
 at a time would). One ingest at a time writes to a database: ``ingest_records`` holds its
 writer lease (storyline.lease), so processes sharing a database take turns.
 """
@@ -307,6 +307,17 @@ class Engine:
             return flight.hashes[article_id]
         return self.store.hash_of(article_id)
 
+    def _stored_title(self, article_id: str) -> str | None:
+        """Headline of a stored article, the batch in flight and the batch waiting for its vectors included (a
+        near-copy's headline must agree)."""
+        waiting = self._waiting
+        if waiting is not None and article_id in waiting.titles:
+            return waiting.titles[article_id]
+        flight = self._in_flight
+        if flight is not None and article_id in flight.titles:
+            return flight.titles[article_id]
+        return self.store.title_of(article_id)
+
     def _stored_story(self, article_id: str) -> str | None:
         """Story of a stored article, the batch in flight included."""
         flight = self._in_flight
@@ -333,7 +344,8 @@ class Engine:
         report.unparsed_dates += articles.unparsed_dates
         report.future_dates += articles.future_dates
         clock.lap("language")
-        prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles))
+        prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles),
+                                          self._stored_title)
         clock.lap("dedup")
         ahead = pending.vectors_ahead(prepared) if isinstance(pending, EncodesAheadBatch) else None
         vectors = ahead if ahead is not None else pending.vectors(prepared)

@@ -32,7 +32,7 @@ class Batch:
 @dataclass
 class Front:
     """A batch through the stages before assignment; its vectors may still be encoding (ahead). What the
-    next batch's id checks read of it meanwhile: its content hashes."""
+    next batch reads of it meanwhile: its content hashes (id checks) and headlines (near-copies)."""
 
     pending: PendingBatch
     prepared: tuple[Prepared, ...]
@@ -40,22 +40,26 @@ class Front:
     rejections: tuple[Rejection, ...]
     vectors: np.ndarray | PendingVectors
     hashes: dict[str, str] = field(init=False)
+    titles: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.hashes = {p.article.id: p.article.content_hash for p in self.prepared}
+        self.titles = {p.article.id: p.article.title for p in self.prepared}
 
 
 @dataclass
 class InFlight:
     """A batch the background writer is storing, and what the next batch must read of it meanwhile:
-    its content hashes, and each article's story once the batch's merges are applied (as in the store)."""
+    its content hashes and headlines, and each article's story once the batch's merges are applied (as in the store)."""
 
     batch: Batch
     hashes: dict[str, str] = field(init=False)
+    titles: dict[str, str] = field(init=False)
     story_of: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
+        self.titles = {p.article.id: p.article.title for p in self.batch.prepared}
         self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
         for absorbed, into in self.batch.assigned.merges:
             for article_id, story_id in self.story_of.items():

@@ -20,6 +20,10 @@ class ArticleReads(Portable):
         found = self.run("SELECT content_hash FROM articles WHERE id=?", (article_id,)).fetchone()
         return found[0] if found else None
 
+    def title_of(self, article_id: str) -> str | None:
+        found = self.run("SELECT title FROM articles WHERE id=?", (article_id,)).fetchone()
+        return found[0] if found else None
+
     def get_article(self, article_id: str) -> Article | None:
         found = self.run(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
         return article_from_row(found) if found else None
