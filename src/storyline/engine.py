@@ -14,9 +14,9 @@ in flight, and what the next batch reads of it (content hashes, stories of near-
 from memory until it lands. When the encoder can encode ahead (storyline.embed.ahead: USE's helper
 process), batch N+1 is prepared and its encoding started before batch N is assigned and stored, so
 the helper encodes while this process assigns; batch N+1's id and near-copy checks then read batch
-N's content hashes and headlines from memory too, and an error in preparing batch N+1 first lets batch N go in (as one batch
-at a time would). One ingest at a time writes to a database: ``ingest_records`` holds its
-writer lease (storyline.lease), so processes sharing a database take turns.
+N's content hashes and headlines from memory too, and an error in preparing batch N+1 first lets
+batch N go in (as one batch at a time would). One ingest at a time writes to a database:
+``ingest_records`` holds its writer lease (storyline.lease), so processes sharing a database take turns.
 """
 
 from __future__ import annotations
@@ -25,26 +25,26 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
-from storyline.assign import assign_in_order, story_item
+from storyline.assign import Assigned, assign_in_order, story_item
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
 from storyline.dedup import DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
-from storyline.engine_batches import Batch, Front, InFlight, StageClock
+from storyline.engine_batches import Front, StageClock
 from storyline.errors import ConfigError, strict_error
 from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
 from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
 from storyline.storage import open_store, utcnow
 from storyline.storage.stored_form import as_stored
-from storyline.storylines import StorylineLinker
+from storyline.storylines import StorylineLinker, StorylineUpdate
 from storyline.types import Article, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
@@ -53,6 +53,39 @@ if TYPE_CHECKING:
     from storyline.watches import Watcher
 
 log = logging.getLogger("storyline.engine")
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch through every stage but the store: what ``write_batch`` stores and the report counts."""
+
+    prepared: tuple[Prepared, ...]
+    vectors: np.ndarray
+    assigned: Assigned
+    rejections: tuple[Rejection, ...]
+    ids_before: int  # the story counter before this batch's new stories, checked free when it is written
+    ids_after: int
+    storylines: StorylineUpdate = field(default_factory=StorylineUpdate)  # the stories it touched, placed in storylines
+
+
+@dataclass
+class InFlight:
+    """A batch the background writer is storing, and what the next batch must read of it meanwhile:
+    its content hashes and headlines, and each article's story once the batch's merges are applied (as in the store)."""
+
+    batch: Batch
+    hashes: dict[str, str] = field(init=False)
+    titles: dict[str, str] = field(init=False)
+    story_of: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
+        self.titles = {p.article.id: p.article.title for p in self.batch.prepared}
+        self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
+        for absorbed, into in self.batch.assigned.merges:
+            for article_id, story_id in self.story_of.items():
+                if story_id == absorbed:
+                    self.story_of[article_id] = into
+
 
 class Engine:
     """The story engine over one database.

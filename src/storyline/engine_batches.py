@@ -1,4 +1,8 @@
-"""The values a batch takes between the engine's stages (storyline.engine), and the clock that times them."""
+"""A batch between the engine's stages before assignment (storyline.engine), and the clock that times the stages.
+
+What comes after assignment (the assigned batch, the batch the writer stores) stays in the engine:
+this module is part of the preparation (scripts/prepared_code.py) and never imports the assignment stage.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.assign import Assigned
 from storyline.compute import PendingBatch
 from storyline.embed.ahead import PendingVectors
 from storyline.prepare import Prepared
-from storyline.storylines import StorylineUpdate
 from storyline.types import Rejection
-
-
-@dataclass(frozen=True)
-class Batch:
-    """A batch through every stage but the store: what ``write_batch`` stores and the report counts."""
-
-    prepared: tuple[Prepared, ...]
-    vectors: np.ndarray
-    assigned: Assigned
-    rejections: tuple[Rejection, ...]
-    ids_before: int  # the story counter before this batch's new stories, checked free when it is written
-    ids_after: int
-    storylines: StorylineUpdate = field(default_factory=StorylineUpdate)  # the stories it touched, placed in storylines
 
 
 @dataclass
@@ -45,26 +34,6 @@ class Front:
     def __post_init__(self) -> None:
         self.hashes = {p.article.id: p.article.content_hash for p in self.prepared}
         self.titles = {p.article.id: p.article.title for p in self.prepared}
-
-
-@dataclass
-class InFlight:
-    """A batch the background writer is storing, and what the next batch must read of it meanwhile:
-    its content hashes and headlines, and each article's story once the batch's merges are applied (as in the store)."""
-
-    batch: Batch
-    hashes: dict[str, str] = field(init=False)
-    titles: dict[str, str] = field(init=False)
-    story_of: dict[str, str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
-        self.titles = {p.article.id: p.article.title for p in self.batch.prepared}
-        self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
-        for absorbed, into in self.batch.assigned.merges:
-            for article_id, story_id in self.story_of.items():
-                if story_id == absorbed:
-                    self.story_of[article_id] = into
 
 
 class StageClock:
