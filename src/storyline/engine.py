@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("storyline.engine")
 
 @dataclass(frozen=True)
-class Batch:
+class _Batch:
     """A batch through every stage but the store: what ``write_batch`` stores and the report counts."""
 
     prepared: tuple[Prepared, ...]
@@ -68,11 +68,11 @@ class Batch:
 
 
 @dataclass
-class InFlight:
+class _InFlight:
     """A batch the background writer is storing, and what the next batch must read of it meanwhile:
     its content hashes and headlines, and each article's story once the batch's merges are applied (as in the store)."""
 
-    batch: Batch
+    batch: _Batch
     hashes: dict[str, str] = field(init=False)
     titles: dict[str, str] = field(init=False)
     story_of: dict[str, str] = field(init=False)
@@ -114,7 +114,7 @@ class Engine:
         self._generation = 0  # the store's count of written batches that this engine's memory reflects
         self.writer_wait: float | None = self.settings.writer_wait or None  # seconds; None: as long as it takes
         self._writer: Writer | None = None
-        self._in_flight: InFlight | None = None
+        self._in_flight: _InFlight | None = None
         self._waiting: Front | None = None  # prepared, its vectors encoding ahead while the one before is assigned
         self._watcher: Watcher | None = None
         self.clusterer: Clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
@@ -424,7 +424,7 @@ class Engine:
         )
 
     def _assign(self, prepared: tuple[Prepared, ...], vectors: np.ndarray, items: list[StoryItem], order: list[int],
-                rejections: tuple[Rejection, ...]) -> Batch:
+                rejections: tuple[Rejection, ...]) -> _Batch:
         """Each article to a story, oldest first, near-duplicates to their original's story; the batch's
         new story ids are the ones issued since the previous batch."""
         before = self.story_ids.last
@@ -432,9 +432,9 @@ class Engine:
             assigned = assign_in_order(self.clusterer, items, [p.duplicate_of for p in prepared], order,
                                        self._stored_story)
         self.story_ids.reserve(a.story_id for a in assigned.assignments if a.is_new)  # a given clusterer's own ids
-        return Batch(prepared, vectors, assigned, rejections, before, self.story_ids.last)
+        return _Batch(prepared, vectors, assigned, rejections, before, self.story_ids.last)
 
-    def _store(self, batch: Batch, report: IngestReport) -> None:
+    def _store(self, batch: _Batch, report: IngestReport) -> None:
         """Write the batch now, or hand it to the background writer once the previous one landed."""
         writer = self._writer
         if writer is None:
@@ -443,16 +443,16 @@ class Engine:
             return
         if writer.busy:
             self._settle(report)
-        self._in_flight = InFlight(batch)
+        self._in_flight = _InFlight(batch)
         writer.submit(write_batch, *self._write_arguments(batch))
 
-    def _write_arguments(self, batch: Batch) -> tuple:
+    def _write_arguments(self, batch: _Batch) -> tuple:
         """``write_batch``'s arguments after the store: values, never state the next batch changes."""
         return (batch.prepared, batch.vectors, batch.assigned.assignments, batch.assigned.merges, batch.rejections,
                 batch.ids_before, batch.ids_after, self.encoder.name, self.clusterer.params.window_days,
                 batch.storylines)
 
-    def _account(self, batch: Batch, created: set[str], touched: set[str], report: IngestReport) -> None:
+    def _account(self, batch: _Batch, created: set[str], touched: set[str], report: IngestReport) -> None:
         """Count a stored batch in the report."""
         languages = self.encoder.languages
         if languages is not None:
