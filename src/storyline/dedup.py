@@ -46,23 +46,36 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
     return {joined[i : i + 5].encode() for i in range(len(joined) - 4)}
 
 
-def titles_agree(title: str, other: str) -> bool:
-    """Whether two headlines can be one article's: more than half of the shorter one's words (of three
-    letters or more) are in the other, or either has none. A body that matches under a headline that does
-    not is a site's boilerplate (a newsletter box, a paywall notice) around two different reports.
+LEAD_CHARS = 1500  # the body's opening that a copy's headline is looked for in (the clusterer's lead too)
 
-    >>> titles_agree("Man, 23, shot dead in Dayton", "Police: man shot dead in Dayton overnight")
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.casefold()) if len(w) >= 3}
+
+
+def headlines_agree(one: tuple[str, str], other: tuple[str, str]) -> bool:
+    """Whether two articles, each (headline, body), can be copies: more than half of each headline's words
+    (of three letters or more, cut to five: "automate" ~ "automation") stand in the other's headline or
+    lead (an empty headline has nothing to show). A body that matches under headlines the other never
+    mentions is a site's boilerplate (a newsletter box, a paywall notice) around two different reports, not a copy.
+
+    >>> lead = "VALENCIA - Dockworkers at the port began a strike on Monday over a plan to automate a terminal."
+    >>> headlines_agree(("Dockers strike at Valencia port over automation plan", lead),
+    ...                 ("Valencia dockworkers walk out over automation", lead))
     True
-    >>> titles_agree("Four injured by gunfire outside Marion nightclub", "Police: Vortex gunman in custody")
+    >>> box = "Get email notifications on our reporters daily! Your notification has been saved."
+    >>> headlines_agree(("Four injured by gunfire outside Marion nightclub", box),
+    ...                 ("Police: Vortex gunman in custody", box))
     False
-    >>> titles_agree("", "Anything at all")
+    >>> headlines_agree(("", lead), ("Valencia dockworkers walk out over automation", lead))  # no headline: its lead
     True
     """
-    words = {w for w in _WORD.findall(title.lower()) if len(w) >= 3}
-    others = {w for w in _WORD.findall(other.lower()) if len(w) >= 3}
-    if not words or not others:
-        return True
-    return 2 * len(words & others) > min(len(words), len(others))
+    return all(_covered(_stems(title), _stems(f"{other_title}\n{other_text[:LEAD_CHARS]}"))
+               for (title, _), (other_title, other_text) in ((one, other), (other, one)))
+
+
+def _covered(words: set[str], among: set[str]) -> bool:
+    return not words or 2 * len(words & among) > len(words)
 
 
 @lru_cache(maxsize=4)
@@ -173,7 +186,7 @@ class DuplicateIndex:
 
     def matches(self, signature: np.ndarray, *, short: bool = False) -> list[str]:
         """Every indexed article this signature copies (each as its earliest version), most similar first,
-        the oldest first among equals: the caller may refuse one (``titles_agree``) and take the next."""
+        the oldest first among equals: the caller may refuse one (``headlines_agree``) and take the next."""
         if not self._ids:
             return []
         keys = self._band_keys(signature)

@@ -14,7 +14,7 @@ in flight, and what the next batch reads of it (content hashes, stories of near-
 from memory until it lands. When the encoder can encode ahead (storyline.embed.ahead: USE's helper
 process), batch N+1 is prepared and its encoding started before batch N is assigned and stored, so
 the helper encodes while this process assigns; batch N+1's id and near-copy checks then read batch
-N's content hashes and headlines from memory too, and an error in preparing batch N+1 first lets
+N's content hashes and leads from memory too, and an error in preparing batch N+1 first lets
 batch N go in (as one batch at a time would). One ingest at a time writes to a database:
 ``ingest_records`` holds its writer lease (storyline.lease), so processes sharing a database take turns.
 """
@@ -35,7 +35,7 @@ from storyline.assign import Assigned, assign_in_order, story_item
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
-from storyline.dedup import DuplicateIndex
+from storyline.dedup import LEAD_CHARS, DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
 from storyline.engine_batches import Front, StageClock
 from storyline.errors import ConfigError, strict_error
@@ -70,16 +70,16 @@ class _Batch:
 @dataclass
 class _InFlight:
     """A batch the background writer is storing, and what the next batch must read of it meanwhile:
-    its content hashes and headlines, and each article's story once the batch's merges are applied (as in the store)."""
+    its content hashes and leads, and each article's story once the batch's merges are applied (as in the store)."""
 
     batch: _Batch
     hashes: dict[str, str] = field(init=False)
-    titles: dict[str, str] = field(init=False)
+    leads: dict[str, tuple[str, str]] = field(init=False)
     story_of: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
-        self.titles = {p.article.id: p.article.title for p in self.batch.prepared}
+        self.leads = {p.article.id: (p.article.title, p.article.text[:LEAD_CHARS]) for p in self.batch.prepared}
         self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
         for absorbed, into in self.batch.assigned.merges:
             for article_id, story_id in self.story_of.items():
@@ -340,16 +340,17 @@ class Engine:
             return flight.hashes[article_id]
         return self.store.hash_of(article_id)
 
-    def _stored_title(self, article_id: str) -> str | None:
-        """Headline of a stored article, the batch in flight and the batch waiting for its vectors included (a
-        near-copy's headline must agree)."""
+    def _stored_lead(self, article_id: str) -> tuple[str, str] | None:
+        """(Headline, body's opening) of a stored article, the batch in flight and the batch waiting for its
+        vectors included: a near-copy's headline must stand in its original's, and the other way round
+        (``dedup.headlines_agree``)."""
         waiting = self._waiting
-        if waiting is not None and article_id in waiting.titles:
-            return waiting.titles[article_id]
+        if waiting is not None and article_id in waiting.leads:
+            return waiting.leads[article_id]
         flight = self._in_flight
-        if flight is not None and article_id in flight.titles:
-            return flight.titles[article_id]
-        return self.store.title_of(article_id)
+        if flight is not None and article_id in flight.leads:
+            return flight.leads[article_id]
+        return self.store.lead_of(article_id, LEAD_CHARS)
 
     def _stored_story(self, article_id: str) -> str | None:
         """Story of a stored article, the batch in flight included."""
@@ -378,7 +379,7 @@ class Engine:
         report.future_dates += articles.future_dates
         clock.lap("language")
         prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles),
-                                          self._stored_title)
+                                          self._stored_lead)
         clock.lap("dedup")
         ahead = pending.vectors_ahead(prepared) if isinstance(pending, EncodesAheadBatch) else None
         vectors = ahead if ahead is not None else pending.vectors(prepared)

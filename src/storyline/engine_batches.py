@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.compute import PendingBatch
+from storyline.dedup import LEAD_CHARS
 from storyline.embed.ahead import PendingVectors
 from storyline.prepare import Prepared
 from storyline.types import Rejection
@@ -21,7 +22,8 @@ from storyline.types import Rejection
 @dataclass
 class Front:
     """A batch through the stages before assignment; its vectors may still be encoding (ahead). What the
-    next batch reads of it meanwhile: its content hashes (id checks) and headlines (near-copies)."""
+    next batch reads of it meanwhile: its content hashes (id checks) and leads (headline and body's opening,
+    for near-copies)."""
 
     pending: PendingBatch
     prepared: tuple[Prepared, ...]
@@ -29,11 +31,11 @@ class Front:
     rejections: tuple[Rejection, ...]
     vectors: np.ndarray | PendingVectors
     hashes: dict[str, str] = field(init=False)
-    titles: dict[str, str] = field(init=False)
+    leads: dict[str, tuple[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.hashes = {p.article.id: p.article.content_hash for p in self.prepared}
-        self.titles = {p.article.id: p.article.title for p in self.prepared}
+        self.leads = {p.article.id: (p.article.title, p.article.text[:LEAD_CHARS]) for p in self.prepared}
 
 
 class StageClock:

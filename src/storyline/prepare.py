@@ -15,7 +15,7 @@ from typing import TypeVar
 import numpy as np
 
 from storyline.clean import Cleaned, clean_many
-from storyline.dedup import DuplicateIndex, is_short, titles_agree
+from storyline.dedup import LEAD_CHARS, DuplicateIndex, headlines_agree, is_short
 from storyline.embed import Encoder
 from storyline.extract import Extracted, count_words, extract
 from storyline.language import SAMPLE_CHARS, detect, given_code
@@ -233,28 +233,31 @@ def gather_articles(kept: Sequence[tuple[Accepted, Cleaned]], made: Sequence[tup
 
 def find_duplicates(articles: Sequence[Article], index: DuplicateIndex,
                     signatures: Sequence[np.ndarray] | None = None,
-                    title_of: Callable[[str], str | None] | None = None) -> tuple[tuple[Prepared, ...], list[int]]:
+                    lead_of: Callable[[str], tuple[str, str] | None] | None = None,
+                    ) -> tuple[tuple[Prepared, ...], list[int]]:
     """Each article's signature (computed here unless given) and the earlier article it copies, if any,
     found and added to ``index`` oldest first (as assignment goes), so a copy published later than its
-    original is the duplicate. A match whose headline disagrees (``titles_agree``) is no copy: the next
-    match is tried. ``title_of`` gives a stored article's headline (None: unknown, so never a veto).
+    original is the duplicate. A match whose headlines disagree (``headlines_agree``) is no copy: the next
+    match is tried. ``lead_of`` gives a stored article's (headline, body's opening); None: unknown, no veto.
     Returns the prepared articles in batch order, and that order."""
     if signatures is None:
         signatures = [index.signature(article.full_text) for article in articles]
     order = oldest_first([usable_time(article) for article in articles])
-    titles = {article.id: article.title for article in articles}
+    leads = {article.id: (article.title, article.text[:LEAD_CHARS]) for article in articles}
     originals: dict[int, str | None] = {}
     for i in order:
         found = index.matches(signatures[i], short=is_short(articles[i].full_text))
-        originals[i] = next((original for original in found if titles_agree(
-            articles[i].title, _title(original, titles, title_of))), None)
+        mine = leads[articles[i].id]
+        originals[i] = next((original for original in found
+                             if headlines_agree(mine, _lead(original, leads, lead_of) or mine)), None)
         index.add(articles[i].id, signatures[i], originals[i])
     prepared = tuple(Prepared(a, s, originals[i]) for i, (a, s) in enumerate(zip(articles, signatures, strict=True)))
     return prepared, order
 
 
-def _title(article_id: str, batch: dict[str, str], title_of: Callable[[str], str | None] | None) -> str:
-    """The headline of an article of this batch or, through ``title_of``, a stored one ("" when unknown)."""
+def _lead(article_id: str, batch: dict[str, tuple[str, str]],
+          lead_of: Callable[[str], tuple[str, str] | None] | None) -> tuple[str, str] | None:
+    """(headline, body's opening) of an article of this batch or, through ``lead_of``, a stored one."""
     if article_id in batch:
         return batch[article_id]
-    return (title_of(article_id) if title_of is not None else None) or ""
+    return lead_of(article_id) if lead_of is not None else None
