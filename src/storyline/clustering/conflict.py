@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 
+from storyline.clustering import keywork
 from storyline.clustering.keys import BODY_CHARS, KeyProfile
 
 # "a 23-year-old man", "John Doe, 23, of Dayton", "aged 23", "un joven de 23 años", "un homme de 23 ans",
@@ -71,16 +72,13 @@ def core_keys(profile: KeyProfile) -> tuple[str, ...]:
     return tuple(sorted(key for key, count in profile.counts.items() if count >= need))
 
 
-def missing_share(weights: Mapping[str, float], total: float, article: Mapping[str, float]) -> float:
+def missing_share(weights: dict[str, float], total: float, article: dict[str, float]) -> float:
     """IDF-weighted share of the core's keys that the article does not carry (0 when the core names nothing).
 
     >>> missing_share({"n:dayto": 3.0, "n:smith": 1.0}, 4.0, {"n:dayto": 3.0})
     0.25
     """
-    if total <= 0:
-        return 0.0
-    found = math.fsum([weights[key] for key in weights.keys() & article.keys()])
-    return max(0.0, total - found) / total
+    return keywork.missing_share(weights, total, article)
 
 
 @lru_cache(maxsize=1)
