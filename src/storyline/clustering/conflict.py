@@ -7,7 +7,6 @@ fixes those; an article that lacks the core's names, or gives other ages, is abo
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
