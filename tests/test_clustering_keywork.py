@@ -69,9 +69,9 @@ def test_idf_weights_match(native, counts, known, keys, docs, prior_docs):
 @needs_native
 @settings(max_examples=300, deadline=None)
 @given(weights=weights_st, counts=counts_st, members=st.integers(-1, 6000), total=st.one_of(finite, any_float))
-def test_overlap_matches(native, weights, counts, members, total):
-    assert _same(_outcome(native.overlap, weights, counts, members, total),
-                 _outcome(keywork_py.overlap, weights, counts, members, total))
+def test_key_overlap_matches(native, weights, counts, members, total):
+    assert _same(_outcome(native.key_overlap, weights, counts, members, total),
+                 _outcome(keywork_py.key_overlap, weights, counts, members, total))
 
 
 @needs_native
@@ -85,8 +85,8 @@ def test_missing_share_matches(native, weights, total, article):
 @needs_native
 @settings(max_examples=300, deadline=None)
 @given(identity=st.frozensets(keys_st), story=counts_st, seen=counts_st)
-def test_own_names_matches(native, identity, story, seen):
-    assert _same(native.own_names(identity, story, seen), keywork_py.own_names(identity, story, seen))
+def test_count_own_names_matches(native, identity, story, seen):
+    assert _same(native.count_own_names(identity, story, seen), keywork_py.count_own_names(identity, story, seen))
 
 
 @needs_native
@@ -108,13 +108,13 @@ def test_exact_sums_use_fsum(native):
     assert native.missing_share(weights, 1.0, weights) == keywork_py.missing_share(weights, 1.0, weights) == 0.0
     spread = {f"k{i}": 2.0 ** (i * 31 % 2000 - 1000) * (-1) ** i for i in range(300)}
     counts = Counter(dict.fromkeys(spread, 3))
-    assert native.overlap(spread, counts, 4, 1.0).hex() == keywork_py.overlap(spread, counts, 4, 1.0).hex()
+    assert native.key_overlap(spread, counts, 4, 1.0).hex() == keywork_py.key_overlap(spread, counts, 4, 1.0).hex()
 
 
 @needs_native
 def test_native_rejects_what_is_not_a_dict(native):
     with pytest.raises(TypeError):
-        native.overlap([("a", 1.0)], {}, 1, 1.0)
+        native.key_overlap([("a", 1.0)], {}, 1, 1.0)
 
 
 def _picked(env: dict[str, str]) -> str:
@@ -133,5 +133,5 @@ def test_native_is_used_when_built():
 
 
 def test_keywork_exposes_the_picked_functions():
-    assert keywork.overlap is keywork.IMPLEMENTATION.overlap
+    assert keywork.key_overlap is keywork.IMPLEMENTATION.key_overlap
     assert (keywork.IMPLEMENTATION is not keywork_py) == keywork.NATIVE

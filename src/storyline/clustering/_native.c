@@ -232,9 +232,9 @@ static int shared_values(PyObject *weights, PyObject *other, int counts_too, Val
     return 0;
 }
 
-/* overlap(weights, counts, members, total) -> float */
-static PyObject *overlap(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 4) { PyErr_SetString(PyExc_TypeError, "overlap takes 4 arguments"); return NULL; }
+/* key_overlap(weights, counts, members, total) -> float */
+static PyObject *key_overlap(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4) { PyErr_SetString(PyExc_TypeError, "key_overlap takes 4 arguments"); return NULL; }
     if (check_dict(args[0], "weights") || check_dict(args[1], "counts")) return NULL;
     long long members = PyLong_AsLongLong(args[2]);
     if (members == -1 && PyErr_Occurred()) return NULL;
@@ -267,9 +267,9 @@ static PyObject *missing_share(PyObject *self, PyObject *const *args, Py_ssize_t
     return PyFloat_FromDouble((rest > 0.0 ? rest : 0.0) / total); /* max(0.0, rest): 0.0 unless rest > 0.0 */
 }
 
-/* own_names(identity, story, seen) -> int */
-static PyObject *own_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "own_names takes 3 arguments"); return NULL; }
+/* count_own_names(identity, story, seen) -> int */
+static PyObject *count_own_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "count_own_names takes 3 arguments"); return NULL; }
     PyObject *story = args[1], *seen = args[2], *key;
     if (check_dict(story, "story") || check_dict(seen, "seen")) return NULL;
     PyObject *it = PyObject_GetIter(args[0]);
@@ -298,12 +298,12 @@ static PyMethodDef methods[] = {
      "idf_weights(counts, prior, keys, total, prior_of): IDF of each key (see keywork_py)."},
     {"count_keys", (PyCFunction)(void (*)(void))count_keys, METH_FASTCALL,
      "count_keys(counts, keys): add one to the count of each key."},
-    {"overlap", (PyCFunction)(void (*)(void))overlap, METH_FASTCALL,
-     "overlap(weights, counts, members, total): IDF-weighted share of the keys a story carries."},
+    {"key_overlap", (PyCFunction)(void (*)(void))key_overlap, METH_FASTCALL,
+     "key_overlap(weights, counts, members, total): IDF-weighted share of the keys a story carries."},
     {"missing_share", (PyCFunction)(void (*)(void))missing_share, METH_FASTCALL,
      "missing_share(weights, total, article): IDF-weighted share of the core's keys the article lacks."},
-    {"own_names", (PyCFunction)(void (*)(void))own_names, METH_FASTCALL,
-     "own_names(identity, story, seen): how many rare names are the story's own."},
+    {"count_own_names", (PyCFunction)(void (*)(void))count_own_names, METH_FASTCALL,
+     "count_own_names(identity, story, seen): how many rare names are the story's own."},
     {NULL, NULL, 0, NULL},
 };
 

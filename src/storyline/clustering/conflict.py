@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 
-from storyline.clustering import keywork
 from storyline.clustering.keys import BODY_CHARS, KeyProfile
 
 # "a 23-year-old man", "John Doe, 23, of Dayton", "aged 23", "un joven de 23 años", "un homme de 23 ans",
@@ -69,15 +68,6 @@ def core_keys(profile: KeyProfile) -> tuple[str, ...]:
     """
     need = profile.members / 2.0
     return tuple(sorted(key for key, count in profile.counts.items() if count >= need))
-
-
-def missing_share(weights: dict[str, float], total: float, article: dict[str, float]) -> float:
-    """IDF-weighted share of the core's keys that the article does not carry (0 when the core names nothing).
-
-    >>> missing_share({"n:dayto": 3.0, "n:smith": 1.0}, 4.0, {"n:dayto": 3.0})
-    0.25
-    """
-    return keywork.missing_share(weights, total, article)
 
 
 @lru_cache(maxsize=1)

@@ -235,4 +235,4 @@ def overlap(weights: dict[str, float], profile: KeyProfile, members: int | None 
     """
     total = math.fsum(weights.values()) if total is None else total
     members = members if members is not None else profile.members
-    return keywork.overlap(weights, profile.counts, members, total)
+    return keywork.key_overlap(weights, profile.counts, members, total)

@@ -31,6 +31,6 @@ NATIVE: bool = IMPLEMENTATION is not keywork_py
 idf_weights: Callable[[dict[str, int], dict[str, float], Iterable[str], float, Callable[[str], float]],
                       dict[str, float]] = IMPLEMENTATION.idf_weights
 count_keys: Callable[[dict[str, int], Iterable[str]], None] = IMPLEMENTATION.count_keys
-overlap: Callable[[dict[str, float], dict[str, int], int, float], float] = IMPLEMENTATION.overlap
+key_overlap: Callable[[dict[str, float], dict[str, int], int, float], float] = IMPLEMENTATION.key_overlap
 missing_share: Callable[[dict[str, float], float, dict[str, float]], float] = IMPLEMENTATION.missing_share
-own_names: Callable[[Iterable[str], dict[str, int], dict[str, int]], int] = IMPLEMENTATION.own_names
+count_own_names: Callable[[Iterable[str], dict[str, int], dict[str, int]], int] = IMPLEMENTATION.count_own_names

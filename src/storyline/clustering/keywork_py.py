@@ -44,11 +44,11 @@ def count_keys(counts: Counter[str], keys: Iterable[str]) -> None:
     counts.update(iter(keys))
 
 
-def overlap(weights: Mapping[str, float], counts: Mapping[str, int], members: int, total: float) -> float:
+def key_overlap(weights: Mapping[str, float], counts: Mapping[str, int], members: int, total: float) -> float:
     """IDF-weighted share of the article's keys found in a story's ``counts``, each by the share of its
     ``members`` carrying it; ``total`` is ``fsum`` of the weights (0 when either is not positive).
 
-    >>> overlap({"x": 1.0, "z": 1.0}, {"x": 2, "y": 1}, 2, 2.0)
+    >>> key_overlap({"x": 1.0, "z": 1.0}, {"x": 2, "y": 1}, 2, 2.0)
     0.5
     """
     if total <= 0 or members <= 0:
@@ -71,11 +71,11 @@ def missing_share(weights: Mapping[str, float], total: float, article: Mapping[s
     return max(0.0, total - found) / total
 
 
-def own_names(identity: Iterable[str], story: Mapping[str, int], seen: Mapping[str, int]) -> int:
+def count_own_names(identity: Iterable[str], story: Mapping[str, int], seen: Mapping[str, int]) -> int:
     """How many of the article's rare names are the story's own: carried by the story, and by at most about
     twice as many articles of the stream (``seen``) as of the story.
 
-    >>> own_names(frozenset({"n:a", "n:b", "n:c"}), {"n:a": 2, "n:b": 1}, {"n:a": 5, "n:b": 9})
+    >>> count_own_names(frozenset({"n:a", "n:b", "n:c"}), {"n:a": 2, "n:b": 1}, {"n:a": 5, "n:b": 9})
     1
     """
     return sum(1 for key in identity if key in story and seen.get(key, 0) <= 2 * story[key] + 1)
