@@ -138,10 +138,12 @@ static PyObject *idf_weights(PyObject *self, PyObject *const *args, Py_ssize_t n
     PyObject *out = PyDict_New(), *it = PyObject_GetIter(keys), *key;
     if (out == NULL || it == NULL) goto fail;
     while ((key = PyIter_Next(it)) != NULL) {
+        /* the count first, as Python reads it before prior_of runs (which could change the dicts) */
         PyObject *c_obj = PyDict_GetItemWithError(counts, key); /* borrowed */
-        if (c_obj == NULL && PyErr_Occurred()) { Py_DECREF(key); goto fail; }
+        double c = 0.0, p;
+        if (c_obj != NULL) c = as_double(c_obj);
+        if (PyErr_Occurred()) { Py_DECREF(key); goto fail; }
         PyObject *p_obj = PyDict_GetItemWithError(prior, key);
-        double p;
         if (p_obj == NULL) {
             if (PyErr_Occurred()) { Py_DECREF(key); goto fail; }
             PyObject *r = PyObject_CallOneArg(prior_of, key);
@@ -152,13 +154,14 @@ static PyObject *idf_weights(PyObject *self, PyObject *const *args, Py_ssize_t n
             p = as_double(p_obj);
         }
         if (p == -1.0 && PyErr_Occurred()) { Py_DECREF(key); goto fail; }
-        double c = 0.0;
-        if (c_obj != NULL) {
-            c = as_double(c_obj);
-            if (c == -1.0 && PyErr_Occurred()) { Py_DECREF(key); goto fail; }
-        }
         /* Python: log(c + p + 1.0) if p else logs[c] if c < 4096 else log(c + 1.0); logs[c] is log(c + 1.0) */
-        double w = total - (p != 0.0 ? log(c + p + 1.0) : log(c + 1.0));
+        double x = p != 0.0 ? c + p + 1.0 : c + 1.0;
+        if (isfinite(x) && !(x > 0.0)) { /* math.log's domain error */
+            PyErr_SetString(PyExc_ValueError, "math domain error");
+            Py_DECREF(key);
+            goto fail;
+        }
+        double w = total - log(x);
         PyObject *wf = PyFloat_FromDouble(w);
         int bad = wf == NULL || PyDict_SetItem(out, key, wf) < 0;
         Py_XDECREF(wf);
