@@ -175,7 +175,9 @@ def _judge_body(draft: _Draft, title: str) -> None:
     kept = [i for i, reason in enumerate(draft.reasons) if reason is None]
     if len(title_stems) < UNRELATED_MIN_STEMS or not kept:
         return
-    if title_stems.isdisjoint(_stems(" ".join(draft.lines[i] for i in kept))):
+    body = " ".join(draft.lines[i] for i in kept).lower()
+    # the first shared stem settles it: an article's body names its headline's words early
+    if not any(match.group() in title_stems for match in _STEM.finditer(body)):
         for i in kept:
             draft.reasons[i] = "unrelated_body"
 
