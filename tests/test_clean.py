@@ -169,6 +169,12 @@ def test_short_title_may_be_the_site_name_over_a_real_body():
     assert clean(WALL).text == WALL  # no title: nothing to compare with
 
 
+def test_titles_without_spaces_are_not_judged():
+    title = "東京五輪、開会式の演出を発表、組織委員会、来週にも、詳細"  # four "stems" that are runs, not words
+    body = "大会の関係者によると、式典の内容は来月に公表される見通しだ。"
+    assert clean(body, title=title).text == body
+
+
 def test_headline_shape():
     assert is_headline_shaped("Israel blames neighbour for strikes on border town")
     assert not is_headline_shaped("The council met on Tuesday.")

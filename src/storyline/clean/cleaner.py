@@ -63,6 +63,9 @@ OFF_TOPIC_MIN_WORDS = 6
 # detection then routed 52 articles of other incidents into one story). Shorter titles are often the
 # site's name ("Latest News & Headlines") over a real body, so they are not judged.
 UNRELATED_MIN_STEMS = 4
+# Thai, Chinese, Japanese and Korean titles are not judged: runs of characters between punctuation (or words
+# carrying their particles) are no word stems to compare
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Candidates per article sent to the encoder; more than this means a list, not strays.
 MAX_CANDIDATES = 6
 BODY_CHARS = 4000
@@ -173,7 +176,7 @@ def _judge_body(draft: _Draft, title: str) -> None:
     ``UNRELATED_MIN_STEMS`` stems or more: the article is then its headline alone."""
     title_stems = _stems(title)
     kept = [i for i, reason in enumerate(draft.reasons) if reason is None]
-    if len(title_stems) < UNRELATED_MIN_STEMS or not kept:
+    if len(title_stems) < UNRELATED_MIN_STEMS or not kept or _UNSPACED.search(title):
         return
     body = " ".join(draft.lines[i] for i in kept).lower()
     # the first shared stem settles it: an article's body names its headline's words early
