@@ -155,3 +155,13 @@ def test_a_title_repeated_as_the_first_paragraph_goes_whatever_its_punctuation()
     assert result.text.startswith("Negotiators")
     assert same_words("Ceasefire agreed.", "ceasefire  AGREED") and not same_words("Ceasefire agreed", "Ceasefire")
     assert compare("Ceasefire agreed in talks.", "ceasefire agreed in talks", encoder=None).overall == 1.0
+
+
+def test_a_web_servers_error_page_is_rejected_with_its_reason():
+    gone = RawRecord(origin="f.jsonl:7", title="Page Not Found",
+                     text="Sorry, the page you are looking for has moved or no longer exists.")
+    rejected = extract(gone)
+    assert isinstance(rejected, Rejection) and rejected.reason == "error_page" and rejected.origin == "f.jsonl:7"
+    news = RawRecord(origin="f.jsonl:8", title="Page not found: the archive that vanished overnight",
+                     text="When the city's newspaper archive went dark, readers found only an error page. " * 20)
+    assert isinstance(extract(news), Extracted)  # an article about an error page is an article

@@ -46,6 +46,38 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
     return {joined[i : i + 5].encode() for i in range(len(joined) - 4)}
 
 
+LEAD_CHARS = 1500  # the body's opening that a copy's headline is looked for in (the clusterer's lead too)
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.casefold()) if len(w) >= 3}
+
+
+def headlines_agree(one: tuple[str, str], other: tuple[str, str]) -> bool:
+    """Whether two articles, each (headline, body), can be copies: more than half of each headline's words
+    (of three letters or more, cut to five: "automate" ~ "automation") stand in the other's headline or
+    lead (an empty headline has nothing to show). A body that matches under headlines the other never mentions is a site's
+    boilerplate (a newsletter box, a paywall notice) around two different reports, not a copy.
+
+    >>> lead = "VALENCIA - Dockworkers at the port began a strike on Monday over a plan to automate a terminal."
+    >>> headlines_agree(("Dockers strike at Valencia port over automation plan", lead),
+    ...                 ("Valencia dockworkers walk out over automation", lead))
+    True
+    >>> box = "Get email notifications on our reporters daily! Your notification has been saved."
+    >>> headlines_agree(("Four injured by gunfire outside Marion nightclub", box),
+    ...                 ("Police: Vortex gunman in custody", box))
+    False
+    >>> headlines_agree(("", lead), ("Valencia dockworkers walk out over automation", lead))  # no headline: its lead
+    True
+    """
+    return all(_covered(_stems(title), _stems(f"{other_title}\n{other_text[:LEAD_CHARS]}"))
+               for (title, _), (other_title, other_text) in ((one, other), (other, one)))
+
+
+def _covered(words: set[str], among: set[str]) -> bool:
+    return not words or 2 * len(words & among) > len(words)
+
+
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's affine permutations (a, b) for seed 1, built once instead of per signature."""
@@ -149,8 +181,14 @@ class DuplicateIndex:
 
         ``short``: the text is headline-length (see ``is_short``), so the stricter threshold applies.
         """
+        found = self.matches(signature, short=short)
+        return found[0] if found else None
+
+    def matches(self, signature: np.ndarray, *, short: bool = False) -> list[str]:
+        """Every indexed article this signature copies (each as its earliest version), most similar first,
+        the oldest first among equals: the caller may refuse one (``headlines_agree``) and take the next."""
         if not self._ids:
-            return None
+            return []
         keys = self._band_keys(signature)
         slots: set[int] = set()
         for key in keys.tolist():
@@ -163,14 +201,19 @@ class DuplicateIndex:
             if b > a:
                 slots.update(self._key_slots[a:b].tolist())
         if not slots:
-            return None
+            return []
         ordered = sorted(slots, key=lambda s: (s - self._next) % len(self._ids))  # oldest first
         similarity = (self._sigs[ordered] == np.asarray(signature, dtype=np.uint32)).mean(axis=1)
-        best = int(np.argmax(similarity))
-        if similarity[best] < (self.short_threshold if short else self.threshold):
-            return None
-        key_id = self._ids[ordered[best]]
-        return self._root.get(key_id, key_id)
+        floor = self.short_threshold if short else self.threshold
+        out: list[str] = []
+        for at in np.argsort(-similarity, kind="stable").tolist():
+            if similarity[at] < floor:
+                break
+            key_id = self._ids[ordered[at]]
+            root = self._root.get(key_id, key_id)
+            if root not in out:
+                out.append(root)
+        return out
 
     def add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None = None) -> None:
         if article_id in self._slot:
