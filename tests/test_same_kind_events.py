@@ -88,7 +88,8 @@ def test_another_event_in_the_same_town_days_earlier_stays_its_own_story(tmp_pat
 
 def test_ten_shootings_behind_one_site_s_sign_in_wall_are_ten_stories(rows, tmp_path):
     """Extraction often gives a site's sign-in wall for its body: the same text under ten headlines of ten
-    shootings. Taken for the article, it made them near-copies of one another, and one story."""
+    shootings. Taken for the article, it made them near-copies of one another; with near-copies' headlines
+    checked, the clusterer still made them one story (the wall is most of each vector and of its words)."""
     wall = ("Just One More Thing...\n\nWe have sent you a verification email. Please check your email and click "
             "on the link to activate your profile.\n\nIf you do not receive the verification message within a "
             "few minutes of signing up, please check your Spam or Junk folder.")
