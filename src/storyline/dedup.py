@@ -56,8 +56,8 @@ def _stems(text: str) -> set[str]:
 def headlines_agree(one: tuple[str, str], other: tuple[str, str]) -> bool:
     """Whether two articles, each (headline, body), can be copies: more than half of each headline's words
     (of three letters or more, cut to five: "automate" ~ "automation") stand in the other's headline or
-    lead (an empty headline has nothing to show). A body that matches under headlines the other never mentions is a site's
-    boilerplate (a newsletter box, a paywall notice) around two different reports, not a copy.
+    lead (an empty headline has nothing to show). A body that matches under headlines the other never
+    mentions is a site's boilerplate (a newsletter box, a paywall notice) around two reports, not a copy.
 
     >>> lead = "VALENCIA - Dockworkers at the port began a strike on Monday over a plan to automate a terminal."
     >>> headlines_agree(("Dockers strike at Valencia port over automation plan", lead),
