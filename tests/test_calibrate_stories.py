@@ -42,3 +42,16 @@ def test_calibration_scores_the_demo_corpus_as_eval_stories_does(tmp_path):
     again = cal.Dataset(relative)
     assert [it.article_id for it in again.items] == [it.article_id for it in data.items]
     assert again.gold == data.gold and len(list(tmp_path.glob("*.db"))) == 1
+
+
+def test_kept_parameters_are_reported_and_written_unchanged(tmp_path, monkeypatch, capsys):
+    cal = _calibration(tmp_path)
+    kept = tmp_path / "kept.json"
+    params = StoryParams.load()
+    kept.write_text(json.dumps(params.to_json()))
+    monkeypatch.setattr(sys, "argv", ["calibrate_stories.py", str(DEMO), "--skip-loo", "--keep", str(kept)])
+    cal.main()
+    out = capsys.readouterr().out
+    assert f"kept parameters (not refitted): {kept}" in out and "all-fit, C" not in out
+    assert "Shipped parameters (kept from the previous calibration" in out
+    assert json.dumps(params.to_json(), indent=1) in out

@@ -147,6 +147,34 @@ def test_duplicate_of_title_removed():
     assert out.removed == (RemovedLine("Storm hits coast", "duplicate_line"),)
 
 
+WALL = ("Just One More Thing...\n\nWe have sent you a verification email. Please check your email and click on "
+        "the link to activate your profile.")
+
+
+def test_body_sharing_no_word_with_the_headline_is_not_the_article():
+    out = clean(WALL, title="Police: Man shoots four relatives, killing two, then himself")
+    assert out.text == ""
+    assert {r.reason for r in out.removed} == {"unrelated_body"} and len(out.removed) == 2
+
+
+def test_body_about_the_headline_stays():
+    body = "Police said the shooting left four relatives wounded on Sunday night."
+    out = clean(body, title="Police: Man shoots four relatives, killing two, then himself")
+    assert out.text == body and out.removed == ()
+
+
+def test_short_title_may_be_the_site_name_over_a_real_body():
+    body = "Medvedev leads Russia to a third Davis Cup title after a two-nil lead over Croatia."
+    assert clean(body, title="Latest News & Headlines").text == body  # three stems: not judged
+    assert clean(WALL).text == WALL  # no title: nothing to compare with
+
+
+def test_titles_without_spaces_are_not_judged():
+    title = "東京五輪、開会式の演出を発表、組織委員会、来週にも、詳細"  # four "stems" that are runs, not words
+    body = "大会の関係者によると、式典の内容は来月に公表される見通しだ。"
+    assert clean(body, title=title).text == body
+
+
 def test_headline_shape():
     assert is_headline_shaped("Israel blames neighbour for strikes on border town")
     assert not is_headline_shaped("The council met on Tuesday.")

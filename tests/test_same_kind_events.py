@@ -84,3 +84,23 @@ def test_another_event_in_the_same_town_days_earlier_stays_its_own_story(tmp_pat
     bridge = {story_of[r["id"]] for r in rows if r["id"].startswith("bridge-")}
     assert len(bridge) == 1 and story_of["chess-en"] not in bridge
     assert len(set(story_of.values())) == 5  # strike, chess, museum, orchard, weather
+
+
+def test_ten_shootings_behind_one_site_s_sign_in_wall_are_ten_stories(rows, tmp_path):
+    """Extraction often gives a site's sign-in wall for its body: the same text under ten headlines of ten
+    shootings. Taken for the article, it made them near-copies of one another; with near-copies' headlines
+    checked, the clusterer still made them one story (the wall is most of each vector and of its words)."""
+    wall = ("Just One More Thing...\n\nWe have sent you a verification email. Please check your email and click "
+            "on the link to activate your profile.\n\nIf you do not receive the verification message within a "
+            "few minutes of signing up, please check your Spam or Junk folder.")
+    one_each = list({r["story"]: r for r in rows if r["story"] != "dayton"}.values())
+    walled = [{**r, "text": wall, "source": "Metro Courier"} for r in one_each]
+    path = tmp_path / "walled.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in walled), encoding="utf-8")
+    report = storyline.ingest([str(path)], db=str(tmp_path / "walled.db"))
+    assert report.ingested == len(walled) == 10 and report.duplicates == 0
+    store = open_store(str(tmp_path / "walled.db"))
+    try:
+        assert len(set(dict(store.article_story_pairs()).values())) == 10
+    finally:
+        store.close()
