@@ -207,7 +207,9 @@ def _use_partition(path, workers: int, kill_after: int | None = None) -> tuple[d
             assert report.ingested == 80
             stories = {a.article_id: a.story_id for a in report.assignments}
             if kill_after is not None:
-                assert encoder.share.batches >= 4  # every batch but the last started ahead
+                # batches 1-3 were started ahead before the kill; whether the fourth is depends on when the
+                # death is noticed (a loaded machine noticed it first once in three runs)
+                assert encoder.share.batches >= 3
                 assert not encoder._helpers[0].alive
     finally:
         encoder.close()
