@@ -239,9 +239,7 @@ def find_duplicates(articles: Sequence[Article], index: DuplicateIndex,
     if signatures is None:
         signatures = [index.signature(article.full_text) for article in articles]
     order = oldest_first([usable_time(article) for article in articles])
-    originals: dict[int, str | None] = {}
-    for i in order:
-        originals[i] = index.find(signatures[i], short=is_short(articles[i].full_text))
-        index.add(articles[i].id, signatures[i], originals[i])
+    originals = index.find_and_add([a.id for a in articles], signatures, [is_short(a.full_text) for a in articles],
+                                   order)
     prepared = tuple(Prepared(a, s, originals[i]) for i, (a, s) in enumerate(zip(articles, signatures, strict=True)))
     return prepared, order
