@@ -8,8 +8,9 @@
 The articles are encoded by the cheap content-word hashing encoder (``bench_kit.WordHashEncoder``), so the
 encoder hardly counts and what is left is extraction, cleaning, language, near-duplicates, keys, assignment and
 the store. ``--foreground`` writes each batch in this thread (a profiler sees only this thread). ``--dump``
-writes the database as SQL with the ingest's clock times masked: two branches that store the same rows write
-the same file. The digest printed is that of the dump (masked), so runs can be compared without keeping it.
+writes the database as SQL (the ``sqlite3`` shell's ``.dump``) with the ingest's clock times masked: two
+branches that store the same rows write the same file. The digest printed is that of the masked dump, so runs
+can be compared without keeping it (run both with the same PYTHONHASHSEED: some JSON lists follow set order).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import cProfile
 import hashlib
 import json
 import re
-import sqlite3
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,13 +33,15 @@ sys.path.insert(0, str(HERE))
 _NOW = re.compile(r"20[2-9]\d-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
 
 
-def masked_dump(db: Path) -> str:
-    """The database as SQL, the ingest's clock times masked (the rows otherwise as stored)."""
-    with sqlite3.connect(db) as con:
-        lines = list(con.iterdump())
+def masked_dump(db: Path) -> str | None:
+    """The database as SQL (the ``sqlite3`` shell's ``.dump``: the SQL stays in the storage backends), the
+    ingest's clock times masked, the rows otherwise as stored; None without the shell."""
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        return None
+    dump = subprocess.run([shell, str(db), ".dump"], check=True, capture_output=True, text=True).stdout
     now = time.strftime("%Y", time.gmtime())
-    return "\n".join(_NOW.sub(lambda m: "<now>" if m.group(0).startswith(now) else m.group(0), line)
-                     for line in lines) + "\n"
+    return _NOW.sub(lambda m: "<now>" if m.group(0).startswith(now) else m.group(0), dump)
 
 
 def run(path: Path, limit: int | None, foreground: bool, profile: Path | None, db: Path) -> dict:
@@ -80,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(tmp) / "stages.db"
         out = run(args.path, args.limit, args.foreground, args.profile, db)
         dump = masked_dump(db)
-    out["dump_digest"] = hashlib.sha256(dump.encode()).hexdigest()[:12]
-    if args.dump:
+    out["dump_digest"] = None if dump is None else hashlib.sha256(dump.encode()).hexdigest()[:12]
+    if args.dump and dump is not None:
         args.dump.write_text(dump)
     print(json.dumps(out, indent=1))
     return 0
