@@ -64,8 +64,11 @@ def _quantised(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     peaks = np.abs(matrix).max(axis=1, initial=0.0)
     scales = (peaks / np.float32(_PEAK_CODE)).astype(np.float32)
     divisors = np.where(scales > 0, scales, np.float32(1))
-    codes = np.clip(np.rint(matrix / divisors[:, None]), -_PEAK_CODE, _PEAK_CODE).astype(CODE_DTYPE)
-    return scales, codes
+    rounded = matrix / divisors[:, None]
+    np.rint(rounded, out=rounded)  # in place, and bounded by two ufuncs: np.clip's wrapper costs more per row
+    np.minimum(rounded, _PEAK_CODE, out=rounded)
+    np.maximum(rounded, -_PEAK_CODE, out=rounded)
+    return scales, rounded.astype(CODE_DTYPE)
 
 
 def vector_blob(vector: np.ndarray) -> bytes:
@@ -122,7 +125,7 @@ def as_stored(vectors: np.ndarray) -> np.ndarray:
     them. The engine assigns with these from the start, so a resumed run replays the very numbers the first used."""
     matrix = np.asarray(vectors, dtype=np.float32)
     scales, codes = _quantised(matrix.reshape(-1, matrix.shape[-1]))
-    return (codes.astype(np.float32) * scales[:, None]).reshape(matrix.shape)
+    return (codes * scales[:, None]).reshape(matrix.shape)  # int8 times float32: float32
 
 
 def sentence_blob(vector: np.ndarray) -> bytes:
