@@ -215,3 +215,28 @@ def _same_answers(sigs, ids, shorts, capacity, batch, rng) -> tuple[int, int]:
         copies += sum(found is not None for found in got.values())
     assert len(single) == len(batched)
     return merges, copies
+
+
+def _shingles_as_first_written(text: str, word_ngram: int = 3, min_words: int = 20) -> set[bytes]:
+    import re
+
+    words = re.findall(r"\w+", text.lower())
+    if len(words) >= min_words:
+        return {" ".join(words[i : i + word_ngram]).encode() for i in range(len(words) - word_ngram + 1)}
+    joined = " ".join(words)
+    if len(joined) < 5:
+        return {joined.encode()} if joined else set()
+    return {joined[i : i + 5].encode() for i in range(len(joined) - 4)}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "Ünï", "İ", "x", "dock", "3", "—", " ", "\n"]), max_size=60)
+       .map("".join), st.integers(1, 4), st.integers(1, 25))
+def test_shingles_and_shortness_equal_the_first_written_rules(text, word_ngram, min_words):
+    import re
+
+    from storyline.dedup import is_short
+
+    assert shingles(text, word_ngram=word_ngram, min_words=min_words) == _shingles_as_first_written(
+        text, word_ngram, min_words)
+    assert is_short(text, min_words) == (len(re.findall(r"\w+", text)) < min_words)

@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -24,8 +25,14 @@ _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
-    """Headline-length texts are compared by character grams and a stricter threshold."""
-    return len(_WORD.findall(text)) < min_words
+    """Headline-length texts are compared by character grams and a stricter threshold.
+
+    The words are counted up to ``min_words`` only: a long text is not read to its end.
+
+    >>> is_short("one two three", min_words=3), is_short("one two", min_words=3)
+    (False, True)
+    """
+    return sum(1 for _ in islice(_WORD.finditer(text), min_words)) < min_words
 
 
 def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[bytes]:
@@ -41,7 +48,8 @@ def _grams(text: str, word_ngram: int = 3, min_words: int = 20) -> tuple[set[str
     """The shingles as strings (``shingles`` encodes them), and whether they are character grams."""
     words = _WORD.findall(text.lower())
     if len(words) >= min_words:
-        return {" ".join(words[i : i + word_ngram]) for i in range(len(words) - word_ngram + 1)}, False
+        # the n-grams as zip's tuples of the word lists shifted by 0..n-1, joined in one C loop
+        return set(map(" ".join, zip(*(words[shift:] for shift in range(word_ngram)), strict=False))), False
     joined = " ".join(words)
     if len(joined) < 5:
         return ({joined} if joined else set()), True
