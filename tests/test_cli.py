@@ -116,6 +116,19 @@ def test_eval_stories_json_keys(corpus):
     assert all(0 <= v["bcubed_f1"] <= 1 for v in by_lang.values())
 
 
+def test_eval_stories_tells_long_stories_from_chained_ones(tmp_path):
+    """A reprint two months later is one story over 30 days, and its article names the same people and place."""
+    text = ("Harbour workers in Valmare walked out on Monday, said union leader Marta Kessel, and the port of "
+            "Valmare stayed shut while ships waited offshore for a second day.")
+    rows = [{"id": "first", "title": "Valmare port strike", "text": text, "published": "2026-01-05T08:00:00Z",
+             "story": "strike"},
+            {"id": "reprint", "title": "Valmare port strike", "text": text, "published": "2026-03-09T08:00:00Z",
+             "story": "strike"}]
+    result = json.loads(run("eval", "stories", str(write_jsonl(tmp_path / "long.jsonl", rows)), "--json",
+                            "--encoder", "hashing").stdout)
+    assert (result["n_pred"], result["stories_over_30_days"], result["unlinked_over_30_days"]) == (1, 1, 0)
+
+
 @pytest.mark.slow
 def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     rows = [{"id": f"k{n}", "title": f"Report number {n} on topic {n % 37}",

@@ -195,6 +195,20 @@ def test_find_and_add_equals_find_then_add_through_merges():
     assert merged >= 2 and copies > 1000
 
 
+def _chooser_sees_every_match(sigs, ids, shorts, capacity, order) -> None:
+    """``find_and_add``'s chooser gets each article's ``matches``; choosing none adds it as an original."""
+    seen: dict[int, list[str]] = {}
+
+    def choose_none(i: int, found: list[str]) -> None:
+        seen[i] = list(found)
+
+    DuplicateIndex(capacity=capacity).find_and_add(ids, list(sigs), shorts, order, choose_none)
+    again = DuplicateIndex(capacity=capacity)
+    for i in order:
+        assert again.matches(sigs[i], short=shorts[i]) == seen[i]
+        again.add(ids[i], sigs[i], None)
+
+
 def _same_answers(sigs, ids, shorts, capacity, batch, rng) -> tuple[int, int]:
     """Feed two indexes the same articles, one call at a time and by batches (each in a shuffled order);
     assert the same answers; return how many times the batched index merged its recent keys, and how many
@@ -211,6 +225,8 @@ def _same_answers(sigs, ids, shorts, capacity, batch, rng) -> tuple[int, int]:
         got = batched.find_and_add(ids[start:start + batch], list(sigs[start:start + batch]),
                                    shorts[start:start + batch], [i - start for i in order])
         assert got == expected
+        if start == 0:  # a chooser sees every match, as ``matches`` gives them
+            _chooser_sees_every_match(sigs[:batch], ids[:batch], shorts[:batch], capacity, order)
         merges, keys = merges + (batched._keys is not keys), batched._keys
         copies += sum(found is not None for found in got.values())
     assert len(single) == len(batched)

@@ -121,6 +121,22 @@ def test_near_copy_joins_the_story_of_its_original(tmp_path):
         assert meta["story_id"] == engine.store.story_of(original["id"])
 
 
+def test_a_boilerplate_body_under_another_headline_is_no_copy_of_a_stored_article(tmp_path):
+    """A site's newsletter box as the whole body: the bodies match, the headlines say two reports. The original
+    is stored by an earlier ingest, so its headline is read from the store (and from the batch in flight)."""
+    box = ("Get email notifications on our reporters daily! Your notification has been saved. Whenever a "
+           "reporter posts new content, you'll get an email delivered to your inbox with a link to it.")
+    first = {"id": "marion", "title": "Four injured by gunfire outside Marion nightclub", "text": box}
+    other = {"id": "vortex", "title": "Police: Vortex gunman in custody after a standoff", "text": box}
+    again = {"id": "again", "title": "Four injured by gunfire outside a Marion nightclub", "text": box}
+    with _engine(tmp_path / "a.db", batch_size=1) as engine:
+        engine.ingest_records(_records([first]))
+        report = engine.ingest_records(_records([other, again]))
+        assert report.duplicates == 1
+        assert engine.store.article_meta("vortex")["duplicate_of"] is None
+        assert engine.store.article_meta("again")["duplicate_of"] == "marion"
+
+
 def test_the_later_published_copy_is_the_duplicate_whatever_the_input_order(tmp_path):
     original = dict(event_rows()[0], published="2026-03-01T08:00:00Z")
     copy = dict(original, id="copy", source="spamblog.example", published="2026-03-02T08:00:00Z",

@@ -157,6 +157,15 @@ def test_a_title_repeated_as_the_first_paragraph_goes_whatever_its_punctuation()
     assert compare("Ceasefire agreed in talks.", "ceasefire agreed in talks", encoder=None).overall == 1.0
 
 
+def test_a_web_servers_error_page_is_rejected_with_its_reason():
+    gone = RawRecord(origin="f.jsonl:7", title="Page Not Found",
+                     text="Sorry, the page you are looking for has moved or no longer exists.")
+    rejected = extract(gone)
+    assert isinstance(rejected, Rejection) and rejected.reason == "error_page" and rejected.origin == "f.jsonl:7"
+    news = RawRecord(origin="f.jsonl:8", title="Page not found: the archive that vanished overnight",
+                     text="When the city's newspaper archive went dark, readers found only an error page. " * 20)
+    assert isinstance(extract(news), Extracted)  # an article about an error page is an article
+
 _SPECIAL = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA1), 0xAD, 0x200B, 0x200C, 0x200D, 0x200E,
                                     0x200F, 0x2028, 0x2029, 0x202A, 0x202E, 0x2060, 0xFEFF]) + " \t\n\r\\]-^"
 

@@ -80,3 +80,53 @@ def test_a_copy_published_later_is_the_duplicate_whatever_its_place_in_the_batch
     prepared, order = find_duplicates([later, first], DuplicateIndex())
     assert order == [1, 0]
     assert [(p.article.id, p.duplicate_of) for p in prepared] == [("copy", "orig"), ("orig", None)]
+
+
+BOILERPLATE = ("Close Get email notifications on our reporters daily! Your notification has been saved. There was a "
+               "problem saving your notification. Whenever a reporter posts new content, you'll get an email delivered "
+               "to your inbox with a link. Email notifications are only sent once a day, and only if there are new "
+               "matching items.")
+
+
+def test_a_matching_body_under_another_headline_is_boilerplate_not_a_copy():
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    first = Article(id="a", title="Four injured by gunfire outside Marion nightclub", text=BOILERPLATE, published=day)
+    other = Article(id="b", title="Police: Vortex gunman in custody after standoff", text=BOILERPLATE, published=day)
+    again = Article(id="c", title="Four injured by gunfire outside a Marion nightclub", text=BOILERPLATE,
+                    published=day)
+    prepared, _ = find_duplicates([first, other, again], DuplicateIndex())
+    assert [(p.article.id, p.duplicate_of) for p in prepared] == [("a", None), ("b", None), ("c", "a")]
+
+
+def test_a_stored_originals_lead_is_read_through_lead_of():
+    index, day = DuplicateIndex(), datetime(2026, 3, 1, tzinfo=UTC)
+    stored = Article(id="old", title="Floods in Valmare", text=BOILERPLATE, published=day)
+    find_duplicates([stored], index)
+    later = [Article(id="new", title="Shooting at a Dayton bar leaves two hurt", text=BOILERPLATE, published=day)]
+    asked: list[str] = []
+
+    def lead_of(article_id: str) -> tuple[str, str] | None:
+        asked.append(article_id)
+        return {"old": (stored.title, stored.text)}.get(article_id)
+
+    prepared, _ = find_duplicates(later, index, lead_of=lead_of)
+    assert asked == ["old"] and prepared[0].duplicate_of is None
+    copy = [Article(id="copy", title="Valmare floods", text=BOILERPLATE, published=day)]
+    assert find_duplicates(copy, index, lead_of=lead_of)[0][0].duplicate_of == "old"
+    unknown = [Article(id="unknown", title="Anything else entirely", text=BOILERPLATE, published=day)]
+    assert find_duplicates(unknown, index, lead_of=lambda _: None)[0][0].duplicate_of == "old"  # unknown: no veto
+
+
+def test_a_retitled_copy_is_a_copy_when_each_headline_stands_in_the_others_lead():
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    body = ("Dock workers in Valencia, Spain's busiest container port, began a 72-hour strike on Monday over a plan "
+            "to automate a container terminal, their union said, and ships waited offshore. The port authority said "
+            "talks would resume on Thursday with the operator, which wants self-driving cranes on two quays by "
+            "2028. Exporters of citrus fruit warned that a long stoppage would leave cargo rotting on the docks, "
+            "and the regional government asked both sides to return to the table before the weekend.")
+    first = Article(id="wire", title="Valencia dockworkers walk out over plan to automate container terminal",
+                    text=body, published=day)
+    rewrite = Article(id="blog", title="Dockers strike at Valencia port over automation plan",
+                      text=body + " Reporting by our staff.", published=day)
+    prepared, _ = find_duplicates([first, rewrite], DuplicateIndex())
+    assert [p.duplicate_of for p in prepared] == [None, "wire"]

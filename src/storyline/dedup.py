@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
 
@@ -78,6 +78,38 @@ def _text_digests(text: str) -> bytes:
                 gram = order[i]
                 parts[i] = cache[gram] = hashlib.sha1(gram.encode()).digest()[:4]
     return b"".join(parts)  # type: ignore[arg-type]  # every None was replaced
+
+
+LEAD_CHARS = 1500  # the body's opening that a copy's headline is looked for in (the clusterer's lead too)
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.casefold()) if len(w) >= 3}
+
+
+def headlines_agree(one: tuple[str, str], other: tuple[str, str]) -> bool:
+    """Whether two articles, each (headline, body), can be copies: more than half of each headline's words
+    (of three letters or more, cut to five: "automate" ~ "automation") stand in the other's headline or
+    lead (an empty headline has nothing to show). A body that matches under headlines the other never
+    mentions is a site's boilerplate (a newsletter box, a paywall notice) around two reports, not a copy.
+
+    >>> lead = "VALENCIA - Dockworkers at the port began a strike on Monday over a plan to automate a terminal."
+    >>> headlines_agree(("Dockers strike at Valencia port over automation plan", lead),
+    ...                 ("Valencia dockworkers walk out over automation", lead))
+    True
+    >>> box = "Get email notifications on our reporters daily! Your notification has been saved."
+    >>> headlines_agree(("Four injured by gunfire outside Marion nightclub", box),
+    ...                 ("Police: Vortex gunman in custody", box))
+    False
+    >>> headlines_agree(("", lead), ("Valencia dockworkers walk out over automation", lead))  # no headline: its lead
+    True
+    """
+    return all(_covered(_stems(title), _stems(f"{other_title}\n{other_text[:LEAD_CHARS]}"))
+               for (title, _), (other_title, other_text) in ((one, other), (other, one)))
+
+
+def _covered(words: set[str], among: set[str]) -> bool:
+    return not words or 2 * len(words & among) > len(words)
 
 
 @lru_cache(maxsize=4)
@@ -255,15 +287,21 @@ class DuplicateIndex:
 
         ``short``: the text is headline-length (see ``is_short``), so the stricter threshold applies.
         """
+        found = self.matches(signature, short=short)
+        return found[0] if found else None
+
+    def matches(self, signature: np.ndarray, *, short: bool = False) -> list[str]:
+        """Every indexed article this signature copies (each as its earliest version), most similar first,
+        the oldest first among equals: the caller may refuse one (``headlines_agree``) and take the next."""
         if not self._ids:
-            return None
+            return []
         keys = self._band_keys(signature)
         lo = np.searchsorted(self._keys, keys, side="left")
         hi = np.searchsorted(self._keys, keys, side="right")
-        return self._find(signature, short, keys.tolist(), lo.tolist(), hi.tolist())
+        return self._matches(signature, short, keys.tolist(), lo.tolist(), hi.tolist())
 
-    def _find(self, signature: np.ndarray, short: bool, keys: list[int], lo: list[int], hi: list[int]) -> str | None:
-        """``find`` given the signature's band keys and their ranges [lo, hi) in the sorted keys."""
+    def _matches(self, signature: np.ndarray, short: bool, keys: list[int], lo: list[int], hi: list[int]) -> list[str]:
+        """``matches`` given the signature's band keys and their ranges [lo, hi) in the sorted keys."""
         slots: set[int] = set()
         recent = self._recent
         for key in keys:
@@ -274,20 +312,27 @@ class DuplicateIndex:
             if b > a:
                 slots.update(self._key_slots[a:b].tolist())
         if not slots:
-            return None
+            return []
         ordered = sorted(slots, key=lambda s: (s - self._next) % len(self._ids))  # oldest first
         similarity = (self._sigs[ordered] == np.asarray(signature, dtype=np.uint32)).mean(axis=1)
-        best = int(np.argmax(similarity))
-        if similarity[best] < (self.short_threshold if short else self.threshold):
-            return None
-        key_id = self._ids[ordered[best]]
-        return self._root.get(key_id, key_id)
+        floor = self.short_threshold if short else self.threshold
+        out: list[str] = []
+        for at in np.argsort(-similarity, kind="stable").tolist():
+            if similarity[at] < floor:
+                break
+            key_id = self._ids[ordered[at]]
+            root = self._root.get(key_id, key_id)
+            if root not in out:
+                out.append(root)
+        return out
 
     def find_and_add(self, article_ids: Sequence[str], signatures: Sequence[np.ndarray], shorts: Sequence[bool],
-                     order: Sequence[int]) -> dict[int, str | None]:
-        """For each position in ``order``: the article it copies (``find``), then the article added (``add``),
-        as those calls one by one would give; the batch's band keys and their places among the sorted keys are
-        computed in one pass (the places again after a merge moves the keys)."""
+                     order: Sequence[int],
+                     choose: Callable[[int, list[str]], str | None] | None = None) -> dict[int, str | None]:
+        """For each position in ``order``: the article it copies, then the article added (``add``), as those
+        calls one by one would give; the batch's band keys and their places among the sorted keys are computed
+        in one pass (the places again after a merge moves the keys). ``choose(position, matches)`` picks the
+        copied article among ``matches`` (default: the first, as ``find``)."""
         if not order:
             return {}
         sigs = np.asarray(signatures, dtype=np.uint32).reshape(len(article_ids), self.num_perm)
@@ -304,12 +349,12 @@ class DuplicateIndex:
                 sorted_keys = self._keys
                 places = (np.searchsorted(sorted_keys, keys, side="left").tolist(),
                           np.searchsorted(sorted_keys, keys, side="right").tolist())
-            found = None
+            found: list[str] = []
             if self._ids:
                 ranges = (places[0][i], places[1][i]) if len(sorted_keys) else ((), ())
-                found = self._find(sigs[i], shorts[i], key_lists[i], *ranges)
-            originals[i] = found
-            self._add(article_ids[i], sigs[i], found, keys[i], key_lists[i])
+                found = self._matches(sigs[i], shorts[i], key_lists[i], *ranges)
+            originals[i] = choose(i, found) if choose is not None else (found[0] if found else None)
+            self._add(article_ids[i], sigs[i], originals[i], keys[i], key_lists[i])
         return originals
 
     def add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None = None) -> None:

@@ -31,7 +31,7 @@ from storyline.assign import Assigned, assign_in_order, story_item
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.compute import PendingBatch, Records, WorkOptions, open_preparer
-from storyline.dedup import DuplicateIndex
+from storyline.dedup import LEAD_CHARS, DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
 from storyline.errors import ConfigError, strict_error
 from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
@@ -65,14 +65,16 @@ class _Batch:
 @dataclass
 class _InFlight:
     """A batch the background writer is storing, and what the next batch must read of it meanwhile:
-    its content hashes, and each article's story once the batch's merges are applied (as in the store)."""
+    its content hashes and leads, and each article's story once the batch's merges are applied (as in the store)."""
 
     batch: _Batch
     hashes: dict[str, str] = field(init=False)
+    leads: dict[str, tuple[str, str]] = field(init=False)
     story_of: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
+        self.leads = {p.article.id: (p.article.title, p.article.text[:LEAD_CHARS]) for p in self.batch.prepared}
         self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
         for absorbed, into in self.batch.assigned.merges:
             for article_id, story_id in self.story_of.items():
@@ -320,6 +322,14 @@ class Engine:
             return flight.hashes[article_id]
         return self.store.hash_of(article_id)
 
+    def _stored_lead(self, article_id: str) -> tuple[str, str] | None:
+        """(Headline, body's opening) of a stored article, the batch in flight included: a near-copy's
+        headline must stand in its original's, and the other way round (``dedup.headlines_agree``)."""
+        flight = self._in_flight
+        if flight is not None and article_id in flight.leads:
+            return flight.leads[article_id]
+        return self.store.lead_of(article_id, LEAD_CHARS)
+
     def _stored_story(self, article_id: str) -> str | None:
         """Story of a stored article, the batch in flight included."""
         flight = self._in_flight
@@ -346,7 +356,8 @@ class Engine:
         report.unparsed_dates += articles.unparsed_dates
         report.future_dates += articles.future_dates
         clock.lap("language")
-        prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles))
+        prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles),
+                                          self._stored_lead)
         clock.lap("dedup")
         vectors = as_stored(pending.vectors(prepared))  # as the store gives them back to a resumed run
         clock.lap("encode")

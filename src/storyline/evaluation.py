@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta  # noqa: F401 (used by the doctests)
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from storyline.errors import InputError
@@ -147,6 +147,29 @@ def thread_pairs(gold_story: Sequence[Hashable], gold_thread: Sequence[Hashable]
                 elif pred_line[i] == pred_line[j]:
                     apart_linked += 1
     return ThreadPairs(pairs, apart_linked, merged, pairs - apart_linked - merged)
+
+
+def unlinked_long_stories(members: Mapping[str, Sequence[tuple[datetime | None, frozenset[str]]]],
+                          long_days: float = 30.0, shared: int = 2) -> int:
+    """How many stories span more than ``long_days`` with an article that shares fewer than ``shared`` rare
+    names (people, places) with the story's first ``long_days``: one event's follow-ups name its people and
+    place, a story that chained into other events does not. ``members``: each story's (time, rare names).
+
+    >>> t, names = datetime(2024, 1, 1), frozenset({"n:dayto", "n:smith"})
+    >>> unlinked_long_stories({"trial": [(t, names), (t + timedelta(days=90), names | {"n:court"})],
+    ...                        "chain": [(t, names), (t + timedelta(days=90), frozenset({"n:tulsa"}))]})
+    1
+    """
+    unlinked = 0
+    for items in members.values():
+        dated = sorted(((time, names) for time, names in items if time is not None), key=lambda m: m[0])
+        if not dated:
+            continue
+        reach = dated[0][0] + timedelta(days=long_days)
+        early = frozenset().union(*(names for time, names in dated if time <= reach))
+        if any(len(names & early) < shared for time, names in dated if time > reach):
+            unlinked += 1
+    return unlinked
 
 
 def story_extent(pred: Sequence[Hashable], times: Sequence[datetime | None],

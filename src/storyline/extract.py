@@ -226,8 +226,48 @@ def same_words(a: str, b: str) -> bool:
     return _WORD_CHARS.findall(a.casefold()) == _WORD_CHARS.findall(b.casefold())
 
 
+# What a web server's error page is titled once its site name, status code and "error" are set aside.
+_ERROR_TITLES = frozenset({
+    "", "page not found", "not found", "document not found", "file not found", "page cannot be found",
+    "the page you requested could not be found", "we can t find that page", "access denied", "forbidden",
+    "service unavailable", "page unavailable", "this page is currently unavailable", "temporarily unavailable",
+    "unable to process request at this time", "internal server", "bad gateway", "gateway timeout",
+    "página no encontrada", "página não encontrada", "page introuvable", "page non trouvée",
+    "seite nicht gefunden", "seite wurde nicht gefunden", "pagina non trovata", "pagina niet gevonden",
+    "nie znaleziono strony", "sayfa bulunamadı", "страница не найдена",
+})
+_ERROR_CODE = re.compile(r"\b(?:4\d\d|5\d\d|999)\b")
+_ERROR_FILLER = frozenset({"error", "sorry", "oops", "http", "status", "code", "erreur", "fehler", "errore"})
+# An error page's body is a line or two; an article about broken links is longer.
+_ERROR_PAGE_MAX_WORDS = 120
+
+
+def is_error_page(title: str, text: str) -> bool:
+    """Whether a record is a web server's error page ("Page Not Found", "404", "Error 999 ...") rather than
+    an article: the title says nothing but the error, and the body is short.
+
+    >>> is_error_page("Page Not Found", "Sorry, the page you are looking for does not exist.")
+    True
+    >>> is_error_page("floridatoday.com document not found", ""), is_error_page("Error 404", "")
+    (True, True)
+    >>> is_error_page("999 Unable to process request at this time -- error 999", "")
+    True
+    >>> is_error_page("100 dead in floods", ""), is_error_page("Apple services unavailable for hours", "")
+    (False, False)
+    >>> is_error_page("Not news", "")
+    False
+    """
+    if count_words(text, _ERROR_PAGE_MAX_WORDS) >= _ERROR_PAGE_MAX_WORDS:
+        return False
+    words = [w for w in _WORD.findall(title.casefold()) if "." not in w]  # site names ("example.com") go
+    words = [w for w in _WORD_CHARS.findall(" ".join(words)) if not w.isdigit() and w not in _ERROR_FILLER]
+    rest = " ".join(words)
+    return rest in _ERROR_TITLES and (bool(rest) or bool(_ERROR_CODE.search(title)))
+
+
 def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
-    """Title, text and metadata of one record, or why it cannot be an article (empty, no_main_text, too_short)."""
+    """Title, text and metadata of one record, or why it cannot be an article (empty, no_main_text, too_short,
+    error_page)."""
     title = normalise_text(record.title or "").replace("\n", " ")
     page: dict[str, Any] = {}
     if record.text and record.text.strip():
@@ -244,6 +284,8 @@ def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
         return Rejection(record.origin, "empty", "no text, html or title")
     if count_words(text, min_words) < min_words and count_words(title, min_words) < min_words:
         return Rejection(record.origin, "too_short", f"fewer than {min_words} words in text and title")
+    if is_error_page(title, text):
+        return Rejection(record.origin, "error_page", f"a web server's error page ({title[:60]!r}), not an article")
     given = record.published
     parsed = parse_datetime(given)  # once: the date, and whether a given value was read
     published = (

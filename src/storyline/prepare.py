@@ -15,7 +15,7 @@ from typing import TypeVar
 import numpy as np
 
 from storyline.clean import Cleaned, clean_many
-from storyline.dedup import DuplicateIndex, is_short
+from storyline.dedup import LEAD_CHARS, DuplicateIndex, headlines_agree, is_short
 from storyline.embed import Encoder
 from storyline.extract import Extracted, count_words, extract
 from storyline.language import SAMPLE_CHARS, detect, given_code
@@ -232,14 +232,33 @@ def gather_articles(kept: Sequence[tuple[Accepted, Cleaned]], made: Sequence[tup
 
 
 def find_duplicates(articles: Sequence[Article], index: DuplicateIndex,
-                    signatures: Sequence[np.ndarray] | None = None) -> tuple[tuple[Prepared, ...], list[int]]:
+                    signatures: Sequence[np.ndarray] | None = None,
+                    lead_of: Callable[[str], tuple[str, str] | None] | None = None,
+                    ) -> tuple[tuple[Prepared, ...], list[int]]:
     """Each article's signature (computed here unless given) and the earlier article it copies, if any,
     found and added to ``index`` oldest first (as assignment goes), so a copy published later than its
-    original is the duplicate. Returns the prepared articles in batch order, and that order."""
+    original is the duplicate. A match whose headlines disagree (``headlines_agree``) is no copy: the next
+    match is tried. ``lead_of`` gives a stored article's (headline, body's opening); None: unknown, no veto.
+    Returns the prepared articles in batch order, and that order."""
     if signatures is None:
         signatures = [index.signature(article.full_text) for article in articles]
     order = oldest_first([usable_time(article) for article in articles])
+    leads = {article.id: (article.title, article.text[:LEAD_CHARS]) for article in articles}
+
+    def agreeing(i: int, found: list[str]) -> str | None:
+        mine = leads[articles[i].id]
+        return next((original for original in found if headlines_agree(mine, _lead(original, leads, lead_of) or mine)),
+                    None)
+
     originals = index.find_and_add([a.id for a in articles], signatures, [is_short(a.full_text) for a in articles],
-                                   order)
+                                   order, agreeing)
     prepared = tuple(Prepared(a, s, originals[i]) for i, (a, s) in enumerate(zip(articles, signatures, strict=True)))
     return prepared, order
+
+
+def _lead(article_id: str, batch: dict[str, tuple[str, str]],
+          lead_of: Callable[[str], tuple[str, str] | None] | None) -> tuple[str, str] | None:
+    """(headline, body's opening) of an article of this batch or, through ``lead_of``, a stored one."""
+    if article_id in batch:
+        return batch[article_id]
+    return lead_of(article_id) if lead_of is not None else None

@@ -30,10 +30,10 @@ from storyline.clustering.conflict import (
     core_keys,
     identity,
     identity_conflict,
-    missing_share,
 )
 from storyline.clustering.item import StoryItem, item_keys
-from storyline.clustering.keys import DocFreq, overlap
+from storyline.clustering.keys import DocFreq
+from storyline.clustering.keywork import count_own_names, key_overlap, missing_share  # compiled where built
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.story import StoryState, WeightedKeys
@@ -173,9 +173,9 @@ class StoryClusterer:
             rows.append((
                 0.0,  # cos_centroid, below
                 0.0,  # cos_member, below
-                overlap(keys.words, story.words, same, keys.words_total) if same else 0.0,
+                key_overlap(keys.words, story.words.counts, same, keys.words_total) if same else 0.0,
                 1.0 if same else 0.0,
-                overlap(keys.names, story.names, None, keys.names_total),
+                key_overlap(keys.names, story.names.counts, story.names.members, keys.names_total),
                 log_gap,
                 unknown,
                 headline,
@@ -304,7 +304,7 @@ class StoryClusterer:
 
     def _own_names(self, story: StoryState, keys: WeightedKeys) -> int:
         """How many of the article's rare names are the story's own (its people and places, not the topic's)."""
-        return sum(1 for key in keys.identity & story.names.counts.keys() if self._owns(story, key))
+        return count_own_names(keys.identity, story.names.counts, self._df.counts)
 
     def _top(self, rows: np.ndarray, sims: np.ndarray) -> list[tuple[str, float]]:
         k = min(self.params.shortlist, len(rows))

@@ -7,7 +7,6 @@ fixes those; an article that lacks the core's names, or gives other ages, is abo
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -69,18 +68,6 @@ def core_keys(profile: KeyProfile) -> tuple[str, ...]:
     """
     need = profile.members / 2.0
     return tuple(sorted(key for key, count in profile.counts.items() if count >= need))
-
-
-def missing_share(weights: Mapping[str, float], total: float, article: Mapping[str, float]) -> float:
-    """IDF-weighted share of the core's keys that the article does not carry (0 when the core names nothing).
-
-    >>> missing_share({"n:dayto": 3.0, "n:smith": 1.0}, 4.0, {"n:dayto": 3.0})
-    0.25
-    """
-    if total <= 0:
-        return 0.0
-    found = math.fsum([weights[key] for key in weights.keys() & article.keys()])
-    return max(0.0, total - found) / total
 
 
 @lru_cache(maxsize=1)

@@ -13,8 +13,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import lru_cache
+
+from storyline.clustering import keywork
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _WORD3 = re.compile(r"\w{3,}", re.UNICODE)
@@ -24,8 +26,6 @@ _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 WORD_STEM = 6
 NAME_STEM = 5
 BODY_CHARS = 1500  # keys come from the title and the body's opening: the lead carries the event
-_LOG_TABLE = 4096
-_LOG_1P = [math.log(c + 1.0) for c in range(_LOG_TABLE)]  # log(count + 1) of the common counts
 _CASED_PLANES_END = 0x20000  # end of Unicode plane 1: no code point past it is upper case or a digit
 
 
@@ -146,7 +146,7 @@ class DocFreq:
         self._prior: dict[str, float] = {}  # key -> pseudo-count, for the keys seen so far
 
     def add(self, keys: Iterable[str]) -> None:
-        self._counts.update(iter(keys))  # an iterator, never a mapping: each key counts once (in C)
+        keywork.count_keys(self._counts, keys)  # each key once, as Counter.update(iter(keys)) counts them
         self._docs += 1
         if len(self._counts) > self.max_keys:
             self._prune()
@@ -169,6 +169,11 @@ class DocFreq:
         """How many articles were counted."""
         return self._docs
 
+    @property
+    def counts(self) -> Counter[str]:
+        """The live counts, key -> how many counted articles carried it (for keywork's functions; read only)."""
+        return self._counts
+
     def count(self, key: str) -> int:
         """How many counted articles carried ``key``."""
         return self._counts.get(key, 0)
@@ -177,17 +182,9 @@ class DocFreq:
         return self.weights([key])[key]
 
     def weights(self, keys: Iterable[str]) -> dict[str, float]:
-        """IDF of each key in one call (the hot path of scoring)."""
-        counts, logs, prior = self._counts, _LOG_1P, self._prior
-        total = math.log(self._docs + self.prior_docs)
-        out = {}
-        for key in keys:
-            c = counts.get(key, 0)
-            p = prior.get(key)
-            if p is None:
-                p = self._prior_of(key)
-            out[key] = total - (math.log(c + p + 1.0) if p else logs[c] if c < _LOG_TABLE else math.log(c + 1.0))
-        return out
+        """IDF of each key in one call (the hot path of scoring; compiled where keywork has it)."""
+        return keywork.idf_weights(self._counts, self._prior, keys, math.log(self._docs + self.prior_docs),
+                                   self._prior_of)
 
     def _prior_of(self, key: str) -> float:
         """The pseudo-count a key starts with (half the prior documents for a common one), remembered."""
@@ -207,7 +204,7 @@ class KeyProfile:
         self.members = 0
 
     def add(self, keys: Iterable[str]) -> None:
-        self.counts.update(iter(keys))  # an iterator, never a mapping: each key counts once (in C)
+        keywork.count_keys(self.counts, keys)  # each key once, as Counter.update(iter(keys)) counts them
         self.members += 1
         if len(self.counts) > self.max_keys:
             self._prune()
@@ -227,7 +224,7 @@ class KeyProfile:
             floor += 1
 
 
-def overlap(weights: Mapping[str, float], profile: KeyProfile, members: int | None = None,
+def overlap(weights: dict[str, float], profile: KeyProfile, members: int | None = None,
             total: float | None = None) -> float:
     """IDF-weighted share of the article's keys found in the story, each by the share of members carrying it.
 
@@ -241,10 +238,4 @@ def overlap(weights: Mapping[str, float], profile: KeyProfile, members: int | No
     """
     total = math.fsum(weights.values()) if total is None else total
     members = members if members is not None else profile.members
-    if total <= 0 or members <= 0:
-        return 0.0
-    counts = profile.counts
-    # a key's count never exceeds the members it is counted over, so each share is at most 1;
-    # fsum: exact, so the result does not depend on set iteration order (replay across processes)
-    hit = math.fsum([weights[k] * counts[k] for k in weights.keys() & counts.keys()])
-    return hit / members / total
+    return keywork.key_overlap(weights, profile.counts, members, total)

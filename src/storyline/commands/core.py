@@ -223,6 +223,22 @@ def _final_story(store, story) -> str:
     return story.id
 
 
+def _unlinked_long_stories(store, origin_of: dict, time_of: dict) -> int:
+    """Of the stories spanning more than 30 days, those with an article that does not name the people and
+    places of the story's first 30 days (``evaluation.unlinked_long_stories``; only those stories are read)."""
+    from storyline.clustering.item import item_keys
+    from storyline.evaluation import unlinked_long_stories
+
+    spans: dict[str, list] = {}
+    for origin, story_id in origin_of.items():
+        if time_of.get(origin) is not None:
+            spans.setdefault(story_id, []).append(time_of[origin])
+    long = [story_id for story_id, times in spans.items() if (max(times) - min(times)).total_seconds() > 30 * 86400]
+    members = {story_id: [(a.published, item_keys(a.title, a.text, a.lang).rare)
+                          for a in store.story_articles(story_id)] for story_id in long}
+    return unlinked_long_stories(members)
+
+
 @click.group("eval")
 def eval_group():
     """Measure quality on labelled data."""
@@ -242,7 +258,9 @@ def eval_stories(path, as_json, encoder, db):
     Prints B-cubed and pairwise scores, predicted vs gold story counts, speed, and B-cubed per
     language (each language's articles against the whole clustering: where the errors are).
     JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_p, pairwise_r, pairwise_f1, n_pred, n_gold,
-    docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days, by_lang.
+    docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days,
+    unlinked_over_30_days (of those, stories with an article that shares fewer than two rare names with the
+    story's first 30 days: chained events, not one event's follow-ups), by_lang.
     """
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
@@ -261,6 +279,7 @@ def eval_stories(path, as_json, encoder, db):
             for placed in engine.store.article_summaries():
                 origin_of[placed.origin], lang_of[placed.origin] = placed.story_id, placed.lang
                 time_of[placed.origin] = placed.published
+            unlinked = _unlinked_long_stories(engine.store, origin_of, time_of)
     keys = [origin for origin in gold if origin in origin_of]
     gold_stories = [gold[k] for k in keys]
     predicted = [origin_of[k] for k in keys]
@@ -277,7 +296,7 @@ def eval_stories(path, as_json, encoder, db):
         "docs_per_s": round(len(keys) / elapsed, 2) if elapsed > 0 else 0.0,
         "n_docs": len(keys), "not_scored": len(gold) - len(keys),
         "longest_span_days": None if span is None else round(span, 1), "largest_story": largest,
-        "stories_over_30_days": long_stories,
+        "stories_over_30_days": long_stories, "unlinked_over_30_days": unlinked,
         "by_lang": by_lang_out,
     }
     if as_json:
@@ -290,7 +309,9 @@ def eval_stories(path, as_json, encoder, db):
         f"stories: {result['n_pred']} predicted, {result['n_gold']} gold, over {len(keys)} articles"
         + (f" ({result['not_scored']} rejected, not scored)" if result["not_scored"] else "")
         + f"; largest story {largest} articles"
-        + ("" if span is None else f", longest span {span:.0f} days ({long_stories} over 30 days)")
+        + ("" if span is None else f", longest span {span:.0f} days ({long_stories} over 30 days"
+           + (f"; {unlinked} with an article not naming their first month's people and places" if long_stories
+              else "") + ")")
         + f"\nspeed: {result['docs_per_s']} articles/s end to end"
     )
     if len(by_lang) > 1:  # where the errors are: each language's articles scored against the whole clustering

@@ -135,7 +135,8 @@ class DaskPreparer:
             if self.spec.address is None:
                 with dask.config.set(LOCAL_CLUSTER_CONFIG):
                     self._cluster = LocalCluster(n_workers=self.spec.local_workers, threads_per_worker=1,
-                                                 processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                                 processes=True, silence_logs=logging.ERROR,
+                                                 dashboard_address=":0")  # any free port: never "8787 in use"
                     self._client = Client(self._cluster, set_as_default=False)
             else:
                 self._client = Client(self.spec.address, timeout=CONNECT_SECONDS, set_as_default=False)

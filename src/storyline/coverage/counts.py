@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from storyline.storage.rows import originals_first
+
 if TYPE_CHECKING:
     from storyline.storage import Store
     from storyline.types import Story
@@ -73,13 +75,13 @@ def size_of(row: Mapping[str, Any]) -> StorySize:
 
 def counted_stories(store: Store, stories: Sequence[Story]) -> list[Story]:
     """``stories`` as the public API gives them: ``size`` their originals, ``copies`` their near-copies, ``sources``
-    those of their originals first, then those that only copied (one read, a second for stories with copies)."""
+    those of their originals first, then those that only copied (``originals_first``; one read, a second for
+    stories with copies)."""
     copies = store.story_copies([story.id for story in stories])
     copiers = store.copy_only_sources(list(copies))
     out = []
     for story in stories:
-        only = copiers.get(story.id, set())
-        sources = tuple(s for s in story.sources if s not in only) + tuple(s for s in story.sources if s in only)
+        sources, _ = originals_first(story.sources, copiers.get(story.id, ()))
         out.append(replace(story, size=story.size - copies.get(story.id, 0), copies=copies.get(story.id, 0),
-                           sources=sources))
+                           sources=tuple(sources)))
     return out

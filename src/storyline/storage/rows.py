@@ -3,6 +3,7 @@ what fetch state looks like. Backends build them; nothing here knows a database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,6 +26,7 @@ __all__ = [
     "UrlState",
     "Watch",
     "WatchHit",
+    "originals_first",
 ]
 
 # Orders of the story list: "recent" = newest day first, biggest within a day ("the newest and
@@ -34,6 +36,18 @@ SORTS = ("recent", "latest", "size")
 # Outcomes of a fetched URL. Only "failed" (a transient error) is tried again, up to a limit.
 DONE_STATUSES = ("ingested", "duplicate", "already_stored", "rejected")
 STATUSES = (*DONE_STATUSES, "failed")
+
+
+def originals_first(sources: Iterable[str], copy_only: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A story's sources as every surface lists them: those of its originals in stored order, then the sources
+    that only copied (sorted); and those copiers. One home for the order (store reads and ``counted_stories``).
+
+    >>> originals_first(["Copycat", "Herald", "Mirror", "Kurier"], {"Mirror", "Copycat", "Absent"})
+    (['Herald', 'Kurier', 'Copycat', 'Mirror'], ['Copycat', 'Mirror'])
+    """
+    sources = list(sources)
+    only = sorted(set(copy_only) & set(sources))
+    return [s for s in sources if s not in only] + only, only
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ class ArticleReads(Portable):
         found = self.run("SELECT content_hash FROM articles WHERE id=?", (article_id,)).fetchone()
         return found[0] if found else None
 
+    def lead_of(self, article_id: str, chars: int) -> tuple[str, str] | None:
+        """(Title, the body's first ``chars`` characters) of one article."""
+        found = self.run("SELECT title, substr(text, 1, ?) FROM articles WHERE id=?", (chars, article_id)).fetchone()
+        return (found[0] or "", found[1] or "") if found else None
+
     def get_article(self, article_id: str) -> Article | None:
         found = self.run(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
         return article_from_row(found) if found else None

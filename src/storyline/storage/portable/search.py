@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from storyline.dates import to_iso
 from storyline.storage.portable import Portable, text_list
-from storyline.storage.rows import SourceActivity, StoryFilter
+from storyline.storage.rows import SourceActivity, StoryFilter, originals_first
 
 ListField = Literal["languages", "sources"]
 
@@ -146,9 +146,7 @@ class StoryReads(Portable):
         for story in stories:
             first, last, undated = spans.get(story["id"], (None, None, 0))
             story.update(first_published=first, last_published=last, undated=undated)
-            only = sorted(copiers.get(story["id"], set()) & set(story["sources"]))
-            story["sources"] = [x for x in story["sources"] if x not in only] + only
-            story["copiers"] = only
+            story["sources"], story["copiers"] = originals_first(story["sources"], copiers.get(story["id"], ()))
         return stories
 
     def story_page(self, f: StoryFilter) -> tuple[list[dict[str, Any]], bool]:

@@ -1,0 +1,23 @@
+"""Builds the optional C extension for the clusterer's key work (src/storyline/clustering/_native.c).
+
+Everything else is declared in pyproject.toml. ``optional=True``: where no C compiler is at hand the
+install goes on without it, and storyline.clustering.keywork uses the pure-Python code (same results).
+"""
+
+import sys
+
+from setuptools import Extension, setup
+
+# no fused multiply-add: the C code must round every product and sum as Python does (bit-identical floats)
+_EXACT = [] if sys.platform == "win32" else ["-ffp-contract=off"]
+
+setup(
+    ext_modules=[
+        Extension(
+            "storyline.clustering._native",
+            ["src/storyline/clustering/_native.c"],
+            extra_compile_args=_EXACT,
+            optional=True,
+        )
+    ]
+)

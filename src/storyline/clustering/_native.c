@@ -1,0 +1,325 @@
+/* The clusterer's per-article key work in C: the functions of keywork_py.py, bit for bit.
+ *
+ * Why: story assignment spends about half its time in small Python loops over an article's ~85 keys
+ * (IDF weights, overlaps with a few candidate stories, profile counts); here they run on the very same
+ * dicts and str keys, without the interpreter per key. Same floats as the Python code: the same
+ * operations in the same order (C `log` is what math.log calls; int operands become doubles as
+ * CPython's float arithmetic converts them, with PyLong_AsDouble), and math.fsum's algorithm for the
+ * exact sums (non-finite values are handed to math.fsum itself, so even its errors are the same).
+ * Optional: setup.py builds it when a compiler is at hand; keywork.py falls back to the Python code.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+#define NUM_PARTIALS 32
+#define LOG_TABLE 4096
+
+static PyObject *math_fsum = NULL; /* math.fsum, for sums with a non-finite value */
+
+/* Growable array of doubles, on the stack while small. */
+typedef struct {
+    double *v;
+    Py_ssize_t n, cap;
+    double small[64];
+} Values;
+
+static void values_init(Values *a) { a->v = a->small; a->n = 0; a->cap = 64; }
+static void values_free(Values *a) { if (a->v != a->small) PyMem_Free(a->v); }
+
+static int values_push(Values *a, double x) {
+    if (a->n == a->cap) {
+        Py_ssize_t cap = a->cap * 2;
+        double *v = PyMem_Malloc(cap * sizeof(double));
+        if (v == NULL) { PyErr_NoMemory(); return -1; }
+        memcpy(v, a->v, a->n * sizeof(double));
+        values_free(a);
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return 0;
+}
+
+/* math.fsum of the values, as CPython computes it (Shewchuk's partials, half-even fix-up at the end).
+ * Returns 0 and sets *out, or -1 with an exception set. */
+static int fsum(const Values *a, double *out) {
+    double ps[NUM_PARTIALS], *p = ps, x, y, t, hi, lo = 0.0, yr;
+    Py_ssize_t i, j, k, n = 0, m = NUM_PARTIALS;
+    int special = 0;
+
+    for (k = 0; k < a->n; k++) {
+        x = a->v[k];
+        if (!isfinite(x)) { special = 1; break; }
+        for (i = j = 0; j < n; j++) {
+            y = p[j];
+            if (fabs(x) < fabs(y)) { t = x; x = y; y = t; }
+            hi = x + y;
+            lo = y - (hi - x);
+            if (lo != 0.0)
+                p[i++] = lo;
+            x = hi;
+        }
+        n = i;
+        if (x != 0.0) {
+            if (!isfinite(x)) { special = 1; break; } /* intermediate overflow: math.fsum raises */
+            if (n >= m) {
+                double *grown = PyMem_Malloc(2 * m * sizeof(double));
+                if (grown == NULL) { if (p != ps) PyMem_Free(p); PyErr_NoMemory(); return -1; }
+                memcpy(grown, p, n * sizeof(double));
+                if (p != ps) PyMem_Free(p);
+                p = grown;
+                m *= 2;
+            }
+            p[n++] = x;
+        }
+    }
+    if (special) { /* inf, nan or overflow: math.fsum's own result or error */
+        if (p != ps) PyMem_Free(p);
+        PyObject *list = PyList_New(a->n);
+        if (list == NULL) return -1;
+        for (k = 0; k < a->n; k++) {
+            PyObject *f = PyFloat_FromDouble(a->v[k]);
+            if (f == NULL) { Py_DECREF(list); return -1; }
+            PyList_SET_ITEM(list, k, f);
+        }
+        PyObject *r = PyObject_CallOneArg(math_fsum, list);
+        Py_DECREF(list);
+        if (r == NULL) return -1;
+        *out = PyFloat_AsDouble(r);
+        Py_DECREF(r);
+        return 0;
+    }
+    hi = 0.0;
+    if (n > 0) {
+        hi = p[--n];
+        while (n > 0) { /* sum the partials from the top, stop when the sum becomes inexact */
+            x = hi;
+            y = p[--n];
+            hi = x + y;
+            yr = hi - x;
+            lo = y - yr;
+            if (lo != 0.0)
+                break;
+        }
+        if (n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0))) {
+            y = lo * 2.0; /* half-even rounding across partials */
+            x = hi + y;
+            yr = x - hi;
+            if (y == yr)
+                hi = x;
+        }
+    }
+    if (p != ps) PyMem_Free(p);
+    *out = hi;
+    return 0;
+}
+
+/* A float or int value as CPython's float arithmetic sees it (-1.0 with an exception on failure). */
+static inline double as_double(PyObject *o) {
+    if (PyFloat_CheckExact(o)) return PyFloat_AS_DOUBLE(o);
+    if (PyLong_Check(o)) return PyLong_AsDouble(o);
+    return PyFloat_AsDouble(o);
+}
+
+static int check_dict(PyObject *o, const char *what) {
+    if (PyDict_Check(o)) return 0;
+    PyErr_Format(PyExc_TypeError, "%s must be a dict, not %.100s", what, Py_TYPE(o)->tp_name);
+    return -1;
+}
+
+/* idf_weights(counts, prior, keys, total, prior_of) -> dict */
+static PyObject *idf_weights(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5) { PyErr_SetString(PyExc_TypeError, "idf_weights takes 5 arguments"); return NULL; }
+    PyObject *counts = args[0], *prior = args[1], *keys = args[2], *prior_of = args[4];
+    if (check_dict(counts, "counts") || check_dict(prior, "prior")) return NULL;
+    double total = PyFloat_AsDouble(args[3]);
+    if (total == -1.0 && PyErr_Occurred()) return NULL;
+    PyObject *out = PyDict_New(), *it = PyObject_GetIter(keys), *key;
+    if (out == NULL || it == NULL) goto fail;
+    while ((key = PyIter_Next(it)) != NULL) {
+        /* the count first, as Python reads it before prior_of runs (which could change the dicts) */
+        PyObject *c_obj = PyDict_GetItemWithError(counts, key); /* borrowed */
+        double c = 0.0, p;
+        if (c_obj != NULL) c = as_double(c_obj);
+        if (PyErr_Occurred()) { Py_DECREF(key); goto fail; }
+        PyObject *p_obj = PyDict_GetItemWithError(prior, key);
+        if (p_obj == NULL) {
+            if (PyErr_Occurred()) { Py_DECREF(key); goto fail; }
+            PyObject *r = PyObject_CallOneArg(prior_of, key);
+            if (r == NULL) { Py_DECREF(key); goto fail; }
+            p = as_double(r);
+            Py_DECREF(r);
+        } else {
+            p = as_double(p_obj);
+        }
+        if (p == -1.0 && PyErr_Occurred()) { Py_DECREF(key); goto fail; }
+        /* Python: log(c + p + 1.0) if p else logs[c] if c < 4096 else log(c + 1.0); logs[c] is log(c + 1.0) */
+        double x = p != 0.0 ? c + p + 1.0 : c + 1.0;
+        if (isfinite(x) && !(x > 0.0)) { /* math.log's domain error */
+            PyErr_SetString(PyExc_ValueError, "math domain error");
+            Py_DECREF(key);
+            goto fail;
+        }
+        double w = total - log(x);
+        PyObject *wf = PyFloat_FromDouble(w);
+        int bad = wf == NULL || PyDict_SetItem(out, key, wf) < 0;
+        Py_XDECREF(wf);
+        Py_DECREF(key);
+        if (bad) goto fail;
+    }
+    if (PyErr_Occurred()) goto fail;
+    Py_DECREF(it);
+    return out;
+fail:
+    Py_XDECREF(it);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* count_keys(counts, keys) -> None: counts[key] = counts.get(key, 0) + 1 for each key */
+static PyObject *count_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "count_keys takes 2 arguments"); return NULL; }
+    PyObject *counts = args[0], *key, *one = NULL;
+    if (check_dict(counts, "counts")) return NULL;
+    PyObject *it = PyObject_GetIter(args[1]);
+    if (it == NULL) return NULL;
+    one = PyLong_FromLong(1);
+    if (one == NULL) goto fail;
+    while ((key = PyIter_Next(it)) != NULL) {
+        PyObject *old = PyDict_GetItemWithError(counts, key), *new;
+        if (old == NULL) {
+            if (PyErr_Occurred()) { Py_DECREF(key); goto fail; }
+            new = Py_NewRef(one);
+        } else {
+            new = PyNumber_Add(old, one);
+        }
+        int bad = new == NULL || PyDict_SetItem(counts, key, new) < 0;
+        Py_XDECREF(new);
+        Py_DECREF(key);
+        if (bad) goto fail;
+    }
+    if (PyErr_Occurred()) goto fail;
+    Py_DECREF(it);
+    Py_DECREF(one);
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(one);
+    Py_DECREF(it);
+    return NULL;
+}
+
+/* The products weights[k] * counts[k] (or weights[k] alone when counts_too is 0) over the keys both
+ * dicts hold, into vals; the smaller dict is walked. */
+static int shared_values(PyObject *weights, PyObject *other, int counts_too, Values *vals) {
+    int walk_weights = PyDict_GET_SIZE(weights) <= PyDict_GET_SIZE(other);
+    PyObject *walked = walk_weights ? weights : other, *probed = walk_weights ? other : weights;
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(walked, &pos, &key, &value)) {
+        PyObject *found = PyDict_GetItemWithError(probed, key);
+        if (found == NULL) {
+            if (PyErr_Occurred()) return -1;
+            continue;
+        }
+        PyObject *w_obj = walk_weights ? value : found, *c_obj = walk_weights ? found : value;
+        double w = as_double(w_obj);
+        if (w == -1.0 && PyErr_Occurred()) return -1;
+        if (counts_too) {
+            double c = as_double(c_obj);
+            if (c == -1.0 && PyErr_Occurred()) return -1;
+            w = w * c;
+        }
+        if (values_push(vals, w) < 0) return -1;
+    }
+    return 0;
+}
+
+/* key_overlap(weights, counts, members, total) -> float */
+static PyObject *key_overlap(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4) { PyErr_SetString(PyExc_TypeError, "key_overlap takes 4 arguments"); return NULL; }
+    if (check_dict(args[0], "weights") || check_dict(args[1], "counts")) return NULL;
+    long long members = PyLong_AsLongLong(args[2]);
+    if (members == -1 && PyErr_Occurred()) return NULL;
+    double total = PyFloat_AsDouble(args[3]);
+    if (total == -1.0 && PyErr_Occurred()) return NULL;
+    if (total <= 0 || members <= 0) return PyFloat_FromDouble(0.0);
+    double m = as_double(args[2]);
+    if (m == -1.0 && PyErr_Occurred()) return NULL;
+    Values vals;
+    values_init(&vals);
+    double hit;
+    if (shared_values(args[0], args[1], 1, &vals) < 0 || fsum(&vals, &hit) < 0) { values_free(&vals); return NULL; }
+    values_free(&vals);
+    return PyFloat_FromDouble(hit / m / total);
+}
+
+/* missing_share(weights, total, article) -> float */
+static PyObject *missing_share(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "missing_share takes 3 arguments"); return NULL; }
+    if (check_dict(args[0], "weights") || check_dict(args[2], "article")) return NULL;
+    double total = PyFloat_AsDouble(args[1]);
+    if (total == -1.0 && PyErr_Occurred()) return NULL;
+    if (total <= 0) return PyFloat_FromDouble(0.0);
+    Values vals;
+    values_init(&vals);
+    double found;
+    if (shared_values(args[0], args[2], 0, &vals) < 0 || fsum(&vals, &found) < 0) { values_free(&vals); return NULL; }
+    values_free(&vals);
+    double rest = total - found;
+    return PyFloat_FromDouble((rest > 0.0 ? rest : 0.0) / total); /* max(0.0, rest): 0.0 unless rest > 0.0 */
+}
+
+/* count_own_names(identity, story, seen) -> int */
+static PyObject *count_own_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "count_own_names takes 3 arguments"); return NULL; }
+    PyObject *story = args[1], *seen = args[2], *key;
+    if (check_dict(story, "story") || check_dict(seen, "seen")) return NULL;
+    PyObject *it = PyObject_GetIter(args[0]);
+    if (it == NULL) return NULL;
+    long own = 0;
+    while ((key = PyIter_Next(it)) != NULL) {
+        PyObject *mine = PyDict_GetItemWithError(story, key), *all = NULL;
+        if (mine != NULL) all = PyDict_GetItemWithError(seen, key);
+        Py_DECREF(key);
+        if (PyErr_Occurred()) goto fail;
+        if (mine == NULL) continue;
+        long long c = PyLong_AsLongLong(mine), s = all == NULL ? 0 : PyLong_AsLongLong(all);
+        if (PyErr_Occurred()) goto fail;
+        if (s <= 2 * c + 1) own++;
+    }
+    if (PyErr_Occurred()) goto fail;
+    Py_DECREF(it);
+    return PyLong_FromLong(own);
+fail:
+    Py_DECREF(it);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"idf_weights", (PyCFunction)(void (*)(void))idf_weights, METH_FASTCALL,
+     "idf_weights(counts, prior, keys, total, prior_of): IDF of each key (see keywork_py)."},
+    {"count_keys", (PyCFunction)(void (*)(void))count_keys, METH_FASTCALL,
+     "count_keys(counts, keys): add one to the count of each key."},
+    {"key_overlap", (PyCFunction)(void (*)(void))key_overlap, METH_FASTCALL,
+     "key_overlap(weights, counts, members, total): IDF-weighted share of the keys a story carries."},
+    {"missing_share", (PyCFunction)(void (*)(void))missing_share, METH_FASTCALL,
+     "missing_share(weights, total, article): IDF-weighted share of the core's keys the article lacks."},
+    {"count_own_names", (PyCFunction)(void (*)(void))count_own_names, METH_FASTCALL,
+     "count_own_names(identity, story, seen): how many rare names are the story's own."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_native", "The clusterer's per-article key work in C (see keywork_py).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    PyObject *math = PyImport_ImportModule("math");
+    if (math == NULL) return NULL;
+    math_fsum = PyObject_GetAttrString(math, "fsum");
+    Py_DECREF(math);
+    if (math_fsum == NULL) return NULL;
+    return PyModule_Create(&module);
+}

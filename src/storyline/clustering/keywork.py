@@ -1,0 +1,36 @@
+"""One home for the choice of the clusterer's key work: compiled (``_native``, when it was built) or pure Python.
+
+The choice is made once, at import: ``STORYLINE_PURE_PYTHON=1`` forces the Python code (keywork_py), and so
+does an install without a C compiler (the extension is optional). Both give the same floats bit for bit, so
+the stories do not depend on it; only the speed does. The compiled functions take dicts (``Counter`` is one)
+where the Python ones take any mapping (see benchmarks/RESULTS.md, "Compiled key work").
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from types import ModuleType
+
+from storyline.clustering import keywork_py
+
+
+def _pick() -> ModuleType:
+    if os.environ.get("STORYLINE_PURE_PYTHON", "") == "1":
+        return keywork_py
+    try:
+        from storyline.clustering import _native
+    except ImportError:  # built without a compiler: the Python code, same results
+        return keywork_py
+    return _native
+
+
+IMPLEMENTATION: ModuleType = _pick()
+NATIVE: bool = IMPLEMENTATION is not keywork_py
+
+idf_weights: Callable[[dict[str, int], dict[str, float], Iterable[str], float, Callable[[str], float]],
+                      dict[str, float]] = IMPLEMENTATION.idf_weights
+count_keys: Callable[[dict[str, int], Iterable[str]], None] = IMPLEMENTATION.count_keys
+key_overlap: Callable[[dict[str, float], dict[str, int], int, float], float] = IMPLEMENTATION.key_overlap
+missing_share: Callable[[dict[str, float], float, dict[str, float]], float] = IMPLEMENTATION.missing_share
+count_own_names: Callable[[Iterable[str], dict[str, int], dict[str, int]], int] = IMPLEMENTATION.count_own_names

@@ -1,0 +1,81 @@
+"""The clusterer's per-article key work in pure Python: the reference that ``_native.c`` reproduces bit for bit.
+
+Each function works on the plain dicts and sets the clusterer holds (``Counter`` profiles keyed by str, IDF
+dicts of floats). ``keywork`` picks these or the compiled ones, once; both must give the same floats, so the
+story partitions do not depend on whether a C compiler was at hand (tests/test_clustering_keywork.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+LOG_TABLE = 4096
+_LOG_1P = [math.log(c + 1.0) for c in range(LOG_TABLE)]  # log(count + 1) of the common counts
+
+
+def idf_weights(counts: Mapping[str, int], prior: Mapping[str, float], keys: Iterable[str], total: float,
+                prior_of: Callable[[str], float]) -> dict[str, float]:
+    """IDF of each key: ``total`` (log of documents + prior documents) minus log(count + pseudo-count + 1);
+    ``prior_of`` gives (and remembers) the pseudo-count of a key ``prior`` does not hold yet.
+
+    >>> idf_weights({"a": 3}, {"a": 0.0, "b": 10.0}, ["a", "b"], 2.0, lambda key: 0.0)
+    {'a': 0.6137056388801094, 'b': -0.39789527279837067}
+    """
+    logs = _LOG_1P
+    out = {}
+    for key in keys:
+        c = counts.get(key, 0)
+        p = prior.get(key)
+        if p is None:
+            p = prior_of(key)
+        out[key] = total - (math.log(c + p + 1.0) if p else logs[c] if c < LOG_TABLE else math.log(c + 1.0))
+    return out
+
+
+def count_keys(counts: Counter[str], keys: Iterable[str]) -> None:
+    """Add one to the count of each key: ``Counter.update`` of an iterator, never a mapping, so each key
+    counts once (the compiled one takes any dict).
+
+    >>> c = Counter({"a": 1}); count_keys(c, ["a", "b"]); c
+    Counter({'a': 2, 'b': 1})
+    """
+    counts.update(iter(keys))
+
+
+def key_overlap(weights: Mapping[str, float], counts: Mapping[str, int], members: int, total: float) -> float:
+    """IDF-weighted share of the article's keys found in a story's ``counts``, each by the share of its
+    ``members`` carrying it; ``total`` is ``fsum`` of the weights (0 when either is not positive).
+
+    >>> key_overlap({"x": 1.0, "z": 1.0}, {"x": 2, "y": 1}, 2, 2.0)
+    0.5
+    """
+    if total <= 0 or members <= 0:
+        return 0.0
+    # a key's count never exceeds the members it is counted over, so each share is at most 1;
+    # fsum: exact, so the result does not depend on set iteration order (replay across processes)
+    hit = math.fsum([weights[k] * counts[k] for k in weights.keys() & counts.keys()])
+    return hit / members / total
+
+
+def missing_share(weights: Mapping[str, float], total: float, article: Mapping[str, float]) -> float:
+    """IDF-weighted share of the core's keys that the article does not carry (0 when the core names nothing).
+
+    >>> missing_share({"n:dayto": 3.0, "n:smith": 1.0}, 4.0, {"n:dayto": 3.0})
+    0.25
+    """
+    if total <= 0:
+        return 0.0
+    found = math.fsum([weights[key] for key in weights.keys() & article.keys()])
+    return max(0.0, total - found) / total
+
+
+def count_own_names(identity: Iterable[str], story: Mapping[str, int], seen: Mapping[str, int]) -> int:
+    """How many of the article's rare names are the story's own: carried by the story, and by at most about
+    twice as many articles of the stream (``seen``) as of the story.
+
+    >>> count_own_names(frozenset({"n:a", "n:b", "n:c"}), {"n:a": 2, "n:b": 1}, {"n:a": 5, "n:b": 9})
+    1
+    """
+    return sum(1 for key in identity if key in story and seen.get(key, 0) <= 2 * story[key] + 1)
