@@ -44,3 +44,40 @@ def test_a_killed_helper_falls_back_to_this_process(encoder):
     assert np.allclose(encoder.encode(TEXTS), expected, atol=1e-5)
     assert not helper.alive
     assert np.allclose(encoder.encode(TEXTS), expected, atol=1e-5)
+
+
+def test_batches_encoded_ahead_give_the_vectors_of_one_process_and_queue_in_order():
+    encoder = USEEncoder(workers=1)
+    one = USEEncoder(workers=0).encode(TEXTS)
+    first, second = encoder.encode_ahead(TEXTS), encoder.encode_ahead(TEXTS[::-1])
+    assert first is not None and second is not None
+    assert encoder._helpers[0].busy or first._jobs == []
+    meanwhile = encoder.encode(TEXTS)  # the helper's queue is the batches ahead: this one is encoded here
+    assert np.allclose(meanwhile, one, atol=1e-5)
+    assert np.allclose(second.result(), one[::-1], atol=1e-5)  # read out of order: each gets its own
+    assert np.allclose(first.result(), one, atol=1e-5)
+    assert first.result() is first.result()
+    encoder.close()
+
+
+def test_small_batches_are_not_encoded_ahead():
+    assert USEEncoder(workers=1).encode_ahead(TEXTS[:2]) is None
+    assert USEEncoder(workers=0).encode_ahead(TEXTS) is None
+
+
+def test_a_helper_killed_with_batches_ahead_gives_them_back_encoded_here():
+    encoder = USEEncoder(workers=1)
+    try:
+        expected = USEEncoder(workers=0).encode(TEXTS)
+        encoder.encode(TEXTS)  # the helper runs
+        helper = encoder._helpers[0]
+        encoder.share.local_rate, encoder.share.helper_rate = 1.0, 1e-5  # the helper takes the whole batch
+        pending = [encoder.encode_ahead(TEXTS) for _ in range(3)]
+        assert all(p is not None and not p._local for p in pending)
+        helper._proc.kill()
+        for p in pending:
+            assert np.allclose(p.result(), expected, atol=1e-5)
+        assert not helper.alive and not helper.busy
+        assert encoder.encode_ahead(TEXTS) is None  # no helper left: plain encode from now on
+    finally:
+        encoder.close()

@@ -11,15 +11,19 @@ Work goes in batches (the encoder is batched); each batch is written in one tran
 killed run resumes without losing or duplicating articles. On a database file, a batch is written
 by a background thread (its own connection) while the next batch is prepared: one batch at most is
 in flight, and what the next batch reads of it (content hashes, stories of near-duplicates) comes
-from memory until it lands. One ingest at a time writes to a database: ``ingest_records`` holds its
-writer lease (storyline.lease), so processes sharing a database take turns.
+from memory until it lands. When the encoder can encode ahead (storyline.embed.ahead: USE's helper
+process), batch N+1 is prepared and its encoding started before batch N is assigned and stored, so
+the helper encodes while this process assigns; batch N+1's id and near-copy checks then read batch
+N's content hashes and leads from memory too, and an error in preparing batch N+1 first lets
+batch N go in (as one batch at a time would). One ingest at a time writes to a database:
+``ingest_records`` holds its writer lease (storyline.lease), so processes sharing a database take turns.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,9 +34,10 @@ import numpy as np
 from storyline.assign import Assigned, assign_in_order, story_item
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
-from storyline.compute import PendingBatch, Records, WorkOptions, open_preparer
+from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
 from storyline.dedup import LEAD_CHARS, DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
+from storyline.engine_batches import Front, StageClock
 from storyline.errors import ConfigError, strict_error
 from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
 from storyline.prepare import Prepared, find_duplicates
@@ -110,6 +115,7 @@ class Engine:
         self.writer_wait: float | None = self.settings.writer_wait or None  # seconds; None: as long as it takes
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
+        self._waiting: Front | None = None  # prepared, its vectors encoding ahead while the one before is assigned
         self._watcher: Watcher | None = None
         self.clusterer: Clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
                                                                 new_story_id=self.story_ids)
@@ -261,10 +267,19 @@ class Engine:
         try:
             with closing(self.preparer.run(self._batches(records), options)) as pending_batches:
                 for pending in pending_batches:
-                    self._process(pending, report, strict)
-                    if progress:
-                        progress(len(pending.records))
+                    try:
+                        front = self._front(pending, report, strict)
+                    except Exception:  # the batch before it goes in first, as when batches ran one by one
+                        self._finish_waiting(report, progress)
+                        raise
+                    self._finish_waiting(report, progress)
+                    if isinstance(front.vectors, np.ndarray):
+                        self._back(front, report, progress)
+                    else:  # being encoded ahead: assigned once the next batch has started encoding
+                        self._waiting = front
+                self._finish_waiting(report, progress)
         except BaseException as error:
+            self._waiting = None  # never assigned: a resumed run reads it again
             self._finish_writes(report, raise_errors=False)  # what was assigned before the error is kept
             if isinstance(error, Exception):  # an interrupted process is leaving anyway
                 self._resync()
@@ -293,7 +308,7 @@ class Engine:
         writer = self._writer
         if writer is None:
             return
-        clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds)
+        clock = StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds)
         try:
             if writer.busy:
                 self._settle(report)
@@ -316,15 +331,22 @@ class Engine:
         self._account(flight.batch, created, touched, report)
 
     def _stored_hash(self, article_id: str) -> str | None:
-        """Content hash of a stored article, the batch in flight included."""
+        """Content hash of a stored article, the batch in flight and the batch waiting for its vectors included."""
+        waiting = self._waiting
+        if waiting is not None and article_id in waiting.hashes:
+            return waiting.hashes[article_id]
         flight = self._in_flight
         if flight is not None and article_id in flight.hashes:
             return flight.hashes[article_id]
         return self.store.hash_of(article_id)
 
     def _stored_lead(self, article_id: str) -> tuple[str, str] | None:
-        """(Headline, body's opening) of a stored article, the batch in flight included: a near-copy's
-        headline must stand in its original's, and the other way round (``dedup.headlines_agree``)."""
+        """(Headline, body's opening) of a stored article, the batch in flight and the batch waiting for its
+        vectors included: a near-copy's headline must stand in its original's, and the other way round
+        (``dedup.headlines_agree``)."""
+        waiting = self._waiting
+        if waiting is not None and article_id in waiting.leads:
+            return waiting.leads[article_id]
         flight = self._in_flight
         if flight is not None and article_id in flight.leads:
             return flight.leads[article_id]
@@ -337,12 +359,12 @@ class Engine:
             return flight.story_of[article_id]
         return self.store.story_of(article_id)
 
-    def _process(self, pending: PendingBatch, report: IngestReport, strict: bool) -> None:
-        """One batch through the stages, each timed: extract and check ids, clean, language, near-duplicates,
-        encode, keys (run here or on workers: see storyline.compute), then assign and store (in the background
-        when a writer runs)."""
+    def _front(self, pending: PendingBatch, report: IngestReport, strict: bool) -> Front:
+        """A batch through the stages before assignment, each timed: extract and check ids, clean, language,
+        near-duplicates, then encode (run here or on workers: see storyline.compute), or only start encoding
+        when the encoder can encode ahead (storyline.embed.ahead)."""
         writer = self._writer
-        clock = _StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
+        clock = StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
         extraction = pending.extraction(self._stored_hash)  # on Dask: the wait for the workers is timed here
         report.already_stored += extraction.already_stored
         report.repaired_surrogates += extraction.repaired_surrogates
@@ -359,20 +381,40 @@ class Engine:
         prepared, order = find_duplicates(articles.articles, self._dedup, pending.signatures(articles.articles),
                                           self._stored_lead)
         clock.lap("dedup")
-        vectors = as_stored(pending.vectors(prepared))  # as the store gives them back to a resumed run
+        ahead = pending.vectors_ahead(prepared) if isinstance(pending, EncodesAheadBatch) else None
+        vectors = ahead if ahead is not None else pending.vectors(prepared)
+        clock.lap("encode")
+        return Front(pending, prepared, order, rejections, vectors)
+
+    def _finish_waiting(self, report: IngestReport, progress: Callable[[int], None] | None) -> None:
+        """The batch waiting for its vectors, if any, through the rest of the stages."""
+        front, self._waiting = self._waiting, None
+        if front is not None:
+            self._back(front, report, progress)
+
+    def _back(self, front: Front, report: IngestReport, progress: Callable[[int], None] | None) -> None:
+        """A batch from its vectors on, each stage timed: keys, assign, storylines, and store (in the background
+        when a writer runs)."""
+        writer = self._writer
+        clock = StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
+        prepared, pending = front.prepared, front.pending
+        # as the store gives them back to a resumed run
+        vectors = as_stored(front.vectors if isinstance(front.vectors, np.ndarray) else front.vectors.result())
         clock.lap("encode")
         items = pending.items(prepared, vectors)
         clock.lap("keys")
         if self._merges_in_flight_move(prepared):
             self._settle(report)
             clock.lap("store")
-        batch = self._assign(prepared, vectors, items, order, rejections)
+        batch = self._assign(prepared, vectors, items, front.order, front.rejections)
         clock.lap("assign")
         batch = replace(batch, storylines=self.storylines.link(items, batch.assigned.assignments,
                                                                batch.assigned.merges))
         clock.lap("storylines")
         self._store(batch, report)
         clock.lap("store")
+        if progress:
+            progress(len(pending.records))
 
     def _merges_in_flight_move(self, prepared: Sequence[Prepared]) -> bool:
         """Whether the batch in flight merges stories and a near-duplicate here copies a stored article
@@ -429,27 +471,6 @@ class Engine:
         room = REJECTION_SAMPLE - len(report.rejections)
         if room > 0:
             report.rejections.extend(batch.rejections[:room])
-
-
-class _StageClock:
-    """Adds the time since the previous lap to a named stage, so one run times every stage:
-    wall time, and this process's CPU time (which other jobs on the machine do not inflate).
-    ``background``: CPU seconds of a thread working alongside (the writer), left out of every
-    stage here because its owner charges them to the stage they belong to."""
-
-    def __init__(self, totals: MutableMapping[str, float], cpu_totals: MutableMapping[str, float],
-                 background: Callable[[], float] | None = None) -> None:
-        self._totals = totals
-        self._cpu_totals = cpu_totals
-        self._background = background or (lambda: 0.0)
-        self._last = time.perf_counter()
-        self._last_cpu = time.process_time() - self._background()
-
-    def lap(self, stage: str) -> None:
-        now, now_cpu = time.perf_counter(), time.process_time() - self._background()
-        self._totals[stage] += now - self._last
-        self._cpu_totals[stage] += now_cpu - self._last_cpu
-        self._last, self._last_cpu = now, now_cpu
 
 
 def stored_item(article: Article, vector: np.ndarray) -> StoryItem:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from storyline.clean import Cleaned
 from storyline.embed import Encoder
+from storyline.embed.ahead import PendingVectors
 from storyline.prepare import Accepted, Articles, Cleaning, Extraction, Prepared
 from storyline.types import Article, RawRecord, Rejection
 
@@ -53,6 +54,14 @@ class PendingBatch(Protocol):
     def vectors(self, prepared: Sequence[Prepared]) -> np.ndarray: ...
 
     def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[Any]: ...
+
+
+@runtime_checkable
+class EncodesAheadBatch(Protocol):
+    """A pending batch that can start its encoding and let the engine go on (``storyline.embed.ahead``):
+    the plain ingest's batches do when the encoder can; None means "ask ``vectors``" as before."""
+
+    def vectors_ahead(self, prepared: Sequence[Prepared]) -> PendingVectors | None: ...
 
 
 class Preparer(Protocol):

@@ -12,6 +12,7 @@ from storyline.clean import Cleaned
 from storyline.compute import PendingBatch, Records, WorkOptions
 from storyline.dedup import signatures
 from storyline.embed import Encoder
+from storyline.embed.ahead import EncodesAhead, PendingVectors
 from storyline.prepare import (
     Accepted,
     Articles,
@@ -48,6 +49,12 @@ class LocalBatch:
 
     def vectors(self, prepared: Sequence[Prepared]) -> np.ndarray:
         return self._encoder.encode([p.article.full_text for p in prepared])
+
+    def vectors_ahead(self, prepared: Sequence[Prepared]) -> PendingVectors | None:
+        """The batch's encoding started, when the encoder can encode ahead (its helper process)."""
+        if not isinstance(self._encoder, EncodesAhead):
+            return None
+        return self._encoder.encode_ahead([p.article.full_text for p in prepared])
 
     def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[Any]:
         # the keys of each article's lead are per-article work: out of the one-at-a-time assignment
