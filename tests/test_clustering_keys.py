@@ -141,3 +141,30 @@ def test_a_pruned_key_weighs_like_an_unseen_one():
     df.add({"a", "c"})
     df.add({"a", "d"})  # prunes: "b" is forgotten, so it weighs like an unseen key again
     assert df.weights(["b"])["b"] == math.log(df.docs + df.prior_docs) > before
+
+
+def _name_keys_as_first_written(title: str, text: str) -> set[str]:
+    """name_keys before the title's shortcut: every capitalised token's sentence position looked up."""
+    from storyline.clustering.keys import _SENTENCE_END, _TOKEN, _name_candidates, _name_key
+
+    keys: set[str] = set()
+    for part in (title, text[:BODY_CHARS]):
+        first = _TOKEN.search(part)
+        opening = first.start() if first is not None else -1
+        for match in _name_candidates().finditer(part):
+            token = match.group()
+            if token[0].isupper():
+                start = match.start()
+                opens = start == opening or bool(_SENTENCE_END.search(part[max(0, start - 3) : start]))
+                if not opens or part is title:
+                    keys.add(_name_key(token))
+            else:
+                keys.add(f"#{token}")
+    return keys
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="AbC dÉ. 12:\n!Ωωİ3", max_size=60), st.text(alphabet="AbC dÉ. 12:\n!Ωωİ3", max_size=60))
+def test_name_keys_equal_the_first_written_rule(title, text):
+    assert name_keys(title, text) == _name_keys_as_first_written(title, text)
+    assert name_keys(title, title) == _name_keys_as_first_written(title, title)  # the body the very title string

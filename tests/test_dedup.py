@@ -121,3 +121,138 @@ def test_index_matches_a_brute_force_search(picks, capacity):
         index.add(f"a{n}", signature, found)
         window = [*window, (f"a{n}", pick)][-capacity:]
         assert len(index) == len(window)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=120) | st.sampled_from(["", "ab", BASE, BASE.upper(), "İstanbul haber"]),
+                max_size=30),
+       st.integers(1, 300))
+def test_batch_signatures_equal_one_by_one(texts, pass_grams):
+    # the batch path packs short texts' grams into passes and hashes long ones alone: the same rows either way
+    import numpy as np
+
+    from storyline import dedup
+
+    dedup._CHAR_DIGESTS.clear()
+    one_by_one = [dedup.signature(text) for text in texts]
+    previous = dedup._PASS_GRAMS
+    dedup._PASS_GRAMS = pass_grams
+    try:
+        batch = dedup.signatures(texts)
+    finally:
+        dedup._PASS_GRAMS = previous
+    assert batch.shape == (len(texts), 64)
+    assert all((row == sig).all() for row, sig in zip(batch, one_by_one, strict=True))
+    assert all((dedup.signatures([t]) == dedup.minhash(shingles(t))).all() for t in texts[:5])
+    assert batch.dtype == np.uint32
+
+
+def test_character_gram_digests_are_kept_bounded_and_stay_right():
+    from storyline import dedup
+
+    previous = dedup._CHAR_DIGESTS_MAX
+    dedup._CHAR_DIGESTS_MAX = 50
+    try:
+        dedup._CHAR_DIGESTS.clear()
+        headlines = [f"Headline number {n} about event {n * 7}" for n in range(40)]
+        cold = [dedup.signature(h) for h in headlines]
+        assert len(dedup._CHAR_DIGESTS) <= 50 + max(len(shingles(h)) for h in headlines)
+        warm = [dedup.signature(h) for h in headlines]  # partly from the kept digests
+        assert all((a == b).all() for a, b in zip(cold, warm, strict=True))
+        assert all((a == dedup.minhash(shingles(h))).all() for a, h in zip(warm, headlines, strict=True))
+    finally:
+        dedup._CHAR_DIGESTS_MAX = previous
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=300), st.integers(1, 400),
+       st.integers(1, 64), st.randoms(use_true_random=False))
+def test_find_and_add_equals_find_then_add(picks, capacity, batch, rng):
+    # the batch call (band keys and their sorted places computed once a batch) answers as the calls one by one,
+    # through evictions of the ring, in any order within a batch
+    import numpy as np
+
+    base = np.random.default_rng(7).integers(0, 2**32, size=(61, 64), dtype=np.uint32)
+    sigs = base[picks].copy()
+    sigs[::3, :8] ^= np.uint32(1)  # near copies share most bands
+    ids = [f"a{n % 250}" for n in range(len(picks))]  # a repeated id is added once
+    shorts = [p % 2 == 0 for p in picks]
+    _same_answers(sigs, ids, shorts, capacity, batch, rng)
+
+
+def test_find_and_add_equals_find_then_add_through_merges():
+    # every 1024 additions the recent keys merge into the sorted array, here mid-batch; the ring wraps
+    import random
+
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 2**32, size=(900, 64), dtype=np.uint32)
+    sigs = base[rng.integers(0, 900, size=3500)]
+    sigs[::4, :6] ^= np.uint32(5)
+    ids = [f"a{n}" for n in range(len(sigs))]
+    merged, copies = _same_answers(sigs, ids, [n % 3 == 0 for n in range(len(sigs))], 1500, 50, random.Random(5))
+    assert merged >= 2 and copies > 1000
+
+
+def _chooser_sees_every_match(sigs, ids, shorts, capacity, order) -> None:
+    """``find_and_add``'s chooser gets each article's ``matches``; choosing none adds it as an original."""
+    seen: dict[int, list[str]] = {}
+
+    def choose_none(i: int, found: list[str]) -> None:
+        seen[i] = list(found)
+
+    DuplicateIndex(capacity=capacity).find_and_add(ids, list(sigs), shorts, order, choose_none)
+    again = DuplicateIndex(capacity=capacity)
+    for i in order:
+        assert again.matches(sigs[i], short=shorts[i]) == seen[i]
+        again.add(ids[i], sigs[i], None)
+
+
+def _same_answers(sigs, ids, shorts, capacity, batch, rng) -> tuple[int, int]:
+    """Feed two indexes the same articles, one call at a time and by batches (each in a shuffled order);
+    assert the same answers; return how many times the batched index merged its recent keys, and how many
+    copies it found."""
+    single, batched = DuplicateIndex(capacity=capacity), DuplicateIndex(capacity=capacity)
+    merges, keys, copies = 0, batched._keys, 0
+    for start in range(0, len(sigs), batch):
+        order = list(range(start, min(start + batch, len(sigs))))
+        rng.shuffle(order)
+        expected = {}
+        for i in order:
+            expected[i - start] = single.find(sigs[i], short=shorts[i])
+            single.add(ids[i], sigs[i], expected[i - start])
+        got = batched.find_and_add(ids[start:start + batch], list(sigs[start:start + batch]),
+                                   shorts[start:start + batch], [i - start for i in order])
+        assert got == expected
+        if start == 0:  # a chooser sees every match, as ``matches`` gives them
+            _chooser_sees_every_match(sigs[:batch], ids[:batch], shorts[:batch], capacity, order)
+        merges, keys = merges + (batched._keys is not keys), batched._keys
+        copies += sum(found is not None for found in got.values())
+    assert len(single) == len(batched)
+    return merges, copies
+
+
+def _shingles_as_first_written(text: str, word_ngram: int = 3, min_words: int = 20) -> set[bytes]:
+    import re
+
+    words = re.findall(r"\w+", text.lower())
+    if len(words) >= min_words:
+        return {" ".join(words[i : i + word_ngram]).encode() for i in range(len(words) - word_ngram + 1)}
+    joined = " ".join(words)
+    if len(joined) < 5:
+        return {joined.encode()} if joined else set()
+    return {joined[i : i + 5].encode() for i in range(len(joined) - 4)}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "Ünï", "İ", "x", "dock", "3", "—", " ", "\n"]), max_size=60)
+       .map("".join), st.integers(1, 4), st.integers(1, 25))
+def test_shingles_and_shortness_equal_the_first_written_rules(text, word_ngram, min_words):
+    import re
+
+    from storyline.dedup import is_short
+
+    assert shingles(text, word_ngram=word_ngram, min_words=min_words) == _shingles_as_first_written(
+        text, word_ngram, min_words)
+    assert is_short(text, min_words) == (len(re.findall(r"\w+", text)) < min_words)

@@ -165,3 +165,29 @@ def test_a_web_servers_error_page_is_rejected_with_its_reason():
     news = RawRecord(origin="f.jsonl:8", title="Page not found: the archive that vanished overnight",
                      text="When the city's newspaper archive went dark, readers found only an error page. " * 20)
     assert isinstance(extract(news), Extracted)  # an article about an error page is an article
+
+_SPECIAL = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA1), 0xAD, 0x200B, 0x200C, 0x200D, 0x200E,
+                                    0x200F, 0x2028, 0x2029, 0x202A, 0x202E, 0x2060, 0xFEFF]) + " \t\n\r\\]-^"
+
+
+@given(st.text(alphabet=st.sampled_from(_SPECIAL) | st.characters(), max_size=80))
+def test_normalise_text_equals_translating_every_text(text):
+    # the search that skips the translation must see every character the translation changes
+    assert normalise_text(text) == _reference_normalise(text)
+
+
+def _reference_normalise(text: str) -> str:
+    """normalise_text as it was, translating every text."""
+    from storyline.extract import _BLANK_RUN, _DROP, _EDGE_SPACE, _HSPACE
+
+    text = text.replace("\r\n", "\n").translate(_DROP)
+    text = _HSPACE.sub(" ", text)
+    text = _EDGE_SPACE.sub("\n", text)
+    return _BLANK_RUN.sub("\n\n", text).strip()
+
+
+def test_every_dropped_character_is_searched_for():
+    from storyline.extract import _DROP, _DROPPED
+
+    assert all(_DROPPED.search(f"a{chr(c)}b") for c in _DROP)
+    assert not _DROPPED.search("plain text, \t tabs and\nnewlines, café, ZWJ \u200d and ZWNJ \u200c stay")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -24,8 +25,14 @@ _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
-    """Headline-length texts are compared by character grams and a stricter threshold."""
-    return len(_WORD.findall(text)) < min_words
+    """Headline-length texts are compared by character grams and a stricter threshold.
+
+    The words are counted up to ``min_words`` only: a long text is not read to its end.
+
+    >>> is_short("one two three", min_words=3), is_short("one two", min_words=3)
+    (False, True)
+    """
+    return sum(1 for _ in islice(_WORD.finditer(text), min_words)) < min_words
 
 
 def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[bytes]:
@@ -34,16 +41,43 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
     >>> sorted(shingles("one two three four", min_words=2))
     [b'one two three', b'two three four']
     """
+    return {gram.encode() for gram in _grams(text, word_ngram, min_words)[0]}
+
+
+def _grams(text: str, word_ngram: int = 3, min_words: int = 20) -> tuple[set[str], bool]:
+    """The shingles as strings (``shingles`` encodes them), and whether they are character grams."""
     words = _WORD.findall(text.lower())
     if len(words) >= min_words:
-        return {
-            " ".join(words[i : i + word_ngram]).encode()
-            for i in range(len(words) - word_ngram + 1)
-        }
+        # the n-grams as zip's tuples of the word lists shifted by 0..n-1, joined in one C loop
+        return set(map(" ".join, zip(*(words[shift:] for shift in range(word_ngram)), strict=False))), False
     joined = " ".join(words)
     if len(joined) < 5:
-        return {joined.encode()} if joined else set()
-    return {joined[i : i + 5].encode() for i in range(len(joined) - 4)}
+        return ({joined} if joined else set()), True
+    return {joined[i : i + 5] for i in range(len(joined) - 4)}, True
+
+
+# The first 4 bytes of the SHA-1 of character grams seen lately: headlines share most of theirs (4 in 5 on
+# OG2021), and a look-up costs a fraction of a hash. Emptied when full, which bounds it (~9 MB).
+_CHAR_DIGESTS: dict[str, bytes] = {}
+_CHAR_DIGESTS_MAX = 1 << 16
+
+
+def _text_digests(text: str) -> bytes:
+    """The first 4 bytes of the SHA-1 of each of the text's shingles, concatenated (in set order)."""
+    grams, chars = _grams(text)
+    if not chars:  # word grams of longer texts repeat too seldom to be worth keeping
+        return b"".join([hashlib.sha1(g.encode()).digest()[:4] for g in grams])
+    cache = _CHAR_DIGESTS
+    if len(cache) > _CHAR_DIGESTS_MAX:
+        cache.clear()
+    order = list(grams)
+    parts = list(map(cache.get, order))  # the look-ups in one C loop; the misses then one by one
+    if None in parts:
+        for i, digest in enumerate(parts):
+            if digest is None:
+                gram = order[i]
+                parts[i] = cache[gram] = hashlib.sha1(gram.encode()).digest()[:4]
+    return b"".join(parts)  # type: ignore[arg-type]  # every None was replaced
 
 
 LEAD_CHARS = 1500  # the body's opening that a copy's headline is looked for in (the clusterer's lead too)
@@ -85,6 +119,18 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a.astype(np.uint32), b.astype(np.uint32)
 
 
+def _gram_hashes(digests: bytes) -> np.ndarray:
+    """The 32-bit hash of each gram from the first 4 bytes of its SHA-1 (datasketch's sha1_hash32), mixed
+    by the MurmurHash3 finalizer as datasketch's affine32 scheme does."""
+    hv = np.frombuffer(digests, dtype="<u4").astype(np.uint32)
+    hv ^= hv >> np.uint32(16)
+    hv *= _FMIX_M1
+    hv ^= hv >> np.uint32(13)
+    hv *= _FMIX_M2
+    hv ^= hv >> np.uint32(16)
+    return hv
+
+
 def minhash(grams: Iterable[bytes], num_perm: int = 64) -> np.ndarray:
     """The affine32 MinHash signature of a set of shingles (equal to datasketch's ``hashvalues``).
 
@@ -93,22 +139,73 @@ def minhash(grams: Iterable[bytes], num_perm: int = 64) -> np.ndarray:
     >>> bool((minhash(grams, 8) == m.hashvalues).all())
     True
     """
-    digests = b"".join(hashlib.sha1(g).digest()[:4] for g in grams)
+    digests = b"".join([hashlib.sha1(g).digest()[:4] for g in grams])
     if not digests:
         return np.full(num_perm, _MAX_HASH, dtype=np.uint32)
-    hv = np.frombuffer(digests, dtype="<u4").astype(np.uint32)
-    hv = hv ^ (hv >> np.uint32(16))
-    hv = hv * _FMIX_M1
-    hv = hv ^ (hv >> np.uint32(13))
-    hv = hv * _FMIX_M2
-    hv = hv ^ (hv >> np.uint32(16))
-    a, b = _permutations(num_perm)
-    return (hv[:, None] * a + b).min(axis=0)
+    return _min_hash(_gram_hashes(digests), *_permutations(num_perm))
 
 
 def signature(text: str, num_perm: int = 64) -> np.ndarray:
     """A text's MinHash signature: per-article work, so it may be computed away from the index (Dask workers)."""
-    return minhash(shingles(text), num_perm)
+    digests = _text_digests(text)
+    if not digests:
+        return np.full(num_perm, _MAX_HASH, dtype=np.uint32)
+    return _min_hash(_gram_hashes(digests), *_permutations(num_perm))
+
+
+def _min_hash(hv: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The minimum over grams of each permutation ``(a * hv + b) mod 2**32``."""
+    permuted = np.multiply.outer(hv, a)
+    permuted += b
+    return permuted.min(axis=0)
+
+
+# ``signatures`` hashes the grams of short texts (headlines) together, in passes of up to this many grams:
+# their per-call numpy costs outweigh the arithmetic; past a few KB of scratch a pass only gets slower
+_PASS_GRAMS = 1024
+_ALONE_GRAMS = 128  # a text with more grams than this is hashed in a pass of its own
+
+
+def signatures(texts: Sequence[str], num_perm: int = 64) -> np.ndarray:
+    """The signatures of many texts, one row each (each equal to ``signature(text)``): the grams of short
+    texts mixed and permuted together, in a few numpy passes a batch instead of a few per text.
+
+    >>> texts = ["one two three four", "", "Valmare dock strike enters third day", "word " * 300]
+    >>> bool((signatures(texts, 8) == [signature(t, 8) for t in texts]).all())
+    True
+    """
+    out = np.full((len(texts), num_perm), _MAX_HASH, dtype=np.uint32)
+    a, b = _permutations(num_perm)
+    rows: list[int] = []
+    counts: list[int] = []
+    parts: list[bytes] = []
+    pending = 0
+    for row, text in enumerate(texts):
+        digests = _text_digests(text)
+        grams = len(digests) // 4
+        if grams > _ALONE_GRAMS:
+            out[row] = _min_hash(_gram_hashes(digests), a, b)
+        elif grams:
+            if pending + grams > _PASS_GRAMS:
+                _min_hashes(out, rows, counts, parts, a, b)
+                rows, counts, parts, pending = [], [], [], 0
+            rows.append(row)
+            counts.append(grams)
+            parts.append(digests)
+            pending += grams
+    if rows:
+        _min_hashes(out, rows, counts, parts, a, b)
+    return out
+
+
+def _min_hashes(out: np.ndarray, rows: list[int], counts: list[int], parts: list[bytes], a: np.ndarray,
+                b: np.ndarray) -> None:
+    """Write into ``out[rows]`` the signature of each text from its gram digests (``counts`` grams in ``parts``)."""
+    permuted = np.multiply.outer(_gram_hashes(b"".join(parts)), a)
+    permuted += b
+    starts = np.zeros(len(counts), dtype=np.intp)
+    starts[1:] = np.cumsum(np.asarray(counts[:-1], dtype=np.intp))
+    out[rows] = np.minimum.reduceat(permuted, starts, axis=0)
 
 
 class DuplicateIndex:
@@ -176,6 +273,15 @@ class DuplicateIndex:
         self._last_keys = (raw, key)
         return key
 
+    def _batch_band_keys(self, signatures: np.ndarray) -> np.ndarray:
+        """``_band_keys`` of each row of ``signatures`` (n x num_perm), in one pass: (n x bands)."""
+        used = self._bands * self._band_rows
+        rows = signatures[:, :used].astype(np.uint64).reshape(len(signatures), self._bands, self._band_rows)
+        key = np.broadcast_to(self._salt, (len(signatures), self._bands))
+        for col in range(self._band_rows):
+            key = (key ^ rows[:, :, col]) * _BAND_MIX
+        return key
+
     def find(self, signature: np.ndarray, *, short: bool = False) -> str | None:
         """The earliest indexed article this signature copies, or None.
 
@@ -190,14 +296,19 @@ class DuplicateIndex:
         if not self._ids:
             return []
         keys = self._band_keys(signature)
-        slots: set[int] = set()
-        for key in keys.tolist():
-            hit = self._recent.get(key)
-            if hit is not None:
-                slots.update((hit,) if isinstance(hit, int) else hit)
         lo = np.searchsorted(self._keys, keys, side="left")
         hi = np.searchsorted(self._keys, keys, side="right")
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+        return self._matches(signature, short, keys.tolist(), lo.tolist(), hi.tolist())
+
+    def _matches(self, signature: np.ndarray, short: bool, keys: list[int], lo: list[int], hi: list[int]) -> list[str]:
+        """``matches`` given the signature's band keys and their ranges [lo, hi) in the sorted keys."""
+        slots: set[int] = set()
+        recent = self._recent
+        for key in keys:
+            hit = recent.get(key)
+            if hit is not None:
+                slots.update((hit,) if isinstance(hit, int) else hit)
+        for a, b in zip(lo, hi, strict=True):
             if b > a:
                 slots.update(self._key_slots[a:b].tolist())
         if not slots:
@@ -215,7 +326,46 @@ class DuplicateIndex:
                 out.append(root)
         return out
 
+    def find_and_add(self, article_ids: Sequence[str], signatures: Sequence[np.ndarray], shorts: Sequence[bool],
+                     order: Sequence[int],
+                     choose: Callable[[int, list[str]], str | None] | None = None) -> dict[int, str | None]:
+        """For each position in ``order``: the article it copies, then the article added (``add``), as those
+        calls one by one would give; the batch's band keys and their places among the sorted keys are computed
+        in one pass (the places again after a merge moves the keys). ``choose(position, matches)`` picks the
+        copied article among ``matches`` (default: the first, as ``find``)."""
+        if not order:
+            return {}
+        sigs = np.asarray(signatures, dtype=np.uint32).reshape(len(article_ids), self.num_perm)
+        keys = self._batch_band_keys(sigs)
+        key_lists = keys.tolist()
+        sorted_keys = self._keys
+        lo = hi = np.zeros(0, dtype=np.intp)
+        if len(sorted_keys):
+            lo, hi = np.searchsorted(sorted_keys, keys, side="left"), np.searchsorted(sorted_keys, keys, side="right")
+        places = (lo.tolist(), hi.tolist())
+        originals: dict[int, str | None] = {}
+        for i in order:
+            if self._keys is not sorted_keys:  # a merge (in ``add``) moved the keys
+                sorted_keys = self._keys
+                places = (np.searchsorted(sorted_keys, keys, side="left").tolist(),
+                          np.searchsorted(sorted_keys, keys, side="right").tolist())
+            found: list[str] = []
+            if self._ids:
+                ranges = (places[0][i], places[1][i]) if len(sorted_keys) else ((), ())
+                found = self._matches(sigs[i], shorts[i], key_lists[i], *ranges)
+            originals[i] = choose(i, found) if choose is not None else (found[0] if found else None)
+            self._add(article_ids[i], sigs[i], originals[i], keys[i], key_lists[i])
+        return originals
+
     def add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None = None) -> None:
+        if article_id in self._slot:
+            return
+        keys = self._band_keys(signature)
+        self._add(article_id, signature, duplicate_of, keys, keys.tolist())
+
+    def _add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None, keys: np.ndarray,
+             key_list: list[int]) -> None:
+        """``add`` given the signature's band keys (an array, and the same as ints)."""
         if article_id in self._slot:
             return
         if len(self._ids) < self.capacity:
@@ -236,13 +386,13 @@ class DuplicateIndex:
             self._ids[slot] = article_id
         self._slot[article_id] = slot
         self._sigs[slot] = signature
-        keys = self._band_keys(self._sigs[slot])
-        for key in keys.tolist():
-            hit = self._recent.get(key)
+        recent = self._recent
+        for key in key_list:
+            hit = recent.get(key)
             if hit is None:
-                self._recent[key] = slot
+                recent[key] = slot
             elif isinstance(hit, int):
-                self._recent[key] = [hit, slot]
+                recent[key] = [hit, slot]
             else:
                 hit.append(slot)
         self._recent_keys.append(keys)

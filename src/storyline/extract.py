@@ -41,6 +41,8 @@ _DROP: dict[int, str | None] = dict.fromkeys(
     + [0x00AD, 0x200B, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2060, 0xFEFF]
 )
 _DROP.update(dict.fromkeys([0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029], "\n"))
+# Any of them: most texts hold none, and finding none costs less than translating
+_DROPPED = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_DROP)) + "]")
 # Only runs of 2+ spaces or whitespace other than a plain space: single spaces cost nothing.
 _HSPACE = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _EDGE_SPACE = re.compile(r" \n ?|\n ")
@@ -69,7 +71,9 @@ def normalise_text(text: str) -> str:
     >>> normalise_text(" A\\u00a0 b \\t\\r\\n\\n\\n\\nc\\x07d  ")
     'A b\\n\\ncd'
     """
-    text = text.replace("\r\n", "\n").translate(_DROP)
+    text = text.replace("\r\n", "\n")
+    if _DROPPED.search(text):
+        text = text.translate(_DROP)
     text = _HSPACE.sub(" ", text)
     text = _EDGE_SPACE.sub("\n", text)
     return _BLANK_RUN.sub("\n\n", text).strip()
@@ -111,7 +115,7 @@ def parse_datetime(value: Any) -> datetime | None:
     if _EPOCH.fullmatch(text):
         return _from_epoch(float(text))
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    for parse in (datetime.fromisoformat, parsedate_to_datetime, *(_strptime(f) for f in _FORMATS)):
+    for parse in _PARSERS:
         try:
             return _plausible(as_utc(parse(iso)))
         except (ValueError, TypeError, IndexError, OverflowError):
@@ -121,6 +125,9 @@ def parse_datetime(value: Any) -> datetime | None:
 
 def _strptime(fmt: str):
     return lambda text: datetime.strptime(text, fmt)
+
+
+_PARSERS = (datetime.fromisoformat, parsedate_to_datetime, *(_strptime(f) for f in _FORMATS))  # tried in order
 
 
 def _from_epoch(seconds: float) -> datetime | None:
@@ -279,17 +286,18 @@ def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:
         return Rejection(record.origin, "too_short", f"fewer than {min_words} words in text and title")
     if is_error_page(title, text):
         return Rejection(record.origin, "error_page", f"a web server's error page ({title[:60]!r}), not an article")
+    given = record.published
+    parsed = parse_datetime(given)  # once: the date, and whether a given value was read
     published = (
-        parse_datetime(record.published)
+        parsed
         or parse_datetime(page.get("date"))
         or parse_datetime((record.extra or {}).get("feed_published"))
     )
     url = record.url or page.get("url") or None
     source = (record.source or page.get("sitename") or site_of(url) or page.get("hostname")
               or record.fallback_source or None)
-    given = record.published
     unparsed = None
-    if given not in (None, "") and str(given).strip() and parse_datetime(given) is None:
+    if given not in (None, "") and str(given).strip() and parsed is None:
         unparsed = str(given)[:200]
     return Extracted(title=title, text=text, published=published, source=source, url=url,
                      unparsed_published=unparsed)

@@ -244,13 +244,14 @@ def find_duplicates(articles: Sequence[Article], index: DuplicateIndex,
         signatures = [index.signature(article.full_text) for article in articles]
     order = oldest_first([usable_time(article) for article in articles])
     leads = {article.id: (article.title, article.text[:LEAD_CHARS]) for article in articles}
-    originals: dict[int, str | None] = {}
-    for i in order:
-        found = index.matches(signatures[i], short=is_short(articles[i].full_text))
+
+    def agreeing(i: int, found: list[str]) -> str | None:
         mine = leads[articles[i].id]
-        originals[i] = next((original for original in found
-                             if headlines_agree(mine, _lead(original, leads, lead_of) or mine)), None)
-        index.add(articles[i].id, signatures[i], originals[i])
+        return next((original for original in found if headlines_agree(mine, _lead(original, leads, lead_of) or mine)),
+                    None)
+
+    originals = index.find_and_add([a.id for a in articles], signatures, [is_short(a.full_text) for a in articles],
+                                   order, agreeing)
     prepared = tuple(Prepared(a, s, originals[i]) for i, (a, s) in enumerate(zip(articles, signatures, strict=True)))
     return prepared, order
 

@@ -146,19 +146,21 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
             added.pop(absorbed, None)
             full.discard(absorbed)
             full.add(into)
-        for story_id, articles in added.items():
-            if story_id in full:
-                continue
-            before, after = store.grow_story(
-                story_id, [(a.lang, a.source, to_iso(a.published)) for a in articles]  # undated: no span
-            )
+        grown = [(story_id, articles) for story_id, articles in added.items() if story_id not in full]
+        sizes = store.grow_stories(
+            [(story_id, [(a.lang, a.source, to_iso(a.published)) for a in articles])  # undated: no span
+             for story_id, articles in grown]
+        )
+        headlines: list[tuple[str, str, str | None]] = []
+        for (story_id, articles), (before, after) in zip(grown, sizes, strict=True):
             if before == 0:  # all its members are in this batch: no need to read them back
-                _set_headline(store, story_id, [(a.id, a.title, vector_of[a.id]) for a in articles])
+                headlines.append(_headline(store, story_id, [(a.id, a.title, vector_of[a.id]) for a in articles]))
             elif _HeadlineSchedule.due(before, after):
-                _refresh_headline(store, story_id)
+                headlines.append(_newest_headline(store, story_id))
         for story_id in full:
             store.refresh_story(story_id, "", None)  # the summary row from all its articles, after a merge
-            _refresh_headline(store, story_id)
+            headlines.append(_newest_headline(store, story_id))
+        store.set_headlines(headlines)
         touched = set(added) | full
         store.set_counter("story", story_counter)
         newest = max((p.article.time for p in prepared if p.article.time), default=None)
@@ -170,12 +172,19 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
 
 
 def _refresh_headline(store: Store, story_id: str) -> None:
-    """The most central title among the newest members (vectors and titles only, no texts)."""
-    _set_headline(store, story_id, store.headline_candidates(story_id, _HEADLINE_SAMPLE))
+    """Store the most central title among the newest members (vectors and titles only, no texts)."""
+    store.set_headlines([_newest_headline(store, story_id)])
 
 
-def _set_headline(store: Store, story_id: str, members: list[tuple[str, str, np.ndarray | None]]) -> None:
-    """Store the most central title of ``members`` (id, title, vector), oldest first, as the headline."""
+def _newest_headline(store: Store, story_id: str) -> tuple[str, str, str | None]:
+    """``_headline`` of a story's newest ``_HEADLINE_SAMPLE`` members, read back."""
+    return _headline(store, story_id, store.headline_candidates(story_id, _HEADLINE_SAMPLE))
+
+
+def _headline(store: Store, story_id: str,
+              members: list[tuple[str, str, np.ndarray | None]]) -> tuple[str, str, str | None]:
+    """(story id, headline, headline article id): the most central title of ``members`` (id, title, vector),
+    oldest first."""
     titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]
     headline, headline_id = "", None
     if titled:
@@ -186,7 +195,7 @@ def _set_headline(store: Store, story_id: str, members: list[tuple[str, str, np.
     elif members:
         headline_id = members[0][0]
         headline = store.text_start(headline_id, 120)
-    store.set_headline(story_id, headline, headline_id)
+    return story_id, headline, headline_id
 
 
 class _HeadlineSchedule:

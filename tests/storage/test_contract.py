@@ -193,6 +193,38 @@ def test_merge_keeps_lineage_and_hides_the_absorbed_story(store):
     assert store.recent_story_ids() == ["s3"]
 
 
+def test_grow_stories_equals_grow_story_one_by_one(store):
+    # the writer grows a batch's stories in one call: the same summary rows and sizes as one call per story,
+    # a story named twice growing twice, a missing one (0, 0)
+    with store.transaction():
+        store.create_stories([("s1", 1), ("s2", 2), ("s3", 3), ("t1", 4), ("t2", 5), ("t3", 6)])
+        assert store.grow_story("s1", [("en", "b.example", "2026-03-05T00:00:00Z")]) == (0, 1)
+        assert store.grow_story("t1", [("en", "b.example", "2026-03-05T00:00:00Z")]) == (0, 1)
+    batches = [
+        [("s1", [("es", "a.example", "2026-03-02T00:00:00Z"), ("en", None, None)]), ("s2", [("fr", None, None)])],
+        [("nope", [("en", None, None)]), ("s3", [(None, "c.example", "2026-03-09T00:00:00Z")]),
+         ("s1", [("de", "b.example", "2026-03-11T00:00:00Z")])],
+    ]
+    for batch in batches:
+        with store.transaction():
+            one_by_one = [store.grow_story(story_id.replace("s", "t"), added) for story_id, added in batch]
+            assert store.grow_stories(batch) == one_by_one
+    assert store.grow_stories([]) == []
+    for n in (1, 2, 3):
+        grown, single = store.get_story(f"s{n}"), store.get_story(f"t{n}")
+        assert (grown.size, grown.languages, grown.sources, grown.first_seen, grown.last_seen) == (
+            single.size, single.languages, single.sources, single.first_seen, single.last_seen)
+    assert store.get_story("s1").size == 4 and store.get_story("s1").languages == ("de", "en", "es")
+
+
+def test_set_headlines_sets_each(store):
+    with store.transaction():
+        store.create_stories([("s1", 1), ("s2", 2)])
+        store.set_headlines([("s1", "One", "a1"), ("s2", "", None)])
+        store.set_headlines([])
+    assert (store.get_story("s1").headline, store.get_story("s2").headline) == ("One", "")
+
+
 def test_headline_candidates_are_the_newest_members_without_texts(store):
     with store.transaction():
         store.create_story("s1", 1)

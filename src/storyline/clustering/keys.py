@@ -79,6 +79,9 @@ def name_keys(title: str, text: str) -> set[str]:
     keys: set[str] = set()
     candidates = _name_candidates()
     for part in (title, text[:BODY_CHARS]):
+        if part is title:  # every capitalised word of a title counts, where it stands in a sentence aside
+            keys.update([_name_key(token) if token[0].isupper() else f"#{token}" for token in candidates.findall(part)])
+            continue
         first = _TOKEN.search(part)
         opening = first.start() if first is not None else -1
         for match in candidates.finditer(part):
@@ -86,7 +89,7 @@ def name_keys(title: str, text: str) -> set[str]:
             if token[0].isupper():
                 start = match.start()
                 opens = start == opening or bool(_SENTENCE_END.search(part[max(0, start - 3) : start]))
-                if not opens or part is title:
+                if not opens:
                     keys.add(_name_key(token))
             else:
                 keys.add(f"#{token}")

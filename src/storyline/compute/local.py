@@ -10,7 +10,7 @@ import numpy as np
 
 from storyline.clean import Cleaned
 from storyline.compute import PendingBatch, Records, WorkOptions
-from storyline.dedup import signature
+from storyline.dedup import signatures
 from storyline.embed import Encoder
 from storyline.embed.ahead import EncodesAhead, PendingVectors
 from storyline.prepare import (
@@ -45,7 +45,7 @@ class LocalBatch:
         return to_articles(kept, now=now)
 
     def signatures(self, articles: Sequence[Article]) -> list[np.ndarray]:
-        return [signature(article.full_text, self._options.num_perm) for article in articles]
+        return list(signatures([article.full_text for article in articles], self._options.num_perm))
 
     def vectors(self, prepared: Sequence[Prepared]) -> np.ndarray:
         return self._encoder.encode([p.article.full_text for p in prepared])

@@ -38,8 +38,8 @@ def article_values(article: Article, story_id: str, similarity: float, duplicate
         article.id, article.content_hash, article.title, article.text, article.url,
         article.source, to_iso(article.published), article.lang, article.lang_confidence,
         to_iso(article.ingested), article.origin,
-        json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False),
-        json.dumps(dict(article.extra), ensure_ascii=False, default=str),
+        json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False) if article.removed else "[]",
+        json.dumps(dict(article.extra), ensure_ascii=False, default=str) if article.extra else "{}",
         duplicate_of, story_id, float(similarity),
     )
 
@@ -64,8 +64,11 @@ def _quantised(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     peaks = np.abs(matrix).max(axis=1, initial=0.0)
     scales = (peaks / np.float32(_PEAK_CODE)).astype(np.float32)
     divisors = np.where(scales > 0, scales, np.float32(1))
-    codes = np.clip(np.rint(matrix / divisors[:, None]), -_PEAK_CODE, _PEAK_CODE).astype(CODE_DTYPE)
-    return scales, codes
+    rounded = matrix / divisors[:, None]
+    np.rint(rounded, out=rounded)  # in place, and bounded by two ufuncs: np.clip's wrapper costs more per row
+    np.minimum(rounded, _PEAK_CODE, out=rounded)
+    np.maximum(rounded, -_PEAK_CODE, out=rounded)
+    return scales, rounded.astype(CODE_DTYPE)
 
 
 def vector_blob(vector: np.ndarray) -> bytes:
@@ -100,12 +103,29 @@ def vector_from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=CODE_DTYPE, offset=SCALE_DTYPE.itemsize).astype(np.float32) * scale
 
 
+def vectors_from_blobs(blobs: Sequence[bytes | None]) -> list[np.ndarray | None]:
+    """``vector_from_blob`` of each stored vector (None stays None), decoded in one pass when the rows are of
+    one length (one encoder): the same float32 values, without a few numpy calls per row.
+
+    >>> blobs = [vector_blob(np.array([0.5, -1.0])), None, vector_blob(np.array([3.0, 0.1]))]
+    >>> [None if v is None else v.tolist() for v in vectors_from_blobs(blobs)]
+    [[0.5039370059967041, -1.0], None, [3.0, 0.09448818862438202]]
+    """
+    present = [blob for blob in blobs if blob is not None]
+    if not present or len({len(blob) for blob in present}) > 1:
+        return [None if blob is None else vector_from_blob(blob) for blob in blobs]
+    raw = np.frombuffer(b"".join(present), dtype=np.uint8).reshape(len(present), -1)
+    scales = raw[:, : SCALE_DTYPE.itemsize].copy().view(SCALE_DTYPE)  # (rows, 1)
+    decoded = iter(raw[:, SCALE_DTYPE.itemsize :].view(CODE_DTYPE).astype(np.float32) * scales)
+    return [None if blob is None else next(decoded) for blob in blobs]
+
+
 def as_stored(vectors: np.ndarray) -> np.ndarray:
     """Article vectors (float32, one or many rows) rounded to the stored form: what the database gives back for
     them. The engine assigns with these from the start, so a resumed run replays the very numbers the first used."""
     matrix = np.asarray(vectors, dtype=np.float32)
     scales, codes = _quantised(matrix.reshape(-1, matrix.shape[-1]))
-    return (codes.astype(np.float32) * scales[:, None]).reshape(matrix.shape)
+    return (codes * scales[:, None]).reshape(matrix.shape)  # int8 times float32: float32
 
 
 def sentence_blob(vector: np.ndarray) -> bytes:

@@ -13,7 +13,7 @@ import numpy as np
 from storyline.dates import from_iso, to_iso, utcnow
 from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import MemberFacts
-from storyline.storage.stored_form import vector_from_blob
+from storyline.storage.stored_form import vectors_from_blobs
 from storyline.types import Story
 
 # a text array column with the values of a parameter added, each once, in code point order (as Python sorts)
@@ -111,6 +111,10 @@ class StoryRows(Connected):
             return 0, 0
         return row[0] - len(added), row[0]
 
+    def grow_stories(self, grown: Sequence[tuple[str, Sequence[MemberFacts]]]) -> list[tuple[int, int]]:
+        """``grow_story`` of each (story id, added members), in order (each is one statement already)."""
+        return [self.grow_story(story_id, added) for story_id, added in grown]
+
     def headline_candidates(self, story_id: str, last: int) -> list[tuple[str, str, np.ndarray | None]]:
         """(id, title, vector or None) of a story's newest ``last`` members, oldest first; no texts read."""
         rows = self._conn.execute(
@@ -118,16 +122,20 @@ class StoryRows(Connected):
             " WHERE a.story_id=%s ORDER BY a.seq DESC LIMIT %s",
             (story_id, last),
         ).fetchall()
-        return [
-            (aid, title, None if blob is None else vector_from_blob(blob))
-            for aid, title, blob in reversed(rows)
-        ]
+        rows.reverse()
+        return list(zip([aid for aid, _, _ in rows], [title for _, title, _ in rows],
+                        vectors_from_blobs([blob for _, _, blob in rows]), strict=True))
 
     def set_headline(self, story_id: str, headline: str, headline_article: str | None) -> None:
-        self._conn.execute(
-            "UPDATE stories SET headline=%s, headline_article=%s WHERE id=%s",
-            (headline, headline_article, story_id),
-        )
+        self.set_headlines([(story_id, headline, headline_article)])
+
+    def set_headlines(self, headlines: Sequence[tuple[str, str, str | None]]) -> None:
+        """``set_headline`` of each (story id, headline, headline article id), in one pipelined ``executemany``."""
+        with self._conn.cursor() as cur:
+            cur.executemany(
+                "UPDATE stories SET headline=%s, headline_article=%s WHERE id=%s",
+                [(headline, article, story_id) for story_id, headline, article in headlines],
+            )
 
     def merge_story(self, absorbed: str, into: str) -> None:
         """Move every article of ``absorbed`` into ``into``; keep the old id with its lineage."""

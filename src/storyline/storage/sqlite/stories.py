@@ -12,7 +12,7 @@ import numpy as np
 from storyline.dates import from_iso, to_iso, utcnow
 from storyline.storage.protocol import MemberFacts
 from storyline.storage.sqlite.base import Connected
-from storyline.storage.stored_form import vector_from_blob
+from storyline.storage.stored_form import vectors_from_blobs
 from storyline.types import Story
 
 _STORY_COLUMNS = "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
@@ -76,31 +76,44 @@ class StoryRows(Connected):
         that grows is open again (the batch's closing pass closes it anew if it is still past the window).
         Returns the story's (size before, size after).
         """
-        row = self._conn.execute(
-            "SELECT size, first_seen, last_seen, languages, sources FROM stories WHERE id=?",
-            (story_id,),
-        ).fetchone()
-        if row is None:
-            return 0, 0
-        size, first, last = row[0], row[1], row[2]
-        languages, sources = set(json.loads(row[3])), set(json.loads(row[4]))
-        for lang, source, time in added:
-            if lang:
-                languages.add(lang)
-            if source:
-                sources.add(source)
-            if time:
-                first = time if first is None or time < first else first
-                last = time if last is None or time > last else last
-        self._conn.execute(
+        return self.grow_stories([(story_id, added)])[0]
+
+    def grow_stories(self, grown: Sequence[tuple[str, Sequence[MemberFacts]]]) -> list[tuple[int, int]]:
+        """``grow_story`` of each (story id, added members), in order: one read of the summary rows and one
+        ``executemany`` for the batch, not a read and a write per story."""
+        rows: dict[str, tuple[Any, ...]] = {}
+        for condition, params in self.ids_in("id", sorted({story_id for story_id, _ in grown})):
+            for row in self._conn.execute(
+                f"SELECT id, size, first_seen, last_seen, languages, sources FROM stories WHERE {condition}", params
+            ):
+                rows[row[0]] = (row[1], row[2], row[3], set(json.loads(row[4])), set(json.loads(row[5])))
+        now = to_iso(utcnow())
+        sizes: list[tuple[int, int]] = []
+        updates: list[tuple[Any, ...]] = []
+        for story_id, added in grown:
+            found = rows.get(story_id)
+            if found is None:
+                sizes.append((0, 0))
+                continue
+            size, first, last, languages, sources = found
+            for lang, source, time in added:
+                if lang:
+                    languages.add(lang)
+                if source:
+                    sources.add(source)
+                if time:
+                    first = time if first is None or time < first else first
+                    last = time if last is None or time > last else last
+            rows[story_id] = (size + len(added), first, last, languages, sources)  # a story named twice grows twice
+            sizes.append((size, size + len(added)))
+            updates.append((size + len(added), first, last, json.dumps(sorted(languages)),
+                            json.dumps(sorted(sources), ensure_ascii=False), now, story_id))
+        self._conn.executemany(
             "UPDATE stories SET size=?, first_seen=?, last_seen=?, languages=?, sources=?, updated=?,"
             " status=CASE status WHEN 'closed' THEN 'active' ELSE status END WHERE id=?",
-            (
-                size + len(added), first, last, json.dumps(sorted(languages)),
-                json.dumps(sorted(sources), ensure_ascii=False), to_iso(utcnow()), story_id,
-            ),
+            updates,
         )
-        return size, size + len(added)
+        return sizes
 
     def headline_candidates(self, story_id: str, last: int) -> list[tuple[str, str, np.ndarray | None]]:
         """(id, title, vector or None) of a story's newest ``last`` members, oldest first; no texts read."""
@@ -109,15 +122,18 @@ class StoryRows(Connected):
             " WHERE a.story_id=? ORDER BY a.seq DESC LIMIT ?",
             (story_id, last),
         ).fetchall()
-        return [
-            (aid, title, None if blob is None else vector_from_blob(blob))
-            for aid, title, blob in reversed(rows)
-        ]
+        rows.reverse()
+        return list(zip([aid for aid, _, _ in rows], [title for _, title, _ in rows],
+                        vectors_from_blobs([blob for _, _, blob in rows]), strict=True))
 
     def set_headline(self, story_id: str, headline: str, headline_article: str | None) -> None:
-        self._conn.execute(
+        self.set_headlines([(story_id, headline, headline_article)])
+
+    def set_headlines(self, headlines: Sequence[tuple[str, str, str | None]]) -> None:
+        """``set_headline`` of each (story id, headline, headline article id), in one ``executemany``."""
+        self._conn.executemany(
             "UPDATE stories SET headline=?, headline_article=? WHERE id=?",
-            (headline, headline_article, story_id),
+            [(headline, article, story_id) for story_id, headline, article in headlines],
         )
 
     def merge_story(self, absorbed: str, into: str) -> None:
