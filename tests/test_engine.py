@@ -124,10 +124,11 @@ def test_near_copy_joins_the_story_of_its_original(tmp_path):
 def test_a_boilerplate_body_under_another_headline_is_no_copy_of_a_stored_article(tmp_path):
     """A site's newsletter box as the whole body: the bodies match, the headlines say two reports. The original
     is stored by an earlier ingest, so its headline is read from the store (and from the batch in flight)."""
-    box = ("Get email notifications on our reporters daily! Your notification has been saved. Whenever a "
-           "reporter posts new content, you'll get an email delivered to your inbox with a link to it.")
+    # the crime desk's box names the gunfire, so the cleaner keeps it as a body (clean: unrelated_body)
+    box = ("Get email notifications on gunfire and crime reports daily! Your notification has been saved. Whenever "
+           "a reporter posts new content, you'll get an email delivered to your inbox with a link to it.")
     first = {"id": "marion", "title": "Four injured by gunfire outside Marion nightclub", "text": box}
-    other = {"id": "vortex", "title": "Police: Vortex gunman in custody after a standoff", "text": box}
+    other = {"id": "vortex", "title": "Police: Vortex gunman in custody after gunfire", "text": box}
     again = {"id": "again", "title": "Four injured by gunfire outside a Marion nightclub", "text": box}
     with _engine(tmp_path / "a.db", batch_size=1) as engine:
         engine.ingest_records(_records([first]))

@@ -234,10 +234,11 @@ def test_a_near_copys_headline_is_read_from_the_batch_waiting_for_its_vectors(tm
     from storyline.engine import Engine
     from storyline.settings import Settings
 
-    box = ("Get email notifications on our reporters daily! Your notification has been saved. Whenever a "
-           "reporter posts new content, you'll get an email delivered to your inbox with a link to it.")
+    # the crime desk's box names the gunfire, so the cleaner keeps it as a body (clean: unrelated_body)
+    box = ("Get email notifications on gunfire and crime reports daily! Your notification has been saved. Whenever "
+           "a reporter posts new content, you'll get an email delivered to your inbox with a link to it.")
     rows = [("marion", "Four injured by gunfire outside Marion nightclub"),
-            ("vortex", "Police: Vortex gunman in custody after a standoff"),
+            ("vortex", "Police: Vortex gunman in custody after gunfire"),
             ("again", "Four injured by gunfire outside a Marion nightclub")]
     records = [RawRecord(origin=f"b:{i}", id=i, title=t, text=box, lang="en",
                          published=f"2026-03-0{k + 1}T08:00:00Z") for k, (i, t) in enumerate(rows)]
