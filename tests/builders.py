@@ -93,3 +93,20 @@ def ingest_event_rows(engine):
     brief = build_brief(engine.store, story_id, encoder=HashingEncoder())
     vectors = engine.store.get_vectors([a for a, _ in engine.store.article_story_pairs()])
     return stories, story_id, brief, vectors
+
+
+def fail_write(monkeypatch, at: int) -> None:
+    """Make the engine's ``at``-th batch write fail with a simulated disk error (the others write as usual)."""
+    import sqlite3
+
+    import storyline.engine as engine_module
+
+    real, calls = engine_module.write_batch, []
+
+    def failing(store, *args):
+        calls.append(1)
+        if len(calls) == at:
+            raise sqlite3.OperationalError("disk I/O error (simulated)")
+        return real(store, *args)
+
+    monkeypatch.setattr(engine_module, "write_batch", failing)

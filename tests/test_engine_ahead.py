@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import storyline.engine as engine_module
+from builders import fail_write
 from storyline.embed import HashingEncoder
 from storyline.embed.ahead import EncodesAhead
 from storyline.errors import InputError
@@ -126,20 +127,12 @@ def test_a_strict_error_in_the_next_batch_keeps_the_batch_before_it(tmp_path):
 def test_a_failed_write_with_a_batch_encoding_ahead_keeps_earlier_batches_and_a_new_run_resumes(tmp_path, monkeypatch):
     records = _stream()
     path = tmp_path / "f.db"
-    real, calls = engine_module.write_batch, []
-
-    def failing(store, *args):
-        calls.append(1)
-        if len(calls) == 3:
-            raise sqlite3.OperationalError("disk I/O error (simulated)")
-        return real(store, *args)
-
-    monkeypatch.setattr(engine_module, "write_batch", failing)
+    fail_write(monkeypatch, at=3)
     with _ahead_engine(path) as engine, pytest.raises(sqlite3.OperationalError, match="simulated"):
         engine.ingest_records(records)
     with sqlite3.connect(path) as conn:
         assert 0 < conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] <= 16
-    monkeypatch.setattr(engine_module, "write_batch", real)
+    monkeypatch.undo()  # writes work again
     with _ahead_engine(path) as engine:  # a new run resumes: nothing lost, nothing twice
         engine.ingest_records(records)
     with _plain_engine(tmp_path / "r.db") as engine:

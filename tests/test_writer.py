@@ -10,6 +10,7 @@ import time
 import pytest
 
 import storyline.engine as engine_module
+from builders import fail_write
 from storyline.clustering import StoryClusterer, StoryParams
 from storyline.embed import HashingEncoder
 from storyline.engine import Engine
@@ -105,22 +106,13 @@ def test_background_writes_store_exactly_what_writes_in_the_callers_thread_store
 def test_a_failed_background_write_raises_in_the_caller_and_earlier_batches_stay(tmp_path, monkeypatch):
     records = _stream()
     path = tmp_path / "f.db"
-    calls = []
-    real = engine_module.write_batch
-
-    def failing(store, *args):
-        calls.append(1)
-        if len(calls) == 3:
-            raise sqlite3.OperationalError("disk I/O error (simulated)")
-        return real(store, *args)
-
-    monkeypatch.setattr(engine_module, "write_batch", failing)
+    fail_write(monkeypatch, at=3)
     with _new_engine(path, True) as engine, pytest.raises(sqlite3.OperationalError, match="simulated"):
         engine.ingest_records(records)
     with sqlite3.connect(path) as conn:
         stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     assert 0 < stored <= 16  # the first two batches, not the failed one
-    monkeypatch.setattr(engine_module, "write_batch", real)
+    monkeypatch.undo()  # writes work again
     with _new_engine(path, True) as engine:  # a new run resumes: nothing lost, nothing twice
         engine.ingest_records(records)
     reference = tmp_path / "r.db"
@@ -133,15 +125,7 @@ def test_a_failed_background_write_raises_in_the_caller_and_earlier_batches_stay
 def test_an_engine_that_goes_on_after_a_failed_write_stores_what_a_clean_run_stores(tmp_path, monkeypatch, background):
     records = _stream()
     path = tmp_path / "f.db"
-    real, calls = engine_module.write_batch, []
-
-    def failing(store, *args):
-        calls.append(1)
-        if len(calls) == 4:
-            raise sqlite3.OperationalError("disk I/O error (simulated)")
-        return real(store, *args)
-
-    monkeypatch.setattr(engine_module, "write_batch", failing)
+    fail_write(monkeypatch, at=4)
     with _new_engine(path, background) as engine:  # one long-lived engine, as the web app keeps
         with pytest.raises(sqlite3.OperationalError, match="simulated"):
             engine.ingest_records(records)

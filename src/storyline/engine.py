@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import numpy as np
 
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from storyline.watches import Watcher
 
 log = logging.getLogger("storyline.engine")
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class _Batch:
@@ -330,27 +332,25 @@ class Engine:
         report.stage_cpu_seconds["store"] += cpu
         self._account(flight.batch, created, touched, report)
 
+    def _held(self, article_id: str, memo: Callable[[Any], Mapping[str, T]]) -> T | None:
+        """What the batch waiting for its vectors, else the batch in flight, holds of an article not yet stored
+        (``memo`` picks the table: content hashes or leads)."""
+        for batch in (self._waiting, self._in_flight):
+            if batch is not None and article_id in memo(batch):
+                return memo(batch)[article_id]
+        return None
+
     def _stored_hash(self, article_id: str) -> str | None:
         """Content hash of a stored article, the batch in flight and the batch waiting for its vectors included."""
-        waiting = self._waiting
-        if waiting is not None and article_id in waiting.hashes:
-            return waiting.hashes[article_id]
-        flight = self._in_flight
-        if flight is not None and article_id in flight.hashes:
-            return flight.hashes[article_id]
-        return self.store.hash_of(article_id)
+        held = self._held(article_id, lambda batch: batch.hashes)
+        return held if held is not None else self.store.hash_of(article_id)
 
     def _stored_lead(self, article_id: str) -> tuple[str, str] | None:
         """(Headline, body's opening) of a stored article, the batch in flight and the batch waiting for its
         vectors included: a near-copy's headline must stand in its original's, and the other way round
         (``dedup.headlines_agree``)."""
-        waiting = self._waiting
-        if waiting is not None and article_id in waiting.leads:
-            return waiting.leads[article_id]
-        flight = self._in_flight
-        if flight is not None and article_id in flight.leads:
-            return flight.leads[article_id]
-        return self.store.lead_of(article_id, LEAD_CHARS)
+        held = self._held(article_id, lambda batch: batch.leads)
+        return held if held is not None else self.store.lead_of(article_id, LEAD_CHARS)
 
     def _stored_story(self, article_id: str) -> str | None:
         """Story of a stored article, the batch in flight included."""
