@@ -62,6 +62,10 @@ def _cached_db(path: Path, encoder: str = "use") -> Path:
     if not cached:
         raise SystemExit(f"no prepared database for {path} under {calibrate_stories.CACHE}: "
                          f"run scripts/calibrate_stories.py {path} once to prepare it")
+    # said, never silent: on a shared machine the newest preparation may be another checkout's code
+    print(f"  {path.name}: no preparation by this code; replaying the newest cached one ({cached[-1].name}), "
+          "which may come from other code: prepare the file first (calibrate_stories.prepared_db) to be sure",
+          file=sys.stderr, flush=True)
     return cached[-1]
 
 
