@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
 from storyline.dedup import LEAD_CHARS, DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
-from storyline.engine_batches import Front, StageClock
+from storyline.engine_batches import Front, Held, StageClock
 from storyline.errors import ConfigError, strict_error
 from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
 from storyline.prepare import Prepared, find_duplicates
@@ -72,16 +72,14 @@ class _Batch:
 @dataclass
 class _InFlight:
     """A batch the background writer is storing, and what the next batch must read of it meanwhile:
-    its content hashes and leads, and each article's story once the batch's merges are applied (as in the store)."""
+    its articles (``Held``), and each article's story once the batch's merges are applied (as in the store)."""
 
     batch: _Batch
-    hashes: dict[str, str] = field(init=False)
-    leads: dict[str, tuple[str, str]] = field(init=False)
+    held: Held = field(init=False)
     story_of: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.hashes = {p.article.id: p.article.content_hash for p in self.batch.prepared}
-        self.leads = {p.article.id: (p.article.title, p.article.text[:LEAD_CHARS]) for p in self.batch.prepared}
+        self.held = Held(self.batch.prepared)
         self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
         for absorbed, into in self.batch.assigned.merges:
             for article_id, story_id in self.story_of.items():
@@ -332,24 +330,24 @@ class Engine:
         report.stage_cpu_seconds["store"] += cpu
         self._account(flight.batch, created, touched, report)
 
-    def _held(self, article_id: str, memo: Callable[[Any], Mapping[str, T]]) -> T | None:
-        """What the batch waiting for its vectors, else the batch in flight, holds of an article not yet stored
-        (``memo`` picks the table: content hashes or leads)."""
+    def _held(self, read: Callable[[Held], T | None]) -> T | None:
+        """What the batch waiting for its vectors, else the batch in flight, holds of an article not yet stored."""
         for batch in (self._waiting, self._in_flight):
-            if batch is not None and article_id in memo(batch):
-                return memo(batch)[article_id]
+            found = None if batch is None else read(batch.held)
+            if found is not None:
+                return found
         return None
 
     def _stored_hash(self, article_id: str) -> str | None:
         """Content hash of a stored article, the batch in flight and the batch waiting for its vectors included."""
-        held = self._held(article_id, lambda batch: batch.hashes)
+        held = self._held(lambda batch: batch.hash_of(article_id))
         return held if held is not None else self.store.hash_of(article_id)
 
     def _stored_lead(self, article_id: str) -> tuple[str, str] | None:
         """(Headline, body's opening) of a stored article, the batch in flight and the batch waiting for its
         vectors included: a near-copy's headline must stand in its original's, and the other way round
         (``dedup.headlines_agree``)."""
-        held = self._held(article_id, lambda batch: batch.leads)
+        held = self._held(lambda batch: batch.lead_of(article_id))
         return held if held is not None else self.store.lead_of(article_id, LEAD_CHARS)
 
     def _stored_story(self, article_id: str) -> str | None:

@@ -7,35 +7,46 @@ this module is part of the preparation (scripts/prepared_code.py) and never impo
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from storyline.compute import PendingBatch
-from storyline.dedup import LEAD_CHARS
 from storyline.embed.ahead import PendingVectors
-from storyline.prepare import Prepared
+from storyline.prepare import Prepared, lead
 from storyline.types import Rejection
+
+
+class Held:
+    """The articles of a batch not yet stored (waiting for its vectors, or in the writer's hands): what the
+    next batch's id checks (content hashes) and near-copy checks (leads) read of it meanwhile."""
+
+    def __init__(self, prepared: Sequence[Prepared]) -> None:
+        self._articles = {p.article.id: p.article for p in prepared}
+
+    def hash_of(self, article_id: str) -> str | None:
+        article = self._articles.get(article_id)
+        return None if article is None else article.content_hash
+
+    def lead_of(self, article_id: str) -> tuple[str, str] | None:
+        article = self._articles.get(article_id)
+        return None if article is None else lead(article)
 
 
 @dataclass
 class Front:
-    """A batch through the stages before assignment; its vectors may still be encoding (ahead). What the
-    next batch reads of it meanwhile: its content hashes (id checks) and leads (headline and body's opening,
-    for near-copies)."""
+    """A batch through the stages before assignment; its vectors may still be encoding (ahead)."""
 
     pending: PendingBatch
     prepared: tuple[Prepared, ...]
     order: list[int]
     rejections: tuple[Rejection, ...]
     vectors: np.ndarray | PendingVectors
-    hashes: dict[str, str] = field(init=False)
-    leads: dict[str, tuple[str, str]] = field(init=False)
+    held: Held = field(init=False)
 
     def __post_init__(self) -> None:
-        self.hashes = {p.article.id: p.article.content_hash for p in self.prepared}
-        self.leads = {p.article.id: (p.article.title, p.article.text[:LEAD_CHARS]) for p in self.prepared}
+        self.held = Held(self.prepared)
 
 
 class StageClock:

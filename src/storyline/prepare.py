@@ -243,7 +243,7 @@ def find_duplicates(articles: Sequence[Article], index: DuplicateIndex,
     if signatures is None:
         signatures = [index.signature(article.full_text) for article in articles]
     order = oldest_first([usable_time(article) for article in articles])
-    leads = {article.id: (article.title, article.text[:LEAD_CHARS]) for article in articles}
+    leads = {article.id: lead(article) for article in articles}
 
     def agreeing(i: int, found: list[str]) -> str | None:
         mine = leads[articles[i].id]
@@ -254,6 +254,11 @@ def find_duplicates(articles: Sequence[Article], index: DuplicateIndex,
                                    order, agreeing)
     prepared = tuple(Prepared(a, s, originals[i]) for i, (a, s) in enumerate(zip(articles, signatures, strict=True)))
     return prepared, order
+
+
+def lead(article: Article) -> tuple[str, str]:
+    """An article's headline and body's opening: what a near-copy check compares (``dedup.headlines_agree``)."""
+    return article.title, article.text[:LEAD_CHARS]
 
 
 def _lead(article_id: str, batch: dict[str, tuple[str, str]],
