@@ -139,15 +139,16 @@ def minhash(grams: Iterable[bytes], num_perm: int = 64) -> np.ndarray:
     >>> bool((minhash(grams, 8) == m.hashvalues).all())
     True
     """
-    digests = b"".join([hashlib.sha1(g).digest()[:4] for g in grams])
-    if not digests:
-        return np.full(num_perm, _MAX_HASH, dtype=np.uint32)
-    return _min_hash(_gram_hashes(digests), *_permutations(num_perm))
+    return _signature_of(b"".join([hashlib.sha1(g).digest()[:4] for g in grams]), num_perm)
 
 
 def signature(text: str, num_perm: int = 64) -> np.ndarray:
     """A text's MinHash signature: per-article work, so it may be computed away from the index (Dask workers)."""
-    digests = _text_digests(text)
+    return _signature_of(_text_digests(text), num_perm)
+
+
+def _signature_of(digests: bytes, num_perm: int) -> np.ndarray:
+    """The signature of the grams whose SHA-1 prefixes ``digests`` holds (no gram: every value at its maximum)."""
     if not digests:
         return np.full(num_perm, _MAX_HASH, dtype=np.uint32)
     return _min_hash(_gram_hashes(digests), *_permutations(num_perm))

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from storyline.errors import InputError
+
+# A story spanning more than this many days is reported (``story_extent``, ``unlinked_long_stories``).
+LONG_DAYS = 30.0
 
 
 def _check(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> None:
@@ -149,19 +152,19 @@ def thread_pairs(gold_story: Sequence[Hashable], gold_thread: Sequence[Hashable]
     return ThreadPairs(pairs, apart_linked, merged, pairs - apart_linked - merged)
 
 
-def unlinked_long_stories(members: Mapping[str, Sequence[tuple[datetime | None, frozenset[str]]]],
-                          long_days: float = 30.0, shared: int = 2) -> int:
+def unlinked_long_stories(stories: Iterable[Sequence[tuple[datetime | None, frozenset[str]]]],
+                          long_days: float = LONG_DAYS, shared: int = 2) -> int:
     """How many stories span more than ``long_days`` with an article that shares fewer than ``shared`` rare
     names (people, places) with the story's first ``long_days``: one event's follow-ups name its people and
-    place, a story that chained into other events does not. ``members``: each story's (time, rare names).
+    place, a story that chained into other events does not. ``stories``: each story's (time, rare names).
 
     >>> t, names = datetime(2024, 1, 1), frozenset({"n:dayto", "n:smith"})
-    >>> unlinked_long_stories({"trial": [(t, names), (t + timedelta(days=90), names | {"n:court"})],
-    ...                        "chain": [(t, names), (t + timedelta(days=90), frozenset({"n:tulsa"}))]})
+    >>> unlinked_long_stories([[(t, names), (t + timedelta(days=90), names | {"n:court"})],  # a trial
+    ...                        [(t, names), (t + timedelta(days=90), frozenset({"n:tulsa"}))]])  # a chain
     1
     """
     unlinked = 0
-    for items in members.values():
+    for items in stories:
         dated = sorted(((time, names) for time, names in items if time is not None), key=lambda m: m[0])
         if not dated:
             continue
@@ -172,15 +175,12 @@ def unlinked_long_stories(members: Mapping[str, Sequence[tuple[datetime | None, 
     return unlinked
 
 
-def story_extent(pred: Sequence[Hashable], times: Sequence[datetime | None],
-                 long_days: float = 30.0) -> tuple[float | None, int, int]:
-    """How far stories reach: the longest span in days between a story's dated members (None: nothing
-    dated), the largest story's size, and how many stories span more than ``long_days`` — a story that
-    snowballs across events shows here before it shows in any F1.
+def story_spans(pred: Sequence[Hashable], times: Sequence[datetime | None]) -> dict[Hashable, float]:
+    """Days between each story's first and last dated member (stories with no dated member left out).
 
     >>> t = datetime(2024, 1, 1)
-    >>> story_extent(["a", "a", "b"], [t, t + timedelta(days=40), None])
-    (40.0, 2, 1)
+    >>> story_spans(["a", "a", "b"], [t, t + timedelta(days=40), None])
+    {'a': 40.0}
     """
     _check(pred, times)
     first: dict[Hashable, datetime] = {}
@@ -189,6 +189,19 @@ def story_extent(pred: Sequence[Hashable], times: Sequence[datetime | None],
         if time is not None:
             first[story] = min(first.get(story, time), time)
             last[story] = max(last.get(story, time), time)
-    spans = [(last[s] - first[s]).total_seconds() / 86400 for s in first]
+    return {s: (last[s] - first[s]).total_seconds() / 86400 for s in first}
+
+
+def story_extent(pred: Sequence[Hashable], times: Sequence[datetime | None],
+                 long_days: float = LONG_DAYS) -> tuple[float | None, int, int]:
+    """How far stories reach: the longest span in days between a story's dated members (None: nothing
+    dated), the largest story's size, and how many stories span more than ``long_days`` — a story that
+    snowballs across events shows here before it shows in any F1.
+
+    >>> t = datetime(2024, 1, 1)
+    >>> story_extent(["a", "a", "b"], [t, t + timedelta(days=40), None])
+    (40.0, 2, 1)
+    """
+    spans = list(story_spans(pred, times).values())
     largest = max(Counter(pred).values(), default=0)
     return (max(spans) if spans else None), largest, sum(1 for span in spans if span > long_days)

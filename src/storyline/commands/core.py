@@ -227,16 +227,13 @@ def _unlinked_long_stories(store, origin_of: dict, time_of: dict) -> int:
     """Of the stories spanning more than 30 days, those with an article that does not name the people and
     places of the story's first 30 days (``evaluation.unlinked_long_stories``; only those stories are read)."""
     from storyline.clustering.item import item_keys
-    from storyline.evaluation import unlinked_long_stories
+    from storyline.evaluation import LONG_DAYS, story_spans, unlinked_long_stories
 
-    spans: dict[str, list] = {}
-    for origin, story_id in origin_of.items():
-        if time_of.get(origin) is not None:
-            spans.setdefault(story_id, []).append(time_of[origin])
-    long = [story_id for story_id, times in spans.items() if (max(times) - min(times)).total_seconds() > 30 * 86400]
-    members = {story_id: [(a.published, item_keys(a.title, a.text, a.lang).rare)
-                          for a in store.story_articles(story_id)] for story_id in long}
-    return unlinked_long_stories(members)
+    origins = list(origin_of)
+    spans = story_spans([origin_of[o] for o in origins], [time_of.get(o) for o in origins])
+    long = [story_id for story_id, days in spans.items() if days > LONG_DAYS]
+    return unlinked_long_stories([(a.published, item_keys(a.title, a.text, a.lang).rare)
+                                  for a in store.story_articles(story_id)] for story_id in long)
 
 
 @click.group("eval")
