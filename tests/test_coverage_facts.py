@@ -73,7 +73,7 @@ def test_the_brief_and_the_story_page_credit_sources_from_one_builder():
     from storyline.coverage import coverage_of
     from storyline.coverage.facts import credits_by_language
     from storyline.types import Brief, TimelineEntry
-    from storyline.web.coverage import sources_line
+    from storyline.web.templating import sources_line
 
     rows = [("a", "Wire", "en", None), ("b", "blog", "en", "a"), ("c", "Herald", "en", None),
             ("d", "Diario", "es", None), ("e", "espejo", "es", "d")]

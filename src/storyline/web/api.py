@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from storyline.web import queries, schemas, views
+from storyline.web import schemas, views
 from storyline.web.body import MAX_BODY, read_body
+from storyline.web.queries import story_filter, story_list
 
 router = APIRouter(prefix="/api", tags=["api"])
 _ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": schemas.ErrorOut} for status in (400, 404, 500)}
@@ -25,41 +26,9 @@ _POST_BODY = {
 }
 
 
-def split_values(values: list[str]) -> tuple[str, ...]:
-    """Repeated and comma-separated query values as one tuple: ``lang=en,es&lang=de``.
-
-    >>> split_values(["en,es", " de ", ""])
-    ('en', 'es', 'de')
-    """
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-def story_filter(q: str, lang: list[str], source: list[str], since: str | None, until: str | None,
-                 sort: str | None, limit: int, offset: int) -> queries.StoryFilter:
-    """The filter of a list request. With a query the order is by relevance unless another is asked;
-    without one "relevance" means nothing and the list is by time ("recent")."""
-    q = q.strip()
-    chosen = sort or ("relevance" if q else "recent")
-    return queries.StoryFilter(
-        q=q, langs=tuple(v.lower() for v in split_values(lang)), sources=split_values(source),
-        since=queries.parse_when(since), until=queries.parse_when(until, end_of_day=True),
-        sort="recent" if chosen == "relevance" and not q else chosen, limit=limit, offset=offset,
-    )
-
-
-def story_list(state: Any, f: queries.StoryFilter) -> tuple[list[dict[str, Any]], bool]:
-    """One page of the story list: with ``f.q`` the hybrid search (storyline.story_search: meaning and
-    words, fused), in ``f.sort`` order; without, the store's list."""
-    if not f.q:
-        return state.store().story_page(f)
-    from storyline.story_search import ordered
-
-    hits = ordered(state.search(f), f.sort)
-    page = hits[f.offset: f.offset + f.limit]
-    return [hit.as_dict() for hit in page], len(hits) > f.offset + f.limit
-
-
 Sort = Literal["relevance", "recent", "latest", "size"]
+
+
 MAX_BRIEF_WAIT = 120.0  # seconds a client may ask GET /api/stories/{id} to wait for a brief
 
 

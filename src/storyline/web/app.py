@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from storyline import __version__
 from storyline.embed.base import Encoder
-from storyline.web import api, coverage, errors, feeds, pages, storylines, views
+from storyline.web import api, coverage, errors, feeds, pages, storylines, templating, views
 from storyline.web.guard import Guard
 from storyline.web.state import AppState
 
@@ -68,7 +68,7 @@ def create_app(db_path: str | Path, encoder: Encoder | None = None, *, poll_ms: 
         return response
 
     app.add_middleware(HeadAsGet)
-    errors.install(app, pages.templates)
+    errors.install(app, templating.templates)
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(storylines.api_router)

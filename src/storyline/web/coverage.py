@@ -10,52 +10,20 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from jinja2 import Environment
-from markupsafe import Markup
 from pydantic import BaseModel
 
-from storyline.briefs.credits import credit
 from storyline.coverage import Coverage, coverage_to_dict, story_coverage
 from storyline.coverage.entities import EntityPage, EntityStory, entity_page
-from storyline.coverage.facts import credits_by_language
-from storyline.coverage.render import totals_line
-from storyline.coverage.svg import chart_html
 from storyline.errors import NotFoundError
 from storyline.web.schemas import ErrorOut
 from storyline.web.state import AppState
+from storyline.web.templating import reading_language, templates
 
 api_router = APIRouter(prefix="/api", tags=["api"])
 page_router = APIRouter(include_in_schema=False)
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (400, 404, 500)}
-
-
-def install_coverage_filters(env: Environment) -> None:
-    """The template filters coverage needs: ``chart`` (the drawn chart, languages named) and ``totals``."""
-    from storyline.web.format import language
-
-    env.filters.update(chart=lambda chart: Markup(chart_html(chart, language)), totals=totals_line,
-                       credited=sources_line)
-
-
-def sources_line(sources: list[str], coverage: Coverage | None) -> list[str]:
-    """A story's sources as its page lists them: with near-copies, each source with original articles and
-    the sources that copied it ("Telegraph (+ copied by spam.blog)"), as the brief's Sources list names them;
-    a source that only carried copies is named there, not on its own. Without copies: ``sources`` as stored.
-
-    >>> from storyline.coverage import coverage_of, Piece
-    >>> c = coverage_of("s1", [Piece("a", "Wire", "en", None, ""), Piece("b", "blog", "en", None, "", "a")])
-    >>> sources_line(["Wire", "blog"], c)
-    ['Wire (+ copied by blog)']
-    """
-    if coverage is None or not coverage.copies:
-        return list(sources)
-    copiers: dict[str, set[str]] = {}
-    for lang in credits_by_language(coverage.languages, coverage.copied):
-        for source, by in lang.sources:
-            copiers.setdefault(source, set()).update(by)
-    return [credit(source, tuple(sorted(by))) for source, by in copiers.items()]
 
 
 def coverage_for(state: AppState, story_id: str) -> Coverage:
@@ -99,8 +67,6 @@ def get_coverage(request: Request, story_id: str) -> JSONResponse:
 async def get_entity(request: Request, key: str, lang: str | None = Query(None, max_length=12)) -> JSONResponse:
     """The stories that name an entity, across languages, with every spelling merged into it; ``lang``
     (a language code) names it as that language's articles do, when they name it."""
-    from storyline.web.pages import reading_language
-
     chosen = reading_language(request, lang) if lang is not None else None  # the API reads no cookie
     found = await run_in_threadpool(entity_for, request.app.state.storyline, key, chosen)
     return JSONResponse(asdict(found))
@@ -109,8 +75,6 @@ async def get_entity(request: Request, key: str, lang: str | None = Query(None, 
 @page_router.get("/entities/{key:path}")
 async def entity_view(request: Request, key: str, lang: str | None = Query(None, max_length=12)) -> Response:
     """An entity's page, titled in the reading language (``?lang=``, else the language menu's choice)."""
-    from storyline.web.pages import reading_language, templates
-
     chosen = reading_language(request, lang)
     found = await run_in_threadpool(entity_for, request.app.state.storyline, key, chosen)
     langs = sorted({*found.languages, *([chosen] if chosen else [])})

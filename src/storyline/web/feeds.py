@@ -29,8 +29,8 @@ from storyline.errors import NotFoundError
 from storyline.story_search import ordered
 from storyline.types import Brief
 from storyline.web import views
-from storyline.web.api import split_values, story_filter
 from storyline.web.format import id_path
+from storyline.web.queries import split_values, story_filter
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 ATOM = "http://www.w3.org/2005/Atom"

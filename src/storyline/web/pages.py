@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from storyline.web import coverage, views
-from storyline.web.api import story_filter, story_list
-from storyline.web.format import id_path, install_filters
+from storyline.web import views
+from storyline.web.format import id_path
+from storyline.web.queries import story_filter, story_list
+from storyline.web.templating import PAGE_SIZE, reading_language, templates
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-install_filters(templates.env)
-coverage.install_coverage_filters(templates.env)
-PAGE_SIZE = 30
-# The cookie the story page's language menu sets (static/app.js), read when the URL names no ?lang=.
-READING_COOKIE = "storyline_lang"
-_LANG_CODE = re.compile(r"[a-z]{2,3}")
 POLL_MS = 4000
 # the page's order menu: "" is its default (best match when searching, else newest and biggest first)
 PageSort = Literal["", "relevance", "recent", "latest", "size"]
@@ -56,14 +47,6 @@ def story_items(request: Request, q: str = Query("", max_length=500), lang: list
     response.headers["X-Storyline-Version"] = str(context["version"])
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def reading_language(request: Request, lang: str | None) -> str | None:
-    """The language a reader asked for: ``?lang=`` (empty: as written), else the page's remembered choice
-    (the ``READING_COOKIE`` cookie the language menu sets), else none. Only a language code is taken."""
-    chosen = lang if lang is not None else request.cookies.get(READING_COOKIE)
-    chosen = (chosen or "").strip().lower()
-    return chosen if _LANG_CODE.fullmatch(chosen) else None
 
 
 @router.get("/stories/{story_id:path}")

@@ -10,7 +10,21 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from storyline.briefs.render import SCHEMA
 from storyline.coverage import Coverage
 from storyline.types import Brief
-from storyline.web.storylines import StoryStoryline
+
+
+class StorylineNeighbour(BaseModel):
+    story_id: str
+    headline: str
+
+
+class StoryStoryline(BaseModel):
+    """Where a story stands in its storyline: shown on the story's page and in its API detail."""
+
+    id: str
+    events: int
+    position: int  # 1-based, in the storyline's timeline
+    previous: StorylineNeighbour | None
+    next: StorylineNeighbour | None
 
 
 class ErrorOut(BaseModel):

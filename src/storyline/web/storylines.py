@@ -15,6 +15,7 @@ from storyline.errors import NotFoundError
 from storyline.storage import Store
 from storyline.storylines.neighbours import story_place
 from storyline.web.format import id_path
+from storyline.web.templating import PAGE_SIZE, templates
 
 
 class StorylineOut(BaseModel):
@@ -48,21 +49,6 @@ class StorylineList(BaseModel):
 
 class StorylineDetail(StorylineOut):
     events: list[StorylineEventOut]  # oldest first, undated last
-
-
-class StorylineNeighbour(BaseModel):
-    story_id: str
-    headline: str
-
-
-class StoryStoryline(BaseModel):
-    """Where a story stands in its storyline: shown on the story's page and in its API detail."""
-
-    id: str
-    events: int
-    position: int  # 1-based, in the storyline's timeline
-    previous: StorylineNeighbour | None
-    next: StorylineNeighbour | None
 
 
 api_router = APIRouter(prefix="/api", tags=["api"])
@@ -103,8 +89,6 @@ def get_storyline(request: Request, storyline_id: str) -> JSONResponse:
 
 @page_router.get("/storylines")
 def storylines_page(request: Request, offset: int = Query(0, ge=0, le=10_000_000)) -> Response:
-    from storyline.web.pages import PAGE_SIZE, templates
-
     store = request.app.state.storyline.store()
     lines = store.list_storylines(min_stories=2, limit=PAGE_SIZE + 1, offset=offset)
     return templates.TemplateResponse(request, "storylines.html", {
@@ -113,8 +97,6 @@ def storylines_page(request: Request, offset: int = Query(0, ge=0, le=10_000_000
 
 @page_router.get("/storylines/{storyline_id:path}")
 def storyline_page(request: Request, storyline_id: str) -> Response:
-    from storyline.web.pages import templates
-
     detail = storyline_detail(request.app.state.storyline.store(), storyline_id)
     if detail["merged_into"]:
         return RedirectResponse(f"/storylines/{id_path(detail['merged_into'])}", status_code=307)
