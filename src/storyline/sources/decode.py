@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import fields, replace
+from functools import lru_cache
 from typing import Any
 
 from storyline.types import RawRecord
@@ -134,13 +135,32 @@ def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
     """
     changes: dict[str, Any] = {}
     total = 0
-    for field in fields(record):
-        value = getattr(record, field.name)
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        if not _has_surrogate(value):  # nearly every record: nothing is rebuilt
+            continue
         fixed, count = _repaired(value)
-        if count:
-            changes[field.name] = fixed
-            total += count
+        changes[name] = fixed
+        total += count
     return (replace(record, **changes) if changes else record), total
+
+
+@lru_cache(maxsize=8)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether ``_repaired`` would change ``value``: the same walk, building nothing."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 def _repaired(value: Any) -> tuple[Any, int]:
