@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import fields, replace
-from functools import lru_cache
 from typing import Any
 
 from storyline.types import RawRecord
@@ -123,6 +122,7 @@ def _bomless_utf16(sample: bytes) -> str | None:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_RECORD_FIELDS = tuple(field.name for field in fields(RawRecord))
 
 
 def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
@@ -135,7 +135,7 @@ def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
     """
     changes: dict[str, Any] = {}
     total = 0
-    for name in _field_names(type(record)):
+    for name in _RECORD_FIELDS:
         value = getattr(record, name)
         if not _has_surrogate(value):  # nearly every record: nothing is rebuilt
             continue
@@ -143,11 +143,6 @@ def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
         changes[name] = fixed
         total += count
     return (replace(record, **changes) if changes else record), total
-
-
-@lru_cache(maxsize=8)
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(field.name for field in fields(kind))
 
 
 def _has_surrogate(value: Any) -> bool:
