@@ -37,7 +37,7 @@ def story_item(article: Article, vector: np.ndarray) -> StoryItem:
     )
 
 
-def story_items(articles: Sequence[Article], vectors: np.ndarray) -> list[StoryItem]:
+def story_items_of(articles: Sequence[Article], vectors: np.ndarray) -> list[StoryItem]:
     """``story_item`` of each article with its row of ``vectors`` (a batch, as ``WorkOptions.make_items`` takes it)."""
     return [story_item(article, vector) for article, vector in zip(articles, vectors, strict=True)]
 

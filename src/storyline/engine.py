@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import numpy as np
 
-from storyline.assign import Assigned, assign_in_order, story_item, story_items
+from storyline.assign import Assigned, assign_in_order, story_item, story_items_of
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
@@ -486,7 +486,7 @@ def stored_items(articles: Sequence[Article], vectors: np.ndarray) -> list[Story
     """What the clusterer sees of each article, its vector at the stored precision: a run resumed from the
     database replays the very numbers this one assigned with. The batch is rounded in one pass (each row as
     it would be alone: the rounding works row by row), not a few numpy calls per article."""
-    return story_items(articles, as_stored(vectors)) if len(articles) else []
+    return story_items_of(articles, as_stored(vectors)) if len(articles) else []
 
 
 def _checked(rejections: tuple[Rejection, ...], strict: bool) -> tuple[Rejection, ...]:

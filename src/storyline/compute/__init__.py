@@ -34,7 +34,7 @@ class WorkOptions:
     num_perm: int  # MinHash permutations of the dedup index
     # what the clusterer sees of each article of a batch and its row of the vectors, keys included: per-article
     # work, so it runs here too, given a whole batch so what is done to the vectors is done once (the engine's
-    # rounding to the stored form); the engine passes it in (storyline.assign.story_items), so no preparing
+    # rounding to the stored form); the engine passes it in (storyline.assign.story_items_of), so no preparing
     # module imports the assignment stage (scripts/prepared_code.py)
     make_items: Callable[[Sequence[Article], np.ndarray], list[Any]]
 
