@@ -37,13 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     from storyline.compute import WorkOptions
     from storyline.compute.local import LocalBatch
     from storyline.dedup import DuplicateIndex
-    from storyline.engine import stored_item
+    from storyline.engine import stored_items
     from storyline.prepare import clean_batch, extract_batch, find_duplicates, to_articles
     from storyline.sources import read_paths
 
     records = list(read_paths([str(args.path)]))[: args.limit]
     batches = [records[i : i + BATCH] for i in range(0, len(records), BATCH)]
-    options = WorkOptions(3, False, 64, make_item=stored_item)
+    options = WorkOptions(3, False, 64, make_items=stored_items)
     index = DuplicateIndex()
     rng = np.random.default_rng(0)
     done = 0
@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         started = time.process_time()
         if args.stage == "extract":
             if not args.setup:
-                local.extraction(lambda _: None)
+                local.extraction(lambda _: {})
             cpu += time.process_time() - started
             continue
-        extraction = extract_batch(batch, min_words=3, stored_hash=lambda _: None)
+        extraction = extract_batch(batch, min_words=3, stored_hashes=lambda _: {})
         articles = to_articles(clean_batch(extraction.accepted, min_words=3, encoder=None).kept, NOW).articles
         if args.stage == "dedup":
             started = time.process_time()

@@ -168,3 +168,16 @@ def _name_keys_as_first_written(title: str, text: str) -> set[str]:
 def test_name_keys_equal_the_first_written_rule(title, text):
     assert name_keys(title, text) == _name_keys_as_first_written(title, text)
     assert name_keys(title, title) == _name_keys_as_first_written(title, title)  # the body the very title string
+
+
+_AGE_PIECES = [*"ab Zé,-\n0123456789٣", " years-old", " aged ", ", 23,", " ans,", " años", "-Jährige", "летн"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_AGE_PIECES), max_size=30).map("".join), st.text(max_size=40))
+def test_ages_equal_the_pattern_alone(title, text):
+    from storyline.clustering import conflict
+
+    lead = f"{title}\n{text[:BODY_CHARS]}"
+    expected = {int(next(g for g in m.groups() if g is not None)) for m in conflict._AGE.finditer(lead)}
+    assert conflict.ages(title, text) == frozenset(age for age in expected if 0 < age < 120)

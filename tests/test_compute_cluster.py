@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from storyline.assign import story_item
+from storyline.assign import story_items_of
 from storyline.compute import WorkOptions, open_preparer
 from storyline.embed import HashingEncoder
 from storyline.errors import ConfigError
@@ -17,7 +17,7 @@ from storyline.types import RawRecord
 pytest.importorskip("distributed", reason="the dask extra is not installed: pip install -e '.[dask]'")
 from storyline.compute import cluster
 
-OPTIONS = WorkOptions(min_words=3, clean_with_encoder=False, num_perm=64, make_item=story_item)
+OPTIONS = WorkOptions(min_words=3, clean_with_encoder=False, num_perm=64, make_items=story_items_of)
 
 
 class FakeFuture:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.assign import story_item
+from storyline.assign import story_items_of
 from storyline.compute import PendingBatch, Records, WorkOptions
 from storyline.compute.work import RecordFailed, RemoteBatch, work_records
 from storyline.embed import HashingEncoder
@@ -90,4 +90,4 @@ def test_a_record_that_breaks_a_stage_is_named(monkeypatch):
     monkeypatch.setattr(work, "extract_record", breaks_on_the_second)
     records = [RawRecord(origin=f"f.jsonl:{n}", text="Storm floods the valley of Sora again today.") for n in (1, 2)]
     with pytest.raises(RecordFailed, match=r"f\.jsonl:2: ValueError: parser gave up"):
-        work_records(records, WorkOptions(3, False, 64, story_item), HashingEncoder(), utcnow())
+        work_records(records, WorkOptions(3, False, 64, story_items_of), HashingEncoder(), utcnow())

@@ -48,11 +48,27 @@ def test_extract_batch_counts_every_record_once():
         RawRecord(origin="f:3", text="Cut \ud83d " + TEXT),
         RawRecord(origin="f:4", text="Cut \ud83d " + TEXT),  # the same content again: counted as stored
     ]
-    extraction = extract_batch(records, min_words=3, stored_hash={}.get)
+    extraction = extract_batch(records, min_words=3, stored_hashes=lambda ids: {})
     assert [a.record.origin for a in extraction.accepted] == ["f:1", "f:3"]
     assert [r.reason for r in extraction.rejections] == ["malformed_json", "duplicate_id"]
     assert extraction.already_stored == 1 and extraction.repaired_surrogates == 2
     assert "\ufffd" in extraction.accepted[1].extracted.text
+
+
+def test_extract_batch_looks_the_batch_ids_up_at_once():
+    digest = content_hash("", TEXT)
+    records = [RawRecord(origin=f"f:{n}", id=f"a{n}", text=TEXT) for n in range(3)]
+    asked: list[list[str]] = []
+
+    def stored(ids):
+        asked.append(list(ids))
+        return {"a0": digest, "a1": "another article's hash"}
+
+    extraction = extract_batch(records, min_words=3, stored_hashes=stored)
+    assert asked == [["a0", "a1", "a2"]]  # one look-up for the batch
+    assert extraction.already_stored == 1  # a0: this very article is stored
+    assert [r.reason for r in extraction.rejections] == ["duplicate_id"]  # a1: the id names another article
+    assert [a.article_id for a in extraction.accepted] == ["a2"]
 
 
 def test_clean_batch_rejects_what_cleaning_leaves_too_short():

@@ -37,6 +37,11 @@ def story_item(article: Article, vector: np.ndarray) -> StoryItem:
     )
 
 
+def story_items_of(articles: Sequence[Article], vectors: np.ndarray) -> list[StoryItem]:
+    """``story_item`` of each article with its row of ``vectors`` (a batch, as ``WorkOptions.make_items`` takes it)."""
+    return [story_item(article, vector) for article, vector in zip(articles, vectors, strict=True)]
+
+
 def arrival_order(numbers: Sequence[int], times: Sequence[When | None], batch_size: int) -> list[int]:
     """Positions in the order the engine assigns them, for inputs numbered from 1 in reading order: the
     engine reads ``batch_size`` inputs a batch and assigns each batch oldest first.

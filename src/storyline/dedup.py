@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
 
@@ -22,6 +22,7 @@ _MAX_HASH = np.uint32(0xFFFFFFFF)
 # MurmurHash3 32-bit finalizer constants (datasketch's _fmix for width 32)
 _FMIX_M1, _FMIX_M2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+_READ_WHOLE = 400  # ``is_short`` lists every word of a text this short instead of counting up to its limit
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
@@ -32,6 +33,8 @@ def is_short(text: str, min_words: int = 20) -> bool:
     >>> is_short("one two three", min_words=3), is_short("one two", min_words=3)
     (False, True)
     """
+    if len(text) <= _READ_WHOLE:  # a headline: its words in one C call
+        return len(_WORD.findall(text)) < min_words
     return sum(1 for _ in islice(_WORD.finditer(text), min_words)) < min_words
 
 
@@ -44,16 +47,18 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
     return {gram.encode() for gram in _grams(text, word_ngram, min_words)[0]}
 
 
-def _grams(text: str, word_ngram: int = 3, min_words: int = 20) -> tuple[set[str], bool]:
-    """The shingles as strings (``shingles`` encodes them), and whether they are character grams."""
+def _grams(text: str, word_ngram: int = 3, min_words: int = 20) -> tuple[Collection[str], bool]:
+    """The shingles as strings (``shingles`` encodes them), and whether they are character grams. Character
+    grams come as a list, a repeated one repeated: a repeat changes no minimum of a signature, and a headline's
+    few repeats cost less than building a set of its grams (half the time of this function)."""
     words = _WORD.findall(text.lower())
     if len(words) >= min_words:
         # the n-grams as zip's tuples of the word lists shifted by 0..n-1, joined in one C loop
         return set(map(" ".join, zip(*(words[shift:] for shift in range(word_ngram)), strict=False))), False
     joined = " ".join(words)
     if len(joined) < 5:
-        return ({joined} if joined else set()), True
-    return {joined[i : i + 5] for i in range(len(joined) - 4)}, True
+        return ([joined] if joined else []), True
+    return [joined[i : i + 5] for i in range(len(joined) - 4)], True
 
 
 # The first 4 bytes of the SHA-1 of character grams seen lately: headlines share most of theirs (4 in 5 on
@@ -63,14 +68,14 @@ _CHAR_DIGESTS_MAX = 1 << 16
 
 
 def _text_digests(text: str) -> bytes:
-    """The first 4 bytes of the SHA-1 of each of the text's shingles, concatenated (in set order)."""
+    """The first 4 bytes of the SHA-1 of each of the text's shingles, concatenated (in ``_grams``' order)."""
     grams, chars = _grams(text)
     if not chars:  # word grams of longer texts repeat too seldom to be worth keeping
         return b"".join([hashlib.sha1(g.encode()).digest()[:4] for g in grams])
     cache = _CHAR_DIGESTS
     if len(cache) > _CHAR_DIGESTS_MAX:
         cache.clear()
-    order = list(grams)
+    order = grams if isinstance(grams, list) else list(grams)
     parts = list(map(cache.get, order))  # the look-ups in one C loop; the misses then one by one
     if None in parts:
         for i, digest in enumerate(parts):

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import numpy as np
 
-from storyline.assign import Assigned, assign_in_order, story_item
+from storyline.assign import Assigned, assign_in_order, story_item, story_items_of
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
@@ -263,7 +263,7 @@ class Engine:
             report.touched = TouchedStories()
         started = time.perf_counter()
         options = WorkOptions(self.settings.min_words, self.settings.clean_with_encoder, self._dedup.num_perm,
-                              make_item=stored_item)
+                              make_items=stored_items)
         try:
             with closing(self.preparer.run(self._batches(records), options)) as pending_batches:
                 for pending in pending_batches:
@@ -338,10 +338,21 @@ class Engine:
                 return found
         return None
 
-    def _stored_hash(self, article_id: str) -> str | None:
-        """Content hash of a stored article, the batch in flight and the batch waiting for its vectors included."""
-        held = self._held(lambda batch: batch.hash_of(article_id))
-        return held if held is not None else self.store.hash_of(article_id)
+    def _stored_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Content hash of each stored article among ``article_ids``, the batch in flight and the batch waiting for
+        its vectors included (what they hold first, as the store will once they land; the rest in one read)."""
+        holding = [batch.held for batch in (self._waiting, self._in_flight) if batch is not None]
+        found: dict[str, str] = {}
+        unheld: list[str] = []
+        for article_id in article_ids:
+            held = next((h for batch in holding if (h := batch.hash_of(article_id)) is not None), None)
+            if held is None:
+                unheld.append(article_id)
+            else:
+                found[article_id] = held
+        if unheld:
+            found.update(self.store.hashes_of(unheld))
+        return found
 
     def _stored_lead(self, article_id: str) -> tuple[str, str] | None:
         """(Headline, body's opening) of a stored article, the batch in flight and the batch waiting for its
@@ -363,7 +374,7 @@ class Engine:
         when the encoder can encode ahead (storyline.embed.ahead)."""
         writer = self._writer
         clock = StageClock(report.stage_seconds, report.stage_cpu_seconds, writer.cpu_seconds if writer else None)
-        extraction = pending.extraction(self._stored_hash)  # on Dask: the wait for the workers is timed here
+        extraction = pending.extraction(self._stored_hashes)  # on Dask: the wait for the workers is timed here
         report.already_stored += extraction.already_stored
         report.repaired_surrogates += extraction.repaired_surrogates
         rejections = _checked(extraction.rejections, strict)
@@ -471,10 +482,11 @@ class Engine:
             report.rejections.extend(batch.rejections[:room])
 
 
-def stored_item(article: Article, vector: np.ndarray) -> StoryItem:
-    """What the clusterer sees of an article, its vector at the stored precision: a run resumed from the
-    database replays the very numbers this one assigned with."""
-    return story_item(article, as_stored(vector))
+def stored_items(articles: Sequence[Article], vectors: np.ndarray) -> list[StoryItem]:
+    """What the clusterer sees of each article, its vector at the stored precision: a run resumed from the
+    database replays the very numbers this one assigned with. The batch is rounded in one pass (each row as
+    it would be alone: the rounding works row by row), not a few numpy calls per article."""
+    return story_items_of(articles, as_stored(vectors)) if len(articles) else []
 
 
 def _checked(rejections: tuple[Rejection, ...], strict: bool) -> tuple[Rejection, ...]:

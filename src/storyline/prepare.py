@@ -7,7 +7,7 @@ passed in (the store's content hashes as a lookup function).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -28,6 +28,8 @@ GIVEN_LANG_CHARS = 50
 FUTURE_SLACK = timedelta(days=1)
 
 When = TypeVar("When", datetime, float)
+# The stored content hash of each of a batch's article ids that is stored (a look-up of the whole batch at once)
+StoredHashes = Callable[[Sequence[str]], Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -146,15 +148,17 @@ def extract_record(record: RawRecord | Rejection, *, min_words: int) -> tuple[Ac
 
 
 def check_extractions(outcomes: Iterable[Accepted | Rejection], repaired_surrogates: int,
-                      stored_hash: Callable[[str], str | None]) -> Extraction:
+                      stored_hashes: StoredHashes) -> Extraction:
     """The extract stage's result from extracted records, in input order: each identity checked against
-    the store and the records before it."""
+    the store (the batch's ids looked up at once) and the records before it."""
+    outcomes = list(outcomes)
+    stored = stored_hashes([o.article_id for o in outcomes if not isinstance(o, Rejection)])
     accepted: list[Accepted] = []
     rejections: list[Rejection] = []
     already_stored = 0
     batch_ids: set[str] = set()
     for outcome in outcomes:
-        checked = outcome if isinstance(outcome, Rejection) else check_identity(outcome, stored_hash, batch_ids)
+        checked = outcome if isinstance(outcome, Rejection) else check_identity(outcome, stored.get, batch_ids)
         if checked is None:
             already_stored += 1
         elif isinstance(checked, Rejection):
@@ -166,10 +170,10 @@ def check_extractions(outcomes: Iterable[Accepted | Rejection], repaired_surroga
 
 
 def extract_batch(batch: Iterable[RawRecord | Rejection], *, min_words: int,
-                  stored_hash: Callable[[str], str | None]) -> Extraction:
+                  stored_hashes: StoredHashes) -> Extraction:
     """Extract every record (lone surrogates repaired first) and check its id."""
     outcomes = [extract_record(record, min_words=min_words) for record in batch]
-    return check_extractions([o for o, _ in outcomes], sum(r for _, r in outcomes), stored_hash)
+    return check_extractions([o for o, _ in outcomes], sum(r for _, r in outcomes), stored_hashes)
 
 
 def clean_batch(accepted: Sequence[Accepted], *, min_words: int, encoder: Encoder | None) -> Cleaning:

@@ -174,9 +174,11 @@ def _judge_headlines(draft: _Draft, title: str) -> None:
 def _judge_body(draft: _Draft, title: str) -> None:
     """Mark every line left ``unrelated_body`` when none shares a word stem with a headline of
     ``UNRELATED_MIN_STEMS`` stems or more: the article is then its headline alone."""
-    title_stems = _stems(title)
     kept = [i for i, reason in enumerate(draft.reasons) if reason is None]
-    if len(title_stems) < UNRELATED_MIN_STEMS or not kept or _UNSPACED.search(title):
+    if not kept:  # no body (a headline alone): nothing to judge, the title's stems unread
+        return
+    title_stems = _stems(title)
+    if len(title_stems) < UNRELATED_MIN_STEMS or _UNSPACED.search(title):
         return
     body = " ".join(draft.lines[i] for i in kept).lower()
     # the first shared stem settles it: an article's body names its headline's words early

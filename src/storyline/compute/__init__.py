@@ -19,7 +19,7 @@ import numpy as np
 from storyline.clean import Cleaned
 from storyline.embed import Encoder
 from storyline.embed.ahead import PendingVectors
-from storyline.prepare import Accepted, Articles, Cleaning, Extraction, Prepared
+from storyline.prepare import Accepted, Articles, Cleaning, Extraction, Prepared, StoredHashes
 from storyline.types import Article, RawRecord, Rejection
 
 Records = Sequence[RawRecord | Rejection]
@@ -32,10 +32,11 @@ class WorkOptions:
     min_words: int
     clean_with_encoder: bool  # judge headline-shaped lines by their embedding while cleaning
     num_perm: int  # MinHash permutations of the dedup index
-    # what the clusterer sees of an article and its vector, keys included: per-article work, so it runs here
-    # too; the engine passes it in (storyline.assign.story_item), so no preparing module imports the
-    # assignment stage (scripts/prepared_code.py)
-    make_item: Callable[[Article, np.ndarray], Any]
+    # what the clusterer sees of each article of a batch and its row of the vectors, keys included: per-article
+    # work, so it runs here too, given a whole batch so what is done to the vectors is done once (the engine's
+    # rounding to the stored form); the engine passes it in (storyline.assign.story_items_of), so no preparing
+    # module imports the assignment stage (scripts/prepared_code.py)
+    make_items: Callable[[Sequence[Article], np.ndarray], list[Any]]
 
 
 class PendingBatch(Protocol):
@@ -43,7 +44,7 @@ class PendingBatch(Protocol):
 
     records: Records
 
-    def extraction(self, stored_hash: Callable[[str], str | None]) -> Extraction: ...
+    def extraction(self, stored_hashes: StoredHashes) -> Extraction: ...
 
     def cleaning(self, accepted: Sequence[Accepted]) -> Cleaning: ...
 

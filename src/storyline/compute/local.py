@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from storyline.prepare import (
     Cleaning,
     Extraction,
     Prepared,
+    StoredHashes,
     clean_batch,
     extract_batch,
     to_articles,
@@ -34,8 +35,8 @@ class LocalBatch:
         self._options = options
         self._encoder = encoder
 
-    def extraction(self, stored_hash: Callable[[str], str | None]) -> Extraction:
-        return extract_batch(self.records, min_words=self._options.min_words, stored_hash=stored_hash)
+    def extraction(self, stored_hashes: StoredHashes) -> Extraction:
+        return extract_batch(self.records, min_words=self._options.min_words, stored_hashes=stored_hashes)
 
     def cleaning(self, accepted: Sequence[Accepted]) -> Cleaning:
         encoder = self._encoder if self._options.clean_with_encoder else None
@@ -58,7 +59,7 @@ class LocalBatch:
 
     def items(self, prepared: Sequence[Prepared], vectors: np.ndarray) -> list[Any]:
         # the keys of each article's lead are per-article work: out of the one-at-a-time assignment
-        return [self._options.make_item(p.article, vector) for p, vector in zip(prepared, vectors, strict=True)]
+        return self._options.make_items([p.article for p in prepared], vectors)
 
 
 class LocalPreparer:

@@ -26,6 +26,7 @@ from storyline.prepare import (
     Cleaning,
     Extraction,
     Prepared,
+    StoredHashes,
     check_extractions,
     clean_batch,
     extract_record,
@@ -47,7 +48,7 @@ class Worked:
     article: Article | None = None
     bad_lang: bool = False
     signature: np.ndarray | None = None
-    item: Any = None  # what the clusterer sees of it (WorkOptions.make_item)
+    item: Any = None  # what the clusterer sees of it (WorkOptions.make_items)
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,10 @@ def work_records(records: Records, options: WorkOptions, encoder: Encoder, now: 
                            encoder=encoder if options.clean_with_encoder else None)
     made = [(item, cleaned, to_article(item, cleaned, now)) for item, cleaned in cleaning.kept]
     vectors = encoder.encode([article.full_text for _, _, (article, _) in made])
+    items = options.make_items([article for _, _, (article, _) in made], vectors) if made else []
     work_of = {
-        id(item): Worked(cleaned, None, article, bad_lang, signature(article.full_text, options.num_perm),
-                         options.make_item(article, vector))
-        for (item, cleaned, (article, bad_lang)), vector in zip(made, vectors, strict=True)
+        id(item): Worked(cleaned, None, article, bad_lang, signature(article.full_text, options.num_perm), story)
+        for (item, cleaned, (article, bad_lang)), story in zip(made, items, strict=True)
     }
     too_short = iter(cleaning.rejections)  # clean_batch keeps or rejects each accepted record, in order
     worked = tuple(work_of.get(id(item)) or Worked(None, too_short=next(too_short)) for item in accepted)
@@ -110,11 +111,11 @@ class RemoteBatch:
         self._work_of: dict[int, Worked] = {}  # id() of an Accepted the engine was handed -> its work
         self._by_article: dict[str, Worked] = {}
 
-    def extraction(self, stored_hash: Callable[[str], str | None]) -> Extraction:
+    def extraction(self, stored_hashes: StoredHashes) -> Extraction:
         done = self._fetch()
         accepted = [outcome for outcome in done.outcomes if isinstance(outcome, Accepted)]
         self._work_of = {id(item): work for item, work in zip(accepted, done.worked, strict=True)}
-        return check_extractions(done.outcomes, done.repaired_surrogates, stored_hash)
+        return check_extractions(done.outcomes, done.repaired_surrogates, stored_hashes)
 
     def cleaning(self, accepted: Sequence[Accepted]) -> Cleaning:
         works = [self._work_of[id(item)] for item in accepted]

@@ -122,6 +122,7 @@ def _bomless_utf16(sample: bytes) -> str | None:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_RECORD_FIELDS = tuple(field.name for field in fields(RawRecord))
 
 
 def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
@@ -134,13 +135,27 @@ def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
     """
     changes: dict[str, Any] = {}
     total = 0
-    for field in fields(record):
-        value = getattr(record, field.name)
+    for name in _RECORD_FIELDS:
+        value = getattr(record, name)
+        if not _has_surrogate(value):  # nearly every record: nothing is rebuilt
+            continue
         fixed, count = _repaired(value)
-        if count:
-            changes[field.name] = fixed
-            total += count
+        changes[name] = fixed
+        total += count
     return (replace(record, **changes) if changes else record), total
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether ``_repaired`` would change ``value``: the same walk, building nothing."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 def _repaired(value: Any) -> tuple[Any, int]:

@@ -20,6 +20,14 @@ class ArticleReads(Portable):
         found = self.run("SELECT content_hash FROM articles WHERE id=?", (article_id,)).fetchone()
         return found[0] if found else None
 
+    def hashes_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The content hash of each stored article among ``article_ids`` (the others are left out): a batch's
+        id checks in one statement, not one a record."""
+        found: dict[str, str] = {}
+        for among, params in self.ids_in("id", list(dict.fromkeys(article_ids))):
+            found.update(self.run(f"SELECT id, content_hash FROM articles WHERE {among}", params).fetchall())
+        return found
+
     def lead_of(self, article_id: str, chars: int) -> tuple[str, str] | None:
         """(Title, the body's first ``chars`` characters) of one article."""
         found = self.run("SELECT title, substr(text, 1, ?) FROM articles WHERE id=?", (chars, article_id)).fetchone()
