@@ -369,11 +369,7 @@ class StoryClusterer:
         vector = np.asarray(item.vector, dtype=np.float32)
         story.total += vector
         story.size += 1
-        keep = self.params.max_members
-        if story.members.shape[0] < keep:
-            story.members = np.vstack([story.members, vector[None, :]])
-        else:  # keep the first member (the story's origin) and the most recent ones
-            story.members = np.vstack([story.members[:1], story.members[2:], vector[None, :]])
+        story.add_member(vector, self.params.max_members)  # the first member (the origin) and the most recent ones
         story.words.add(keys.words)
         story.names.add(keys.names)
         self._index_names(story, keys.identity)
@@ -423,10 +419,7 @@ class StoryClusterer:
         The core stays the one of the story taking the other in."""
         into.total += absorbed.total
         into.size += absorbed.size
-        keep = self.params.max_members
-        into.members = np.vstack([into.members[:1], into.members[1:], absorbed.members])
-        if into.members.shape[0] > keep:
-            into.members = np.vstack([into.members[:1], into.members[-(keep - 1) :]])
+        into.absorb_members(absorbed.members, self.params.max_members)
         for mine, theirs in ((into.words, absorbed.words), (into.names, absorbed.names)):
             mine.counts.update(theirs.counts)
             mine.members += theirs.members
