@@ -58,5 +58,6 @@ def test_adding_allocates_a_few_times_then_fills_in_place():
         story.add_member(_vector(n), keep=8)
         buffers.append(story.members.base)  # held, so no two buffers share an id
     assert story.members.shape == (8, DIM)
-    assert len({id(buffer) for buffer in buffers}) == 4  # capacities 1, 2, 4 and 8: once full, rows move within the buffer
+    # capacities 1, 2, 4 and 8: once full, rows move within the buffer
+    assert len({id(buffer) for buffer in buffers}) == 4
     np.testing.assert_array_equal(story.members[:, 0], [1, 23, 24, 25, 26, 27, 28, 29])

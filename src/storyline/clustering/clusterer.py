@@ -15,7 +15,6 @@ order) still finds the stories of its time.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from itertools import accumulate
@@ -247,7 +246,7 @@ class StoryClusterer:
         if active == 0:
             return []
         far = self._out_of_window(stamp, active)
-        rows = None if far is None else np.flatnonzero(~far)
+        rows = None if far is None else (~far).nonzero()[0]
         count = active if rows is None else len(rows)
         if count == 0:
             return []
@@ -265,7 +264,7 @@ class StoryClusterer:
                 if rows is not None:
                     scores = scores[rows]
                 size = min(_SKETCH_POOL, count)
-                pick = np.argpartition(-scores, size - 1)[:size]
+                pick = (-scores).argpartition(size - 1)[:size]  # methods: numpy's function wrappers cost a call each
                 rows = pick if rows is None else rows[pick]
                 sims = self._centroids[rows] @ item.vector
             elif rows is None:
@@ -282,14 +281,17 @@ class StoryClusterer:
         p = self.params
         if stamp is None or p.followup_days <= p.window_days:
             return []
-        shared: Counter[str] = Counter()
-        owner = self._owner
+        shared: dict[str, int] = {}  # story id -> own names shared, in first-seen order (as a Counter counts)
+        owner, stories, seen_counts = self._owner, self._stories, self._df.counts
         for key in rare:  # never rare & owner.keys(): that walks the whole index
             story_id = owner.get(key)
-            if story_id is None:
+            if story_id is None or story_id in seen:
                 continue
-            if story_id not in seen and self._owns(self._stories[story_id], key):
-                shared[story_id] += 1
+            # _owns, inlined: this loop runs for each rare name of every article
+            if seen_counts.get(key, 0) <= 2 * stories[story_id].names.counts.get(key, 0) + 1:
+                shared[story_id] = shared.get(story_id, 0) + 1
+        if not shared:
+            return []
         out = []
         low, high = p.window_days * _SECONDS_PER_DAY, p.reach_days * _SECONDS_PER_DAY
         for story_id, count in shared.items():
@@ -310,8 +312,8 @@ class StoryClusterer:
         k = min(self.params.shortlist, len(rows))
         if k == 0:
             return []
-        top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
-        top = top[np.argsort(-sims[top], kind="stable")]
+        top = (-sims).argpartition(k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[(-sims[top]).argsort(kind="stable")]
         return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist(), strict=True)]
 
     def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
@@ -330,8 +332,8 @@ class StoryClusterer:
         if not candidates:
             return []
         logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
-        probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
-        order = np.argsort(-probs, kind="stable")
+        probs = 1.0 / (1.0 + np.exp(-logits.clip(-500.0, 500.0)))
+        order = (-probs).argsort(kind="stable")
         return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
 
     # -- state ------------------------------------------------------------------------------

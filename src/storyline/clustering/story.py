@@ -15,6 +15,7 @@ class StoryState:
     core (the first ``core_size`` members) that fixes which event the story is."""
 
     __slots__ = (
+        "_buffer",
         "ages",
         "cohesion",
         "core_keys",
@@ -27,7 +28,6 @@ class StoryState:
         "langs",
         "members",
         "names",
-        "_buffer",
         "row",
         "size",
         "total",
