@@ -18,7 +18,6 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 from itertools import accumulate
-from statistics import median
 
 import numpy as np
 
@@ -44,6 +43,18 @@ _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
 
 def _timestamp(time: datetime | None) -> float | None:
     return None if time is None else time.timestamp()
+
+
+def _median(values: list[float]) -> float:
+    """``statistics.median`` of a few floats, the same arithmetic without its generality (a core's times:
+    called for most articles).
+
+    >>> _median([3.0, 1.0, 2.0]), _median([4.0, 1.0])
+    (2.0, 2.5)
+    """
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 class StoryClusterer:
@@ -157,9 +168,16 @@ class StoryClusterer:
         stories = [self._stories[story_id] for story_id, _ in candidates]
         vector = item.vector
         headline = 0.0 if item.text.strip() else 1.0
+        # what every candidate's row reads of the article, looked up once; the conflict features' own early
+        # exits (no ages, fewer than two rare names) taken here, so most rows make no call for them
+        lang, words, names, ages, rare = item.lang, keys.words, keys.names, keys.ages, keys.identity
+        words_total, names_total, df_counts = keys.words_total, keys.names_total, self._df.counts
+        may_conflict = not headline and len(rare) >= 2
+        no_core = -math.log(1.02)  # missing_core of a story whose core names nothing
         rows = []
         for story in stories:
-            same = story.langs.get(item.lang, 0)
+            langs = story.langs
+            same = langs.get(lang, 0)
             if stamp is None or story.event is None:
                 gap, unknown, beyond = p.unknown_gap_days, 1.0, 0.0
             else:  # a follow-up's gap within the window is the window's; how far past it is its own evidence
@@ -168,26 +186,26 @@ class StoryClusterer:
             log_gap = math.log1p(gap)
             # log-scaled: missing a few of the core's names is common in one event's coverage, missing
             # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
-            missing = -math.log(1.02 - self._missing_core(story, keys.names))
+            missing = -math.log(1.02 - self._missing_core(story, names)) if story.core_keys else no_core
             rows.append((
                 0.0,  # cos_centroid, below
                 0.0,  # cos_member, below
-                key_overlap(keys.words, story.words.counts, same, keys.words_total) if same else 0.0,
+                key_overlap(words, story.words.counts, same, words_total) if same else 0.0,
                 1.0 if same else 0.0,
-                key_overlap(keys.names, story.names.counts, story.names.members, keys.names_total),
+                key_overlap(names, story.names.counts, story.names.members, names_total),
                 log_gap,
                 unknown,
                 headline,
                 math.log1p(story.size),
-                self._uncomparable(item.lang, story),
+                0.0 if len(langs) == 1 and same else self._uncomparable(lang, story),
                 story.cohesion,
                 log_gap * headline,
                 0.0,  # cos_core, below
                 missing,
-                age_conflict(keys.ages, story.ages),
+                age_conflict(ages, story.ages) if ages else 0.0,
                 missing * headline,
-                math.log1p(self._own_names(story, keys)),
-                0.0 if headline else identity_conflict(keys.identity, story.identity),
+                math.log1p(count_own_names(rare, story.names.counts, df_counts)) if rare else 0.0,
+                identity_conflict(rare, story.identity) if may_conflict else 0.0,
                 math.log1p(beyond),
                 1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
             ))
@@ -287,7 +305,7 @@ class StoryClusterer:
             story_id = owner.get(key)
             if story_id is None or story_id in seen:
                 continue
-            # _owns, inlined: this loop runs for each rare name of every article
+            # the name is the story's own: about half of the articles naming it or more are the story's
             if seen_counts.get(key, 0) <= 2 * stories[story_id].names.counts.get(key, 0) + 1:
                 shared[story_id] = shared.get(story_id, 0) + 1
         if not shared:
@@ -299,14 +317,6 @@ class StoryClusterer:
             if count >= p.followup_names and story.event is not None and low < abs(stamp - story.event) <= high:
                 out.append((story_id, float(self._centroids[story.row] @ item.vector)))
         return out
-
-    def _owns(self, story: StoryState, key: str) -> bool:
-        """A name is the story's own when at least about half of the articles naming it are the story's."""
-        return self._df.count(key) <= 2 * story.names.counts.get(key, 0) + 1
-
-    def _own_names(self, story: StoryState, keys: WeightedKeys) -> int:
-        """How many of the article's rare names are the story's own (its people and places, not the topic's)."""
-        return count_own_names(keys.identity, story.names.counts, self._df.counts)
 
     def _top(self, rows: np.ndarray, sims: np.ndarray) -> list[tuple[str, float]]:
         k = min(self.params.shortlist, len(rows))
@@ -413,7 +423,7 @@ class StoryClusterer:
         story.ages.update(keys.ages)
         if stamp is not None:
             story.core_times.append(stamp)
-            story.event = median(story.core_times)
+            story.event = _median(story.core_times)
             self._event[story.row] = story.event
 
     def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
