@@ -344,7 +344,8 @@ class StoryClusterer:
         logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
         probs = 1.0 / (1.0 + np.exp(-logits.clip(-500.0, 500.0)))
         order = (-probs).argsort(kind="stable")
-        return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
+        chances = probs.tolist()  # Python floats, as float() of each element gives
+        return [(chances[i], candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
 
     # -- state ------------------------------------------------------------------------------
 
