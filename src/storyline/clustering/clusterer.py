@@ -15,7 +15,7 @@ order) still finds the stories of its time.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import accumulate
 
@@ -34,6 +34,7 @@ from storyline.clustering.keys import DocFreq
 from storyline.clustering.keywork import count_own_names, key_overlap, missing_share  # compiled where built
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
+from storyline.clustering.sketch_batch import SketchBatch, decided
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.types import Assignment
 
@@ -46,8 +47,7 @@ def _timestamp(time: datetime | None) -> float | None:
 
 
 def _median(values: list[float]) -> float:
-    """``statistics.median`` of a few floats, the same arithmetic without its generality (a core's times:
-    called for most articles).
+    """``statistics.median`` of a few floats (a core's times, for most articles), without its generality.
 
     >>> _median([3.0, 1.0, 2.0]), _median([4.0, 1.0])
     (2.0, 2.5)
@@ -80,6 +80,7 @@ class StoryClusterer:
         self._seq = 0
         self._newest: float | None = None
         self._absorbed: dict[str, str] = {}  # merged story id -> the story it went into (one entry per merge)
+        self._batch: SketchBatch | None = None  # the sketch product of the articles about to be assigned
 
     # -- public contract -------------------------------------------------------------------
 
@@ -118,6 +119,12 @@ class StoryClusterer:
         cosine = 1.0 if is_new else float(self._centroids[story.row] @ item.vector)
         self._add(story, item, stamp, keys)
         return Assignment(item.article_id, story_id, cosine, is_new)
+
+    def expect(self, items: Sequence[StoryItem]) -> None:
+        """The articles about to be assigned (none: the batch is over): their sketch scores in one product."""
+        active, projection, self._batch = len(self._rows), self._projection, None
+        if items and projection is not None and active > self.params.prefilter_above and not self._sketches_stale:
+            self._batch = SketchBatch(items, self._sketches[:active], projection, self._sketches.shape[0])
 
     def resolve(self, story_id: str) -> str:
         """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
@@ -275,7 +282,13 @@ class StoryClusterer:
                 assert projection is not None  # set with the first story
                 if self._sketches_stale:
                     self._sketches[:active] = self._centroids[:active] @ projection
-                    self._sketches_stale = False
+                    self._sketches_stale, self._batch = False, None
+                pool = None if self._batch is None else self._batch.pool(item, self._sketches, active, rows,
+                                                                         min(_SKETCH_POOL, count))
+                if pool is not None:  # the same pool as below; the shortlist then does not hang on its order
+                    sims = self._centroids[pool] @ item.vector
+                    if decided(sims, self.params.shortlist):
+                        return self._top(pool, sims)
                 # one product over every held row, then the in-window rows' scores: gathering their sketches
                 # first copied most of the matrix for each article (the same ranking, to the last bit or so)
                 scores = self._sketches[:active] @ (item.vector @ projection)
@@ -372,8 +385,11 @@ class StoryClusterer:
             self._sketches = np.vstack([self._sketches, np.zeros((grow, _SKETCH_DIM), dtype=np.float32)])
             self._event = np.concatenate([self._event, np.full(grow, np.nan)])
             self._touched = np.concatenate([self._touched, np.zeros(grow, dtype=np.int64)])
+            self._batch = None
         story = StoryState(story_id, dim)
         story.row = row
+        if self._batch is not None:
+            self._batch.mark(row)
         self._rows.append(story_id)
         self._stories[story_id] = story
         return story
@@ -395,6 +411,8 @@ class StoryClusterer:
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
         if len(self._rows) > self.params.prefilter_above:
             self._sketches[story.row] = self._centroids[story.row] @ self._projection
+            if self._batch is not None:
+                self._batch.mark(story.row)
         else:
             self._sketches_stale = True
         self._seq += 1
@@ -473,6 +491,8 @@ class StoryClusterer:
             self._centroids[row] = self._centroids[last]
             self._cores[row] = self._cores[last]
             self._sketches[row] = self._sketches[last]
+            if self._batch is not None:
+                self._batch.mark(row)
             self._event[row] = self._event[last]
             self._touched[row] = self._touched[last]
         self._rows.pop()
