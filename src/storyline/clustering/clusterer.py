@@ -34,7 +34,7 @@ from storyline.clustering.keys import DocFreq
 from storyline.clustering.keywork import count_own_names, key_overlap, missing_share  # compiled where built
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
-from storyline.clustering.sketch_batch import SketchBatch, decided
+from storyline.clustering.sketch_batch import SketchBatch
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.types import Assignment
 
@@ -122,9 +122,11 @@ class StoryClusterer:
 
     def expect(self, items: Sequence[StoryItem]) -> None:
         """The articles about to be assigned (none: the batch is over): their sketch scores in one product."""
-        active, projection, self._batch = len(self._rows), self._projection, None
-        if items and projection is not None and active > self.params.prefilter_above and not self._sketches_stale:
-            self._batch = SketchBatch(items, self._sketches[:active], projection, self._sketches.shape[0])
+        active, self._batch = len(self._rows), None
+        sketched = active > self.params.prefilter_above and self._projection is not None
+        if items and active and not (sketched and self._sketches_stale):
+            self._batch = SketchBatch(items, (self._sketches if sketched else self._centroids)[:active],
+                                      self._projection if sketched else None, self._centroids.shape[0])
 
     def resolve(self, story_id: str) -> str:
         """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
@@ -276,21 +278,19 @@ class StoryClusterer:
         if count == 0:
             return []
         with one_blas_thread():
-            if count > self.params.prefilter_above:
-                # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
-                projection = self._projection
+            sketched, projection = count > self.params.prefilter_above, self._projection
+            if sketched and self._sketches_stale:
                 assert projection is not None  # set with the first story
-                if self._sketches_stale:
-                    self._sketches[:active] = self._centroids[:active] @ projection
-                    self._sketches_stale, self._batch = False, None
-                pool = None if self._batch is None else self._batch.pool(item, self._sketches, active, rows,
-                                                                         min(_SKETCH_POOL, count))
-                if pool is not None:  # the same pool as below; the shortlist then does not hang on its order
-                    sims = self._centroids[pool] @ item.vector
-                    if decided(sims, self.params.shortlist):
-                        return self._top(pool, sims)
-                # one product over every held row, then the in-window rows' scores: gathering their sketches
-                # first copied most of the matrix for each article (the same ranking, to the last bit or so)
+                self._sketches[:active] = self._centroids[:active] @ projection
+                self._sketches_stale, self._batch = False, None
+            batch = self._batch  # the batch's one product, where it gives what the code below would
+            found = None if batch is None or batch.sketched != sketched else batch.shortlist(
+                item, self._centroids, self._sketches, active, rows, self.params.shortlist, _SKETCH_POOL)
+            if found is not None:
+                return self._top(*found)
+            if sketched:  # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
+                assert projection is not None
+                # one product over every held row, then the in-window rows' scores (gathering first copied more)
                 scores = self._sketches[:active] @ (item.vector @ projection)
                 if rows is not None:
                     scores = scores[rows]
@@ -411,10 +411,10 @@ class StoryClusterer:
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
         if len(self._rows) > self.params.prefilter_above:
             self._sketches[story.row] = self._centroids[story.row] @ self._projection
-            if self._batch is not None:
-                self._batch.mark(story.row)
         else:
             self._sketches_stale = True
+        if self._batch is not None:  # its centroid (and sketch) changed
+            self._batch.mark(story.row)
         self._seq += 1
         self._touched[story.row] = self._seq
 

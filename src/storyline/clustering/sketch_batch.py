@@ -1,6 +1,6 @@
-"""The sketch pre-filter for a whole batch: one matrix product of the batch's sketches against the held
-stories' sketches, instead of one matrix-vector product per article, used only where it picks the very
-stories the per-article product picks.
+"""The nearest-story search for a whole batch: one matrix product of the batch's vectors (or their sketches)
+against the held stories' centroids (or sketches), instead of one matrix-vector product per article, used
+only where it picks the very stories the per-article product picks.
 
 A matrix product sums in another order than a matrix-vector product, so its scores can differ in the last
 bits. Both are within a known bound of the exact dot product (``n`` float32 terms: ``gamma(n)`` times the
@@ -19,6 +19,7 @@ import numpy as np
 from storyline.clustering.item import StoryItem
 
 _UNIT = 2.0**-24  # float32 unit roundoff
+BATCH_MAX = 512  # articles scored in one product (the engine's batches are 64)
 
 
 def gamma(terms: int) -> float:
@@ -27,29 +28,35 @@ def gamma(terms: int) -> float:
 
 
 class SketchBatch:
-    """The batch's sketch scores against the stories held when it was made, and which rows changed since."""
+    """The batch's scores against the stories held when it was made (their sketches when ``projection`` is
+    given, else their centroids), and which rows changed since."""
 
-    def __init__(self, items: Sequence[StoryItem], sketches: np.ndarray, projection: np.ndarray,
+    def __init__(self, items: Sequence[StoryItem], rows: np.ndarray, projection: np.ndarray | None,
                  capacity: int) -> None:
-        self._items = list(items)  # held: an item's id stays its own while the batch lives
+        # held, so an item's id stays its own while the batch lives; past BATCH_MAX articles (a calibration's
+        # whole file) the rest take the per-article path: the scores' memory stays that of a few hundred
+        self._items = list(items[:BATCH_MAX])
         self._column = {id(item): j for j, item in enumerate(self._items)}
+        self.sketched = projection is not None
         # each article's query as the per-article path computes it (one vector-matrix product each)
-        self._queries = np.stack([item.vector @ projection for item in self._items])
-        self._scores = self._queries @ sketches.T
-        self._width = sketches.shape[0]
+        self._queries = np.stack([item.vector if projection is None else item.vector @ projection
+                                  for item in self._items])
+        self._scores = self._queries @ rows.T
+        self._width = rows.shape[0]
         self._dirty = np.zeros(capacity, dtype=bool)
-        # twice the bound on either product's error, with a factor 2 to spare: |sketch row| <= |centroid|
-        # (1, or 0) times the projection's largest singular value
-        self._margin = 8.0 * gamma(projection.shape[1]) * float(np.linalg.norm(projection, 2))
+        # twice the bound on either product's error, with a factor 2 to spare: a centroid's length is 1 (or 0),
+        # a sketch row's at most that times the projection's largest singular value
+        scale = 1.0 if projection is None else float(np.linalg.norm(projection, 2))
+        self._margin = 8.0 * gamma(rows.shape[1]) * scale * 1.001
 
     def mark(self, row: int) -> None:
         """The story in ``row`` changed (or another story took the row): score it afresh."""
         if row < len(self._dirty):
             self._dirty[row] = True
 
-    def pool(self, item: StoryItem, sketches: np.ndarray, active: int, rows: np.ndarray | None,
+    def pool(self, item: StoryItem, matrix: np.ndarray, active: int, rows: np.ndarray | None,
              size: int) -> np.ndarray | None:
-        """The rows of the ``size`` best sketch scores among ``rows`` (None: all ``active``), as the
+        """The positions among ``rows`` (None: all ``active`` rows) of the ``size`` best scores, as the
         per-article product ranks them, in no particular order; None when this batch cannot say so
         (the item is not in it, too many rows, or a score too close to the pool's edge)."""
         j = self._column.get(id(item))
@@ -63,7 +70,7 @@ class SketchBatch:
         dirty[width:] = True
         changed = dirty.nonzero()[0]
         if len(changed):
-            scores[changed] = sketches[changed] @ query
+            scores[changed] = matrix[changed] @ query
         if rows is not None:
             scores = scores[rows]
         if len(scores) <= size:
@@ -73,7 +80,29 @@ class SketchBatch:
         gap = float(scores[top].min()) - float(scores[part[size]])
         if not gap > self._margin * float(np.sqrt(query.dot(query))):
             return None
-        return top if rows is None else rows[top]
+        return top
+
+    def shortlist(self, item: StoryItem, centroids: np.ndarray, sketches: np.ndarray, active: int,
+                  rows: np.ndarray | None, shortlist: int, pool_size: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(rows, centroid cosines) holding the article's ``shortlist`` nearest stories, each cosine the very
+        float the per-article path computes, and no tie among them or with the next; None: use that path."""
+        count = active if rows is None else len(rows)
+        if not self.sketched:
+            top = self.pool(item, centroids, active, rows, shortlist)
+            # the per-article path takes every row's cosine from one product over all (in-window) rows; the
+            # BLAS kernel takes rows four at a time and the last count % 4 another way: those it cannot match
+            if top is None or (top >= count - count % 4).any():
+                return None
+            chosen = top if rows is None else rows[top]
+            gathered = np.concatenate([chosen, np.repeat(chosen[:1], -len(chosen) % 4)])  # whole blocks of four
+            sims = (centroids[gathered] @ item.vector)[: len(chosen)]
+            return (chosen, sims) if decided(sims, len(chosen)) else None
+        top = self.pool(item, sketches, active, rows, min(pool_size, count))
+        if top is None:
+            return None
+        chosen = top if rows is None else rows[top]  # the pool as the per-article path's, in another order
+        sims = centroids[chosen] @ item.vector
+        return (chosen, sims) if decided(sims, shortlist) else None
 
 
 def decided(sims: np.ndarray, k: int) -> bool:
