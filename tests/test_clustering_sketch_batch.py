@@ -80,3 +80,18 @@ def test_a_rows_cosine_does_not_depend_on_where_it_was_gathered():
             for _ in range(20):
                 order = rng.permutation(64)
                 np.testing.assert_array_equal((centroids[order] @ vector), sims[order])
+
+
+def test_rows_gathered_in_blocks_of_four_match_the_product_over_all_rows():
+    """Below the pre-filter, the shortlist's cosines come from a gather of whole blocks of four rows: each must be
+    the float the product over every row gives it, but for the last count % 4 rows (which the batch refuses)."""
+    rng = np.random.default_rng(11)
+    with one_blas_thread():
+        for count in (37, 64, 401, 1319, 1998):
+            centroids = rng.normal(size=(count, 512)).astype(np.float32)
+            vector = rng.normal(size=512).astype(np.float32)
+            full = centroids @ vector
+            for _ in range(20):
+                chosen = rng.choice(count - count % 4, 5, replace=False)
+                gathered = np.concatenate([chosen, np.repeat(chosen[:1], 3)])
+                np.testing.assert_array_equal((centroids[gathered] @ vector)[:5], full[chosen])
