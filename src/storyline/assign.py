@@ -62,7 +62,8 @@ def assign_in_order(
 ) -> Assigned:
     """Each item to a story, in ``order``. A near-duplicate (``duplicate_of`` names its original) joins
     its original's story, assigned earlier in this call or stored (``stored_story``), without meeting
-    the model; with no such story it is assigned like any article."""
+    the model; with no such story it is assigned like any article. A clusterer with ``expect`` is told the
+    batch first (StoryClusterer scores it against the held stories in one product) and its end after."""
     assignments: list[Assignment | None] = [None] * len(items)
     story_of: dict[str, str] = {}
     merges: list[tuple[str, str]] = []
