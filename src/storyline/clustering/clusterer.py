@@ -80,7 +80,7 @@ class StoryClusterer:
         self._seq = 0
         self._newest: float | None = None
         self._absorbed: dict[str, str] = {}  # merged story id -> the story it went into (one entry per merge)
-        self._batch: SketchBatch | None = None  # the sketch product of the articles about to be assigned
+        self._batch: SketchBatch | None = None  # the product of the articles about to be assigned (expect)
 
     # -- public contract -------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ class StoryClusterer:
         return Assignment(item.article_id, story_id, cosine, is_new)
 
     def expect(self, items: Sequence[StoryItem]) -> None:
-        """The articles about to be assigned (none: the batch is over): their sketch scores in one product."""
+        """The articles about to be assigned (none: the batch's end), scored in one product (sketch_batch)."""
         active, self._batch = len(self._rows), None
         sketched = active > self.params.prefilter_above and self._projection is not None
         if items and active and not (sketched and self._sketches_stale):
