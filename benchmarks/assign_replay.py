@@ -7,6 +7,8 @@ then replayed on a fresh clusterer and timed on this process's CPU clock (CPU ms
 
 Replaying the same calls on two branches, alternately in one session, compares the assignment code alone
 (no encoder, no store, no preparation); the partition digest printed with it must be the same on both.
+The engine's batches are recorded too (``expect``: the clusterer's one sketch product per batch) and
+replayed where the clusterer has it, inside one BLAS-thread limit, as the engine assigns a batch.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ def record(n: int, out: Path) -> None:
             calls.append(("add", item, story_id))
             return super().add_to(item, story_id)
 
+        def expect(self, items):
+            calls.append(("expect", list(items), None))
+            return super().expect(items)
+
     stream = synth.write(300_000)
     encoder = WordHashEncoder()
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,20 +66,29 @@ def replay(path: Path, repeat: int, limit: int | None = None) -> None:
     from bench_kit import WordHashEncoder
     from digests import partition_digest
 
-    from storyline.clustering import StoryClusterer, StoryParams
+    from storyline.clustering import StoryClusterer, StoryParams, one_blas_thread
 
-    calls = pickle.loads(path.read_bytes())[:limit]
+    calls = pickle.loads(path.read_bytes())
+    if limit is not None:  # the first ``limit`` articles, with the batch announcements among them
+        articles = [i for i, (kind, _, _) in enumerate(calls) if kind != "expect"]
+        calls = calls[: articles[limit] if limit < len(articles) else len(calls)]
+    articles = sum(1 for kind, _, _ in calls if kind != "expect")
     params = StoryParams.load(encoder=WordHashEncoder.name)
     for _ in range(repeat):
         clusterer = StoryClusterer(params)
         pairs = []
         started = time.process_time()
-        for kind, item, story_id in calls:
-            assignment = clusterer.learn_one(item) if kind == "learn" else clusterer.add_to(item, story_id)
-            pairs.append((item.article_id, assignment.story_id))
+        with one_blas_thread():  # as the engine assigns a batch
+            for kind, item, story_id in calls:
+                if kind == "expect":  # the engine's batch, announced (older recordings and clusterers have none)
+                    if hasattr(clusterer, "expect"):
+                        clusterer.expect(item)
+                    continue
+                assignment = clusterer.learn_one(item) if kind == "learn" else clusterer.add_to(item, story_id)
+                pairs.append((item.article_id, assignment.story_id))
         cpu = time.process_time() - started
         resolved = [(article, clusterer.resolve(story)) for article, story in pairs]
-        print(f"{len(calls)} calls  {1000 * cpu / max(len(calls), 1):.3f} CPU ms/article  "
+        print(f"{articles} calls  {1000 * cpu / max(articles, 1):.3f} CPU ms/article  "
               f"partition {partition_digest(resolved)}", flush=True)
 
 

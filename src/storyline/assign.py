@@ -67,19 +67,27 @@ def assign_in_order(
 ) -> Assigned:
     """Each item to a story, in ``order``. A near-duplicate (``duplicate_of`` names its original) joins
     its original's story, assigned earlier in this call or stored (``stored_story``), without meeting
-    the model; with no such story it is assigned like any article."""
+    the model; with no such story it is assigned like any article. A clusterer with ``expect`` is told the
+    batch first (StoryClusterer scores it against the held stories in one product) and its end after."""
     assignments: list[Assignment | None] = [None] * len(items)
     story_of: dict[str, str] = {}
     merges: list[tuple[str, str]] = []
-    for i in order:
-        item, original = items[i], duplicate_of[i]
-        target = None if original is None else story_of.get(original) or stored_story(original)
-        assignment = clusterer.add_to(item, target) if target else clusterer.learn_one(item)
-        if original is not None:
-            assignment = replace(assignment, duplicate_of=original)
-        merges += assignment.merged
-        story_of[item.article_id] = assignment.story_id
-        assignments[i] = assignment
+    expect = getattr(clusterer, "expect", None)  # a clusterer that can prepare for the batch (StoryClusterer)
+    if expect is not None:
+        expect([items[i] for i in order])
+    try:
+        for i in order:
+            item, original = items[i], duplicate_of[i]
+            target = None if original is None else story_of.get(original) or stored_story(original)
+            assignment = clusterer.add_to(item, target) if target else clusterer.learn_one(item)
+            if original is not None:
+                assignment = replace(assignment, duplicate_of=original)
+            merges += assignment.merged
+            story_of[item.article_id] = assignment.story_id
+            assignments[i] = assignment
+    finally:
+        if expect is not None:
+            expect([])
     if any(a is None for a in assignments):
         raise ValueError("order must name every item once")
     return Assigned(tuple(a for a in assignments if a is not None), tuple(merges))

@@ -15,11 +15,9 @@ order) still finds the stories of its time.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import accumulate
-from statistics import median
 
 import numpy as np
 
@@ -36,6 +34,7 @@ from storyline.clustering.keys import DocFreq
 from storyline.clustering.keywork import count_own_names, key_overlap, missing_share  # compiled where built
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
+from storyline.clustering.sketch_batch import SketchBatch
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.types import Assignment
 
@@ -45,6 +44,17 @@ _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
 
 def _timestamp(time: datetime | None) -> float | None:
     return None if time is None else time.timestamp()
+
+
+def _median(values: list[float]) -> float:
+    """``statistics.median`` of a few floats (a core's times, for most articles), without its generality.
+
+    >>> _median([3.0, 1.0, 2.0]), _median([4.0, 1.0])
+    (2.0, 2.5)
+    """
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 class StoryClusterer:
@@ -70,6 +80,7 @@ class StoryClusterer:
         self._seq = 0
         self._newest: float | None = None
         self._absorbed: dict[str, str] = {}  # merged story id -> the story it went into (one entry per merge)
+        self._batch: SketchBatch | None = None  # the product of the articles about to be assigned (expect)
 
     # -- public contract -------------------------------------------------------------------
 
@@ -108,6 +119,14 @@ class StoryClusterer:
         cosine = 1.0 if is_new else float(self._centroids[story.row] @ item.vector)
         self._add(story, item, stamp, keys)
         return Assignment(item.article_id, story_id, cosine, is_new)
+
+    def expect(self, items: Sequence[StoryItem]) -> None:
+        """The articles about to be assigned (none: the batch's end), scored in one product (sketch_batch)."""
+        active, self._batch = len(self._rows), None
+        sketched = active > self.params.prefilter_above and self._projection is not None
+        if items and active and not (sketched and self._sketches_stale):
+            self._batch = SketchBatch(items, (self._sketches if sketched else self._centroids)[:active],
+                                      self._projection if sketched else None, self._centroids.shape[0])
 
     def resolve(self, story_id: str) -> str:
         """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
@@ -158,9 +177,16 @@ class StoryClusterer:
         stories = [self._stories[story_id] for story_id, _ in candidates]
         vector = item.vector
         headline = 0.0 if item.text.strip() else 1.0
+        # what every candidate's row reads of the article, looked up once; the conflict features' own early
+        # exits (no ages, fewer than two rare names) taken here, so most rows make no call for them
+        lang, words, names, ages, rare = item.lang, keys.words, keys.names, keys.ages, keys.identity
+        words_total, names_total, df_counts = keys.words_total, keys.names_total, self._df.counts
+        may_conflict = not headline and len(rare) >= 2
+        no_core = -math.log(1.02)  # missing_core of a story whose core names nothing
         rows = []
         for story in stories:
-            same = story.langs.get(item.lang, 0)
+            langs = story.langs
+            same = langs.get(lang, 0)
             if stamp is None or story.event is None:
                 gap, unknown, beyond = p.unknown_gap_days, 1.0, 0.0
             else:  # a follow-up's gap within the window is the window's; how far past it is its own evidence
@@ -169,26 +195,26 @@ class StoryClusterer:
             log_gap = math.log1p(gap)
             # log-scaled: missing a few of the core's names is common in one event's coverage, missing
             # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
-            missing = -math.log(1.02 - self._missing_core(story, keys.names))
+            missing = -math.log(1.02 - self._missing_core(story, names)) if story.core_keys else no_core
             rows.append((
                 0.0,  # cos_centroid, below
                 0.0,  # cos_member, below
-                key_overlap(keys.words, story.words.counts, same, keys.words_total) if same else 0.0,
+                key_overlap(words, story.words.counts, same, words_total) if same else 0.0,
                 1.0 if same else 0.0,
-                key_overlap(keys.names, story.names.counts, story.names.members, keys.names_total),
+                key_overlap(names, story.names.counts, story.names.members, names_total),
                 log_gap,
                 unknown,
                 headline,
                 math.log1p(story.size),
-                self._uncomparable(item.lang, story),
+                0.0 if len(langs) == 1 and same else self._uncomparable(lang, story),
                 story.cohesion,
                 log_gap * headline,
                 0.0,  # cos_core, below
                 missing,
-                age_conflict(keys.ages, story.ages),
+                age_conflict(ages, story.ages) if ages else 0.0,
                 missing * headline,
-                math.log1p(self._own_names(story, keys)),
-                0.0 if headline else identity_conflict(keys.identity, story.identity),
+                math.log1p(count_own_names(rare, story.names.counts, df_counts)) if rare else 0.0,
+                identity_conflict(rare, story.identity) if may_conflict else 0.0,
                 math.log1p(beyond),
                 1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
             ))
@@ -247,25 +273,29 @@ class StoryClusterer:
         if active == 0:
             return []
         far = self._out_of_window(stamp, active)
-        rows = None if far is None else np.flatnonzero(~far)
+        rows = None if far is None else (~far).nonzero()[0]
         count = active if rows is None else len(rows)
         if count == 0:
             return []
         with one_blas_thread():
-            if count > self.params.prefilter_above:
-                # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
-                projection = self._projection
+            sketched, projection = count > self.params.prefilter_above, self._projection
+            if sketched and self._sketches_stale:
                 assert projection is not None  # set with the first story
-                if self._sketches_stale:
-                    self._sketches[:active] = self._centroids[:active] @ projection
-                    self._sketches_stale = False
-                # one product over every held row, then the in-window rows' scores: gathering their sketches
-                # first copied most of the matrix for each article (the same ranking, to the last bit or so)
+                self._sketches[:active] = self._centroids[:active] @ projection
+                self._sketches_stale, self._batch = False, None
+            batch = self._batch  # the batch's one product, where it gives what the code below would
+            found = None if batch is None or batch.sketched != sketched else batch.shortlist(
+                item, self._centroids, self._sketches, active, rows, self.params.shortlist, _SKETCH_POOL)
+            if found is not None:
+                return self._top(*found)
+            if sketched:  # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
+                assert projection is not None
+                # one product over every held row, then the in-window rows' scores (gathering first copied more)
                 scores = self._sketches[:active] @ (item.vector @ projection)
                 if rows is not None:
                     scores = scores[rows]
                 size = min(_SKETCH_POOL, count)
-                pick = np.argpartition(-scores, size - 1)[:size]
+                pick = (-scores).argpartition(size - 1)[:size]  # methods: numpy's function wrappers cost a call each
                 rows = pick if rows is None else rows[pick]
                 sims = self._centroids[rows] @ item.vector
             elif rows is None:
@@ -282,14 +312,17 @@ class StoryClusterer:
         p = self.params
         if stamp is None or p.followup_days <= p.window_days:
             return []
-        shared: Counter[str] = Counter()
-        owner = self._owner
+        shared: dict[str, int] = {}  # story id -> own names shared, in first-seen order (as a Counter counts)
+        owner, stories, seen_counts = self._owner, self._stories, self._df.counts
         for key in rare:  # never rare & owner.keys(): that walks the whole index
             story_id = owner.get(key)
-            if story_id is None:
+            if story_id is None or story_id in seen:
                 continue
-            if story_id not in seen and self._owns(self._stories[story_id], key):
-                shared[story_id] += 1
+            # the name is the story's own: about half of the articles naming it or more are the story's
+            if seen_counts.get(key, 0) <= 2 * stories[story_id].names.counts.get(key, 0) + 1:
+                shared[story_id] = shared.get(story_id, 0) + 1
+        if not shared:
+            return []
         out = []
         low, high = p.window_days * _SECONDS_PER_DAY, p.reach_days * _SECONDS_PER_DAY
         for story_id, count in shared.items():
@@ -298,20 +331,12 @@ class StoryClusterer:
                 out.append((story_id, float(self._centroids[story.row] @ item.vector)))
         return out
 
-    def _owns(self, story: StoryState, key: str) -> bool:
-        """A name is the story's own when at least about half of the articles naming it are the story's."""
-        return self._df.count(key) <= 2 * story.names.counts.get(key, 0) + 1
-
-    def _own_names(self, story: StoryState, keys: WeightedKeys) -> int:
-        """How many of the article's rare names are the story's own (its people and places, not the topic's)."""
-        return count_own_names(keys.identity, story.names.counts, self._df.counts)
-
     def _top(self, rows: np.ndarray, sims: np.ndarray) -> list[tuple[str, float]]:
         k = min(self.params.shortlist, len(rows))
         if k == 0:
             return []
-        top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
-        top = top[np.argsort(-sims[top], kind="stable")]
+        top = (-sims).argpartition(k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[(-sims[top]).argsort(kind="stable")]
         return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist(), strict=True)]
 
     def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
@@ -330,9 +355,10 @@ class StoryClusterer:
         if not candidates:
             return []
         logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
-        probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
-        order = np.argsort(-probs, kind="stable")
-        return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
+        probs = 1.0 / (1.0 + np.exp(-logits.clip(-500.0, 500.0)))
+        order = (-probs).argsort(kind="stable")
+        chances = probs.tolist()  # Python floats, as float() of each element gives
+        return [(chances[i], candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
 
     # -- state ------------------------------------------------------------------------------
 
@@ -359,8 +385,11 @@ class StoryClusterer:
             self._sketches = np.vstack([self._sketches, np.zeros((grow, _SKETCH_DIM), dtype=np.float32)])
             self._event = np.concatenate([self._event, np.full(grow, np.nan)])
             self._touched = np.concatenate([self._touched, np.zeros(grow, dtype=np.int64)])
+            self._batch = None
         story = StoryState(story_id, dim)
         story.row = row
+        if self._batch is not None:
+            self._batch.mark(row)
         self._rows.append(story_id)
         self._stories[story_id] = story
         return story
@@ -369,11 +398,7 @@ class StoryClusterer:
         vector = np.asarray(item.vector, dtype=np.float32)
         story.total += vector
         story.size += 1
-        keep = self.params.max_members
-        if story.members.shape[0] < keep:
-            story.members = np.vstack([story.members, vector[None, :]])
-        else:  # keep the first member (the story's origin) and the most recent ones
-            story.members = np.vstack([story.members[:1], story.members[2:], vector[None, :]])
+        story.add_member(vector, self.params.max_members)  # the first member (the origin) and the most recent ones
         story.words.add(keys.words)
         story.names.add(keys.names)
         self._index_names(story, keys.identity)
@@ -388,6 +413,8 @@ class StoryClusterer:
             self._sketches[story.row] = self._centroids[story.row] @ self._projection
         else:
             self._sketches_stale = True
+        if self._batch is not None:  # its centroid (and sketch) changed
+            self._batch.mark(story.row)
         self._seq += 1
         self._touched[story.row] = self._seq
 
@@ -415,7 +442,7 @@ class StoryClusterer:
         story.ages.update(keys.ages)
         if stamp is not None:
             story.core_times.append(stamp)
-            story.event = median(story.core_times)
+            story.event = _median(story.core_times)
             self._event[story.row] = story.event
 
     def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
@@ -423,10 +450,7 @@ class StoryClusterer:
         The core stays the one of the story taking the other in."""
         into.total += absorbed.total
         into.size += absorbed.size
-        keep = self.params.max_members
-        into.members = np.vstack([into.members[:1], into.members[1:], absorbed.members])
-        if into.members.shape[0] > keep:
-            into.members = np.vstack([into.members[:1], into.members[-(keep - 1) :]])
+        into.absorb_members(absorbed.members, self.params.max_members)
         for mine, theirs in ((into.words, absorbed.words), (into.names, absorbed.names)):
             mine.counts.update(theirs.counts)
             mine.members += theirs.members
@@ -467,6 +491,8 @@ class StoryClusterer:
             self._centroids[row] = self._centroids[last]
             self._cores[row] = self._cores[last]
             self._sketches[row] = self._sketches[last]
+            if self._batch is not None:
+                self._batch.mark(row)
             self._event[row] = self._event[last]
             self._touched[row] = self._touched[last]
         self._rows.pop()

@@ -15,6 +15,7 @@ class StoryState:
     core (the first ``core_size`` members) that fixes which event the story is."""
 
     __slots__ = (
+        "_buffer",
         "ages",
         "cohesion",
         "core_keys",
@@ -36,7 +37,8 @@ class StoryState:
     def __init__(self, story_id: str, dim: int) -> None:
         self.id = story_id
         self.total = np.zeros(dim, dtype=np.float64)
-        self.members = np.zeros((0, dim), dtype=np.float32)
+        self.members = np.zeros((0, dim), dtype=np.float32)  # a view of the first rows of _buffer
+        self._buffer = self.members  # the kept member vectors, with room to grow (capacity doubles up to max_members)
         self.size = 0
         self.words = KeyProfile()
         self.names = KeyProfile()
@@ -50,6 +52,36 @@ class StoryState:
         self.ages: Counter[int] = Counter()  # ages the core gives
         self.event: float | None = None  # median time of the dated core members
         self.identity: frozenset[str] = frozenset()  # rare names among the core keys
+
+    def add_member(self, vector: np.ndarray, keep: int) -> None:
+        """Keep one more member vector (float32): up to ``keep``, then the first (the story's origin) and the
+        most recent ones. Written into a buffer that doubles up to ``keep`` rows, so adding allocates at
+        most four times a story and never copies the members over; the same rows as stacking them anew."""
+        count = self.members.shape[0]
+        if keep < 2:  # the stacking rule keeps two rows then (origin and newest): no buffer to fill
+            self.members = self._buffer = np.vstack([self.members[:1], self.members[2:], vector[None, :]]) \
+                if count >= keep else np.vstack([self.members, vector[None, :]])
+            return
+        buffer = self._buffer
+        if count < keep:
+            if count == buffer.shape[0]:
+                grown = np.empty((min(max(2 * count, 1), keep), buffer.shape[1]), dtype=np.float32)
+                grown[:count] = buffer[:count]
+                self._buffer = buffer = grown
+            buffer[count] = vector
+            count += 1
+        else:  # drop the second-oldest: rows 2.. move up one, the newest goes last
+            buffer[1 : count - 1] = buffer[2:count]
+            buffer[count - 1] = vector
+        self.members = buffer[:count]
+
+    def absorb_members(self, other: np.ndarray, keep: int) -> None:
+        """Take in a merged story's member vectors after this story's own, then keep the first and the most
+        recent ``keep - 1`` if there are more than ``keep``."""
+        members = np.vstack([self.members, other])
+        if members.shape[0] > keep:
+            members = np.vstack([members[:1], members[-(keep - 1) :]])
+        self.members = self._buffer = members
 
 
 class WeightedKeys(NamedTuple):

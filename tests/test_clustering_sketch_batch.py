@@ -1,0 +1,97 @@
+"""The batch's sketch product must never change an assignment: same stories, same cosines to the bit."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.assign import assign_in_order
+from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
+from storyline.clustering.sketch_batch import SketchBatch, decided
+
+DIM = 96
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def _stream(seed: int, n: int, topics: int, noise: float) -> list[StoryItem]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(topics, DIM))
+    items = []
+    for i in range(n):
+        v = centres[rng.integers(topics)] / np.sqrt(DIM) + rng.normal(scale=noise / np.sqrt(DIM), size=DIM)
+        v = (v / np.linalg.norm(v)).astype(np.float32)
+        if i % 17 == 5:  # a copy of an earlier article: equal scores, so ties at the pool's edge happen
+            v = items[i // 2].vector
+        items.append(StoryItem(f"a{i}", v, "en", T0 + timedelta(minutes=7 * i), f"t{i}", "", None))
+    return items
+
+
+def _assign(items: list[StoryItem], params: StoryParams, batch: int, announce: bool) -> list[tuple]:
+    clusterer, out = StoryClusterer(params), []
+    if not announce:
+        clusterer.expect = lambda items: None  # type: ignore[method-assign]  # as a clusterer without it
+    with one_blas_thread():
+        for start in range(0, len(items), batch):
+            chunk = items[start : start + batch]
+            assigned = assign_in_order(clusterer, chunk, [None] * len(chunk), list(range(len(chunk))))
+            out += [(a.article_id, a.story_id, a.similarity.hex(), a.is_new, a.merged) for a in assigned.assignments]
+    return out
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), topics=st.integers(5, 400), noise=st.sampled_from([0.2, 0.6, 1.5]),
+       batch=st.sampled_from([1, 7, 64]), merge=st.booleans())
+def test_batch_product_gives_the_assignments_of_one_product_per_article(seed, topics, noise, batch, merge):
+    # a small pre-filter threshold and active limit: the batch path, closings and row moves all run
+    params = replace(StoryParams(), prefilter_above=40, max_active=120, keep_past_window=60,
+                     merge_threshold=0.9 if merge else 1.01)
+    items = _stream(seed, 600, topics, noise)
+    assert _assign(items, params, batch, announce=True) == _assign(items, params, batch, announce=False)
+
+
+def test_the_batch_path_is_taken_and_falls_back_at_ties():
+    rng = np.random.default_rng(3)
+    sketches = rng.normal(size=(500, 64)).astype(np.float32) / 8
+    projection = (rng.normal(size=(DIM, 64)) / 8).astype(np.float32)
+    items = _stream(1, 3, 5, 0.5)
+    batch = SketchBatch(items, sketches, projection, capacity=600)
+    pool = batch.pool(items[0], sketches, 500, None, 64)
+    assert pool is not None
+    exact = sketches @ (items[0].vector @ projection)
+    assert set(pool.tolist()) == set((-exact).argpartition(63)[:64].tolist())
+    assert batch.pool(replace(items[0]), sketches, 500, None, 64) is None  # an item the batch does not hold
+    tied = sketches.copy()
+    tied[:] = tied[0]  # every score equal: no pool can be told from the product
+    assert SketchBatch(items, tied, projection, 600).pool(items[0], tied, 500, None, 64) is None
+    assert decided(np.array([0.9, 0.5, 0.4, 0.1]), 2) and not decided(np.array([0.9, 0.5, 0.5, 0.1]), 2)
+
+
+def test_a_rows_cosine_does_not_depend_on_where_it_was_gathered():
+    """The shortlist is computed from the pool gathered in the batch's order, not the per-article
+    product's: each row's product with the article must be the same bits either way (BLAS property)."""
+    rng = np.random.default_rng(5)
+    with one_blas_thread():
+        for dim in (96, 512):
+            centroids = rng.normal(size=(64, dim)).astype(np.float32)
+            vector = rng.normal(size=dim).astype(np.float32)
+            sims = centroids @ vector
+            for _ in range(20):
+                order = rng.permutation(64)
+                np.testing.assert_array_equal((centroids[order] @ vector), sims[order])
+
+
+def test_rows_gathered_in_blocks_of_four_match_the_product_over_all_rows():
+    """Below the pre-filter, the shortlist's cosines come from a gather of whole blocks of four rows: each must be
+    the float the product over every row gives it, but for the last count % 4 rows (which the batch refuses)."""
+    rng = np.random.default_rng(11)
+    with one_blas_thread():
+        for count in (37, 64, 401, 1319, 1998):
+            centroids = rng.normal(size=(count, 512)).astype(np.float32)
+            vector = rng.normal(size=512).astype(np.float32)
+            full = centroids @ vector
+            for _ in range(20):
+                chosen = rng.choice(count - count % 4, 5, replace=False)
+                gathered = np.concatenate([chosen, np.repeat(chosen[:1], 3)])
+                np.testing.assert_array_equal((centroids[gathered] @ vector)[:5], full[chosen])
