@@ -9,7 +9,8 @@ small steps walks a story from one event to the next; beyond the window, up to `
 an article that carries the core's own names (a trial, a sentencing) can join.
 Stories past their reach are closed and dropped once more than a few thousand are held, so the cost
 per article depends on the active stories only; until then a late article (an archive ingested in any
-order) still finds the stories of its time.
+order) still finds the stories of its time. An article or story with no time is handled as
+``clustering/undated.py`` says (no window, no follow-ups, its own join weights).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from storyline.clustering.keywork import count_own_names, key_overlap, missing_s
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.story import StoryState, WeightedKeys
+from storyline.clustering.undated import join_logits
 from storyline.types import Assignment
 
 _SECONDS_PER_DAY = 86400.0
@@ -54,6 +56,8 @@ class StoryClusterer:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id: NewStoryId = new_story_id if new_story_id is not None else StoryIds()
         self._weights = np.asarray(self.params.weights, dtype=np.float64)
+        undated = self.params.undated_weights
+        self._undated = np.asarray(undated, dtype=np.float64) if undated else None
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -329,7 +333,8 @@ class StoryClusterer:
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
-        logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
+        logits = join_logits(self._evidence(item, stamp, keys, candidates), self._weights, self.params.bias,
+                             self._undated, self.params.undated_bias)
         probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
         order = np.argsort(-probs, kind="stable")
         return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
