@@ -12,7 +12,8 @@ F1 minus its reference (the plain centroid-cosine clusterer at its best threshol
 replay), ties to the highest threshold; it is folded into the undated bias so the shipped join threshold
 serves both models. The dated weights, threshold and everything else are kept as shipped, so a dated
 article meeting a dated story decides as before. Leave-one-dataset-out figures (fit on the others, test on
-the held-out set) choose the L2 strength and are reported. ``--write`` adds the undated weights to
+the held-out set) choose the L2 strength (the same rule: worst held-out margin, ties by the mean) and are
+reported. ``--write`` adds the undated weights to
 params/stories.json and writes benchmarks/CALIBRATION-undated.md.
 """
 
@@ -27,7 +28,6 @@ from pathlib import Path
 import numpy as np
 from calibrate_stories import (
     C_REG,
-    THRESHOLDS,
     TIE,
     Dataset,
     fmt,
@@ -41,6 +41,11 @@ from sklearn.linear_model import LogisticRegression
 from storyline.clustering import FEATURES, StoryParams, params_file
 from storyline.evaluation import bcubed
 
+# lower than the dated model's choices (0.3-0.6): without dates the undated model weighs every held story, and
+# its probabilities sit lower; 0.25 to 0.4 within 0.02 of one another on the worst set (session 15)
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.5)
+C_REGS = (1.0, C_REG, 0.02)
+
 
 def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
@@ -49,7 +54,10 @@ def _logit(p: float) -> float:
 def fit_undated(base: StoryParams, train: list[Dataset], refs: dict[str, float], c_reg: float = C_REG,
                 log=print) -> StoryParams:
     """``base`` with undated weights fitted on ``train`` (times dropped) and their threshold chosen by the
-    worst training set's F1 minus its reference, folded into the undated bias."""
+    worst training set's F1 minus its reference, folded into the undated bias. Worst-set margins within TIE
+    of the best are a tie, won by the best mean margin: the worst set is mostly the demo corpus (57
+    articles, a step of about 0.01 a decision), and the highest threshold among ties (the dated rule) gave
+    up 0.02-0.04 on Wikinews and Giveme5W1H for nothing measurable on the worst set."""
     xs, ys, ws = [], [], []
     for data in train:
         x, y = teacher_forced(base, data)
@@ -62,13 +70,14 @@ def fit_undated(base: StoryParams, train: list[Dataset], refs: dict[str, float],
         # p_undated >= threshold  <=>  the shifted probability >= the shipped join threshold
         bias = round(float(model.intercept_[0]) + _logit(base.threshold) - _logit(threshold), 4)
         candidate = replace(base, undated_weights=weights, undated_bias=bias)
-        margin = min(score(candidate, d)["F1"] - refs[d.name] for d in train)
-        tried.append((margin, threshold, candidate))
-        log(f"    undated threshold {threshold}: worst-set margin {margin:+.3f}")
-    top = max(m for m, _, _ in tried)
-    margin, threshold, best = max(((m, t, p) for m, t, p in tried if m >= top - TIE and (m >= 0 or top < 0)),
-                                  key=lambda row: (row[1], row[0]))
-    log(f"    chosen: undated threshold {threshold}, worst-set margin {margin:+.3f} (best {top:+.3f})")
+        margins = [score(candidate, d)["F1"] - refs[d.name] for d in train]
+        tried.append((min(margins), sum(margins) / len(margins), threshold, candidate))
+        log(f"    undated threshold {threshold}: worst-set margin {min(margins):+.3f}, mean {tried[-1][1]:+.3f}")
+    top = max(row[0] for row in tried)
+    margin, mean, threshold, best = max((row for row in tried if row[0] >= top - TIE and (row[0] >= 0 or top < 0)),
+                                        key=lambda row: (row[1], row[0]))
+    log(f"    chosen: undated threshold {threshold}, worst-set margin {margin:+.3f} (best {top:+.3f}), "
+        f"mean {mean:+.3f}")
     return best
 
 
@@ -77,7 +86,8 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--holdout", action="append", default=[], type=Path, metavar="FILE",
                     help="a labelled file only reported (its times dropped), never fitted on (repeatable)")
-    ap.add_argument("--c-reg", type=float, nargs="+", default=[C_REG], metavar="C")
+    ap.add_argument("--c-reg", type=float, nargs="+", default=list(C_REGS), metavar="C",
+                    help="L2 strengths to try (inverse): the best worst held-out margin is fitted on all")
     ap.add_argument("--cached", action="store_true",
                     help="use the newest cached preparation of each file when none matches today's code")
     ap.add_argument("--write", action="store_true",
@@ -96,7 +106,11 @@ def main() -> None:
             print(f"  C {c_reg}, fit on the others, test on {held.name}")
             params = fit_undated(base, [d for d in datasets if d is not held], refs, c_reg)
             loo_by_c[c_reg][held.name] = score(params, held)
-    c_reg = max(loo_by_c, key=lambda c: min(r["F1"] - refs[n] for n, r in loo_by_c[c].items()))
+    # as for the threshold: worst held-out margins within TIE are a tie, won by the best mean held-out margin
+    # (session 15: C 1.0 -0.005 and C 0.1 -0.007 on the demo corpus, but GVA held out 0.751 against 0.809)
+    worst = {c: min(r["F1"] - refs[n] for n, r in res.items()) for c, res in loo_by_c.items()}
+    mean = {c: sum(r["F1"] - refs[n] for n, r in res.items()) / len(res) for c, res in loo_by_c.items()}
+    c_reg = max((c for c in loo_by_c if worst[c] >= max(worst.values()) - TIE), key=lambda c: (mean[c], worst[c]))
     print(f"all-fit, C {c_reg}:")
     final = fit_undated(base, datasets, refs, c_reg)
     before = {d.name: score(base, d) for d in datasets + held_out}
@@ -128,7 +142,7 @@ def main() -> None:
               + ", ".join(f"{n} {r['F1'] - refs[n]:+.3f}" for n, r in after.items()), ""]
     for c, results in loo_by_c.items():
         lines.append(f"- C {c}, leave-one-dataset-out: " + ", ".join(f"{n} {r['F1']:.3f}" for n, r in results.items())
-                     + f"; worst held-out margin {min(r['F1'] - refs[n] for n, r in results.items()):+.3f}")
+                     + f"; worst held-out margin {worst[c]:+.3f}, mean {mean[c]:+.3f}")
     lines += ["", f"Undated weights (C {c_reg}): "
               f"{dict(zip(FEATURES, final.undated_weights, strict=True))}, bias {final.undated_bias} "
               f"(the join threshold {final.threshold} folded in)", ""]
