@@ -1,6 +1,7 @@
 """No date (clustering/undated.py): a candidate whose time is unknown is weighed by the undated join model,
 a dated article meeting a dated story never is; mixed streams route each candidate by its own times."""
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams
-from storyline.clustering.undated import TIME_UNKNOWN, join_logits
+from storyline.clustering.undated import TIME_UNKNOWN, folded_bias, join_logits
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 DIM = 32
@@ -55,14 +56,22 @@ def test_only_rows_with_an_unknown_time_meet_the_undated_model():
     assert join_logits(x, dated, -1.0, undated, 0.5).tolist() == pytest.approx([0.8, -0.4, 0.3])
 
 
-def test_undated_weights_round_trip_and_must_match_the_features(tmp_path, params):
-    shipped = replace(params, undated_weights=tuple(float(i) for i in range(len(FEATURES))), undated_bias=-1.5)
-    path = tmp_path / "stories.json"
-    import json
+def test_the_undated_threshold_is_folded_into_the_undated_bias(params):
+    """An undated model at its own threshold 0.3 decides as the shared threshold does: p >= 0.3 <=> p' >= 0.4."""
+    bias = folded_bias(-1.0, 0.3, 0.4)
+    for logit in (0.1, 0.15, 0.16, 0.2):  # the undated threshold falls at 1 + logit(0.3) = 0.153
+        undated = 1 / (1 + np.exp(-(logit - 1.0)))
+        shared = 1 / (1 + np.exp(-(logit + bias)))
+        assert (undated >= 0.3) == (shared >= 0.4)
+    assert folded_bias(-1.0, 0.4, 0.4) == -1.0
 
+
+def test_undated_weights_round_trip_and_must_match_the_features(tmp_path, params):
+    shipped = replace(params, undated_weights=tuple(float(i) for i in range(len(FEATURES))), undated_bias=-1.5,
+                      undated_threshold=0.3)
+    path = tmp_path / "stories.json"
     path.write_text(json.dumps(shipped.to_json()))
-    loaded = StoryParams.load(str(path))
-    assert loaded.undated_weights == shipped.undated_weights and loaded.undated_bias == -1.5
+    assert StoryParams.load(str(path)) == shipped
     with pytest.raises(ValueError):
         replace(params, undated_weights=(1.0, 2.0))
 

@@ -38,7 +38,7 @@ from storyline.clustering.keywork import count_own_names, key_overlap, missing_s
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.story import StoryState, WeightedKeys
-from storyline.clustering.undated import join_logits
+from storyline.clustering.undated import folded_bias, join_logits
 from storyline.types import Assignment
 
 _SECONDS_PER_DAY = 86400.0
@@ -56,8 +56,9 @@ class StoryClusterer:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id: NewStoryId = new_story_id if new_story_id is not None else StoryIds()
         self._weights = np.asarray(self.params.weights, dtype=np.float64)
-        undated = self.params.undated_weights
-        self._undated = np.asarray(undated, dtype=np.float64) if undated else None
+        p = self.params
+        self._undated = np.asarray(p.undated_weights, dtype=np.float64) if p.undated_weights else None
+        self._undated_bias = folded_bias(p.undated_bias, p.undated_threshold, p.threshold)
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -334,7 +335,7 @@ class StoryClusterer:
         if not candidates:
             return []
         logits = join_logits(self._evidence(item, stamp, keys, candidates), self._weights, self.params.bias,
-                             self._undated, self.params.undated_bias)
+                             self._undated, self._undated_bias)
         probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
         order = np.argsort(-probs, kind="stable")
         return [(float(probs[i]), candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]

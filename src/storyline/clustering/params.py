@@ -59,7 +59,8 @@ class StoryParams:
     unknown_gap_days: float = 0.5
     # the join model where the article or the story has no time (clustering/undated.py); empty: the dated one
     undated_weights: tuple[float, ...] = ()
-    undated_bias: float = 0.0  # the undated threshold folded in: one join threshold for both
+    undated_bias: float = 0.0
+    undated_threshold: float = 0.5  # its join threshold (the clusterer folds it into the undated bias)
     max_active: int = 5_000
     prefilter_above: int = 2_000  # beyond this many active stories, shortlist via a 64-d sketch first
     keep_past_window: int = 2_000  # stories past the window stay in memory (for late articles) up to this many held

@@ -14,16 +14,31 @@ The dated model was fitted almost only on dated decisions, where the window has 
 look-alike events of other days; with every story in reach, topic evidence (a shooting is a shooting)
 then joins different events of one kind. So the join probability of a candidate whose time is unknown
 comes from its own logistic weights (``StoryParams.undated_weights`` and ``undated_bias``, fitted by
-``scripts/calibrate_undated.py`` on the labelled sets with their dates removed); the threshold for it is
-folded into that bias, so one join threshold serves both. Without undated weights (an older parameter
+``scripts/calibrate_undated.py`` on the labelled sets with their dates removed); its own threshold
+(``undated_threshold``) is folded into its bias (``folded_bias``), so the one join threshold (and the
+merge threshold) serves both. Without undated weights (an older parameter
 file) the dated weights decide, as before. A dated article meeting a dated story is never affected.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 TIME_UNKNOWN = 6  # the column of "time_unknown" in FEATURES: 1.0 where the article or the story has no time
+
+
+def folded_bias(undated_bias: float, undated_threshold: float, threshold: float) -> float:
+    """The undated bias that makes ``probability >= threshold`` mean ``undated probability >= undated_threshold``.
+
+    >>> round(folded_bias(-2.0, 0.5, 0.4), 4)  # a lower shared threshold: the bias moves down by logit(0.4)
+    -2.4055
+    """
+    def logit(p: float) -> float:
+        return math.log(p / (1.0 - p))
+
+    return undated_bias + logit(threshold) - logit(undated_threshold)
 
 
 def join_logits(x: np.ndarray, weights: np.ndarray, bias: float,
