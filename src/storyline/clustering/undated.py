@@ -35,6 +35,9 @@ def folded_bias(undated_bias: float, undated_threshold: float, threshold: float)
     >>> round(folded_bias(-2.0, 0.5, 0.4), 4)  # a lower shared threshold: the bias moves down by logit(0.4)
     -2.4055
     """
+    if undated_threshold == threshold:  # exactly the fitted bias, no rounding on the way
+        return undated_bias
+
     def logit(p: float) -> float:
         return math.log(p / (1.0 - p))
 
