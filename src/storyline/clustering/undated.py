@@ -34,9 +34,11 @@ def folded_bias(undated_bias: float, undated_threshold: float, threshold: float)
 
     >>> round(folded_bias(-2.0, 0.5, 0.4), 4)  # a lower shared threshold: the bias moves down by logit(0.4)
     -2.4055
+    >>> folded_bias(-2.0, 0.3, 1.0)  # a join threshold of 1 (never join) stays out of reach
+    -2.0
     """
-    if undated_threshold == threshold:  # exactly the fitted bias, no rounding on the way
-        return undated_bias
+    if undated_threshold == threshold or not (0.0 < threshold < 1.0 and 0.0 < undated_threshold < 1.0):
+        return undated_bias  # the same threshold: exactly the fitted bias; one of "never" (>= 1) or "always": as is
 
     def logit(p: float) -> float:
         return math.log(p / (1.0 - p))
