@@ -16,8 +16,8 @@ then joins different events of one kind. So the join probability of a candidate 
 comes from its own logistic weights (``StoryParams.undated_weights`` and ``undated_bias``, fitted by
 ``scripts/calibrate_undated.py`` on the labelled sets with their dates removed); its own threshold
 (``undated_threshold``) is folded into its bias (``folded_bias``), so the one join threshold (and the
-merge threshold) serves both. Without undated weights (an older parameter
-file) the dated weights decide, as before. A dated article meeting a dated story is never affected.
+merge threshold) serves both. Without undated weights (an older parameter file) the dated weights
+decide, as before. A dated article meeting a dated story is never affected.
 """
 
 from __future__ import annotations
