@@ -301,7 +301,11 @@ def main() -> None:
         return speed_check()
     datasets = [Dataset(f, f.stem not in args.no_time, args.encoder, args.cached) for f in args.files]
     held_out = [Dataset(f, f.stem not in args.no_time, args.encoder, args.cached) for f in args.holdout]
-    base = StoryParams(encoder_languages=encoder_languages(args.encoder), min_cosine=MIN_COSINE[args.encoder])
+    # the undated join model (scripts/calibrate_undated.py) is kept: undated decisions (Wikinews's) use it
+    shipped = StoryParams.load(encoder=args.encoder)
+    base = StoryParams(encoder_languages=encoder_languages(args.encoder), min_cosine=MIN_COSINE[args.encoder],
+                       undated_weights=shipped.undated_weights, undated_bias=shipped.undated_bias,
+                       undated_threshold=shipped.undated_threshold)
     lines = []
 
     refs = {d.name: reference(d) for d in datasets + held_out}

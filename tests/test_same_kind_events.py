@@ -40,7 +40,21 @@ def rows() -> list[dict]:
 @pytest.mark.parametrize("order", ["file", "reversed"])
 def test_ten_shootings_in_ten_cities_on_one_day_are_ten_stories(rows, tmp_path, order):
     rows = rows if order == "file" else rows[::-1]
-    story_of = _stories_of(rows, tmp_path, order)
+    _assert_eleven_events(rows, _stories_of(rows, tmp_path, order))
+
+
+@pytest.mark.parametrize("order", ["file", "reversed"])
+@pytest.mark.parametrize("dated", ["none", "every other"])
+def test_without_dates_ten_shootings_are_ten_stories_and_three_reports_one(rows, tmp_path, order, dated):
+    """No window, no event time (clustering/undated.py): every held story is in reach of an undated article,
+    and an undated story of every article; names and words still tell the shootings apart."""
+    rows = [{k: v for k, v in r.items() if k != "published" or (dated == "every other" and i % 2 == 0)}
+            for i, r in enumerate(rows if order == "file" else rows[::-1])]
+    assert sum("published" in r for r in rows) == (0 if dated == "none" else 7)
+    _assert_eleven_events(rows, _stories_of(rows, tmp_path, f"{order}-{dated}"))
+
+
+def _assert_eleven_events(rows: list[dict], story_of: dict[str, str]) -> None:
     gold = {r["id"]: r["story"] for r in rows}
     predicted: dict[str, set[str]] = {}
     for article_id, story_id in story_of.items():

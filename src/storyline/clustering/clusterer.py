@@ -9,7 +9,8 @@ small steps walks a story from one event to the next; beyond the window, up to `
 an article that carries the core's own names (a trial, a sentencing) can join.
 Stories past their reach are closed and dropped once more than a few thousand are held, so the cost
 per article depends on the active stories only; until then a late article (an archive ingested in any
-order) still finds the stories of its time.
+order) still finds the stories of its time. An article or story with no time is handled as
+``clustering/undated.py`` says (no window, no follow-ups, its own join weights).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.sketch_batch import SketchBatch
 from storyline.clustering.story import StoryState, WeightedKeys
+from storyline.clustering.undated import folded_bias, join_logits
 from storyline.types import Assignment
 
 _SECONDS_PER_DAY = 86400.0
@@ -64,6 +66,9 @@ class StoryClusterer:
         self.params = params if params is not None else StoryParams.load()
         self.new_story_id: NewStoryId = new_story_id if new_story_id is not None else StoryIds()
         self._weights = np.asarray(self.params.weights, dtype=np.float64)
+        p = self.params
+        self._undated = np.asarray(p.undated_weights, dtype=np.float64) if p.undated_weights else None
+        self._undated_bias = folded_bias(p.undated_bias, p.undated_threshold, p.threshold)
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -354,7 +359,8 @@ class StoryClusterer:
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
-        logits = self._evidence(item, stamp, keys, candidates) @ self._weights + self.params.bias
+        logits = join_logits(self._evidence(item, stamp, keys, candidates), self._weights, self.params.bias,
+                             self._undated, self._undated_bias)
         probs = 1.0 / (1.0 + np.exp(-logits.clip(-500.0, 500.0)))
         order = (-probs).argsort(kind="stable")
         chances = probs.tolist()  # Python floats, as float() of each element gives

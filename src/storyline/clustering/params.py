@@ -57,6 +57,10 @@ class StoryParams:
     shortlist: int = 5  # nearest stories the model scores: 10 gave the same figures (within 0.003) at ~1.4x the cost
     max_members: int = 8
     unknown_gap_days: float = 0.5
+    # the join model where the article or the story has no time (clustering/undated.py); empty: the dated one
+    undated_weights: tuple[float, ...] = ()
+    undated_bias: float = 0.0
+    undated_threshold: float = 0.5  # its join threshold (the clusterer folds it into the undated bias)
     max_active: int = 5_000
     prefilter_above: int = 2_000  # beyond this many active stories, shortlist via a 64-d sketch first
     keep_past_window: int = 2_000  # stories past the window stay in memory (for late articles) up to this many held
@@ -65,6 +69,8 @@ class StoryParams:
     def __post_init__(self) -> None:
         if len(self.weights) != len(FEATURES):
             raise ValueError(f"need {len(FEATURES)} weights ({', '.join(FEATURES)}), got {len(self.weights)}")
+        if self.undated_weights and len(self.undated_weights) != len(FEATURES):
+            raise ValueError(f"need {len(FEATURES)} undated weights or none, got {len(self.undated_weights)}")
 
     @property
     def reach_days(self) -> float:
@@ -85,8 +91,9 @@ class StoryParams:
             raw = json.loads(resource.read_text(encoding="utf-8"))
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known}
-        if "weights" in values:
-            values["weights"] = tuple(float(w) for w in values["weights"])
+        for name in ("weights", "undated_weights"):
+            if name in values:
+                values[name] = tuple(float(w) for w in values[name])
         if "encoder_languages" in values:
             values["encoder_languages"] = frozenset(values["encoder_languages"])
         return cls(**values)
@@ -95,5 +102,6 @@ class StoryParams:
         """A JSON-ready dict (numbers and language codes only)."""
         out = asdict(self)
         out["weights"] = list(self.weights)
+        out["undated_weights"] = list(self.undated_weights)
         out["encoder_languages"] = sorted(self.encoder_languages)
         return out
