@@ -116,8 +116,6 @@ MERGE_THRESHOLDS = (1.01, 0.7)  # reported next to the shipped choice
 # benchmark stream (one story of 4,214); on the labelled sets no figure moves at 0.2 (USE). e5's unrelated
 # texts already sit around 0.7, so it keeps none.
 MIN_COSINE = {"use": 0.2, "e5": 0.0}
-# stories with no member in the article's language scored besides the nearest (clusterer._with_other_languages)
-CROSS_SHORTLIST = 0
 BASELINE_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.951, 0.02))
 BASELINE_WINDOWS = (3.0, 30.0)
 
@@ -192,7 +190,7 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
     """Features and labels of each article against the stories the clusterer would score, with gold
     stories as the state. Cached per data set and the parameters that decide which stories are scored."""
     key = (data.name, len(data.items), params.window_days, params.followup_days, params.followup_names,
-           params.core_size, params.shortlist, params.cross_shortlist, params.max_members)
+           params.core_size, params.shortlist, params.max_members)
     if key in _TEACHER:
         return _TEACHER[key]
     clusterer = StoryClusterer(params)
@@ -292,8 +290,6 @@ def main() -> None:
                     help="L2 strengths to try (inverse): the one with the best worst held-out margin is fitted on all")
     ap.add_argument("--cached", action="store_true",
                     help="use the newest cached preparation of each file when none matches today's code")
-    ap.add_argument("--cross-shortlist", type=int, default=CROSS_SHORTLIST, metavar="N",
-                    help="stories in other languages only scored besides the nearest (default %(default)s)")
     ap.add_argument("--skip-loo", action="store_true",
                     help="fit on all sets only (no leave-one-dataset-out figures): a quicker refit")
     ap.add_argument("--keep", type=Path, metavar="PARAMS",
@@ -305,8 +301,7 @@ def main() -> None:
         return speed_check()
     datasets = [Dataset(f, f.stem not in args.no_time, args.encoder, args.cached) for f in args.files]
     held_out = [Dataset(f, f.stem not in args.no_time, args.encoder, args.cached) for f in args.holdout]
-    base = StoryParams(encoder_languages=encoder_languages(args.encoder), min_cosine=MIN_COSINE[args.encoder],
-                       cross_shortlist=args.cross_shortlist)
+    base = StoryParams(encoder_languages=encoder_languages(args.encoder), min_cosine=MIN_COSINE[args.encoder])
     lines = []
 
     refs = {d.name: reference(d) for d in datasets + held_out}

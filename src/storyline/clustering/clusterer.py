@@ -42,7 +42,6 @@ from storyline.types import Assignment
 _SECONDS_PER_DAY = 86400.0
 _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
 _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
-_CROSS_POOL = 5  # per cross-language place, the next nearest stories it is chosen from
 
 def _timestamp(time: datetime | None) -> float | None:
     return None if time is None else time.timestamp()
@@ -160,10 +159,8 @@ class StoryClusterer:
         vector = item.vector
         headline = 0.0 if item.text.strip() else 1.0
         rows = []
-        comparable = item.lang in p.encoder_languages
         for story in stories:
             same = story.langs.get(item.lang, 0)
-            cross = 0.0 if same or not comparable else 1.0
             if stamp is None or story.event is None:
                 gap, unknown, beyond = p.unknown_gap_days, 1.0, 0.0
             else:  # a follow-up's gap within the window is the window's; how far past it is its own evidence
@@ -173,13 +170,12 @@ class StoryClusterer:
             # log-scaled: missing a few of the core's names is common in one event's coverage, missing
             # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
             missing = -math.log(1.02 - self._missing_core(story, keys.names))
-            names = key_overlap(keys.names, story.names.counts, story.names.members, keys.names_total)
             rows.append((
                 0.0,  # cos_centroid, below
                 0.0,  # cos_member, below
                 key_overlap(keys.words, story.words.counts, same, keys.words_total) if same else 0.0,
                 1.0 if same else 0.0,
-                names,
+                key_overlap(keys.names, story.names.counts, story.names.members, keys.names_total),
                 log_gap,
                 unknown,
                 headline,
@@ -195,8 +191,6 @@ class StoryClusterer:
                 0.0 if headline else identity_conflict(keys.identity, story.identity),
                 math.log1p(beyond),
                 1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
-                cross,  # cross_cos: the best member's cosine, below
-                names * cross,
             ))
         x = np.array(rows)
         x[:, 0] = [cosine for _, cosine in candidates]
@@ -206,7 +200,6 @@ class StoryClusterer:
         x[:, 1] = np.maximum.reduceat(sims, starts)
         x[:, 12] = self._cores[[story.row for story in stories]] @ vector
         x[:, 19] *= x[:, 12]
-        x[:, 20] *= x[:, 1]
         return x
 
     def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
@@ -243,19 +236,8 @@ class StoryClusterer:
         item's time as a timestamp, computed once per article)."""
         floor = self.params.min_cosine  # names alone never make a story of two unrelated texts
         near = [(story_id, cosine) for story_id, cosine in self._nearest(item, stamp) if cosine >= floor]
-        if self.params.cross_shortlist > 0:
-            near = self._with_other_languages(near, item.lang)
         followups = self._followups(item, rare, {story_id for story_id, _ in near}, stamp)
         return near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
-
-    def _with_other_languages(self, near: list[tuple[str, float]], lang: str) -> list[tuple[str, float]]:
-        """The ``shortlist`` nearest, then up to ``cross_shortlist`` of the rest (``near`` holds a pool of
-        them, nearest first) whose story has no member in ``lang``: a story told so far in other languages
-        sits lower in the cosine ranking than same-language stories of other events (USE's cross-language
-        cosines run about 0.1 lower), so without a place of its own it is rarely scored at all."""
-        k = self.params.shortlist
-        others = [(story_id, cosine) for story_id, cosine in near[k:] if lang not in self._stories[story_id].langs]
-        return near[:k] + others[: self.params.cross_shortlist]
 
     def _nearest(self, item: StoryItem, stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
@@ -325,8 +307,7 @@ class StoryClusterer:
         return count_own_names(keys.identity, story.names.counts, self._df.counts)
 
     def _top(self, rows: np.ndarray, sims: np.ndarray) -> list[tuple[str, float]]:
-        # with a cross-language place, a pool of the next nearest to choose it from
-        k = min(self.params.shortlist + _CROSS_POOL * self.params.cross_shortlist, len(rows))
+        k = min(self.params.shortlist, len(rows))
         if k == 0:
             return []
         top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))

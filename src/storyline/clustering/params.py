@@ -29,8 +29,6 @@ FEATURES = (
     "identity_conflict",  # article and core each name rare people or places, none in common (bodies only)
     "followup_gap",  # log(1 + days past the window) for a follow-up: months later needs more than one shared name
     "followup_cos",  # cos_core for a follow-up beyond the window: the same event told again, not the same people
-    "cross_cos",  # cos_member when the story has no member in the article's language: USE's cross-language scale
-    "cross_names",  # names for such a story: with no same-language words, names are the only lexical evidence
 )
 
 
@@ -47,7 +45,7 @@ class StoryParams:
     """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
 
     weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0)
+                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0)
     bias: float = -8.0
     threshold: float = 0.5
     merge_threshold: float = 1.01  # above 1: never merge
@@ -57,9 +55,6 @@ class StoryParams:
     followup_names: int = 3  # own names of the story a follow-up must carry
     min_cosine: float = 0.0  # a story whose centroid is farther than this from the article is never scored
     shortlist: int = 5  # nearest stories the model scores: 10 gave the same figures (within 0.003) at ~1.4x the cost
-    # and besides them, up to this many of the next nearest that have no member in the article's language:
-    # cross-language cosines run lower than same-language ones, so other languages' stories lose the shortlist
-    cross_shortlist: int = 0
     max_members: int = 8
     unknown_gap_days: float = 0.5
     max_active: int = 5_000
