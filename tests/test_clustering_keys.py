@@ -7,7 +7,16 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.clustering.keys import BODY_CHARS, DocFreq, KeyProfile, fold, name_keys, overlap, word_keys
+from storyline.clustering.keys import (
+    BODY_CHARS,
+    DocFreq,
+    KeyProfile,
+    fold,
+    name_keys,
+    overlap,
+    place_keys,
+    word_keys,
+)
 
 
 def test_word_keys_are_tagged_by_language_and_stemmed():
@@ -30,6 +39,22 @@ def test_name_keys_meet_across_languages():
     assert {"n:djoko", "n:zvere"} <= en & es
     assert "n:djoko" in sl
     assert "n:el" not in es  # too short, and sentence-initial words of a body are not names
+
+
+def test_places_meet_under_each_languages_own_name():
+    en = name_keys("Brazil beat Germany in Tokyo", "")
+    pt = name_keys("Brasil vence a Alemanha em Tóquio", "")
+    de = name_keys("Brasilien schlägt Deutschland in Tokio", "")
+    ru = name_keys("Бразилия обыграла Германию в Токио", "")  # Cyrillic, and an inflected form
+    assert en == pt == de == ru == {"n:brazi", "n:germa", "n:tokyo"}
+    assert name_keys("Austria and Australia", "") == {"n:austr"}  # a stem two places share maps nowhere
+    assert name_keys("Zverev in Moscow", "") != name_keys("Zverev in Madrid", "")
+
+
+def test_place_table_maps_each_variant_to_a_key_that_is_not_itself_a_variant():
+    table = place_keys()
+    assert len(table) > 500
+    assert all(key.startswith("n:") and canonical not in table for key, canonical in table.items())
 
 
 def test_numbers_are_names_but_single_digits_are_not():
@@ -85,7 +110,8 @@ def _reference_name_keys(title: str, text: str) -> set[str]:
             elif token[0].isupper() and len(token) >= 3:
                 opens = first or bool(_SENTENCE_END.search(part[max(0, match.start() - 3) : match.start()]))
                 if not opens or part is title:
-                    keys.add(f"n:{fold(token)[:5]}")
+                    key = f"n:{fold(token)[:5]}"
+                    keys.add(place_keys().get(key, key))
             first = False
     return keys
 

@@ -2,7 +2,8 @@
 
 An article becomes two sets of keys: same-language *words* (prefix-stemmed, so inflected forms meet)
 and language-free *names* (capitalised words and numbers, accent-folded and prefix-stemmed, so
-"Đoković"/"Djokovic" stay apart but "Biles"/"Bilesova" and "2021" meet across languages).
+"Đoković"/"Djokovic" stay apart but "Biles"/"Bilesova" and "2021" meet across languages; countries and
+cities meet under each language's own name: "Alemania"/"Germany", "Tóquio"/"Токио"/"Tokyo").
 A story keeps how many of its members carry each key; the overlap of an article with a story is
 the IDF-weighted share of the article's keys the story carries.
 """
@@ -15,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import resources
 
 from storyline.clustering import keywork
 
@@ -118,7 +120,21 @@ def _name_candidates() -> re.Pattern:
 
 @lru_cache(maxsize=100_000)
 def _name_key(token: str) -> str:
-    return f"n:{fold(token)[:NAME_STEM]}"
+    key = f"n:{fold(token)[:NAME_STEM]}"
+    return place_keys().get(key, key)
+
+
+@lru_cache(maxsize=1)
+def place_keys() -> dict[str, str]:
+    """One key per country or city whatever the language names it in ("Alemanha", "Deutschland" -> the key
+    of "Germany"; "Tokio", "Tóquio", "Токио" -> "Tokyo"'s): written by scripts/build_place_names.py from
+    the CLDR. Reports of one event in two languages name the same places in other words.
+
+    >>> place_keys()["n:toqui"] == place_keys()["n:токио"] == "n:tokyo"
+    True
+    """
+    text = (resources.files("storyline") / "params" / "place-names.txt").read_text(encoding="utf-8")
+    return dict(line.split() for line in text.splitlines() if line)
 
 
 class DocFreq:
