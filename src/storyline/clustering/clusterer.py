@@ -211,7 +211,7 @@ class StoryClusterer:
                 unknown,
                 headline,
                 math.log1p(story.size),
-                0.0 if len(langs) == 1 and same else self._uncomparable(lang, story),
+                0.0 if len(langs) == 1 and same else story.uncomparable(lang, p.encoder_languages),
                 story.cohesion,
                 log_gap * headline,
                 0.0,  # cos_core, below
@@ -244,18 +244,6 @@ class StoryClusterer:
             cached = (docs, weights, math.fsum(weights.values()))
             self._core_idf[story.id] = cached
         return missing_share(cached[1], cached[2], names)
-
-    def _uncomparable(self, lang: str, story: StoryState) -> float:
-        """Share of the story's members in another language than `lang` where either side is outside the
-        encoder's languages: their cosine to the article says little, in either direction."""
-        if len(story.langs) == 1 and lang in story.langs:  # the common case: nothing to compare across
-            return 0.0
-        known = self.params.encoder_languages
-        if lang in known:
-            blind = sum(n for other, n in story.langs.items() if other != lang and other not in known)
-        else:
-            blind = sum(n for other, n in story.langs.items() if other != lang)
-        return blind / story.size
 
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the stories the model scores: the nearest by centroid cosine within the window, and

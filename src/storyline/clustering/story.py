@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from typing import NamedTuple
 
 import numpy as np
@@ -52,6 +53,23 @@ class StoryState:
         self.ages: Counter[int] = Counter()  # ages the core gives
         self.event: float | None = None  # median time of the dated core members
         self.identity: frozenset[str] = frozenset()  # rare names among the core keys
+
+    def uncomparable(self, lang: str, known: Collection[str]) -> float:
+        """Share of the members in another language than ``lang`` where either side is outside the encoder's
+        languages (``known``): their cosine to the article says little, in either direction.
+
+        >>> story = StoryState("s1", 2)
+        >>> story.langs, story.size = {"en": 1, "sl": 3}, 4
+        >>> story.uncomparable("en", {"en", "de"}), story.uncomparable("sl", {"en", "de"})
+        (0.75, 0.25)
+        """
+        if len(self.langs) == 1 and lang in self.langs:  # the common case: nothing to compare across
+            return 0.0
+        if lang in known:
+            blind = sum(n for other, n in self.langs.items() if other != lang and other not in known)
+        else:
+            blind = sum(n for other, n in self.langs.items() if other != lang)
+        return blind / self.size
 
     def add_member(self, vector: np.ndarray, keep: int) -> None:
         """Keep one more member vector (float32): up to ``keep``, then the first (the story's origin) and the
