@@ -206,6 +206,18 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
     return _TEACHER[key]
 
 
+
+def fit_join_model(params: StoryParams, train: list[Dataset], c_reg: float) -> tuple[tuple[float, ...], float]:
+    """A logistic join model on the teacher-forced evidence of ``train`` under ``params``, each set weighing
+    alike whatever its size: (weights rounded to 4 places, bias)."""
+    xs, ys, ws = [], [], []
+    for data in train:
+        x, y = teacher_forced(params, data)
+        xs.append(x), ys.append(y), ws.append(np.full(len(y), 1.0 / len(y)))
+    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+    model = LogisticRegression(C=c_reg, max_iter=3000).fit(x, y, sample_weight=w * len(y) / len(train))
+    return tuple(round(float(v), 4) for v in model.coef_[0]), round(float(model.intercept_[0]), 4)
+
 def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=print,
         c_reg: float = C_REG) -> StoryParams:
     """Fit the weights on the training sets (L2 strength 1 / ``c_reg``), then pick the follow-up names, join
@@ -218,17 +230,8 @@ def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=pri
     for names in FOLLOWUP_NAMES:
         params = replace(base, window_days=WINDOW_DAYS, followup_days=FOLLOWUP_DAYS, followup_names=names,
                          merge_threshold=1.01)
-        xs, ys, ws = [], [], []
-        for data in train:
-            x, y = teacher_forced(params, data)
-            xs.append(x), ys.append(y), ws.append(np.full(len(y), 1.0 / len(y)))
-        x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
-        model = LogisticRegression(C=c_reg, max_iter=3000).fit(x, y, sample_weight=w * len(y) / len(train))
-        fitted = replace(
-            params,
-            weights=tuple(round(float(v), 4) for v in model.coef_[0]),
-            bias=round(float(model.intercept_[0]), 4),
-        )
+        weights, bias = fit_join_model(params, train, c_reg)
+        fitted = replace(params, weights=weights, bias=bias)
         for threshold in THRESHOLDS:
             for merge in MERGE_CHOICES:
                 candidate = replace(fitted, threshold=threshold, merge_threshold=merge)

@@ -24,18 +24,16 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from calibrate_stories import (
     C_REG,
     TIE,
     Dataset,
+    fit_join_model,
     fmt,
     platform_line,
     reference,
     score,
-    teacher_forced,
 )
-from sklearn.linear_model import LogisticRegression
 
 from storyline.clustering import FEATURES, StoryParams, params_file
 from storyline.evaluation import bcubed
@@ -53,16 +51,10 @@ def fit_undated(base: StoryParams, train: list[Dataset], refs: dict[str, float],
     of the best are a tie, won by the best mean margin: the worst set is mostly the demo corpus (57
     articles, a step of about 0.01 a decision), and the highest threshold among ties (the dated rule) gave
     up 0.02-0.04 on Wikinews and Giveme5W1H for nothing measurable on the worst set."""
-    xs, ys, ws = [], [], []
-    for data in train:
-        x, y = teacher_forced(base, data)
-        xs.append(x), ys.append(y), ws.append(np.full(len(y), 1.0 / len(y)))
-    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
-    model = LogisticRegression(C=c_reg, max_iter=3000).fit(x, y, sample_weight=w * len(y) / len(train))
-    weights = tuple(round(float(v), 4) for v in model.coef_[0])
+    weights, bias = fit_join_model(base, train, c_reg)
     tried = []
     for threshold in THRESHOLDS:
-        candidate = replace(base, undated_weights=weights, undated_bias=round(float(model.intercept_[0]), 4),
+        candidate = replace(base, undated_weights=weights, undated_bias=bias,
                             undated_threshold=threshold)
         margins = [score(candidate, d)["F1"] - refs[d.name] for d in train]
         tried.append((min(margins), sum(margins) / len(margins), threshold, candidate))

@@ -110,3 +110,20 @@ def fail_write(monkeypatch, at: int) -> None:
         return real(store, *args)
 
     monkeypatch.setattr(engine_module, "write_batch", failing)
+
+
+def script_module(name: str):
+    """The project script ``scripts/NAME.py`` loaded as a module (its sibling scripts importable while it loads)."""
+    import importlib.util
+    import sys
+
+    scripts = Path(__file__).resolve().parents[1] / "scripts"
+    sys.path.insert(0, str(scripts))
+    try:
+        spec = importlib.util.spec_from_file_location(name, scripts / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(scripts))
+    return module

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from builders import script_module
 from storyline.cli import main
 from storyline.clustering import StoryParams
 
@@ -18,13 +18,7 @@ DEMO = ROOT / "examples" / "demo-corpus.jsonl"
 
 
 def _calibration(cache: Path):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        spec = importlib.util.spec_from_file_location("calibrate_stories", ROOT / "scripts/calibrate_stories.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    module = script_module("calibrate_stories")
     module.CACHE = cache
     return module
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from dataclasses import replace
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from builders import script_module
 from storyline.cli import main
 from storyline.clustering import FEATURES, StoryParams
 
@@ -19,13 +19,7 @@ DEMO = ROOT / "examples" / "demo-corpus.jsonl"
 
 
 def _undated_calibration(cache: Path):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        spec = importlib.util.spec_from_file_location("calibrate_undated", ROOT / "scripts/calibrate_undated.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    module = script_module("calibrate_undated")
     sys.modules["calibrate_stories"].CACHE = cache  # the prepared databases, here a temporary folder
     return module
 
