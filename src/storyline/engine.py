@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
@@ -341,11 +342,10 @@ class Engine:
     def _stored_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Content hash of each stored article among ``article_ids``, the batch in flight and the batch waiting for
         its vectors included (what they hold first, as the store will once they land; the rest in one read)."""
-        holding = [batch.held for batch in (self._waiting, self._in_flight) if batch is not None]
         found: dict[str, str] = {}
         unheld: list[str] = []
         for article_id in article_ids:
-            held = next((h for batch in holding if (h := batch.hash_of(article_id)) is not None), None)
+            held = self._held(partial(Held.hash_of, article_id=article_id))
             if held is None:
                 unheld.append(article_id)
             else:

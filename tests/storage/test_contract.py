@@ -77,7 +77,6 @@ def test_article_round_trip_keeps_every_field(store):
     assert store.find_article_by_url("https://x.example/1").id == "a1"
     assert store.get_vector("a1").tolist() == [1.0] * 4
     assert store.get_article("nope") is None and store.get_vector("nope") is None
-    assert store.hash_of("a1") == "h-a1" and store.hash_of("nope") is None
     assert store.hashes_of(["nope", "a1", "a1"]) == {"a1": "h-a1"} and store.hashes_of([]) == {}
     assert store.lead_of("a1", 4) == (article.title, article.text[:4]) and store.lead_of("nope", 4) is None
 

@@ -16,10 +16,6 @@ from storyline.types import Article
 
 
 class ArticleReads(Portable):
-    def hash_of(self, article_id: str) -> str | None:
-        found = self.run("SELECT content_hash FROM articles WHERE id=?", (article_id,)).fetchone()
-        return found[0] if found else None
-
     def hashes_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The content hash of each stored article among ``article_ids`` (the others are left out): a batch's
         id checks in one statement, not one a record."""
