@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from storyline.clustering import StoryItem, item_keys
-from storyline.clustering.protocol import Clusterer
+from storyline.clustering.protocol import Clusterer, ExpectsBatches
 from storyline.prepare import When, oldest_first, usable_time
 from storyline.types import Article, Assignment
 
@@ -72,7 +72,7 @@ def assign_in_order(
     assignments: list[Assignment | None] = [None] * len(items)
     story_of: dict[str, str] = {}
     merges: list[tuple[str, str]] = []
-    expect = getattr(clusterer, "expect", None)  # a clusterer that can prepare for the batch (StoryClusterer)
+    expect = clusterer.expect if isinstance(clusterer, ExpectsBatches) else None
     if expect is not None:
         expect([items[i] for i in order])
     try:

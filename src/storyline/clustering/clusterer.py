@@ -32,7 +32,12 @@ from storyline.clustering.conflict import (
 )
 from storyline.clustering.item import StoryItem, item_keys
 from storyline.clustering.keys import DocFreq
-from storyline.clustering.keywork import count_own_names, key_overlap, missing_share  # compiled where built
+from storyline.clustering.keywork import (  # compiled where built
+    count_own_names,
+    is_own_name,
+    key_overlap,
+    missing_share,
+)
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.sketch_batch import SketchBatch
@@ -311,8 +316,7 @@ class StoryClusterer:
             story_id = owner.get(key)
             if story_id is None or story_id in seen:
                 continue
-            # the name is the story's own: about half of the articles naming it or more are the story's
-            if seen_counts.get(key, 0) <= 2 * stories[story_id].names.counts.get(key, 0) + 1:
+            if is_own_name(seen_counts.get(key, 0), stories[story_id].names.counts.get(key, 0)):
                 shared[story_id] = shared.get(story_id, 0) + 1
         if not shared:
             return []

@@ -34,3 +34,5 @@ count_keys: Callable[[dict[str, int], Iterable[str]], None] = IMPLEMENTATION.cou
 key_overlap: Callable[[dict[str, float], dict[str, int], int, float], float] = IMPLEMENTATION.key_overlap
 missing_share: Callable[[dict[str, float], float, dict[str, float]], float] = IMPLEMENTATION.missing_share
 count_own_names: Callable[[Iterable[str], dict[str, int], dict[str, int]], int] = IMPLEMENTATION.count_own_names
+# one rule, no compiled twin of its own (the compiled count_own_names applies it inside)
+is_own_name: Callable[[int, int], bool] = keywork_py.is_own_name

@@ -9,8 +9,8 @@ restart replays stored stories). Both return the :class:`~storyline.types.Assign
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from storyline.clustering.item import StoryItem
@@ -47,6 +47,14 @@ class Clusterer(Protocol):
         """A clusterer with the same parameters and id source, holding no stories (after a failed ingest,
         memory is rebuilt from the database)."""
         ...
+
+
+@runtime_checkable
+class ExpectsBatches(Protocol):
+    """A clusterer that can prepare for the articles about to be assigned (:class:`StoryClusterer` scores
+    them against its held stories in one product): ``expect(items)`` before, ``expect([])`` after."""
+
+    def expect(self, items: Sequence[StoryItem]) -> None: ...
 
 
 class StoryIds:

@@ -63,8 +63,6 @@ class StoryState:
         >>> story.uncomparable("en", {"en", "de"}), story.uncomparable("sl", {"en", "de"})
         (0.75, 0.25)
         """
-        if len(self.langs) == 1 and lang in self.langs:  # the common case: nothing to compare across
-            return 0.0
         if lang in known:
             blind = sum(n for other, n in self.langs.items() if other != lang and other not in known)
         else:
