@@ -206,7 +206,6 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
     return _TEACHER[key]
 
 
-
 def fit_join_model(params: StoryParams, train: list[Dataset], c_reg: float) -> tuple[tuple[float, ...], float]:
     """A logistic join model on the teacher-forced evidence of ``train`` under ``params``, each set weighing
     alike whatever its size: (weights rounded to 4 places, bias)."""
@@ -217,6 +216,7 @@ def fit_join_model(params: StoryParams, train: list[Dataset], c_reg: float) -> t
     x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     model = LogisticRegression(C=c_reg, max_iter=3000).fit(x, y, sample_weight=w * len(y) / len(train))
     return tuple(round(float(v), 4) for v in model.coef_[0]), round(float(model.intercept_[0]), 4)
+
 
 def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=print,
         c_reg: float = C_REG) -> StoryParams:
