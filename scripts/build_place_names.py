@@ -26,7 +26,7 @@ from pathlib import Path
 
 from babel import Locale  # script-time only (installed with trafilatura's courlan; pinned in the test extra)
 
-from storyline.clustering.keys import NAME_STEM, fold
+from storyline.clustering.keys import word_name_key
 
 PARAMS = Path(__file__).resolve().parents[1] / "src" / "storyline" / "params"
 LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
@@ -39,7 +39,7 @@ def key_of(name: str) -> str | None:
     words = _WORD.findall(name)
     if len(words) != 1 or len(words[0]) < 4 or not words[0][0].isupper():
         return None
-    return f"n:{fold(words[0])[:NAME_STEM]}"
+    return word_name_key(words[0])
 
 
 def place_names(language: str) -> list[tuple[str, str]]:

@@ -118,9 +118,18 @@ def _name_candidates() -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:[{upper}]\w{{2,}}|[{digit}]{{2,}}(?!\w))")
 
 
+def word_name_key(token: str) -> str:
+    """The name key of one word as it is spelled, before places are merged (``place_keys`` maps it on).
+
+    >>> word_name_key("Đoković"), word_name_key("Bilesova")
+    ('n:đokov', 'n:biles')
+    """
+    return f"n:{fold(token)[:NAME_STEM]}"
+
+
 @lru_cache(maxsize=100_000)
 def _name_key(token: str) -> str:
-    key = f"n:{fold(token)[:NAME_STEM]}"
+    key = word_name_key(token)
     return place_keys().get(key, key)
 
 
