@@ -70,7 +70,7 @@ def work_records(records: Records, options: WorkOptions, encoder: Encoder, now: 
                            encoder=encoder if options.clean_with_encoder else None)
     made = [(item, cleaned, to_article(item, cleaned, now)) for item, cleaned in cleaning.kept]
     vectors = encoder.encode([article.full_text for _, _, (article, _) in made])
-    items = options.make_items([article for _, _, (article, _) in made], vectors) if made else []
+    items = options.make_items([article for _, _, (article, _) in made], vectors)
     work_of = {
         id(item): Worked(cleaned, None, article, bad_lang, signature(article.full_text, options.num_perm), story)
         for (item, cleaned, (article, bad_lang)), story in zip(made, items, strict=True)
