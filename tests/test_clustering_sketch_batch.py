@@ -15,7 +15,7 @@ DIM = 96
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
-def _stream(seed: int, n: int, topics: int, noise: float) -> list[StoryItem]:
+def _stream(seed: int, n: int, topics: int, noise: float, minutes: int = 7) -> list[StoryItem]:
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(topics, DIM))
     items = []
@@ -24,7 +24,7 @@ def _stream(seed: int, n: int, topics: int, noise: float) -> list[StoryItem]:
         v = (v / np.linalg.norm(v)).astype(np.float32)
         if i % 17 == 5:  # a copy of an earlier article: equal scores, so ties at the pool's edge happen
             v = items[i // 2].vector
-        items.append(StoryItem(f"a{i}", v, "en", T0 + timedelta(minutes=7 * i), f"t{i}", "", None))
+        items.append(StoryItem(f"a{i}", v, "en", T0 + timedelta(minutes=minutes * i), f"t{i}", "", None))
     return items
 
 
@@ -42,12 +42,13 @@ def _assign(items: list[StoryItem], params: StoryParams, batch: int, announce: b
 
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10_000), topics=st.integers(5, 400), noise=st.sampled_from([0.2, 0.6, 1.5]),
-       batch=st.sampled_from([1, 7, 64]), merge=st.booleans())
-def test_batch_product_gives_the_assignments_of_one_product_per_article(seed, topics, noise, batch, merge):
-    # a small pre-filter threshold and active limit: the batch path, closings and row moves all run
+       batch=st.sampled_from([1, 7, 64]), merge=st.booleans(), minutes=st.sampled_from([7, 31]))
+def test_batch_product_gives_the_assignments_of_one_product_per_article(seed, topics, noise, batch, merge, minutes):
+    # a small pre-filter threshold and active limit: the batch path, closings and row moves all run; 31 minutes
+    # apart, the stream spans 13 days: most held stories are past the window (the batch scores only those in it)
     params = replace(StoryParams(), prefilter_above=40, max_active=120, keep_past_window=60,
                      merge_threshold=0.9 if merge else 1.01)
-    items = _stream(seed, 600, topics, noise)
+    items = _stream(seed, 600, topics, noise, minutes)
     assert _assign(items, params, batch, announce=True) == _assign(items, params, batch, announce=False)
 
 
@@ -57,14 +58,16 @@ def test_the_batch_path_is_taken_and_falls_back_at_ties():
     projection = (rng.normal(size=(DIM, 64)) / 8).astype(np.float32)
     items = _stream(1, 3, 5, 0.5)
     batch = SketchBatch(items, sketches, projection, capacity=600)
-    pool = batch.pool(items[0], sketches, 500, None, 64)
-    assert pool is not None
+    undated = np.full(600, np.nan)  # every row in reach
+    picked = batch.pool(items[0], sketches, 500, undated, None, 1.0, 64)
+    assert picked is not None and picked[1] is not None and picked[0] == 500
     exact = sketches @ (items[0].vector @ projection)
-    assert set(pool.tolist()) == set((-exact).argpartition(63)[:64].tolist())
-    assert batch.pool(replace(items[0]), sketches, 500, None, 64) is None  # an item the batch does not hold
+    assert set(picked[1]) == set((-exact).argpartition(63)[:64].tolist())
+    assert batch.pool(replace(items[0]), sketches, 500, undated, None, 1.0, 64) is None  # an item it does not hold
     tied = sketches.copy()
     tied[:] = tied[0]  # every score equal: no pool can be told from the product
-    assert SketchBatch(items, tied, projection, 600).pool(items[0], tied, 500, None, 64) is None
+    tied_batch = SketchBatch(items, tied, projection, 600)
+    assert tied_batch.pool(items[0], tied, 500, undated, None, 1.0, 64) == (500, None, None)
     assert decided(np.array([0.9, 0.5, 0.4, 0.1]), 2) and not decided(np.array([0.9, 0.5, 0.5, 0.1]), 2)
 
 

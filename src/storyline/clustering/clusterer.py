@@ -40,8 +40,8 @@ from storyline.clustering.keywork import (  # compiled where built
 )
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
-from storyline.clustering.sketch_batch import SketchBatch
-from storyline.clustering.story import StoryState, WeightedKeys
+from storyline.clustering.sketch_batch import SketchBatch, in_reach
+from storyline.clustering.story import StoryState, WeightedKeys, median
 from storyline.clustering.undated import folded_bias, join_logits
 from storyline.types import Assignment
 
@@ -51,17 +51,6 @@ _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
 
 def _timestamp(time: datetime | None) -> float | None:
     return None if time is None else time.timestamp()
-
-
-def _median(values: list[float]) -> float:
-    """``statistics.median`` of a few floats (a core's times, for most articles), without its generality.
-
-    >>> _median([3.0, 1.0, 2.0]), _median([4.0, 1.0])
-    (2.0, 2.5)
-    """
-    ordered = sorted(values)
-    half = len(ordered) // 2
-    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 class StoryClusterer:
@@ -136,7 +125,8 @@ class StoryClusterer:
         sketched = active > self.params.prefilter_above and self._projection is not None
         if items and active and not (sketched and self._sketches_stale):
             self._batch = SketchBatch(items, (self._sketches if sketched else self._centroids)[:active],
-                                      self._projection if sketched else None, self._centroids.shape[0])
+                                      self._projection if sketched else None, self._centroids.shape[0],
+                                      in_reach(items, self._event[:active], self.params.window_days * _SECONDS_PER_DAY))
 
     def resolve(self, story_id: str) -> str:
         """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
@@ -270,22 +260,24 @@ class StoryClusterer:
         active = len(self._rows)
         if active == 0:
             return []
-        far = self._out_of_window(stamp, active)
-        rows = None if far is None else (~far).nonzero()[0]
-        count = active if rows is None else len(rows)
-        if count == 0:
-            return []
         with one_blas_thread():
+            batch = self._batch  # the batch's one product, where it gives what the code below would
+            if batch is not None and not (batch.sketched and self._sketches_stale):
+                p = self.params
+                found = batch.shortlist(item, self._centroids, self._sketches, active, self._event, stamp,
+                                        p.window_days * _SECONDS_PER_DAY, p.prefilter_above, p.shortlist, _SKETCH_POOL)
+                if found is not None:
+                    return [(self._rows[row], sim) for row, sim in found]
+            far = self._out_of_window(stamp, active)
+            rows = None if far is None else (~far).nonzero()[0]
+            count = active if rows is None else len(rows)
+            if count == 0:
+                return []
             sketched, projection = count > self.params.prefilter_above, self._projection
             if sketched and self._sketches_stale:
                 assert projection is not None  # set with the first story
                 self._sketches[:active] = self._centroids[:active] @ projection
                 self._sketches_stale, self._batch = False, None
-            batch = self._batch  # the batch's one product, where it gives what the code below would
-            found = None if batch is None or batch.sketched != sketched else batch.shortlist(
-                item, self._centroids, self._sketches, active, rows, self.params.shortlist, _SKETCH_POOL)
-            if found is not None:
-                return self._top(*found)
             if sketched:  # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
                 assert projection is not None
                 # one product over every held row, then the in-window rows' scores (gathering first copied more)
@@ -440,7 +432,7 @@ class StoryClusterer:
         story.ages.update(keys.ages)
         if stamp is not None:
             story.core_times.append(stamp)
-            story.event = _median(story.core_times)
+            story.event = median(story.core_times)
             self._event[story.row] = story.event
 
     def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
