@@ -345,10 +345,12 @@ class StoryClusterer:
             return []
         logits = join_logits(self._evidence(item, stamp, keys, candidates), self._weights, self.params.bias,
                              self._undated, self._undated_bias)
-        probs = 1.0 / (1.0 + np.exp(-logits.clip(-500.0, 500.0)))
-        order = (-probs).argsort(kind="stable")
+        probs = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(logits, -500.0), 500.0)))  # clip's floats, no wrapper
         chances = probs.tolist()  # Python floats, as float() of each element gives
-        return [(chances[i], candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
+        # most probable first, ties in candidate order: a stable sort, as numpy's stable argsort of -probs (NaN last)
+        order = sorted(range(len(chances)), key=chances.__getitem__, reverse=True) \
+            if not math.isnan(sum(chances)) else (-probs).argsort(kind="stable").tolist()
+        return [(chances[i], candidates[i][1], self._stories[candidates[i][0]]) for i in order]
 
     # -- state ------------------------------------------------------------------------------
 
@@ -393,12 +395,12 @@ class StoryClusterer:
         story.names.add(keys.names)
         self._index_names(story, keys.identity)
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
-        if story.core_names.members < self.params.core_size:
-            self._grow_core(story, vector, stamp, keys)
         self._df.add(keys.words.keys() | keys.names.keys())
         norm = math.sqrt(story.total.dot(story.total))  # what np.linalg.norm computes, without its overhead
         story.cohesion = norm / story.size
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
+        if story.core_names.members < self.params.core_size:
+            self._grow_core(story, vector, stamp, keys)
         if len(self._rows) > self.params.prefilter_above:
             self._sketches[story.row] = self._centroids[story.row] @ self._projection
         else:
@@ -421,15 +423,20 @@ class StoryClusterer:
             owner[key] = story.id
 
     def _grow_core(self, story: StoryState, vector: np.ndarray, stamp: float | None, keys: WeightedKeys) -> None:
-        """One more core member: the event's centroid, names, ages and time move with it."""
-        story.core_total += vector
-        norm = math.sqrt(story.core_total.dot(story.core_total))
-        self._cores[story.row] = story.core_total / norm if norm > 0 else 0.0
+        """One more core member: the event's centroid, names, ages and time move with it. While every member is a
+        core member (no merge yet), the core's sum is the story's, added in the same order: its centroid, to the bit."""
+        if story.size == story.core_names.members + 1:  # core_total is brought up to date by a merge (_merge)
+            self._cores[story.row] = self._centroids[story.row]
+        else:
+            story.core_total += vector
+            norm = math.sqrt(story.core_total.dot(story.core_total))
+            self._cores[story.row] = story.core_total / norm if norm > 0 else 0.0
         story.core_names.add(keys.names)
         story.core_keys = core_keys(story.core_names)
         story.identity = identity(story.core_keys)
         self._core_idf.pop(story.id, None)
-        story.ages.update(keys.ages)
+        if keys.ages:
+            story.ages.update(keys.ages)
         if stamp is not None:
             story.core_times.append(stamp)
             story.event = median(story.core_times)
@@ -438,6 +445,8 @@ class StoryClusterer:
     def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
         """Fold one story into another (an article bridged them); the absorbed id is closed for good.
         The core stays the one of the story taking the other in."""
+        if into.size == into.core_names.members:  # its core's sum was its own sum (_grow_core): from now on apart
+            into.core_total[:] = into.total
         into.total += absorbed.total
         into.size += absorbed.size
         into.absorb_members(absorbed.members, self.params.max_members)

@@ -72,10 +72,11 @@ class SketchBatch:
         """Score the changed rows afresh for articles ``j`` on (False: an earlier article's scores are stale)."""
         if j < self._fresh_from:
             return False
-        if self._changed:
-            changed = sorted(set(self._changed))
-            self._changed.clear()
-            self._scores[j:, changed] = self._queries[j:] @ matrix[changed].T
+        if self._changed:  # mostly one story (opened and joined: its row twice); one product per row, no gather
+            changed, queries = self._changed, self._queries[j:]
+            for row in set(changed) if len(changed) > 1 else changed:
+                self._scores[j:, row] = queries @ matrix[row]
+            changed.clear()
             self._fresh_from = j
         return True
 
