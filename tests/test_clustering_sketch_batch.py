@@ -87,7 +87,7 @@ def test_a_rows_cosine_does_not_depend_on_where_it_was_gathered():
 
 def test_rows_gathered_in_blocks_of_four_match_the_product_over_all_rows():
     """Below the pre-filter, the shortlist's cosines come from a gather of whole blocks of four rows: each must be
-    the float the product over every row gives it, but for the last count % 4 rows (which the batch refuses)."""
+    the float the product over every row gives it, but for the last count % 4 rows (the next test)."""
     rng = np.random.default_rng(11)
     with one_blas_thread():
         for count in (37, 64, 401, 1319, 1998):
@@ -98,3 +98,50 @@ def test_rows_gathered_in_blocks_of_four_match_the_product_over_all_rows():
                 chosen = rng.choice(count - count % 4, 5, replace=False)
                 gathered = np.concatenate([chosen, np.repeat(chosen[:1], 3)])
                 np.testing.assert_array_equal((centroids[gathered] @ vector)[:5], full[chosen])
+
+
+def test_the_last_rows_keep_their_floats_after_whole_blocks():
+    """The last count % 4 rows of the product over every row take another kernel: gathered after one or more
+    whole blocks of four, in the same order, each gets the same float again (alone they may not: the batch
+    always puts a block before them)."""
+    rng = np.random.default_rng(13)
+    with one_blas_thread():
+        for dim in (96, 512):
+            for count in (6, 37, 63, 401, 1319, 1999):
+                centroids = rng.normal(size=(count, dim)).astype(np.float32)
+                vector = rng.normal(size=dim).astype(np.float32)
+                full, head = centroids @ vector, count - count % 4
+                for blocks in (1, 2, 3):
+                    chosen = rng.choice(head, 4 * blocks)
+                    gathered = np.concatenate([chosen, np.arange(head, count)])
+                    np.testing.assert_array_equal(centroids[gathered] @ vector, full[gathered])
+
+
+def test_a_pool_reaching_the_windows_last_rows_takes_the_batch_path():
+    """The nearest stories are often the newest, whose rows come last: a pool among the window's last count % 4
+    rows is scored from the batch too, with the floats of the per-article product."""
+    items = _stream(2, 600, 150, 0.6, minutes=45)  # 19 days: rows out of the window too
+    params = StoryParams()
+    reach = params.window_days * 86400.0
+    clusterer, plain = StoryClusterer(params), StoryClusterer(params)
+    reached = 0
+    with one_blas_thread():
+        for start in range(0, len(items), 64):
+            chunk = items[start : start + 64]
+            clusterer.expect(chunk)
+            for item in chunk:
+                stamp, active, batch = item.time.timestamp(), len(clusterer._rows), clusterer._batch
+                if batch is not None:
+                    picked = batch.pool(item, clusterer._centroids, active, clusterer._event, stamp, reach,
+                                        params.shortlist)
+                    found = batch.shortlist(item, clusterer._centroids, clusterer._sketches, active,
+                                            clusterer._event, stamp, reach, params.prefilter_above,
+                                            params.shortlist, 64)
+                    if found is not None:
+                        assert [(clusterer._rows[r], sim) for r, sim in found] == plain._nearest(item, stamp)
+                        assert picked is not None and picked[2] is not None
+                        count = picked[0]
+                        reached += picked[2][-1] >= count - count % 4
+                assert clusterer.learn_one(item) == plain.learn_one(item)
+            clusterer.expect([])
+    assert reached >= 5

@@ -107,13 +107,8 @@ class SketchBatch:
         if rows is None or places is None or (count > prefilter_above) != self.sketched:
             return None
         if not self.sketched:
-            # the per-article path takes every row's cosine from one product over all (in-window) rows; the
-            # BLAS kernel takes rows four at a time and the last count % 4 another way: those it cannot match
-            if places[-1] >= count - count % 4:
-                return None
-            # whole blocks of four; the pool's rows are all of them (shortlist + 1 rows were in reach), so the
-            # cosines are decided when they are distinct
-            sims = (centroids[rows + rows[:1] * (-len(rows) % 4)] @ item.vector).tolist()[: len(rows)]
+            sims = _cosines(centroids, item.vector, rows, places, count, active, events, stamp, reach)
+            # the pool's rows are all of them (shortlist + 1 rows were in reach): decided when they are distinct
             ranked = sorted(zip(sims, rows, strict=True), reverse=True)
             if not all(a[0] > b[0] for a, b in pairwise(ranked)):
                 return None
@@ -125,6 +120,31 @@ class SketchBatch:
         best = (-sims).argpartition(shortlist - 1)[:shortlist] if shortlist < len(chosen) else np.arange(len(chosen))
         best = best[(-sims[best]).argsort(kind="stable")]
         return list(zip(chosen[best].tolist(), sims[best].tolist(), strict=True))
+
+
+def _cosines(centroids: np.ndarray, vector: np.ndarray, rows: list[int], places: list[int], count: int,
+             active: int, events: np.ndarray, stamp: float | None, reach: float) -> list[float]:
+    """The cosines of ``rows`` (at ``places`` among the ``count`` of the ``active`` rows in the window) as the
+    per-article path's one product over every in-window row gives them. Its BLAS kernel takes rows four at a
+    time and the last ``count % 4`` rows another way: the same floats come from whole blocks of four, then
+    those last rows in the same order when a row of the pool is one of them (both BLAS properties are tested:
+    tests/test_clustering_sketch_batch.py)."""
+    head = count - count % 4
+    ahead = [row for row, place in zip(rows, places, strict=True) if place < head]
+    gathered = ahead + ahead[:1] * (-len(ahead) % 4)  # whole blocks: the pool's rows, the first repeated
+    if len(ahead) == len(rows):
+        return (centroids[gathered] @ vector).tolist()[: len(rows)]
+    tail: list[int] = []  # the window's last count % 4 rows, found from the last row down (as _out_of_window reads)
+    row = active - 1
+    while len(tail) < count - head:
+        if stamp is None or not abs(events[row] - stamp) > reach:
+            tail.append(row)
+        row -= 1
+    tail.reverse()
+    gathered = gathered or rows[:1] * 4  # at least one block before them: alone, a few rows take another kernel
+    sims = (centroids[gathered + tail] @ vector).tolist()
+    at = {r: sims[len(gathered) + i] for i, r in enumerate(tail)}
+    return sims[: len(ahead)] + [at[row] for row in rows[len(ahead) :]]
 
 
 def decided(sims: np.ndarray, k: int) -> bool:
