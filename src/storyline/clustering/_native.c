@@ -299,8 +299,8 @@ fail:
 
 /* pick_pool(scores, events, stamp, reach, size, threshold) -> (count, rows, places): the nearest-story pool of
  * one article from a batch's scores (see keywork_py.pick_pool). Pure selection: a row is in the window unless
- * fabs(event - stamp) > reach (NaN events always are); the `size` best in-window scores, kept sorted with the
- * best one left out, are the pool when their gap (in double, as float(a) - float(b)) exceeds `threshold` and
+ * fabs(event - stamp) > reach (NaN events always are); the `size` best in-window scores (a heap of them and the
+ * best one left out) are the pool when their gap (in double, as float(a) - float(b)) exceeds `threshold` and
  * no in-window score is NaN or infinite. */
 static PyObject *pick_pool(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 6) { PyErr_SetString(PyExc_TypeError, "pick_pool takes 6 arguments"); return NULL; }
@@ -326,24 +326,49 @@ static PyObject *pick_pool(PyObject *self, PyObject *const *args, Py_ssize_t nar
     best_row = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
     best_place = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
     if (best == NULL || best_row == NULL || best_place == NULL) { PyErr_NoMemory(); goto done; }
-    Py_ssize_t count = 0, kept = 0;
+    Py_ssize_t count = 0, kept = 0, cap = size + 1;
     int finite = 1;
+    /* the `size` + 1 best in-window scores in a min-heap (the root: the worst of them), so a long run of rising
+       scores costs log(size) a row, not size */
     for (Py_ssize_t r = 0; r < active; r++) {
         if (dated && fabs(event[r] - stamp) > reach) continue;
         float v = score[r];
         count++;
         if (!isfinite(v)) { finite = 0; continue; }
-        if (kept == size + 1 && !(v > best[size])) continue;
-        Py_ssize_t i = kept < size + 1 ? kept++ : size; /* the slot it lands in, moved up past lower scores */
-        while (i > 0 && best[i - 1] < v) {
-            best[i] = best[i - 1]; best_row[i] = best_row[i - 1]; best_place[i] = best_place[i - 1];
-            i--;
+        Py_ssize_t i;
+        if (kept < cap) { /* sift the new leaf up */
+            i = kept++;
+            while (i > 0 && best[(i - 1) / 2] > v) {
+                Py_ssize_t up = (i - 1) / 2;
+                best[i] = best[up]; best_row[i] = best_row[up]; best_place[i] = best_place[up];
+                i = up;
+            }
+        } else if (v > best[0]) { /* replace the root, sift it down */
+            i = 0;
+            for (;;) {
+                Py_ssize_t c = 2 * i + 1;
+                if (c >= cap) break;
+                if (c + 1 < cap && best[c + 1] < best[c]) c++;
+                if (!(best[c] < v)) break;
+                best[i] = best[c]; best_row[i] = best_row[c]; best_place[i] = best_place[c];
+                i = c;
+            }
+        } else {
+            continue;
         }
         best[i] = v; best_row[i] = r; best_place[i] = count - 1;
     }
-    int decided = finite && count > size && (double)best[size - 1] - (double)best[size] > threshold;
+    /* the best left out is the root; the worst of the pool the smaller of its children */
+    double gap = 0.0;
+    if (finite && count > size) {
+        float worst = best[1];
+        if (cap > 2 && best[2] < worst) worst = best[2];
+        gap = (double)worst - (double)best[0];
+    }
+    int decided = finite && count > size && gap > threshold;
     if (decided) {
-        /* the pool in row order (rows and places rise together) */
+        /* the pool (all but the root) in row order: rows and places rise together */
+        for (Py_ssize_t a = 1; a < cap; a++) { best_row[a - 1] = best_row[a]; best_place[a - 1] = best_place[a]; }
         for (Py_ssize_t a = 1; a < size; a++)
             for (Py_ssize_t b = a; b > 0 && best_row[b - 1] > best_row[b]; b--) {
                 Py_ssize_t t = best_row[b]; best_row[b] = best_row[b - 1]; best_row[b - 1] = t;

@@ -51,10 +51,10 @@ class SketchBatch:
         # rows past the product's width are opened during the batch, so marked before any article reads them
         self._capacity = max(capacity, rows.shape[0])
         self._scores = np.empty((len(self._items), self._capacity), dtype=np.float32)
-        if reach is None:
-            self._scores[:, : rows.shape[0]] = self._queries @ rows.T
-        else:
-            held = reach.nonzero()[0]
+        held = None if reach is None else reach.nonzero()[0]
+        if held is None or 2 * len(held) > rows.shape[0]:  # most rows: one product, written in place
+            np.matmul(self._queries, rows.T, out=self._scores[:, : rows.shape[0]])
+        else:  # a long stream holds stories past the window (for follow-ups): their scores are never read
             self._scores[:, held] = self._queries @ rows[held].T
         self._changed: list[int] = []  # rows changed since the last refresh
         self._fresh_from = 0  # the scores of the articles from this one on hold every change refreshed
