@@ -42,11 +42,14 @@ def _assign(items: list[StoryItem], params: StoryParams, batch: int, announce: b
 
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10_000), topics=st.integers(5, 400), noise=st.sampled_from([0.2, 0.6, 1.5]),
-       batch=st.sampled_from([1, 7, 64]), merge=st.booleans(), minutes=st.sampled_from([7, 31]))
-def test_batch_product_gives_the_assignments_of_one_product_per_article(seed, topics, noise, batch, merge, minutes):
-    # a small pre-filter threshold and active limit: the batch path, closings and row moves all run; 31 minutes
-    # apart, the stream spans 13 days: most held stories are past the window (the batch scores only those in it)
-    params = replace(StoryParams(), prefilter_above=40, max_active=120, keep_past_window=60,
+       batch=st.sampled_from([1, 7, 64]), merge=st.booleans(), minutes=st.sampled_from([7, 31, 90]),
+       keep=st.sampled_from([60, 500]))
+def test_batch_product_gives_the_assignments_of_one_product_per_article(seed, topics, noise, batch, merge, minutes,
+                                                                          keep):
+    # a small pre-filter threshold and active limit: the batch path, closings and row moves all run; 31 or 90 minutes
+    # apart, the stream spans 13 or 37 days and, with 500 kept past the window, most held stories are out of reach
+    # (the batch scores only the rows its articles can reach)
+    params = replace(StoryParams(), prefilter_above=40, max_active=120 if keep == 60 else 600, keep_past_window=keep,
                      merge_threshold=0.9 if merge else 1.01)
     items = _stream(seed, 600, topics, noise, minutes)
     assert _assign(items, params, batch, announce=True) == _assign(items, params, batch, announce=False)
