@@ -6,7 +6,8 @@ and against it (the core's names missing from the article, other ages) into a jo
 A story's *event* is its core: its first members fix its centroid, its names and its event time (their
 median). An article meets a story only within the window of that event time, so no chain of
 small steps walks a story from one event to the next; beyond the window, up to ``followup_days``, only
-an article that carries the core's own names (a trial, a sentencing) can join.
+an article that carries the core's own names (a trial, a sentencing) can join, and more than a month
+after the story's first article only one naming its first days' people and places (``first_days.py``).
 Stories past their reach are closed and dropped once more than a few thousand are held, so the cost
 per article depends on the active stories only; until then a late article (an archive ingested in any
 order) still finds the stories of its time. An article or story with no time is handled as
@@ -98,7 +99,8 @@ class StoryClusterer:
         _, cosine, story = scored[0]
         merged: list[tuple[str, str]] = []
         for prob, _, other in scored[1:]:
-            if prob >= self.params.merge_threshold:
+            if prob >= self.params.merge_threshold and story.first_days.agrees(
+                    other.first_days, self._early_seconds, self.params.linked_names):
                 absorbed, story = (other, story) if other.size <= story.size else (story, other)
                 merged.append((absorbed.id, self._merge(absorbed, story).id))
         self._add(story, item, stamp, keys)
@@ -253,7 +255,7 @@ class StoryClusterer:
         followups = self._followups(item, rare, {story_id for story_id, _ in near}, stamp)
         found = near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
         early, needed, stories = self._early_seconds, self.params.linked_names, self._stories
-        return [pair for pair in found if stories[pair[0]].linked(stamp, rare, early, needed)]
+        return [pair for pair in found if stories[pair[0]].first_days.admits(stamp, rare, early, needed)]
 
     def _nearest(self, item: StoryItem, stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
@@ -393,7 +395,7 @@ class StoryClusterer:
         story.names.add(keys.names)
         self._index_names(story, keys.identity)
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
-        story.note_time(stamp, keys.identity, self._early_seconds)
+        story.first_days.add(stamp, keys.identity, self._early_seconds)
         if story.core_names.members < self.params.core_size:
             self._grow_core(story, vector, stamp, keys)
         self._df.add(keys.words.keys() | keys.names.keys())
@@ -444,8 +446,7 @@ class StoryClusterer:
             mine.counts.update(theirs.counts)
             mine.members += theirs.members
         self._index_names(into, identity(absorbed.names.counts))
-        if absorbed.first_time is not None:
-            into.note_time(absorbed.first_time, absorbed.early_names, self._early_seconds)
+        into.first_days.absorb(absorbed.first_days, self._early_seconds)
         for lang, count in absorbed.langs.items():
             into.langs[lang] = into.langs.get(lang, 0) + count
         self._close(absorbed.id)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import NamedTuple
 
 import numpy as np
 
+from storyline.clustering.first_days import FirstDays
 from storyline.clustering.keys import KeyProfile
 
 
@@ -34,9 +35,8 @@ class StoryState:
         "core_names",
         "core_times",
         "core_total",
-        "early_names",
         "event",
-        "first_time",
+        "first_days",
         "id",
         "identity",
         "langs",
@@ -66,8 +66,7 @@ class StoryState:
         self.ages: Counter[int] = Counter()  # ages the core gives
         self.event: float | None = None  # median time of the dated core members
         self.identity: frozenset[str] = frozenset()  # rare names among the core keys
-        self.first_time: float | None = None  # the earliest dated member's time
-        self.early_names: set[str] = set()  # the rare names of the members near the first (``note_time``)
+        self.first_days = FirstDays()  # what a member a month later must name
 
     def uncomparable(self, lang: str, known: Collection[str]) -> float:
         """Share of the members in another language than ``lang`` where either side is outside the encoder's
@@ -89,34 +88,6 @@ class StoryState:
         self.core_times.append(stamp)
         self.event = median_of(self.core_times)
         return self.event
-
-    def note_time(self, stamp: float | None, rare: Iterable[str], early_seconds: float) -> None:
-        """Keep the story's first time and the rare names (people, places) of its members within
-        ``early_seconds`` of it: what a member much later must name (``linked``)."""
-        if stamp is None:
-            return
-        if self.first_time is None or stamp < self.first_time:
-            self.first_time = stamp
-        if stamp - self.first_time <= early_seconds:
-            self.early_names.update(rare)
-
-    def linked(self, stamp: float | None, rare: frozenset[str], early_seconds: float, needed: int) -> bool:
-        """Whether an article at ``stamp`` may join: it is within ``early_seconds`` of the story's first
-        time, or it names ``needed`` of the first days' rare names (a trial names the victim and the town; the
-        next shooting of a busy city does not), so no story runs for months on its topic alone.
-
-        >>> story = StoryState("s1", 2)
-        >>> story.note_time(0.0, {"n:dayto", "n:smith"}, 30.0)
-        >>> both = frozenset({"n:dayto", "n:smith"})
-        >>> story.linked(40.0, frozenset({"n:dayto"}), 30.0, 2), story.linked(40.0, both, 30.0, 2)
-        (False, True)
-        >>> story.linked(20.0, frozenset(), 30.0, 2), story.linked(None, frozenset(), 30.0, 2)
-        (True, True)
-        """
-        first = self.first_time
-        if stamp is None or first is None or abs(stamp - first) <= early_seconds:
-            return True
-        return len(self.early_names.intersection(rare)) >= needed
 
     def add_member(self, vector: np.ndarray, keep: int) -> None:
         """Keep one more member vector (float32): up to ``keep``, then the first (the story's origin) and the
