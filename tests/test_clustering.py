@@ -466,6 +466,6 @@ def test_core_median_is_statistics_median(times):
     """The clusterer's own median of a core's times gives statistics.median's float, bit for bit."""
     import statistics
 
-    from storyline.clustering.clusterer import _median
+    from storyline.clustering.story import median_of
 
-    assert _median(list(times)).hex() == float(statistics.median(times)).hex()
+    assert median_of(list(times)).hex() == float(statistics.median(times)).hex()

@@ -6,7 +6,8 @@ and against it (the core's names missing from the article, other ages) into a jo
 A story's *event* is its core: its first members fix its centroid, its names and its event time (their
 median). An article meets a story only within the window of that event time, so no chain of
 small steps walks a story from one event to the next; beyond the window, up to ``followup_days``, only
-an article that carries the core's own names (a trial, a sentencing) can join.
+an article that carries the core's own names (a trial, a sentencing) can join, and more than a month
+after the story's first article only one naming its first days' people and places (``first_days.py``).
 Stories past their reach are closed and dropped once more than a few thousand are held, so the cost
 per article depends on the active stories only; until then a late article (an archive ingested in any
 order) still finds the stories of its time. An article or story with no time is handled as
@@ -53,17 +54,6 @@ def _timestamp(time: datetime | None) -> float | None:
     return None if time is None else time.timestamp()
 
 
-def _median(values: list[float]) -> float:
-    """``statistics.median`` of a few floats (a core's times, for most articles), without its generality.
-
-    >>> _median([3.0, 1.0, 2.0]), _median([4.0, 1.0])
-    (2.0, 2.5)
-    """
-    ordered = sorted(values)
-    half = len(ordered) // 2
-    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
-
-
 class StoryClusterer:
     """Online, time-aware story assignment with stable ids (default ids "s1", "s2", ...)."""
 
@@ -74,6 +64,7 @@ class StoryClusterer:
         p = self.params
         self._undated = np.asarray(p.undated_weights, dtype=np.float64) if p.undated_weights else None
         self._undated_bias = folded_bias(p.undated_bias, p.undated_threshold, p.threshold)
+        self._early_seconds = p.linked_after_days * _SECONDS_PER_DAY
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -108,7 +99,8 @@ class StoryClusterer:
         _, cosine, story = scored[0]
         merged: list[tuple[str, str]] = []
         for prob, _, other in scored[1:]:
-            if prob >= self.params.merge_threshold:
+            if prob >= self.params.merge_threshold and story.first_days.agrees(
+                    other.first_days, self._early_seconds, self.params.linked_names):
                 absorbed, story = (other, story) if other.size <= story.size else (story, other)
                 merged.append((absorbed.id, self._merge(absorbed, story).id))
         self._add(story, item, stamp, keys)
@@ -261,7 +253,9 @@ class StoryClusterer:
         floor = self.params.min_cosine  # names alone never make a story of two unrelated texts
         near = [(story_id, cosine) for story_id, cosine in self._nearest(item, stamp) if cosine >= floor]
         followups = self._followups(item, rare, {story_id for story_id, _ in near}, stamp)
-        return near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
+        found = near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
+        early, needed, stories = self._early_seconds, self.params.linked_names, self._stories
+        return [pair for pair in found if stories[pair[0]].first_days.admits(stamp, rare, early, needed)]
 
     def _nearest(self, item: StoryItem, stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
@@ -401,6 +395,7 @@ class StoryClusterer:
         story.names.add(keys.names)
         self._index_names(story, keys.identity)
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
+        story.first_days.add(stamp, keys.identity, self._early_seconds)
         if story.core_names.members < self.params.core_size:
             self._grow_core(story, vector, stamp, keys)
         self._df.add(keys.words.keys() | keys.names.keys())
@@ -439,9 +434,7 @@ class StoryClusterer:
         self._core_idf.pop(story.id, None)
         story.ages.update(keys.ages)
         if stamp is not None:
-            story.core_times.append(stamp)
-            story.event = _median(story.core_times)
-            self._event[story.row] = story.event
+            self._event[story.row] = story.add_core_time(stamp)
 
     def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
         """Fold one story into another (an article bridged them); the absorbed id is closed for good.
@@ -453,6 +446,7 @@ class StoryClusterer:
             mine.counts.update(theirs.counts)
             mine.members += theirs.members
         self._index_names(into, identity(absorbed.names.counts))
+        into.first_days.absorb(absorbed.first_days, self._early_seconds)
         for lang, count in absorbed.langs.items():
             into.langs[lang] = into.langs.get(lang, 0) + count
         self._close(absorbed.id)
