@@ -190,7 +190,7 @@ def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.n
     """Features and labels of each article against the stories the clusterer would score, with gold
     stories as the state. Cached per data set and the parameters that decide which stories are scored."""
     key = (data.name, len(data.items), params.window_days, params.followup_days, params.followup_names,
-           params.core_size, params.shortlist, params.max_members)
+           params.linked_after_days, params.linked_names, params.core_size, params.shortlist, params.max_members)
     if key in _TEACHER:
         return _TEACHER[key]
     clusterer = StoryClusterer(params)

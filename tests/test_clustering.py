@@ -458,3 +458,14 @@ def test_the_clusterer_counts_its_own_ids_past_the_reserved_ones_and_an_emptied_
     emptied = clusterer.emptied()
     assert emptied.active_story_ids() == [] and emptied.params is clusterer.params
     assert emptied.learn_one(_item(1, centres[1], rng)).story_id == "s11"  # no id is issued twice
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), min_size=1, max_size=9))
+def test_core_median_is_statistics_median(times):
+    """The clusterer's own median of a core's times gives statistics.median's float, bit for bit."""
+    import statistics
+
+    from storyline.clustering.story import median_of
+
+    assert median_of(list(times)).hex() == float(statistics.median(times)).hex()

@@ -1,14 +1,11 @@
 """StoryState's kept member vectors: the growing buffer must hold exactly the rows that stacking them anew
-held (the evidence's best-member cosine reads them, so a different row or order changes partitions); a core's
-median time as statistics.median gives it."""
-
-import statistics
+held (the evidence's best-member cosine reads them, so a different row or order changes partitions)."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.clustering.story import StoryState, median
+from storyline.clustering.story import StoryState
 
 DIM = 3
 
@@ -64,10 +61,3 @@ def test_adding_allocates_a_few_times_then_fills_in_place():
     # capacities 1, 2, 4 and 8: once full, rows move within the buffer
     assert len({id(buffer) for buffer in buffers}) == 4
     np.testing.assert_array_equal(story.members[:, 0], [1, 23, 24, 25, 26, 27, 28, 29])
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), min_size=1, max_size=9))
-def test_core_median_is_statistics_median(times):
-    """The clusterer's own median of a core's times gives statistics.median's float, bit for bit."""
-    assert median(list(times)).hex() == float(statistics.median(times)).hex()

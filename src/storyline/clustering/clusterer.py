@@ -6,7 +6,8 @@ and against it (the core's names missing from the article, other ages) into a jo
 A story's *event* is its core: its first members fix its centroid, its names and its event time (their
 median). An article meets a story only within the window of that event time, so no chain of
 small steps walks a story from one event to the next; beyond the window, up to ``followup_days``, only
-an article that carries the core's own names (a trial, a sentencing) can join.
+an article that carries the core's own names (a trial, a sentencing) can join, and more than a month
+after the story's first article only one naming its first days' people and places (``first_days.py``).
 Stories past their reach are closed and dropped once more than a few thousand are held, so the cost
 per article depends on the active stories only; until then a late article (an archive ingested in any
 order) still finds the stories of its time. An article or story with no time is handled as
@@ -40,8 +41,8 @@ from storyline.clustering.keywork import (  # compiled where built
 )
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
-from storyline.clustering.sketch_batch import SketchBatch, in_reach
-from storyline.clustering.story import StoryState, WeightedKeys, median
+from storyline.clustering.sketch_batch import SketchBatch, in_reach, nearest_first
+from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.clustering.undated import folded_bias, join_logits
 from storyline.types import Assignment
 
@@ -63,6 +64,7 @@ class StoryClusterer:
         p = self.params
         self._undated = np.asarray(p.undated_weights, dtype=np.float64) if p.undated_weights else None
         self._undated_bias = folded_bias(p.undated_bias, p.undated_threshold, p.threshold)
+        self._early_seconds = p.linked_after_days * _SECONDS_PER_DAY
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -97,7 +99,8 @@ class StoryClusterer:
         _, cosine, story = scored[0]
         merged: list[tuple[str, str]] = []
         for prob, _, other in scored[1:]:
-            if prob >= self.params.merge_threshold:
+            if prob >= self.params.merge_threshold and story.first_days.agrees(
+                    other.first_days, self._early_seconds, self.params.linked_names):
                 absorbed, story = (other, story) if other.size <= story.size else (story, other)
                 merged.append((absorbed.id, self._merge(absorbed, story).id))
         self._add(story, item, stamp, keys)
@@ -251,7 +254,9 @@ class StoryClusterer:
         floor = self.params.min_cosine  # names alone never make a story of two unrelated texts
         near = [(story_id, cosine) for story_id, cosine in self._nearest(item, stamp) if cosine >= floor]
         followups = self._followups(item, rare, {story_id for story_id, _ in near}, stamp)
-        return near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
+        found = near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
+        early, needed, stories = self._early_seconds, self.params.linked_names, self._stories
+        return [pair for pair in found if stories[pair[0]].first_days.admits(stamp, rare, early, needed)]
 
     def _nearest(self, item: StoryItem, stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
@@ -293,7 +298,7 @@ class StoryClusterer:
                 sims = self._centroids[:active] @ item.vector
             else:
                 sims = self._centroids[rows] @ item.vector
-        return self._top(rows, sims)
+        return [(self._rows[row], sim) for row, sim in nearest_first(rows, sims, self.params.shortlist)]
 
     def _followups(self, item: StoryItem, rare: frozenset[str], seen: set[str],
                    stamp: float | None) -> list[tuple[str, float]]:
@@ -319,14 +324,6 @@ class StoryClusterer:
             if count >= p.followup_names and story.event is not None and low < abs(stamp - story.event) <= high:
                 out.append((story_id, float(self._centroids[story.row] @ item.vector)))
         return out
-
-    def _top(self, rows: np.ndarray, sims: np.ndarray) -> list[tuple[str, float]]:
-        k = min(self.params.shortlist, len(rows))
-        if k == 0:
-            return []
-        top = (-sims).argpartition(k - 1)[:k] if k < len(rows) else np.arange(len(rows))
-        top = top[(-sims[top]).argsort(kind="stable")]
-        return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist(), strict=True)]
 
     def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
         """Which rows' event time lies farther than the window from ``stamp`` (None: every row is in reach)."""
@@ -395,6 +392,7 @@ class StoryClusterer:
         story.names.add(keys.names)
         self._index_names(story, keys.identity)
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
+        story.first_days.add(stamp, keys.identity, self._early_seconds)
         self._df.add(keys.words.keys() | keys.names.keys())
         norm = math.sqrt(story.total.dot(story.total))  # what np.linalg.norm computes, without its overhead
         story.cohesion = norm / story.size
@@ -438,9 +436,7 @@ class StoryClusterer:
         if keys.ages:
             story.ages.update(keys.ages)
         if stamp is not None:
-            story.core_times.append(stamp)
-            story.event = median(story.core_times)
-            self._event[story.row] = story.event
+            self._event[story.row] = story.add_core_time(stamp)
 
     def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
         """Fold one story into another (an article bridged them); the absorbed id is closed for good.
@@ -454,6 +450,7 @@ class StoryClusterer:
             mine.counts.update(theirs.counts)
             mine.members += theirs.members
         self._index_names(into, identity(absorbed.names.counts))
+        into.first_days.absorb(absorbed.first_days, self._early_seconds)
         for lang, count in absorbed.langs.items():
             into.langs[lang] = into.langs.get(lang, 0) + count
         self._close(absorbed.id)

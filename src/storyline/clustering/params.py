@@ -53,6 +53,10 @@ class StoryParams:
     core_size: int = 4  # the first members: their centroid, names and median time are the story's event
     followup_days: float = 0.0  # beyond the window, up to this far, only on the story's own names (0: never)
     followup_names: int = 3  # own names of the story a follow-up must carry
+    # a member this many days from the story's first must name ``linked_names`` of the rare names (people,
+    # places) of the story's first days: stories run past a month only on the event's own names (issue #15)
+    linked_after_days: float = 30.0
+    linked_names: int = 2
     min_cosine: float = 0.0  # a story whose centroid is farther than this from the article is never scored
     shortlist: int = 5  # nearest stories the model scores: 10 gave the same figures (within 0.003) at ~1.4x the cost
     max_members: int = 8

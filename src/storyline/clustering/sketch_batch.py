@@ -117,9 +117,7 @@ class SketchBatch:
         sims = centroids[chosen] @ item.vector
         if not decided(sims, shortlist):
             return None
-        best = (-sims).argpartition(shortlist - 1)[:shortlist] if shortlist < len(chosen) else np.arange(len(chosen))
-        best = best[(-sims[best]).argsort(kind="stable")]
-        return list(zip(chosen[best].tolist(), sims[best].tolist(), strict=True))
+        return nearest_first(chosen, sims, shortlist)
 
 
 def _cosines(centroids: np.ndarray, vector: np.ndarray, rows: list[int], places: list[int], count: int,
@@ -145,6 +143,16 @@ def _cosines(centroids: np.ndarray, vector: np.ndarray, rows: list[int], places:
     sims = (centroids[gathered + tail] @ vector).tolist()
     at = {r: sims[len(gathered) + i] for i, r in enumerate(tail)}
     return sims[: len(ahead)] + [at[row] for row in rows[len(ahead) :]]
+
+
+def nearest_first(rows: np.ndarray, sims: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """(row, cosine) of the ``k`` best of ``sims``, best first (ties in the order given: a stable sort)."""
+    k = min(k, len(rows))
+    if k == 0:
+        return []
+    top = (-sims).argpartition(k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+    top = top[(-sims[top]).argsort(kind="stable")]
+    return list(zip(rows[top].tolist(), sims[top].tolist(), strict=True))
 
 
 def decided(sims: np.ndarray, k: int) -> bool:

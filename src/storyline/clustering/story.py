@@ -8,7 +8,19 @@ from typing import NamedTuple
 
 import numpy as np
 
+from storyline.clustering.first_days import FirstDays
 from storyline.clustering.keys import KeyProfile
+
+
+def median_of(values: list[float]) -> float:
+    """``statistics.median`` of a few floats (a core's times, for most articles), without its generality.
+
+    >>> median_of([3.0, 1.0, 2.0]), median_of([4.0, 1.0])
+    (2.0, 2.5)
+    """
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 class StoryState:
@@ -24,6 +36,7 @@ class StoryState:
         "core_times",
         "core_total",
         "event",
+        "first_days",
         "id",
         "identity",
         "langs",
@@ -53,6 +66,7 @@ class StoryState:
         self.ages: Counter[int] = Counter()  # ages the core gives
         self.event: float | None = None  # median time of the dated core members
         self.identity: frozenset[str] = frozenset()  # rare names among the core keys
+        self.first_days = FirstDays()  # what a member a month later must name
 
     def uncomparable(self, lang: str, known: Collection[str]) -> float:
         """Share of the members in another language than ``lang`` where either side is outside the encoder's
@@ -68,6 +82,12 @@ class StoryState:
         else:
             blind = sum(n for other, n in self.langs.items() if other != lang)
         return blind / self.size
+
+    def add_core_time(self, stamp: float) -> float:
+        """One more dated core member: the event time is the core's median time (returned)."""
+        self.core_times.append(stamp)
+        self.event = median_of(self.core_times)
+        return self.event
 
     def add_member(self, vector: np.ndarray, keep: int) -> None:
         """Keep one more member vector (float32): up to ``keep``, then the first (the story's origin) and the
@@ -98,17 +118,6 @@ class StoryState:
         if members.shape[0] > keep:
             members = np.vstack([members[:1], members[-(keep - 1) :]])
         self.members = self._buffer = members
-
-
-def median(values: list[float]) -> float:
-    """``statistics.median`` of a few floats (a core's times, for most articles), without its generality.
-
-    >>> median([3.0, 1.0, 2.0]), median([4.0, 1.0])
-    (2.0, 2.5)
-    """
-    ordered = sorted(values)
-    half = len(ordered) // 2
-    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 class WeightedKeys(NamedTuple):
