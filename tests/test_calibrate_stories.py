@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from click.testing import CliRunner
 
@@ -49,3 +50,20 @@ def test_kept_parameters_are_reported_and_written_unchanged(tmp_path, monkeypatc
     assert f"kept parameters (not refitted): {kept}" in out and "all-fit, C" not in out
     assert "Shipped parameters (kept from the previous calibration" in out
     assert json.dumps(params.to_json(), indent=1) in out
+
+
+def test_the_shipped_threshold_stays_among_worst_set_ties(tmp_path, monkeypatch):
+    """Refits move the worst margin by noise: a tie keeps the shipped threshold, else the highest tied one wins,
+    never one that leaves a set below its reference when another does not."""
+    cal = _calibration(tmp_path)
+    f1 = {0.3: 0.815, 0.4: 0.804, 0.5: 0.804, 0.6: 0.797}  # margins over 0.8: +0.015, +0.004, +0.004, -0.003
+    monkeypatch.setattr(cal, "fit_join_model", lambda params, train, c_reg: (params.weights, params.bias))
+    monkeypatch.setattr(cal, "score", lambda params, data: {"F1": f1[params.threshold]})
+    train, refs = [SimpleNamespace(name="set")], {"set": 0.8}
+
+    def chosen(stay: float | None) -> float:
+        return cal.fit(StoryParams(), train, refs, log=lambda *_: None, stay=stay).threshold
+
+    assert chosen(0.4) == 0.4 and chosen(0.3) == 0.3
+    assert chosen(None) == 0.5  # no shipped one among the ties: the most demanding
+    assert chosen(0.6) == 0.5  # tied by the margin, but below the reference where the others are not

@@ -39,6 +39,7 @@ from storyline.clustering.keywork import (  # compiled where built
     key_overlap,
     missing_share,
 )
+from storyline.clustering.overlap import names_mass
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.sketch_batch import SketchBatch, in_reach, nearest_first
@@ -219,7 +220,7 @@ class StoryClusterer:
                 math.log1p(count_own_names(rare, story.names.counts, df_counts)) if rare else 0.0,
                 identity_conflict(rare, story.identity) if may_conflict else 0.0,
                 math.log1p(beyond),
-                1.0 if beyond > 0 else 0.0,  # followup_cos: the core cosine, below
+                1.0 if beyond > 0 else 0.0, 0.0,  # followup_cos (the core cosine) and names_mass: below
             ))
         x = np.array(rows)
         x[:, 0] = [cosine for _, cosine in candidates]
@@ -229,6 +230,7 @@ class StoryClusterer:
         x[:, 1] = np.maximum.reduceat(sims, starts)
         x[:, 12] = self._cores[[story.row for story in stories]] @ vector
         x[:, 19] *= x[:, 12]
+        x[:, 20] = names_mass(x[:, 4], names_total, self._df.docs, self._df.prior_docs)
         return x
 
     def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:

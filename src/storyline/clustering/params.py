@@ -29,6 +29,7 @@ FEATURES = (
     "identity_conflict",  # article and core each name rare people or places, none in common (bodies only)
     "followup_gap",  # log(1 + days past the window) for a follow-up: months later needs more than one shared name
     "followup_cos",  # cos_core for a follow-up beyond the window: the same event told again, not the same people
+    "names_mass",  # names at the scale of their IDF: a headline naming only a common place shares little
 )
 
 
@@ -45,7 +46,7 @@ class StoryParams:
     """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
 
     weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0)
+                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0)
     bias: float = -8.0
     threshold: float = 0.5
     merge_threshold: float = 1.01  # above 1: never merge

@@ -1,0 +1,49 @@
+"""names_mass: shared names at the scale of their IDF, where ``names`` is a scale-free share."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams
+from storyline.clustering.overlap import names_mass
+
+T0 = datetime(2021, 7, 24, 8, 0, tzinfo=UTC)
+DIM = 32
+
+
+def test_the_mass_is_the_shared_idf_in_units_of_an_unseen_name_capped_at_one():
+    unseen = np.log(100.0)
+    out = names_mass(np.array([0.0, 0.25, 1.0, 1.0]), 2.0 * unseen, 80, 20.0)
+    assert out.tolist() == pytest.approx([0.0, 0.5, 1.0, 1.0])
+    # the same share of the same names weighs the same however long the stream has run (IDF's own scale)
+    early = names_mass(np.array([1.0]), 0.5 * np.log(30.0), 10, 20.0)
+    late = names_mass(np.array([1.0]), 0.5 * np.log(100_020.0), 100_000, 20.0)
+    assert early.tolist() == pytest.approx([0.5])
+    assert late.tolist() == pytest.approx([0.5])
+
+
+def _item(i: int, vector: np.ndarray, title: str, hours: float = 0.0) -> StoryItem:
+    return StoryItem(f"a{i}", vector.astype(np.float32), "en", T0 + timedelta(hours=hours), title, "", None)
+
+
+def test_a_headline_naming_only_the_stream_s_common_place_shares_a_full_share_but_little_mass():
+    """Games coverage: every headline names Tokyo. A headline whose only name is Tokyo has the full ``names``
+    share with a story naming it, as one sharing a rare athlete's name has; its mass tells them apart."""
+    rng = np.random.default_rng(3)
+    topic = rng.normal(size=DIM)
+    topic /= np.linalg.norm(topic)
+    clusterer = StoryClusterer(StoryParams())
+    for i in range(60):  # the stream: Tokyo everywhere, each headline with a name of its own
+        v = rng.normal(size=DIM)
+        clusterer.add_to(_item(i, v / np.linalg.norm(v), f"Tokyo: Zorvath{i} Quennel{i} wins heat"), f"other{i}")
+    clusterer.add_to(_item(100, topic, "Tokyo: Marguerite Okonkwo sets a world record"), "story")
+    share, mass = FEATURES.index("names"), FEATURES.index("names_mass")
+
+    def evidence(title: str) -> np.ndarray:
+        rows = dict(clusterer.evidence(_item(101, topic, title, hours=1.0)))
+        return rows["story"]
+
+    common, rare = evidence("Tokyo"), evidence("Okonkwo")
+    assert common[share] == pytest.approx(1.0) == rare[share]  # the scale-free share cannot tell them apart
+    assert common[mass] < 0.2 < 0.6 < rare[mass]
