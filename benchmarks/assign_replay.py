@@ -3,6 +3,8 @@ then replayed on a fresh clusterer and timed on this process's CPU clock (CPU ms
 
     python benchmarks/assign_replay.py record 20000 /tmp/calls.pkl   # run the engine once, keep its calls
     python benchmarks/assign_replay.py replay /tmp/calls.pkl          # time the calls (run it per branch)
+    python benchmarks/assign_replay.py record 0 /tmp/og.pkl --source ../shared/data/og2021-dev.jsonl --encoder use
+        # a labelled file's records (0: all) through the engine with USE: the headline stream's calls
     valgrind --tool=callgrind python benchmarks/assign_replay.py replay /tmp/calls.pkl --limit 3000
 
 Replaying the same calls on two branches, alternately in one session, compares the assignment code alone
@@ -25,8 +27,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def record(n: int, out: Path) -> None:
-    """Run ``n`` rows of the benchmark's synthetic stream through the engine, keeping each clusterer call."""
+def record(n: int, out: Path, source: Path | None = None, encoder_name: str = "hash") -> None:
+    """Run ``n`` rows of the benchmark's synthetic stream (or of ``source``; 0: all) through the engine, keeping
+    each clusterer call. ``encoder_name`` "use": the bundled encoder on one thread, no helper (the headline
+    bench's set-up); "hash": the benchmark's content-word hashing encoder."""
     import synth
     from bench_kit import WordHashEncoder
 
@@ -50,14 +54,21 @@ def record(n: int, out: Path) -> None:
             calls.append(("expect", list(items), None))
             return super().expect(items)
 
-    stream = synth.write(300_000)
-    encoder = WordHashEncoder()
+    stream = source if source is not None else synth.write(300_000)
+    if encoder_name == "use":
+        from storyline.embed.use import USEEncoder
+        encoder = USEEncoder(threads=1, workers=0)
+        options = {"encoder": "use"}
+    else:
+        encoder = WordHashEncoder()
+        options = {"encoder": encoder.name, "clean_with_encoder": False}
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(db=str(Path(tmp) / "replay.db"), encoder=encoder.name, clean_with_encoder=False)
+        settings = Settings(db=str(Path(tmp) / "replay.db"), **options)
         clusterer = Recording(StoryParams.load(encoder=encoder.name))
         with Engine(settings.db, settings=settings, encoder=encoder, clusterer=clusterer) as engine:
-            engine.ingest_records(list(islice(read_paths([str(stream)]), n)))
-    out.write_bytes(pickle.dumps(calls, protocol=pickle.HIGHEST_PROTOCOL))
+            engine.ingest_records(list(islice(read_paths([str(stream)]), n or None)))
+    recorded = {"encoder": encoder.name, "calls": calls}
+    out.write_bytes(pickle.dumps(recorded, protocol=pickle.HIGHEST_PROTOCOL))
     print(f"{len(calls)} calls recorded in {out}")
 
 
@@ -68,12 +79,14 @@ def replay(path: Path, repeat: int, limit: int | None = None) -> None:
 
     from storyline.clustering import StoryClusterer, StoryParams, one_blas_thread
 
-    calls = pickle.loads(path.read_bytes())
+    recorded = pickle.loads(path.read_bytes())  # older recordings: the calls alone, of the hashing encoder
+    calls, encoder_name = (recorded["calls"], recorded["encoder"]) if isinstance(recorded, dict) \
+        else (recorded, WordHashEncoder.name)
     if limit is not None:  # the first ``limit`` articles, with the batch announcements among them
         articles = [i for i, (kind, _, _) in enumerate(calls) if kind != "expect"]
         calls = calls[: articles[limit] if limit < len(articles) else len(calls)]
     articles = sum(1 for kind, _, _ in calls if kind != "expect")
-    params = StoryParams.load(encoder=WordHashEncoder.name)
+    params = StoryParams.load(encoder=encoder_name)
     for _ in range(repeat):
         clusterer = StoryClusterer(params)
         pairs = []
@@ -98,13 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     rec = sub.add_parser("record")
     rec.add_argument("n", type=int)
     rec.add_argument("out", type=Path)
+    rec.add_argument("--source", type=Path, default=None, help="a JSONL file instead of the synthetic stream")
+    rec.add_argument("--encoder", choices=("hash", "use"), default="hash")
     rep = sub.add_parser("replay")
     rep.add_argument("calls", type=Path)
     rep.add_argument("--repeat", type=int, default=1)
     rep.add_argument("--limit", type=int, default=None, help="only the first N calls (callgrind runs)")
     args = parser.parse_args(argv)
     if args.command == "record":
-        record(args.n, args.out)
+        record(args.n, args.out, args.source, args.encoder)
     else:
         replay(args.calls, args.repeat, args.limit)
     return 0

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -110,6 +111,46 @@ def test_exact_sums_use_fsum(native):
     spread = {f"k{i}": 2.0 ** (i * 31 % 2000 - 1000) * (-1) ** i for i in range(300)}
     counts = Counter(dict.fromkeys(spread, 3))
     assert native.key_overlap(spread, counts, 4, 1.0).hex() == keywork_py.key_overlap(spread, counts, 4, 1.0).hex()
+
+
+# scores from a few values (ties at the pool's edge), sometimes NaN or infinite; events near the stamp, some NaN
+score_st = st.one_of(st.sampled_from([0.5, 0.25, -0.125, 0.0, -0.0]), st.floats(-2, 2, width=32),
+                     st.sampled_from([math.nan, math.inf, -math.inf]))
+event_st = st.one_of(st.floats(-10, 10), st.just(math.nan))
+
+
+@needs_native
+@settings(max_examples=500, deadline=None)
+@given(rows=st.lists(st.tuples(score_st, event_st), max_size=120), stamp=st.one_of(st.none(), st.floats(-5, 5)),
+       reach=st.sampled_from([0.0, 2.0, 3.0, math.inf]), size=st.one_of(st.integers(1, 8), st.integers(9, 70)),
+       threshold=st.sampled_from([0.0, 1e-6, 0.1, 1.0]), spare=st.integers(0, 3))
+def test_pick_pool_matches(native, rows, stamp, reach, size, threshold, spare):
+    scores = np.array([s for s, _ in rows], dtype=np.float32)
+    events = np.array([e for _, e in rows] + [0.0] * spare)  # the clusterer's event array has spare rows
+    got, want = native.pick_pool(scores, events, stamp, reach, size, threshold), \
+        keywork_py.pick_pool(scores, events, stamp, reach, size, threshold)
+    assert got == want and all(type(x) is int for x in (got[1] or []) + (got[2] or []))
+
+
+@needs_native
+def test_pick_pool_matches_on_rising_and_falling_scores(native):
+    """Scores rising along the rows (the newest stories nearest) make every row enter the pool: same answer."""
+    rng = np.random.default_rng(3)
+    for size in (1, 5, 64):
+        rising = np.sort(rng.normal(size=3000)).astype(np.float32)
+        for scores in (rising, rising[::-1].copy(), rng.permutation(rising)):
+            events = rng.normal(scale=4.0, size=3000)
+            for stamp in (None, 0.0):
+                want = keywork_py.pick_pool(scores, events, stamp, 3.0, size, 1e-9)
+                assert native.pick_pool(scores, events, stamp, 3.0, size, 1e-9) == want and want[1] is not None
+
+
+@needs_native
+def test_pick_pool_refuses_what_it_cannot_read(native):
+    with pytest.raises(ValueError):  # float64 scores
+        native.pick_pool(np.zeros(3), np.zeros(3), None, 1.0, 1, 0.0)
+    with pytest.raises(ValueError):  # fewer events than scores
+        native.pick_pool(np.zeros(3, dtype=np.float32), np.zeros(2), 0.0, 1.0, 1, 0.0)
 
 
 @needs_native

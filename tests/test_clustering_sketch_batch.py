@@ -15,7 +15,7 @@ DIM = 96
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
-def _stream(seed: int, n: int, topics: int, noise: float) -> list[StoryItem]:
+def _stream(seed: int, n: int, topics: int, noise: float, minutes: int = 7) -> list[StoryItem]:
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(topics, DIM))
     items = []
@@ -24,7 +24,7 @@ def _stream(seed: int, n: int, topics: int, noise: float) -> list[StoryItem]:
         v = (v / np.linalg.norm(v)).astype(np.float32)
         if i % 17 == 5:  # a copy of an earlier article: equal scores, so ties at the pool's edge happen
             v = items[i // 2].vector
-        items.append(StoryItem(f"a{i}", v, "en", T0 + timedelta(minutes=7 * i), f"t{i}", "", None))
+        items.append(StoryItem(f"a{i}", v, "en", T0 + timedelta(minutes=minutes * i), f"t{i}", "", None))
     return items
 
 
@@ -42,12 +42,16 @@ def _assign(items: list[StoryItem], params: StoryParams, batch: int, announce: b
 
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10_000), topics=st.integers(5, 400), noise=st.sampled_from([0.2, 0.6, 1.5]),
-       batch=st.sampled_from([1, 7, 64]), merge=st.booleans())
-def test_batch_product_gives_the_assignments_of_one_product_per_article(seed, topics, noise, batch, merge):
-    # a small pre-filter threshold and active limit: the batch path, closings and row moves all run
-    params = replace(StoryParams(), prefilter_above=40, max_active=120, keep_past_window=60,
+       batch=st.sampled_from([1, 7, 64]), merge=st.booleans(), minutes=st.sampled_from([7, 31, 90]),
+       keep=st.sampled_from([60, 500]))
+def test_batch_product_gives_the_assignments_of_one_product_per_article(seed, topics, noise, batch, merge, minutes,
+                                                                          keep):
+    # a small pre-filter threshold and active limit: the batch path, closings and row moves all run; 31 or 90 minutes
+    # apart, the stream spans 13 or 37 days and, with 500 kept past the window, most held stories are out of reach
+    # (the batch scores only the rows its articles can reach)
+    params = replace(StoryParams(), prefilter_above=40, max_active=120 if keep == 60 else 600, keep_past_window=keep,
                      merge_threshold=0.9 if merge else 1.01)
-    items = _stream(seed, 600, topics, noise)
+    items = _stream(seed, 600, topics, noise, minutes)
     assert _assign(items, params, batch, announce=True) == _assign(items, params, batch, announce=False)
 
 
@@ -57,14 +61,16 @@ def test_the_batch_path_is_taken_and_falls_back_at_ties():
     projection = (rng.normal(size=(DIM, 64)) / 8).astype(np.float32)
     items = _stream(1, 3, 5, 0.5)
     batch = SketchBatch(items, sketches, projection, capacity=600)
-    pool = batch.pool(items[0], sketches, 500, None, 64)
-    assert pool is not None
+    undated = np.full(600, np.nan)  # every row in reach
+    picked = batch.pool(items[0], sketches, 500, undated, None, 1.0, 64)
+    assert picked is not None and picked[1] is not None and picked[0] == 500
     exact = sketches @ (items[0].vector @ projection)
-    assert set(pool.tolist()) == set((-exact).argpartition(63)[:64].tolist())
-    assert batch.pool(replace(items[0]), sketches, 500, None, 64) is None  # an item the batch does not hold
+    assert set(picked[1]) == set((-exact).argpartition(63)[:64].tolist())
+    assert batch.pool(replace(items[0]), sketches, 500, undated, None, 1.0, 64) is None  # an item it does not hold
     tied = sketches.copy()
     tied[:] = tied[0]  # every score equal: no pool can be told from the product
-    assert SketchBatch(items, tied, projection, 600).pool(items[0], tied, 500, None, 64) is None
+    tied_batch = SketchBatch(items, tied, projection, 600)
+    assert tied_batch.pool(items[0], tied, 500, undated, None, 1.0, 64) == (500, None, None)
     assert decided(np.array([0.9, 0.5, 0.4, 0.1]), 2) and not decided(np.array([0.9, 0.5, 0.5, 0.1]), 2)
 
 
@@ -84,7 +90,7 @@ def test_a_rows_cosine_does_not_depend_on_where_it_was_gathered():
 
 def test_rows_gathered_in_blocks_of_four_match_the_product_over_all_rows():
     """Below the pre-filter, the shortlist's cosines come from a gather of whole blocks of four rows: each must be
-    the float the product over every row gives it, but for the last count % 4 rows (which the batch refuses)."""
+    the float the product over every row gives it, but for the last count % 4 rows (the next test)."""
     rng = np.random.default_rng(11)
     with one_blas_thread():
         for count in (37, 64, 401, 1319, 1998):
@@ -95,3 +101,50 @@ def test_rows_gathered_in_blocks_of_four_match_the_product_over_all_rows():
                 chosen = rng.choice(count - count % 4, 5, replace=False)
                 gathered = np.concatenate([chosen, np.repeat(chosen[:1], 3)])
                 np.testing.assert_array_equal((centroids[gathered] @ vector)[:5], full[chosen])
+
+
+def test_the_last_rows_keep_their_floats_after_whole_blocks():
+    """The last count % 4 rows of the product over every row take another kernel: gathered after one or more
+    whole blocks of four, in the same order, each gets the same float again (alone they may not: the batch
+    always puts a block before them)."""
+    rng = np.random.default_rng(13)
+    with one_blas_thread():
+        for dim in (96, 512):
+            for count in (6, 37, 63, 401, 1319, 1999):
+                centroids = rng.normal(size=(count, dim)).astype(np.float32)
+                vector = rng.normal(size=dim).astype(np.float32)
+                full, head = centroids @ vector, count - count % 4
+                for blocks in (1, 2, 3):
+                    chosen = rng.choice(head, 4 * blocks)
+                    gathered = np.concatenate([chosen, np.arange(head, count)])
+                    np.testing.assert_array_equal(centroids[gathered] @ vector, full[gathered])
+
+
+def test_a_pool_reaching_the_windows_last_rows_takes_the_batch_path():
+    """The nearest stories are often the newest, whose rows come last: a pool among the window's last count % 4
+    rows is scored from the batch too, with the floats of the per-article product."""
+    items = _stream(2, 600, 150, 0.6, minutes=45)  # 19 days: rows out of the window too
+    params = StoryParams()
+    reach = params.window_days * 86400.0
+    clusterer, plain = StoryClusterer(params), StoryClusterer(params)
+    reached = 0
+    with one_blas_thread():
+        for start in range(0, len(items), 64):
+            chunk = items[start : start + 64]
+            clusterer.expect(chunk)
+            for item in chunk:
+                stamp, active, batch = item.time.timestamp(), len(clusterer._rows), clusterer._batch
+                if batch is not None:
+                    picked = batch.pool(item, clusterer._centroids, active, clusterer._event, stamp, reach,
+                                        params.shortlist)
+                    found = batch.shortlist(item, clusterer._centroids, clusterer._sketches, active,
+                                            clusterer._event, stamp, reach, params.prefilter_above,
+                                            params.shortlist, 64)
+                    if found is not None:
+                        assert [(clusterer._rows[r], sim) for r, sim in found] == plain._nearest(item, stamp)
+                        assert picked is not None and picked[2] is not None
+                        count = picked[0]
+                        reached += picked[2][-1] >= count - count % 4
+                assert clusterer.learn_one(item) == plain.learn_one(item)
+            clusterer.expect([])
+    assert reached >= 5

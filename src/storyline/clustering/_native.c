@@ -11,6 +11,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 #define NUM_PARTIALS 32
 #define LOG_TABLE 4096
@@ -296,6 +297,107 @@ fail:
     return NULL;
 }
 
+/* pick_pool(scores, events, stamp, reach, size, threshold) -> (count, rows, places): the nearest-story pool of
+ * one article from a batch's scores (see keywork_py.pick_pool). Pure selection: a row is in the window unless
+ * fabs(event - stamp) > reach (NaN events always are); the `size` best in-window scores (a heap of them and the
+ * best one left out) are the pool when their gap (in double, as float(a) - float(b)) exceeds `threshold` and
+ * no in-window score is NaN or infinite. */
+static PyObject *pick_pool(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 6) { PyErr_SetString(PyExc_TypeError, "pick_pool takes 6 arguments"); return NULL; }
+    Py_buffer sb, eb;
+    if (PyObject_GetBuffer(args[0], &sb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    if (PyObject_GetBuffer(args[1], &eb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) { PyBuffer_Release(&sb); return NULL; }
+    PyObject *out = NULL, *rows = NULL, *places = NULL;
+    Py_ssize_t active = sb.len / (Py_ssize_t)sizeof(float), size = PyLong_AsSsize_t(args[4]);
+    int dated = args[2] != Py_None;
+    double stamp = dated ? PyFloat_AsDouble(args[2]) : 0.0, reach = PyFloat_AsDouble(args[3]);
+    double threshold = PyFloat_AsDouble(args[5]);
+    Py_ssize_t *best_row = NULL, *best_place = NULL;
+    float *best = NULL;
+    if (PyErr_Occurred()) goto done;
+    if (sb.format == NULL || strcmp(sb.format, "f") != 0 || eb.format == NULL || strcmp(eb.format, "d") != 0
+        || (dated && eb.len / (Py_ssize_t)sizeof(double) < active) || size < 1) {
+        PyErr_SetString(PyExc_ValueError, "pick_pool: float32 scores, float64 events (as many), size >= 1");
+        goto done;
+    }
+    const float *score = (const float *)sb.buf;
+    const double *event = (const double *)eb.buf;
+    best = PyMem_Malloc((size + 1) * sizeof(float));
+    best_row = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
+    best_place = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
+    if (best == NULL || best_row == NULL || best_place == NULL) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t count = 0, kept = 0, cap = size + 1;
+    int finite = 1;
+    /* the `size` + 1 best in-window scores in a min-heap (the root: the worst of them), so a long run of rising
+       scores costs log(size) a row, not size */
+    for (Py_ssize_t r = 0; r < active; r++) {
+        if (dated && fabs(event[r] - stamp) > reach) continue;
+        float v = score[r];
+        count++;
+        if (!isfinite(v)) { finite = 0; continue; }
+        Py_ssize_t i;
+        if (kept < cap) { /* sift the new leaf up */
+            i = kept++;
+            while (i > 0 && best[(i - 1) / 2] > v) {
+                Py_ssize_t up = (i - 1) / 2;
+                best[i] = best[up]; best_row[i] = best_row[up]; best_place[i] = best_place[up];
+                i = up;
+            }
+        } else if (v > best[0]) { /* replace the root, sift it down */
+            i = 0;
+            for (;;) {
+                Py_ssize_t c = 2 * i + 1;
+                if (c >= cap) break;
+                if (c + 1 < cap && best[c + 1] < best[c]) c++;
+                if (!(best[c] < v)) break;
+                best[i] = best[c]; best_row[i] = best_row[c]; best_place[i] = best_place[c];
+                i = c;
+            }
+        } else {
+            continue;
+        }
+        best[i] = v; best_row[i] = r; best_place[i] = count - 1;
+    }
+    /* the best left out is the root; the worst of the pool the smaller of its children */
+    double gap = 0.0;
+    if (finite && count > size) {
+        float worst = best[1];
+        if (cap > 2 && best[2] < worst) worst = best[2];
+        gap = (double)worst - (double)best[0];
+    }
+    int decided = finite && count > size && gap > threshold;
+    if (decided) {
+        /* the pool (all but the root) in row order: rows and places rise together */
+        for (Py_ssize_t a = 1; a < cap; a++) { best_row[a - 1] = best_row[a]; best_place[a - 1] = best_place[a]; }
+        for (Py_ssize_t a = 1; a < size; a++)
+            for (Py_ssize_t b = a; b > 0 && best_row[b - 1] > best_row[b]; b--) {
+                Py_ssize_t t = best_row[b]; best_row[b] = best_row[b - 1]; best_row[b - 1] = t;
+                t = best_place[b]; best_place[b] = best_place[b - 1]; best_place[b - 1] = t;
+            }
+        rows = PyList_New(size);
+        places = PyList_New(size);
+        if (rows == NULL || places == NULL) goto done;
+        for (Py_ssize_t a = 0; a < size; a++) {
+            PyObject *row = PyLong_FromSsize_t(best_row[a]), *place = PyLong_FromSsize_t(best_place[a]);
+            if (row == NULL || place == NULL) { Py_XDECREF(row); Py_XDECREF(place); goto done; }
+            PyList_SET_ITEM(rows, a, row);
+            PyList_SET_ITEM(places, a, place);
+        }
+        out = Py_BuildValue("(nOO)", count, rows, places);
+    } else {
+        out = Py_BuildValue("(nOO)", count, Py_None, Py_None);
+    }
+done:
+    Py_XDECREF(rows);
+    Py_XDECREF(places);
+    PyMem_Free(best);
+    PyMem_Free(best_row);
+    PyMem_Free(best_place);
+    PyBuffer_Release(&sb);
+    PyBuffer_Release(&eb);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"idf_weights", (PyCFunction)(void (*)(void))idf_weights, METH_FASTCALL,
      "idf_weights(counts, prior, keys, total, prior_of): IDF of each key (see keywork_py)."},
@@ -307,6 +409,8 @@ static PyMethodDef methods[] = {
      "missing_share(weights, total, article): IDF-weighted share of the core's keys the article lacks."},
     {"count_own_names", (PyCFunction)(void (*)(void))count_own_names, METH_FASTCALL,
      "count_own_names(identity, story, seen): how many rare names are the story's own."},
+    {"pick_pool", (PyCFunction)(void (*)(void))pick_pool, METH_FASTCALL,
+     "pick_pool(scores, events, stamp, reach, size, threshold): an article's pool from a batch's scores."},
     {NULL, NULL, 0, NULL},
 };
 

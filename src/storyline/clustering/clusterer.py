@@ -42,7 +42,7 @@ from storyline.clustering.keywork import (  # compiled where built
 from storyline.clustering.overlap import names_mass
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
-from storyline.clustering.sketch_batch import SketchBatch
+from storyline.clustering.sketch_batch import SketchBatch, in_reach, nearest_first
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.clustering.undated import folded_bias, join_logits
 from storyline.types import Assignment
@@ -129,7 +129,8 @@ class StoryClusterer:
         sketched = active > self.params.prefilter_above and self._projection is not None
         if items and active and not (sketched and self._sketches_stale):
             self._batch = SketchBatch(items, (self._sketches if sketched else self._centroids)[:active],
-                                      self._projection if sketched else None, self._centroids.shape[0])
+                                      self._projection if sketched else None, self._centroids.shape[0],
+                                      in_reach(items, self._event[:active], self.params.window_days * _SECONDS_PER_DAY))
 
     def resolve(self, story_id: str) -> str:
         """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
@@ -266,22 +267,24 @@ class StoryClusterer:
         active = len(self._rows)
         if active == 0:
             return []
-        far = self._out_of_window(stamp, active)
-        rows = None if far is None else (~far).nonzero()[0]
-        count = active if rows is None else len(rows)
-        if count == 0:
-            return []
         with one_blas_thread():
+            batch = self._batch  # the batch's one product, where it gives what the code below would
+            if batch is not None and not (batch.sketched and self._sketches_stale):
+                p = self.params
+                found = batch.shortlist(item, self._centroids, self._sketches, active, self._event, stamp,
+                                        p.window_days * _SECONDS_PER_DAY, p.prefilter_above, p.shortlist, _SKETCH_POOL)
+                if found is not None:
+                    return [(self._rows[row], sim) for row, sim in found]
+            far = self._out_of_window(stamp, active)
+            rows = None if far is None else (~far).nonzero()[0]
+            count = active if rows is None else len(rows)
+            if count == 0:
+                return []
             sketched, projection = count > self.params.prefilter_above, self._projection
             if sketched and self._sketches_stale:
                 assert projection is not None  # set with the first story
                 self._sketches[:active] = self._centroids[:active] @ projection
                 self._sketches_stale, self._batch = False, None
-            batch = self._batch  # the batch's one product, where it gives what the code below would
-            found = None if batch is None or batch.sketched != sketched else batch.shortlist(
-                item, self._centroids, self._sketches, active, rows, self.params.shortlist, _SKETCH_POOL)
-            if found is not None:
-                return self._top(*found)
             if sketched:  # a 64-d sketch reads an eighth of the memory; the best few are then scored exactly
                 assert projection is not None
                 # one product over every held row, then the in-window rows' scores (gathering first copied more)
@@ -297,7 +300,7 @@ class StoryClusterer:
                 sims = self._centroids[:active] @ item.vector
             else:
                 sims = self._centroids[rows] @ item.vector
-        return self._top(rows, sims)
+        return [(self._rows[row], sim) for row, sim in nearest_first(rows, sims, self.params.shortlist)]
 
     def _followups(self, item: StoryItem, rare: frozenset[str], seen: set[str],
                    stamp: float | None) -> list[tuple[str, float]]:
@@ -324,14 +327,6 @@ class StoryClusterer:
                 out.append((story_id, float(self._centroids[story.row] @ item.vector)))
         return out
 
-    def _top(self, rows: np.ndarray, sims: np.ndarray) -> list[tuple[str, float]]:
-        k = min(self.params.shortlist, len(rows))
-        if k == 0:
-            return []
-        top = (-sims).argpartition(k - 1)[:k] if k < len(rows) else np.arange(len(rows))
-        top = top[(-sims[top]).argsort(kind="stable")]
-        return [(self._rows[row], float(sim)) for row, sim in zip(rows[top].tolist(), sims[top].tolist(), strict=True)]
-
     def _out_of_window(self, stamp: float | None, active: int) -> np.ndarray | None:
         """Which rows' event time lies farther than the window from ``stamp`` (None: every row is in reach)."""
         if stamp is None:
@@ -349,10 +344,12 @@ class StoryClusterer:
             return []
         logits = join_logits(self._evidence(item, stamp, keys, candidates), self._weights, self.params.bias,
                              self._undated, self._undated_bias)
-        probs = 1.0 / (1.0 + np.exp(-logits.clip(-500.0, 500.0)))
-        order = (-probs).argsort(kind="stable")
+        probs = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(logits, -500.0), 500.0)))  # clip's floats, no wrapper
         chances = probs.tolist()  # Python floats, as float() of each element gives
-        return [(chances[i], candidates[i][1], self._stories[candidates[i][0]]) for i in order.tolist()]
+        # most probable first, ties in candidate order: a stable sort, as numpy's stable argsort of -probs (NaN last)
+        order = sorted(range(len(chances)), key=chances.__getitem__, reverse=True) \
+            if not math.isnan(sum(chances)) else (-probs).argsort(kind="stable").tolist()
+        return [(chances[i], candidates[i][1], self._stories[candidates[i][0]]) for i in order]
 
     # -- state ------------------------------------------------------------------------------
 
@@ -398,12 +395,12 @@ class StoryClusterer:
         self._index_names(story, keys.identity)
         story.langs[item.lang] = story.langs.get(item.lang, 0) + 1
         story.first_days.add(stamp, keys.identity, self._early_seconds)
-        if story.core_names.members < self.params.core_size:
-            self._grow_core(story, vector, stamp, keys)
         self._df.add(keys.words.keys() | keys.names.keys())
         norm = math.sqrt(story.total.dot(story.total))  # what np.linalg.norm computes, without its overhead
         story.cohesion = norm / story.size
         self._centroids[story.row] = story.total / norm if norm > 0 else 0.0
+        if story.core_names.members < self.params.core_size:
+            self._grow_core(story, vector, stamp, keys)
         if len(self._rows) > self.params.prefilter_above:
             self._sketches[story.row] = self._centroids[story.row] @ self._projection
         else:
@@ -426,21 +423,28 @@ class StoryClusterer:
             owner[key] = story.id
 
     def _grow_core(self, story: StoryState, vector: np.ndarray, stamp: float | None, keys: WeightedKeys) -> None:
-        """One more core member: the event's centroid, names, ages and time move with it."""
-        story.core_total += vector
-        norm = math.sqrt(story.core_total.dot(story.core_total))
-        self._cores[story.row] = story.core_total / norm if norm > 0 else 0.0
+        """One more core member: the event's centroid, names, ages and time move with it. While every member is a
+        core member (no merge yet), the core's sum is the story's, added in the same order: its centroid, to the bit."""
+        if story.size == story.core_names.members + 1:  # core_total is brought up to date by a merge (_merge)
+            self._cores[story.row] = self._centroids[story.row]
+        else:
+            story.core_total += vector
+            norm = math.sqrt(story.core_total.dot(story.core_total))
+            self._cores[story.row] = story.core_total / norm if norm > 0 else 0.0
         story.core_names.add(keys.names)
         story.core_keys = core_keys(story.core_names)
         story.identity = identity(story.core_keys)
         self._core_idf.pop(story.id, None)
-        story.ages.update(keys.ages)
+        if keys.ages:
+            story.ages.update(keys.ages)
         if stamp is not None:
             self._event[story.row] = story.add_core_time(stamp)
 
     def _merge(self, absorbed: StoryState, into: StoryState) -> StoryState:
         """Fold one story into another (an article bridged them); the absorbed id is closed for good.
         The core stays the one of the story taking the other in."""
+        if into.size == into.core_names.members:  # its core's sum was its own sum (_grow_core): from now on apart
+            into.core_total[:] = into.total
         into.total += absorbed.total
         into.size += absorbed.size
         into.absorb_members(absorbed.members, self.params.max_members)

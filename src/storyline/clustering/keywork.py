@@ -12,6 +12,8 @@ import os
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
+import numpy as np
+
 from storyline.clustering import keywork_py
 
 
@@ -34,5 +36,7 @@ count_keys: Callable[[dict[str, int], Iterable[str]], None] = IMPLEMENTATION.cou
 key_overlap: Callable[[dict[str, float], dict[str, int], int, float], float] = IMPLEMENTATION.key_overlap
 missing_share: Callable[[dict[str, float], float, dict[str, float]], float] = IMPLEMENTATION.missing_share
 count_own_names: Callable[[Iterable[str], dict[str, int], dict[str, int]], int] = IMPLEMENTATION.count_own_names
+pick_pool: Callable[[np.ndarray, np.ndarray, float | None, float, int, float],
+                    tuple[int, list[int] | None, list[int] | None]] = IMPLEMENTATION.pick_pool
 # one rule, no compiled twin of its own (the compiled count_own_names applies it inside)
 is_own_name: Callable[[int, int], bool] = keywork_py.is_own_name

@@ -11,6 +11,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
+import numpy as np
+
 LOG_TABLE = 4096
 _LOG_1P = [math.log(c + 1.0) for c in range(LOG_TABLE)]  # log(count + 1) of the common counts
 
@@ -90,3 +92,32 @@ def is_own_name(seen: int, carried: int) -> bool:
     (True, False)
     """
     return seen <= 2 * carried + 1
+
+
+def pick_pool(scores: np.ndarray, events: np.ndarray, stamp: float | None, reach: float, size: int,
+              threshold: float) -> tuple[int, list[int] | None, list[int] | None]:
+    """An article's nearest-story pool from a batch's ``scores`` (float32, one per held row): (how many rows are in
+    the window, the ``size`` best of them in row order, their places among the in-window rows), the last two None
+    unless more than ``size`` rows are in the window, every in-window score is finite and the worst of the pool
+    beats the best left out by more than ``threshold`` (>= 0: the pool is then the one set of the ``size`` best).
+    A row is in the window unless its event time (float64 ``events``; NaN: undated) lies more than ``reach``
+    seconds from ``stamp`` (None: every row is). Pure selection; the compiled one gives the same answer.
+
+    >>> scores = np.array([0.9, 0.1, 0.8, 0.7], dtype=np.float32)
+    >>> pick_pool(scores, np.array([0.0, 0.0, 9.0, 0.0]), 1.0, 2.0, 1, 0.01)
+    (3, [0], [0])
+    >>> pick_pool(scores, np.zeros(4), None, 2.0, 2, 0.01)[1:], pick_pool(scores, np.zeros(4), None, 2.0, 3, 0.7)
+    (([0, 2], [0, 2]), (4, None, None))
+    """
+    active = len(scores)
+    rows = None if stamp is None else (~(np.abs(events[:active] - stamp) > reach)).nonzero()[0]
+    in_window = scores if rows is None else scores[rows]
+    count = len(in_window)
+    if count <= size or not np.isfinite(in_window).all():
+        return count, None, None
+    part = (-in_window).argpartition(size)  # the best `size` first, the best of the rest at `size`
+    edge = in_window[part[: size + 1]].tolist()
+    if not min(edge[:size]) - edge[size] > threshold:
+        return count, None, None
+    places = sorted(part[:size].tolist())
+    return count, places if rows is None else rows[places].tolist(), places

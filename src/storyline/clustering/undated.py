@@ -59,8 +59,7 @@ def join_logits(x: np.ndarray, weights: np.ndarray, bias: float,
     [1.0, -0.5]
     """
     logits = x @ weights + bias
-    if undated is not None:
+    if undated is not None and np.count_nonzero(x[:, TIME_UNKNOWN]):  # a dated row's 0.0: most articles stop here
         unknown = x[:, TIME_UNKNOWN] > 0.0
-        if unknown.any():
-            logits[unknown] = x[unknown] @ undated + undated_bias
+        logits[unknown] = x[unknown] @ undated + undated_bias
     return logits
