@@ -2,12 +2,15 @@
 
 A copy is kept, marked ``duplicate_of`` its earliest version, and joins that version's story.
 Signatures are datasketch's ``affine32`` MinHash (SHA-1 of each shingle, seed 1), computed here
-in one vectorised step; they are stored, so the scheme must never change silently.
+in one vectorised step; they are stored, so the scheme must never change silently. The optional C extension
+``storyline._minhash`` computes the same signatures (bit for bit) a batch at a time; ``STORYLINE_PURE_PYTHON=1``
+or an install without a compiler uses the Python code here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
@@ -22,7 +25,22 @@ _MAX_HASH = np.uint32(0xFFFFFFFF)
 # MurmurHash3 32-bit finalizer constants (datasketch's _fmix for width 32)
 _FMIX_M1, _FMIX_M2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+WORD_NGRAM, MIN_WORDS = 3, 20  # shingles: word 3-grams of texts of 20 words or more, else character 5-grams
 _READ_WHOLE = 400  # ``is_short`` lists every word of a text this short instead of counting up to its limit
+
+
+def _native_signatures() -> Callable[..., None] | None:
+    """The compiled ``signatures_into`` (storyline/_minhash.c), or None: forced off, or not built."""
+    if os.environ.get("STORYLINE_PURE_PYTHON", "") == "1":
+        return None
+    try:
+        from storyline._minhash import signatures_into
+    except ImportError:  # built without a compiler: the Python code, same signatures
+        return None
+    return signatures_into
+
+
+_SIGNATURES_INTO = _native_signatures()
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
@@ -47,7 +65,7 @@ def shingles(text: str, *, word_ngram: int = 3, min_words: int = 20) -> set[byte
     return {gram.encode() for gram in _grams(text, word_ngram, min_words)[0]}
 
 
-def _grams(text: str, word_ngram: int = 3, min_words: int = 20) -> tuple[Collection[str], bool]:
+def _grams(text: str, word_ngram: int = WORD_NGRAM, min_words: int = MIN_WORDS) -> tuple[Collection[str], bool]:
     """The shingles as strings (``shingles`` encodes them), and whether they are character grams. Character
     grams come as a list, a repeated one repeated: a repeat changes no minimum of a signature, and a headline's
     few repeats cost less than building a set of its grams (half the time of this function)."""
@@ -149,6 +167,8 @@ def minhash(grams: Iterable[bytes], num_perm: int = 64) -> np.ndarray:
 
 def signature(text: str, num_perm: int = 64) -> np.ndarray:
     """A text's MinHash signature: per-article work, so it may be computed away from the index (Dask workers)."""
+    if _SIGNATURES_INTO is not None:
+        return signatures([text], num_perm)[0]
     return _signature_of(_text_digests(text), num_perm)
 
 
@@ -180,8 +200,12 @@ def signatures(texts: Sequence[str], num_perm: int = 64) -> np.ndarray:
     >>> bool((signatures(texts, 8) == [signature(t, 8) for t in texts]).all())
     True
     """
-    out = np.full((len(texts), num_perm), _MAX_HASH, dtype=np.uint32)
     a, b = _permutations(num_perm)
+    if _SIGNATURES_INTO is not None:  # the same rows, from the same words, in one compiled call
+        out = np.empty((len(texts), num_perm), dtype=np.uint32)
+        _SIGNATURES_INTO(out, [_WORD.findall(text.lower()) for text in texts], WORD_NGRAM, MIN_WORDS, a, b)
+        return out
+    out = np.full((len(texts), num_perm), _MAX_HASH, dtype=np.uint32)
     rows: list[int] = []
     counts: list[int] = []
     parts: list[bytes] = []
