@@ -252,7 +252,10 @@ def _places(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[list[list[int]],
     hi = lo.copy()
     present = np.flatnonzero(sorted_keys[np.minimum(lo, len(sorted_keys) - 1)] == flat)
     hi[present] = np.searchsorted(sorted_keys, flat[present], side="right")
-    return lo.reshape(keys.shape).tolist(), hi.reshape(keys.shape).tolist()
+    rows: tuple[int, int] = keys.shape  # (texts, bands)
+    los: list[list[int]] = lo.reshape(rows).tolist()
+    his: list[list[int]] = hi.reshape(rows).tolist()
+    return los, his
 
 
 class DuplicateIndex:
