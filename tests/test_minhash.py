@@ -4,6 +4,7 @@ and the Python code when STORYLINE_PURE_PYTHON=1."""
 import hashlib
 import importlib.util
 import os
+import platform
 import subprocess
 import sys
 
@@ -29,6 +30,17 @@ def native():
     return _minhash
 
 
+def _both_sha1s(native):
+    """Each of the two SHA-1 compressions in turn (the portable C, then the processor's SHA extensions where it
+    has them), the default one chosen again afterwards."""
+    try:
+        for accelerated in (False, True):
+            native.use_sha_extensions(accelerated)
+            yield accelerated
+    finally:
+        native.use_sha_extensions(True)
+
+
 def _reference(text: str, num_perm: int, word_ngram: int, min_words: int) -> np.ndarray:
     return dedup.minhash(dedup.shingles(text, word_ngram=word_ngram, min_words=min_words), num_perm)
 
@@ -40,10 +52,11 @@ def _reference(text: str, num_perm: int, word_ngram: int, min_words: int) -> np.
 def test_signatures_equal_the_python_reference(native, texts, num_perm, word_ngram, min_words):
     a, b = dedup._permutations(num_perm)
     out = np.zeros((len(texts), num_perm), dtype=np.uint32)
-    for _ in range(2):  # the second time from the remembered character grams
-        native.signatures_into(out, [dedup._WORD.findall(t.lower()) for t in texts], word_ngram, min_words, a, b)
-        for row, text in enumerate(texts):
-            assert out[row].tolist() == _reference(text, num_perm, word_ngram, min_words).tolist()
+    for _ in _both_sha1s(native):
+        for _ in range(2):  # the second time from the remembered character grams
+            native.signatures_into(out, [dedup._WORD.findall(t.lower()) for t in texts], word_ngram, min_words, a, b)
+            for row, text in enumerate(texts):
+                assert out[row].tolist() == _reference(text, num_perm, word_ngram, min_words).tolist()
 
 
 @needs_native
@@ -53,9 +66,19 @@ def test_a_one_gram_text_hashes_as_sha1(native, data):
     word = data.decode("latin-1")
     a, b = np.ones(1, dtype=np.uint32), np.zeros(1, dtype=np.uint32)  # the signature is the mixed hash itself
     out = np.zeros((1, 1), dtype=np.uint32)
-    native.signatures_into(out, [[word]], 1, 1, a, b)
-    digest = np.frombuffer(hashlib.sha1(word.encode()).digest()[:4], dtype="<u4")
-    assert out[0].tolist() == dedup._gram_hashes(digest.tobytes()).tolist()
+    expected = dedup._gram_hashes(hashlib.sha1(word.encode()).digest()[:4]).tolist()
+    for _ in _both_sha1s(native):
+        native.signatures_into(out, [[word]], 1, 1, a, b)
+        assert out[0].tolist() == expected
+
+
+@needs_native
+def test_the_sha_extensions_are_used_where_the_processor_has_them(native):
+    assert native.use_sha_extensions(False) is False
+    used = native.use_sha_extensions(True)
+    if os.path.exists("/proc/cpuinfo") and platform.machine() == "x86_64":  # Linux says what the processor has
+        with open("/proc/cpuinfo") as info:
+            assert used == ("sha_ni" in info.read().split())
 
 
 @needs_native

@@ -8,8 +8,10 @@
  * bytes read as a little-endian uint32 (datasketch's sha1_hash32), mixed by MurmurHash3's 32-bit finalizer,
  * then for each permutation (a, b) the minimum over grams of (a * h + b) mod 2**32 (the affine32 scheme).
  * Repeated grams change no minimum, so they need not be removed. The words are given (the regex stays in
- * Python). Character grams' hashes are remembered in a direct-mapped table (headlines share most of
- * theirs); a slot holds the gram's bytes, so a collision only costs a hash, never a wrong value.
+ * Python). Character grams' hashes are remembered in a 4-way set-associative table (headlines share most
+ * of theirs); a slot holds the gram's bytes, so a collision only costs a hash, never a wrong value.
+ * SHA-1 runs on the processor's SHA extensions where it has them (x86-64, checked at import: ~4x faster than
+ * the portable C here, which is used elsewhere; both are tested against hashlib).
  * Optional: setup.py builds it when a compiler is at hand; dedup.py falls back to its Python code.
  */
 #define PY_SSIZE_T_CLEAN
@@ -19,7 +21,8 @@
 
 #define GRAM_CHARS 5
 #define MAX_GRAM_BYTES (4 * GRAM_CHARS) /* 5 code points of up to 4 UTF-8 bytes */
-#define CACHE_BITS 16
+#define CACHE_BITS 14 /* sets */
+#define CACHE_WAYS 4 /* 2**14 x 4 slots of 28 bytes: 1.8 MB */
 
 static inline uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
@@ -40,6 +43,56 @@ static void sha1_block(uint32_t h[5], const unsigned char *p) {
     h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* The same compression by the x86 SHA extensions (Intel's published sequence): 4 rounds an instruction.
+ * GROUP(g, f) is rounds 4g .. 4g+3 with round function f; M[] holds the message schedule's last 16 words. */
+#define GROUP(g, f)                                                                                   \
+    if ((g) < 4)                                                                                      \
+        M[(g) % 4] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * (g))), order);     \
+    if ((g) == 0)                                                                                     \
+        E[0] = _mm_add_epi32(E[0], M[0]);                                                             \
+    else                                                                                              \
+        E[(g) % 2] = _mm_sha1nexte_epu32(E[(g) % 2], M[(g) % 4]);                                     \
+    E[((g) + 1) % 2] = abcd;                                                                          \
+    if ((g) >= 3 && (g) <= 18)                                                                        \
+        M[((g) + 1) % 4] = _mm_sha1msg2_epu32(M[((g) + 1) % 4], M[(g) % 4]);                          \
+    abcd = _mm_sha1rnds4_epu32(abcd, E[(g) % 2], f);                                                  \
+    if ((g) >= 1 && (g) <= 16)                                                                        \
+        M[((g) + 3) % 4] = _mm_sha1msg1_epu32(M[((g) + 3) % 4], M[(g) % 4]);                          \
+    if ((g) >= 2 && (g) <= 17)                                                                        \
+        M[((g) + 2) % 4] = _mm_xor_si128(M[((g) + 2) % 4], M[(g) % 4]);
+
+__attribute__((target("sha,sse4.1,ssse3"))) static void sha1_block_ni(uint32_t h[5], const unsigned char *p) {
+    const __m128i order = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+    __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0x1B);
+    __m128i E[2] = {_mm_set_epi32((int)h[4], 0, 0, 0), _mm_setzero_si128()}, M[4];
+    const __m128i abcd_in = abcd, e_in = E[0];
+    GROUP(0, 0) GROUP(1, 0) GROUP(2, 0) GROUP(3, 0) GROUP(4, 0)
+    GROUP(5, 1) GROUP(6, 1) GROUP(7, 1) GROUP(8, 1) GROUP(9, 1)
+    GROUP(10, 2) GROUP(11, 2) GROUP(12, 2) GROUP(13, 2) GROUP(14, 2)
+    GROUP(15, 3) GROUP(16, 3) GROUP(17, 3) GROUP(18, 3) GROUP(19, 3)
+    E[0] = _mm_sha1nexte_epu32(E[0], e_in);
+    abcd = _mm_shuffle_epi32(_mm_add_epi32(abcd, abcd_in), 0x1B);
+    _mm_storeu_si128((__m128i *)h, abcd);
+    h[4] = (uint32_t)_mm_extract_epi32(E[0], 3);
+}
+#undef GROUP
+
+static int sha_ni_present(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+        return 0;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#endif
+
+/* sha1_block or, where the processor has the SHA extensions, sha1_block_ni (chosen at import) */
+static void (*compress)(uint32_t h[5], const unsigned char *p) = sha1_block;
+
 /* The first 4 bytes of SHA-1(msg) as a little-endian uint32, then MurmurHash3's finalizer. */
 static uint32_t gram_hash(const unsigned char *msg, size_t len) {
     uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
@@ -47,16 +100,16 @@ static uint32_t gram_hash(const unsigned char *msg, size_t len) {
     size_t full = len & ~(size_t)63, rest = len - full, padded, i;
     uint64_t bits = (uint64_t)len * 8;
     for (i = 0; i < full; i += 64)
-        sha1_block(h, msg + i);
+        compress(h, msg + i);
     memcpy(last, msg + full, rest);
     last[rest] = 0x80;
     padded = rest + 1 + 8 <= 64 ? 64 : 128;
     memset(last + rest + 1, 0, padded - rest - 1 - 8);
     for (i = 0; i < 8; i++)
         last[padded - 1 - i] = (unsigned char)(bits >> (8 * i));
-    sha1_block(h, last);
+    compress(h, last);
     if (padded == 128)
-        sha1_block(h, last + 64);
+        compress(h, last + 64);
     uint32_t x = h[0];
     x = (x >> 24) | ((x >> 8) & 0xFF00) | ((x << 8) & 0xFF0000) | (x << 24); /* the digest's bytes, read LE */
     x ^= x >> 16;
@@ -73,7 +126,7 @@ typedef struct {
     unsigned char bytes[MAX_GRAM_BYTES];
 } Slot;
 
-static Slot *cache = NULL;
+static Slot *cache = NULL; /* CACHE_SETS sets of CACHE_WAYS slots, the most recently hashed first */
 
 static uint32_t cached_gram_hash(const unsigned char *gram, size_t len) {
     uint64_t x[3] = {0, 0, 0};
@@ -81,13 +134,15 @@ static uint32_t cached_gram_hash(const unsigned char *gram, size_t len) {
     uint64_t mix = (x[0] * 0x9E3779B97F4A7C15ULL) ^ (x[1] * 0xC2B2AE3D27D4EB4FULL) ^ (x[2] * 0x165667B19E3779F9ULL);
     mix ^= len;
     mix *= 0xFF51AFD7ED558CCDULL;
-    Slot *slot = &cache[mix >> (64 - CACHE_BITS)];
-    if (slot->len == len && memcmp(slot->bytes, gram, len) == 0)
-        return slot->hash;
-    slot->hash = gram_hash(gram, len);
-    slot->len = (uint8_t)len;
-    memcpy(slot->bytes, gram, len);
-    return slot->hash;
+    Slot *set = &cache[(mix >> (64 - CACHE_BITS)) * CACHE_WAYS];
+    for (int way = 0; way < CACHE_WAYS; way++)
+        if (set[way].len == len && memcmp(set[way].bytes, gram, len) == 0)
+            return set[way].hash;
+    memmove(set + 1, set, (CACHE_WAYS - 1) * sizeof(Slot)); /* the oldest slot of the set goes */
+    set[0].hash = gram_hash(gram, len);
+    set[0].len = (uint8_t)len;
+    memcpy(set[0].bytes, gram, len);
+    return set[0].hash;
 }
 
 static inline void permute_min(uint32_t *mins, const uint32_t *a, const uint32_t *b, Py_ssize_t perms, uint32_t h) {
@@ -213,7 +268,7 @@ static PyObject *signatures_into(PyObject *self, PyObject *const *args, Py_ssize
         PyErr_SetString(PyExc_ValueError, "out must hold len(word_lists) x len(a) uint32, a and b as many");
         goto done;
     }
-    if (cache == NULL && (cache = PyMem_Calloc((size_t)1 << CACHE_BITS, sizeof(Slot))) == NULL) {
+    if (cache == NULL && (cache = PyMem_Calloc((size_t)CACHE_WAYS << CACHE_BITS, sizeof(Slot))) == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -238,7 +293,22 @@ done:
     return result;
 }
 
+static PyObject *use_sha_extensions(PyObject *self, PyObject *arg) {
+    int wanted = PyObject_IsTrue(arg);
+    if (wanted < 0)
+        return NULL;
+    compress = sha1_block;
+#ifdef HAVE_SHA_NI
+    if (wanted && sha_ni_present())
+        compress = sha1_block_ni;
+#endif
+    return PyBool_FromLong(compress != sha1_block);
+}
+
 static PyMethodDef methods[] = {
+    {"use_sha_extensions", use_sha_extensions, METH_O,
+     "use_sha_extensions(flag): hash by the processor's SHA extensions when it has them and flag is true (the "
+     "default), else by portable C; returns whether they are used. Both give the same hashes (tested)."},
     {"signatures_into", (PyCFunction)(void (*)(void))signatures_into, METH_FASTCALL,
      "signatures_into(out, word_lists, ngram, min_words, a, b): each text's MinHash signature into a row of out."},
     {NULL, NULL, 0, NULL},
@@ -249,4 +319,10 @@ static struct PyModuleDef module = {
     NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__minhash(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__minhash(void) {
+#ifdef HAVE_SHA_NI
+    if (sha_ni_present())
+        compress = sha1_block_ni;
+#endif
+    return PyModule_Create(&module);
+}
