@@ -119,3 +119,49 @@ def test_pure_python_is_used_when_forced():
 
 def test_native_is_used_when_built():
     assert _picked({"STORYLINE_PURE_PYTHON": ""}) == str(BUILT)
+
+
+@needs_native
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 70), st.data())
+def test_equal_counts_are_numpys(native, rows, width, data):
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    sigs = rng.integers(0, 3, size=(rows, width), dtype=np.uint32)  # few values: many equal
+    signature = rng.integers(0, 3, size=width, dtype=np.uint32)
+    slots = data.draw(st.lists(st.integers(0, rows - 1), max_size=20))
+    assert native.equal_counts(sigs, slots, signature) == np.count_nonzero(sigs[slots] == signature, axis=1).tolist()
+    with pytest.raises(IndexError):
+        native.equal_counts(sigs, [rows], signature)
+    with pytest.raises(ValueError):
+        native.equal_counts(sigs.astype(np.uint64), slots, signature)
+
+
+@needs_native
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 50))
+def test_the_index_finds_the_same_copies_with_and_without_the_compiled_counts(seed, capacity):
+    # near-copies of a few signatures (some values changed), found and added in batches: the same originals
+    rng = np.random.default_rng(seed)
+    bases = rng.integers(0, 2**32, size=(6, 64), dtype=np.uint32)
+    picks = rng.integers(0, 6, size=120)
+    sigs = bases[picks].copy()
+    noise = rng.random(sigs.shape) < rng.choice([0.02, 0.1])
+    sigs[noise] = rng.integers(0, 2**32, size=int(noise.sum()), dtype=np.uint32)
+    ids = [f"a{n}" for n in range(len(sigs))]
+    shorts = (rng.random(len(sigs)) < 0.5).tolist()
+    results = []
+    for counts in (dedup._EQUAL_COUNTS, None):
+        previous, dedup._EQUAL_COUNTS = dedup._EQUAL_COUNTS, counts
+        try:
+            index = dedup.DuplicateIndex(capacity=capacity)
+            found: dict[int, str | None] = {}
+            for start in range(0, len(sigs), 16):
+                batch = list(range(start, min(start + 16, len(sigs))))
+                got = index.find_and_add([ids[i] for i in batch], sigs[batch], [shorts[i] for i in batch],
+                                         list(range(len(batch))))
+                found.update({batch[k]: v for k, v in got.items()})
+            results.append((found, [index.matches(s, short=True) for s in bases]))
+        finally:
+            dedup._EQUAL_COUNTS = previous
+    assert results[0] == results[1]
+    assert any(original is not None for original in results[0][0].values())  # copies were found

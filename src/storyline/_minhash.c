@@ -293,6 +293,55 @@ done:
     return result;
 }
 
+/* equal_counts(rows, slots, signature): for each slot, how many values of rows[slot] equal signature's (uint32). */
+static PyObject *equal_counts(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Py_buffer rows, sig;
+    PyObject *slots, *result = NULL;
+    if (nargs != 3 || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "equal_counts(rows, slots: list[int], signature)");
+        return NULL;
+    }
+    slots = args[1];
+    if (PyObject_GetBuffer(args[0], &rows, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return NULL;
+    if (PyObject_GetBuffer(args[2], &sig, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&rows);
+        return NULL;
+    }
+    Py_ssize_t width = sig.len / 4, count = width ? rows.len / 4 / width : 0, n = PyList_GET_SIZE(slots);
+    if (rows.itemsize != 4 || sig.itemsize != 4 || width == 0 || rows.len != count * width * 4) {
+        PyErr_SetString(PyExc_ValueError, "rows (n x w) and signature (w) must be uint32");
+        goto done;
+    }
+    if ((result = PyList_New(n)) == NULL)
+        goto done;
+    const uint32_t *values = sig.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t slot = PyLong_AsSsize_t(PyList_GET_ITEM(slots, i));
+        if (slot == -1 && PyErr_Occurred())
+            goto fail;
+        if (slot < 0 || slot >= count) {
+            PyErr_SetString(PyExc_IndexError, "slot out of range");
+            goto fail;
+        }
+        const uint32_t *row = (const uint32_t *)rows.buf + slot * width;
+        long equal = 0;
+        for (Py_ssize_t j = 0; j < width; j++)
+            equal += row[j] == values[j];
+        PyObject *item = PyLong_FromLong(equal);
+        if (item == NULL)
+            goto fail;
+        PyList_SET_ITEM(result, i, item);
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    PyBuffer_Release(&rows);
+    PyBuffer_Release(&sig);
+    return result;
+}
+
 static PyObject *use_sha_extensions(PyObject *self, PyObject *arg) {
     int wanted = PyObject_IsTrue(arg);
     if (wanted < 0)
@@ -306,6 +355,8 @@ static PyObject *use_sha_extensions(PyObject *self, PyObject *arg) {
 }
 
 static PyMethodDef methods[] = {
+    {"equal_counts", (PyCFunction)(void (*)(void))equal_counts, METH_FASTCALL,
+     "equal_counts(rows, slots, signature): how many values of each rows[slot] equal the signature's (uint32)."},
     {"use_sha_extensions", use_sha_extensions, METH_O,
      "use_sha_extensions(flag): hash by the processor's SHA extensions when it has them and flag is true (the "
      "default), else by portable C; returns whether they are used. Both give the same hashes (tested)."},

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
+from types import ModuleType
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -29,18 +30,21 @@ WORD_NGRAM, MIN_WORDS = 3, 20  # shingles: word 3-grams of texts of 20 words or 
 _READ_WHOLE = 400  # ``is_short`` lists every word of a text this short instead of counting up to its limit
 
 
-def _native_signatures() -> Callable[..., None] | None:
-    """The compiled ``signatures_into`` (storyline/_minhash.c), or None: forced off, or not built."""
+def _native() -> ModuleType | None:
+    """The compiled signatures and similarity counts (storyline/_minhash.c), or None: forced off, or not built."""
     if os.environ.get("STORYLINE_PURE_PYTHON", "") == "1":
         return None
     try:
-        from storyline._minhash import signatures_into
-    except ImportError:  # built without a compiler: the Python code, same signatures
+        from storyline import _minhash
+    except ImportError:  # built without a compiler: the Python code, same results
         return None
-    return signatures_into
+    return _minhash
 
 
-_SIGNATURES_INTO = _native_signatures()
+_NATIVE = _native()
+_SIGNATURES_INTO: Callable[..., None] | None = None if _NATIVE is None else _NATIVE.signatures_into
+_EQUAL_COUNTS: Callable[[np.ndarray, list[int], np.ndarray], list[int]] | None = (
+    None if _NATIVE is None else _NATIVE.equal_counts)
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
@@ -238,24 +242,25 @@ def _min_hashes(out: np.ndarray, rows: list[int], counts: list[int], parts: list
     out[rows] = np.minimum.reduceat(permuted, starts, axis=0)
 
 
-def _places(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[list[list[int]], list[list[int]]]:
-    """Where each of ``keys`` (rows of band keys) stands among ``sorted_keys``: its range [lo, hi) there, as
-    lists of rows (``searchsorted`` left and right; no range, lo = hi, when absent or nothing is sorted yet).
-    The keys are searched in sorted order (numpy's binary search then starts from the previous key's place),
-    and the right ends are searched only for the few keys present: a third of the two plain searches' time."""
+def _present_ranges(sorted_keys: np.ndarray, keys: np.ndarray) -> list[list[tuple[int, int]]]:
+    """For each row of ``keys`` (a text's band keys), the ranges [lo, hi) of ``sorted_keys`` that equal one of its
+    keys (``searchsorted`` left and right), the absent keys left out: most keys are, and a text's loop then skips
+    them. The keys are searched in sorted order (numpy's binary search then starts from the previous key's
+    place), the right ends only for the keys present: a third of the two plain searches' time."""
+    ranges: list[list[tuple[int, int]]] = [[] for _ in range(len(keys))]
     if not len(sorted_keys):
-        return [[]] * len(keys), [[]] * len(keys)
+        return ranges
     flat = keys.ravel()
     order = np.argsort(flat)
     lo = np.empty(len(flat), dtype=np.intp)
     lo[order] = np.searchsorted(sorted_keys, flat[order], side="left")
-    hi = lo.copy()
     present = np.flatnonzero(sorted_keys[np.minimum(lo, len(sorted_keys) - 1)] == flat)
-    hi[present] = np.searchsorted(sorted_keys, flat[present], side="right")
-    rows: tuple[int, int] = keys.shape  # (texts, bands)
-    los: list[list[int]] = lo.reshape(rows).tolist()
-    his: list[list[int]] = hi.reshape(rows).tolist()
-    return los, his
+    if len(present):
+        hi = np.searchsorted(sorted_keys, flat[present], side="right")
+        bands = keys.shape[1]
+        for at, start, end in zip(present.tolist(), lo[present].tolist(), hi.tolist(), strict=True):
+            ranges[at // bands].append((start, end))
+    return ranges
 
 
 class DuplicateIndex:
@@ -346,30 +351,31 @@ class DuplicateIndex:
         if not self._ids:
             return []
         keys = self._band_keys(signature)
-        lo = np.searchsorted(self._keys, keys, side="left")
-        hi = np.searchsorted(self._keys, keys, side="right")
-        return self._matches(signature, short, keys.tolist(), lo.tolist(), hi.tolist())
+        return self._matches(signature, short, keys.tolist(), _present_ranges(self._keys, keys[None, :])[0])
 
-    def _matches(self, signature: np.ndarray, short: bool, keys: list[int], lo: list[int], hi: list[int]) -> list[str]:
-        """``matches`` given the signature's band keys and their ranges [lo, hi) in the sorted keys."""
+    def _matches(self, signature: np.ndarray, short: bool, keys: list[int], ranges: list[tuple[int, int]]) -> list[str]:
+        """``matches`` given the signature's band keys and the ranges [lo, hi) of the sorted keys equal to one."""
         slots: set[int] = set()
         recent = self._recent
         for key in keys:
             hit = recent.get(key)
             if hit is not None:
                 slots.update((hit,) if isinstance(hit, int) else hit)
-        for a, b in zip(lo, hi, strict=True):
-            if b > a:
-                slots.update(self._key_slots[a:b].tolist())
+        for start, end in ranges:
+            slots.update(self._key_slots[start:end].tolist())
         if not slots:
             return []
         ordered = sorted(slots, key=lambda s: (s - self._next) % len(self._ids))  # oldest first
-        # the share of equal values: ``.mean(axis=1)``'s floats (a count over num_perm), without its Python wrapper
-        equal = self._sigs[ordered] == np.asarray(signature, dtype=np.uint32)
-        similarity = np.count_nonzero(equal, axis=1) / self.num_perm
+        signature = np.asarray(signature, dtype=np.uint32)
+        if _EQUAL_COUNTS is not None:
+            counts = _EQUAL_COUNTS(self._sigs, ordered, signature)
+        else:
+            counts = np.count_nonzero(self._sigs[ordered] == signature, axis=1).tolist()
+        # the share of equal values (the floats of numpy's mean), most similar first, the oldest first among equals
+        similarity = [count / self.num_perm for count in counts]
         floor = self.short_threshold if short else self.threshold
         out: list[str] = []
-        for at in np.argsort(-similarity, kind="stable").tolist():
+        for at in sorted(range(len(ordered)), key=similarity.__getitem__, reverse=True):  # stable: ties keep order
             if similarity[at] < floor:
                 break
             key_id = self._ids[ordered[at]]
@@ -391,15 +397,15 @@ class DuplicateIndex:
         keys = self._batch_band_keys(sigs)
         key_lists = keys.tolist()
         sorted_keys = self._keys
-        places = _places(sorted_keys, keys)
+        places = _present_ranges(sorted_keys, keys)
         originals: dict[int, str | None] = {}
         for i in order:
             if self._keys is not sorted_keys:  # a merge (in ``add``) moved the keys
                 sorted_keys = self._keys
-                places = _places(sorted_keys, keys)
+                places = _present_ranges(sorted_keys, keys)
             found: list[str] = []
             if self._ids:
-                found = self._matches(sigs[i], shorts[i], key_lists[i], places[0][i], places[1][i])
+                found = self._matches(sigs[i], shorts[i], key_lists[i], places[i])
             originals[i] = choose(i, found) if choose is not None else (found[0] if found else None)
             self._add(article_ids[i], sigs[i], originals[i], keys[i], key_lists[i])
         return originals
