@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
-from types import ModuleType
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -30,21 +29,19 @@ WORD_NGRAM, MIN_WORDS = 3, 20  # shingles: word 3-grams of texts of 20 words or 
 _READ_WHOLE = 400  # ``is_short`` lists every word of a text this short instead of counting up to its limit
 
 
-def _native() -> ModuleType | None:
+def _native() -> tuple[Callable[..., None], Callable[[np.ndarray, list[int], np.ndarray], list[int]]] | None:
     """The compiled signatures and similarity counts (storyline/_minhash.c), or None: forced off, or not built."""
     if os.environ.get("STORYLINE_PURE_PYTHON", "") == "1":
         return None
-    try:
-        from storyline import _minhash
+    try:  # imported by name: ``from storyline import`` would make the whole package part of the preparation
+        from storyline._minhash import equal_counts, signatures_into
     except ImportError:  # built without a compiler: the Python code, same results
         return None
-    return _minhash
+    return signatures_into, equal_counts
 
 
 _NATIVE = _native()
-_SIGNATURES_INTO: Callable[..., None] | None = None if _NATIVE is None else _NATIVE.signatures_into
-_EQUAL_COUNTS: Callable[[np.ndarray, list[int], np.ndarray], list[int]] | None = (
-    None if _NATIVE is None else _NATIVE.equal_counts)
+_SIGNATURES_INTO, _EQUAL_COUNTS = (None, None) if _NATIVE is None else _NATIVE
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
