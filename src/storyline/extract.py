@@ -89,8 +89,8 @@ def count_words(text: str, limit: int | None = None) -> int:
     >>> count_words("Storm hits the coast -- 2 dead"), count_words("东京奥运会开幕")
     (6, 4)
     """
-    if text.isascii():  # no unspaced script: a word is a token with a letter or digit, counted at regex speed
-        return sum(1 for _ in islice(_ASCII_COUNTED.finditer(text), None if limit is None else max(limit, 1)))
+    if text.isascii() and (limit is None or limit > 0):  # no unspaced script: a word is a token with a letter
+        return sum(1 for _ in islice(_ASCII_COUNTED.finditer(text), limit))  # or digit, counted at regex speed
     total = 0
     for match in _WORD.finditer(text):
         token = match.group()
