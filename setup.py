@@ -1,7 +1,9 @@
-"""Builds the optional C extension for the clusterer's key work (src/storyline/clustering/_native.c).
+"""Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c) and the
+near-duplicate signatures (src/storyline/_minhash.c).
 
 Everything else is declared in pyproject.toml. ``optional=True``: where no C compiler is at hand the
-install goes on without it, and storyline.clustering.keywork uses the pure-Python code (same results).
+install goes on without them, and storyline.clustering.keywork and storyline.dedup use their pure-Python
+code (same results).
 """
 
 import sys
@@ -18,6 +20,7 @@ setup(
             ["src/storyline/clustering/_native.c"],
             extra_compile_args=_EXACT,
             optional=True,
-        )
+        ),
+        Extension("storyline._minhash", ["src/storyline/_minhash.c"], optional=True),
     ]
 )

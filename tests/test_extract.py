@@ -143,6 +143,28 @@ def test_count_words_limit(text, limit):
     assert count_words(text, limit) == min(len(text.split()), limit)
 
 
+def _count_words_token_by_token(text: str, limit: int | None) -> int:
+    """count_words as first written: every token read by regex, whatever its script."""
+    import re
+
+    total = 0
+    for token in re.findall(r"\S+", text):
+        unspaced = len(re.findall(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                                  r"\u4e00-\u9fff\uf900-\ufaff]", token))
+        total += (unspaced + 1) // 2 if unspaced else (1 if re.search(r"[^\W_]", token) else 0)
+        if limit is not None and total >= limit:
+            break
+    return total
+
+
+@given(st.text(alphabet=st.sampled_from("ab9_-.,'\" \n\t\x0b\x1c\x85é東京\u3000"), max_size=80)
+       | st.text(alphabet=st.characters(max_codepoint=127), max_size=80),
+       st.none() | st.integers(min_value=-2, max_value=12))
+def test_count_words_equals_the_token_by_token_count(text, limit):
+    # ASCII texts are counted by one regex: the same counts as reading each token
+    assert count_words(text, limit) == _count_words_token_by_token(text, limit)
+
+
 def test_a_title_repeated_as_the_first_paragraph_goes_whatever_its_punctuation():
     """One meaning of "the same words" for extract and compare (it used to be two that disagreed)."""
     from storyline.extract import same_words

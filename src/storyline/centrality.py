@@ -26,9 +26,15 @@ def most_central(vectors: Sequence[np.ndarray] | np.ndarray, among: Sequence[int
     >>> most_central([np.array([1.0, 0.0]), np.array([0.0, 1.0])], among=[1, 0])
     1
     """
+    # the floats of ``np.linalg.norm(axis=1)`` and ``mean(axis=0)``, by the ufuncs those call (a story's headline is
+    # recomputed often, on a few rows: the wrappers cost more than the arithmetic)
     matrix = np.asarray(np.stack(list(vectors)) if not isinstance(vectors, np.ndarray) else vectors, dtype=np.float64)
-    lengths = np.linalg.norm(matrix, axis=1, keepdims=True)
+    lengths = np.sqrt(np.add.reduce(matrix * matrix, axis=1, keepdims=True))
     matrix = matrix / np.where(lengths > 0, lengths, 1.0)
-    order = list(range(len(matrix))) if among is None else list(among)
-    scores = matrix[order] @ matrix.mean(axis=0)
+    centre = np.add.reduce(matrix, axis=0) / len(matrix)
+    if among is None:
+        scores = matrix @ centre
+        return int(np.flatnonzero(scores >= scores.max() - SCORE_TIE)[0])
+    order = list(among)
+    scores = matrix[order] @ centre
     return order[int(np.flatnonzero(scores >= scores.max() - SCORE_TIE)[0])]

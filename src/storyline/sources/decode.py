@@ -137,6 +137,8 @@ def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
     total = 0
     for name in _RECORD_FIELDS:
         value = getattr(record, name)
+        if value is None or (type(value) is str and value.isascii()):  # most fields: no call
+            continue
         if not _has_surrogate(value):  # nearly every record: nothing is rebuilt
             continue
         fixed, count = _repaired(value)

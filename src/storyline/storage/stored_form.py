@@ -31,6 +31,20 @@ def article_from_row(row: Sequence[Any]) -> Article:
     )
 
 
+# ``json.dumps`` with options builds an encoder on every call; these are built once and write the same text
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(value, ensure_ascii=False)
+_EXTRA_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # the same, any value as its str
+
+
+def json_text(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)``: non-ASCII text kept as it is, from an encoder made once.
+
+    >>> json_text(["São Paulo", "b"]) == json.dumps(["São Paulo", "b"], ensure_ascii=False)
+    True
+    """
+    return _TEXT_JSON.encode(value)
+
+
 def article_values(article: Article, story_id: str, similarity: float, duplicate_of: str | None) -> tuple:
     """The values of an ``articles`` row in the order the backends' INSERT lists its columns (the stored
     form: ISO times, JSON removed lines and extra fields)."""
@@ -38,8 +52,8 @@ def article_values(article: Article, story_id: str, similarity: float, duplicate
         article.id, article.content_hash, article.title, article.text, article.url,
         article.source, to_iso(article.published), article.lang, article.lang_confidence,
         to_iso(article.ingested), article.origin,
-        json.dumps([[r.line, r.reason] for r in article.removed], ensure_ascii=False) if article.removed else "[]",
-        json.dumps(dict(article.extra), ensure_ascii=False, default=str) if article.extra else "{}",
+        _TEXT_JSON.encode([[r.line, r.reason] for r in article.removed]) if article.removed else "[]",
+        _EXTRA_JSON.encode(dict(article.extra)) if article.extra else "{}",
         duplicate_of, story_id, float(similarity),
     )
 

@@ -12,7 +12,7 @@ import numpy as np
 from storyline.dates import from_iso, to_iso, utcnow
 from storyline.storage.protocol import MemberFacts
 from storyline.storage.sqlite.base import Connected
-from storyline.storage.stored_form import vectors_from_blobs
+from storyline.storage.stored_form import json_text, vectors_from_blobs
 from storyline.types import Story
 
 _STORY_COLUMNS = "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
@@ -65,7 +65,7 @@ class StoryRows(Connected):
             " headline=?, headline_article=?, updated=? WHERE id=?",
             (
                 len(rows), times[0] if times else None, times[-1] if times else None,
-                json.dumps(languages), json.dumps(sources, ensure_ascii=False),
+                json.dumps(languages), json_text(sources),
                 headline, headline_article, to_iso(utcnow()), story_id,
             ),
         )
@@ -107,7 +107,7 @@ class StoryRows(Connected):
             rows[story_id] = (size + len(added), first, last, languages, sources)  # a story named twice grows twice
             sizes.append((size, size + len(added)))
             updates.append((size + len(added), first, last, json.dumps(sorted(languages)),
-                            json.dumps(sorted(sources), ensure_ascii=False), now, story_id))
+                            json_text(sorted(sources)), now, story_id))
         self._conn.executemany(
             "UPDATE stories SET size=?, first_seen=?, last_seen=?, languages=?, sources=?, updated=?,"
             " status=CASE status WHEN 'closed' THEN 'active' ELSE status END WHERE id=?",
