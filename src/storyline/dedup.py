@@ -363,7 +363,7 @@ class DuplicateIndex:
         if not slots:
             return []
         ordered = sorted(slots, key=lambda s: (s - self._next) % len(self._ids))  # oldest first
-        signature = np.asarray(signature, dtype=np.uint32)
+        signature = np.ascontiguousarray(signature, dtype=np.uint32)  # the compiled count reads it as one block
         if _EQUAL_COUNTS is not None:
             counts = _EQUAL_COUNTS(self._sigs, ordered, signature)
         else:
