@@ -135,7 +135,9 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     def handler(signum, frame) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
-        stop.set()
+        # set from another thread: the handler runs in the main thread, which may be inside ``stop.wait`` holding
+        # the event's own (non-reentrant) lock; ``stop.set()`` here would then wait on it forever
+        threading.Thread(target=stop.set, name="stop-on-signal").start()
         click.echo("stopping after the article in hand (Ctrl-C again to quit now)…", err=True)
 
     for sig in previous:
