@@ -163,15 +163,15 @@ def unlinked_long_stories(stories: Iterable[Sequence[tuple[datetime | None, froz
     ...                        [(t, names), (t + timedelta(days=90), frozenset({"n:tulsa"}))]])  # a chain
     1
     """
+    from storyline.clustering.first_days import keeps_rule  # the rule the clusterer keeps, stated once
+
     unlinked = 0
     for items in stories:
-        dated = sorted(((time, names) for time, names in items if time is not None), key=lambda m: m[0])
-        if not dated:
-            continue
-        reach = dated[0][0] + timedelta(days=long_days)
-        early = frozenset().union(*(names for time, names in dated if time <= reach))
-        if any(len(names & early) < shared for time, names in dated if time > reach):
-            unlinked += 1
+        dated = [(time, names) for time, names in items if time is not None]
+        if dated:
+            first = min(time for time, _ in dated)
+            since = [((time - first).total_seconds(), names) for time, names in dated]  # from the first: exact
+            unlinked += not keeps_rule(since, timedelta(days=long_days).total_seconds(), shared)
     return unlinked
 
 

@@ -3,8 +3,9 @@
 Issue #15's rule, "no story runs past a month on its topic alone": an article more than ``early_seconds``
 from a story's first article joins it only if it names ``needed`` of the rare names of the members within
 ``early_seconds`` of that first (a trial names the victim and the town; the next shooting in a busy city
-does not). Merges and articles older than the story keep the rule for every member. ``storyline eval
-stories`` counts the stories that break it (``evaluation.unlinked_long_stories``).
+does not). Merges and articles older than the story keep the rule for every member. ``keeps_rule``
+states it for a whole story; ``storyline eval stories`` counts the stories that break it
+(``evaluation.unlinked_long_stories``).
 """
 
 from __future__ import annotations
@@ -54,13 +55,13 @@ class FirstDays:
             return len(self.names.intersection(rare)) >= needed
         if self.last - stamp <= early_seconds:  # a new first, every member within its first days
             return True
-        return _keeps_rule([*self._dated, (stamp, frozenset(rare))], early_seconds, needed)
+        return keeps_rule([*self._dated, (stamp, frozenset(rare))], early_seconds, needed)
 
     def agrees(self, other: FirstDays, early_seconds: float, needed: int) -> bool:
         """Whether two stories may merge: every member of both keeps the rule in the merged story."""
         if self.first is None or other.first is None:
             return True
-        return _keeps_rule(self._dated + other._dated, early_seconds, needed)
+        return keeps_rule(self._dated + other._dated, early_seconds, needed)
 
     def absorb(self, other: FirstDays, early_seconds: float) -> None:
         """Take in a merged story's dated members."""
@@ -72,7 +73,17 @@ def _early_names(dated: list[Dated], first: float, early_seconds: float) -> set[
     return set().union(*(names for time, names in dated if time - first <= early_seconds))
 
 
-def _keeps_rule(dated: list[Dated], early_seconds: float, needed: int) -> bool:
+def keeps_rule(dated: list[Dated], early_seconds: float, needed: int) -> bool:
+    """Whether every member more than ``early_seconds`` after the first of ``dated`` names ``needed`` of the rare
+    names of the members within ``early_seconds`` of it (no dated member: it does).
+
+    >>> keeps_rule([(0.0, frozenset({"n:dayto", "n:smith"})), (90.0, frozenset({"n:dayto"}))], 30.0, 2)
+    False
+    >>> keeps_rule([], 30.0, 2)
+    True
+    """
+    if not dated:
+        return True
     first = min(time for time, _ in dated)
     early = _early_names(dated, first, early_seconds)
     return all(len(early.intersection(names)) >= needed for time, names in dated if time - first > early_seconds)
