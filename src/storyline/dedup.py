@@ -10,7 +10,6 @@ or an install without a compiler uses the Python code here.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
@@ -18,6 +17,8 @@ from itertools import islice
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+
+from storyline.compiled import compiled
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SCHEME = "affine32"  # signatures are uint32; stored signatures must keep this scheme
@@ -27,21 +28,10 @@ _FMIX_M1, _FMIX_M2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 WORD_NGRAM, MIN_WORDS = 3, 20  # shingles: word 3-grams of texts of 20 words or more, else character 5-grams
 _READ_WHOLE = 400  # ``is_short`` lists every word of a text this short instead of counting up to its limit
-
-
-def _native() -> tuple[Callable[..., None], Callable[[np.ndarray, list[int], np.ndarray], list[int]]] | None:
-    """The compiled signatures and similarity counts (storyline/_minhash.c), or None: forced off, or not built."""
-    if os.environ.get("STORYLINE_PURE_PYTHON", "") == "1":
-        return None
-    try:  # imported by name: ``from storyline import`` would make the whole package part of the preparation
-        from storyline._minhash import equal_counts, signatures_into
-    except ImportError:  # built without a compiler: the Python code, same results
-        return None
-    return signatures_into, equal_counts
-
-
-_NATIVE = _native()
-_SIGNATURES_INTO, _EQUAL_COUNTS = (None, None) if _NATIVE is None else _NATIVE
+_NATIVE = compiled("storyline._minhash")  # the compiled signatures and similarity counts (storyline/_minhash.c)
+_SIGNATURES_INTO: Callable[..., None] | None = None if _NATIVE is None else _NATIVE.signatures_into
+_EQUAL_COUNTS: Callable[[np.ndarray, list[int], np.ndarray], list[int]] | None = \
+    None if _NATIVE is None else _NATIVE.equal_counts
 
 
 def is_short(text: str, min_words: int = 20) -> bool:

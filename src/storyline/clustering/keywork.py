@@ -8,26 +8,15 @@ where the Python ones take any mapping (see benchmarks/RESULTS.md, "Compiled key
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
 import numpy as np
 
 from storyline.clustering import keywork_py
+from storyline.compiled import compiled
 
-
-def _pick() -> ModuleType:
-    if os.environ.get("STORYLINE_PURE_PYTHON", "") == "1":
-        return keywork_py
-    try:
-        from storyline.clustering import _native
-    except ImportError:  # built without a compiler: the Python code, same results
-        return keywork_py
-    return _native
-
-
-IMPLEMENTATION: ModuleType = _pick()
+IMPLEMENTATION: ModuleType = compiled("storyline.clustering._native") or keywork_py
 NATIVE: bool = IMPLEMENTATION is not keywork_py
 
 idf_weights: Callable[[dict[str, int], dict[str, float], Iterable[str], float, Callable[[str], float]],
