@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from itertools import accumulate
 
 import numpy as np
@@ -31,7 +30,7 @@ from storyline.clustering.conflict import (
     identity,
     identity_conflict,
 )
-from storyline.clustering.item import StoryItem, item_keys
+from storyline.clustering.item import StoryItem, item_keys, timestamp
 from storyline.clustering.keys import DocFreq
 from storyline.clustering.keywork import (  # compiled where built
     count_own_names,
@@ -39,7 +38,7 @@ from storyline.clustering.keywork import (  # compiled where built
     key_overlap,
     missing_share,
 )
-from storyline.clustering.overlap import names_mass
+from storyline.clustering.overlap import bodies_share, names_mass
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.sketch_batch import SketchBatch, in_reach, nearest_first
@@ -50,9 +49,6 @@ from storyline.types import Assignment
 _SECONDS_PER_DAY = 86400.0
 _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
 _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
-
-def _timestamp(time: datetime | None) -> float | None:
-    return None if time is None else time.timestamp()
 
 
 class StoryClusterer:
@@ -89,7 +85,7 @@ class StoryClusterer:
     def learn_one(self, item: StoryItem) -> Assignment:
         """Assign one article: join the most probable story of its event if the probability clears the threshold.
         Other stories it clears ``merge_threshold`` for are merged with it: the assignment names them."""
-        stamp = _timestamp(item.time)
+        stamp = timestamp(item.time)
         self._advance(stamp)
         keys = self._keys(item)
         scored = self._score(item, stamp, keys)
@@ -111,7 +107,7 @@ class StoryClusterer:
         """Force an article into a story (near-duplicates, replay); a closed or unknown story is (re)opened.
         An id a merge absorbed names the story it went into."""
         story_id = self.resolve(story_id)
-        stamp = _timestamp(item.time)
+        stamp = timestamp(item.time)
         self._advance(stamp)
         keys = self._keys(item)
         story = self._stories.get(story_id)
@@ -166,7 +162,7 @@ class StoryClusterer:
     def evidence(self, item: StoryItem) -> list[tuple[str, np.ndarray]]:
         """(story id, evidence vector; see FEATURES) for each story the model would score, for calibration."""
         keys = self._keys(item)
-        stamp = _timestamp(item.time)
+        stamp = timestamp(item.time)
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
@@ -220,7 +216,7 @@ class StoryClusterer:
                 math.log1p(count_own_names(rare, story.names.counts, df_counts)) if rare else 0.0,
                 identity_conflict(rare, story.identity) if may_conflict else 0.0,
                 math.log1p(beyond),
-                1.0 if beyond > 0 else 0.0, 0.0,  # followup_cos (the core cosine) and names_mass: below
+                1.0 if beyond > 0 else 0.0, 0.0, 0.0,  # followup_cos (core cosine), names_mass, headline_bodies: below
             ))
         x = np.array(rows)
         x[:, 0] = [cosine for _, cosine in candidates]
@@ -231,6 +227,7 @@ class StoryClusterer:
         x[:, 12] = self._cores[[story.row for story in stories]] @ vector
         x[:, 19] *= x[:, 12]
         x[:, 20] = names_mass(x[:, 4], names_total, self._df.docs, self._df.prior_docs)
+        x[:, 21] = bodies_share([(story.headlines, story.size) for story in stories]) if headline else 0.0
         return x
 
     def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
@@ -248,7 +245,7 @@ class StoryClusterer:
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the stories the model scores: the nearest by centroid cosine within the window, and
         follow-up candidates beyond it that share the story's own names."""
-        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity, _timestamp(item.time))]
+        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity, timestamp(item.time))]
 
     def _candidates(self, item: StoryItem, rare: frozenset[str], stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the stories to score: near ones, then follow-up ones (``stamp``: the
@@ -389,6 +386,7 @@ class StoryClusterer:
         vector = np.asarray(item.vector, dtype=np.float32)
         story.total += vector
         story.size += 1
+        story.headlines += 0 if item.text.strip() else 1
         story.add_member(vector, self.params.max_members)  # the first member (the origin) and the most recent ones
         story.words.add(keys.words)
         story.names.add(keys.names)
@@ -447,6 +445,7 @@ class StoryClusterer:
             into.core_total[:] = into.total
         into.total += absorbed.total
         into.size += absorbed.size
+        into.headlines += absorbed.headlines
         into.absorb_members(absorbed.members, self.params.max_members)
         for mine, theirs in ((into.words, absorbed.words), (into.names, absorbed.names)):
             mine.counts.update(theirs.counts)
