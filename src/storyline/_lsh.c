@@ -1,24 +1,18 @@
 /* The near-duplicate index in C: lsh.LshIndex (the Python reference), to the candidate.
  *
- * Why: on a headline stream the index's per-text Python (a dict look-up per band key, a set of candidate slots,
- * two sorts, the ring's bookkeeping) cost as much as the signatures; here a batch is found and added in one call.
- * What it keeps is the reference's: a ring of `capacity` signatures (uint32 x perms), the ids of its slots, a dict
- * id -> slot and a dict id -> the article it copies; one band key per LSH band ((salt ^ v0) * MIX ^ v1) * MIX ...,
- * uint64); the keys of the texts added since the last merge in a chained hash table (the reference's dict), those
- * of older texts in one sorted array (the reference's numpy arrays) with a directory over their top bits (a
- * search then reads a cache line or two, not ~20 across a large array). A merge comes after as many additions as
- * the reference's (max(1024, n / 32)) and drops the sorted entries of slots reused since the previous merge, only
- * when the array holds keys, as the reference does: stale entries propose the same candidates in both.
- * Candidates are the union of the slots under the text's keys; a candidate is a copy when the share of equal
- * values (count / perms, a double) reaches the floor; copies come most similar first, the oldest first among
- * equals, each as its root (the article it copies, else itself), each root once. `choose(position, matches)` is
- * called where there are matches, as the reference does.
- * Optional: setup.py builds it when a compiler is at hand; dedup.py falls back to lsh.py.
+ * Why: on a headline stream the index's per-text Python (a dict look-up per band key, a set of candidates, two
+ * sorts, the ring's bookkeeping) cost as much as the signatures; here a batch is found and added in one call.
+ * It keeps what the reference keeps: a ring of `capacity` signatures, the ids of its slots, dicts id -> slot and
+ * id -> the article it copies; one uint64 key per LSH band; the keys of the texts added since the last merge in a
+ * chained hash table (the reference's dict), older ones in one sorted array, with a directory over their top bits
+ * (a search reads a cache line or two, not ~20). Merges come when the reference's do and drop what its merges
+ * drop, so stale entries propose the same candidates. A candidate is a copy when count / perms (a double) reaches
+ * the floor; copies come most similar first, the oldest first among equals, each as its root, each root once;
+ * `choose(position, matches)` is called where there are matches. Optional: dedup.py falls back to lsh.py.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MIX 0x9E3779B97F4A7C15ULL
@@ -49,6 +43,17 @@ typedef struct {
     Py_ssize_t *hist; /* scratch: perms + 2 counters */
 } Index;
 
+/* *at = realloc(*at, bytes), or a MemoryError (and *at left as it was) */
+static int resize(void *at, size_t bytes) {
+    void *grown = PyMem_Realloc(*(void **)at, bytes ? bytes : 1);
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *(void **)at = grown;
+    return 0;
+}
+
 static inline Py_ssize_t bucket_of(uint64_t key, int bits) { return (Py_ssize_t)((key * MIX) >> (64 - bits)); }
 
 static void band_keys(const Index *s, const uint32_t *sig, uint64_t *out) {
@@ -63,22 +68,16 @@ static void band_keys(const Index *s, const uint32_t *sig, uint64_t *out) {
 static int push_candidate(Index *s, Py_ssize_t *n, int32_t slot) {
     if (*n == s->cand_cap) {
         Py_ssize_t cap = s->cand_cap ? 2 * s->cand_cap : 256;
-        int32_t *grown = PyMem_Realloc(s->cand, cap * sizeof(int32_t));
-        if (grown == NULL) {
-            PyErr_NoMemory();
+        if (resize(&s->cand, cap * sizeof(int32_t)) < 0)
             return -1;
-        }
-        s->cand = grown;
         s->cand_cap = cap;
     }
     s->cand[(*n)++] = slot;
     return 0;
 }
 
-static int by_value(const void *x, const void *y) {
-    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
-    return (a > b) - (a < b);
-}
+static int by_value(const void *x, const void *y) { return (*(const int32_t *)x > *(const int32_t *)y) -
+                                                            (*(const int32_t *)x < *(const int32_t *)y); }
 
 /* The copies of `sig` (keys: its band keys) as a new list of roots; NULL on error. */
 static PyObject *find_matches(Index *s, const uint32_t *sig, const uint64_t *keys, int is_short) {
@@ -118,15 +117,9 @@ static PyObject *find_matches(Index *s, const uint32_t *sig, const uint64_t *key
     /* the copies (share of equal values at the floor or above), age order kept, then stably by count, highest
      * first (the reference's stable sort by the same doubles: count / perms is increasing in count) */
     double floor = is_short ? s->short_threshold : s->threshold;
-    if (s->cand_cap < 3 * n) { /* scratch for the counts and the order past the candidates */
-        int32_t *grown = PyMem_Realloc(s->cand, 3 * n * sizeof(int32_t));
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            goto fail;
-        }
-        s->cand = grown;
-        s->cand_cap = 3 * n;
-    }
+    if (s->cand_cap < 3 * n && resize(&s->cand, 3 * n * sizeof(int32_t)) < 0) /* room for counts and order */
+        goto fail;
+    s->cand_cap = s->cand_cap < 3 * n ? 3 * n : s->cand_cap;
     int32_t *counts = s->cand + n, *ordered = s->cand + 2 * n;
     Py_ssize_t kept = 0, *hist = s->hist;
     memset(hist, 0, (s->perms + 2) * sizeof(Py_ssize_t));
@@ -151,11 +144,9 @@ static PyObject *find_matches(Index *s, const uint32_t *sig, const uint64_t *key
     for (Py_ssize_t i = 0; i < kept; i++) {
         PyObject *id = s->ids[ordered[i]];
         PyObject *root = PyDict_GetItemWithError(s->root, id);
-        if (root == NULL) {
-            if (PyErr_Occurred())
-                goto fail;
-            root = id;
-        }
+        if (root == NULL && PyErr_Occurred())
+            goto fail;
+        root = root == NULL ? id : root;
         int seen = PySequence_Contains(out, root);
         if (seen < 0 || (!seen && PyList_Append(out, root) < 0))
             goto fail;
@@ -171,21 +162,10 @@ static int recent_grow(Index *s) {
     int bits = s->rbits ? s->rbits : 13;
     while (((Py_ssize_t)1 << bits) < 2 * cap)
         bits++;
-    uint64_t *keys = PyMem_Realloc(s->rkeys, cap * sizeof(uint64_t));
-    if (keys != NULL)
-        s->rkeys = keys;
-    int32_t *slots = keys ? PyMem_Realloc(s->rslots, cap * sizeof(int32_t)) : NULL;
-    if (slots != NULL)
-        s->rslots = slots;
-    int32_t *chain = slots ? PyMem_Realloc(s->rchain, cap * sizeof(int32_t)) : NULL;
-    if (chain != NULL)
-        s->rchain = chain;
-    int32_t *heads = chain ? PyMem_Realloc(s->rheads, ((size_t)1 << bits) * sizeof(int32_t)) : NULL;
-    if (heads == NULL) {
-        PyErr_NoMemory();
+    if (resize(&s->rkeys, cap * sizeof(uint64_t)) < 0 || resize(&s->rslots, cap * sizeof(int32_t)) < 0 ||
+        resize(&s->rchain, cap * sizeof(int32_t)) < 0 || resize(&s->rheads, ((size_t)1 << bits) * sizeof(int32_t)) < 0)
         return -1;
-    }
-    s->rheads = heads;
+    int32_t *heads = s->rheads;
     s->rcap = cap;
     s->rbits = bits;
     memset(heads, 0xFF, ((size_t)1 << bits) * sizeof(int32_t));
@@ -197,26 +177,18 @@ static int recent_grow(Index *s) {
     return 0;
 }
 
-typedef struct {
-    uint64_t key;
-    int32_t slot;
-} Entry;
+typedef struct { uint64_t key; int32_t slot; } Entry;
 
-static int by_key(const void *x, const void *y) {
-    const Entry *a = x, *b = y;
-    return (a->key > b->key) - (a->key < b->key);
-}
+static int by_key(const void *x, const void *y) { return (((const Entry *)x)->key > ((const Entry *)y)->key) -
+                                                          (((const Entry *)x)->key < ((const Entry *)y)->key); }
 
 static int build_dir(Index *s) {
     int bits = 1;
     while (bits < 20 && ((Py_ssize_t)1 << (bits + 3)) < s->nkeys)
         bits++;
-    Py_ssize_t *dir = PyMem_Realloc(s->dir, (((size_t)1 << bits) + 1) * sizeof(Py_ssize_t));
-    if (dir == NULL) {
-        PyErr_NoMemory();
+    if (resize(&s->dir, (((size_t)1 << bits) + 1) * sizeof(Py_ssize_t)) < 0)
         return -1;
-    }
-    s->dir = dir;
+    Py_ssize_t *dir = s->dir;
     s->dir_bits = bits;
     Py_ssize_t at = 0, top = (Py_ssize_t)1 << bits;
     for (Py_ssize_t p = 0; p <= top; p++) {
@@ -253,16 +225,10 @@ static int merge_recent(Index *s) {
     }
     qsort(fresh, (size_t)s->nrecent, sizeof(Entry), by_key);
     total = kept + s->nrecent;
-    uint64_t *keys = PyMem_Realloc(s->keys, (total ? total : 1) * sizeof(uint64_t));
-    if (keys != NULL)
-        s->keys = keys;
-    int32_t *key_slots = keys ? PyMem_Realloc(s->key_slots, (total ? total : 1) * sizeof(int32_t)) : NULL;
-    if (key_slots == NULL) {
+    if (resize(&s->keys, total * sizeof(uint64_t)) < 0 || resize(&s->key_slots, total * sizeof(int32_t)) < 0) {
         PyMem_Free(fresh);
-        PyErr_NoMemory();
         return -1;
     }
-    s->key_slots = key_slots;
     Py_ssize_t i = kept - 1, j = s->nrecent - 1, w = total - 1;
     while (j >= 0) { /* from the back: an old key equal to a new one stays in front of it */
         if (i >= 0 && s->keys[i] > fresh[j].key) {
@@ -291,51 +257,38 @@ static int add_one(Index *s, PyObject *id, const uint32_t *sig, PyObject *duplic
     while (s->nrecent + s->bands > s->rcap)
         if (recent_grow(s) < 0)
             return -1;
-    if (s->count < s->capacity) {
-        slot = s->count;
-        if (slot >= s->sig_rows) {
-            Py_ssize_t grown = s->sig_rows ? 2 * s->sig_rows : 1024;
-            grown = grown < s->capacity ? grown : s->capacity;
-            uint32_t *sigs = PyMem_Realloc(s->sigs, (size_t)grown * s->perms * sizeof(uint32_t));
-            if (sigs == NULL) {
-                PyErr_NoMemory();
-                return -1;
-            }
-            s->sigs = sigs;
-            s->sig_rows = grown;
-        }
-        PyObject *number = PyLong_FromSsize_t(slot);
-        if (number == NULL || PyDict_SetItem(s->slot_of, id, number) < 0) {
-            Py_XDECREF(number);
+    int full = s->count == s->capacity;
+    slot = full ? s->next : s->count;
+    if (!full && slot >= s->sig_rows) {
+        Py_ssize_t grown = s->sig_rows ? 2 * s->sig_rows : 1024;
+        grown = grown < s->capacity ? grown : s->capacity;
+        if (resize(&s->sigs, (size_t)grown * s->perms * sizeof(uint32_t)) < 0)
             return -1;
-        }
-        Py_DECREF(number);
+        s->sig_rows = grown;
+    }
+    if (full && s->evicted == NULL && (s->evicted = PyMem_Calloc((size_t)s->capacity, 1)) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject *number = PyLong_FromSsize_t(slot);
+    if (number == NULL || PyDict_SetItem(s->slot_of, id, number) < 0) {
+        Py_XDECREF(number);
+        return -1;
+    }
+    Py_DECREF(number);
+    if (full) { /* the oldest text goes: its id, what it copies, its slot (marked for the next merge) */
+        PyObject *old = s->ids[slot];
         s->ids[slot] = Py_NewRef(id);
-        s->count++;
-    } else {
-        slot = s->next;
-        PyObject *old = s->ids[slot], *number = PyLong_FromSsize_t(slot);
-        if (number == NULL)
-            return -1;
-        if (s->evicted == NULL && (s->evicted = PyMem_Calloc((size_t)s->capacity, 1)) == NULL) {
-            Py_DECREF(number);
-            PyErr_NoMemory();
-            return -1;
-        }
-        if (PyDict_DelItem(s->slot_of, old) < 0 || PyDict_SetItem(s->slot_of, id, number) < 0) {
-            Py_DECREF(number);
-            return -1;
-        }
-        Py_DECREF(number);
-        if (PyDict_DelItem(s->root, old) < 0) {
-            if (!PyErr_ExceptionMatches(PyExc_KeyError))
-                return -1;
-            PyErr_Clear();
-        }
         s->next = (slot + 1) % s->capacity;
         s->evicted[slot] = 1;
-        s->ids[slot] = Py_NewRef(id);
+        int failed = PyDict_DelItem(s->slot_of, old) < 0 || (PyDict_DelItem(s->root, old) < 0 &&
+                                                              !PyErr_ExceptionMatches(PyExc_KeyError));
         Py_DECREF(old);
+        if (failed)
+            return -1;
+        PyErr_Clear();
+    } else {
+        s->ids[s->count++] = Py_NewRef(id);
     }
     memcpy(s->sigs + slot * s->perms, sig, s->perms * sizeof(uint32_t));
     for (Py_ssize_t band = 0; band < s->bands; band++) {
@@ -386,8 +339,7 @@ static PyObject *Index_add(Index *s, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs < 2 || nargs > 3) {
         PyErr_SetString(PyExc_TypeError, "add(article_id, signature, duplicate_of=None)");
         return NULL;
-    }
-    if (get_signatures(s, args[1], &view, 1) < 0)
+    } else if (get_signatures(s, args[1], &view, 1) < 0)
         return NULL;
     band_keys(s, view.buf, keys);
     int failed = add_one(s, args[0], view.buf, nargs == 3 ? args[2] : Py_None, keys);
@@ -414,34 +366,37 @@ static PyObject *Index_find_and_add(Index *s, PyObject *const *args, Py_ssize_t 
     if (originals == NULL)
         goto fail;
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(order); k++) {
-        PyObject *position = PyList_GET_ITEM(order, k);
+        /* the lists are checked again each time round: the chooser may have changed them */
+        PyObject *position = Py_NewRef(PyList_GET_ITEM(order, k)), *found = NULL, *original = NULL, *id;
         Py_ssize_t i = PyLong_AsSsize_t(position);
+        int is_short = -1, failed = 1;
         if (i == -1 && PyErr_Occurred())
-            goto fail;
-        if (i < 0 || i >= n) {
+            goto next;
+        if (i < 0 || i >= n || i >= PyList_GET_SIZE(ids) || i >= PyList_GET_SIZE(shorts)) {
             PyErr_SetString(PyExc_IndexError, "position out of range");
-            goto fail;
+            goto next;
         }
         const uint32_t *sig = (const uint32_t *)view.buf + i * s->perms;
-        int is_short = PyObject_IsTrue(PyList_GET_ITEM(shorts, i));
-        if (is_short < 0)
-            goto fail;
+        if ((is_short = PyObject_IsTrue(PyList_GET_ITEM(shorts, i))) < 0)
+            goto next;
         band_keys(s, sig, keys);
-        PyObject *found = find_matches(s, sig, keys, is_short), *original;
-        if (found == NULL)
-            goto fail;
-        if (PyList_GET_SIZE(found) == 0)
-            original = Py_NewRef(Py_None);
-        else if (choose == Py_None)
-            original = Py_NewRef(PyList_GET_ITEM(found, 0));
-        else
-            original = PyObject_CallFunctionObjArgs(choose, position, found, NULL);
-        Py_DECREF(found);
-        if (original == NULL)
-            goto fail;
-        int failed = PyDict_SetItem(originals, position, original) < 0 ||
-                     add_one(s, PyList_GET_ITEM(ids, i), sig, original, keys) < 0;
-        Py_DECREF(original);
+        if ((found = find_matches(s, sig, keys, is_short)) == NULL)
+            goto next;
+        if (PyList_GET_SIZE(found) == 0 || choose == Py_None)
+            original = Py_NewRef(PyList_GET_SIZE(found) ? PyList_GET_ITEM(found, 0) : Py_None);
+        else if ((original = PyObject_CallFunctionObjArgs(choose, position, found, NULL)) == NULL)
+            goto next;
+        if (i >= PyList_GET_SIZE(ids)) {
+            PyErr_SetString(PyExc_IndexError, "position out of range");
+            goto next;
+        }
+        id = Py_NewRef(PyList_GET_ITEM(ids, i));
+        failed = PyDict_SetItem(originals, position, original) < 0 || add_one(s, id, sig, original, keys) < 0;
+        Py_DECREF(id);
+    next:
+        Py_DECREF(position);
+        Py_XDECREF(found);
+        Py_XDECREF(original);
         if (failed)
             goto fail;
     }
@@ -484,20 +439,12 @@ static void Index_dealloc(Index *s) {
     if (s->ids != NULL)
         for (Py_ssize_t i = 0; i < s->count; i++)
             Py_XDECREF(s->ids[i]);
-    PyMem_Free(s->ids);
     Py_XDECREF(s->slot_of);
     Py_XDECREF(s->root);
-    PyMem_Free(s->sigs);
-    PyMem_Free(s->keys);
-    PyMem_Free(s->key_slots);
-    PyMem_Free(s->dir);
-    PyMem_Free(s->rkeys);
-    PyMem_Free(s->rslots);
-    PyMem_Free(s->rchain);
-    PyMem_Free(s->rheads);
-    PyMem_Free(s->evicted);
-    PyMem_Free(s->cand);
-    PyMem_Free(s->hist);
+    void *blocks[] = {s->ids, s->sigs, s->keys, s->key_slots, s->dir, s->rkeys, s->rslots, s->rchain, s->rheads,
+                      s->evicted, s->cand, s->hist};
+    for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+        PyMem_Free(blocks[i]);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -519,7 +466,7 @@ static PyMethodDef Index_methods[] = {
 
 static PyGetSetDef Index_getset[] = {
     {"merges", (getter)Index_merges, NULL, "how many times the recent keys were merged", NULL},
-    {"key_count", (getter)Index_key_count, NULL, "how many band keys the sorted array holds", NULL},
+    {"key_count", (getter)Index_key_count, NULL, "how many band keys the sorted array holds (stale ones too)", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
