@@ -1,5 +1,5 @@
-"""Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c) and the
-near-duplicate signatures (src/storyline/_minhash.c).
+"""Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c), the
+near-duplicate signatures and index (src/storyline/_minhash.c, src/storyline/_lsh.c).
 
 Everything else is declared in pyproject.toml. ``optional=True``: where no C compiler is at hand the
 install goes on without them, and storyline.clustering.keywork and storyline.dedup use their pure-Python
@@ -22,5 +22,6 @@ setup(
             optional=True,
         ),
         Extension("storyline._minhash", ["src/storyline/_minhash.c"], optional=True),
+        Extension("storyline._lsh", ["src/storyline/_lsh.c"], optional=True),
     ]
 )
