@@ -115,7 +115,7 @@ def rows(stories: Sequence[StoryState], article: ArticleRow, settings: RowSettin
     words_total, names_total, seen, stamp = article.words_total, article.names_total, article.seen, article.stamp
     headline, may_conflict = article.headline, article.may_conflict
     window, known, no_core = settings.window_days, settings.encoder_languages, settings.no_core
-    out = []
+    out: list[tuple[float, ...]] = []
     for story in stories:
         langs = story.langs
         same = langs.get(lang, 0)
