@@ -20,7 +20,7 @@ static const char *const row_features[NROW] = {
 };
 
 static PyObject *s_langs, *s_event, *s_core_keys, *s_words, *s_names, *s_counts, *s_members, *s_size,
-    *s_cohesion, *s_ages, *s_identity, *s_id;
+    *s_cohesion, *s_ages, *s_identity, *s_id, *s_row;
 
 /* math.log of a positive double, or math.log's ValueError (-1 with an exception set; NaN passes as NaN). */
 static int py_log(double x, double *out) {
@@ -212,8 +212,9 @@ typedef struct {
     long long docs;
 } Article;
 
-/* The row of one story into x (columns[f] < 0: not kept). Returns 0, or -1 with an exception set. */
-static int story_row(double *x, const Py_ssize_t *columns, PyObject *story, const Article *art) {
+/* The row of one story into x (columns[f] < 0: not kept); *followup: 1 for a follow-up beyond the window.
+ * Returns 0, or -1 with an exception set. */
+static int story_row(double *x, const Py_ssize_t *columns, PyObject *story, const Article *art, int *followup) {
     PyObject *lang = art->lang, *words = art->words, *names = art->names, *ages = art->ages, *rare = art->rare;
     PyObject *seen = art->seen, *known = art->known, *cache = art->cache, *refresh = art->refresh;
     double words_total = art->words_total, names_total = art->names_total, headline = art->headline;
@@ -295,6 +296,7 @@ static int story_row(double *x, const Py_ssize_t *columns, PyObject *story, cons
     }
     if (py_log1p(beyond, &v[15]) < 0) goto done;
     v[16] = beyond > 0 ? 1.0 : 0.0;
+    *followup = beyond > 0;
     for (int f = 0; f < NROW; f++)
         if (columns[f] >= 0) x[columns[f]] = v[f];
     ok = 1;
@@ -309,7 +311,9 @@ done:
     return ok ? 0 : -1;
 }
 
-/* rows(x, columns, stories, article, settings, cache, docs, refresh) -> None: story i's row into x[i]. */
+/* rows(x, columns, stories, article, settings, cache, docs, refresh) -> (follow-ups, members, starts, rows): story
+ * i's row into x[i]; how many stories are follow-ups beyond the window; what the vector columns read of the
+ * stories: their member matrices, where each one's members start among all of them, and their rows. */
 static PyObject *rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 8) { PyErr_SetString(PyExc_TypeError, "rows takes 8 arguments"); return NULL; }
     PyObject *columns = args[1], *stories = args[2], *article = args[3], *settings = args[4], *cache = args[5];
@@ -325,7 +329,7 @@ static PyObject *rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (docs == -1 && PyErr_Occurred()) return NULL;
     Py_buffer xb;
     if (PyObject_GetBuffer(args[0], &xb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0) return NULL;
-    PyObject *out = NULL;
+    PyObject *out = NULL, *members = NULL, *starts = NULL, *at = NULL;
     Py_ssize_t n = PyList_GET_SIZE(stories), width = xb.ndim == 2 ? xb.shape[1] : 0, cols[NROW];
     if (xb.format == NULL || strcmp(xb.format, "d") != 0 || xb.ndim != 2 || xb.shape[0] != n) {
         PyErr_SetString(PyExc_ValueError, "rows: x must be a float64 matrix with one row per story");
@@ -350,15 +354,34 @@ static PyObject *rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
         goto done;
     }
     if (check_dict(art.words, "words") || check_dict(art.names, "names") || check_dict(art.seen, "seen")) goto done;
+    members = PyList_New(n);
+    starts = PyList_New(n);
+    at = PyList_New(n);
+    if (members == NULL || starts == NULL || at == NULL) goto done;
+    Py_ssize_t start = 0;
+    long followups = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *story = PyList_GET_ITEM(stories, i);
+        PyObject *story = PyList_GET_ITEM(stories, i), *start_obj = PyLong_FromSsize_t(start);
+        if (start_obj == NULL) goto done;
+        PyList_SET_ITEM(starts, i, start_obj);
         Py_INCREF(story); /* refresh runs Python code */
-        int bad = story_row((double *)xb.buf + i * width, cols, story, &art) < 0;
+        int followup = 0, bad = story_row((double *)xb.buf + i * width, cols, story, &art, &followup) < 0;
+        PyObject *kept = bad ? NULL : PyObject_GetAttr(story, s_members);
+        PyObject *row = kept == NULL ? NULL : PyObject_GetAttr(story, s_row);
         Py_DECREF(story);
-        if (bad) goto done;
+        if (row == NULL) { Py_XDECREF(kept); goto done; }
+        PyList_SET_ITEM(members, i, kept);
+        PyList_SET_ITEM(at, i, row);
+        Py_ssize_t count = PyObject_Size(kept);
+        if (count < 0) goto done;
+        start += count;
+        followups += followup;
     }
-    out = Py_NewRef(Py_None);
+    out = Py_BuildValue("(lOOO)", followups, members, starts, at);
 done:
+    Py_XDECREF(members);
+    Py_XDECREF(starts);
+    Py_XDECREF(at);
     PyBuffer_Release(&xb);
     return out;
 }
@@ -366,7 +389,7 @@ done:
 static PyMethodDef methods[] = {
     {"rows", (PyCFunction)(void (*)(void))rows, METH_FASTCALL,
      "rows(x, columns, stories, article, settings, cache, docs, refresh): each story's key evidence row into x "
-     "(see evidence_py.rows)."},
+     "(see evidence_py.rows); (follow-ups, member matrices, their starts, story rows)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -384,7 +407,8 @@ PyMODINIT_FUNC PyInit__evidence(void) {
         || (s_names = intern("names")) == NULL || (s_counts = intern("counts")) == NULL
         || (s_members = intern("members")) == NULL || (s_size = intern("size")) == NULL
         || (s_cohesion = intern("cohesion")) == NULL || (s_ages = intern("ages")) == NULL
-        || (s_identity = intern("identity")) == NULL || (s_id = intern("id")) == NULL)
+        || (s_identity = intern("identity")) == NULL || (s_id = intern("id")) == NULL
+        || (s_row = intern("row")) == NULL)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;

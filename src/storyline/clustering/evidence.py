@@ -34,6 +34,7 @@ from storyline.clustering.story import StoryState
 from storyline.compiled import compiled
 
 VECTOR_FEATURES = ("cos_centroid", "cos_member", "cos_core", "names_mass")
+_FOLLOWUP = ROW_FEATURES.index("followup_cos")
 # feature name -> its value for (article, story): features computed in Python whether or not the rows are compiled
 PYTHON_FEATURES: dict[str, Callable[[ArticleRow, StoryState], float]] = {}
 
@@ -83,22 +84,27 @@ class EvidenceTable:
         x = np.zeros((len(stories), self.width))
         if self.native:
             assert ROWS is not None
-            ROWS.rows(x, self.columns, stories, article, settings, core.cache, core.df.docs, core.refresh)
+            followups, members, starts, rows = ROWS.rows(x, self.columns, stories, article, settings, core.cache,
+                                                         core.df.docs, core.refresh)
         else:
-            found = np.array(evidence_py.rows(stories, article, settings, core))
+            found = evidence_py.rows(stories, article, settings, core)
             if self._kept is None:
                 x[:, self._kept_columns] = found
             else:
-                x[:, self._kept_columns] = found[:, self._kept]
+                x[:, self._kept_columns] = np.array(found)[:, self._kept]
+            followups = sum(1 for row in found if row[_FOLLOWUP])
+            members = [story.members for story in stories]
+            starts = list(accumulate([kept.shape[0] for kept in members[:-1]], initial=0))
+            rows = [story.row for story in stories]
         for column, compute in self._python:
             x[:, column] = [compute(article, story) for story in stories]
         x[:, self._cos_centroid] = cosines
         # the best-matching kept member of each story: one product over all their members
-        sims = np.concatenate([story.members for story in stories]) @ vector
-        starts = list(accumulate([story.members.shape[0] for story in stories[:-1]], initial=0))
-        x[:, self._cos_member] = np.maximum.reduceat(sims, starts)
-        x[:, self._cos_core] = cores[[story.row for story in stories]] @ vector
-        x[:, self._followup] *= x[:, self._cos_core]
+        x[:, self._cos_member] = np.maximum.reduceat(np.concatenate(members) @ vector, starts)
+        core_cosines = cores[rows] @ vector
+        x[:, self._cos_core] = core_cosines
+        if followups:  # the follow-ups' flag times the core cosine (the others stay 0.0)
+            x[:, self._followup] *= core_cosines
         df = core.df
         x[:, self._names_mass] = names_mass(x[:, self._names], article.names_total, df.docs, df.prior_docs)
         return x
