@@ -186,3 +186,17 @@ def test_compiled_rows_refuse_what_they_cannot_read():
         _evidence.rows(np.zeros((0, 3)), columns, stories, row, setting, core.cache, 0, core.refresh)
     with pytest.raises(TypeError):
         _evidence.rows(np.zeros((0, 21)), columns[:-1], stories, row, setting, core.cache, 0, core.refresh)
+
+
+@needs_native
+@pytest.mark.parametrize("changed", ["age_conflict", "identity_conflict", "count_own_names", "missing_share",
+                                     "key_overlap"])
+def test_the_probe_catches_a_definition_changed_in_python_alone(monkeypatch, changed):
+    from storyline.clustering import _evidence, evidence_probe
+
+    assert evidence_probe.agrees(_evidence)
+    original = getattr(evidence_py, changed)
+    monkeypatch.setattr(evidence_py, changed, lambda *args: original(*args) + 0.25)
+    assert not evidence_probe.agrees(_evidence)
+    with pytest.warns(RuntimeWarning, match="disagree"):
+        assert evidence._compiled_rows() is None

@@ -6,8 +6,9 @@ Three kinds of column, each computed where it is cheapest:
 - the **key rows** (``evidence_py.ROW_FEATURES``: overlaps, time, language, core names, conflicts), made in one
   compiled call per article (``_evidence.c``) where it was built, else by the Python reference
   (``evidence_py.rows``); the same floats either way. The compiled rows are used only when they state the same
-  features and ``ROW_VERSION`` as the Python ones, so a feature changed in Python alone falls back to Python;
-  the hypothesis tests (tests/test_clustering_evidence.py) fail when a definition differs under the same name;
+  features and ``ROW_VERSION`` as the Python ones and give their floats on a fixed probe (``evidence_probe``),
+  so a feature changed in Python alone falls back to Python (with a warning); the hypothesis tests
+  (tests/test_clustering_evidence.py) fail when a definition differs under the same name;
 - the **vector columns** (``VECTOR_FEATURES``): cosines as numpy products over all candidates at once, and
   ``names_mass`` from the ``names`` column;
 - **Python features** (``PYTHON_FEATURES``, empty today): a feature neither of the above knows, one Python
@@ -20,13 +21,14 @@ of a headline's assignment (benchmarks/RESULTS.md, "Evidence rows compiled").
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from types import ModuleType
 
 import numpy as np
 
-from storyline.clustering import evidence_py
+from storyline.clustering import evidence_probe, evidence_py
 from storyline.clustering.evidence_py import ROW_FEATURES, ArticleRow, CoreIdf, RowSettings
 from storyline.clustering.overlap import names_mass
 from storyline.clustering.params import FEATURES
@@ -40,11 +42,16 @@ PYTHON_FEATURES: dict[str, Callable[[ArticleRow, StoryState], float]] = {}
 
 
 def _compiled_rows() -> ModuleType | None:
-    """The compiled rows, if built, not forced off, and of the Python rows' features and version."""
+    """The compiled rows, if built, not forced off, of the Python rows' features and version, and giving their
+    floats on the probe (evidence_probe: a stale build warns and is not used)."""
     module = compiled("storyline.clustering._evidence")
     if module is None:
         return None
     if tuple(module.ROW_FEATURES) != ROW_FEATURES or module.ROW_VERSION != evidence_py.ROW_VERSION:
+        return None
+    if not evidence_probe.agrees(module):
+        warnings.warn("the compiled evidence rows disagree with the Python rows (a feature changed in Python "
+                      "alone?): using the Python rows; rebuild _evidence.c to match", RuntimeWarning, stacklevel=2)
         return None
     return module
 
