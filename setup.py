@@ -1,9 +1,10 @@
-"""Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c) and the
-near-duplicate signatures (src/storyline/_minhash.c).
+"""Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c), its evidence
+rows (src/storyline/clustering/_evidence.c), the near-duplicate signatures and index (src/storyline/_minhash.c,
+src/storyline/_lsh.c).
 
 Everything else is declared in pyproject.toml. ``optional=True``: where no C compiler is at hand the
-install goes on without them, and storyline.clustering.keywork and storyline.dedup use their pure-Python
-code (same results).
+install goes on without them, and storyline.clustering.keywork, storyline.clustering.evidence and storyline.dedup
+use their pure-Python code (same results).
 """
 
 import sys
@@ -18,9 +19,18 @@ setup(
         Extension(
             "storyline.clustering._native",
             ["src/storyline/clustering/_native.c"],
+            depends=["src/storyline/clustering/_keysum.h"],
+            extra_compile_args=_EXACT,
+            optional=True,
+        ),
+        Extension(
+            "storyline.clustering._evidence",
+            ["src/storyline/clustering/_evidence.c"],
+            depends=["src/storyline/clustering/_keysum.h"],
             extra_compile_args=_EXACT,
             optional=True,
         ),
         Extension("storyline._minhash", ["src/storyline/_minhash.c"], optional=True),
+        Extension("storyline._lsh", ["src/storyline/_lsh.c"], optional=True),
     ]
 )

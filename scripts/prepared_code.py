@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
@@ -99,6 +100,12 @@ def _after_preparation(name: str) -> bool:
     return any(name == stage or name.startswith(stage + ".") for stage in AFTER_PREPARATION)
 
 
+def local_headers(source: Path) -> list[Path]:
+    """The headers a C source includes from its own folder (``#include "name.h"``), that exist."""
+    names = re.findall(r'^\s*#\s*include\s+"([^"]+)"', source.read_text(encoding="utf-8"), flags=re.M)
+    return [source.parent / name for name in names if (source.parent / name).is_file()]
+
+
 def preparation_modules() -> list[str]:
     """The modules an ingest runs to prepare articles, sorted: the engine and what it imports, directly
     or not, short of the assignment stage."""
@@ -131,6 +138,8 @@ def sources() -> dict[str, Path]:
             source = c_source(extension)
             assert source is not None  # extensions_of names those with a source only
             found[extension] = source
+            for header in local_headers(source):
+                found[f"{extension}:{header.name}"] = header
     return dict(sorted(found.items()))
 
 

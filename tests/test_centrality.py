@@ -2,6 +2,9 @@
 stored form's rounding of the vectors never decides it."""
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.centrality import SCORE_TIE, most_central
 from storyline.storage.stored_form import as_stored
@@ -38,3 +41,25 @@ def test_near_equal_scores_go_to_the_earliest_candidate():
     assert most_central(rows, among=[2, 0, 1]) == 2
     assert most_central(rows, among=[0, 2, 1]) == 0
     assert most_central(rows, among=[1]) == 1
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the general rule's on infinite values
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 1e-30, -1e-40, 1.0, -0.5, 3e19, -3e38, np.inf]), min_size=2, max_size=6),
+       st.integers(0, 2**32 - 1), st.booleans())
+def test_a_pair_chooses_as_the_general_rule(values, seed, as_array):
+    # two rows skip the arithmetic (always a tie) only when both have a length: zero, tiny, huge and infinite
+    # values, float32 and float64 rows, as a list or one array, choose as the general rule (``among`` in order)
+    rng = np.random.default_rng(seed)
+    rows = [rng.choice(values, size=4).astype(rng.choice([np.float32, np.float64])) for _ in range(2)]
+    if as_array:
+        rows = np.stack(rows)
+    try:
+        expected: int | str = most_central(rows, among=[0, 1])
+    except IndexError:  # an infinite value makes NaN scores: no best
+        expected = "error"
+    try:
+        got: int | str = most_central(rows)
+    except IndexError:
+        got = "error"
+    assert got == expected

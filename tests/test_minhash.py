@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline import dedup
+from storyline import dedup, lsh
 
 BUILT = importlib.util.find_spec("storyline._minhash") is not None
 needs_native = pytest.mark.skipif(not BUILT, reason="the C extension was not built (no compiler at install)")
@@ -150,10 +150,10 @@ def test_the_index_finds_the_same_copies_with_and_without_the_compiled_counts(se
     ids = [f"a{n}" for n in range(len(sigs))]
     shorts = (rng.random(len(sigs)) < 0.5).tolist()
     results = []
-    for counts in (dedup._EQUAL_COUNTS, None):
-        previous, dedup._EQUAL_COUNTS = dedup._EQUAL_COUNTS, counts
+    for counts in (lsh.EQUAL_COUNTS, None):
+        previous, lsh.EQUAL_COUNTS = lsh.EQUAL_COUNTS, counts
         try:
-            index = dedup.DuplicateIndex(capacity=capacity)
+            index = dedup.DuplicateIndex(capacity=capacity, compiled=False)
             found: dict[int, str | None] = {}
             for start in range(0, len(sigs), 16):
                 batch = list(range(start, min(start + 16, len(sigs))))
@@ -162,6 +162,6 @@ def test_the_index_finds_the_same_copies_with_and_without_the_compiled_counts(se
                 found.update({batch[k]: v for k, v in got.items()})
             results.append((found, [index.matches(s, short=True) for s in bases]))
         finally:
-            dedup._EQUAL_COUNTS = previous
+            lsh.EQUAL_COUNTS = previous
     assert results[0] == results[1]
     assert any(original is not None for original in results[0][0].values())  # copies were found

@@ -100,3 +100,10 @@ def test_a_compiled_extension_the_preparation_loads_is_keyed_by_its_c_source(cod
     assert code.code_digest() != before
     code.imports_of.cache_clear()
     code.extensions_of.cache_clear()
+
+
+def test_a_header_the_c_source_includes_is_keyed_too(code, tmp_path):
+    source = tmp_path / "_x.c"
+    (tmp_path / "_shared.h").write_text("/* shared */\n", encoding="utf-8")
+    source.write_text('#include <Python.h>\n#include "_shared.h"\n #  include "_missing.h"\n', encoding="utf-8")
+    assert code.local_headers(source) == [tmp_path / "_shared.h"]

@@ -15,6 +15,12 @@ import numpy as np
 SCORE_TIE = 2e-3
 
 
+def _squared(vector: np.ndarray) -> float:
+    """A row's squared length, in float64 as below."""
+    as_float = np.asarray(vector, dtype=np.float64)
+    return float(np.dot(as_float, as_float))
+
+
 def most_central(vectors: Sequence[np.ndarray] | np.ndarray, among: Sequence[int] | None = None) -> int:
     """Index of the vector nearest the mean of all (dot product of unit vectors), among ``among`` (default: all),
     ties to the earliest in ``among``.
@@ -26,6 +32,10 @@ def most_central(vectors: Sequence[np.ndarray] | np.ndarray, among: Sequence[int
     >>> most_central([np.array([1.0, 0.0]), np.array([0.0, 1.0])], among=[1, 0])
     1
     """
+    if among is None and len(vectors) == 2 and all(0 < _squared(v) < np.inf for v in vectors):
+        # two rows of some length score (1 + cosine) / 2 each, a tie: the first (a zero row, or an infinite or NaN
+        # value, is left to the general case below)
+        return 0
     # the floats of ``np.linalg.norm(axis=1)`` and ``mean(axis=0)``, by the ufuncs those call (a story's headline is
     # recomputed often, on a few rows: the wrappers cost more than the arithmetic)
     matrix = np.asarray(np.stack(list(vectors)) if not isinstance(vectors, np.ndarray) else vectors, dtype=np.float64)

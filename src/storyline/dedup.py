@@ -19,19 +19,19 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storyline.compiled import compiled
+from storyline.lsh import LshIndex
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SCHEME = "affine32"  # signatures are uint32; stored signatures must keep this scheme
 _MAX_HASH = np.uint32(0xFFFFFFFF)
 # MurmurHash3 32-bit finalizer constants (datasketch's _fmix for width 32)
 _FMIX_M1, _FMIX_M2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
-_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 WORD_NGRAM, MIN_WORDS = 3, 20  # shingles: word 3-grams of texts of 20 words or more, else character 5-grams
 _READ_WHOLE = 400  # ``is_short`` lists every word of a text this short instead of counting up to its limit
 _NATIVE = compiled("storyline._minhash")  # the compiled signatures and similarity counts (storyline/_minhash.c)
 _SIGNATURES_INTO: Callable[..., None] | None = None if _NATIVE is None else _NATIVE.signatures_into
-_EQUAL_COUNTS: Callable[[np.ndarray, list[int], np.ndarray], list[int]] | None = \
-    None if _NATIVE is None else _NATIVE.equal_counts
+_NATIVE_LSH = compiled("storyline._lsh")  # the compiled index (storyline/_lsh.c)
+_NATIVE_INDEX: type[LshIndex] | None = None if _NATIVE_LSH is None else _NATIVE_LSH.Index
 
 
 def is_short(text: str, min_words: int = 20) -> bool:
@@ -229,27 +229,6 @@ def _min_hashes(out: np.ndarray, rows: list[int], counts: list[int], parts: list
     out[rows] = np.minimum.reduceat(permuted, starts, axis=0)
 
 
-def _present_ranges(sorted_keys: np.ndarray, keys: np.ndarray) -> list[list[tuple[int, int]]]:
-    """For each row of ``keys`` (a text's band keys), the ranges [lo, hi) of ``sorted_keys`` that equal one of its
-    keys (``searchsorted`` left and right), the absent keys left out: most keys are, and a text's loop then skips
-    them. The keys are searched in sorted order (numpy's binary search then starts from the previous key's
-    place), the right ends only for the keys present: a third of the two plain searches' time."""
-    ranges: list[list[tuple[int, int]]] = [[] for _ in range(len(keys))]
-    if not len(sorted_keys):
-        return ranges
-    flat = keys.ravel()
-    order = np.argsort(flat)
-    lo = np.empty(len(flat), dtype=np.intp)
-    lo[order] = np.searchsorted(sorted_keys, flat[order], side="left")
-    present = np.flatnonzero(sorted_keys[np.minimum(lo, len(sorted_keys) - 1)] == flat)
-    if len(present):
-        hi = np.searchsorted(sorted_keys, flat[present], side="right")
-        bands = keys.shape[1]
-        for at, start, end in zip(present.tolist(), lo[present].tolist(), hi.tolist(), strict=True):
-            ranges[at // bands].append((start, end))
-    return ranges
-
-
 class DuplicateIndex:
     """Finds the earliest near-copy of a text among recently indexed ones.
 
@@ -259,11 +238,8 @@ class DuplicateIndex:
     events ("X wins gold in vault" / "… in floor") must not collapse.
     ``capacity`` bounds memory: only the most recent ``capacity`` texts are searched.
 
-    Memory stays small (about 1 KB per indexed text, half that of a dict of LSH buckets):
-    signatures live in one ring-buffer array; the LSH band keys of older texts in one sorted
-    array, searched by bisection, and those of the texts added since the last merge in a dict.
-    An entry left behind by an evicted text only proposes a candidate, and every candidate is
-    checked against the signature now in its slot.
+    The ring of signatures and their LSH band keys is ``lsh.LshIndex``, or its compiled twin (``_lsh.c``: the
+    same answers, a batch in one call) where it was built; ``compiled=False`` asks for the Python one.
 
     >>> index = DuplicateIndex()
     >>> text = " ".join(f"word{n}" for n in range(60))
@@ -274,55 +250,37 @@ class DuplicateIndex:
     """
 
     def __init__(self, threshold: float = 0.6, short_threshold: float = 0.85, num_perm: int = 64,
-                 capacity: int = 200_000) -> None:
+                 capacity: int = 200_000, *, compiled: bool = True) -> None:
         self.threshold = threshold
         self.short_threshold = short_threshold
         self.num_perm = num_perm
         self.capacity = capacity
         lowest = min(threshold, short_threshold)
         lsh = MinHashLSH(threshold=max(0.3, lowest - 0.15), num_perm=num_perm)
-        self._bands, self._band_rows = lsh.b, lsh.r  # the same banding datasketch would choose
-        self._salt = np.arange(1, self._bands + 1, dtype=np.uint64) * _BAND_MIX
-        self._sigs = np.zeros((min(capacity, 1024), num_perm), dtype=np.uint32)
-        self._ids: list[str] = []  # slot -> article id
-        self._slot: dict[str, int] = {}
-        self._next = 0  # the ring slot written next once the ring is full
-        self._keys = np.zeros(0, dtype=np.uint64)  # sorted band keys of the slots merged so far
-        self._key_slots = np.zeros(0, dtype=np.int32)
-        self._recent: dict[int, int | list[int]] = {}  # band key -> slot(s) added since
-        self._recent_keys: list[np.ndarray] = []  # the same keys, by addition, for the next merge
-        self._recent_slots: list[int] = []
-        self._evicted = np.zeros(0, dtype=bool)  # slots reused since the last merge
-        self._last_keys: tuple[bytes, np.ndarray] | None = None
-        self._root: dict[str, str] = {}
+        self._bands = lsh.b  # the same banding datasketch would choose
+        kind = _NATIVE_INDEX if compiled and _NATIVE_INDEX is not None else LshIndex
+        self._core: LshIndex = kind(num_perm, lsh.b, lsh.r, capacity, threshold, short_threshold)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the compiled index answers."""
+        return not isinstance(self._core, LshIndex)
+
+    @property
+    def merges(self) -> int:
+        """How many times the index merged its recent band keys into the sorted ones."""
+        return self._core.merges
+
+    @property
+    def key_count(self) -> int:
+        """How many band keys the sorted array holds (those of evicted texts until the next merge too)."""
+        return self._core.key_count
 
     def signature(self, text: str) -> np.ndarray:
         return signature(text, self.num_perm)
 
-    def _band_keys(self, signature: np.ndarray) -> np.ndarray:
-        """One integer key per LSH band: equal bands give equal keys (a rare false match is re-checked).
-
-        The engine asks ``find`` then ``add`` for the same signature: the last result is reused.
-        """
-        raw = np.asarray(signature, dtype=np.uint32).tobytes()
-        if self._last_keys is not None and self._last_keys[0] == raw:
-            return self._last_keys[1]
-        used = self._bands * self._band_rows
-        rows = np.frombuffer(raw, dtype=np.uint32)[:used].astype(np.uint64).reshape(self._bands, self._band_rows)
-        key = self._salt.copy()
-        for col in range(self._band_rows):
-            key = (key ^ rows[:, col]) * _BAND_MIX
-        self._last_keys = (raw, key)
-        return key
-
-    def _batch_band_keys(self, signatures: np.ndarray) -> np.ndarray:
-        """``_band_keys`` of each row of ``signatures`` (n x num_perm), in one pass: (n x bands)."""
-        used = self._bands * self._band_rows
-        rows = signatures[:, :used].astype(np.uint64).reshape(len(signatures), self._bands, self._band_rows)
-        key = np.broadcast_to(self._salt, (len(signatures), self._bands))
-        for col in range(self._band_rows):
-            key = (key ^ rows[:, :, col]) * _BAND_MIX
-        return key
+    def _one(self, signature: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(signature, dtype=np.uint32).reshape(self.num_perm)
 
     def find(self, signature: np.ndarray, *, short: bool = False) -> str | None:
         """The earliest indexed article this signature copies, or None.
@@ -335,133 +293,26 @@ class DuplicateIndex:
     def matches(self, signature: np.ndarray, *, short: bool = False) -> list[str]:
         """Every indexed article this signature copies (each as its earliest version), most similar first,
         the oldest first among equals: the caller may refuse one (``headlines_agree``) and take the next."""
-        if not self._ids:
-            return []
-        keys = self._band_keys(signature)
-        return self._matches(signature, short, keys.tolist(), _present_ranges(self._keys, keys[None, :])[0])
+        return self._core.matches(self._one(signature), bool(short))
 
-    def _matches(self, signature: np.ndarray, short: bool, keys: list[int], ranges: list[tuple[int, int]]) -> list[str]:
-        """``matches`` given the signature's band keys and the ranges [lo, hi) of the sorted keys equal to one."""
-        slots: set[int] = set()
-        recent = self._recent
-        for key in keys:
-            hit = recent.get(key)
-            if hit is not None:
-                slots.update((hit,) if isinstance(hit, int) else hit)
-        for start, end in ranges:
-            slots.update(self._key_slots[start:end].tolist())
-        if not slots:
-            return []
-        ordered = sorted(slots, key=lambda s: (s - self._next) % len(self._ids))  # oldest first
-        signature = np.ascontiguousarray(signature, dtype=np.uint32)  # the compiled count reads it as one block
-        if _EQUAL_COUNTS is not None:
-            counts = _EQUAL_COUNTS(self._sigs, ordered, signature)
-        else:
-            counts = np.count_nonzero(self._sigs[ordered] == signature, axis=1).tolist()
-        # the share of equal values (the floats of numpy's mean), most similar first, the oldest first among equals
-        similarity = [count / self.num_perm for count in counts]
-        floor = self.short_threshold if short else self.threshold
-        out: list[str] = []
-        for at in sorted(range(len(ordered)), key=similarity.__getitem__, reverse=True):  # stable: ties keep order
-            if similarity[at] < floor:
-                break
-            key_id = self._ids[ordered[at]]
-            root = self._root.get(key_id, key_id)
-            if root not in out:
-                out.append(root)
-        return out
-
-    def find_and_add(self, article_ids: Sequence[str], signatures: Sequence[np.ndarray], shorts: Sequence[bool],
-                     order: Sequence[int],
+    def find_and_add(self, article_ids: Sequence[str], signatures: Sequence[np.ndarray] | np.ndarray,
+                     shorts: Sequence[bool], order: Sequence[int],
                      choose: Callable[[int, list[str]], str | None] | None = None) -> dict[int, str | None]:
         """For each position in ``order``: the article it copies, then the article added (``add``), as those
-        calls one by one would give; the batch's band keys and their places among the sorted keys are computed
-        in one pass (the places again after a merge moves the keys). ``choose(position, matches)`` picks the
-        copied article among ``matches`` (default: the first, as ``find``)."""
+        calls one by one would give. ``choose(position, matches)`` picks the copied article among ``matches``
+        where there are any (default: the first, as ``find``)."""
         if not order:
             return {}
-        sigs = np.asarray(signatures, dtype=np.uint32).reshape(len(article_ids), self.num_perm)
-        keys = self._batch_band_keys(sigs)
-        key_lists = keys.tolist()
-        sorted_keys = self._keys
-        places = _present_ranges(sorted_keys, keys)
-        originals: dict[int, str | None] = {}
-        for i in order:
-            if self._keys is not sorted_keys:  # a merge (in ``add``) moved the keys
-                sorted_keys = self._keys
-                places = _present_ranges(sorted_keys, keys)
-            found: list[str] = []
-            if self._ids:
-                found = self._matches(sigs[i], shorts[i], key_lists[i], places[i])
-            originals[i] = choose(i, found) if choose is not None else (found[0] if found else None)
-            self._add(article_ids[i], sigs[i], originals[i], keys[i], key_lists[i])
-        return originals
+        sigs = np.ascontiguousarray(signatures, dtype=np.uint32).reshape(len(article_ids), self.num_perm)
+        return self._core.find_and_add(list(article_ids), sigs, [bool(s) for s in shorts], list(order), choose)
 
     def add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None = None) -> None:
-        if article_id in self._slot:
-            return
-        keys = self._band_keys(signature)
-        self._add(article_id, signature, duplicate_of, keys, keys.tolist())
-
-    def _add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None, keys: np.ndarray,
-             key_list: list[int]) -> None:
-        """``add`` given the signature's band keys (an array, and the same as ints)."""
-        if article_id in self._slot:
-            return
-        if len(self._ids) < self.capacity:
-            slot = len(self._ids)
-            self._ids.append(article_id)
-            if slot >= self._sigs.shape[0]:
-                grown = min(self.capacity, 2 * self._sigs.shape[0])
-                self._sigs = np.concatenate([self._sigs, np.zeros_like(self._sigs[: grown - slot])])
-        else:
-            slot = self._next
-            self._next = (slot + 1) % self.capacity
-            old = self._ids[slot]
-            if self._evicted.shape[0] == 0:
-                self._evicted = np.zeros(self.capacity, dtype=bool)
-            self._evicted[slot] = True
-            del self._slot[old]
-            self._root.pop(old, None)
-            self._ids[slot] = article_id
-        self._slot[article_id] = slot
-        self._sigs[slot] = signature
-        recent = self._recent
-        for key in key_list:
-            hit = recent.get(key)
-            if hit is None:
-                recent[key] = slot
-            elif isinstance(hit, int):
-                recent[key] = [hit, slot]
-            else:
-                hit.append(slot)
-        self._recent_keys.append(keys)
-        self._recent_slots.append(slot)
-        if duplicate_of is not None:
-            self._root[article_id] = duplicate_of
-        if len(self._recent_slots) >= max(1024, len(self._ids) // 32):
-            self._merge_recent()
-
-    def _merge_recent(self) -> None:
-        """Move the recent band keys into the sorted array, dropping the keys of reused slots:
-        a linear merge, so the amortised cost per text does not grow with the index."""
-        if len(self._key_slots) and self._evicted.shape[0]:
-            keep = ~self._evicted[self._key_slots]
-            keys, key_slots = self._keys[keep], self._key_slots[keep]
-            self._evicted[:] = False
-        else:
-            keys, key_slots = self._keys, self._key_slots
-        new_keys = np.concatenate(self._recent_keys)
-        new_slots = np.repeat(np.asarray(self._recent_slots, dtype=np.int32), self._bands)
-        order = np.argsort(new_keys, kind="stable")
-        at = np.searchsorted(keys, new_keys[order], side="right")
-        self._keys = np.insert(keys, at, new_keys[order])
-        self._key_slots = np.insert(key_slots, at, new_slots[order])
-        self._recent, self._recent_keys, self._recent_slots = {}, [], []
+        self._core.add(article_id, self._one(signature), duplicate_of)
 
     def extend(self, items: Iterable[tuple[str, np.ndarray, str | None]]) -> None:
+        add, one = self._core.add, self._one
         for article_id, signature, duplicate_of in items:
-            self.add(article_id, signature, duplicate_of)
+            add(article_id, one(signature), duplicate_of)
 
     def __len__(self) -> int:
-        return len(self._slot)
+        return len(self._core)

@@ -151,16 +151,21 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
             [(story_id, [(a.lang, a.source, to_iso(a.published)) for a in articles])  # undated: no span
              for story_id, articles in grown]
         )
-        headlines: list[tuple[str, str, str | None]] = []
+        # each headline from its members: the batch's own where a story is all of this batch, else its newest
+        # members read back (in one statement for the batch, after the merged stories' summary rows are made)
+        chosen: list[tuple[str, list[tuple[str, str, np.ndarray | None]] | None]] = []
         for (story_id, articles), (before, after) in zip(grown, sizes, strict=True):
             if before == 0:  # all its members are in this batch: no need to read them back
-                headlines.append(_headline(store, story_id, [(a.id, a.title, vector_of[a.id]) for a in articles]))
+                chosen.append((story_id, [(a.id, a.title, vector_of[a.id]) for a in articles]))
             elif _HeadlineSchedule.due(before, after):
-                headlines.append(_newest_headline(store, story_id))
+                chosen.append((story_id, None))
         for story_id in full:
             store.refresh_story(story_id, "", None)  # the summary row from all its articles, after a merge
-            headlines.append(_newest_headline(store, story_id))
-        store.set_headlines(headlines)
+            chosen.append((story_id, None))
+        read = store.headline_candidates_of([story_id for story_id, members in chosen if members is None],
+                                            _HEADLINE_SAMPLE)
+        store.set_headlines([_headline(store, story_id, read[story_id] if members is None else members)
+                             for story_id, members in chosen])
         touched = set(added) | full
         store.set_counter("story", story_counter)
         newest = max((p.article.time for p in prepared if p.article.time), default=None)

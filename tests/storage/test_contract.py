@@ -239,6 +239,31 @@ def test_headline_candidates_are_the_newest_members_without_texts(store):
     assert store.get_story("s1").headline == "Title a5"
 
 
+def test_headline_candidates_of_many_stories_are_each_ones(store):
+    # one statement for many stories (over the hundred a statement takes): each story's newest members, oldest
+    # first, as the one-story read gives them; a story without members, or unknown, has none
+    from storyline.storage.portable import headlines
+
+    with store.transaction():
+        store.create_stories([(f"s{n}", n) for n in range(1, 106)])
+        for n in range(1, 106):
+            for k in range(n % 5):
+                store.insert_article(_article(f"a{n}-{k}"), story_id=f"s{(n * 7 + k) % 105 + 1}", similarity=1.0,
+                                     duplicate_of=None)
+                if k != 2:
+                    store.insert_vector(f"a{n}-{k}", "test", np.full(4, n + k / 8, dtype=np.float32))
+    wanted = [f"s{n}" for n in range(105, 0, -1)] + ["s404", "s1"]
+    many = store.headline_candidates_of(wanted, 3)
+    assert list(many) == list(dict.fromkeys(wanted)) and many["s404"] == []
+    assert headlines._PER_STATEMENT < 106
+    for story_id, rows in many.items():
+        one = store.headline_candidates(story_id, 3)
+        assert [(aid, title) for aid, title, _ in rows] == [(aid, title) for aid, title, _ in one]
+        assert [None if v is None else v.tolist() for *_, v in rows] == [None if v is None else v.tolist()
+                                                                          for *_, v in one]
+    assert sum(len(rows) for rows in many.values()) > 80 and store.headline_candidates_of([], 3) == {}
+
+
 def test_story_list_pages_newest_first(store):
     for n in range(1, 4):
         _add(store, f"s{n}", n, _article(f"a{n}", published=datetime(2026, 3, n, tzinfo=UTC)))

@@ -66,3 +66,31 @@ def test_blobs_decode_together_as_one_by_one():
     other = [vector_blob(np.ones(3)), vector_blob(np.ones(5)), None]  # two encoders' lengths: row by row
     assert [None if v is None else v.tolist() for v in vectors_from_blobs(other)] == [[1.0] * 3, [1.0] * 5, None]
     assert vectors_from_blobs([]) == [] and vectors_from_blobs([None]) == [None]
+
+
+def test_article_values_of_articles_ingested_at_other_times_carry_their_own_times():
+    # the last ingest time's text is kept between calls: a new time (or an equal one, another object) is
+    # formatted anew, from any thread
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from storyline.dates import to_iso
+    from storyline.storage.stored_form import article_values
+    from storyline.types import Article
+
+    start = datetime(2026, 12, 4, 10, tzinfo=UTC)
+    times = [start + timedelta(seconds=n // 3) for n in range(300)] + [None]
+    articles = [Article(id=f"a{n}", title="t", text="x", ingested=when) for n, when in enumerate(times)]
+    failures: list[str] = []
+
+    def write() -> None:
+        for article in articles:
+            if article_values(article, "s1", 0.5, None)[9] != to_iso(article.ingested):
+                failures.append(article.id)
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

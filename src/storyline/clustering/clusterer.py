@@ -18,27 +18,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
+from datetime import datetime
 
 import numpy as np
 
 from storyline.clustering.blas import one_blas_thread
-from storyline.clustering.conflict import (
-    age_conflict,
-    common_keys,
-    core_keys,
-    identity,
-    identity_conflict,
-)
-from storyline.clustering.item import StoryItem, item_keys, timestamp
+from storyline.clustering.conflict import common_keys, core_keys, identity
+from storyline.clustering.evidence import EvidenceTable
+from storyline.clustering.evidence_py import ArticleRow, CoreIdf, row_settings
+from storyline.clustering.item import StoryItem, item_keys
 from storyline.clustering.keys import DocFreq
-from storyline.clustering.keywork import (  # compiled where built
-    count_own_names,
-    is_own_name,
-    key_overlap,
-    missing_share,
-)
-from storyline.clustering.overlap import bodies_share, names_mass
+from storyline.clustering.keywork import is_own_name
 from storyline.clustering.params import StoryParams
 from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.sketch_batch import SketchBatch, in_reach, nearest_first
@@ -49,6 +39,9 @@ from storyline.types import Assignment
 _SECONDS_PER_DAY = 86400.0
 _SKETCH_DIM = 64  # random-projection size of the centroid pre-filter
 _SKETCH_POOL = 64  # stories re-scored exactly after the pre-filter
+
+def _timestamp(time: datetime | None) -> float | None:
+    return None if time is None else time.timestamp()
 
 
 class StoryClusterer:
@@ -73,8 +66,9 @@ class StoryClusterer:
         self._event = np.zeros(0, dtype=np.float64)
         self._touched = np.zeros(0, dtype=np.int64)
         self._owner: dict[str, str] = {}  # name key -> the held story carrying it most (follow-up lookup)
-        # story id -> (documents seen, the core's names with their IDF, IDF total)
-        self._core_idf: dict[str, tuple[int, dict[str, float], float]] = {}
+        self._core_idf = CoreIdf(self._df)  # the IDF of each story's core names (missing_core)
+        self._table = EvidenceTable()
+        self._row_settings = row_settings(p.window_days, p.unknown_gap_days, p.encoder_languages)
         self._seq = 0
         self._newest: float | None = None
         self._absorbed: dict[str, str] = {}  # merged story id -> the story it went into (one entry per merge)
@@ -85,7 +79,7 @@ class StoryClusterer:
     def learn_one(self, item: StoryItem) -> Assignment:
         """Assign one article: join the most probable story of its event if the probability clears the threshold.
         Other stories it clears ``merge_threshold`` for are merged with it: the assignment names them."""
-        stamp = timestamp(item.time)
+        stamp = _timestamp(item.time)
         self._advance(stamp)
         keys = self._keys(item)
         scored = self._score(item, stamp, keys)
@@ -107,7 +101,7 @@ class StoryClusterer:
         """Force an article into a story (near-duplicates, replay); a closed or unknown story is (re)opened.
         An id a merge absorbed names the story it went into."""
         story_id = self.resolve(story_id)
-        stamp = timestamp(item.time)
+        stamp = _timestamp(item.time)
         self._advance(stamp)
         keys = self._keys(item)
         story = self._stories.get(story_id)
@@ -162,7 +156,7 @@ class StoryClusterer:
     def evidence(self, item: StoryItem) -> list[tuple[str, np.ndarray]]:
         """(story id, evidence vector; see FEATURES) for each story the model would score, for calibration."""
         keys = self._keys(item)
-        stamp = timestamp(item.time)
+        stamp = _timestamp(item.time)
         candidates = self._candidates(item, keys.identity, stamp)
         if not candidates:
             return []
@@ -171,81 +165,20 @@ class StoryClusterer:
 
     def _evidence(self, item: StoryItem, stamp: float | None, keys: WeightedKeys,
                   candidates: list[tuple[str, float]]) -> np.ndarray:
-        """The evidence matrix (one row per candidate story, one column per feature in FEATURES):
-        the vector products for all candidates at once, the key comparisons story by story."""
-        p = self.params
+        """The evidence matrix (one row per candidate story, one column per feature in FEATURES): evidence.py."""
         stories = [self._stories[story_id] for story_id, _ in candidates]
-        vector = item.vector
         headline = 0.0 if item.text.strip() else 1.0
-        # what every candidate's row reads of the article, looked up once; the conflict features' own early
-        # exits (no ages, fewer than two rare names) taken here, so most rows make no call for them
-        lang, words, names, ages, rare = item.lang, keys.words, keys.names, keys.ages, keys.identity
-        words_total, names_total, df_counts = keys.words_total, keys.names_total, self._df.counts
-        may_conflict = not headline and len(rare) >= 2
-        no_core = -math.log(1.02)  # missing_core of a story whose core names nothing
-        rows = []
-        for story in stories:
-            langs = story.langs
-            same = langs.get(lang, 0)
-            if stamp is None or story.event is None:
-                gap, unknown, beyond = p.unknown_gap_days, 1.0, 0.0
-            else:  # a follow-up's gap within the window is the window's; how far past it is its own evidence
-                days = abs(stamp - story.event) / _SECONDS_PER_DAY
-                gap, unknown, beyond = min(days, p.window_days), 0.0, max(0.0, days - p.window_days)
-            log_gap = math.log1p(gap)
-            # log-scaled: missing a few of the core's names is common in one event's coverage, missing
-            # nearly all of them almost never is (measured: 2-5 % of such candidates were the article's story)
-            missing = -math.log(1.02 - self._missing_core(story, names)) if story.core_keys else no_core
-            rows.append((
-                0.0,  # cos_centroid, below
-                0.0,  # cos_member, below
-                key_overlap(words, story.words.counts, same, words_total) if same else 0.0,
-                1.0 if same else 0.0,
-                key_overlap(names, story.names.counts, story.names.members, names_total),
-                log_gap,
-                unknown,
-                headline,
-                math.log1p(story.size),
-                0.0 if len(langs) == 1 and same else story.uncomparable(lang, p.encoder_languages),
-                story.cohesion,
-                log_gap * headline,
-                0.0,  # cos_core, below
-                missing,
-                age_conflict(ages, story.ages) if ages else 0.0,
-                missing * headline,
-                math.log1p(count_own_names(rare, story.names.counts, df_counts)) if rare else 0.0,
-                identity_conflict(rare, story.identity) if may_conflict else 0.0,
-                math.log1p(beyond),
-                1.0 if beyond > 0 else 0.0, 0.0, 0.0,  # followup_cos (core cosine), names_mass, headline_bodies: below
-            ))
-        x = np.array(rows)
-        x[:, 0] = [cosine for _, cosine in candidates]
-        # the best-matching kept member of each story: one product over all their members
-        sims = np.concatenate([story.members for story in stories]) @ vector
-        starts = list(accumulate([story.members.shape[0] for story in stories[:-1]], initial=0))
-        x[:, 1] = np.maximum.reduceat(sims, starts)
-        x[:, 12] = self._cores[[story.row for story in stories]] @ vector
-        x[:, 19] *= x[:, 12]
-        x[:, 20] = names_mass(x[:, 4], names_total, self._df.docs, self._df.prior_docs)
-        x[:, 21] = bodies_share([(story.headlines, story.size) for story in stories]) if headline else 0.0
-        return x
-
-    def _missing_core(self, story: StoryState, names: dict[str, float]) -> float:
-        """Share of the core's own names the article lacks, IDF-weighted (IDF refreshed as the stream doubles)."""
-        if not story.core_keys:
-            return 0.0
-        docs = self._df.docs
-        cached = self._core_idf.get(story.id)
-        if cached is None or docs > 2 * cached[0] + 100:
-            weights = self._df.weights(story.core_keys)
-            cached = (docs, weights, math.fsum(weights.values()))
-            self._core_idf[story.id] = cached
-        return missing_share(cached[1], cached[2], names)
+        rare = keys.identity
+        # the conflict features' own early exits (no ages, fewer than two rare names) taken once per article
+        article = ArticleRow(item.lang, keys.words, keys.names, keys.ages, rare, keys.words_total, keys.names_total,
+                             self._df.counts, stamp, headline, not headline and len(rare) >= 2)
+        return self._table.matrix(stories, [cosine for _, cosine in candidates], article, item.vector, self._cores,
+                                  self._row_settings, self._core_idf)
 
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the stories the model scores: the nearest by centroid cosine within the window, and
         follow-up candidates beyond it that share the story's own names."""
-        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity, timestamp(item.time))]
+        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity, _timestamp(item.time))]
 
     def _candidates(self, item: StoryItem, rare: frozenset[str], stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the stories to score: near ones, then follow-up ones (``stamp``: the
@@ -432,7 +365,7 @@ class StoryClusterer:
         story.core_names.add(keys.names)
         story.core_keys = core_keys(story.core_names)
         story.identity = identity(story.core_keys)
-        self._core_idf.pop(story.id, None)
+        self._core_idf.forget(story.id)
         if keys.ages:
             story.ages.update(keys.ages)
         if stamp is not None:
@@ -476,7 +409,7 @@ class StoryClusterer:
     def _close(self, story_id: str) -> None:
         """Drop a story from memory: its row is filled by the last active row."""
         story = self._stories.pop(story_id)
-        self._core_idf.pop(story_id, None)
+        self._core_idf.forget(story_id)
         for key in story.names.counts:
             if self._owner.get(key) == story_id:
                 del self._owner[key]

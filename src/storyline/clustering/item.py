@@ -54,7 +54,3 @@ class StoryItem:
     source: str | None
     keys: ItemKeys | None = None
 
-
-def timestamp(time: datetime | None) -> float | None:
-    """A time as seconds since the epoch (None stays None): what the clusterer compares."""
-    return None if time is None else time.timestamp()

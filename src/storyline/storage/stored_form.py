@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -45,13 +46,22 @@ def json_text(value: Any) -> str:
     return _TEXT_JSON.encode(value)
 
 
+# the last ingest time written and its ISO text: a batch's articles share one (a tuple, read and replaced whole,
+# so threads writing at once never pair one time with another's text)
+_LAST_INGESTED: tuple[datetime | None, str | None] = (None, None)
+
+
 def article_values(article: Article, story_id: str, similarity: float, duplicate_of: str | None) -> tuple:
     """The values of an ``articles`` row in the order the backends' INSERT lists its columns (the stored
     form: ISO times, JSON removed lines and extra fields)."""
+    global _LAST_INGESTED
+    last = _LAST_INGESTED
+    if last[0] is not article.ingested:
+        last = _LAST_INGESTED = (article.ingested, to_iso(article.ingested))
     return (
         article.id, article.content_hash, article.title, article.text, article.url,
         article.source, to_iso(article.published), article.lang, article.lang_confidence,
-        to_iso(article.ingested), article.origin,
+        last[1], article.origin,
         _TEXT_JSON.encode([[r.line, r.reason] for r in article.removed]) if article.removed else "[]",
         _EXTRA_JSON.encode(dict(article.extra)) if article.extra else "{}",
         duplicate_of, story_id, float(similarity),

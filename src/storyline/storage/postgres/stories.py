@@ -8,12 +8,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
 from storyline.dates import from_iso, to_iso, utcnow
+from storyline.storage.portable.headlines import HeadlineReads
 from storyline.storage.postgres.base import Connected
 from storyline.storage.protocol import MemberFacts
-from storyline.storage.stored_form import vectors_from_blobs
 from storyline.types import Story
 
 # a text array column with the values of a parameter added, each once, in code point order (as Python sorts)
@@ -30,7 +28,7 @@ def folded(sources: Iterable[str]) -> list[str]:
     return sorted({source.casefold() for source in sources})
 
 
-class StoryRows(Connected):
+class StoryRows(Connected, HeadlineReads):
     def create_story(self, story_id: str, seq: int) -> bool:
         """Create the story, or reopen it if it exists (a closed story can come back); True if new."""
         return story_id in self.create_stories([(story_id, seq)])
@@ -114,17 +112,6 @@ class StoryRows(Connected):
     def grow_stories(self, grown: Sequence[tuple[str, Sequence[MemberFacts]]]) -> list[tuple[int, int]]:
         """``grow_story`` of each (story id, added members), in order (each is one statement already)."""
         return [self.grow_story(story_id, added) for story_id, added in grown]
-
-    def headline_candidates(self, story_id: str, last: int) -> list[tuple[str, str, np.ndarray | None]]:
-        """(id, title, vector or None) of a story's newest ``last`` members, oldest first; no texts read."""
-        rows = self._conn.execute(
-            "SELECT a.id, a.title, v.vector FROM articles a LEFT JOIN vectors v ON v.article_id = a.id"
-            " WHERE a.story_id=%s ORDER BY a.seq DESC LIMIT %s",
-            (story_id, last),
-        ).fetchall()
-        rows.reverse()
-        return list(zip([aid for aid, _, _ in rows], [title for _, title, _ in rows],
-                        vectors_from_blobs([blob for _, _, blob in rows]), strict=True))
 
     def set_headline(self, story_id: str, headline: str, headline_article: str | None) -> None:
         self.set_headlines([(story_id, headline, headline_article)])

@@ -7,18 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
 from storyline.dates import from_iso, to_iso, utcnow
+from storyline.storage.portable.headlines import HeadlineReads
 from storyline.storage.protocol import MemberFacts
 from storyline.storage.sqlite.base import Connected
-from storyline.storage.stored_form import json_text, vectors_from_blobs
+from storyline.storage.stored_form import json_text
 from storyline.types import Story
 
 _STORY_COLUMNS = "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
 
 
-class StoryRows(Connected):
+class StoryRows(Connected, HeadlineReads):
     def create_story(self, story_id: str, seq: int) -> bool:
         """Create the story, or reopen it if it exists (a closed story can come back); True if new."""
         return story_id in self.create_stories([(story_id, seq)])
@@ -114,17 +113,6 @@ class StoryRows(Connected):
             updates,
         )
         return sizes
-
-    def headline_candidates(self, story_id: str, last: int) -> list[tuple[str, str, np.ndarray | None]]:
-        """(id, title, vector or None) of a story's newest ``last`` members, oldest first; no texts read."""
-        rows = self._conn.execute(
-            "SELECT a.id, a.title, v.vector FROM articles a LEFT JOIN vectors v ON v.article_id = a.id"
-            " WHERE a.story_id=? ORDER BY a.seq DESC LIMIT ?",
-            (story_id, last),
-        ).fetchall()
-        rows.reverse()
-        return list(zip([aid for aid, _, _ in rows], [title for _, title, _ in rows],
-                        vectors_from_blobs([blob for _, _, blob in rows]), strict=True))
 
     def set_headline(self, story_id: str, headline: str, headline_article: str | None) -> None:
         self.set_headlines([(story_id, headline, headline_article)])
