@@ -1,4 +1,5 @@
-"""names_mass: shared names at the scale of their IDF, where ``names`` is a scale-free share."""
+"""names_mass: shared names at the scale of their IDF, where ``names`` is a scale-free share; headline_bodies:
+how much of a story a headline-only article meets has a body."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams
-from storyline.clustering.overlap import names_mass
+from storyline.clustering.overlap import bodies_share, names_mass
 
 T0 = datetime(2021, 7, 24, 8, 0, tzinfo=UTC)
 DIM = 32
@@ -23,8 +24,8 @@ def test_the_mass_is_the_shared_idf_in_units_of_an_unseen_name_capped_at_one():
     assert late.tolist() == pytest.approx([0.5])
 
 
-def _item(i: int, vector: np.ndarray, title: str, hours: float = 0.0) -> StoryItem:
-    return StoryItem(f"a{i}", vector.astype(np.float32), "en", T0 + timedelta(hours=hours), title, "", None)
+def _item(i: int, vector: np.ndarray, title: str, hours: float = 0.0, text: str = "") -> StoryItem:
+    return StoryItem(f"a{i}", vector.astype(np.float32), "en", T0 + timedelta(hours=hours), title, text, None)
 
 
 def test_a_headline_naming_only_the_stream_s_common_place_shares_a_full_share_but_little_mass():
@@ -47,3 +48,32 @@ def test_a_headline_naming_only_the_stream_s_common_place_shares_a_full_share_bu
     common, rare = evidence("Tokyo"), evidence("Okonkwo")
     assert common[share] == pytest.approx(1.0) == rare[share]  # the scale-free share cannot tell them apart
     assert common[mass] < 0.2 < 0.6 < rare[mass]
+
+
+def test_the_bodies_share_is_the_share_of_members_with_a_body():
+    assert bodies_share([(0, 3), (1, 4), (5, 5)]) == pytest.approx([1.0, 0.75, 0.0])
+    assert bodies_share([]) == []
+
+
+def test_a_headline_meets_a_story_of_bodies_and_a_story_of_headlines_apart_and_a_body_never_sets_it():
+    """The feature is the article's headline flag times the story's share of members with a body, merges
+    counted: 1 against a story of bodies, 0 against one of headlines, 0 for an article with a body."""
+    rng = np.random.default_rng(5)
+    topic = rng.normal(size=DIM)
+    topic /= np.linalg.norm(topic)
+    clusterer = StoryClusterer(StoryParams(merge_threshold=1.01))
+    body = "Police said the bridge closed after the crash on Monday morning."
+    clusterer.add_to(_item(0, topic, "Bridge closed after crash", text=body), "bodies")
+    clusterer.add_to(_item(1, topic, "Bridge closed after crash"), "headlines")
+    clusterer.add_to(_item(2, topic, "Bridge crash: drivers told to avoid the area", text=body), "mixed")
+    clusterer.add_to(_item(3, topic, "Crash closes bridge"), "mixed")
+    col = FEATURES.index("headline_bodies")
+
+    def evidence(text: str) -> dict[str, float]:
+        return {story: float(x[col]) for story, x in clusterer.evidence(_item(9, topic, "Bridge crash", 1.0, text))}
+
+    assert evidence("") == pytest.approx({"bodies": 1.0, "headlines": 0.0, "mixed": 0.5})
+    assert evidence(body) == pytest.approx({"bodies": 0.0, "headlines": 0.0, "mixed": 0.0})
+    merged = clusterer._merge(clusterer._stories["headlines"], clusterer._stories["bodies"])  # one of each kind
+    assert merged.headlines == 1 and merged.size == 2
+    assert evidence("")["bodies"] == pytest.approx(0.5)

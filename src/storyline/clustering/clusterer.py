@@ -319,6 +319,7 @@ class StoryClusterer:
         vector = np.asarray(item.vector, dtype=np.float32)
         story.total += vector
         story.size += 1
+        story.headlines += 0 if item.text.strip() else 1
         story.add_member(vector, self.params.max_members)  # the first member (the origin) and the most recent ones
         story.words.add(keys.words)
         story.names.add(keys.names)
@@ -377,6 +378,7 @@ class StoryClusterer:
             into.core_total[:] = into.total
         into.total += absorbed.total
         into.size += absorbed.size
+        into.headlines += absorbed.headlines
         into.absorb_members(absorbed.members, self.params.max_members)
         for mine, theirs in ((into.words, absorbed.words), (into.names, absorbed.names)):
             mine.counts.update(theirs.counts)

@@ -37,6 +37,7 @@ class StoryState:
         "core_total",
         "event",
         "first_days",
+        "headlines",
         "id",
         "identity",
         "langs",
@@ -54,6 +55,7 @@ class StoryState:
         self.members = np.zeros((0, dim), dtype=np.float32)  # a view of the first rows of _buffer
         self._buffer = self.members  # the kept member vectors, with room to grow (capacity doubles up to max_members)
         self.size = 0
+        self.headlines = 0  # members with no body (headline_bodies reads the share of the others)
         self.words = KeyProfile()
         self.names = KeyProfile()
         self.langs: dict[str, int] = {}
