@@ -1,9 +1,9 @@
-"""Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c) and the
-near-duplicate signatures (src/storyline/_minhash.c).
+"""Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c), the
+near-duplicate signatures (src/storyline/_minhash.c) and a record's hot regex passes (src/storyline/_scan.c).
 
 Everything else is declared in pyproject.toml. ``optional=True``: where no C compiler is at hand the
-install goes on without them, and storyline.clustering.keywork and storyline.dedup use their pure-Python
-code (same results).
+install goes on without them, and storyline.clustering.keywork, storyline.dedup, storyline.extract and
+storyline.clustering.keys use their pure-Python code (same results).
 """
 
 import sys
@@ -22,5 +22,6 @@ setup(
             optional=True,
         ),
         Extension("storyline._minhash", ["src/storyline/_minhash.c"], optional=True),
+        Extension("storyline._scan", ["src/storyline/_scan.c"], optional=True),
     ]
 )

@@ -1,0 +1,488 @@
+/* A record's hot regex passes in C: text normalising, word counts, an error title's words, and the keys of an
+ * article's lead -- each the result of its Python reference, to the character.
+ *
+ * Why: on a headline stream, extraction and the lead's keys were ~40 us a headline spread over a dozen regex
+ * passes and small Python loops over the same short strings (each pass ~1 us of call and setup on a headline).
+ * Here each is one call and one walk over the code points.
+ *
+ * The references (and what each function here must equal):
+ *   normalise_text  extract.normalise_text_py   (\r\n and controls, space runs, spaces at line ends, blank runs)
+ *   count_words     extract.count_words_py      (tokens holding a letter or digit; unspaced scripts 2 chars a word)
+ *   error_rest      extract.error_rest_py       (an error page's title words once site names, numbers, filler go)
+ *   word_keys       keys.lower_word_keys_py     (lower-cased word stems of 3+ characters; None: CJK, "İ" or "Σ")
+ *   name_keys       keys.name_keys_py           (capitalised words not opening a sentence, numbers of 2+ digits)
+ * The character classes are the regex engine's own for str patterns: \s is Py_UNICODE_ISSPACE, \w is
+ * Py_UNICODE_ISALNUM or "_"; str.isupper/isdigit of one character are Py_UNICODE_ISUPPER/ISDIGIT. Keys go into
+ * their sets in the order the Python code adds them (the same set, iterated alike). Lower-casing is the str's
+ * own method (full case mapping). Optional: setup.py builds it when a compiler is at hand; storyline.compiled
+ * picks it, else the Python code runs (same results, tested by hypothesis in tests/test_scan.py).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#define IS_WORD(c) (Py_UNICODE_ISALNUM(c) || (c) == '_')
+
+/* ---------------------------------------------------------------- normalise_text */
+
+/* What extract._DROP does to a code point: -1 delete, '\n' a line break, else unchanged (0). */
+static inline int dropped(Py_UCS4 c) {
+    if (c < 0x20) {
+        if (c == 9 || c == 10)
+            return 0;
+        if (c == 0x0B || c == 0x0C || c == 0x0D)
+            return '\n';
+        return -1;
+    }
+    if (c < 0x7F)
+        return 0;
+    if (c <= 0x9F)
+        return c == 0x85 ? '\n' : -1;
+    switch (c) {
+    case 0x00AD: case 0x200B: case 0x200E: case 0x200F: case 0x202A: case 0x202B: case 0x202C: case 0x202D:
+    case 0x202E: case 0x2060: case 0xFEFF:
+        return -1;
+    case 0x2028: case 0x2029:
+        return '\n';
+    default:
+        return 0;
+    }
+}
+
+static PyObject *normalise_text(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "normalise_text() takes a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, m = 0, k;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 *buf = PyMem_Malloc((n + 1) * sizeof(Py_UCS4));
+    if (buf == NULL)
+        return PyErr_NoMemory();
+    int changed = 0;
+    /* \r\n -> \n, then the controls out (a lone \r, \v, \f, U+0085, U+2028/9 -> \n) */
+    for (i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '\r' && i + 1 < n && PyUnicode_READ(kind, data, i + 1) == '\n') {
+            buf[m++] = '\n';
+            i++;
+            changed = 1;
+            continue;
+        }
+        int d = dropped(c);
+        if (d == 0)
+            buf[m++] = c;
+        else {
+            changed = 1;
+            if (d > 0)
+                buf[m++] = (Py_UCS4)d;
+        }
+    }
+    /* every run of white space but \n -> one space */
+    for (i = 0, k = 0; i < m; i++) {
+        Py_UCS4 c = buf[i];
+        if (c != '\n' && Py_UNICODE_ISSPACE(c)) {
+            Py_ssize_t j = i + 1;
+            while (j < m && buf[j] != '\n' && Py_UNICODE_ISSPACE(buf[j]))
+                j++;
+            if (j - i > 1 || c != ' ')
+                changed = 1;
+            buf[k++] = ' ';
+            i = j - 1;
+        } else
+            buf[k++] = c;
+    }
+    m = k;
+    /* a space beside a line break out (spaces stand alone now) */
+    for (i = 0, k = 0; i < m; i++) {
+        if (buf[i] == ' ' && ((i > 0 && buf[i - 1] == '\n') || (i + 1 < m && buf[i + 1] == '\n'))) {
+            changed = 1;
+            continue;
+        }
+        buf[k++] = buf[i];
+    }
+    m = k;
+    /* three or more line breaks -> two */
+    for (i = 0, k = 0; i < m; i++) {
+        if (buf[i] == '\n') {
+            Py_ssize_t j = i;
+            while (j < m && buf[j] == '\n')
+                j++;
+            if (j - i >= 3) {
+                changed = 1;
+                buf[k++] = '\n';
+                buf[k++] = '\n';
+                i = j - 1;
+                continue;
+            }
+        }
+        buf[k++] = buf[i];
+    }
+    m = k;
+    /* str.strip() */
+    Py_ssize_t start = 0, end = m;
+    while (start < end && Py_UNICODE_ISSPACE(buf[start]))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(buf[end - 1]))
+        end--;
+    PyObject *out;
+    if (!changed && start == 0 && end == n) { /* as the Python passes give it: the very same string */
+        Py_INCREF(text);
+        out = text;
+    } else
+        out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf + start, end - start);
+    PyMem_Free(buf);
+    return out;
+}
+
+/* ---------------------------------------------------------------- count_words */
+
+static inline int unspaced(Py_UCS4 c) {
+    return (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) || (c >= 0x1780 && c <= 0x17FF) ||
+           (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF);
+}
+
+static PyObject *count_words(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "count_words(text, limit) takes a str and an int or None");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    int limited = args[1] != Py_None;
+    Py_ssize_t limit = 0;
+    if (limited) {
+        int overflow;
+        long long value = PyLong_AsLongLongAndOverflow(args[1], &overflow);
+        if (value == -1 && PyErr_Occurred())
+            return NULL;
+        /* a count never passes the text's length: a limit past any length never stops, one below 0 stops at once */
+        limit = overflow > 0 ? PY_SSIZE_T_MAX : overflow < 0 ? -1 : value > PY_SSIZE_T_MAX ? PY_SSIZE_T_MAX
+                : value < -1 ? -1 : (Py_ssize_t)value;
+    }
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, total = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (i < n) {
+        while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            i++;
+        if (i >= n)
+            break;
+        Py_ssize_t spaced = 0, alnum = 0;
+        for (; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (Py_UNICODE_ISSPACE(c))
+                break;
+            if (unspaced(c))
+                spaced++;
+            else if (!alnum && Py_UNICODE_ISALNUM(c))
+                alnum = 1;
+        }
+        total += spaced ? (spaced + 1) / 2 : alnum;
+        if (limited && total >= limit)
+            break;
+    }
+    return PyLong_FromSsize_t(total);
+}
+
+/* ---------------------------------------------------------------- error_rest */
+
+static inline int all_digits(const Py_UCS4 *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!Py_UNICODE_ISDIGIT(s[i]))
+            return 0;
+    return n > 0;
+}
+
+/* error_rest(folded, filler): the \w runs of the whitespace-separated words without a ".", less those all digits
+ * or in filler, joined by one space. */
+static PyObject *error_rest(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "error_rest(folded, filler) takes a str and a set");
+        return NULL;
+    }
+    PyObject *text = args[0], *filler = args[1];
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, m = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 *buf = PyMem_Malloc((2 * n + 1) * sizeof(Py_UCS4)), *word = buf + n + 1;
+    if (buf == NULL)
+        return PyErr_NoMemory();
+    while (i < n) {
+        while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            i++;
+        Py_ssize_t start = i;
+        int dotted = 0;
+        while (i < n) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (Py_UNICODE_ISSPACE(c))
+                break;
+            dotted |= c == '.';
+            i++;
+        }
+        if (dotted)
+            continue; /* a site name ("example.com") */
+        Py_ssize_t j = start;
+        while (j < i) {
+            while (j < i && !IS_WORD(PyUnicode_READ(kind, data, j)))
+                j++;
+            Py_ssize_t w = 0;
+            while (j < i) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, j);
+                if (!IS_WORD(c))
+                    break;
+                word[w++] = c;
+                j++;
+            }
+            if (w == 0 || all_digits(word, w))
+                continue;
+            PyObject *token = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, word, w);
+            if (token == NULL) {
+                PyMem_Free(buf);
+                return NULL;
+            }
+            int known = PySet_Contains(filler, token);
+            Py_DECREF(token);
+            if (known < 0) {
+                PyMem_Free(buf);
+                return NULL;
+            }
+            if (known)
+                continue;
+            if (m > 0)
+                buf[m++] = ' ';
+            memcpy(buf + m, word, w * sizeof(Py_UCS4));
+            m += w;
+        }
+    }
+    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, m);
+    PyMem_Free(buf);
+    return out;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+/* prefix + s[0:n] as one str */
+static PyObject *joined_key(PyObject *prefix, Py_UCS4 *scratch, const Py_UCS4 *s, Py_ssize_t n) {
+    Py_ssize_t p = PyUnicode_GET_LENGTH(prefix);
+    int kind = PyUnicode_KIND(prefix);
+    const void *data = PyUnicode_DATA(prefix);
+    for (Py_ssize_t i = 0; i < p; i++)
+        scratch[i] = PyUnicode_READ(kind, data, i);
+    memcpy(scratch + p, s, n * sizeof(Py_UCS4));
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, scratch, p + n);
+}
+
+static inline int cjk(Py_UCS4 c) { /* keys._CJK */
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0x0E00 && c <= 0x0E7F);
+}
+
+static int add_key(PyObject *set, PyObject *key) {
+    if (key == NULL)
+        return -1;
+    int status = PySet_Add(set, key);
+    Py_DECREF(key);
+    return status;
+}
+
+/* word_keys(joined, prefix, stem): {prefix + w[:stem] for w in \w{3,} runs of joined.lower()}, or None when
+ * joined holds a CJK character, "İ" or "Σ" (the Python code's other paths). */
+static PyObject *word_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "word_keys(joined, prefix, stem) takes two str and an int");
+        return NULL;
+    }
+    PyObject *joined = args[0], *prefix = args[1];
+    Py_ssize_t stem = PyLong_AsSsize_t(args[2]);
+    if ((stem == -1 && PyErr_Occurred()) || PyUnicode_READY(joined) < 0 || PyUnicode_READY(prefix) < 0)
+        return NULL;
+    if (stem < 0) {
+        PyErr_SetString(PyExc_ValueError, "stem must not be negative");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(joined), i;
+    int kind = PyUnicode_KIND(joined);
+    const void *data = PyUnicode_DATA(joined);
+    if (kind != PyUnicode_1BYTE_KIND) {
+        for (i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c == 0x0130 || c == 0x03A3 || cjk(c))
+                Py_RETURN_NONE;
+        }
+    }
+    PyObject *lowered = PyObject_CallMethod(joined, "lower", NULL);
+    if (lowered == NULL)
+        return NULL;
+    if (PyUnicode_READY(lowered) < 0) {
+        Py_DECREF(lowered);
+        return NULL;
+    }
+    n = PyUnicode_GET_LENGTH(lowered);
+    kind = PyUnicode_KIND(lowered);
+    data = PyUnicode_DATA(lowered);
+    Py_ssize_t p = PyUnicode_GET_LENGTH(prefix);
+    Py_UCS4 *scratch = PyMem_Malloc((p + stem + 1) * sizeof(Py_UCS4)), *word = NULL;
+    PyObject *keys = PySet_New(NULL);
+    if (scratch == NULL || keys == NULL)
+        goto fail;
+    word = PyMem_Malloc((stem + 1) * sizeof(Py_UCS4));
+    if (word == NULL)
+        goto fail;
+    i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!IS_WORD(c)) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i, w = 0;
+        for (; i < n; i++) {
+            c = PyUnicode_READ(kind, data, i);
+            if (!IS_WORD(c))
+                break;
+            if (w < stem)
+                word[w++] = c;
+        }
+        if (i - start >= 3 && add_key(keys, joined_key(prefix, scratch, word, w)) < 0)
+            goto fail;
+    }
+    PyMem_Free(scratch);
+    PyMem_Free(word);
+    Py_DECREF(lowered);
+    return keys;
+fail:
+    PyMem_Free(scratch);
+    PyMem_Free(word);
+    Py_DECREF(lowered);
+    Py_XDECREF(keys);
+    return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+}
+
+/* Whether the token at start opens a sentence in part: start is the part's first word character, or the (up to)
+ * three characters before it end in one of ".!?:;\n" and white space only (keys._SENTENCE_END). */
+static int opens_sentence(int kind, const void *data, Py_ssize_t start, Py_ssize_t opening) {
+    if (start == opening)
+        return 1;
+    Py_ssize_t lo = start - 3 < 0 ? 0 : start - 3;
+    for (Py_ssize_t q = start - 1; q >= lo; q--) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, q);
+        if (c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == '\n')
+            return 1;
+        if (!Py_UNICODE_ISSPACE(c))
+            return 0;
+    }
+    return 0;
+}
+
+/* The name and number keys of one part (keys._name_candidates' tokens: an upper-case character and 2+ word
+ * characters, or 2+ digits not followed by a word character, neither after a word character). */
+static int part_name_keys(PyObject *keys, PyObject *part, int is_title, PyObject *name_key, PyObject *hash) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(part), i = 0, opening = -1;
+    int kind = PyUnicode_KIND(part);
+    const void *data = PyUnicode_DATA(part);
+    if (!is_title)
+        for (Py_ssize_t q = 0; q < n; q++)
+            if (IS_WORD(PyUnicode_READ(kind, data, q))) {
+                opening = q;
+                break;
+            }
+    while (i < n) {
+        if (i > 0 && IS_WORD(PyUnicode_READ(kind, data, i - 1))) {
+            i++;
+            continue;
+        }
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_ssize_t end = i + 1;
+        int upper = Py_UNICODE_ISUPPER(c);
+        if (upper) {
+            while (end < n && IS_WORD(PyUnicode_READ(kind, data, end)))
+                end++;
+            if (end - i < 3)
+                upper = 0;
+        }
+        if (upper) {
+            if (is_title || !opens_sentence(kind, data, i, opening)) {
+                PyObject *token = PyUnicode_Substring(part, i, end);
+                if (token == NULL)
+                    return -1;
+                PyObject *key = PyObject_CallOneArg(name_key, token);
+                Py_DECREF(token);
+                if (add_key(keys, key) < 0)
+                    return -1;
+            }
+            i = end;
+            continue;
+        }
+        if (Py_UNICODE_ISDIGIT(c)) {
+            end = i + 1;
+            while (end < n && Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, end)))
+                end++;
+            if (end - i >= 2 && (end == n || !IS_WORD(PyUnicode_READ(kind, data, end)))) {
+                PyObject *token = PyUnicode_Substring(part, i, end);
+                if (token == NULL)
+                    return -1;
+                PyObject *key = PyUnicode_Concat(hash, token);
+                Py_DECREF(token);
+                if (add_key(keys, key) < 0)
+                    return -1;
+                i = end;
+                continue;
+            }
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* name_keys(title, lead, name_key): keys.name_keys_py's set; name_key(token) gives a capitalised word's key. */
+static PyObject *name_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "name_keys(title, lead, name_key) takes two str and a callable");
+        return NULL;
+    }
+    PyObject *title = args[0], *lead = args[1], *name_key = args[2];
+    if (PyUnicode_READY(title) < 0 || PyUnicode_READY(lead) < 0)
+        return NULL;
+    PyObject *keys = PySet_New(NULL), *hash = PyUnicode_FromString("#");
+    if (keys == NULL || hash == NULL)
+        goto fail;
+    if (part_name_keys(keys, title, 1, name_key, hash) < 0)
+        goto fail;
+    /* the lead that is the very title string is read as the title (the Python code asks `part is title`) */
+    if (part_name_keys(keys, lead, lead == title, name_key, hash) < 0)
+        goto fail;
+    Py_DECREF(hash);
+    return keys;
+fail:
+    Py_XDECREF(keys);
+    Py_XDECREF(hash);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"normalise_text", normalise_text, METH_O, "normalise_text(text): extract.normalise_text_py's result."},
+    {"count_words", (PyCFunction)(void (*)(void))count_words, METH_FASTCALL,
+     "count_words(text, limit): extract.count_words_py's count (limit an int or None)."},
+    {"error_rest", (PyCFunction)(void (*)(void))error_rest, METH_FASTCALL,
+     "error_rest(folded, filler): extract.error_rest_py's words."},
+    {"word_keys", (PyCFunction)(void (*)(void))word_keys, METH_FASTCALL,
+     "word_keys(joined, prefix, stem): keys.lower_word_keys_py's set, or None."},
+    {"name_keys", (PyCFunction)(void (*)(void))name_keys, METH_FASTCALL,
+     "name_keys(title, lead, name_key): keys.name_keys_py's set."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_scan", "A record's hot regex passes in C (see extract.py, clustering/keys.py).", -1,
+    methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__scan(void) { return PyModule_Create(&module); }
