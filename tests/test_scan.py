@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from storyline import extract
 from storyline.clustering import keys
+from storyline.sources import decode
+from storyline.types import RawRecord
 
 BUILT = importlib.util.find_spec("storyline._scan") is not None
 needs_native = pytest.mark.skipif(not BUILT, reason="the C extension was not built (no compiler at install)")
@@ -88,6 +90,29 @@ def test_name_keys_equal_the_python_keys_in_order(native, title, lead):
         assert got == expected and list(got) == list(expected)
 
 
+class _Items(dict):
+    """A dict whose items() the Python code asks for (a subclass may give other items than its storage)."""
+
+    def items(self):  # type: ignore[override]
+        return [("\ud800", 1)] if self.get("odd") else super().items()
+
+
+_leaf = st.one_of(st.none(), st.integers(), st.text(alphabet=any_char, max_size=6), st.sampled_from(["ok", "\udc80"]))
+_nested = st.recursive(_leaf, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.lists(inner, max_size=3).map(tuple),
+    st.dictionaries(st.text(alphabet=any_char, max_size=3), inner, max_size=3),
+    st.dictionaries(st.sampled_from(["odd", "k"]), inner, max_size=2).map(_Items)), max_leaves=8)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=any_char, max_size=20), st.one_of(st.none(), st.text(alphabet=any_char, max_size=20)),
+       st.dictionaries(st.text(alphabet=any_char, max_size=4), _nested, max_size=3))
+def test_surrogate_fields_equal_the_python_walk(native, title, text, extra):
+    record = RawRecord(origin="x", title=title, text=text, extra=extra)
+    assert native.surrogate_fields(record, decode._RECORD_FIELDS) == decode.surrogate_fields_py(record)
+
+
 @needs_native
 def test_a_lead_that_is_the_title_string_is_read_as_the_title(native):
     title = "Biles wins. Tokyo cheers"
@@ -123,18 +148,25 @@ def test_bad_arguments_raise(native):
         native.name_keys("Abc", None, keys._name_key)
     with pytest.raises(ZeroDivisionError):  # an error in the key function comes through
         native.name_keys("Abc", "", lambda token: 1 / 0)
+    with pytest.raises(AttributeError):
+        native.surrogate_fields(object(), ("title",))
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(RecursionError):
+        native.surrogate_fields(RawRecord(origin="x", extra={"k": deep}), decode._RECORD_FIELDS)
 
 
 def _picked(env: dict[str, str]) -> str:
-    code = "from storyline import extract; from storyline.clustering import keys; " \
-           "print(extract._SCAN is not None, keys._SCAN is not None)"
+    code = "from storyline import extract; from storyline.clustering import keys; from storyline.sources import decode;" \
+           "print(extract._SCAN is not None, keys._SCAN is not None, decode._SCAN is not None)"
     return subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, check=True,
                           capture_output=True, text=True).stdout.strip()
 
 
 def test_pure_python_is_used_when_forced():
-    assert _picked({"STORYLINE_PURE_PYTHON": "1"}) == "False False"
+    assert _picked({"STORYLINE_PURE_PYTHON": "1"}) == "False False False"
 
 
 def test_native_is_used_when_built():
-    assert _picked({"STORYLINE_PURE_PYTHON": ""}) == f"{BUILT} {BUILT}"
+    assert _picked({"STORYLINE_PURE_PYTHON": ""}) == f"{BUILT} {BUILT} {BUILT}"

@@ -11,6 +11,7 @@
  *   error_rest      extract.error_rest_py       (an error page's title words once site names, numbers, filler go)
  *   word_keys       keys.lower_word_keys_py     (lower-cased word stems of 3+ characters; None: CJK, "İ" or "Σ")
  *   name_keys       keys.name_keys_py           (capitalised words not opening a sentence, numbers of 2+ digits)
+ *   surrogate_fields  sources.decode.surrogate_fields_py  (a record's fields holding a lone UTF-16 surrogate)
  * The character classes are the regex engine's own for str patterns: \s is Py_UNICODE_ISSPACE, \w is
  * Py_UNICODE_ISALNUM or "_"; str.isupper/isdigit of one character are Py_UNICODE_ISUPPER/ISDIGIT. Keys go into
  * their sets in the order the Python code adds them (the same set, iterated alike). Lower-casing is the str's
@@ -467,6 +468,109 @@ fail:
     return NULL;
 }
 
+/* ---------------------------------------------------------------- surrogate_fields */
+
+/* decode._has_surrogate: a lone UTF-16 surrogate in a str, or in a dict's keys and values or a list's or tuple's
+ * items, at any depth (1), or none (0); -1 on an error. */
+static int has_surrogate(PyObject *value) {
+    if (value == Py_None)
+        return 0;
+    if (PyUnicode_Check(value)) {
+        if (PyUnicode_READY(value) < 0)
+            return -1;
+        int kind = PyUnicode_KIND(value);
+        if (kind == PyUnicode_1BYTE_KIND)
+            return 0;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+        const void *data = PyUnicode_DATA(value);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c >= 0xD800 && c <= 0xDFFF)
+                return 1;
+        }
+        return 0;
+    }
+    int found = 0;
+    if (PyDict_CheckExact(value)) {
+        if (Py_EnterRecursiveCall(" in surrogate_fields"))
+            return -1;
+        Py_ssize_t pos = 0;
+        PyObject *key, *item;
+        while (!found && PyDict_Next(value, &pos, &key, &item)) {
+            Py_INCREF(key);
+            Py_INCREF(item);
+            found = has_surrogate(key);
+            if (found == 0)
+                found = has_surrogate(item);
+            Py_DECREF(key);
+            Py_DECREF(item);
+        }
+        Py_LeaveRecursiveCall();
+        return found;
+    }
+    PyObject *items;
+    if (PyDict_Check(value))
+        items = PyObject_CallMethod(value, "items", NULL); /* a subclass: its own items(), as the Python code */
+    else if (PyList_Check(value) || PyTuple_Check(value)) {
+        Py_INCREF(value);
+        items = value;
+    } else
+        return 0;
+    if (items == NULL)
+        return -1;
+    PyObject *iterator = PyObject_GetIter(items);
+    Py_DECREF(items);
+    if (iterator == NULL)
+        return -1;
+    if (Py_EnterRecursiveCall(" in surrogate_fields")) {
+        Py_DECREF(iterator);
+        return -1;
+    }
+    int pairs = PyDict_Check(value);
+    PyObject *item;
+    while (!found && (item = PyIter_Next(iterator)) != NULL) {
+        if (pairs) {
+            PyObject *key = PySequence_GetItem(item, 0), *val = key ? PySequence_GetItem(item, 1) : NULL;
+            found = val == NULL ? -1 : has_surrogate(key);
+            if (found == 0)
+                found = has_surrogate(val);
+            Py_XDECREF(key);
+            Py_XDECREF(val);
+        } else
+            found = has_surrogate(item);
+        Py_DECREF(item);
+    }
+    Py_LeaveRecursiveCall();
+    Py_DECREF(iterator);
+    if (found == 0 && PyErr_Occurred())
+        return -1;
+    return found;
+}
+
+/* surrogate_fields(record, names): the names of the record's attributes that hold a lone surrogate. */
+static PyObject *surrogate_fields(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "surrogate_fields(record, names) takes an object and a tuple of str");
+        return NULL;
+    }
+    PyObject *record = args[0], *names = args[1], *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i), *value = PyObject_GetAttr(record, name);
+        if (value == NULL)
+            goto fail;
+        int found = has_surrogate(value);
+        Py_DECREF(value);
+        if (found < 0 || (found && PyList_Append(out, name) < 0))
+            goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"normalise_text", normalise_text, METH_O, "normalise_text(text): extract.normalise_text_py's result."},
     {"count_words", (PyCFunction)(void (*)(void))count_words, METH_FASTCALL,
@@ -477,11 +581,13 @@ static PyMethodDef methods[] = {
      "word_keys(joined, prefix, stem): keys.lower_word_keys_py's set, or None."},
     {"name_keys", (PyCFunction)(void (*)(void))name_keys, METH_FASTCALL,
      "name_keys(title, lead, name_key): keys.name_keys_py's set."},
+    {"surrogate_fields", (PyCFunction)(void (*)(void))surrogate_fields, METH_FASTCALL,
+     "surrogate_fields(record, names): the fields sources.decode.surrogate_fields_py names."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_scan", "A record's hot regex passes in C (see extract.py, clustering/keys.py).", -1,
+    PyModuleDef_HEAD_INIT, "_scan", "A record's hot regex passes in C (see extract.py, clustering/keys.py, sources/decode.py).", -1,
     methods, NULL, NULL, NULL, NULL,
 };
 
