@@ -158,8 +158,8 @@ def test_bad_arguments_raise(native):
 
 
 def _picked(env: dict[str, str]) -> str:
-    code = "from storyline import extract; from storyline.clustering import keys; from storyline.sources import decode;" \
-           "print(extract._SCAN is not None, keys._SCAN is not None, decode._SCAN is not None)"
+    code = ("from storyline import extract; from storyline.clustering import keys; from storyline.sources import "
+            "decode; print(extract._SCAN is not None, keys._SCAN is not None, decode._SCAN is not None)")
     return subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, check=True,
                           capture_output=True, text=True).stdout.strip()
 
