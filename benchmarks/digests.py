@@ -5,7 +5,8 @@
     python benchmarks/digests.py --synth 20000   # the synthetic stream's first 20,000 rows, through the engine
 
 The labelled sets (demo corpus and ../shared/data) are replayed as scripts/calibrate_stories.py does,
-from its cached prepared databases, with the shipped parameters: each prints its B-cubed F1 and the
+from its cached prepared databases (today's code's, else those of the nearest code: scripts/prepared_cache.py),
+with the shipped parameters: each prints its B-cubed F1 and the
 digest of its partition (which articles share a story, whatever the story ids). The synthetic stream
 (the head of the benchmark's 300,000-row stream, content-word hashing encoder) goes through the whole
 engine, the store included: its digest is read back from the database, so store changes are checked too.
@@ -47,42 +48,18 @@ def partition_digest(pairs: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(repr(canonical).encode()).hexdigest()[:16]
 
 
-def _cached_db(path: Path, encoder: str = "use") -> Path:
-    """The calibration script's prepared database for ``path``: the one for today's code if it exists,
-    else the newest cached one (a store change alters the cache key, not the prepared articles)."""
-    import calibrate_stories
-
-    cached = sorted(calibrate_stories.CACHE.glob(f"{encoder}-{path.stem}-*.db"), key=lambda p: p.stat().st_mtime)
-    from prepared_code import code_digest
-
-    key = hashlib.sha256(path.read_bytes() + encoder.encode() + code_digest()).hexdigest()[:24]
-    today = calibrate_stories.CACHE / f"{encoder}-{path.stem}-{key}.db"
-    if today.exists():
-        return today
-    if not cached:
-        raise SystemExit(f"no prepared database for {path} under {calibrate_stories.CACHE}: "
-                         f"run scripts/calibrate_stories.py {path} once to prepare it")
-    # said, never silent: on a shared machine the newest preparation may be another checkout's code
-    print(f"  {path.name}: no preparation by this code; replaying the newest cached one ({cached[-1].name}), "
-          "which may come from other code: prepare the file first (calibrate_stories.prepared_db) to be sure",
-          file=sys.stderr, flush=True)
-    return cached[-1]
-
-
 def set_digests() -> None:
-    import calibrate_stories
     from calibrate_stories import Dataset, run
 
     from storyline.clustering import StoryParams
     from storyline.evaluation import bcubed
 
-    calibrate_stories.prepared_db = _cached_db
     params = StoryParams.load()
     for path in SETS:
         if not path.exists():
             print(f"{path.stem:<24} missing ({path})")
             continue
-        data = Dataset(path)
+        data = Dataset(path, cached=True)
         started = time.process_time()
         pred = run(params, data)
         cpu = time.process_time() - started

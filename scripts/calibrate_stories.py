@@ -24,66 +24,24 @@ Each file is first ingested by the engine itself (extraction, cleaning, language
 duplicates, vectors), and the online runs replay its arrival order, so the calibrated figures are the
 ones `storyline eval stories` reports: the arrival order and the near-duplicate routing are the
 engine's own functions (storyline.assign). Those databases are cached under ~/.cache/storyline/calibration
-(never in the repo), keyed by file, encoder and the code that prepares articles (prepared_code.py).
+(never in the repo), keyed by file, encoder and the code that prepares articles (prepared_cache.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from prepared_code import code_digest
+import prepared_cache
 from sklearn.linear_model import LogisticRegression
 
 from storyline.assign import arrival_order, assign_in_order, story_item
 from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams, params_file
 from storyline.evaluation import bcubed, pairwise, story_extent
-
-CACHE = Path.home() / ".cache" / "storyline" / "calibration"
-
-
-def prepared_db(path: Path, encoder: str = "use") -> Path:
-    """The file ingested by the engine itself (extraction, cleaning, language, near-duplicates, vectors)
-    into a database cached by file content, encoder and the code that prepares articles: the model is
-    calibrated on exactly what it will see."""
-    key = hashlib.sha256(path.read_bytes() + encoder.encode() + code_digest()).hexdigest()[:24]
-    CACHE.mkdir(parents=True, exist_ok=True)
-    db = CACHE / f"{encoder}-{path.stem}-{key}.db"
-    if db.exists():
-        return db
-    from storyline.engine import Engine
-    from storyline.settings import Settings
-
-    partial = db.with_suffix(".partial")
-    for leftover in CACHE.glob(f"{partial.name}*"):
-        leftover.unlink()
-    settings = Settings(db=str(partial), encoder=encoder)
-    print(f"  preparing {path.name} with the engine ({encoder})…", file=sys.stderr, flush=True)
-    # the stories of this run are never read: default parameters, so a feature change never blocks it
-    with Engine(settings.db, settings=settings, clusterer=StoryClusterer(StoryParams())) as engine:
-        engine.ingest_paths([str(path)])
-        engine.store.checkpoint()
-    partial.rename(db)
-    return db
-
-
-def newest_prepared_db(path: Path, encoder: str = "use") -> Path:
-    """Today's prepared database for the file if there is one, else the newest cached one, else a new one:
-    a change to the store's code changes the cache key but not the prepared articles (``--cached``)."""
-    cached = sorted(CACHE.glob(f"{encoder}-{path.stem}-*.db"), key=lambda p: p.stat().st_mtime)
-    key = hashlib.sha256(path.read_bytes() + encoder.encode() + code_digest()).hexdigest()[:24]
-    today = CACHE / f"{encoder}-{path.stem}-{key}.db"
-    if today.exists() or not cached:
-        return prepared_db(path, encoder)
-    print(f"  {path.name}: the newest cached preparation ({cached[-1].name})", file=sys.stderr, flush=True)
-    return cached[-1]
-
 
 ENCODER_LINES = {
     "use": "USE multilingual v3 on the engine's title + cleaned body (body ≤ 4000 chars)",
@@ -133,7 +91,7 @@ class Dataset:
 
         # by line number: the cached database may have been prepared from another spelling of the path
         gold = {int(origin.rsplit(":", 1)[1]): story for origin, story in gold_labels(str(path)).items()}
-        db = newest_prepared_db(path, encoder) if cached else prepared_db(path, encoder)
+        db = prepared_cache.closest_prepared_db(path, encoder) if cached else prepared_cache.prepared_db(path, encoder)
         self.key = db.stem + ("" if use_time else "-undated")
         store = open_store(db)
         try:
@@ -266,7 +224,7 @@ def baseline(data: Dataset, window: float) -> tuple[float, dict]:
 def baselines(data: Dataset) -> dict[float, tuple[float, dict]]:
     """The plain clusterer's best threshold and result per window, cached beside the prepared database
     (it only depends on the data and the encoder)."""
-    path = CACHE / f"baseline-{data.key}.json"
+    path = prepared_cache.CACHE / f"baseline-{data.key}.json"
     if path.exists():
         return {float(w): (t, r) for w, (t, r) in json.loads(path.read_text()).items()}
     out = {w: baseline(data, w) for w in BASELINE_WINDOWS}
@@ -296,7 +254,7 @@ def main() -> None:
     ap.add_argument("--c-reg", type=float, nargs="+", default=[C_REG], metavar="C",
                     help="L2 strengths to try (inverse): the one with the best worst held-out margin is fitted on all")
     ap.add_argument("--cached", action="store_true",
-                    help="use the newest cached preparation of each file when none matches today's code")
+                    help="when no preparation matches today's code, replay the nearest code's (prepared_cache.py)")
     ap.add_argument("--skip-loo", action="store_true",
                     help="fit on all sets only (no leave-one-dataset-out figures): a quicker refit")
     ap.add_argument("--keep", type=Path, metavar="PARAMS",
@@ -363,7 +321,7 @@ def main() -> None:
         f"Fitted on (files in arrival order): {', '.join(f.name for f in args.files)}"
         + (f"; held out, never fitted on: {', '.join(f.name for f in args.holdout)}" if args.holdout else "")
         + (f"; times ignored for {', '.join(args.no_time)}" if args.no_time else "")
-        + ("; the newest cached preparations (--cached)" if args.cached else "") + ".",
+        + ("; cached preparations by the nearest code where today's has none (--cached)" if args.cached else "") + ".",
         "",
         "B-cubed precision | recall | F1, pairwise F1, the longest story's span in days and the largest story's",
         "size (one parameter set for all data sets unless stated). The reference of a set is the plain",

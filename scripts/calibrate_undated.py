@@ -75,7 +75,7 @@ def main() -> None:
     ap.add_argument("--c-reg", type=float, nargs="+", default=list(C_REGS), metavar="C",
                     help="L2 strengths to try (inverse): the best worst held-out margin is fitted on all")
     ap.add_argument("--cached", action="store_true",
-                    help="use the newest cached preparation of each file when none matches today's code")
+                    help="when no preparation matches today's code, replay the nearest code's (prepared_cache.py)")
     ap.add_argument("--write", action="store_true",
                     help="add the undated weights to params/stories.json, write benchmarks/CALIBRATION-undated.md")
     args = ap.parse_args()

@@ -6,7 +6,8 @@ itself, so its cache must change with every module that prepares, and only those
 the import statements (lazy ones in functions too): everything ``storyline.engine`` imports, directly or
 not, short of the assignment stage. A new module the preparation uses is covered without anyone listing
 it; :func:`leaks` tells whether the preparation reached into the assignment stage, which would make
-leaving it out wrong.
+leaving it out wrong. An optional C extension a preparation module loads by ``compiled("storyline.NAME")``
+(storyline/compiled.py) is keyed by its C source: it gives its Python twin's results, but a bug would not.
 """
 
 from __future__ import annotations
@@ -50,6 +51,24 @@ def imports_of(name: str) -> frozenset[str]:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
     return frozenset(m for m in found if m.split(".")[0] == "storyline" and module_file(m) is not None)
+
+
+@cache
+def extensions_of(name: str) -> frozenset[str]:
+    """The C extensions a module loads through ``compiled("storyline.NAME")`` (a literal name), that have a source."""
+    path = module_file(name)
+    if path is None:
+        return frozenset()
+    found = {node.args[0].value for node in _run_nodes(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "compiled"
+             and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    return frozenset(m for m in found if c_source(m) is not None)
+
+
+def c_source(name: str) -> Path | None:
+    """The C source of an extension module ``storyline.…._NAME``, or None."""
+    candidate = PACKAGE.joinpath(*name.split(".")[1:]).with_suffix(".c")
+    return candidate if candidate.is_file() else None
 
 
 def _type_checking_only(node: ast.AST) -> bool:
@@ -101,11 +120,28 @@ def leaks() -> list[tuple[str, str]]:
             for imported in sorted(imports_of(name)) if _after_preparation(imported)]
 
 
-def code_digest() -> bytes:
-    """A digest of the preparation modules' source: the part of the cache key that follows the code."""
-    digest = hashlib.sha256()
+def sources() -> dict[str, Path]:
+    """Every source file the preparation runs, by module name: the modules and the C extensions they load."""
+    found: dict[str, Path] = {}
     for name in preparation_modules():
         path = module_file(name)
         assert path is not None  # preparation_modules names files only
+        found[name] = path
+        for extension in extensions_of(name):
+            source = c_source(extension)
+            assert source is not None  # extensions_of names those with a source only
+            found[extension] = source
+    return dict(sorted(found.items()))
+
+
+def module_digests() -> dict[str, str]:
+    """Each preparation source's SHA-256 (hex), by module name: what tells two preparations' code apart."""
+    return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in sources().items()}
+
+
+def code_digest() -> bytes:
+    """A digest of the preparation's sources: the part of the cache key that follows the code."""
+    digest = hashlib.sha256()
+    for name, path in sources().items():
         digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.digest()

@@ -20,7 +20,7 @@ DEMO = ROOT / "examples" / "demo-corpus.jsonl"
 
 def _calibration(cache: Path):
     module = script_module("calibrate_stories")
-    module.CACHE = cache
+    sys.modules["prepared_cache"].CACHE = cache  # the prepared databases, here a temporary folder
     return module
 
 

@@ -20,7 +20,7 @@ DEMO = ROOT / "examples" / "demo-corpus.jsonl"
 
 def _undated_calibration(cache: Path):
     module = script_module("calibrate_undated")
-    sys.modules["calibrate_stories"].CACHE = cache  # the prepared databases, here a temporary folder
+    sys.modules["prepared_cache"].CACHE = cache  # the prepared databases, here a temporary folder
     return module
 
 

@@ -81,3 +81,22 @@ def test_imports_only_the_type_checker_sees_are_no_leak(code):
     imported = {n.module if isinstance(n, ast.ImportFrom) else n.names[0].name
                 for n in code._run_nodes(tree) if isinstance(n, (ast.Import, ast.ImportFrom))}
     assert imported == {"typing", "storyline.prepare", "storyline.dedup", "storyline.assign"}
+
+
+def test_a_compiled_extension_the_preparation_loads_is_keyed_by_its_c_source(code, tmp_path, monkeypatch):
+    assert code.sources()["storyline._minhash"].name == "_minhash.c"  # dedup's signatures
+    assert "storyline.clustering._native" not in code.sources()  # the assignment stage's
+    package = tmp_path / "storyline"
+    shutil.copytree(code.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "params", "*.so"))
+    monkeypatch.setattr(code, "PACKAGE", package)
+    code.imports_of.cache_clear()
+    code.extensions_of.cache_clear()
+    before = code.code_digest()
+    with (package / "clustering" / "_native.c").open("a") as f:
+        f.write("\n/* assignment changes keep the cache */\n")
+    assert code.code_digest() == before
+    with (package / "_minhash.c").open("a") as f:
+        f.write("\n/* a signature change alters the near-duplicates found */\n")
+    assert code.code_digest() != before
+    code.imports_of.cache_clear()
+    code.extensions_of.cache_clear()
