@@ -10,7 +10,8 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml setup.py src/storyline/clustering/_native.c src/storyline/_minhash.c src/storyline/_scan.c | $(BIN)/python
+$(STAMP): pyproject.toml setup.py src/storyline/clustering/_native.c src/storyline/_minhash.c src/storyline/_scan.c \
+		src/storyline/clustering/_keyscan.c | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 

@@ -1,5 +1,6 @@
 """Builds the optional C extensions: the clusterer's key work (src/storyline/clustering/_native.c), the
-near-duplicate signatures (src/storyline/_minhash.c) and a record's hot regex passes (src/storyline/_scan.c).
+near-duplicate signatures (src/storyline/_minhash.c), a record's hot regex passes (src/storyline/_scan.c) and the
+keys of an article's lead (src/storyline/clustering/_keyscan.c).
 
 Everything else is declared in pyproject.toml. ``optional=True``: where no C compiler is at hand the
 install goes on without them, and storyline.clustering.keywork, storyline.dedup, storyline.extract and
@@ -23,5 +24,6 @@ setup(
         ),
         Extension("storyline._minhash", ["src/storyline/_minhash.c"], optional=True),
         Extension("storyline._scan", ["src/storyline/_scan.c"], optional=True),
+        Extension("storyline.clustering._keyscan", ["src/storyline/clustering/_keyscan.c"], optional=True),
     ]
 )

@@ -1,6 +1,6 @@
-"""The compiled scanner (_scan.c) equals its Python references in extract.py and clustering/keys.py, to the character
-and, for key sets, to the order the keys went in; extract and keys pick it once, and the Python code when
-STORYLINE_PURE_PYTHON=1."""
+"""The compiled scanners (_scan.c, clustering/_keyscan.c) equal their Python references in extract.py,
+sources/decode.py and clustering/keys.py, to the character and, for key sets, to the order the keys went in; those
+modules pick them once, and the Python code when STORYLINE_PURE_PYTHON=1."""
 
 import importlib.util
 import os
@@ -17,7 +17,9 @@ from storyline.sources import decode
 from storyline.types import RawRecord
 
 BUILT = importlib.util.find_spec("storyline._scan") is not None
+KEYS_BUILT = importlib.util.find_spec("storyline.clustering._keyscan") is not None
 needs_native = pytest.mark.skipif(not BUILT, reason="the C extension was not built (no compiler at install)")
+needs_keyscan = pytest.mark.skipif(not KEYS_BUILT, reason="the C extension was not built (no compiler at install)")
 
 # every code point, lone surrogates included (st.text leaves them out by default)
 any_char = st.characters(blacklist_categories=())
@@ -39,6 +41,13 @@ def native():
     from storyline import _scan
 
     return _scan
+
+
+@pytest.fixture(scope="module")
+def keyscan():
+    from storyline.clustering import _keyscan
+
+    return _keyscan
 
 
 @needs_native
@@ -68,11 +77,11 @@ def test_error_rest_equals_the_python_words(native, text):
     assert native.error_rest(text, set()) == extract.error_rest_py(text, frozenset())
 
 
-@needs_native
+@needs_keyscan
 @settings(max_examples=600, deadline=None)
 @given(text_st, st.sampled_from(["en:", "tr:", "", "日本:"]), st.sampled_from([0, 1, 6]))
-def test_word_keys_equal_the_python_keys_in_order(native, text, prefix, stem):
-    got = native.word_keys(text, prefix, stem)
+def test_word_keys_equal_the_python_keys_in_order(keyscan, text, prefix, stem):
+    got = keyscan.word_keys(text, prefix, stem)
     if stem == keys.WORD_STEM:
         expected = keys.lower_word_keys_py(text, prefix)
         assert got == expected
@@ -81,12 +90,12 @@ def test_word_keys_equal_the_python_keys_in_order(native, text, prefix, stem):
         assert got == {prefix + t[:stem] for t in keys._WORD3.findall(text.lower())}
 
 
-@needs_native
+@needs_keyscan
 @settings(max_examples=600, deadline=None)
 @given(text_st, text_st)
-def test_name_keys_equal_the_python_keys_in_order(native, title, lead):
+def test_name_keys_equal_the_python_keys_in_order(keyscan, title, lead):
     for a, b in ((title, lead), (title, title), (lead, title), (title, title + "")):
-        got, expected = native.name_keys(a, b, keys._name_key), keys.name_keys_py(a, b)
+        got, expected = keyscan.name_keys(a, b, keys._name_key), keys.name_keys_py(a, b)
         assert got == expected and list(got) == list(expected)
 
 
@@ -113,14 +122,14 @@ def test_surrogate_fields_equal_the_python_walk(native, title, text, extra):
     assert native.surrogate_fields(record, decode._RECORD_FIELDS) == decode.surrogate_fields_py(record)
 
 
-@needs_native
-def test_a_lead_that_is_the_title_string_is_read_as_the_title(native):
+@needs_keyscan
+def test_a_lead_that_is_the_title_string_is_read_as_the_title(keyscan):
     title = "Biles wins. Tokyo cheers"
     copy = "".join(list(title))  # equal, another string
     as_title = {"n:biles", "n:tokyo"}  # every capitalised word of a title counts
-    assert native.name_keys(title, title, keys._name_key) == keys.name_keys_py(title, title) == as_title
-    assert native.name_keys("", title, keys._name_key) == keys.name_keys_py("", title) == set()  # both open
-    assert native.name_keys(title, copy, keys._name_key) == keys.name_keys_py(title, copy) == as_title
+    assert keyscan.name_keys(title, title, keys._name_key) == keys.name_keys_py(title, title) == as_title
+    assert keyscan.name_keys("", title, keys._name_key) == keys.name_keys_py("", title) == set()  # both open
+    assert keyscan.name_keys(title, copy, keys._name_key) == keys.name_keys_py(title, copy) == as_title
 
 
 @needs_native
@@ -142,12 +151,6 @@ def test_bad_arguments_raise(native):
         native.count_words("a b")
     with pytest.raises(TypeError):
         native.error_rest("a b", ["list"])
-    with pytest.raises(ValueError):
-        native.word_keys("abc", "en:", -1)
-    with pytest.raises(TypeError):
-        native.name_keys("Abc", None, keys._name_key)
-    with pytest.raises(ZeroDivisionError):  # an error in the key function comes through
-        native.name_keys("Abc", "", lambda token: 1 / 0)
     with pytest.raises(AttributeError):
         native.surrogate_fields(object(), ("title",))
     deep: list = []
@@ -155,6 +158,16 @@ def test_bad_arguments_raise(native):
         deep = [deep]
     with pytest.raises(RecursionError):
         native.surrogate_fields(RawRecord(origin="x", extra={"k": deep}), decode._RECORD_FIELDS)
+
+
+@needs_keyscan
+def test_bad_key_arguments_raise(keyscan):
+    with pytest.raises(ValueError):
+        keyscan.word_keys("abc", "en:", -1)
+    with pytest.raises(TypeError):
+        keyscan.name_keys("Abc", None, keys._name_key)
+    with pytest.raises(ZeroDivisionError):  # an error in the key function comes through
+        keyscan.name_keys("Abc", "", lambda token: 1 / 0)
 
 
 def _picked(env: dict[str, str]) -> str:
@@ -169,4 +182,4 @@ def test_pure_python_is_used_when_forced():
 
 
 def test_native_is_used_when_built():
-    assert _picked({"STORYLINE_PURE_PYTHON": ""}) == f"{BUILT} {BUILT} {BUILT}"
+    assert _picked({"STORYLINE_PURE_PYTHON": ""}) == f"{BUILT} {KEYS_BUILT} {BUILT}"

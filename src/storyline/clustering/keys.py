@@ -26,9 +26,9 @@ _WORD3 = re.compile(r"\w{3,}", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 
-# The compiled scanner (_scan.c): word_keys' lower-case path and name_keys, to the key and in the same order;
-# None: the Python code runs
-_SCAN = compiled("storyline._scan")
+# The compiled key scanner (_keyscan.c): word_keys' lower-case path and name_keys, to the key and in the same
+# order; None: the Python code runs
+_SCAN = compiled("storyline.clustering._keyscan")
 WORD_STEM = 6
 NAME_STEM = 5
 BODY_CHARS = 1500  # keys come from the title and the body's opening: the lead carries the event
