@@ -11,7 +11,8 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml setup.py src/storyline/clustering/_native.c src/storyline/clustering/_evidence.c \
-		src/storyline/clustering/_keysum.h src/storyline/_minhash.c src/storyline/_lsh.c | $(BIN)/python
+		src/storyline/clustering/_keysum.h src/storyline/clustering/_keyscan.c src/storyline/_minhash.c \
+		src/storyline/_lsh.c src/storyline/_scan.c | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 

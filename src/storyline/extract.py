@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from itertools import islice
 from typing import Any
 
+from storyline.compiled import compiled
 from storyline.dates import as_utc
 from storyline.html_depth import flatten_deep
 from storyline.sources.urls import site_of
@@ -66,6 +67,9 @@ _LOWER = 'translate({attr}, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstu
 _PRUNE_XPATH = "//*[" + " or ".join(
     f'contains({_LOWER.format(attr=attr)}, "{w}")' for w in _PRUNE_WORDS for attr in ("@class", "@id")
 ) + "]"
+# The compiled scanner (_scan.c): normalise_text, count_words and error_rest of the Python code below, in one
+# walk each (a headline's regex passes cost ~1 µs apiece); None: that Python code runs
+_SCAN = compiled("storyline._scan")
 _FORMATS = ("%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y%m%d", "%d %B %Y", "%B %d, %Y")
 
 
@@ -75,6 +79,11 @@ def normalise_text(text: str) -> str:
     >>> normalise_text(" A\\u00a0 b \\t\\r\\n\\n\\n\\nc\\x07d  ")
     'A b\\n\\ncd'
     """
+    return _SCAN.normalise_text(text) if _SCAN is not None else normalise_text_py(text)
+
+
+def normalise_text_py(text: str) -> str:
+    """``normalise_text`` in Python: the reference the compiled scanner equals (and the code without it)."""
     text = text.replace("\r\n", "\n")
     if _DROPPED.search(text):
         text = text.translate(_DROP)
@@ -89,6 +98,11 @@ def count_words(text: str, limit: int | None = None) -> int:
     >>> count_words("Storm hits the coast -- 2 dead"), count_words("东京奥运会开幕")
     (6, 4)
     """
+    return _SCAN.count_words(text, limit) if _SCAN is not None else count_words_py(text, limit)
+
+
+def count_words_py(text: str, limit: int | None = None) -> int:
+    """``count_words`` in Python: the reference the compiled scanner equals (and the code without it)."""
     if text.isascii() and (limit is None or limit > 0):  # no unspaced script: a word is a token with a letter
         return sum(1 for _ in islice(_ASCII_COUNTED.finditer(text), limit))  # or digit, counted at regex speed
     total = 0
@@ -265,10 +279,20 @@ def is_error_page(title: str, text: str) -> bool:
     """
     if count_words(text, _ERROR_PAGE_MAX_WORDS) >= _ERROR_PAGE_MAX_WORDS:
         return False
-    words = [w for w in _WORD.findall(title.casefold()) if "." not in w]  # site names ("example.com") go
-    words = [w for w in _WORD_CHARS.findall(" ".join(words)) if not w.isdigit() and w not in _ERROR_FILLER]
-    rest = " ".join(words)
+    folded = title.casefold()
+    rest = _SCAN.error_rest(folded, _ERROR_FILLER) if _SCAN is not None else error_rest_py(folded, _ERROR_FILLER)
     return rest in _ERROR_TITLES and (bool(rest) or bool(_ERROR_CODE.search(title)))
+
+
+def error_rest_py(folded: str, filler: frozenset[str]) -> str:
+    """A case-folded title's words once site names ("example.com"), numbers and ``filler`` are set aside, joined
+    by a space: what ``is_error_page`` looks up (the compiled scanner's ``error_rest`` equals it).
+
+    >>> error_rest_py("example.com – error 404: page not found", frozenset({"error"}))
+    'page not found'
+    """
+    words = [w for w in _WORD.findall(folded) if "." not in w]
+    return " ".join(w for w in _WORD_CHARS.findall(" ".join(words)) if not w.isdigit() and w not in filler)
 
 
 def extract(record: RawRecord, *, min_words: int = 3) -> Extracted | Rejection:

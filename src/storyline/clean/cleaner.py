@@ -79,6 +79,10 @@ class Cleaned:
     removed: tuple[RemovedLine, ...] = ()
 
 
+# What a body without a line cleans to (its draft's result, made once)
+_NO_BODY = Cleaned("")
+
+
 @dataclass
 class _Draft:
     """One article being cleaned: its lines, the verdict on each, and lines left for the encoder."""
@@ -229,11 +233,12 @@ def _judge_with_encoder(drafts: Sequence[_Draft], encoder: Encoder) -> None:
 def clean_many(
     items: Sequence[tuple[str, str, str | None]], encoder: Encoder | None = None
 ) -> list[Cleaned]:
-    """Clean many ``(text, title, lang)`` items; with an encoder, one encode call serves them all."""
-    drafts = [_draft(text, title, lang) for text, title, lang in items]
+    """Clean many ``(text, title, lang)`` items; with an encoder, one encode call serves them all. An item
+    without a body (a headline alone) has no line to judge: it is cleaned to the empty text at once."""
+    drafts = [_draft(text, title, lang) if text else None for text, title, lang in items]
     if encoder is not None:
-        _judge_with_encoder(drafts, encoder)
-    return [d.result() for d in drafts]
+        _judge_with_encoder([d for d in drafts if d is not None], encoder)
+    return [_NO_BODY if d is None else d.result() for d in drafts]
 
 
 def clean(

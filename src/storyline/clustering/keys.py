@@ -19,12 +19,16 @@ from functools import lru_cache
 from importlib import resources
 
 from storyline.clustering import keywork
+from storyline.compiled import compiled
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _WORD3 = re.compile(r"\w{3,}", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 
+# The compiled key scanner (_keyscan.c): word_keys' lower-case path and name_keys, to the key and in the same
+# order; None: the Python code runs
+_SCAN = compiled("storyline.clustering._keyscan")
 WORD_STEM = 6
 NAME_STEM = 5
 BODY_CHARS = 1500  # keys come from the title and the body's opening: the lead carries the event
@@ -56,18 +60,31 @@ def word_keys(title: str, text: str, lang: str) -> set[str]:
     """
     joined = f"{title}\n{text[:BODY_CHARS]}"
     prefix = f"{lang}:"
-    if _CJK.search(joined) is None:
-        # lowering the whole text equals lowering each word, except for "İ" (two characters in lower
-        # case, which splits its word) and "Σ" (whose lower case depends on the letters around it)
-        if "İ" in joined or "Σ" in joined:
-            return {prefix + token[:WORD_STEM] for token in map(str.lower, _TOKEN.findall(joined)) if len(token) >= 3}
-        return {prefix + token[:WORD_STEM] for token in _WORD3.findall(joined.lower())}
+    lowered = _SCAN.word_keys(joined, prefix, WORD_STEM) if _SCAN is not None else lower_word_keys_py(joined, prefix)
+    if lowered is not None:  # most texts: the whole text lowered at once
+        return lowered
+    if _CJK.search(joined) is None:  # "İ" or "Σ": each word lowered on its own
+        return {prefix + token[:WORD_STEM] for token in map(str.lower, _TOKEN.findall(joined)) if len(token) >= 3}
     keys: set[str] = set()
     for raw in _TOKEN.findall(joined):
         for token in _split_cjk(raw.lower()):
             if len(token) >= 3 or (_CJK.search(token) and len(token) == 2):
                 keys.add(prefix + token[:WORD_STEM])
     return keys
+
+
+def lower_word_keys_py(joined: str, prefix: str) -> set[str] | None:
+    """``prefix`` and the stem of each word of 3+ characters of ``joined`` lowered as a whole; None where that is
+    not each word's own lower case: "İ" (two characters in lower case, which splits its word), "Σ" (whose lower
+    case depends on the letters around it), and CJK text (its words are read otherwise). The compiled scanner's
+    ``word_keys`` equals it.
+
+    >>> sorted(lower_word_keys_py("Storms hit\\nthe COAST", "en:")), lower_word_keys_py("İzmir", "tr:")
+    (['en:coast', 'en:hit', 'en:storms', 'en:the'], None)
+    """
+    if _CJK.search(joined) is not None or "İ" in joined or "Σ" in joined:
+        return None
+    return {prefix + token[:WORD_STEM] for token in _WORD3.findall(joined.lower())}
 
 
 def name_keys(title: str, text: str) -> set[str]:
@@ -78,9 +95,16 @@ def name_keys(title: str, text: str) -> set[str]:
     >>> sorted(name_keys("Biles wins gold in Tokyo 2020", "Fans cheered Simone. She won 3 medals."))
     ['#2020', 'n:biles', 'n:simon', 'n:tokyo']
     """
+    lead = text[:BODY_CHARS]
+    return _SCAN.name_keys(title, lead, _name_key) if _SCAN is not None else name_keys_py(title, lead)
+
+
+def name_keys_py(title: str, lead: str) -> set[str]:
+    """``name_keys`` of a title and its body's opening, in Python: the reference the compiled scanner equals (and
+    the code without it). A lead that is the very title string is read as the title."""
     keys: set[str] = set()
     candidates = _name_candidates()
-    for part in (title, text[:BODY_CHARS]):
+    for part in (title, lead):
         if part is title:  # every capitalised word of a title counts, where it stands in a sentence aside
             keys.update([_name_key(token) if token[0].isupper() else f"#{token}" for token in candidates.findall(part)])
             continue

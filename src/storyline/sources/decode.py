@@ -17,6 +17,7 @@ import re
 from dataclasses import fields, replace
 from typing import Any
 
+from storyline.compiled import compiled
 from storyline.types import RawRecord
 
 _BOMS = (
@@ -122,6 +123,8 @@ def _bomless_utf16(sample: bytes) -> str | None:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# The compiled scanner (_scan.c): surrogate_fields_py's answer in one call a record; None: the Python code runs
+_SCAN = compiled("storyline._scan")
 _RECORD_FIELDS = tuple(field.name for field in fields(RawRecord))
 
 
@@ -133,23 +136,29 @@ def without_surrogates(record: RawRecord) -> tuple[RawRecord, int]:
     >>> without_surrogates(RawRecord(origin="x", title="Cut \\ud83d", extra={"k": ["\\udc80"]}))[1]
     2
     """
+    names = _SCAN.surrogate_fields(record, _RECORD_FIELDS) if _SCAN is not None else surrogate_fields_py(record)
+    if not names:  # nearly every record: nothing is rebuilt
+        return record, 0
     changes: dict[str, Any] = {}
     total = 0
-    for name in _RECORD_FIELDS:
-        value = getattr(record, name)
-        if value is None or (type(value) is str and value.isascii()):  # most fields: no call
-            continue
-        if not _has_surrogate(value):  # nearly every record: nothing is rebuilt
-            continue
-        fixed, count = _repaired(value)
+    for name in names:
+        fixed, count = _repaired(getattr(record, name))
         changes[name] = fixed
         total += count
-    return (replace(record, **changes) if changes else record), total
+    return replace(record, **changes), total
+
+
+def surrogate_fields_py(record: RawRecord) -> list[str]:
+    """The names of the record's fields that hold a lone surrogate (the compiled scanner's ``surrogate_fields``
+    equals it)."""
+    return [name for name in _RECORD_FIELDS if _has_surrogate(getattr(record, name))]
 
 
 def _has_surrogate(value: Any) -> bool:
     """Whether ``_repaired`` would change ``value``: the same walk, building nothing."""
     if value is None:
+        return False
+    if type(value) is str and value.isascii():  # most fields: no call
         return False
     if isinstance(value, str):
         return not value.isascii() and _SURROGATE.search(value) is not None

@@ -1,0 +1,6 @@
+"""Types of the compiled key scanner (_keyscan.c): those of its Python references in clustering/keys.py."""
+
+from collections.abc import Callable
+
+def word_keys(joined: str, prefix: str, stem: int) -> set[str] | None: ...
+def name_keys(title: str, lead: str, name_key: Callable[[str], str]) -> set[str]: ...
