@@ -55,6 +55,9 @@ class StoryClusterer:
         self._undated = np.asarray(p.undated_weights, dtype=np.float64) if p.undated_weights else None
         self._undated_bias = folded_bias(p.undated_bias, p.undated_threshold, p.threshold)
         self._early_seconds = p.linked_after_days * _SECONDS_PER_DAY
+        # an event's window and a story's reach, in the seconds the stamps are in (the params are fixed once given)
+        self._window_seconds = p.window_days * _SECONDS_PER_DAY
+        self._reach_seconds = p.reach_days * _SECONDS_PER_DAY
         self._df = DocFreq(common=common_keys())
         self._stories: dict[str, StoryState] = {}
         self._rows: list[str] = []
@@ -120,7 +123,7 @@ class StoryClusterer:
         if items and active and not (sketched and self._sketches_stale):
             self._batch = SketchBatch(items, (self._sketches if sketched else self._centroids)[:active],
                                       self._projection if sketched else None, self._centroids.shape[0],
-                                      in_reach(items, self._event[:active], self.params.window_days * _SECONDS_PER_DAY))
+                                      in_reach(items, self._event[:active], self._window_seconds))
 
     def resolve(self, story_id: str) -> str:
         """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
@@ -141,7 +144,7 @@ class StoryClusterer:
         """Ids of the stories still open to new articles (their event within reach of the newest time seen)."""
         if self._newest is None:
             return list(self._rows)
-        cutoff = self._newest - self.params.reach_days * _SECONDS_PER_DAY
+        cutoff = self._newest - self._reach_seconds
         stale = self._event[: len(self._rows)] < cutoff
         return [story_id for story_id, past in zip(self._rows, stale.tolist(), strict=True) if not past]
 
@@ -202,7 +205,7 @@ class StoryClusterer:
             if batch is not None and not (batch.sketched and self._sketches_stale):
                 p = self.params
                 found = batch.shortlist(item, self._centroids, self._sketches, active, self._event, stamp,
-                                        p.window_days * _SECONDS_PER_DAY, p.prefilter_above, p.shortlist, _SKETCH_POOL)
+                                        self._window_seconds, p.prefilter_above, p.shortlist, _SKETCH_POOL)
                 if found is not None:
                     return [(self._rows[row], sim) for row, sim in found]
             far = self._out_of_window(stamp, active)
@@ -250,7 +253,7 @@ class StoryClusterer:
         if not shared:
             return []
         out = []
-        low, high = p.window_days * _SECONDS_PER_DAY, p.reach_days * _SECONDS_PER_DAY
+        low, high = self._window_seconds, self._reach_seconds
         for story_id, count in shared.items():
             story = self._stories[story_id]
             if count >= p.followup_names and story.event is not None and low < abs(stamp - story.event) <= high:
@@ -261,7 +264,7 @@ class StoryClusterer:
         """Which rows' event time lies farther than the window from ``stamp`` (None: every row is in reach)."""
         if stamp is None:
             return None
-        reach = self.params.window_days * _SECONDS_PER_DAY
+        reach = self._window_seconds
         # undated stories (NaN) are never out of reach: a comparison with NaN is False, quietly, as in
         # _advance (no np.errstate here: entering it cost about as much as the comparison)
         far = np.abs(self._event[:active] - stamp) > reach
@@ -401,7 +404,7 @@ class StoryClusterer:
             return
         # past-window stories are dropped all at once, follow-up candidates with them: a busy stream keeps
         # follow-ups for its last few thousand stories (the cost per article stays that of the window)
-        cutoff = stamp - self.params.window_days * _SECONDS_PER_DAY
+        cutoff = stamp - self._window_seconds
         stale = np.flatnonzero(self._event[: len(self._rows)] < cutoff)
         for story_id in [self._rows[i] for i in stale]:
             self._close(story_id)
