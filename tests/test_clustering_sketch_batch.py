@@ -148,3 +148,20 @@ def test_a_pool_reaching_the_windows_last_rows_takes_the_batch_path():
                 assert clusterer.learn_one(item) == plain.learn_one(item)
             clusterer.expect([])
     assert reached >= 5
+
+
+def test_the_projection_norm_is_computed_once_by_the_clusterer_and_bounds_the_same_error():
+    """An SVD per batch cost more than the batch's product: the clusterer keeps the projection's largest singular
+    value from the moment it draws the projection, and a batch given it bounds the error as one computing it."""
+    rng = np.random.default_rng(7)
+    sketches = rng.normal(size=(200, 64)).astype(np.float32) / 8
+    projection = (rng.normal(size=(DIM, 64)) / 8).astype(np.float32)
+    items = _stream(2, 3, 5, 0.5)
+    kept = float(np.linalg.norm(projection, 2))
+    assert SketchBatch(items, sketches, projection, 600, projection_norm=kept)._margin == \
+        SketchBatch(items, sketches, projection, 600)._margin
+    clusterer = StoryClusterer(replace(StoryParams(), prefilter_above=2))
+    for item in _stream(3, 8, 4, 0.5):
+        clusterer.learn_one(item)
+    assert clusterer._projection is not None
+    assert clusterer._projection_norm == float(np.linalg.norm(clusterer._projection, 2)) > 0

@@ -66,6 +66,7 @@ class StoryClusterer:
         self._sketches = np.zeros((0, _SKETCH_DIM), dtype=np.float32)
         self._sketches_stale = False  # kept up to date only while the pre-filter is in use
         self._projection: np.ndarray | None = None
+        self._projection_norm = 0.0  # its largest singular value, once it exists (sketch_batch's error bound)
         self._event = np.zeros(0, dtype=np.float64)
         self._touched = np.zeros(0, dtype=np.int64)
         self._owner: dict[str, str] = {}  # name key -> the held story carrying it most (follow-up lookup)
@@ -123,7 +124,8 @@ class StoryClusterer:
         if items and active and not (sketched and self._sketches_stale):
             self._batch = SketchBatch(items, (self._sketches if sketched else self._centroids)[:active],
                                       self._projection if sketched else None, self._centroids.shape[0],
-                                      in_reach(items, self._event[:active], self._window_seconds))
+                                      in_reach(items, self._event[:active], self._window_seconds),
+                                      self._projection_norm if sketched else None)
 
     def resolve(self, story_id: str) -> str:
         """The story ``story_id`` now is, following the merges this clusterer made (chains resolve)."""
@@ -297,6 +299,7 @@ class StoryClusterer:
             self._sketches = np.zeros((64, _SKETCH_DIM), dtype=np.float32)
             rng = np.random.default_rng(0)
             self._projection = (rng.standard_normal((dim, _SKETCH_DIM)) / math.sqrt(_SKETCH_DIM)).astype(np.float32)
+            self._projection_norm = float(np.linalg.norm(self._projection, 2))
             self._event = np.full(64, np.nan)
             self._touched = np.zeros(64, dtype=np.int64)
         while len(self._rows) >= self.params.max_active:
