@@ -50,13 +50,14 @@ def fit_one(kept: StoryParams, feature: str, data: list[Dataset], c_reg: float) 
     held = np.asarray(kept.weights)
     held[j] = 0.0
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    total = 0  # every set's decisions, dated or not: the scale fit_join_model gives its sample weights
     for d in data:
         x, y = teacher_forced(params, d)
+        total += len(y)
         dated = x[:, TIME_UNKNOWN] == 0.0
         share = np.full(int(dated.sum()), 1.0 / len(y))  # each set weighs alike, as fit_join_model
         parts.append((x[dated] @ held + kept.bias, x[dated, j], y[dated], share))
     offset, column, labels, weights = (np.concatenate(part) for part in zip(*parts, strict=True))
-    total = sum(len(teacher_forced(params, d)[1]) for d in data)
     weight = one_weight(offset, column, labels, weights * total / len(data), c_reg)
     new = list(kept.weights)
     new[j] = round(weight, 4)
@@ -69,7 +70,8 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--keep", type=Path, help="the parameters to hold (default: the shipped file)")
     ap.add_argument("--c-reg", type=float, default=C_REG, help="the L2 strength (inverse), as calibrate_stories.py")
-    ap.add_argument("--cached", action="store_true", help="the newest cached preparation of each file")
+    ap.add_argument("--cached", action="store_true",
+                    help="when no preparation matches today's code, replay the nearest code's (prepared_cache.py)")
     ap.add_argument("--write", action="store_true", help="write the result to params/stories.json")
     args = ap.parse_args()
     kept = StoryParams.load(None if args.keep is None else str(args.keep))

@@ -66,26 +66,19 @@ def _prepare(path: Path, encoder: str, db: Path) -> None:
     partial.rename(db)
 
 
-def differing(db: Path, file_sha256: str, today: dict[str, str]) -> list[str] | None:
-    """The source files whose digests differ between the code that prepared ``db`` and today's (added and
-    removed ones too); None when its code was not recorded, or it was prepared from another version of the
-    labelled file (then it is never replayed)."""
+def _record(db: Path) -> dict | None:
+    """The code record beside ``db`` (the labelled file's digest and the sources'), or None: none, or unreadable."""
     try:
         record = json.loads(code_file(db).read_text(encoding="utf-8"))
-        recorded, prepared_from = record["sources"], record["file_sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return None
-    if prepared_from != file_sha256:
-        return None
+    ok = isinstance(record, dict) and isinstance(record.get("sources"), dict) and "file_sha256" in record
+    return record if ok else None
+
+
+def differing(recorded: dict[str, str], today: dict[str, str]) -> list[str]:
+    """The source files whose digests differ between a preparation's code and today's (added and removed too)."""
     return sorted(name for name in recorded.keys() | today.keys() if recorded.get(name) != today.get(name))
-
-
-def _other_file(db: Path, file_sha256: str) -> bool:
-    """Whether ``db`` is recorded as prepared from another version of the labelled file."""
-    try:
-        return json.loads(code_file(db).read_text(encoding="utf-8")).get("file_sha256") not in (None, file_sha256)
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def closest_prepared_db(path: Path, encoder: str = "use") -> Path:
@@ -95,17 +88,19 @@ def closest_prepared_db(path: Path, encoder: str = "use") -> Path:
     version of the labelled file is never replayed."""
     today_db = CACHE / cached_name(path, encoder)
     today, file_sha256 = module_digests(), _file_digest(path)
-    cached = [db for db in CACHE.glob(f"{encoder}-{path.stem}-*.db")
-              if db != today_db and not _other_file(db, file_sha256)]
+    records = {db: _record(db) for db in CACHE.glob(f"{encoder}-{path.stem}-*.db") if db != today_db}
+    # (files differing, or None: code not recorded) of each preparation of this very file
+    cached = {db: None if record is None else differing(record["sources"], today) for db, record in records.items()
+              if record is None or record["file_sha256"] == file_sha256}
     if today_db.exists() or not cached:
         return prepared_db(path, encoder)
 
     def distance(db: Path) -> tuple[int, float]:
-        files = differing(db, file_sha256, today)
+        files = cached[db]
         return (len(today) + 1 if files is None else len(files), -db.stat().st_mtime)
 
     nearest = min(cached, key=distance)
-    files = differing(nearest, file_sha256, today)
+    files = cached[nearest]
     what = ("code that was not recorded (older than the record): prepare the file first to be sure"
             if files is None else f"code differing in {', '.join(files)}")
     print(f"  {path.name}: no preparation by today's code; replaying {nearest.name}, prepared by {what}",
