@@ -172,7 +172,7 @@ class StoryClusterer:
                   candidates: list[tuple[str, float]]) -> np.ndarray:
         """The evidence matrix (one row per candidate story, one column per feature in FEATURES): evidence.py."""
         stories = [self._stories[story_id] for story_id, _ in candidates]
-        headline = 0.0 if item.text.strip() else 1.0
+        headline = 1.0 if item.headline_only else 0.0
         rare = keys.identity
         # the conflict features' own early exits (no ages, fewer than two rare names) taken once per article
         article = ArticleRow(item.lang, keys.words, keys.names, keys.ages, rare, keys.words_total, keys.names_total,
@@ -325,7 +325,7 @@ class StoryClusterer:
         vector = np.asarray(item.vector, dtype=np.float32)
         story.total += vector
         story.size += 1
-        story.headlines += 0 if item.text.strip() else 1
+        story.headlines += int(item.headline_only)
         story.add_member(vector, self.params.max_members)  # the first member (the origin) and the most recent ones
         story.words.add(keys.words)
         story.names.add(keys.names)

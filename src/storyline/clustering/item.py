@@ -54,3 +54,8 @@ class StoryItem:
     source: str | None
     keys: ItemKeys | None = None
 
+    @property
+    def headline_only(self) -> bool:
+        """No body: the article is its title (a headline stream's item), which meets stories differently."""
+        return not self.text.strip()
+
