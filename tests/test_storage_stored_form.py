@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +22,7 @@ def test_one_shot_encoders_write_what_json_dumps_writes(value):
     assert ascii_json(value) == json.dumps(value)
 
 
-@given(st.dictionaries(st.text(max_size=6), _SCALARS | st.datetimes(timezones=st.just(timezone.utc)), max_size=4))
+@given(st.dictionaries(st.text(max_size=6), _SCALARS | st.datetimes(timezones=st.just(UTC)), max_size=4))
 def test_extra_fields_any_value_as_its_str(extra):
     assert stored_form._EXTRA_JSON(extra) == json.dumps(extra, ensure_ascii=False, default=str)
 
