@@ -120,5 +120,5 @@ class EvidenceTable:
         if article.headline and self._bodies >= 0:  # 0.0 for an article with a body
             x[:, self._bodies] = bodies_share([(story.headlines, story.size) for story in stories])
         if article.headline and self._lead >= 0:  # 0.0 for an article with a body
-            x[:, self._lead] = nearest_lead([float(c) for c in cosines])
+            x[:, self._lead] = nearest_lead(list(cosines))  # Python floats (sketch_batch.nearest_first)
         return x

@@ -61,10 +61,10 @@ def nearest_lead(cosines: list[float]) -> list[float]:
     >>> nearest_lead([0.6]), nearest_lead([0.6, 0.6])
     ([0.0], [0.0, 0.0])
     """
-    if len(cosines) < 2:
-        return [0.0] * len(cosines)
-    first = max(range(len(cosines)), key=cosines.__getitem__)
-    runner_up = max(c for i, c in enumerate(cosines) if i != first)
     out = [0.0] * len(cosines)
-    out[first] = max(0.0, cosines[first] - runner_up)
+    if len(cosines) < 2:
+        return out
+    top = max(cosines)
+    first = cosines.index(top)
+    out[first] = top - max(cosines[:first] + cosines[first + 1:])  # 0.0 when another is as near
     return out
