@@ -50,22 +50,36 @@ def native():
     return _native
 
 
+# keys with and without a language tag, some common (bare or after the tag), one tag-less key with a colon late
+prior_keys_st = st.sampled_from([*(f"{p}{i}" for p in ("en:", "n:", "#", "") for i in range(12)), "a:b:3", ":3", ""])
+
+
 @needs_native
 @settings(max_examples=300, deadline=None)
 @given(counts=counts_st, known=st.dictionaries(keys_st, st.sampled_from([0.0, 10.0, 2.5, 1e-300, -5.0]), max_size=20),
-       keys=st.lists(keys_st, max_size=40), docs=st.integers(0, 10**6), prior_docs=st.sampled_from([20.0, 7.0]))
-def test_idf_weights_match(native, counts, known, keys, docs, prior_docs):
+       keys=st.lists(prior_keys_st, max_size=40), docs=st.integers(0, 10**6), prior_docs=st.sampled_from([20.0, 7.0]),
+       common=st.frozensets(st.sampled_from(["3", "n:4", "5", "", "b:3", "#7"]), max_size=4),
+       max_keys=st.integers(0, 40))
+def test_idf_weights_match(native, counts, known, keys, docs, prior_docs, common, max_keys):
+    """The same weights, and the same pseudo-counts remembered (while the memo holds fewer than max_keys)."""
     total = math.log(docs + prior_docs)
     outs = []
-    for fn in (native.idf_weights, keywork_py.idf_weights):
+    for fn in (native.common_idf_weights, keywork_py.common_idf_weights):
         prior = dict(known)
-
-        def prior_of(key: str, prior=prior) -> float:  # remembers, as DocFreq._prior_of does
-            prior[key] = 10.0 if key.startswith("n:") else 0.0
-            return prior[key]
-
-        outs.append((_outcome(fn, counts, prior, keys, total, prior_of), prior))  # -5.0: a log domain error
+        outs.append((_outcome(fn, counts, prior, keys, total, common, prior_docs / 2, max_keys), prior))
     assert _same(outs[0][0], outs[1][0]) and outs[0][1] == outs[1][1]
+    assert list(outs[0][1]) == list(outs[1][1])  # remembered in the same order
+
+
+@needs_native
+def test_idf_weights_errors_match(native):
+    """A key that is not text: the same error (no partition); a key in ``common`` needs none."""
+    for fn in (native.common_idf_weights, keywork_py.common_idf_weights):
+        with pytest.raises(AttributeError):
+            fn({}, {}, [3], 1.0, frozenset(), 10.0, 5)
+        assert fn({}, {}, [3], 1.0, frozenset({3}), 10.0, 5) == {3: 1.0 - math.log(11.0)}
+        with pytest.raises(TypeError):
+            fn({}, {}, [["unhashable"]], 1.0, frozenset(), 10.0, 5)
 
 
 @needs_native

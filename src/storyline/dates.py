@@ -25,10 +25,30 @@ def as_utc(value: datetime | None) -> datetime | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+_ISO: dict[tuple[datetime, object], str] = {}  # the latest instants formatted (the writer formats each article's twice)
+_ISO_MAX = 1024
+
+
 def to_iso(value: datetime | None) -> str | None:
-    """``value`` as ISO 8601 in UTC with a "Z"; a naive datetime is taken as UTC; None stays None."""
-    utc = as_utc(value)
-    return None if utc is None else utc.isoformat().replace("+00:00", "Z")
+    """``value`` as ISO 8601 in UTC with a "Z"; a naive datetime is taken as UTC; None stays None.
+
+    Remembered for the last ``_ISO_MAX`` instants, keyed by the datetime and its time zone: equal datetimes of one
+    time zone are one instant, one text.
+
+    >>> from datetime import timedelta, timezone
+    >>> to_iso(datetime(2026, 3, 2, 10, tzinfo=timezone(timedelta(hours=1)))), to_iso(datetime(2026, 3, 2, 9))
+    ('2026-03-02T09:00:00Z', '2026-03-02T09:00:00Z')
+    """
+    if value is None:
+        return None
+    key = (value, value.tzinfo)
+    text = _ISO.get(key)
+    if text is None:
+        if len(_ISO) >= _ISO_MAX:
+            _ISO.clear()
+        utc = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)  # as_utc
+        text = _ISO[key] = utc.isoformat().replace("+00:00", "Z")
+    return text
 
 
 def from_iso(value: str | None) -> datetime | None:

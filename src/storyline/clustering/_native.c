@@ -10,17 +10,55 @@
  */
 #include "_keysum.h"
 
-/* idf_weights(counts, prior, keys, total, prior_of) -> dict */
-static PyObject *idf_weights(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 5) { PyErr_SetString(PyExc_TypeError, "idf_weights takes 5 arguments"); return NULL; }
-    PyObject *counts = args[0], *prior = args[1], *keys = args[2], *prior_of = args[4];
+/* The pseudo-count of a key ``prior`` does not hold yet, remembered there while it holds fewer than max_keys:
+ * ``half`` for a common key (the key, or its part after the first ':', in ``common``), else 0.0
+ * (keywork_py.prior_of). Returns -1.0 with an error set. */
+static double prior_of(PyObject *prior, PyObject *key, PyObject *common, double half, Py_ssize_t max_keys) {
+    int hit = PySet_Contains(common, key);
+    if (hit < 0) return -1.0;
+    if (!hit) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute 'partition'", Py_TYPE(key)->tp_name);
+            return -1.0;
+        }
+        /* key.partition(":")[2]: after the first ':', or "" without one */
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+        Py_ssize_t at = PyUnicode_FindChar(key, ':', 0, n, 1);
+        if (at == -2) return -1.0;
+        PyObject *rest = at < 0 ? PyUnicode_New(0, 0) : PyUnicode_Substring(key, at + 1, n);
+        if (rest == NULL) return -1.0;
+        hit = PySet_Contains(common, rest);
+        Py_DECREF(rest);
+        if (hit < 0) return -1.0;
+    }
+    double p = hit ? half : 0.0;
+    if (PyDict_GET_SIZE(prior) < max_keys) {
+        PyObject *pf = PyFloat_FromDouble(p);
+        if (pf == NULL || PyDict_SetItem(prior, key, pf) < 0) {
+            Py_XDECREF(pf);
+            return -1.0;
+        }
+        Py_DECREF(pf);
+    }
+    return p;
+}
+
+/* common_idf_weights(counts, prior, keys, total, common, half, max_keys) -> dict */
+static PyObject *common_idf_weights(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 7) { PyErr_SetString(PyExc_TypeError, "common_idf_weights takes 7 arguments"); return NULL; }
+    PyObject *counts = args[0], *prior = args[1], *keys = args[2], *common = args[4];
     if (check_dict(counts, "counts") || check_dict(prior, "prior")) return NULL;
+    if (!PyAnySet_Check(common)) { PyErr_SetString(PyExc_TypeError, "common must be a set"); return NULL; }
     double total = PyFloat_AsDouble(args[3]);
     if (total == -1.0 && PyErr_Occurred()) return NULL;
+    double half = PyFloat_AsDouble(args[5]);
+    if (half == -1.0 && PyErr_Occurred()) return NULL;
+    Py_ssize_t max_keys = PyLong_AsSsize_t(args[6]);
+    if (max_keys == -1 && PyErr_Occurred()) return NULL;
     PyObject *out = PyDict_New(), *it = PyObject_GetIter(keys), *key;
     if (out == NULL || it == NULL) goto fail;
     while ((key = PyIter_Next(it)) != NULL) {
-        /* the count first, as Python reads it before prior_of runs (which could change the dicts) */
+        /* the count first, as Python reads it before the prior */
         PyObject *c_obj = PyDict_GetItemWithError(counts, key); /* borrowed */
         double c = 0.0, p;
         if (c_obj != NULL) c = as_double(c_obj);
@@ -28,10 +66,7 @@ static PyObject *idf_weights(PyObject *self, PyObject *const *args, Py_ssize_t n
         PyObject *p_obj = PyDict_GetItemWithError(prior, key);
         if (p_obj == NULL) {
             if (PyErr_Occurred()) { Py_DECREF(key); goto fail; }
-            PyObject *r = PyObject_CallOneArg(prior_of, key);
-            if (r == NULL) { Py_DECREF(key); goto fail; }
-            p = as_double(r);
-            Py_DECREF(r);
+            p = prior_of(prior, key, common, half, max_keys);
         } else {
             p = as_double(p_obj);
         }
@@ -255,8 +290,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"idf_weights", (PyCFunction)(void (*)(void))idf_weights, METH_FASTCALL,
-     "idf_weights(counts, prior, keys, total, prior_of): IDF of each key (see keywork_py)."},
+    {"common_idf_weights", (PyCFunction)(void (*)(void))common_idf_weights, METH_FASTCALL,
+     "common_idf_weights(counts, prior, keys, total, common, half, max_keys): IDF of each key (see keywork_py)."},
     {"count_keys", (PyCFunction)(void (*)(void))count_keys, METH_FASTCALL,
      "count_keys(counts, keys): add one to the count of each key."},
     {"key_overlap", (PyCFunction)(void (*)(void))key_overlap, METH_FASTCALL,

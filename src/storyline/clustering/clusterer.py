@@ -166,12 +166,12 @@ class StoryClusterer:
         if not candidates:
             return []
         x = self._evidence(item, stamp, keys, candidates)
-        return [(story_id, x[i]) for i, (story_id, _) in enumerate(candidates)]
+        return [(story.id, x[i]) for i, (story, _) in enumerate(candidates)]
 
     def _evidence(self, item: StoryItem, stamp: float | None, keys: WeightedKeys,
-                  candidates: list[tuple[str, float]]) -> np.ndarray:
+                  candidates: list[tuple[StoryState, float]]) -> np.ndarray:
         """The evidence matrix (one row per candidate story, one column per feature in FEATURES): evidence.py."""
-        stories = [self._stories[story_id] for story_id, _ in candidates]
+        stories = [story for story, _ in candidates]
         headline = 1.0 if item.headline_only else 0.0
         rare = keys.identity
         # the conflict features' own early exits (no ages, fewer than two rare names) taken once per article
@@ -183,17 +183,24 @@ class StoryClusterer:
     def candidates(self, item: StoryItem) -> list[str]:
         """Ids of the stories the model scores: the nearest by centroid cosine within the window, and
         follow-up candidates beyond it that share the story's own names."""
-        return [story_id for story_id, _ in self._candidates(item, self._keys(item).identity, _timestamp(item.time))]
+        return [story.id for story, _ in self._candidates(item, self._keys(item).identity, _timestamp(item.time))]
 
-    def _candidates(self, item: StoryItem, rare: frozenset[str], stamp: float | None) -> list[tuple[str, float]]:
-        """(story id, centroid cosine) of the stories to score: near ones, then follow-up ones (``stamp``: the
+    def _candidates(self, item: StoryItem, rare: frozenset[str],
+                    stamp: float | None) -> list[tuple[StoryState, float]]:
+        """(story, centroid cosine) of the stories to score: near ones, then follow-up ones (``stamp``: the
         item's time as a timestamp, computed once per article)."""
         floor = self.params.min_cosine  # names alone never make a story of two unrelated texts
-        near = [(story_id, cosine) for story_id, cosine in self._nearest(item, stamp) if cosine >= floor]
-        followups = self._followups(item, rare, {story_id for story_id, _ in near}, stamp)
-        found = near + [(story_id, cosine) for story_id, cosine in followups if cosine >= floor]
-        early, needed, stories = self._early_seconds, self.params.linked_names, self._stories
-        return [pair for pair in found if stories[pair[0]].first_days.admits(stamp, rare, early, needed)]
+        stories = self._stories
+        near = [(stories[story_id], cosine) for story_id, cosine in self._nearest(item, stamp) if cosine >= floor]
+        followups = self._followups(item, rare, {story.id for story, _ in near}, stamp)
+        found = near + [(stories[story_id], cosine) for story_id, cosine in followups if cosine >= floor] \
+            if followups else near
+        if stamp is None:  # FirstDays.admits: an undated article is always admitted
+            return found
+        early, needed = self._early_seconds, self.params.linked_names
+        # admits' first test inline (a story whose first days hold the article admits it: most candidates)
+        return [pair for pair in found if (first := pair[0].first_days.first) is None
+                or first <= stamp <= first + early or pair[0].first_days.admits(stamp, rare, early, needed)]
 
     def _nearest(self, item: StoryItem, stamp: float | None) -> list[tuple[str, float]]:
         """(story id, centroid cosine) of the ``shortlist`` nearest stories whose event time is within the
@@ -284,7 +291,7 @@ class StoryClusterer:
         # most probable first, ties in candidate order: a stable sort, as numpy's stable argsort of -probs (NaN last)
         order = sorted(range(len(chances)), key=chances.__getitem__, reverse=True) \
             if not math.isnan(sum(chances)) else (-probs).argsort(kind="stable").tolist()
-        return [(chances[i], candidates[i][1], self._stories[candidates[i][0]]) for i in order]
+        return [(chances[i], candidates[i][1], candidates[i][0]) for i in order]
 
     # -- state ------------------------------------------------------------------------------
 

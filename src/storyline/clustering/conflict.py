@@ -27,6 +27,11 @@ _AGE = re.compile(
 )
 
 _DIGIT = re.compile(r"\d")
+# Text every match of _AGE holds (one of these, or ", " and a digit): a lead with a digit but none of them (most
+# headlines with a date or a score) gives no age, without _AGE's six alternatives tried at each of its characters.
+_AGE_HINTS = ("year", "aged ", " años", " anni", " anos", " ans", "ährige", "ahre alt", "jarige", "latek", "latka",
+              "letni", "yaşında", "летн")
+_AGE_COMMA = re.compile(r", \d")
 
 
 def ages(title: str, text: str) -> frozenset[int]:
@@ -42,6 +47,12 @@ def ages(title: str, text: str) -> frozenset[int]:
     lead = f"{title}\n{text[:BODY_CHARS]}"
     if _DIGIT.search(lead) is None:  # every form of an age holds a digit: most headlines are read once, at C speed
         return frozenset()
+    for hint in _AGE_HINTS:
+        if hint in lead:
+            break
+    else:
+        if _AGE_COMMA.search(lead) is None:
+            return frozenset()
     found: set[int] = set()
     for match in _AGE.finditer(lead):
         number = next(group for group in match.groups() if group is not None)

@@ -40,7 +40,10 @@ class FirstDays:
             return
         self._dated.append((stamp, rare))
         self.last = stamp if self.first is None else max(self.last, stamp)
-        if self.first is None or stamp < self.first:
+        if self.first is None:  # the first dated member: its own rare names (what _early_names gives of it alone)
+            self.first = stamp
+            self.names = set(rare) if early_seconds >= 0 else set()
+        elif stamp < self.first:
             self.first = stamp
             self.names = _early_names(self._dated, stamp, early_seconds)
         elif stamp - self.first <= early_seconds:

@@ -231,17 +231,10 @@ class DocFreq:
         return self.weights([key])[key]
 
     def weights(self, keys: Iterable[str]) -> dict[str, float]:
-        """IDF of each key in one call (the hot path of scoring; compiled where keywork has it)."""
-        return keywork.idf_weights(self._counts, self._prior, keys, math.log(self._docs + self.prior_docs),
-                                   self._prior_of)
-
-    def _prior_of(self, key: str) -> float:
-        """The pseudo-count a key starts with (half the prior documents for a common one), remembered."""
-        common = self.common
-        prior = self.prior_docs / 2 if key in common or key.partition(":")[2] in common else 0.0
-        if len(self._prior) < self.max_keys:
-            self._prior[key] = prior
-        return prior
+        """IDF of each key in one call (the hot path of scoring; compiled where keywork has it). A key never seen
+        starts from a pseudo-count, remembered: half the prior documents for a common one, else none."""
+        return keywork.common_idf_weights(self._counts, self._prior, keys, math.log(self._docs + self.prior_docs),
+                                          self.common, self.prior_docs / 2, self.max_keys)
 
 
 class KeyProfile:

@@ -19,8 +19,10 @@ from storyline.compiled import compiled
 IMPLEMENTATION: ModuleType = compiled("storyline.clustering._native") or keywork_py
 NATIVE: bool = IMPLEMENTATION is not keywork_py
 
-idf_weights: Callable[[dict[str, int], dict[str, float], Iterable[str], float, Callable[[str], float]],
-                      dict[str, float]] = IMPLEMENTATION.idf_weights
+# a build from before the rule moved into C has no common_idf_weights: the Python one then (rebuild: make install)
+common_idf_weights: Callable[[dict[str, int], dict[str, float], Iterable[str], float, frozenset[str], float, int],
+                             dict[str, float]] = getattr(IMPLEMENTATION, "common_idf_weights",
+                                                         keywork_py.common_idf_weights)
 count_keys: Callable[[dict[str, int], Iterable[str]], None] = IMPLEMENTATION.count_keys
 key_overlap: Callable[[dict[str, float], dict[str, int], int, float], float] = IMPLEMENTATION.key_overlap
 missing_share: Callable[[dict[str, float], float, dict[str, float]], float] = IMPLEMENTATION.missing_share

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -17,13 +18,18 @@ LOG_TABLE = 4096
 _LOG_1P = [math.log(c + 1.0) for c in range(LOG_TABLE)]  # log(count + 1) of the common counts
 
 
-def idf_weights(counts: Mapping[str, int], prior: Mapping[str, float], keys: Iterable[str], total: float,
-                prior_of: Callable[[str], float]) -> dict[str, float]:
-    """IDF of each key: ``total`` (log of documents + prior documents) minus log(count + pseudo-count + 1);
-    ``prior_of`` gives (and remembers) the pseudo-count of a key ``prior`` does not hold yet.
+def common_idf_weights(counts: Mapping[str, int], prior: dict[str, float], keys: Iterable[str], total: float,
+                       common: AbstractSet[str], half: float, max_keys: int) -> dict[str, float]:
+    """IDF of each key: ``total`` (log of documents + prior documents) minus log(count + pseudo-count + 1). A key
+    ``prior`` does not hold yet gets its pseudo-count there (while it holds fewer than ``max_keys``): ``half`` for
+    a common key (the key, or its part after the language tag, in ``common``), else 0.0 (``DocFreq``'s rule, here
+    rather than a callback per new key).
 
-    >>> idf_weights({"a": 3}, {"a": 0.0, "b": 10.0}, ["a", "b"], 2.0, lambda key: 0.0)
-    {'a': 0.6137056388801094, 'b': -0.39789527279837067}
+    >>> prior = {"a": 0.0}
+    >>> common_idf_weights({"a": 3}, prior, ["a", "en:b", "c"], 2.0, frozenset({"b"}), 10.0, 10)
+    {'a': 0.6137056388801094, 'en:b': -0.39789527279837067, 'c': 2.0}
+    >>> prior
+    {'a': 0.0, 'en:b': 10.0, 'c': 0.0}
     """
     logs = _LOG_1P
     out = {}
@@ -31,7 +37,9 @@ def idf_weights(counts: Mapping[str, int], prior: Mapping[str, float], keys: Ite
         c = counts.get(key, 0)
         p = prior.get(key)
         if p is None:
-            p = prior_of(key)
+            p = half if key in common or key.partition(":")[2] in common else 0.0
+            if len(prior) < max_keys:
+                prior[key] = p
         out[key] = total - (math.log(c + p + 1.0) if p else logs[c] if c < LOG_TABLE else math.log(c + 1.0))
     return out
 

@@ -11,7 +11,7 @@ from storyline.dates import from_iso, to_iso, utcnow
 from storyline.storage.portable.headlines import HeadlineReads
 from storyline.storage.protocol import MemberFacts
 from storyline.storage.sqlite.base import Connected
-from storyline.storage.stored_form import json_text
+from storyline.storage.stored_form import ascii_json, json_items, json_text
 from storyline.types import Story
 
 _STORY_COLUMNS = "id, first_seen, last_seen, languages, sources, status, headline, merged_into, size"
@@ -85,7 +85,7 @@ class StoryRows(Connected, HeadlineReads):
             for row in self._conn.execute(
                 f"SELECT id, size, first_seen, last_seen, languages, sources FROM stories WHERE {condition}", params
             ):
-                rows[row[0]] = (row[1], row[2], row[3], set(json.loads(row[4])), set(json.loads(row[5])))
+                rows[row[0]] = (row[1], row[2], row[3], set(json_items(row[4])), set(json_items(row[5])))
         now = to_iso(utcnow())
         sizes: list[tuple[int, int]] = []
         updates: list[tuple[Any, ...]] = []
@@ -105,7 +105,7 @@ class StoryRows(Connected, HeadlineReads):
                     last = time if last is None or time > last else last
             rows[story_id] = (size + len(added), first, last, languages, sources)  # a story named twice grows twice
             sizes.append((size, size + len(added)))
-            updates.append((size + len(added), first, last, json.dumps(sorted(languages)),
+            updates.append((size + len(added), first, last, ascii_json(sorted(languages)),
                             json_text(sorted(sources)), now, story_id))
         self._conn.executemany(
             "UPDATE stories SET size=?, first_seen=?, last_seen=?, languages=?, sources=?, updated=?,"
