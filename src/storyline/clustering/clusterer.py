@@ -34,6 +34,7 @@ from storyline.clustering.protocol import NewStoryId, StoryIds
 from storyline.clustering.sketch_batch import SketchBatch, in_reach, nearest_first
 from storyline.clustering.story import StoryState, WeightedKeys
 from storyline.clustering.undated import folded_bias, join_logits
+from storyline.clustering.window import beyond
 from storyline.types import Assignment
 
 _SECONDS_PER_DAY = 86400.0
@@ -273,10 +274,7 @@ class StoryClusterer:
         """Which rows' event time lies farther than the window from ``stamp`` (None: every row is in reach)."""
         if stamp is None:
             return None
-        reach = self._window_seconds
-        # undated stories (NaN) are never out of reach: a comparison with NaN is False, quietly, as in
-        # _advance (no np.errstate here: entering it cost about as much as the comparison)
-        far = np.abs(self._event[:active] - stamp) > reach
+        far = beyond(self._event[:active], stamp, self._window_seconds)  # undated stories never are
         return far if far.any() else None
 
     def _score(self, item, stamp, keys: WeightedKeys) -> list[tuple[float, float, StoryState]]:

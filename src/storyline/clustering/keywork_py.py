@@ -14,6 +14,8 @@ from collections.abc import Set as AbstractSet
 
 import numpy as np
 
+from storyline.clustering.window import beyond
+
 LOG_TABLE = 4096
 _LOG_1P = [math.log(c + 1.0) for c in range(LOG_TABLE)]  # log(count + 1) of the common counts
 
@@ -118,7 +120,7 @@ def pick_pool(scores: np.ndarray, events: np.ndarray, stamp: float | None, reach
     (([0, 2], [0, 2]), (4, None, None))
     """
     active = len(scores)
-    rows = None if stamp is None else (~(np.abs(events[:active] - stamp) > reach)).nonzero()[0]
+    rows = None if stamp is None else (~beyond(events[:active], stamp, reach)).nonzero()[0]
     in_window = scores if rows is None else scores[rows]
     count = len(in_window)
     if count <= size or not np.isfinite(in_window).all():

@@ -21,6 +21,7 @@ import numpy as np
 
 from storyline.clustering.item import StoryItem
 from storyline.clustering.keywork import pick_pool
+from storyline.clustering.window import beyond
 
 _UNIT = 2.0**-24  # float32 unit roundoff
 BATCH_MAX = 512  # articles scored in one product (the engine's batches are 64)
@@ -138,7 +139,7 @@ def _cosines(centroids: np.ndarray, vector: np.ndarray, rows: list[int], places:
     tail: list[int] = []  # the window's last count % 4 rows, found from the last row down (as _out_of_window reads)
     row = active - 1
     while len(tail) < count - head:
-        if stamp is None or not abs(events[row] - stamp) > reach:
+        if stamp is None or not beyond(events[row], stamp, reach):
             tail.append(row)
         row -= 1
     tail.reverse()
