@@ -383,8 +383,9 @@ def main() -> None:
                          + f"; worst held-out margin {worst_loo:+.3f}")
         lines.append("")
     if spreads:
-        lines += [f"Refit spread: the weights refitted at C {c_reg} on {args.spread} article resamples of the fitted sets "
-                  "(bagging.py), at the thresholds above; a set's F1 mean ± sd (min–max), then the shipped figure:", ""]
+        lines += [f"Refit spread: the weights refitted at C {c_reg} on {args.spread} article resamples of the fitted "
+                  "sets (bagging.py), at the thresholds above; a set's F1 mean ± sd (min–max), then the shipped figure:",
+                  ""]
         lines += [f"- {name}: {text}; shipped {allfit[name]['F1']:.3f}" for name, text in spreads.items()]
         lines.append("")
     for name, (langs, count, res_all, res_loo) in extra.items():
