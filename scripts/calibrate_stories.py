@@ -384,7 +384,7 @@ def main() -> None:
         lines.append("")
     if spreads:
         lines += [f"Refit spread: the weights refitted at C {c_reg} on {args.spread} article resamples of the fitted "
-                  "sets (bagging.py), at the thresholds above; a set's F1 mean ± sd (min–max), then the shipped figure:",
+                  "sets (bagging.py), at the thresholds above; a set's F1 mean ± sd (min–max), then the shipped one:",
                   ""]
         lines += [f"- {name}: {text}; shipped {allfit[name]['F1']:.3f}" for name, text in spreads.items()]
         lines.append("")
