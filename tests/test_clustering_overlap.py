@@ -1,13 +1,16 @@
 """names_mass: shared names at the scale of their IDF, where ``names`` is a scale-free share; headline_bodies:
-how much of a story a headline-only article meets has a body."""
+how much of a story a headline-only article meets has a body; headline_lead: how much nearer a headline's
+nearest story is than the next."""
 
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams
-from storyline.clustering.overlap import bodies_share, names_mass
+from storyline.clustering.overlap import bodies_share, names_mass, nearest_lead
 
 T0 = datetime(2021, 7, 24, 8, 0, tzinfo=UTC)
 DIM = 32
@@ -77,3 +80,45 @@ def test_a_headline_meets_a_story_of_bodies_and_a_story_of_headlines_apart_and_a
     merged = clusterer._merge(clusterer._stories["headlines"], clusterer._stories["bodies"])  # one of each kind
     assert merged.headlines == 1 and merged.size == 2
     assert evidence("")["bodies"] == pytest.approx(0.5)
+
+
+def test_the_lead_is_the_nearest_story_s_distance_ahead_of_the_next_and_nothing_for_the_others():
+    assert nearest_lead([0.5, 0.8, 0.6]) == pytest.approx([0.0, 0.2, 0.0])
+    assert nearest_lead([0.7, 0.7, 0.1]) == [0.0, 0.0, 0.0]  # two as near: no lead
+    assert nearest_lead([0.9]) == [0.0]  # nothing to compare with
+    assert nearest_lead([]) == []
+
+
+@given(st.lists(st.floats(min_value=-1.0, max_value=1.0), min_size=2, max_size=12))
+def test_only_the_nearest_has_a_lead_and_it_is_the_gap_to_the_runner_up(cosines: list[float]):
+    out = nearest_lead(cosines)
+    top, second = sorted(cosines, reverse=True)[:2]
+    assert min(out) == 0.0 and sum(1 for v in out if v > 0.0) <= 1
+    assert max(out) == top - second
+    if top > second:
+        assert out[cosines.index(top)] == top - second
+
+
+def test_a_headline_s_lead_column_reads_the_centroid_cosines_and_a_body_never_sets_it():
+    """Two stories of one topic: the headline nearer one of them has that story's cosine lead over the other in
+    the nearer story's row, 0.0 in the other's; the same text with a body has 0.0 in both."""
+    rng = np.random.default_rng(7)
+    topic, other = rng.normal(size=DIM), rng.normal(size=DIM)
+    near_v = topic / np.linalg.norm(topic)
+    far_v = topic + 0.8 * other
+    far_v /= np.linalg.norm(far_v)
+    clusterer = StoryClusterer(StoryParams(merge_threshold=1.01))
+    clusterer.add_to(_item(0, near_v, "Bridge closed after crash"), "near")
+    clusterer.add_to(_item(1, far_v, "Bridge reopens after repairs"), "far")
+    lead, cos = FEATURES.index("headline_lead"), FEATURES.index("cos_centroid")
+
+    def rows(text: str) -> dict[str, np.ndarray]:
+        return dict(clusterer.evidence(_item(9, near_v, "Bridge crash", 1.0, text)))
+
+    headline = rows("")
+    gap = headline["near"][cos] - headline["far"][cos]
+    assert gap > 0.1
+    assert headline["near"][lead] == pytest.approx(gap)
+    assert headline["far"][lead] == 0.0
+    body = rows("Police said the bridge closed after the crash on Monday morning.")
+    assert body["near"][lead] == 0.0 == body["far"][lead]

@@ -62,7 +62,8 @@ def test_normalise_text_equals_the_python_passes(native, text):
 
 @needs_native
 @settings(max_examples=600, deadline=None)
-@given(text_st, st.one_of(st.none(), st.integers(-3, 130), st.sampled_from([2**62, sys.maxsize, -(2**70)])))
+@given(text_st, st.one_of(st.none(), st.integers(-3, 130),
+                          st.sampled_from([2**62, sys.maxsize, sys.maxsize + 1, 2**70, -(2**70)])))
 def test_count_words_equals_the_python_count(native, text, limit):
     assert native.count_words(text, limit) == extract.count_words_py(text, limit)
     assert native.count_words(text, True) == extract.count_words_py(text, True)

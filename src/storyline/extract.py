@@ -11,6 +11,7 @@ blank line; lines inside a paragraph stay on their own lines (the cleaner judges
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -104,7 +105,8 @@ def count_words(text: str, limit: int | None = None) -> int:
 def count_words_py(text: str, limit: int | None = None) -> int:
     """``count_words`` in Python: the reference the compiled scanner equals (and the code without it)."""
     if text.isascii() and (limit is None or limit > 0):  # no unspaced script: a word is a token with a letter
-        return sum(1 for _ in islice(_ASCII_COUNTED.finditer(text), limit))  # or digit, counted at regex speed
+        stop = None if limit is None or limit > sys.maxsize else limit  # islice takes no larger stop
+        return sum(1 for _ in islice(_ASCII_COUNTED.finditer(text), stop))  # or digit, counted at regex speed
     total = 0
     for match in _WORD.finditer(text):
         token = match.group()

@@ -20,7 +20,7 @@ import numpy as np
 from storyline.centrality import most_central
 from storyline.errors import StoreError
 from storyline.storage import Store, open_store, to_iso
-from storyline.storage.rows import StorylineUpdate
+from storyline.storage.rows import HeadlineCandidate, StorylineUpdate
 
 # Counts the batches written: a writer whose memory reflects fewer must re-read the stories first.
 WRITES_COUNTER = "writes"
@@ -153,7 +153,7 @@ def write_batch(store: Store, prepared, vectors, assignments, merges, rejections
         )
         # each headline from its members: the batch's own where a story is all of this batch, else its newest
         # members read back (in one statement for the batch, after the merged stories' summary rows are made)
-        chosen: list[tuple[str, list[tuple[str, str, np.ndarray | None]] | None]] = []
+        chosen: list[tuple[str, list[HeadlineCandidate] | None]] = []
         for (story_id, articles), (before, after) in zip(grown, sizes, strict=True):
             if before == 0:  # all its members are in this batch: no need to read them back
                 chosen.append((story_id, [(a.id, a.title, vector_of[a.id]) for a in articles]))
@@ -187,7 +187,7 @@ def _newest_headline(store: Store, story_id: str) -> tuple[str, str, str | None]
 
 
 def _headline(store: Store, story_id: str,
-              members: list[tuple[str, str, np.ndarray | None]]) -> tuple[str, str, str | None]:
+              members: list[HeadlineCandidate]) -> tuple[str, str, str | None]:
     """(story id, headline, headline article id): the most central title of ``members`` (id, title, vector),
     oldest first."""
     titled = [(aid, title, vec) for aid, title, vec in members if title and vec is not None]

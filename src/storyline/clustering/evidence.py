@@ -10,8 +10,8 @@ Three kinds of column, each computed where it is cheapest:
   so a feature changed in Python alone falls back to Python (with a warning); the hypothesis tests
   (tests/test_clustering_evidence.py) fail when a definition differs under the same name;
 - the **vector columns** (``VECTOR_FEATURES``): cosines as numpy products over all candidates at once,
-  ``names_mass`` from the ``names`` column, and ``headline_bodies`` (a headline-only article only) from the
-  stories' counts of members without a body;
+  ``names_mass`` from the ``names`` column, ``headline_bodies`` (a headline-only article only) from the
+  stories' counts of members without a body, and ``headline_lead`` (the same) from the centroid cosines;
 - **Python features** (``PYTHON_FEATURES``, empty today): a feature neither of the above knows, one Python
   function of (article, story) per candidate. A new feature starts here; moving it into the rows means adding
   it to ``ROW_FEATURES``, to ``rows`` in evidence_py.py and in _evidence.c, and bumping ``ROW_VERSION`` in both.
@@ -31,12 +31,12 @@ import numpy as np
 
 from storyline.clustering import evidence_probe, evidence_py
 from storyline.clustering.evidence_py import ROW_FEATURES, ArticleRow, CoreIdf, RowSettings
-from storyline.clustering.overlap import bodies_share, names_mass
+from storyline.clustering.overlap import bodies_share, names_mass, nearest_lead
 from storyline.clustering.params import FEATURES
 from storyline.clustering.story import StoryState
 from storyline.compiled import compiled
 
-VECTOR_FEATURES = ("cos_centroid", "cos_member", "cos_core", "names_mass", "headline_bodies")
+VECTOR_FEATURES = ("cos_centroid", "cos_member", "cos_core", "names_mass", "headline_bodies", "headline_lead")
 _FOLLOWUP = ROW_FEATURES.index("followup_cos")
 # feature name -> its value for (article, story): features computed in Python whether or not the rows are compiled
 PYTHON_FEATURES: dict[str, Callable[[ArticleRow, StoryState], float]] = {}
@@ -85,6 +85,7 @@ class EvidenceTable:
             index["cos_centroid"], index["cos_member"], index["cos_core"])
         self._names, self._names_mass, self._followup = index["names"], index["names_mass"], index["followup_cos"]
         self._bodies = index.get("headline_bodies", -1)  # optional: a model without it never reads it
+        self._lead = index.get("headline_lead", -1)  # the same
 
     def matrix(self, stories: Sequence[StoryState], cosines: Sequence[float], article: ArticleRow,
                vector: np.ndarray, cores: np.ndarray, settings: RowSettings, core: CoreIdf) -> np.ndarray:
@@ -118,4 +119,6 @@ class EvidenceTable:
         x[:, self._names_mass] = names_mass(x[:, self._names], article.names_total, df.docs, df.prior_docs)
         if article.headline and self._bodies >= 0:  # 0.0 for an article with a body
             x[:, self._bodies] = bodies_share([(story.headlines, story.size) for story in stories])
+        if article.headline and self._lead >= 0:  # 0.0 for an article with a body
+            x[:, self._lead] = nearest_lead(list(cosines))  # Python floats (sketch_batch.nearest_first)
         return x

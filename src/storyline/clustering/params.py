@@ -31,6 +31,7 @@ FEATURES = (
     "followup_cos",  # cos_core for a follow-up beyond the window: the same event told again, not the same people
     "names_mass",  # names at the scale of their IDF: a headline naming only a common place shares little
     "headline_bodies",  # headline-only article x share of the story's members with a body: its cosines run lower
+    "headline_lead",  # headline-only article x how much nearer (centroid cosine) the nearest story is than the next
 )
 
 
@@ -47,7 +48,7 @@ class StoryParams:
     """Everything the clusterer's decisions depend on; written by scripts/calibrate_stories.py."""
 
     weights: tuple[float, ...] = (6.0, 4.0, 3.0, 0.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0)
+                                  0.0, -2.0, -1.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     bias: float = -8.0
     threshold: float = 0.5
     merge_threshold: float = 1.01  # above 1: never merge

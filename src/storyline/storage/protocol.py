@@ -19,6 +19,7 @@ import numpy as np
 from storyline.storage.rows import (
     ArticleSummary,
     FeedState,
+    HeadlineCandidate,
     SourceActivity,
     StoryFilter,
     StorylineEvent,
@@ -149,10 +150,9 @@ class StoryStore(Protocol):
 
     def grow_stories(self, grown: Sequence[tuple[str, Sequence[MemberFacts]]]) -> list[tuple[int, int]]: ...
 
-    def headline_candidates(self, story_id: str, last: int) -> list[tuple[str, str, np.ndarray | None]]: ...
+    def headline_candidates(self, story_id: str, last: int) -> list[HeadlineCandidate]: ...
 
-    def headline_candidates_of(self, story_ids: Sequence[str], last: int
-                               ) -> dict[str, list[tuple[str, str, np.ndarray | None]]]: ...
+    def headline_candidates_of(self, story_ids: Sequence[str], last: int) -> dict[str, list[HeadlineCandidate]]: ...
 
     def set_headline(self, story_id: str, headline: str, headline_article: str | None) -> None: ...
 

@@ -16,6 +16,7 @@ __all__ = [
     "STATUSES",
     "ArticleSummary",
     "FeedState",
+    "HeadlineCandidate",
     "SourceActivity",
     "StoryFilter",
     "StoryLink",
@@ -125,6 +126,10 @@ class StoryVectors:
     ids: tuple[str, ...]
     matrix: np.ndarray = field(compare=False)
     encoder: str | None = None
+
+
+# A member a story's headline may be chosen from: (article id, title, vector or None), oldest first in a list.
+HeadlineCandidate = tuple[str, str, np.ndarray | None]
 
 
 # How a watch's webhook notice went: "none" (the watch has no webhook), "pending" (not sent yet),

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from storyline.storage.portable import Portable
+from storyline.storage.rows import HeadlineCandidate
 from storyline.storage.stored_form import vectors_from_blobs
 
 # a story's newest members (the index on articles(story_id, seq) reads just those), with their vectors
@@ -15,15 +14,12 @@ _NEWEST = ("SELECT * FROM (SELECT a.story_id, a.seq, a.id, a.title, v.vector FRO
            " LEFT JOIN vectors v ON v.article_id = a.id WHERE a.story_id=? ORDER BY a.seq DESC LIMIT ?) AS t{n}")
 _PER_STATEMENT = 100  # stories a statement (SQLite allows 500 terms of a UNION)
 
-Candidate = tuple[str, str, np.ndarray | None]
-
-
 class HeadlineReads(Portable):
-    def headline_candidates(self, story_id: str, last: int) -> list[Candidate]:
+    def headline_candidates(self, story_id: str, last: int) -> list[HeadlineCandidate]:
         """(id, title, vector or None) of a story's newest ``last`` members, oldest first; no texts read."""
         return self.headline_candidates_of([story_id], last)[story_id]
 
-    def headline_candidates_of(self, story_ids: Sequence[str], last: int) -> dict[str, list[Candidate]]:
+    def headline_candidates_of(self, story_ids: Sequence[str], last: int) -> dict[str, list[HeadlineCandidate]]:
         """``headline_candidates`` of each story (an unknown one has none), in one statement a hundred stories."""
         found: dict[str, list[tuple[int, str, str, bytes | None]]] = {story_id: [] for story_id in story_ids}
         wanted = list(found)

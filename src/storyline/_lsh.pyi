@@ -1,0 +1,16 @@
+"""Types of the compiled near-duplicate index (_lsh.c): lsh.LshIndex's answers, bit for bit."""
+
+import numpy as np
+
+from storyline.lsh import Chooser
+
+class Index:
+    merges: int
+    key_count: int
+    def __init__(self, num_perm: int, bands: int, rows: int, capacity: int, threshold: float,
+                 short_threshold: float) -> None: ...
+    def matches(self, signature: np.ndarray, short: bool) -> list[str]: ...
+    def add(self, article_id: str, signature: np.ndarray, duplicate_of: str | None = None) -> None: ...
+    def find_and_add(self, article_ids: list[str], signatures: np.ndarray, shorts: list[bool], order: list[int],
+                     choose: Chooser | None) -> dict[int, str | None]: ...
+    def __len__(self) -> int: ...
