@@ -1,7 +1,7 @@
 """Calibrate the story clusterer on labelled JSONL files; write params/stories.json and CALIBRATION.md.
 
 Usage: python scripts/calibrate_stories.py FILE.jsonl [FILE.jsonl ...] [--holdout FILE.jsonl ...]
-       [--encoder use|e5] [--c-reg C ...] [--cached] [--keep PARAMS.json] [--write]
+       [--encoder use|e5] [--c-reg C ...] [--cached] [--keep PARAMS.json] [--bag N] [--spread N] [--write]
 
 Procedure: the logistic model is fitted on teacher-forced decisions (each article against the
 stories the clusterer would score, gold stories as state), each data set weighted equally; the join
@@ -11,6 +11,9 @@ set relative to its reference (a plain centroid-cosine clusterer at its best thr
 that set): a choice that wins on average by losing one kind of data does not generalise. Margins within
 TIE of the best are a tie: the shipped join threshold stays if it is among them, else the highest wins
 (precision first).
+`--bag N`: the weights are the mean of N fits, each on a resample of every set's articles (bagging.py), in the
+leave-one-dataset-out fits and the all-fit alike. `--spread N` reports how far a refit moves each set: the all-fit
+procedure's weights refitted on N article resamples, scored at the chosen thresholds (mean ± sd, min–max).
 Reported: leave-one-dataset-out (fit on the others, test on the held-out one) and all-fit figures,
 with the references, the longest story span and the largest story. The L2 strength: given several
 (`--c-reg 0.5 0.1 0.02`), the one whose leave-one-dataset-out fits have the best worst held-out margin
@@ -35,9 +38,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import bagging
 import numpy as np
 import prepared_cache
-from sklearn.linear_model import LogisticRegression
 
 from storyline.assign import arrival_order, assign_in_order, story_item
 from storyline.clustering import FEATURES, StoryClusterer, StoryItem, StoryParams, params_file
@@ -143,45 +146,52 @@ def score(params: StoryParams, data: Dataset, subset: list[int] | None = None) -
 
 
 _TEACHER: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_ARTICLE: dict[tuple, np.ndarray] = {}  # the article (its index in the set) of each teacher-forced row
 
 
 def teacher_forced(params: StoryParams, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Features and labels of each article against the stories the clusterer would score, with gold
     stories as the state. Cached per data set and the parameters that decide which stories are scored."""
-    key = (data.name, len(data.items), params.window_days, params.followup_days, params.followup_names,
-           params.linked_after_days, params.linked_names, params.core_size, params.shortlist, params.max_members)
+    key = _teacher_key(params, data)
     if key in _TEACHER:
         return _TEACHER[key]
     clusterer = StoryClusterer(params)
-    xs, ys = [], []
-    for item, label, original in zip(data.items, data.gold, _duplicates(data), strict=True):
+    xs, ys, articles = [], [], []
+    for index, (item, label, original) in enumerate(zip(data.items, data.gold, _duplicates(data), strict=True)):
         gold_id = f"g:{label}"
         if original is None:  # a near-duplicate never meets the model: it follows its original
             for story_id, x in clusterer.evidence(item):
                 xs.append(x)
                 ys.append(story_id == gold_id)
+                articles.append(index)
         clusterer.add_to(item, gold_id)
     _TEACHER[key] = (np.array(xs).reshape(-1, len(FEATURES)), np.array(ys, dtype=int))
+    _ARTICLE[key] = np.array(articles, dtype=int)
     return _TEACHER[key]
+
+
+def teacher_rows(params: StoryParams, data: Dataset) -> bagging.Rows:
+    """``teacher_forced``'s features and labels with the article each row belongs to (resampled together)."""
+    x, y = teacher_forced(params, data)
+    return x, y, _ARTICLE[_teacher_key(params, data)]
+
+
+def _teacher_key(params: StoryParams, data: Dataset) -> tuple:
+    return (data.name, len(data.items), params.window_days, params.followup_days, params.followup_names,
+            params.linked_after_days, params.linked_names, params.core_size, params.shortlist, params.max_members)
 
 
 def fit_join_model(params: StoryParams, train: list[Dataset], c_reg: float) -> tuple[tuple[float, ...], float]:
     """A logistic join model on the teacher-forced evidence of ``train`` under ``params``, each set weighing
     alike whatever its size: (weights rounded to 4 places, bias)."""
-    xs, ys, ws = [], [], []
-    for data in train:
-        x, y = teacher_forced(params, data)
-        xs.append(x), ys.append(y), ws.append(np.full(len(y), 1.0 / len(y)))
-    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
-    model = LogisticRegression(C=c_reg, max_iter=3000).fit(x, y, sample_weight=w * len(y) / len(train))
-    return tuple(round(float(v), 4) for v in model.coef_[0]), round(float(model.intercept_[0]), 4)
+    return bagging.logistic([teacher_forced(params, data) for data in train], c_reg)
 
 
 def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=print,
-        c_reg: float = C_REG, stay: float | None = None) -> StoryParams:
-    """Fit the weights on the training sets (L2 strength 1 / ``c_reg``), then pick the follow-up names, join
-    and merge thresholds by the worst training set's F1 relative to its reference; ``stay``: the shipped
-    join threshold, kept when it is among the ties."""
+        c_reg: float = C_REG, stay: float | None = None, bag: int = 0) -> StoryParams:
+    """Fit the weights on the training sets (L2 strength 1 / ``c_reg``; ``bag``: the mean of that many article
+    resample fits), then pick the follow-up names, join and merge thresholds by the worst training set's F1
+    relative to its reference; ``stay``: the shipped join threshold, kept when it is among the ties."""
 
     def worst(params: StoryParams) -> float:
         return min(score(params, d)["F1"] - refs[d.name] for d in train)
@@ -190,7 +200,8 @@ def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=pri
     for names in FOLLOWUP_NAMES:
         params = replace(base, window_days=WINDOW_DAYS, followup_days=FOLLOWUP_DAYS, followup_names=names,
                          merge_threshold=1.01)
-        weights, bias = fit_join_model(params, train, c_reg)
+        weights, bias = (bagging.bagged([teacher_rows(params, d) for d in train], c_reg, bag) if bag
+                         else fit_join_model(params, train, c_reg))
         fitted = replace(params, weights=weights, bias=bias)
         for threshold in THRESHOLDS:
             for merge in MERGE_CHOICES:
@@ -207,6 +218,16 @@ def fit(base: StoryParams, train: list[Dataset], refs: dict[str, float], log=pri
     log(f"    chosen: worst-set margin {margin:+.3f} (best {top:+.3f}), threshold {best.threshold}, "
         f"merge {best.merge_threshold}, follow-up names {best.followup_names}")
     return best
+
+
+def refit_spread(final: StoryParams, datasets: list[Dataset], held_out: list[Dataset], c_reg: float,
+                 n: int) -> dict[str, str]:
+    """Each set's F1 over ``n`` refits of the weights on article resamples of ``datasets`` (``final``'s thresholds):
+    how far a refit moves a set, whatever the weights shipped."""
+    params = replace(final, window_days=WINDOW_DAYS, followup_days=FOLLOWUP_DAYS, merge_threshold=1.01)
+    fits = bagging.resample_fits([teacher_rows(params, d) for d in datasets], c_reg, n)
+    f1 = {d.name: [score(replace(final, weights=w, bias=b), d)["F1"] for w, b in fits] for d in datasets + held_out}
+    return {name: bagging.spread(values) for name, values in f1.items()}
 
 
 def baseline(data: Dataset, window: float) -> tuple[float, dict]:
@@ -257,6 +278,10 @@ def main() -> None:
                     help="when no preparation matches today's code, replay the nearest code's (prepared_cache.py)")
     ap.add_argument("--skip-loo", action="store_true",
                     help="fit on all sets only (no leave-one-dataset-out figures): a quicker refit")
+    ap.add_argument("--bag", type=int, default=0, metavar="N",
+                    help="fit the mean of N fits on article resamples of the sets (bagging.py), held out and all-fit")
+    ap.add_argument("--spread", type=int, default=0, metavar="N",
+                    help="report each set's F1 over N all-fit refits on article resamples (how far a refit moves it)")
     ap.add_argument("--keep", type=Path, metavar="PARAMS",
                     help="report (and with --write, ship) these parameters instead of refitting on all sets")
     ap.add_argument("--write", action="store_true",
@@ -282,7 +307,7 @@ def main() -> None:
         for held in datasets:
             train = [d for d in datasets if d is not held]
             print(f"  fit on {[d.name for d in train]}, test on {held.name}")
-            params = fit(base, train, refs, c_reg=c_reg, stay=shipped.threshold)
+            params = fit(base, train, refs, c_reg=c_reg, stay=shipped.threshold, bag=args.bag)
             loo_by_c[c_reg][held.name] = (params, score(params, held))
             print(f"  -> {held.name}: {loo_by_c[c_reg][held.name][1]}")
     # the L2 strength whose fits generalise best: the worst held-out set relative to its reference
@@ -295,13 +320,14 @@ def main() -> None:
         final = StoryParams.load(str(args.keep))
     else:
         print(f"all-fit, C {c_reg}:")
-        final = fit(base, datasets, refs, c_reg=c_reg, stay=shipped.threshold)
+        final = fit(base, datasets, refs, c_reg=c_reg, stay=shipped.threshold, bag=args.bag)
     allfit = {d.name: score(final, d) for d in datasets + held_out}
     merged = {m: {d.name: score(replace(final, merge_threshold=m), d) for d in datasets + held_out}
               for m in MERGE_THRESHOLDS}
     print(f"  params: {final.to_json()}")
     for name, result in allfit.items():
         print(f"  {name}: {result}")
+    spreads = refit_spread(final, datasets, held_out, c_reg, args.spread) if args.spread else {}
 
     windows = BASELINE_WINDOWS
     plain = {d.name: baselines(d) for d in datasets + held_out}
@@ -355,6 +381,12 @@ def main() -> None:
             worst_loo = min(r["F1"] - refs[n] for n, (_, r) in results.items())
             lines.append(f"- C {c}: " + ", ".join(f"{n} {r['F1']:.3f}" for n, (_, r) in results.items())
                          + f"; worst held-out margin {worst_loo:+.3f}")
+        lines.append("")
+    if spreads:
+        lines += [f"Refit spread: the weights refitted at C {c_reg} on {args.spread} article resamples of the fitted "
+                  "sets (bagging.py), at the thresholds above; a set's F1 mean ± sd (min–max), then the shipped one:",
+                  ""]
+        lines += [f"- {name}: {text}; shipped {allfit[name]['F1']:.3f}" for name, text in spreads.items()]
         lines.append("")
     for name, (langs, count, res_all, res_loo) in extra.items():
         lines.append(

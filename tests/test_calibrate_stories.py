@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 from click.testing import CliRunner
 
 from builders import script_module
@@ -67,3 +68,19 @@ def test_the_shipped_threshold_stays_among_worst_set_ties(tmp_path, monkeypatch)
     assert chosen(0.4) == 0.4 and chosen(0.3) == 0.3
     assert chosen(None) == 0.5  # no shipped one among the ties: the most demanding
     assert chosen(0.6) == 0.5  # tied by the margin, but below the reference where the others are not
+
+
+def test_bagged_fit_and_refit_spread_are_reported(tmp_path, monkeypatch, capsys):
+    """`--bag N` fits the mean of N article-resample fits; `--spread N` reports each set's F1 over N refits."""
+    cal = _calibration(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["calibrate_stories.py", str(DEMO), "--skip-loo", "--bag", "2", "--spread", "3"])
+    cal.main()
+    out = capsys.readouterr().out
+    assert "all-fit, C 0.1:" in out
+    line = next(ln for ln in out.splitlines() if ln.startswith("- demo-corpus: "))
+    assert " ± " in line and "; shipped " in line
+    params = StoryParams.load()
+    data = cal.Dataset(DEMO)
+    x, y, articles = cal.teacher_rows(params, data)
+    assert len(x) == len(y) == len(articles) and np.all(np.diff(articles) >= 0)
+    assert set(articles.tolist()) <= set(range(len(data.items)))
