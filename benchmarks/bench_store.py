@@ -56,9 +56,9 @@ def postgres_server() -> Iterator[tuple[str, str]]:
         cluster.stop()
 
 
-def ingest_once(location: str, subset: Path, encoder) -> dict:
+def ingest_once(location: str, subset: Path, encoder, batch_size: int) -> dict:
     """One ingest of ``subset`` into a fresh database at ``location``: the writer's and the whole rate."""
-    settings = Settings(db=location, encoder="hashing")
+    settings = Settings(db=location, encoder="hashing", batch_size=batch_size)
     with Engine(location, settings=settings, encoder=encoder) as engine:
         report = engine.ingest_paths([str(subset)])
     return {"articles": report.ingested,
@@ -66,9 +66,9 @@ def ingest_once(location: str, subset: Path, encoder) -> dict:
             "ingest_per_s": round(report.ingested / report.seconds, 1)}
 
 
-def compare(stream_path: Path, n: int, rounds: int = 2) -> dict:
-    """SQLite and PostgreSQL on the first ``n`` articles of the stream; ``skipped`` says why when no
-    PostgreSQL could be had."""
+def compare(stream_path: Path, n: int, rounds: int = 2, batch_size: int = Settings().batch_size) -> dict:
+    """SQLite and PostgreSQL on the first ``n`` articles of the stream, in batches of ``batch_size`` (the
+    engine's default); ``skipped`` says why when no PostgreSQL could be had."""
     from bench_kit import WordHashEncoder
 
     from pg_cluster import NoPostgres
@@ -84,13 +84,14 @@ def compare(stream_path: Path, n: int, rounds: int = 2) -> dict:
             for _ in range(rounds):
                 for backend, base in (("sqlite", None), ("postgres", url)):
                     with scratch_location(base) as location:
-                        run = ingest_once(location, subset, encoder)
+                        run = ingest_once(location, subset, encoder, batch_size)
                     if backend not in best or (run["writer_per_s"] or 0) > (best[backend]["writer_per_s"] or 0):
                         best[backend] = run
     except NoPostgres as exc:
         return {"skipped": f"no PostgreSQL: {exc}"}
     sqlite_rate, pg_rate = best["sqlite"]["writer_per_s"], best["postgres"]["writer_per_s"]
-    return {"articles": best["sqlite"]["articles"], "rounds": rounds, "server": server, **best,
+    return {"articles": best["sqlite"]["articles"], "rounds": rounds, "server": server, "batch_size": batch_size,
+            **best,
             "ratio": round(pg_rate / sqlite_rate, 2) if sqlite_rate and pg_rate else None}
 
 
@@ -108,7 +109,8 @@ def report_lines(result: dict | None) -> list[str]:
             "| backend | writer articles/s | whole ingest articles/s |", "|---|---:|---:|",
             f"| SQLite (WAL) | {sqlite['writer_per_s']} | {sqlite['ingest_per_s']} |",
             f"| PostgreSQL | {pg['writer_per_s']} | {pg['ingest_per_s']} |", "",
-            f"PostgreSQL writes at **{result['ratio']}×** SQLite's rate (one transaction per batch of 64, "
+            f"PostgreSQL writes at **{result['ratio']}×** SQLite's rate (one transaction per batch of "
+            f"{result.get('batch_size', 64)}, "
             "written on a background thread while the next batch is prepared)."]
 
 

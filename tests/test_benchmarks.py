@@ -111,7 +111,7 @@ def test_store_backends_are_compared_or_skipped_saying_why(stream, monkeypatch):
 
     import pg_cluster
 
-    result = bench_store.compare(stream, 150, rounds=1)  # two full batches: written in the background
+    result = bench_store.compare(stream, 150, rounds=1, batch_size=64)  # two full batches: written in the background
     if "skipped" not in result:
         assert result["sqlite"]["articles"] == result["postgres"]["articles"] == result["articles"] > 120
         assert result["sqlite"]["writer_per_s"] > 0 and result["postgres"]["writer_per_s"] > 0
