@@ -32,14 +32,13 @@ def test_to_iso_remembered_per_time_zone_and_bounded(monkeypatch):
     """The memo gives each datetime its own text: one instant in two zones, a naive and an aware one, many."""
     from storyline import dates
 
-    monkeypatch.setattr(dates, "_ISO", {})
-    monkeypatch.setattr(dates, "_ISO_MAX", 4)
     berlin = datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=1)))
     utc = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     assert berlin == utc
     for _ in range(2):
         assert to_iso(berlin) == to_iso(utc) == to_iso(datetime(2026, 3, 2, 9)) == "2026-03-02T09:00:00Z"
-    for minute in range(10):
-        moment = utc + timedelta(minutes=minute, microseconds=5)
-        assert to_iso(moment) == to_iso(moment) == f"2026-03-02T09:{minute:02d}:00.000005Z"
-        assert len(dates._ISO) <= 4
+    bound = dates._iso.cache_info().maxsize
+    for second in range(bound + 10):
+        moment = utc + timedelta(seconds=second, microseconds=5)
+        assert to_iso(moment) == to_iso(moment) == f"2026-03-02T09:{second // 60:02d}:{second % 60:02d}.000005Z"
+        assert dates._iso.cache_info().currsize <= bound

@@ -8,7 +8,8 @@ Stored times compare as strings only if every writer formats them alike, so ther
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 
 __all__ = ["from_iso", "to_iso", "utcnow"]
 
@@ -25,30 +26,25 @@ def as_utc(value: datetime | None) -> datetime | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-_ISO: dict[tuple[datetime, object], str] = {}  # the latest instants formatted (the writer formats each article's twice)
-_ISO_MAX = 1024
-
-
 def to_iso(value: datetime | None) -> str | None:
     """``value`` as ISO 8601 in UTC with a "Z"; a naive datetime is taken as UTC; None stays None.
 
-    Remembered for the last ``_ISO_MAX`` instants, keyed by the datetime and its time zone: equal datetimes of one
-    time zone are one instant, one text.
+    Remembered for the last 1,024 instants (the writer formats each article's twice), keyed by the datetime and its
+    time zone: equal datetimes of one time zone are one instant, one text.
 
     >>> from datetime import timedelta, timezone
     >>> to_iso(datetime(2026, 3, 2, 10, tzinfo=timezone(timedelta(hours=1)))), to_iso(datetime(2026, 3, 2, 9))
     ('2026-03-02T09:00:00Z', '2026-03-02T09:00:00Z')
     """
-    if value is None:
-        return None
-    key = (value, value.tzinfo)
-    text = _ISO.get(key)
-    if text is None:
-        if len(_ISO) >= _ISO_MAX:
-            _ISO.clear()
-        utc = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)  # as_utc
-        text = _ISO[key] = utc.isoformat().replace("+00:00", "Z")
-    return text
+    return None if value is None else _iso(value, value.tzinfo)
+
+
+@lru_cache(maxsize=1024)
+def _iso(value: datetime, zone: tzinfo | None) -> str:
+    """``to_iso`` of a datetime, once per (datetime, its time zone ``zone``)."""
+    utc = as_utc(value)
+    assert utc is not None
+    return utc.isoformat().replace("+00:00", "Z")
 
 
 def from_iso(value: str | None) -> datetime | None:
