@@ -145,26 +145,6 @@ def test_ctrl_c_while_waiting_for_the_next_round(web, feeds_file, tmp_path) -> N
     assert proc.returncode == 0 and "stopped. total:" in out and "ingested 6" in out
 
 
-_SIGNAL_INSIDE_WAIT = """
-import os, signal, threading
-from storyline.commands.fetch import _stop_on_signals
-stop = threading.Event()
-with _stop_on_signals(stop):
-    with stop._cond:  # where stop.wait() holds the event's lock before it lets go of it
-        os.kill(os.getpid(), signal.SIGINT)  # the handler runs here, in this thread
-        sum(range(1000))  # a few bytecodes: the pending handler runs before the lock is released
-    assert stop.wait(10)
-print("stopped")
-"""
-
-
-def test_a_signal_arriving_inside_the_wait_for_the_next_round_stops_it_and_never_deadlocks() -> None:
-    """Ctrl-C can land while the main thread is inside ``stop.wait`` holding the event's lock (a few bytecodes
-    of every wait): setting the event from the handler itself would wait on that lock forever."""
-    done = subprocess.run([sys.executable, "-c", _SIGNAL_INSIDE_WAIT], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout.strip() == "stopped", done.stderr
-
-
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -9,7 +9,6 @@ Exit codes: 0 ok, 1 when nothing could be fetched at all, 2 bad usage.
 from __future__ import annotations
 
 import re
-import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from storyline.commands.ahead import briefs_option, report_briefs
 from storyline.embed.registry import options as encoder_options
 from storyline.errors import StorylineError
 from storyline.settings import MAX_PARALLEL_HOSTS, FetchSettings, Settings, parse_size
+from storyline.sources.stopping import stop_on_signals
 from storyline.types import RawRecord, Rejection
 
 if TYPE_CHECKING:  # feedparser and httpx load with the command that fetches, not with every command
@@ -127,28 +127,6 @@ def _nothing_fetched(tally: Tally) -> bool:
     return tally.received == 0 and failures > 0 and known == 0
 
 
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """First Ctrl-C (or SIGTERM) asks to stop after the article in hand; a second one quits now."""
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-
-    def handler(signum, frame) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        # set from another thread: the handler runs in the main thread, which may be inside ``stop.wait`` holding
-        # the event's own (non-reentrant) lock; ``stop.set()`` here would then wait on it forever
-        threading.Thread(target=stop.set, name="stop-on-signal").start()
-        click.echo("stopping after the article in hand (Ctrl-C again to quit now)…", err=True)
-
-    for sig in previous:
-        signal.signal(sig, handler)
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 _DEFAULT = FetchSettings()
 # The politeness flags: each overrides its FetchSettings field (storyline.toml [storyline.fetch], STORYLINE_FETCH_*).
 _FETCH_FLAGS = ("timeout", "retries", "delay", "parallel", "max_size")
@@ -189,6 +167,10 @@ def _settings(flags: dict) -> Settings:
     return Settings.load(db=flags["db"], encoder=flags["encoder"], fetch={k: flags[k] for k in _FETCH_FLAGS})
 
 
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @contextmanager
 def _harvest(settings: Settings, quiet: bool, stop: threading.Event) -> Iterator:
     from storyline.engine import Engine
@@ -220,7 +202,7 @@ def fetch_command(urls, refresh, quiet, briefs, **flags):
     settings = _settings(flags)
     stop = threading.Event()
     started = utcnow()
-    with _stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
+    with stop_on_signals(stop, _notice), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.fetch_urls(urls, refresh=refresh)
         click.echo(summary(tally, sink))
         if not stop.is_set():
@@ -260,7 +242,7 @@ def follow_command(feeds, every, once, quiet, briefs, **flags):
             report_briefs(sink.engine.store, round_started[0], briefs, sink.engine.encoder)
         round_started[0] = utcnow()
 
-    with _stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
+    with stop_on_signals(stop, _notice), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.follow(feed_urls, every=interval, once=once, on_round=on_round)
     click.echo(("stopped. " if stop.is_set() else "") + "total: " + summary(tally, sink))
     if _nothing_fetched(tally) and tally.feeds_failed == tally.feeds_polled:

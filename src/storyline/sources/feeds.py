@@ -27,6 +27,7 @@ from storyline.dates import to_iso
 from storyline.fetch_state import DONE_STATUSES, FetchState, UrlState
 from storyline.sources.hostpool import HostPool
 from storyline.sources.http import FEED_ACCEPT, TRANSIENT_REASONS, Fetcher, Page, page_record
+from storyline.sources.stopping import wait_unless_stopped
 from storyline.sources.urls import host_of, try_canonicalize
 from storyline.types import RawRecord, Rejection
 
@@ -438,6 +439,6 @@ class Harvester:
             total.add(this_round)
             if on_round:
                 on_round(rounds, this_round)
-            if once or self.stop.wait(every):
+            if once or wait_unless_stopped(self.stop, every):
                 break
         return total

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from storyline.sources.deadline import deadline, enforce_deadlines
+from storyline.sources.stopping import wait_unless_stopped
 from storyline.sources.urls import DEFAULT_PORTS, canonicalize, host_of
 from storyline.types import RawRecord, Rejection
 
@@ -121,7 +122,7 @@ class Fetcher:
         """Sleep, unless asked to stop; False when the stop came first."""
         if seconds <= 0:
             return not self.stop.is_set()
-        return not self.stop.wait(seconds)
+        return not wait_unless_stopped(self.stop, seconds)
 
     def _host_lock(self, host: str) -> threading.RLock:
         """The lock a thread holds while it waits its turn at ``host`` and talks to it."""
