@@ -1,6 +1,7 @@
 """The SQLite backend: WAL, schema versioning from older files, and story rows kept by growth equal to
 a full recompute. What every backend must do is in test_contract.py."""
 
+import multiprocessing
 import sqlite3
 from datetime import UTC, datetime
 
@@ -32,6 +33,34 @@ def test_new_database_is_wal_and_at_latest_schema(tmp_path):
     with sqlite3.connect(tmp_path / "s.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.shared_connections()
+
+
+def _open_at(path: str, barrier, results) -> None:
+    barrier.wait()
+    try:
+        open_store(path).close()
+        results.put("ok")
+    except Exception as exc:  # reported to the test, which names it
+        results.put(repr(exc))
+
+
+def test_processes_opening_one_new_file_at_once_all_succeed(tmp_path):
+    """SQLite answers two processes switching one new file to WAL with "database is locked" at once,
+    busy timeout or not (1 in 30 opens before the retry): every opener must get the database."""
+    context = multiprocessing.get_context("spawn")
+    failures = []
+    for round_ in range(4):
+        path = str(tmp_path / f"new-{round_}.db")
+        barrier, results = context.Barrier(4), context.Queue()
+        procs = [context.Process(target=_open_at, args=(path, barrier, results)) for _ in range(4)]
+        for proc in procs:
+            proc.start()
+        outcomes = [results.get(timeout=120) for _ in procs]
+        for proc in procs:
+            proc.join(timeout=60)
+        failures += [o for o in outcomes if o != "ok"]
+        assert open_store(path).schema_version() == len(MIGRATIONS)
+    assert not failures, failures
 
 
 def test_an_older_database_is_migrated_in_place(tmp_path):

@@ -7,6 +7,7 @@ The database is the user's own: every table is plain SQL they can browse with an
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -29,6 +30,27 @@ _SqlValue = str | bytes | int | float | None
 def _casefold(value: _SqlValue) -> _SqlValue:
     """SQL ``casefold(x)``: Unicode case folding of text; other values as they are."""
     return value.casefold() if isinstance(value, str) else value
+
+
+# Seconds a statement waits for another connection's lock before "database is locked".
+BUSY_TIMEOUT = 10.0
+
+
+def _enter_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying while another process does the same to the same new file: SQLite answers
+    that race with "database is locked" at once, without the busy timeout (4 processes opening one new
+    file at once: about one open in thirty failed)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def in_memory(path: str) -> bool:
@@ -54,11 +76,11 @@ class SqliteStore(ArticleRows, StoryRows, RejectionRows, SentenceRows, FetchRows
                 f"cannot create database {self.path}: folder {folder} does not exist",
                 hint=f"create it first (mkdir -p {folder}) or pass --db with a path in an existing folder")
         try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                         timeout=BUSY_TIMEOUT)
             self._conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file's; an existing one keeps its own
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _enter_wal(self._conn)
             self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA busy_timeout=10000")
             # 64 MiB of page cache (default 2 MiB): inserts into the indexes of a large database
             # would otherwise read most of their pages back from the OS on every batch
             self._conn.execute("PRAGMA cache_size=-65536")
