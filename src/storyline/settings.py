@@ -83,7 +83,7 @@ class Settings:
 
     db: str = "storyline.db"
     encoder: str = "auto"  # the encoder the database was built with; the registry's default for a new one
-    batch_size: int = 64
+    batch_size: int = 256  # per-batch costs (a COMMIT, the encoder's cache refill) over more articles (#21)
     max_bytes: int = 1_000_000
     min_words: int = 3
     dedup_threshold: float = 0.6

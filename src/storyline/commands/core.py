@@ -66,7 +66,7 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
               help="Text encoder (default: the one the database was built with; use, the bundled "
                    "multilingual model, for a new database).")
 @click.option("--batch-size", default=None, type=click.IntRange(1, 100_000),
-              help="Articles per batch (default 64; larger: less per-batch cost, longer write transactions).")
+              help="Articles per batch (default 256; smaller: results sooner from a slow stream, more per-batch cost).")
 @click.option("--dask", default=None, metavar="ADDRESS",
               help="Run extract, clean, language, MinHash and encoding on Dask workers: a scheduler address "
                    "(tcp://HOST:8786) or local:N for N worker processes here (needs the dask extra).")
