@@ -28,7 +28,7 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar, cast
 
 import numpy as np
 
@@ -43,6 +43,7 @@ from storyline.errors import ConfigError, strict_error
 from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
 from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
+from storyline.sources.live import Pause, batched, marking_pauses
 from storyline.storage import open_store, utcnow
 from storyline.storage.stored_form import as_stored
 from storyline.storylines import StorylineLinker, StorylineUpdate
@@ -117,6 +118,7 @@ class Engine:
         self._writer: Writer | None = None
         self._in_flight: _InFlight | None = None
         self._waiting: Front | None = None  # prepared, its vectors encoding ahead while the one before is assigned
+        self._input_paused = False  # the batch in hand ended where the input paused (or ended)
         self._watcher: Watcher | None = None
         self.clusterer: Clusterer = clusterer or StoryClusterer(StoryParams.load(encoder=self.encoder.name),
                                                                 new_story_id=self.story_ids)
@@ -200,7 +202,8 @@ class Engine:
         from storyline.sources import read_paths
 
         records = read_paths(paths, stdin=stdin, max_bytes=self.settings.max_bytes)
-        return self.ingest_records(records, strict=strict, progress=progress, keep_assignments=keep_assignments)
+        live = marking_pauses(records) if "-" in paths else records  # stdin: stored at each pause too
+        return self.ingest_records(live, strict=strict, progress=progress, keep_assignments=keep_assignments)
 
     def _check_encoder(self) -> None:
         """Refuse to add vectors of another encoder: their cosines to the stored stories mean nothing."""
@@ -213,13 +216,14 @@ class Engine:
 
     def ingest_records(
         self,
-        records: Iterable[RawRecord | Rejection],
+        records: Iterable[RawRecord | Rejection | Pause],
         *,
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
         keep_assignments: bool = True,
     ) -> IngestReport:
-        """Ingest a stream of raw records (and count the rejections readers already made), holding the
+        """Ingest a stream of raw records (and count the rejections readers already made; a ``PAUSE`` of a live
+        input stores the batch so far), holding the
         database's writer lease throughout: another process's ingest waits for this one, and this one
         first takes in whatever other processes stored since this engine last looked. Without
         ``keep_assignments`` the report counts, its memory flat however long the stream."""
@@ -255,7 +259,7 @@ class Engine:
             return (self.store.counter(WRITES_COUNTER) != self._generation
                     or self.store.last_story_number() != self.story_ids.last)
 
-    def _ingest_records(self, records: Iterable[RawRecord | Rejection], *, strict: bool,
+    def _ingest_records(self, records: Iterable[RawRecord | Rejection | Pause], *, strict: bool,
                         progress: Callable[[int], None] | None, report: IngestReport) -> IngestReport:
         self._check_encoder()
         if self.store.list_watches():  # what the watches need of this ingest: its stories, not its articles
@@ -278,6 +282,8 @@ class Engine:
                         self._back(front, report, progress)
                     else:  # being encoded ahead: assigned once the next batch has started encoding
                         self._waiting = front
+                        if self._input_paused:
+                            self._finish_waiting(report, progress)
                 self._finish_waiting(report, progress)
         except BaseException as error:
             self._waiting = None  # never assigned: a resumed run reads it again
@@ -289,20 +295,15 @@ class Engine:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _batches(self, records: Iterable[RawRecord | Rejection]) -> Iterator[Records]:
+    def _batches(self, records: Iterable[RawRecord | Rejection | Pause]) -> Iterator[Records]:
         """The records in batches of ``batch_size``; a full batch means more may follow, so the background
         writer starts then (its writes overlap the next batch's work)."""
-        batch: list[RawRecord | Rejection] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= self.settings.batch_size:
-                if self._writer is None and self.settings.store_in_background \
-                        and background_writes_available(self.store):
-                    self._writer = Writer(self.store.path)
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        for batch, full in batched(records, self.settings.batch_size):
+            if full and self._writer is None and self.settings.store_in_background \
+                    and background_writes_available(self.store):
+                self._writer = Writer(self.store.path)
+            self._input_paused = not full  # a live input's pause: its batch is not held for the next one
+            yield cast(Records, batch)
 
     def _finish_writes(self, report: IngestReport, raise_errors: bool = True) -> None:
         """Wait for the last background write (its error is raised here) and stop the writer."""

@@ -1,0 +1,82 @@
+"""A live input on stdin: its articles are stored when it pauses, not only when a batch fills or it ends."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storyline.sources.live import PAUSE, batched, marking_pauses
+
+DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo-corpus.jsonl"
+
+
+def slow(items: list[int], gap_after: int, gap: float) -> Iterator[int]:
+    for item in items:
+        yield item
+        if item == gap_after:
+            time.sleep(gap)
+
+
+def test_a_quiet_spell_is_marked_once_between_the_records_around_it() -> None:
+    marked = list(marking_pauses(slow([1, 2, 3], gap_after=2, gap=0.5), idle=0.1))
+    assert marked == [1, 2, PAUSE, 3]
+
+
+def test_no_pause_is_marked_when_records_keep_coming() -> None:
+    assert list(marking_pauses(range(5000), idle=5)) == list(range(5000))
+
+
+def test_the_readers_error_is_raised_to_the_consumer_after_the_records_before_it() -> None:
+    def failing() -> Iterator[int]:
+        yield 1
+        raise ValueError("line 2 of <stdin>: not JSON")
+
+    seen = []
+    with pytest.raises(ValueError, match="line 2"):
+        for item in marking_pauses(failing(), idle=5):
+            seen.append(item)
+    assert seen == [1]
+
+
+def test_batches_are_cut_at_pauses_and_at_the_end_only() -> None:
+    assert list(batched([PAUSE, 1, 2, 3, 4, 5], 2)) == [([1, 2], True), ([3, 4], True), ([5], False)]
+    assert list(batched([], 3)) == []
+
+
+def _stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet, or its schema is being written
+        return 0
+
+
+def test_a_stdin_stream_that_pauses_has_its_articles_stored_before_it_goes_on(tmp_path) -> None:
+    """Batches hold 256 articles: a stream of three then a pause must not wait for 253 more to be stored."""
+    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
+    db = tmp_path / "live.db"
+    env = {**os.environ, "STORYLINE_ENCODER": "hashing"}
+    proc = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", "-", "--db", str(db)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdin is not None
+    try:
+        proc.stdin.writelines(lines[:3])
+        proc.stdin.flush()
+        deadline = time.monotonic() + 120
+        while _stored(db) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert _stored(db) == 3, "the first three articles were not stored while stdin stayed open"
+        out, err = proc.communicate("".join(lines[3:5]), timeout=120)  # two more, then stdin ends
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "ingested 5" in out
+    assert _stored(db) == 5
