@@ -60,25 +60,36 @@ def _stored(db: Path) -> int:
         return 0
 
 
-def test_a_stdin_stream_that_pauses_has_its_articles_stored_before_it_goes_on(tmp_path) -> None:
-    """Batches hold 256 articles: a stream of three then a pause must not wait for 253 more to be stored."""
+def _three_then_two(db: Path, *options: str) -> None:
+    """Three articles on a real `storyline ingest -`, stdin kept open until they are stored, then two more."""
     lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
-    db = tmp_path / "live.db"
     env = {**os.environ, "STORYLINE_ENCODER": "hashing"}
-    proc = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", "-", "--db", str(db)],
+    proc = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", "-", "--db", str(db), *options],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdin is not None
     try:
         proc.stdin.writelines(lines[:3])
         proc.stdin.flush()
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while _stored(db) < 3 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
         assert _stored(db) == 3, "the first three articles were not stored while stdin stayed open"
-        out, err = proc.communicate("".join(lines[3:5]), timeout=120)  # two more, then stdin ends
+        out, err = proc.communicate("".join(lines[3:5]), timeout=180)  # two more, then stdin ends
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
     assert "ingested 5" in out
     assert _stored(db) == 5
+
+
+def test_a_stdin_stream_that_pauses_has_its_articles_stored_before_it_goes_on(tmp_path) -> None:
+    """Batches hold 256 articles: a stream of three then a pause must not wait for 253 more to be stored."""
+    _three_then_two(tmp_path / "live.db")
+
+
+@pytest.mark.slow
+def test_with_dask_a_pause_also_hands_over_the_batches_submitted_ahead(tmp_path) -> None:
+    """The Dask preparer submits a window of batches ahead: at a pause it must not wait to fill it."""
+    pytest.importorskip("distributed", reason="the dask extra is not installed: pip install -e '.[dask]'")
+    _three_then_two(tmp_path / "live.db", "--dask", "local:1", "--batch-size", "2")

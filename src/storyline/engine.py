@@ -304,6 +304,8 @@ class Engine:
                 self._writer = Writer(self.store.path)
             self._input_paused = not full  # a live input's pause: its batch is not held for the next one
             yield cast(Records, batch)
+            if not full:
+                yield []  # nor held by a preparer that works ahead (the Preparer protocol)
 
     def _finish_writes(self, report: IngestReport, raise_errors: bool = True) -> None:
         """Wait for the last background write (its error is raised here) and stop the writer."""

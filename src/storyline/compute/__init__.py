@@ -66,7 +66,8 @@ class EncodesAheadBatch(Protocol):
 
 
 class Preparer(Protocol):
-    """Runs the per-article stages of a stream of batches; yields them in input order."""
+    """Runs the per-article stages of a stream of batches; yields them in input order. An empty batch marks a
+    pause of a live input: every batch before it is yielded before the next is read (none held back)."""
 
     def run(self, batches: Iterable[Records], options: WorkOptions) -> Generator[PendingBatch, None, None]: ...
 

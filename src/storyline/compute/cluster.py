@@ -169,6 +169,10 @@ class DaskPreparer:
         window: deque[tuple[Records, Future]] = deque()
         try:
             for number, records in enumerate(batches):
+                if not records:  # a live input paused: hand over what was submitted, not wait for more
+                    while window:
+                        yield self._pending(*window.popleft())
+                    continue
                 future = client.submit(prepare_on_worker, records, options, utcnow(), encoder_plugin, pure=False,
                                        key=f"storyline-batch-{run_id}-{number}")
                 window.append((records, future))

@@ -70,7 +70,8 @@ class LocalPreparer:
 
     def run(self, batches: Iterable[Records], options: WorkOptions) -> Generator[PendingBatch, None, None]:
         for records in batches:
-            yield LocalBatch(records, options, self._encoder)
+            if records:  # an empty one marks a pause: nothing here is held back anyway
+                yield LocalBatch(records, options, self._encoder)
 
     def close(self) -> None:
         """Nothing to release: the engine owns the encoder."""
