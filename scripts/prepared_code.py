@@ -24,8 +24,8 @@ PACKAGE = Path(storyline.__file__).parent
 ENGINE = "storyline.engine"
 # the assignment stage (stories, then the storylines above them), and the watches told of what was stored:
 # they run after an article is prepared, and their code never changes prepared data
-AFTER_PREPARATION = ("storyline.assign", "storyline.clustering", "storyline.storylines", "storyline.watches",
-                     "storyline.story_search", "storyline.webhooks")
+AFTER_PREPARATION = ("storyline.assign", "storyline.engine_assigned", "storyline.clustering", "storyline.storylines",
+                     "storyline.watches", "storyline.story_search", "storyline.webhooks")
 
 
 def module_file(name: str) -> Path | None:

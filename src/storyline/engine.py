@@ -25,19 +25,20 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar, cast
 
 import numpy as np
 
-from storyline.assign import Assigned, assign_in_order, story_item, story_items_of
+from storyline.assign import assign_in_order, story_item, story_items_of
 from storyline.clustering import StoryClusterer, StoryItem, StoryParams, one_blas_thread
 from storyline.clustering.protocol import Clusterer, StoryIds
 from storyline.compute import EncodesAheadBatch, PendingBatch, Records, WorkOptions, open_preparer
 from storyline.dedup import LEAD_CHARS, DuplicateIndex
 from storyline.embed import Encoder, get_encoder, option_for
+from storyline.engine_assigned import AssignedBatch, InFlight
 from storyline.engine_batches import Front, Held, StageClock
 from storyline.errors import ConfigError, strict_error
 from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
@@ -46,7 +47,7 @@ from storyline.settings import Settings
 from storyline.sources.live import Pause, batched, marking_pauses
 from storyline.storage import open_store, utcnow
 from storyline.storage.stored_form import as_stored
-from storyline.storylines import StorylineLinker, StorylineUpdate
+from storyline.storylines import StorylineLinker
 from storyline.types import Article, RawRecord, Rejection
 from storyline.writer import WRITES_COUNTER, Writer, write_batch
 from storyline.writer import available as background_writes_available
@@ -56,37 +57,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("storyline.engine")
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """A batch through every stage but the store: what ``write_batch`` stores and the report counts."""
-
-    prepared: tuple[Prepared, ...]
-    vectors: np.ndarray
-    assigned: Assigned
-    rejections: tuple[Rejection, ...]
-    ids_before: int  # the story counter before this batch's new stories, checked free when it is written
-    ids_after: int
-    storylines: StorylineUpdate = field(default_factory=StorylineUpdate)  # the stories it touched, placed in storylines
-
-
-@dataclass
-class _InFlight:
-    """A batch the background writer is storing, and what the next batch must read of it meanwhile:
-    its articles (``Held``), and each article's story once the batch's merges are applied (as in the store)."""
-
-    batch: _Batch
-    held: Held = field(init=False)
-    story_of: dict[str, str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.held = Held(self.batch.prepared)
-        self.story_of = {a.article_id: a.story_id for a in self.batch.assigned.assignments}
-        for absorbed, into in self.batch.assigned.merges:
-            for article_id, story_id in self.story_of.items():
-                if story_id == absorbed:
-                    self.story_of[article_id] = into
 
 
 class Engine:
@@ -116,7 +86,7 @@ class Engine:
         self._generation = 0  # the store's count of written batches that this engine's memory reflects
         self.writer_wait: float | None = self.settings.writer_wait or None  # seconds; None: as long as it takes
         self._writer: Writer | None = None
-        self._in_flight: _InFlight | None = None
+        self._in_flight: InFlight | None = None
         self._waiting: Front | None = None  # prepared, its vectors encoding ahead while the one before is assigned
         self._input_paused = False  # the batch in hand ended where the input paused (or ended)
         self._watcher: Watcher | None = None
@@ -437,7 +407,7 @@ class Engine:
         )
 
     def _assign(self, prepared: tuple[Prepared, ...], vectors: np.ndarray, items: list[StoryItem], order: list[int],
-                rejections: tuple[Rejection, ...]) -> _Batch:
+                rejections: tuple[Rejection, ...]) -> AssignedBatch:
         """Each article to a story, oldest first, near-duplicates to their original's story; the batch's
         new story ids are the ones issued since the previous batch."""
         before = self.story_ids.last
@@ -445,9 +415,9 @@ class Engine:
             assigned = assign_in_order(self.clusterer, items, [p.duplicate_of for p in prepared], order,
                                        self._stored_story)
         self.story_ids.reserve(a.story_id for a in assigned.assignments if a.is_new)  # a given clusterer's own ids
-        return _Batch(prepared, vectors, assigned, rejections, before, self.story_ids.last)
+        return AssignedBatch(prepared, vectors, assigned, rejections, before, self.story_ids.last)
 
-    def _store(self, batch: _Batch, report: IngestReport) -> None:
+    def _store(self, batch: AssignedBatch, report: IngestReport) -> None:
         """Write the batch now, or hand it to the background writer once the previous one landed."""
         writer = self._writer
         if writer is None:
@@ -456,16 +426,16 @@ class Engine:
             return
         if writer.busy:
             self._settle(report)
-        self._in_flight = _InFlight(batch)
+        self._in_flight = InFlight(batch)
         writer.submit(write_batch, *self._write_arguments(batch))
 
-    def _write_arguments(self, batch: _Batch) -> tuple:
+    def _write_arguments(self, batch: AssignedBatch) -> tuple:
         """``write_batch``'s arguments after the store: values, never state the next batch changes."""
         return (batch.prepared, batch.vectors, batch.assigned.assignments, batch.assigned.merges, batch.rejections,
                 batch.ids_before, batch.ids_after, self.encoder.name, self.clusterer.params.window_days,
                 batch.storylines)
 
-    def _account(self, batch: _Batch, created: set[str], touched: set[str], report: IngestReport) -> None:
+    def _account(self, batch: AssignedBatch, created: set[str], touched: set[str], report: IngestReport) -> None:
         """Count a stored batch in the report."""
         languages = self.encoder.languages
         if languages is not None:
