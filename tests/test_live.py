@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -93,3 +94,29 @@ def test_with_dask_a_pause_also_hands_over_the_batches_submitted_ahead(tmp_path)
     """The Dask preparer submits a window of batches ahead: at a pause it must not wait to fill it."""
     pytest.importorskip("distributed", reason="the dask extra is not installed: pip install -e '.[dask]'")
     _three_then_two(tmp_path / "live.db", "--dask", "local:1", "--batch-size", "2")
+
+
+def test_ctrl_c_on_a_paused_stdin_stream_keeps_what_was_read_and_says_how_to_go_on(tmp_path) -> None:
+    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
+    db = tmp_path / "live.db"
+    env = {**os.environ, "STORYLINE_ENCODER": "hashing"}
+    proc = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", "-", "--db", str(db)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdin is not None
+    try:
+        proc.stdin.writelines(lines[:3])
+        proc.stdin.flush()
+        deadline = time.monotonic() + 180
+        while _stored(db) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)  # stdin stays open: only the Ctrl-C can end this run
+        out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdin.close()
+    assert proc.returncode == 0, err
+    assert out.startswith("stopped. ingested 3")
+    assert "stopping after the articles read so far" in err and "the same command again goes on" in err
+    assert "Traceback" not in err and _stored(db) == 3

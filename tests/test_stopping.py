@@ -13,7 +13,7 @@ _SIGNAL_INSIDE_WAIT = """
 import os, signal, threading
 from storyline.sources.stopping import stop_on_signals
 stop = threading.Event()
-with stop_on_signals(stop, print):
+with stop_on_signals(stop, notice=print):
     with stop._cond:  # where stop.wait() holds the event's lock before it lets go of it
         os.kill(os.getpid(), signal.SIGINT)  # the handler runs here, in this thread
         sum(range(1000))  # a few bytecodes: the pending handler runs before the lock is released
@@ -30,7 +30,7 @@ def worker():  # the kernel may hand the process's Ctrl-C to any thread: here, s
     time.sleep(0.3)
     signal.pthread_kill(threading.get_ident(), signal.SIGINT)
 
-with stop_on_signals(stop, print):
+with stop_on_signals(stop, notice=print):
     threading.Thread(target=worker).start()
     started = time.monotonic()
     assert wait_unless_stopped(stop, 3600)
@@ -69,3 +69,21 @@ def test_the_wait_ends_on_time_or_as_soon_as_another_thread_stops_it() -> None:
     started = time.monotonic()
     assert wait_unless_stopped(stop, 3600) is True
     assert time.monotonic() - started < 30
+
+
+def test_a_stopped_file_ingest_stores_the_batches_it_read_and_reads_no_further(tmp_path) -> None:
+    """``storyline ingest``'s Ctrl-C: the batch in hand is stored whole, nothing after it is read."""
+    from pathlib import Path
+
+    from storyline.embed import HashingEncoder
+    from storyline.engine import Engine
+    from storyline.settings import Settings
+
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo-corpus.jsonl"
+    db = str(tmp_path / "stopped.db")
+    stop = threading.Event()
+    with Engine(db, encoder=HashingEncoder(), settings=Settings(db=db, batch_size=8)) as engine:
+        report = engine.ingest_paths([str(demo)], stop=stop, progress=lambda n: stop.set())
+        assert report.seen == 8 and report.ingested == 8
+        again = engine.ingest_paths([str(demo)])  # the same command again goes on where it stopped
+    assert again.already_stored == 8 and again.seen == 57

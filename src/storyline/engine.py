@@ -22,6 +22,7 @@ batch N go in (as one batch at a time would). One ingest at a time writes to a d
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
@@ -45,6 +46,7 @@ from storyline.ingest_report import REJECTION_SAMPLE, IngestReport
 from storyline.prepare import Prepared, find_duplicates
 from storyline.settings import Settings
 from storyline.sources.live import Pause, batched, marking_pauses
+from storyline.sources.stopping import until_stopped
 from storyline.storage import open_store, utcnow
 from storyline.storage.stored_form import as_stored
 from storyline.storylines import StorylineLinker
@@ -168,11 +170,16 @@ class Engine:
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
         keep_assignments: bool = True,
+        stop: threading.Event | None = None,
     ) -> IngestReport:
+        """Ingest files, folders and ``-`` (stdin); once ``stop`` is set, what was read so far is stored and no more."""
         from storyline.sources import read_paths
 
         records = read_paths(paths, stdin=stdin, max_bytes=self.settings.max_bytes)
-        live = marking_pauses(records) if "-" in paths else records  # stdin: stored at each pause too
+        if "-" in paths:  # live: stored at each pause too
+            live = marking_pauses(records, stop=stop)
+        else:
+            live = records if stop is None else until_stopped(records, stop)
         return self.ingest_records(live, strict=strict, progress=progress, keep_assignments=keep_assignments)
 
     def _check_encoder(self) -> None:

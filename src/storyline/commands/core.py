@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from storyline.commands.ahead import briefs_option, report_briefs
 from storyline.embed.registry import options as encoder_options
 from storyline.errors import InputError, NotFoundError
 from storyline.settings import Settings
+from storyline.sources.stopping import stop_on_signals
 
 db_option = click.option(
     "--db", default=None, metavar="DB",
@@ -79,12 +81,17 @@ def ingest(paths, db, strict, encoder, batch_size, dask, briefs):
         if path != "-" and not Path(path).exists():
             raise InputError(f"{path} does not exist", hint="give a JSONL file, a folder, or - for stdin")
     started = utcnow()
+    stop = threading.Event()
     with open_engine(db, encoder=encoder, batch_size=batch_size, dask=dask) as engine:
         total = _count_inputs(paths) if sys.stderr.isatty() else None  # counting reads the input once more
-        with _progress_bar(total) as bar:
+        with _progress_bar(total) as bar, stop_on_signals(stop, after="the articles read so far"):
             # counts, not every article's assignment: memory stays flat over a stream of any length
-            report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update, keep_assignments=False)
-        click.echo(report.summary())
+            report = engine.ingest_paths(list(paths), strict=strict, progress=bar.update, keep_assignments=False,
+                                         stop=stop)
+        click.echo(("stopped. " if stop.is_set() else "") + report.summary())
+        if stop.is_set():
+            click.echo("note: the rest of the input was not read; the same command again goes on "
+                       "(what is stored already is skipped)", err=True)
         report_briefs(engine.store, started, briefs, engine.encoder)
     if report.seen == 0:
         click.echo("note: the input held no articles (empty files, blank lines or an empty stdin)", err=True)

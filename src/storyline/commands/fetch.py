@@ -167,10 +167,6 @@ def _settings(flags: dict) -> Settings:
     return Settings.load(db=flags["db"], encoder=flags["encoder"], fetch={k: flags[k] for k in _FETCH_FLAGS})
 
 
-def _notice(message: str) -> None:
-    click.echo(message, err=True)
-
-
 @contextmanager
 def _harvest(settings: Settings, quiet: bool, stop: threading.Event) -> Iterator:
     from storyline.engine import Engine
@@ -202,7 +198,7 @@ def fetch_command(urls, refresh, quiet, briefs, **flags):
     settings = _settings(flags)
     stop = threading.Event()
     started = utcnow()
-    with stop_on_signals(stop, _notice), _harvest(settings, quiet, stop) as (harvester, sink):
+    with stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.fetch_urls(urls, refresh=refresh)
         click.echo(summary(tally, sink))
         if not stop.is_set():
@@ -242,7 +238,7 @@ def follow_command(feeds, every, once, quiet, briefs, **flags):
             report_briefs(sink.engine.store, round_started[0], briefs, sink.engine.encoder)
         round_started[0] = utcnow()
 
-    with stop_on_signals(stop, _notice), _harvest(settings, quiet, stop) as (harvester, sink):
+    with stop_on_signals(stop), _harvest(settings, quiet, stop) as (harvester, sink):
         tally = harvester.follow(feed_urls, every=interval, once=once, on_round=on_round)
     click.echo(("stopped. " if stop.is_set() else "") + "total: " + summary(tally, sink))
     if _nothing_fetched(tally) and tally.feeds_failed == tally.feeds_polled:

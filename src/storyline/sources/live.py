@@ -12,6 +12,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from storyline.sources.stopping import until_stopped
+
 T = TypeVar("T")
 
 # A live stream quiet this long has its part-filled batch stored.
@@ -35,19 +37,22 @@ class _End:
         self.error = error
 
 
-def marking_pauses(items: Iterable[T], idle: float = IDLE_SECONDS) -> Iterator[T | Pause]:
+def marking_pauses(items: Iterable[T], idle: float = IDLE_SECONDS,
+                   stop: threading.Event | None = None) -> Iterator[T | Pause]:
     """``items`` as they come, read on a daemon thread (a blocked read never holds up the caller), with one
-    ``PAUSE`` after the last record before each quiet spell; an error of the reader is raised here.
+    ``PAUSE`` after the last record before each quiet spell; an error of the reader is raised here. Once
+    ``stop`` is set, the records already read are given and no more are read.
 
     >>> list(marking_pauses([1, 2]))
     [1, 2]
     """
     inbox: queue.Queue = queue.Queue(maxsize=4096)
+    stop = threading.Event() if stop is None else stop
 
     def read() -> None:
         try:
-            for item in items:
-                inbox.put(item)
+            for item in until_stopped(items, stop):
+                inbox.put(item)  # one read as the stop came is still put: the consumer waits for it
         except BaseException as exc:  # handed to the consumer, in order, to be raised there
             inbox.put(_End(exc))
             return
@@ -56,6 +61,9 @@ def marking_pauses(items: Iterable[T], idle: float = IDLE_SECONDS) -> Iterator[T
     threading.Thread(target=read, name="live-input", daemon=True).start()
     paused = True  # no PAUSE before the first record
     while True:
+        if stop.is_set():
+            yield from _read_already(inbox, idle)
+            return
         try:
             # a bounded wait also wakes this (main) thread for a Ctrl-C the kernel gave the reader thread
             item = inbox.get(timeout=idle)
@@ -69,6 +77,21 @@ def marking_pauses(items: Iterable[T], idle: float = IDLE_SECONDS) -> Iterator[T
                 raise item.error
             return
         paused = False
+        yield item
+
+
+def _read_already(inbox: queue.Queue, idle: float) -> Iterator:
+    """At a stop, what the reader read before it: taken until the reader ends or has been quiet ``idle`` seconds
+    (blocked on a line that has not come; one that comes later is not taken)."""
+    while True:
+        try:
+            item = inbox.get(timeout=idle)
+        except queue.Empty:
+            return
+        if isinstance(item, _End):
+            if item.error is not None:
+                raise item.error
+            return
         yield item
 
 
