@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,24 +62,34 @@ def _stored(db: Path) -> int:
         return 0
 
 
-def _three_then_two(db: Path, *options: str) -> None:
-    """Three articles on a real `storyline ingest -`, stdin kept open until they are stored, then two more."""
-    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
+LINES = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+@contextmanager
+def three_stored(db: Path, *options: str) -> Iterator[subprocess.Popen]:
+    """A real `storyline ingest -` given three articles, stdin kept open until they are stored (killed if left)."""
     env = {**os.environ, "STORYLINE_ENCODER": "hashing"}
     proc = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", "-", "--db", str(db), *options],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdin is not None
     try:
-        proc.stdin.writelines(lines[:3])
+        proc.stdin.writelines(LINES[:3])
         proc.stdin.flush()
         deadline = time.monotonic() + 180
         while _stored(db) < 3 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
         assert _stored(db) == 3, "the first three articles were not stored while stdin stayed open"
-        out, err = proc.communicate("".join(lines[3:5]), timeout=180)  # two more, then stdin ends
+        yield proc
     finally:
         if proc.poll() is None:
             proc.kill()
+        if not proc.stdin.closed:
+            proc.stdin.close()
+
+
+def _three_then_two(db: Path, *options: str) -> None:
+    with three_stored(db, *options) as proc:
+        out, err = proc.communicate("".join(LINES[3:5]), timeout=180)  # two more, then stdin ends
     assert proc.returncode == 0, err
     assert "ingested 5" in out
     assert _stored(db) == 5
@@ -97,25 +108,11 @@ def test_with_dask_a_pause_also_hands_over_the_batches_submitted_ahead(tmp_path)
 
 
 def test_ctrl_c_on_a_paused_stdin_stream_keeps_what_was_read_and_says_how_to_go_on(tmp_path) -> None:
-    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
     db = tmp_path / "live.db"
-    env = {**os.environ, "STORYLINE_ENCODER": "hashing"}
-    proc = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", "-", "--db", str(db)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert proc.stdin is not None
-    try:
-        proc.stdin.writelines(lines[:3])
-        proc.stdin.flush()
-        deadline = time.monotonic() + 180
-        while _stored(db) < 3 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.1)
+    with three_stored(db) as proc:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=120)  # stdin stays open: only the Ctrl-C can end this run
         out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stdin.close()
     assert proc.returncode == 0, err
     assert out.startswith("stopped. ingested 3")
     assert "stopping after the articles read so far" in err and "the same command again goes on" in err
