@@ -61,13 +61,12 @@ def marking_pauses(items: Iterable[T], idle: float = IDLE_SECONDS,
     threading.Thread(target=read, name="live-input", daemon=True).start()
     paused = True  # no PAUSE before the first record
     while True:
-        if stop.is_set():
-            yield from _read_already(inbox, idle)
-            return
         try:
             # a bounded wait also wakes this (main) thread for a Ctrl-C the kernel gave the reader thread
             item = inbox.get(timeout=idle)
         except queue.Empty:
+            if stop.is_set():  # what was read before the stop is taken; a line still to come is not
+                return
             if not paused:
                 paused = True
                 yield PAUSE
@@ -77,21 +76,6 @@ def marking_pauses(items: Iterable[T], idle: float = IDLE_SECONDS,
                 raise item.error
             return
         paused = False
-        yield item
-
-
-def _read_already(inbox: queue.Queue, idle: float) -> Iterator:
-    """At a stop, what the reader read before it: taken until the reader ends or has been quiet ``idle`` seconds
-    (blocked on a line that has not come; one that comes later is not taken)."""
-    while True:
-        try:
-            item = inbox.get(timeout=idle)
-        except queue.Empty:
-            return
-        if isinstance(item, _End):
-            if item.error is not None:
-                raise item.error
-            return
         yield item
 
 

@@ -1,4 +1,4 @@
-"""Stopping a long fetch or follow: the first Ctrl-C (or SIGTERM) asks to stop after the article in hand.
+"""Stopping a long fetch, follow or ingest: the first Ctrl-C (or SIGTERM) asks to stop after the work in hand.
 
 The kernel hands a process's signal to any one of its threads, and Python runs the handler in the main
 thread only when that thread next executes bytecode. A main thread blocked in ``Event.wait(3600)`` would
