@@ -129,6 +129,32 @@ def test_eval_stories_tells_long_stories_from_chained_ones(tmp_path):
     assert (result["n_pred"], result["stories_over_30_days"], result["unlinked_over_30_days"]) == (1, 1, 0)
 
 
+def test_eval_stories_lists_merged_and_split_stories(tmp_path):
+    """A copy labelled as another story can only be merged with its original (a near-duplicate joins its
+    original's story); two unrelated articles labelled alike can only be split."""
+    text = ("Harbour workers in Valmare walked out on Monday, said union leader Marta Kessel, and the port of "
+            "Valmare stayed shut while ships waited offshore for a second day.")
+    other = ("The Orlen chess open in Tarvik ended with a draw between two grandmasters after six hours, and the "
+             "organisers announced next year's tournament in the same hall.")
+    rows = [{"id": "original", "title": "Valmare port strike", "text": text, "story": "strike"},
+            {"id": "copy", "title": "Valmare port strike", "text": text, "story": "mislabelled"},
+            {"id": "chess", "title": "Tarvik chess open ends in a draw", "text": other, "story": "strike"}]
+    path = str(write_jsonl(tmp_path / "errors.jsonl", rows))
+    result = json.loads(run("eval", "stories", path, "--json", "--errors", "5", "--encoder", "hashing").stdout)
+    errors = result["errors"]
+    (merged,) = errors["merged"]
+    assert (merged["size"], merged["pairs"]) == (2, 1)
+    assert sorted((p["gold"], p["items"], p["title"]) for p in merged["parts"]) == [
+        ("mislabelled", 1, "Valmare port strike"), ("strike", 1, "Valmare port strike")]
+    (split,) = errors["split"]
+    assert (split["gold"], split["size"], split["pairs"]) == ("strike", 2, 1)
+    assert sorted(p["title"] for p in split["parts"]) == ["Tarvik chess open ends in a draw", "Valmare port strike"]
+    text = run("eval", "stories", path, "--errors", "1", "--encoder", "hashing").stdout
+    assert "merged stories (gold stories put together): 1" in text and "1 pairs wrongly apart" in text
+    assert "Tarvik chess open ends in a draw" in text
+    assert "errors" not in json.loads(run("eval", "stories", path, "--json", "--encoder", "hashing").stdout)
+
+
 @pytest.mark.slow
 def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     rows = [{"id": f"k{n}", "title": f"Report number {n} on topic {n % 37}",

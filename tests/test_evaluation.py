@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.evaluation import bcubed, bcubed_by, pairwise
+from storyline.evaluation import bcubed, bcubed_by, pairwise, story_errors
 
 
 def _pairwise_slow(gold, pred):
@@ -70,3 +70,16 @@ def test_perfect_and_singletons():
 def test_length_mismatch_is_an_error():
     with pytest.raises(ValueError):
         bcubed([1, 2], [1])
+
+
+@given(labels)
+def test_story_errors_account_for_every_lost_pair(rows):
+    """The merged stories' wrong pairs are the pairs put together wrongly, the split ones' the pairs kept apart."""
+    gold = [g for g, _ in rows]
+    pred = [p for _, p in rows]
+    merged, split = story_errors(gold, pred)
+    pairs = list(combinations(range(len(gold)), 2))
+    assert sum(e.pairs for e in merged) == sum(1 for i, j in pairs if pred[i] == pred[j] and gold[i] != gold[j])
+    assert sum(e.pairs for e in split) == sum(1 for i, j in pairs if gold[i] == gold[j] and pred[i] != pred[j])
+    assert all(len(e.parts) >= 2 and sum(k for _, k in e.parts) == e.size for e in merged + split)
+    assert [e.pairs for e in merged] == sorted((e.pairs for e in merged), reverse=True)

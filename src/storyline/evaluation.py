@@ -95,6 +95,52 @@ def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float,
     return precision, recall, _f1(precision, recall)
 
 
+@dataclass(frozen=True)
+class StoryError:
+    """One place where a clustering goes wrong: a predicted story holding several gold stories (kind "merged":
+    ``key`` is the predicted story) or a gold story spread over several predicted ones ("split": ``key`` is the
+    gold label). ``parts``: (the other side's label, items) largest first; ``pairs``: the item pairs wrongly put
+    together (merged) or wrongly kept apart (split), what pairwise precision or recall loses to it."""
+
+    kind: str
+    key: Hashable
+    size: int
+    parts: tuple[tuple[Hashable, int], ...]
+    pairs: int
+
+
+def story_errors(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[list[StoryError], list[StoryError]]:
+    """The merged predicted stories and the split gold stories, most pairs lost first (ties: the larger, then
+    by label): where to look first when a clustering scores low.
+
+    >>> merged, split = story_errors(["a", "a", "b", "b", "b"], [1, 1, 1, 2, 2])
+    >>> merged
+    [StoryError(kind='merged', key=1, size=3, parts=(('a', 2), ('b', 1)), pairs=2)]
+    >>> split
+    [StoryError(kind='split', key='b', size=3, parts=((2, 2), (1, 1)), pairs=2)]
+    """
+    _check(gold, pred)
+    joint = Counter(zip(pred, gold, strict=True))
+    by_pred: dict[Hashable, list[tuple[Hashable, int]]] = {}
+    by_gold: dict[Hashable, list[tuple[Hashable, int]]] = {}
+    for (c, g), k in joint.items():
+        by_pred.setdefault(c, []).append((g, k))
+        by_gold.setdefault(g, []).append((c, k))
+
+    def errors(kind: str, groups: dict[Hashable, list[tuple[Hashable, int]]]) -> list[StoryError]:
+        out = []
+        for key, parts in groups.items():
+            if len(parts) < 2:
+                continue
+            size = sum(k for _, k in parts)
+            lost = size * (size - 1) // 2 - sum(k * (k - 1) // 2 for _, k in parts)
+            ordered = tuple(sorted(parts, key=lambda part: (-part[1], str(part[0]))))
+            out.append(StoryError(kind, key, size, ordered, lost))
+        return sorted(out, key=lambda e: (-e.pairs, -e.size, str(e.key)))
+
+    return errors("merged", by_pred), errors("split", by_gold)
+
+
 def gold_labels(path: str, field: str = "story", required: bool = True) -> dict[str, str]:
     """Gold label (``field``: the story, or the thread) per input origin ("path:line"), as the JSONL reader
     names them; an InputError when no line has one, unless not ``required``."""

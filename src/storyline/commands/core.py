@@ -256,7 +256,10 @@ def eval_group():
 @click.option("--db", default=None, metavar="URL",
               help="Cluster in a fresh schema of this PostgreSQL database (dropped afterwards) instead of "
                    "a temporary SQLite file.")
-def eval_stories(path, as_json, encoder, db):
+@click.option("--errors", "show_errors", default=0, type=click.IntRange(min=0), metavar="N",
+              help="Also list the N worst merged stories and split gold stories (by article pairs wrongly "
+                   "together or apart), each part with the title of its first article.")
+def eval_stories(path, as_json, encoder, db, show_errors):
     """Cluster a labelled JSONL (field `story` = gold) in a fresh database and score it.
 
     Prints B-cubed and pairwise scores, predicted vs gold story counts, speed, and B-cubed per
@@ -264,7 +267,8 @@ def eval_stories(path, as_json, encoder, db):
     JSON keys: bcubed_p, bcubed_r, bcubed_f1, pairwise_p, pairwise_r, pairwise_f1, n_pred, n_gold,
     docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days,
     unlinked_over_30_days (of those, stories with an article that shares fewer than two rare names with the
-    story's first 30 days: chained events, not one event's follow-ups), by_lang.
+    story's first 30 days: chained events, not one event's follow-ups), by_lang; with --errors, errors
+    ({"merged": [...], "split": [...]}: kind, story or gold label, size, pairs, parts with items and title).
     """
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
@@ -279,12 +283,14 @@ def eval_stories(path, as_json, encoder, db):
                 started = time.perf_counter()
                 report = engine.ingest_paths([path], progress=bar.update, keep_assignments=False)
                 elapsed = time.perf_counter() - started
-            origin_of, lang_of, time_of = {}, {}, {}
+            origin_of, lang_of, time_of, id_of = {}, {}, {}, {}
             for placed in engine.store.article_summaries():
                 origin_of[placed.origin], lang_of[placed.origin] = placed.story_id, placed.lang
-                time_of[placed.origin] = placed.published
+                time_of[placed.origin], id_of[placed.origin] = placed.published, placed.id
             unlinked = _unlinked_long_stories(engine.store, origin_of, time_of)
-    keys = [origin for origin in gold if origin in origin_of]
+            keys = [origin for origin in gold if origin in origin_of]
+            errors = _error_report(engine.store, [gold[k] for k in keys], [origin_of[k] for k in keys],
+                                   [id_of[k] for k in keys], show_errors) if show_errors else None
     gold_stories = [gold[k] for k in keys]
     predicted = [origin_of[k] for k in keys]
     p, r, f1 = bcubed(gold_stories, predicted)
@@ -303,6 +309,8 @@ def eval_stories(path, as_json, encoder, db):
         "stories_over_30_days": long_stories, "unlinked_over_30_days": unlinked,
         "by_lang": by_lang_out,
     }
+    if errors is not None:
+        result["errors"] = errors
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -321,6 +329,46 @@ def eval_stories(path, as_json, encoder, db):
     if len(by_lang) > 1:  # where the errors are: each language's articles scored against the whole clustering
         click.echo("by language (B-cubed F1, articles): " + " · ".join(
             f"{lang} {v['bcubed_f1']:.3f} ({v['n']})" for lang, v in by_lang_out.items()))
+    if errors is not None:
+        click.echo(_errors_text(errors))
+
+
+def _error_report(store, gold: list[str], pred: list[str], ids: list[str], limit: int) -> dict:
+    """The ``limit`` worst merged and split stories (``evaluation.story_errors``) as JSON-ready dicts, each part
+    with the title of its first article in input order (the scratch database is gone once eval returns)."""
+    from storyline.evaluation import story_errors
+
+    first: dict[tuple[str, str], str] = {}
+    for story, label, article_id in zip(pred, gold, ids, strict=True):
+        first.setdefault((story, label), article_id)
+    merged, split = story_errors(gold, pred)
+
+    def title(story: str, label: str) -> str:
+        article = store.get_article(first[(story, label)])
+        return "" if article is None else (article.title or article.text[:80]).strip()
+
+    def part(error, other, items) -> dict:
+        story, label = (error.key, other) if error.kind == "merged" else (other, error.key)
+        return {"story" if error.kind == "split" else "gold": other, "items": items, "title": title(story, label)}
+
+    return {kind: [{"kind": e.kind, ("story" if e.kind == "merged" else "gold"): e.key, "size": e.size,
+                    "pairs": e.pairs, "parts": [part(e, other, items) for other, items in e.parts]}
+                   for e in found[:limit]]
+            for kind, found in (("merged", merged), ("split", split))}
+
+
+def _errors_text(errors: dict) -> str:
+    """The error report for people: one block per story, one line per part."""
+    lines = []
+    for kind, heading in (("merged", "merged stories (gold stories put together)"),
+                          ("split", "split stories (a gold story spread over predicted ones)")):
+        lines.append(f"{heading}: {len(errors[kind]) or 'none'}")
+        for e in errors[kind]:
+            lines.append(f"  {e.get('story', e.get('gold'))}: {e['size']} articles, {e['pairs']} pairs wrongly "
+                         + ("together" if kind == "merged" else "apart"))
+            for p in e["parts"]:
+                lines.append(f"    {p['items']:>4}  {p.get('gold', p.get('story'))}  {p['title'][:90]}")
+    return "\n".join(lines)
 
 
 COMMANDS = [ingest, stories, show, eval_group]
