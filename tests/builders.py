@@ -123,6 +123,7 @@ def script_module(name: str):
         spec = importlib.util.spec_from_file_location(name, scripts / f"{name}.py")
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # as an import would: dataclasses look their module up there
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(scripts))
