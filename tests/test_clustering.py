@@ -266,6 +266,21 @@ def test_past_window_stories_are_closed_once_more_than_keep_past_window_are_held
     assert len(clusterer._rows) <= 4 and clusterer.active_story_ids() == ["s6"]
 
 
+def test_the_oldest_past_window_stories_are_closed_first_and_the_newest_stay_in_reach():
+    """Held stories past ``keep_past_window``: the oldest go, the newest past-window ones stay for late articles
+    and follow-ups (dropping every past-window story at once left none, whenever the purge had just run)."""
+    rng = np.random.default_rng(14)
+    centres = _topic_vectors(14, 12)
+    clusterer = StoryClusterer(StoryParams(window_days=1.0, keep_past_window=10))
+    ids = [clusterer.learn_one(_item(i, centres[i], rng, title=f"Event {i}", hours=48 * i)).story_id
+           for i in range(12)]
+    assert 9 <= len(clusterer._rows) <= 10 and ids[0] not in clusterer._rows and ids[-1] in clusterer._rows
+    late = clusterer.learn_one(_item(12, centres[10], rng, title="Event 10", hours=48 * 10))
+    assert late.story_id == ids[10] and not late.is_new  # two days past the window of the clock: still held
+    oldest = clusterer.learn_one(_item(13, centres[0], rng, title="Event 0", hours=0))
+    assert oldest.is_new  # its story was the first to go
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 60), keep=st.sampled_from([0, 3, 2_000]),
        merge=st.sampled_from([1.01, 0.3]))

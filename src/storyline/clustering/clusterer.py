@@ -408,12 +408,17 @@ class StoryClusterer:
         if stamp is None or (self._newest is not None and stamp <= self._newest):
             return
         self._newest = stamp
-        if len(self._rows) <= self.params.keep_past_window:
+        keep = self.params.keep_past_window
+        if len(self._rows) <= keep:
             return
-        # past-window stories are dropped all at once, follow-up candidates with them: a busy stream keeps
-        # follow-ups for its last few thousand stories (the cost per article stays that of the window)
-        cutoff = stamp - self._window_seconds
-        stale = np.flatnonzero(self._event[: len(self._rows)] < cutoff)
+        # the oldest past-window stories go first, down to a tenth below ``keep`` held (so this runs once per
+        # hundreds of stories, not per article): the newest past-window stories stay follow-up candidates, where
+        # dropping every past-window story at once left a follow-up's reach to when the last purge happened
+        events = self._event[: len(self._rows)]
+        stale = np.flatnonzero(events < stamp - self._window_seconds)
+        excess = len(self._rows) - (keep - keep // 10)
+        if len(stale) > excess:
+            stale = stale[np.argpartition(events[stale], excess - 1)[:excess]]
         for story_id in [self._rows[i] for i in stale]:
             self._close(story_id)
 
