@@ -1,7 +1,7 @@
 """Calibrate the clusterer's undated join model (clustering/undated.py) on labelled files with their dates removed.
 
 Usage: python scripts/calibrate_undated.py FILE.jsonl [FILE.jsonl ...] [--holdout FILE.jsonl ...]
-       [--c-reg C ...] [--cached] [--write]
+       [--c-reg C ...] [--encoder use|e5] [--cached] [--write]
 
 Every labelled set we have is dated but Wikinews, so the shipped model had almost never seen a decision
 without a time, and without one every held story is in reach: look-alike events of other days become
@@ -13,8 +13,8 @@ replay), ties by the mean margin; the clusterer folds it into the undated bias, 
 serves both models. The dated weights, threshold and everything else are kept as shipped, so a dated
 article meeting a dated story decides as before. Leave-one-dataset-out figures (fit on the others, test on
 the held-out set) choose the L2 strength (the same rule: worst held-out margin, ties by the mean) and are
-reported. ``--write`` adds the undated weights to
-params/stories.json and writes benchmarks/CALIBRATION-undated.md.
+reported. ``--write`` adds the undated weights to the encoder's parameters (params/stories.json, or
+stories-e5.json for ``--encoder e5``) and writes benchmarks/CALIBRATION-undated.md (…-undated-e5.md).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from storyline.evaluation import bcubed
 # its probabilities sit lower; 0.25 to 0.4 within 0.02 of one another on the worst set (session 15)
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.5)
 C_REGS = (1.0, C_REG, 0.02)
+ENCODER_NAMES = {"use": "USE multilingual v3", "e5": "multilingual-e5-small"}
 
 
 def fit_undated(base: StoryParams, train: list[Dataset], refs: dict[str, float], c_reg: float = C_REG,
@@ -74,14 +75,16 @@ def main() -> None:
                     help="a labelled file only reported (its times dropped), never fitted on (repeatable)")
     ap.add_argument("--c-reg", type=float, nargs="+", default=list(C_REGS), metavar="C",
                     help="L2 strengths to try (inverse): the best worst held-out margin is fitted on all")
+    ap.add_argument("--encoder", choices=["use", "e5"], default="use", help="the encoder to calibrate for")
     ap.add_argument("--cached", action="store_true",
                     help="when no preparation matches today's code, replay the nearest code's (prepared_cache.py)")
     ap.add_argument("--write", action="store_true",
-                    help="add the undated weights to params/stories.json, write benchmarks/CALIBRATION-undated.md")
+                    help="add the undated weights to the encoder's parameters (params/stories.json, "
+                         "stories-e5.json), write benchmarks/CALIBRATION-undated.md (…-undated-e5.md)")
     args = ap.parse_args()
-    datasets = [Dataset(f, False, "use", args.cached) for f in args.files]
-    held_out = [Dataset(f, False, "use", args.cached) for f in args.holdout]
-    shipped = StoryParams.load()
+    datasets = [Dataset(f, False, args.encoder, args.cached) for f in args.files]
+    held_out = [Dataset(f, False, args.encoder, args.cached) for f in args.holdout]
+    shipped = StoryParams.load(encoder=args.encoder)
     base = replace(shipped, undated_weights=(), undated_bias=0.0, undated_threshold=0.5)
     refs = {d.name: reference(d) for d in datasets + held_out}
     print("references (plain clusterer, times dropped):", {k: round(v, 3) for k, v in refs.items()})
@@ -105,7 +108,7 @@ def main() -> None:
         "# Undated story clustering calibration",
         "",
         "Produced by `scripts/calibrate_undated.py` (see its docstring); numbers only. "
-        f"Machine: {platform_line()}. Encoder: USE multilingual v3.",
+        f"Machine: {platform_line()}. Encoder: {ENCODER_NAMES[args.encoder]}.",
         "Every file replayed with its times dropped (file order, no window, no follow-ups): "
         + ", ".join(f.name for f in args.files)
         + (f"; held out, never fitted on: {', '.join(f.name for f in args.holdout)}" if args.holdout else "") + ".",
@@ -136,13 +139,14 @@ def main() -> None:
     print(report)
     if args.write:
         root = Path(__file__).resolve().parents[1]
-        out = root / "src" / "storyline" / "params" / params_file(None)
+        out = root / "src" / "storyline" / "params" / params_file(args.encoder)
         raw = json.loads(out.read_text(encoding="utf-8"))
         raw["undated_weights"], raw["undated_bias"] = list(final.undated_weights), final.undated_bias
         raw["undated_threshold"] = final.undated_threshold
         out.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
-        (root / "benchmarks" / "CALIBRATION-undated.md").write_text(report, encoding="utf-8")
-        print(f"wrote {out} and benchmarks/CALIBRATION-undated.md")
+        page = f"CALIBRATION-undated{'' if args.encoder == 'use' else '-' + args.encoder}.md"
+        (root / "benchmarks" / page).write_text(report, encoding="utf-8")
+        print(f"wrote {out} and benchmarks/{page}")
 
 
 if __name__ == "__main__":
