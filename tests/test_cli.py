@@ -150,7 +150,8 @@ def test_eval_stories_lists_merged_and_split_stories(tmp_path):
     assert (split["gold"], split["size"], split["pairs"]) == ("strike", 2, 1)
     assert sorted(p["title"] for p in split["parts"]) == ["Tarvik chess open ends in a draw", "Valmare port strike"]
     text = run("eval", "stories", path, "--errors", "1", "--encoder", "hashing").stdout
-    assert "merged stories (gold stories put together): 1" in text and "1 pairs wrongly apart" in text
+    assert "merged stories (gold stories put together): 1\n" in text and "1 pair wrongly apart" in text
+    assert errors["counts"] == {"merged": 1, "split": 1}
     assert "Tarvik chess open ends in a draw" in text
     assert "errors" not in json.loads(run("eval", "stories", path, "--json", "--encoder", "hashing").stdout)
 

@@ -268,7 +268,8 @@ def eval_stories(path, as_json, encoder, db, show_errors):
     docs_per_s, n_docs, not_scored, longest_span_days, largest_story, stories_over_30_days,
     unlinked_over_30_days (of those, stories with an article that shares fewer than two rare names with the
     story's first 30 days: chained events, not one event's follow-ups), by_lang; with --errors, errors
-    ({"merged": [...], "split": [...]}: kind, story or gold label, size, pairs, parts with items and title).
+    ({"merged": [...], "split": [...], "counts": {"merged", "split"}}: each listed error's kind, story or gold
+    label, size, pairs, parts with items and title; counts: how many there are in all).
     """
     from storyline.engine import Engine
     from storyline.evaluation import bcubed, bcubed_by, gold_labels, pairwise, story_extent
@@ -351,10 +352,12 @@ def _error_report(store, gold: list[str], pred: list[str], ids: list[str], limit
         story, label = (error.key, other) if error.kind == "merged" else (other, error.key)
         return {"story" if error.kind == "split" else "gold": other, "items": items, "title": title(story, label)}
 
-    return {kind: [{"kind": e.kind, ("story" if e.kind == "merged" else "gold"): e.key, "size": e.size,
-                    "pairs": e.pairs, "parts": [part(e, other, items) for other, items in e.parts]}
-                   for e in found[:limit]]
-            for kind, found in (("merged", merged), ("split", split))}
+    report: dict = {kind: [{"kind": e.kind, ("story" if e.kind == "merged" else "gold"): e.key, "size": e.size,
+                            "pairs": e.pairs, "parts": [part(e, other, items) for other, items in e.parts]}
+                           for e in found[:limit]]
+                    for kind, found in (("merged", merged), ("split", split))}
+    report["counts"] = {"merged": len(merged), "split": len(split)}
+    return report
 
 
 def _errors_text(errors: dict) -> str:
@@ -362,10 +365,12 @@ def _errors_text(errors: dict) -> str:
     lines = []
     for kind, heading in (("merged", "merged stories (gold stories put together)"),
                           ("split", "split stories (a gold story spread over predicted ones)")):
-        lines.append(f"{heading}: {len(errors[kind]) or 'none'}")
+        total, listed = errors["counts"][kind], len(errors[kind])
+        lines.append(f"{heading}: {total or 'none'}" + (f", the {listed} worst:" if 0 < listed < total else ""))
+        wrongly = "together" if kind == "merged" else "apart"
         for e in errors[kind]:
-            lines.append(f"  {e.get('story', e.get('gold'))}: {e['size']} articles, {e['pairs']} pairs wrongly "
-                         + ("together" if kind == "merged" else "apart"))
+            lines.append(f"  {e.get('story', e.get('gold'))}: {e['size']} articles, {e['pairs']} "
+                         f"pair{'' if e['pairs'] == 1 else 's'} wrongly {wrongly}")
             for p in e["parts"]:
                 lines.append(f"    {p['items']:>4}  {p.get('gold', p.get('story'))}  {p['title'][:90]}")
     return "\n".join(lines)
