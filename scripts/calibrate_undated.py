@@ -26,6 +26,7 @@ from pathlib import Path
 
 from calibrate_stories import (
     C_REG,
+    ENCODER_LINES,
     TIE,
     Dataset,
     fit_join_model,
@@ -42,7 +43,6 @@ from storyline.evaluation import bcubed
 # its probabilities sit lower; 0.25 to 0.4 within 0.02 of one another on the worst set (session 15)
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.5)
 C_REGS = (1.0, C_REG, 0.02)
-ENCODER_NAMES = {"use": "USE multilingual v3", "e5": "multilingual-e5-small"}
 
 
 def fit_undated(base: StoryParams, train: list[Dataset], refs: dict[str, float], c_reg: float = C_REG,
@@ -108,7 +108,7 @@ def main() -> None:
         "# Undated story clustering calibration",
         "",
         "Produced by `scripts/calibrate_undated.py` (see its docstring); numbers only. "
-        f"Machine: {platform_line()}. Encoder: {ENCODER_NAMES[args.encoder]}.",
+        f"Machine: {platform_line()}. Encoder: {ENCODER_LINES[args.encoder]}.",
         "Every file replayed with its times dropped (file order, no window, no follow-ups): "
         + ", ".join(f.name for f in args.files)
         + (f"; held out, never fitted on: {', '.join(f.name for f in args.holdout)}" if args.holdout else "") + ".",

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import log_loss, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -42,19 +43,18 @@ _FOLLOWUP_GAP, _FOLLOWUP_COS = FEATURES.index("followup_gap"), FEATURES.index("f
 
 @dataclass
 class SetContext:
-    """What candidates may read of one data set, computed once: each article's keys, and its title's vector."""
+    """What candidates may read of one data set: each article's keys, and its title's vector (encoded once)."""
 
     data: Dataset
     core_size: int
-    _keys: list | None = None
     _titles: np.ndarray | None = None
     word_df: Counter = field(default_factory=Counter)  # same-language word keys over the articles seen so far
     seen: int = 0
 
     def keys(self, index: int):
-        if self._keys is None:
-            self._keys = [item_keys(it.title, it.text, it.lang) for it in self.data.items]
-        return self._keys[index]
+        """The article's keys: those its preparation made (``story_item``), else made here."""
+        item = self.data.items[index]
+        return item.keys if item.keys is not None else item_keys(item.title, item.text, item.lang)
 
     def title_vectors(self) -> np.ndarray:
         if self._titles is None:
@@ -124,11 +124,6 @@ def screen_rows(params: StoryParams, data: Dataset, candidate: Callable[[Decisio
     return np.array(logits), np.array(labels, dtype=int), np.array(values), np.array(followups, dtype=float)
 
 
-def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
-
 def held_out_losses(sets: dict[str, tuple[np.ndarray, np.ndarray]],
                     c_reg: float) -> dict[str, tuple[float, float] | None]:
     """For each set: the held-out log-loss of a stack fitted on the other sets on column 0 alone (the logit) and on
@@ -153,22 +148,14 @@ def held_out_losses(sets: dict[str, tuple[np.ndarray, np.ndarray]],
         for columns in ([0], list(range(x_held.shape[1]))):
             weights, bias = bagging.logistic([(x[:, columns], y) for x, y in train], c_reg)
             p = 1.0 / (1.0 + np.exp(-(x_held[:, columns] @ np.array(weights) + bias)))
-            losses.append(_log_loss(y_held, p))
+            losses.append(float(log_loss(y_held, p, labels=[0, 1])))
         out[held] = (losses[0], losses[1])
     return out
 
 
 def _auc(y: np.ndarray, score: np.ndarray) -> float:
-    """The probability that a random positive outscores a random negative (ties count half)."""
-    order = np.argsort(score, kind="stable")
-    ranks = np.empty(len(score))
-    ranks[order] = np.arange(1, len(score) + 1)
-    for value in np.unique(score):  # average ranks over ties
-        tied = score == value
-        ranks[tied] = ranks[tied].mean()
-    pos = int(y.sum())
-    neg = len(y) - pos
-    return float((ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg)) if pos and neg else float("nan")
+    """The probability that a random positive outscores a random negative (ties count half); NaN for one class."""
+    return float(roc_auc_score(y, score)) if 0 < int(y.sum()) < len(y) else float("nan")
 
 
 def main() -> None:

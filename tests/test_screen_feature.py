@@ -58,7 +58,7 @@ def test_auc_is_the_share_of_positive_negative_pairs_ranked_right(screen):
 
 def test_core_words_is_the_share_of_the_cores_same_language_words_the_article_carries(screen):
     def item(title: str, lang: str = "en"):
-        return SimpleNamespace(title=title, text="", lang=lang)
+        return SimpleNamespace(title=title, text="", lang=lang, keys=None)
 
     data = SimpleNamespace(items=[item("harbour strike closes port"), item("chess final ends in a draw"),
                                   item("Hafen streikt", "de"), item("harbour strike closes port again")])

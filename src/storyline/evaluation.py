@@ -72,6 +72,11 @@ def bcubed_by(gold: Sequence[Hashable], pred: Sequence[Hashable],
     return out
 
 
+def _pairs(counts: Iterable[int]) -> int:
+    """How many item pairs groups of these sizes hold."""
+    return sum(k * (k - 1) // 2 for k in counts)
+
+
 def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, float, float]:
     """Pair-counting (precision, recall, F1): of the item pairs put together, how many belong together.
 
@@ -83,13 +88,9 @@ def pairwise(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float,
     (1.0, 1.0, 1.0)
     """
     _check(gold, pred)
-
-    def pairs(counts) -> int:
-        return sum(k * (k - 1) // 2 for k in counts)
-
-    together = pairs(Counter(zip(pred, gold, strict=True)).values())
-    pred_pairs = pairs(Counter(pred).values())
-    gold_pairs = pairs(Counter(gold).values())
+    together = _pairs(Counter(zip(pred, gold, strict=True)).values())
+    pred_pairs = _pairs(Counter(pred).values())
+    gold_pairs = _pairs(Counter(gold).values())
     precision = together / pred_pairs if pred_pairs else 1.0
     recall = together / gold_pairs if gold_pairs else 1.0
     return precision, recall, _f1(precision, recall)
@@ -133,7 +134,7 @@ def story_errors(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[li
             if len(parts) < 2:
                 continue
             size = sum(k for _, k in parts)
-            lost = size * (size - 1) // 2 - sum(k * (k - 1) // 2 for _, k in parts)
+            lost = _pairs([size]) - _pairs(k for _, k in parts)
             ordered = tuple(sorted(parts, key=lambda part: (-part[1], str(part[0]))))
             out.append(StoryError(kind, key, size, ordered, lost))
         return sorted(out, key=lambda e: (-e.pairs, -e.size, str(e.key)))
